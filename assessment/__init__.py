@@ -1,0 +1,19 @@
+"""The assessment package: models, forms, survey views, services and commands.
+
+Kept free of imports at module level so that pure modules (vocabulary, scoring) can be imported without Flask.
+"""
+
+
+def init_app(app) -> None:
+    from flask_wtf.csrf import CSRFProtect
+
+    from . import catalog, cli, errors, survey
+    from .db import configure_engine, db
+
+    db.init_app(app)
+    configure_engine(app)
+    CSRFProtect(app)
+    catalog.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(survey.bp)
+    cli.init_app(app)

@@ -1,0 +1,174 @@
+"""Facilitator commands: `flask --app app <command>`. Each parses its arguments and calls a service."""
+from __future__ import annotations
+
+import datetime as dt
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from questionnaires import QuestionnaireError, load_file
+
+from . import demo
+from .db import db
+from .services import ServiceError, setup
+from .vocabulary import RoleLevel, Sector
+
+jurisdiction_cli = AppGroup("jurisdiction", help="Manage jurisdictions.")
+agency_cli = AppGroup("agency", help="Manage a jurisdiction's agencies.")
+round_cli = AppGroup("round", help="Create, list, open and close survey rounds.")
+questionnaire_cli = AppGroup("questionnaire", help="Check questionnaire definition files.")
+
+
+def survey_link(token: str) -> str:
+    return f"{current_app.config['PUBLIC_URL'].rstrip('/')}/s/{token}"
+
+
+def _date(_ctx, _param, value):
+    if value is None:
+        return None
+    try:
+        return dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD") from None
+
+
+def _fail(exc: Exception):
+    raise click.ClickException(str(exc))
+
+
+@click.command("init-db")
+def init_db_command():
+    """Create the database tables that do not exist yet."""
+    db.create_all()
+    click.echo(f"Database ready: {db.engine.url.render_as_string(hide_password=True)}")
+
+
+@questionnaire_cli.command("validate")
+@click.argument("file", type=click.Path(dir_okay=False))
+def validate_questionnaire(file):
+    """Check a questionnaire file; exit 0 when valid, 1 with every problem listed when not."""
+    try:
+        q = load_file(file)
+    except QuestionnaireError as exc:
+        for problem in exc.problems:
+            click.echo(problem, err=True)
+        click.echo(f"{len(exc.problems)} problem(s) found.", err=True)
+        sys.exit(1)
+    click.echo(f"{file}: valid: {q.id} version {q.version}, {len(q.sections)} sections, {len(q.items)} items")
+
+
+@jurisdiction_cli.command("add")
+@click.argument("name")
+def add_jurisdiction(name):
+    try:
+        jurisdiction = setup.add_jurisdiction(name)
+    except ServiceError as exc:
+        _fail(exc)
+    click.echo(f"Added jurisdiction {jurisdiction.id}: {jurisdiction.name}")
+
+
+@agency_cli.command("add")
+@click.argument("jurisdiction")
+@click.argument("name")
+@click.option("--sector", required=True, type=click.Choice([s.value for s in Sector]))
+@click.option("--slug", help="Short name used in links and files (made from the name when omitted).")
+def add_agency(jurisdiction, name, sector, slug):
+    try:
+        agency = setup.add_agency(setup.find_jurisdiction(jurisdiction), name, sector, slug)
+    except ServiceError as exc:
+        _fail(exc)
+    click.echo(f"Added agency {agency.slug}: {agency.name} ({agency.sector.label})")
+
+
+@round_cli.command("create")
+@click.argument("jurisdiction")
+@click.argument("title")
+@click.option("--questionnaire", "questionnaire_id", default="collaboration_readiness", show_default=True)
+@click.option("--version", type=int, help="Questionnaire version (the latest when omitted).")
+@click.option("--min-group-size", type=click.IntRange(min=1), default=3, show_default=True)
+@click.option("--opens", callback=_date, help="YYYY-MM-DD")
+@click.option("--closes", callback=_date, help="YYYY-MM-DD")
+def create_round(jurisdiction, title, questionnaire_id, version, min_group_size, opens, closes):
+    try:
+        round_ = setup.create_round(setup.find_jurisdiction(jurisdiction), title, questionnaire_id, version,
+                                    min_group_size, opens, closes)
+    except ServiceError as exc:
+        _fail(exc)
+    click.echo(f"Created round {round_.id}: {round_.title} ({round_.questionnaire_id} "
+               f"v{round_.questionnaire_version}, draft)")
+
+
+@round_cli.command("list")
+def list_rounds():
+    rows = setup.list_rounds()
+    if not rows:
+        click.echo("No rounds yet.")
+        return
+    click.echo(f"{'ID':>4}  {'JURISDICTION':<24} {'TITLE':<28} {'STATUS':<7} {'SUBMITTED':>9} {'DRAFTS':>6}")
+    for r in rows:
+        click.echo(f"{r.id:>4}  {r.jurisdiction[:24]:<24} {r.title[:28]:<28} {r.status:<7} {r.submitted:>9} "
+                   f"{r.drafts:>6}")
+
+
+@round_cli.command("open")
+@click.argument("round_id", type=int)
+def open_round(round_id):
+    try:
+        setup.open_round(setup.get_round(round_id))
+    except ServiceError as exc:
+        _fail(exc)
+    click.echo(f"Round {round_id} is open.")
+
+
+@round_cli.command("close")
+@click.argument("round_id", type=int)
+def close_round(round_id):
+    try:
+        drafts = setup.close_round(setup.get_round(round_id))
+    except ServiceError as exc:
+        _fail(exc)
+    click.echo(f"Round {round_id} is closed. {drafts} unsubmitted draft(s) are left out of its results.")
+
+
+@click.command("invite")
+@click.argument("round_id", type=int)
+@click.option("--agency", "agency_slug", required=True, help="Agency slug or name.")
+@click.option("--role", required=True, type=click.Choice([r.value for r in RoleLevel]))
+@click.option("--count", type=int, default=1, show_default=True)
+def invite(round_id, agency_slug, role, count):
+    """Create invitations and print their links (shown only this once)."""
+    try:
+        round_ = setup.get_round(round_id)
+        agency = setup.find_agency(round_.jurisdiction, agency_slug)
+        tokens = setup.issue_invitations(round_, agency, role, count)
+    except ServiceError as exc:
+        _fail(exc)
+    click.echo(f"{len(tokens)} link(s) for {agency.name}, {RoleLevel(role).label}. They are shown only now:")
+    for token in tokens:
+        click.echo(survey_link(token))
+
+
+@click.command("seed-demo")
+def seed_demo():
+    """Create Demo County (when missing) and print a fresh survey link for its open round."""
+    if demo.demo_exists():
+        click.echo(f"{demo.DEMO_NAME} already exists.")
+    else:
+        demo.seed()
+        click.echo(f"Created {demo.DEMO_NAME}: 10 agencies, two closed rounds with responses, one open round.")
+    round_ = demo.open_demo_round()
+    if round_ is None:
+        click.echo(f"{demo.DEMO_NAME} has no open round, so there is no survey link to print.")
+        return
+    agency = round_.jurisdiction.agencies[0]
+    token = setup.issue_invitations(round_, agency, RoleLevel.LINE_STAFF, 1)[0]
+    click.echo(f"Survey link for {round_.title} ({agency.name}, line staff):")
+    click.echo(survey_link(token))
+
+
+def init_app(app: Flask) -> None:
+    for command in (init_db_command, seed_demo, invite, jurisdiction_cli, agency_cli, round_cli,
+                    questionnaire_cli):
+        app.cli.add_command(command)

@@ -1,0 +1,166 @@
+"""The demo jurisdiction: "Demo County", ten agencies covering every key sector, two closed rounds of
+synthetic responses (the later one better on most dimensions) and one open round with invitations.
+
+Everything comes from one seeded generator, so the demo is the same on every machine.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+
+from questionnaires.schema import Questionnaire
+
+from . import catalog
+from .db import db
+from .models import Agency, Answer, Invitation, Jurisdiction, Response, Round
+from .services import setup
+from .tokens import hash_token, new_token
+from .vocabulary import InvitationStatus, ResponseStatus, RoleLevel, RoundStatus, Sector
+
+DEMO_NAME = "Demo County"
+SEED = 20001001
+
+#: name, sector, respondents per round, offset of the agency's views from the jurisdiction's (score points)
+AGENCIES = [
+    ("Adult Probation and Parole", Sector.COMMUNITY_SUPERVISION, 9, 8),
+    ("Sex Offense Specific Treatment Associates", Sector.TREATMENT, 6, 6),
+    ("Victim Services Center", Sector.VICTIM_ADVOCACY, 5, -6),
+    ("Sheriff's Office", Sector.LAW_ENFORCEMENT, 6, 0),
+    ("City Police Department", Sector.LAW_ENFORCEMENT, 5, -4),
+    ("District Attorney's Office", Sector.PROSECUTION, 5, 2),
+    ("District Court", Sector.JUDICIARY, 4, -2),
+    ("Public Defender's Office", Sector.DEFENSE, 4, -12),
+    ("County Jail", Sector.INSTITUTIONAL_CORRECTIONS, 4, -8),
+    ("County Board of Supervisors", Sector.POLICYMAKER, 2, 4),  # below the minimum group size of 3
+]
+
+#: The jurisdiction's true level per construct (0-100) in each closed round: better on most dimensions later,
+#: resources flat.
+BASELINE = {"information": 60, "activities": 50, "resources": 36, "capacity": 30,
+            "trust": 55, "time": 38, "turf": 48, "leadership": 44}
+FOLLOW_UP = {"information": 72, "activities": 60, "resources": 35, "capacity": 42,
+             "trust": 62, "time": 40, "turf": 55, "leadership": 56}
+EXECUTIVE_OPTIMISM = 8
+ROLE_MIX = [RoleLevel.LINE_STAFF] * 6 + [RoleLevel.SUPERVISOR] * 3 + [RoleLevel.EXECUTIVE]
+#: Sectors that work closely on these cases; their pairs sit higher on the roster.
+CORE = {Sector.COMMUNITY_SUPERVISION, Sector.TREATMENT, Sector.VICTIM_ADVOCACY, Sector.LAW_ENFORCEMENT}
+
+
+def demo_exists() -> bool:
+    return db.session.scalar(db.select(Jurisdiction).where(Jurisdiction.name == DEMO_NAME)) is not None
+
+
+def open_demo_round() -> Round | None:
+    return db.session.scalar(db.select(Round).join(Jurisdiction).where(
+        Jurisdiction.name == DEMO_NAME, Round.status == RoundStatus.OPEN).order_by(Round.id.desc()))
+
+
+def seed() -> Round:
+    """Create the demo; returns its open round."""
+    rng = np.random.default_rng(SEED)
+    questionnaire = catalog.latest("collaboration_readiness")
+    jurisdiction = setup.add_jurisdiction(DEMO_NAME)
+    agencies = [setup.add_agency(jurisdiction, name, sector) for name, sector, _, _ in AGENCIES]
+    pair_levels = _pair_levels(rng, agencies)
+
+    for title, truth, year, roster_lift in (("Baseline survey 2024", BASELINE, 2024, 0.0),
+                                             ("Follow-up survey 2025", FOLLOW_UP, 2025, 0.5)):
+        round_ = _round(jurisdiction, questionnaire, title, RoundStatus.CLOSED, dt.datetime(year, 10, 1),
+                        dt.datetime(year, 10, 29))
+        for agency, (_, _, size, offset) in zip(agencies, AGENCIES):
+            for n in range(size):
+                role = ROLE_MIX[(n * 7 + agency.id) % len(ROLE_MIX)] if n else RoleLevel.LINE_STAFF
+                _respondent(rng, questionnaire, round_, agency, agencies, role, truth, offset,
+                            {k: v + roster_lift for k, v in pair_levels.items()}, dt.datetime(year, 10, 3 + n))
+            _invite(round_, agency, RoleLevel.LINE_STAFF, 2)  # never answered: response rates below 100%
+        _draft(round_, agencies[3], questionnaire, dt.datetime(year, 10, 20))  # left out of the results
+    open_round = _round(jurisdiction, questionnaire, "Survey 2026", RoundStatus.OPEN, dt.datetime(2026, 10, 1), None)
+    for agency, (_, _, size, _) in zip(agencies, AGENCIES):
+        _invite(open_round, agency, RoleLevel.LINE_STAFF, max(size - 2, 1))
+        _invite(open_round, agency, RoleLevel.SUPERVISOR, 1)
+        _invite(open_round, agency, RoleLevel.EXECUTIVE, 1)
+    db.session.commit()
+    return open_round
+
+
+def _round(jurisdiction, questionnaire: Questionnaire, title, status, opens_at, closes_at) -> Round:
+    round_ = Round(jurisdiction=jurisdiction, title=title, questionnaire_id=questionnaire.id,
+                   questionnaire_version=questionnaire.version, status=status, opens_at=opens_at,
+                   closes_at=closes_at, min_group_size=3, created_at=opens_at)
+    db.session.add(round_)
+    db.session.flush()
+    return round_
+
+
+def _invite(round_: Round, agency: Agency, role: RoleLevel, count: int) -> None:
+    db.session.add_all(Invitation(round_id=round_.id, agency_id=agency.id, role_level=role,
+                                  token_hash=hash_token(new_token())) for _ in range(count))
+
+
+def _pair_levels(rng, agencies: list[Agency]) -> dict[tuple[int, int], float]:
+    """A latent roster level (0-4) for each ordered pair: close for core sectors, with some one-sided views."""
+    levels = {}
+    for a in agencies:
+        for b in agencies:
+            if a.id < b.id:
+                base = 2.0 if a.sector in CORE and b.sector in CORE else 1.0
+                shared = base + rng.normal(0, 0.5)
+                lean = rng.choice([0.0, 0.0, 0.0, 0.8])  # a few pairs see each other quite differently
+                levels[(a.id, b.id)] = shared + lean / 2
+                levels[(b.id, a.id)] = shared - lean / 2
+    return levels
+
+
+def _respondent(rng, q: Questionnaire, round_: Round, agency: Agency, agencies: list[Agency], role: RoleLevel,
+                truth: dict[str, float], offset: float, pair_levels, when: dt.datetime) -> None:
+    response = Response(round_id=round_.id, agency_id=agency.id, role_level=role, questionnaire_id=q.id,
+                        questionnaire_version=q.version, status=ResponseStatus.SUBMITTED,
+                        current_section=len(q.sections), started_at=when, updated_at=when, submitted_at=when)
+    db.session.add(response)
+    db.session.flush()
+    answers = []
+    lift = EXECUTIVE_OPTIMISM if role == RoleLevel.EXECUTIVE else 0
+    personal = rng.normal(0, 8)
+    for item in q.items:
+        if item.type == "likert":
+            scale = q.scales[item.scale]
+            dk_rate = 0.12 if item.dimension == "information" and agency.sector == Sector.JUDICIARY else 0.03
+            if rng.random() < dk_rate:
+                answers.append(Answer(response_id=response.id, item_id=item.id, dont_know=True))
+                continue
+            target = truth[item.construct] + offset + lift + personal
+            mean = scale.min + (scale.max - scale.min) * np.clip(target, 0, 100) / 100
+            value = float(np.clip(np.rint(mean + rng.normal(0, 0.7)), scale.min, scale.max))
+            answers.append(Answer(response_id=response.id, item_id=item.id,
+                                  value=scale.reverse(value) if item.reverse else value))
+        elif item.type == "roster":
+            scale = q.scales[item.scale]
+            for other in agencies:
+                if other.id == agency.id:
+                    continue
+                if rng.random() < 0.05:
+                    answers.append(Answer(response_id=response.id, item_id=item.id, target_agency_id=other.id,
+                                          dont_know=True))
+                    continue
+                level = np.clip(np.rint(pair_levels[(agency.id, other.id)] + rng.normal(0, 0.45)),
+                                scale.min, scale.max)
+                answers.append(Answer(response_id=response.id, item_id=item.id, target_agency_id=other.id,
+                                      value=float(level)))
+        elif item.sets == "role_level":
+            answers.append(Answer(response_id=response.id, item_id=item.id, text=role.value))
+    db.session.add_all(answers)
+    db.session.add(Invitation(round_id=round_.id, agency_id=agency.id, role_level=role,
+                              token_hash=hash_token(new_token()), status=InvitationStatus.SUBMITTED,
+                              response_id=response.id, created_at=when))
+
+
+def _draft(round_: Round, agency: Agency, q: Questionnaire, when: dt.datetime) -> None:
+    response = Response(round_id=round_.id, agency_id=agency.id, role_level=RoleLevel.LINE_STAFF,
+                        questionnaire_id=q.id, questionnaire_version=q.version, status=ResponseStatus.DRAFT,
+                        current_section=2, started_at=when, updated_at=when)
+    db.session.add(response)
+    db.session.flush()
+    db.session.add(Invitation(round_id=round_.id, agency_id=agency.id, role_level=RoleLevel.LINE_STAFF,
+                              token_hash=hash_token(new_token()), status=InvitationStatus.IN_PROGRESS,
+                              response_id=response.id, created_at=when))

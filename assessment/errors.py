@@ -1,0 +1,47 @@
+"""Friendly error pages. A failed request never shows a traceback and never leaves half a change behind."""
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import BadRequest, HTTPException
+
+from .db import db
+
+MESSAGES = {
+    400: ("The request could not be understood",
+          "Something in what was sent did not match this page. Nothing from it was saved."),
+    403: ("Not available", "You do not have access to this page."),
+    404: ("Page not found", "There is nothing at this address. If you followed a survey link, check that it was "
+                            "copied in full."),
+    405: ("Not allowed", "This page cannot be used that way."),
+    413: ("Too much data", "What was sent is larger than this page accepts. Nothing from it was saved."),
+    429: ("Too many requests", "Please wait a minute and try again."),
+    500: ("Something went wrong", "An unexpected error occurred and nothing was changed. Please try again."),
+}
+
+
+class InvalidSubmission(BadRequest):
+    """A 400 whose description says what was wrong; shown to the person who sent it."""
+
+
+def _page(status: int, detail: str = ""):
+    title, message = MESSAGES.get(status, MESSAGES[500])
+    return render_template("error.html", status=status, title=title, message=message, detail=detail), status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return _page(400, "This page had expired or was opened in another session. Go back, reload the page "
+                          "and try again; the answers on that page were not saved.")
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code >= 500:
+            db.session.rollback()
+        detail = error.description if isinstance(error, InvalidSubmission) else ""
+        return _page(error.code or 500, detail)
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        db.session.rollback()
+        app.logger.exception("unhandled error", exc_info=error)
+        return _page(500)

@@ -1,0 +1,122 @@
+"""The stored data: jurisdictions, agencies, rounds, invitations, responses and answers.
+
+Identity never meets answers: an invitation holds only a hash of its token and the agency and role level it was
+issued for, and a response holds the same agency and role level; no name or address is stored anywhere.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Optional
+
+from sqlalchemy import Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .db import db
+from .vocabulary import InvitationStatus, ResponseStatus, RoleLevel, RoundStatus, Sector
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+def _enum(cls) -> Enum:
+    """Store an enum by its value, as a string with a CHECK constraint (portable across SQLite and PostgreSQL)."""
+    return Enum(cls, native_enum=False, create_constraint=True, length=32, name=cls.__name__.lower(),
+                values_callable=lambda members: [m.value for m in members], validate_strings=True)
+
+
+class Jurisdiction(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    agencies: Mapped[list[Agency]] = relationship(back_populates="jurisdiction", order_by="Agency.name")
+    rounds: Mapped[list[Round]] = relationship(back_populates="jurisdiction", order_by="Round.id")
+
+
+class Agency(db.Model):
+    __table_args__ = (UniqueConstraint("jurisdiction_id", "slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    jurisdiction_id: Mapped[int] = mapped_column(ForeignKey("jurisdiction.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    slug: Mapped[str] = mapped_column(String(80))
+    sector: Mapped[Sector] = mapped_column(_enum(Sector))
+
+    jurisdiction: Mapped[Jurisdiction] = relationship(back_populates="agencies")
+
+
+class Round(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    jurisdiction_id: Mapped[int] = mapped_column(ForeignKey("jurisdiction.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    questionnaire_id: Mapped[str] = mapped_column(String(64))
+    questionnaire_version: Mapped[int]
+    status: Mapped[RoundStatus] = mapped_column(_enum(RoundStatus), default=RoundStatus.DRAFT)
+    opens_at: Mapped[Optional[dt.datetime]]
+    closes_at: Mapped[Optional[dt.datetime]]
+    min_group_size: Mapped[int] = mapped_column(default=3)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    jurisdiction: Mapped[Jurisdiction] = relationship(back_populates="rounds")
+
+    def availability(self, now: Optional[dt.datetime] = None) -> str:
+        """`open` when it takes answers now, else `not_yet` or `closed`, going by status and dates."""
+        now = now or utcnow()
+        if self.status == RoundStatus.CLOSED or (self.closes_at is not None and now >= self.closes_at):
+            return "closed"
+        if self.status == RoundStatus.DRAFT or (self.opens_at is not None and now < self.opens_at):
+            return "not_yet"
+        return "open"
+
+
+class Response(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), index=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)
+    role_level: Mapped[RoleLevel] = mapped_column(_enum(RoleLevel))
+    questionnaire_id: Mapped[str] = mapped_column(String(64))
+    questionnaire_version: Mapped[int]
+    status: Mapped[ResponseStatus] = mapped_column(_enum(ResponseStatus), default=ResponseStatus.DRAFT)
+    #: Index of the section the respondent reached; a returning respondent resumes there.
+    current_section: Mapped[int] = mapped_column(default=0)
+    started_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    submitted_at: Mapped[Optional[dt.datetime]]
+
+    agency: Mapped[Agency] = relationship()
+    answers: Mapped[list[Answer]] = relationship(back_populates="response", cascade="all, delete-orphan")
+
+
+class Answer(db.Model):
+    """One answer: a number (Likert, roster level), a don't-know, or text (open and choice answers).
+
+    A roster answer also names the agency it rates; a multi answer holds its chosen values in `text`, one per line.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"), index=True)
+    item_id: Mapped[str] = mapped_column(String(64))
+    target_agency_id: Mapped[Optional[int]] = mapped_column(ForeignKey("agency.id"))
+    value: Mapped[Optional[float]]
+    dont_know: Mapped[bool] = mapped_column(default=False)
+    text: Mapped[Optional[str]] = mapped_column(Text)
+
+    response: Mapped[Response] = relationship(back_populates="answers")
+
+
+class Invitation(db.Model):
+    """A personal survey link. Only the SHA-256 hash of its token is stored; the token is shown once."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), index=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)
+    role_level: Mapped[RoleLevel] = mapped_column(_enum(RoleLevel))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    status: Mapped[InvitationStatus] = mapped_column(_enum(InvitationStatus), default=InvitationStatus.NOT_STARTED)
+    response_id: Mapped[Optional[int]] = mapped_column(ForeignKey("response.id"), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    round: Mapped[Round] = relationship()
+    agency: Mapped[Agency] = relationship()
+    response: Mapped[Optional[Response]] = relationship()

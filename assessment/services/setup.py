@@ -1,0 +1,165 @@
+"""Setting up jurisdictions, agencies, rounds and invitations."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from sqlalchemy import func, select
+
+from .. import catalog
+from ..db import db
+from ..models import Agency, Invitation, Jurisdiction, Response, Round
+from ..tokens import hash_token, new_token
+from ..vocabulary import ResponseStatus, RoleLevel, RoundStatus, Sector
+from . import ServiceError
+
+MAX_INVITATIONS_AT_ONCE = 1000
+
+
+def slugify(name: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    return slug[:80]
+
+
+def find_jurisdiction(name_or_id: str) -> Jurisdiction:
+    text = str(name_or_id).strip()
+    found = db.session.scalar(select(Jurisdiction).where(func.lower(Jurisdiction.name) == text.lower()))
+    if found is None and text.isdigit():
+        found = db.session.get(Jurisdiction, int(text))
+    if found is None:
+        raise ServiceError(f"no jurisdiction named {text!r}")
+    return found
+
+
+def add_jurisdiction(name: str) -> Jurisdiction:
+    name = name.strip()
+    if not name:
+        raise ServiceError("a jurisdiction needs a name")
+    if db.session.scalar(select(Jurisdiction).where(func.lower(Jurisdiction.name) == name.lower())):
+        raise ServiceError(f"a jurisdiction named {name!r} already exists")
+    jurisdiction = Jurisdiction(name=name)
+    db.session.add(jurisdiction)
+    db.session.commit()
+    return jurisdiction
+
+
+def add_agency(jurisdiction: Jurisdiction, name: str, sector: str | Sector, slug: Optional[str] = None) -> Agency:
+    name = name.strip()
+    if not name:
+        raise ServiceError("an agency needs a name")
+    try:
+        sector = Sector.parse(sector) if isinstance(sector, str) else sector
+    except ValueError as exc:
+        raise ServiceError(str(exc)) from None
+    slug = slugify(slug or name)
+    if not slug:
+        raise ServiceError(f"cannot make a slug from {name!r}; give one with letters or digits")
+    if find_agency(jurisdiction, slug, required=False):
+        raise ServiceError(f"{jurisdiction.name} already has an agency with the slug {slug!r}")
+    agency = Agency(jurisdiction=jurisdiction, name=name, slug=slug, sector=sector)
+    db.session.add(agency)
+    db.session.commit()
+    return agency
+
+
+def find_agency(jurisdiction: Jurisdiction, slug_or_name: str, required: bool = True) -> Optional[Agency]:
+    text = slug_or_name.strip()
+    for agency in jurisdiction.agencies:
+        if agency.slug == text or agency.name.lower() == text.lower():
+            return agency
+    if required:
+        known = ", ".join(a.slug for a in jurisdiction.agencies) or "none yet"
+        raise ServiceError(f"{jurisdiction.name} has no agency {text!r} (agencies: {known})")
+    return None
+
+
+def create_round(jurisdiction: Jurisdiction, title: str, questionnaire_id: str = "collaboration_readiness",
+                 version: Optional[int] = None, min_group_size: int = 3, opens_at: Optional[dt.datetime] = None,
+                 closes_at: Optional[dt.datetime] = None) -> Round:
+    title = title.strip()
+    if not title:
+        raise ServiceError("a round needs a title")
+    try:
+        questionnaire = (catalog.get(questionnaire_id, version) if version is not None
+                         else catalog.latest(questionnaire_id))
+    except LookupError as exc:
+        raise ServiceError(str(exc)) from None
+    if min_group_size < 1:
+        raise ServiceError("the minimum group size must be 1 or more")
+    if opens_at and closes_at and closes_at <= opens_at:
+        raise ServiceError("the closing date must come after the opening date")
+    round_ = Round(jurisdiction=jurisdiction, title=title, questionnaire_id=questionnaire.id,
+                   questionnaire_version=questionnaire.version, min_group_size=min_group_size,
+                   opens_at=opens_at, closes_at=closes_at, status=RoundStatus.DRAFT)
+    db.session.add(round_)
+    db.session.commit()
+    return round_
+
+
+def get_round(round_id: int) -> Round:
+    round_ = db.session.get(Round, round_id)
+    if round_ is None:
+        raise ServiceError(f"no round with id {round_id}")
+    return round_
+
+
+def open_round(round_: Round) -> None:
+    if round_.status == RoundStatus.OPEN:
+        raise ServiceError(f"round {round_.id} is already open")
+    if len(round_.jurisdiction.agencies) < 2:
+        raise ServiceError(f"{round_.jurisdiction.name} needs at least two agencies before a round can open")
+    round_.status = RoundStatus.OPEN
+    db.session.commit()
+
+
+def close_round(round_: Round) -> int:
+    """Close a round; returns how many unsubmitted drafts are left out of its results."""
+    if round_.status == RoundStatus.CLOSED:
+        raise ServiceError(f"round {round_.id} is already closed")
+    round_.status = RoundStatus.CLOSED
+    db.session.commit()
+    return db.session.scalar(select(func.count(Response.id)).where(
+        Response.round_id == round_.id, Response.status == ResponseStatus.DRAFT))
+
+
+@dataclass(frozen=True)
+class RoundSummary:
+    id: int
+    jurisdiction: str
+    title: str
+    status: str
+    submitted: int
+    drafts: int
+
+
+def list_rounds() -> list[RoundSummary]:
+    counts = dict(db.session.execute(
+        select(Response.round_id, func.count(Response.id)).where(Response.status == ResponseStatus.SUBMITTED)
+        .group_by(Response.round_id)).all())
+    drafts = dict(db.session.execute(
+        select(Response.round_id, func.count(Response.id)).where(Response.status == ResponseStatus.DRAFT)
+        .group_by(Response.round_id)).all())
+    rounds = db.session.scalars(select(Round).order_by(Round.id))
+    return [RoundSummary(r.id, r.jurisdiction.name, r.title, r.status.value, counts.get(r.id, 0),
+                         drafts.get(r.id, 0)) for r in rounds]
+
+
+def issue_invitations(round_: Round, agency: Agency, role: str | RoleLevel, count: int) -> list[str]:
+    """Create `count` invitations and return their tokens; this is the only time the tokens exist in clear."""
+    if agency.jurisdiction_id != round_.jurisdiction_id:
+        raise ServiceError(f"{agency.name} is not an agency of {round_.jurisdiction.name}")
+    if round_.status == RoundStatus.CLOSED:
+        raise ServiceError(f"round {round_.id} is closed; it takes no more invitations")
+    try:
+        role = RoleLevel.parse(role) if isinstance(role, str) else role
+    except ValueError as exc:
+        raise ServiceError(str(exc)) from None
+    if not 1 <= count <= MAX_INVITATIONS_AT_ONCE:
+        raise ServiceError(f"the number of invitations must be from 1 to {MAX_INVITATIONS_AT_ONCE}")
+    tokens = [new_token() for _ in range(count)]
+    db.session.add_all(Invitation(round_id=round_.id, agency_id=agency.id, role_level=role,
+                                  token_hash=hash_token(t)) for t in tokens)
+    db.session.commit()
+    return tokens

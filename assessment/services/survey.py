@@ -1,0 +1,112 @@
+"""Taking the survey: find an invitation by its token, start, save a page, submit.
+
+Every save and every submit is one transaction: a page's answers are replaced as a whole or not at all.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+from sqlalchemy import delete, select, update
+
+from questionnaires.schema import Item, Questionnaire
+
+from ..db import db
+from ..forms import AnswerKey, AnswerValue, Target
+from ..models import Agency, Answer, Invitation, Response, Round, utcnow
+from ..tokens import hash_token
+from ..vocabulary import InvitationStatus, ResponseStatus, RoleLevel
+from . import ServiceError
+
+
+def find_invitation(token: str) -> Optional[Invitation]:
+    if not token or len(token) > 128:
+        return None
+    return db.session.scalar(select(Invitation).where(Invitation.token_hash == hash_token(token)))
+
+
+def roster_targets(round_: Round, own_agency_id: int) -> tuple[Target, ...]:
+    """The other agencies of the round's jurisdiction, which the roster asks about."""
+    agencies = db.session.scalars(select(Agency).where(Agency.jurisdiction_id == round_.jurisdiction_id,
+                                                       Agency.id != own_agency_id).order_by(Agency.name))
+    return tuple(Target(id=a.id, slug=a.slug, name=a.name) for a in agencies)
+
+
+def start(invitation: Invitation, questionnaire: Questionnaire) -> Response:
+    """The invitation's response, created on first use with the questionnaire version it will answer."""
+    if invitation.response is not None:
+        return invitation.response
+    response = Response(round_id=invitation.round_id, agency_id=invitation.agency_id,
+                        role_level=invitation.role_level, questionnaire_id=questionnaire.id,
+                        questionnaire_version=questionnaire.version, status=ResponseStatus.DRAFT)
+    role_item = questionnaire.profile_item("role_level")
+    if role_item is not None:  # pre-filled from the invitation; the respondent may correct it
+        response.answers.append(Answer(item_id=role_item.id, text=invitation.role_level.value))
+    invitation.response = response
+    invitation.status = InvitationStatus.IN_PROGRESS
+    db.session.add(response)
+    db.session.commit()
+    return response
+
+
+def stored_answers(response: Response) -> dict[AnswerKey, AnswerValue]:
+    return {(a.item_id, a.target_agency_id): AnswerValue(value=a.value, dont_know=a.dont_know, text=a.text)
+            for a in response.answers}
+
+
+def save_section(response: Response, questionnaire: Questionnaire, section_index: int,
+                 answers: dict[AnswerKey, AnswerValue], next_section: int) -> None:
+    """Replace the answers of one section and move the respondent's place, in one transaction."""
+    if response.status != ResponseStatus.DRAFT:
+        raise ServiceError("this survey has already been submitted")
+    section = questionnaire.sections[section_index]
+    item_ids = [item.id for item in section.items]
+    try:
+        db.session.execute(delete(Answer).where(Answer.response_id == response.id, Answer.item_id.in_(item_ids)))
+        db.session.add_all(Answer(response_id=response.id, item_id=item_id, target_agency_id=target,
+                                  value=a.value, dont_know=a.dont_know, text=a.text)
+                           for (item_id, target), a in answers.items())
+        role_item = questionnaire.profile_item("role_level")
+        if role_item is not None and (role_item.id, None) in answers:
+            response.role_level = RoleLevel(answers[(role_item.id, None)].text)
+        response.current_section = max(0, min(next_section, len(questionnaire.sections)))
+        response.updated_at = utcnow()
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    db.session.expire(response, ["answers"])
+
+
+def missing_required(questionnaire: Questionnaire, answers: dict[AnswerKey, AnswerValue],
+                     targets: tuple[Target, ...]) -> list[tuple[int, Item]]:
+    """Required items not yet answered, each with the index of its section."""
+    missing = []
+    for index, section in enumerate(questionnaire.sections):
+        for item in section.items:
+            if not item.required:
+                continue
+            if item.type == "roster":
+                done = all((item.id, t.id) in answers for t in targets)
+            else:
+                done = (item.id, None) in answers
+            if not done:
+                missing.append((index, item))
+    return missing
+
+
+def submit(invitation: Invitation, response: Response, questionnaire: Questionnaire,
+           targets: tuple[Target, ...]) -> bool:
+    """Submit a complete draft. Returns False when it was already submitted (a second, or concurrent, submit)."""
+    if missing_required(questionnaire, stored_answers(response), targets):
+        raise ServiceError("some required questions are not answered yet")
+    now = utcnow()
+    done = db.session.execute(
+        update(Response).where(Response.id == response.id, Response.status == ResponseStatus.DRAFT)
+        .values(status=ResponseStatus.SUBMITTED, submitted_at=now, updated_at=now))
+    if done.rowcount != 1:
+        db.session.rollback()
+        return False
+    invitation.status = InvitationStatus.SUBMITTED
+    db.session.commit()
+    db.session.refresh(response)
+    return True

@@ -1,0 +1,213 @@
+"""Survey views (`/s/<token>`): thin handlers that parse the request, call the survey service and render."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+
+from questionnaires.schema import Questionnaire
+
+from . import catalog
+from .errors import InvalidSubmission
+from .forms import (AnswerKey, AnswerValue, Target, TamperedInput, answers_from_form, check_posted,
+                    fields_of, form_data, section_form_class)
+from .models import Invitation, Response, Round
+from .services import survey as service
+from .vocabulary import ResponseStatus
+
+bp = Blueprint("survey", __name__, url_prefix="/s")
+ACTIONS = ("next", "back", "save")
+
+
+@bp.after_request
+def no_referrer(response):
+    """The token is in the URL: never send it on to another site, and never cache the pages."""
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@dataclass
+class Visit:
+    token: str
+    invitation: Invitation
+    round: Round
+    questionnaire: Questionnaire
+    targets: tuple[Target, ...]
+
+    @property
+    def response(self) -> Optional[Response]:
+        return self.invitation.response
+
+    @property
+    def submitted(self) -> bool:
+        return self.response is not None and self.response.status == ResponseStatus.SUBMITTED
+
+
+def _visit(token: str) -> Visit:
+    invitation = service.find_invitation(token)
+    if invitation is None:
+        abort(404)
+    round_ = invitation.round
+    response = invitation.response
+    questionnaire = catalog.get(response.questionnaire_id if response else round_.questionnaire_id,
+                                response.questionnaire_version if response else round_.questionnaire_version)
+    return Visit(token, invitation, round_, questionnaire, service.roster_targets(round_, invitation.agency_id))
+
+
+def _closed_page(visit: Visit):
+    """The page for a survey that cannot be answered now, or None when it can."""
+    if visit.submitted:
+        return render_template("survey/submitted.html", visit=visit), 409 if request.method == "POST" else 200
+    availability = visit.round.availability()
+    if availability != "open":
+        return render_template("survey/unavailable.html", visit=visit, not_yet=availability == "not_yet"), 403
+    return None
+
+
+def _page_url(visit: Visit, index: int) -> str:
+    if index >= len(visit.questionnaire.sections):
+        return url_for("survey.review", token=visit.token)
+    if index < 0:
+        return url_for("survey.welcome", token=visit.token)
+    return url_for("survey.page", token=visit.token, number=index + 1)
+
+
+@bp.get("/<token>")
+def welcome(token: str):
+    visit = _visit(token)
+    closed = _closed_page(visit)
+    if closed:
+        return closed
+    resume_url = _page_url(visit, visit.response.current_section) if visit.response else None
+    return render_template("survey/welcome.html", visit=visit, resume_url=resume_url)
+
+
+@bp.post("/<token>/start")
+def start(token: str):
+    visit = _visit(token)
+    closed = _closed_page(visit)
+    if closed:
+        return closed
+    response = service.start(visit.invitation, visit.questionnaire)
+    return redirect(_page_url(visit, response.current_section))
+
+
+@bp.route("/<token>/page/<int:number>", methods=["GET", "POST"])
+def page(token: str, number: int):
+    visit = _visit(token)
+    closed = _closed_page(visit)
+    if closed:
+        return closed
+    if visit.response is None:
+        return redirect(url_for("survey.welcome", token=token))
+    q = visit.questionnaire
+    if not 1 <= number <= len(q.sections):
+        abort(404)
+    index = number - 1
+    section = q.sections[index]
+    form_class = section_form_class(q, index, visit.targets)
+
+    if request.method == "POST":
+        action = request.form.get("action", "next")
+        if action not in ACTIONS:
+            raise InvalidSubmission(f"unknown action {action!r}")
+        try:
+            check_posted(section, q, visit.targets, request.form)
+        except TamperedInput as exc:
+            raise InvalidSubmission(f"This page was sent with answers it does not offer ({exc}). "
+                                    "Nothing from it was saved.") from None
+        form = form_class()
+        answers = answers_from_form(section, form, visit.targets)
+        if action == "next" and not form.validate():
+            service.save_section(visit.response, q, index, answers, next_section=index)
+            return _render_page(visit, index, form), 422
+        target = {"next": index + 1, "back": index - 1, "save": index}[action]
+        service.save_section(visit.response, q, index, answers, next_section=max(target, 0))
+        if action == "save":
+            flash("Your answers are saved. You can close this page and come back later with the same link.",
+                  "success")
+        return redirect(_page_url(visit, target))
+
+    form = form_class(data=form_data(section, service.stored_answers(visit.response), visit.targets))
+    return _render_page(visit, index, form)
+
+
+def _render_page(visit: Visit, index: int, form):
+    q = visit.questionnaire
+    section = q.sections[index]
+    return render_template("survey/page.html", visit=visit, q=q, section=section, index=index, form=form,
+                           items=fields_of(section, q, visit.targets),
+                           back_url=_page_url(visit, index - 1))
+
+
+@bp.get("/<token>/review")
+def review(token: str):
+    visit = _visit(token)
+    closed = _closed_page(visit)
+    if closed:
+        return closed
+    if visit.response is None:
+        return redirect(url_for("survey.welcome", token=token))
+    answers = service.stored_answers(visit.response)
+    missing = service.missing_required(visit.questionnaire, answers, visit.targets)
+    return render_template("survey/review.html", visit=visit, q=visit.questionnaire,
+                           sections=_review_rows(visit.questionnaire, answers, visit.targets),
+                           missing=missing, page_url=lambda i: _page_url(visit, i))
+
+
+@bp.post("/<token>/submit")
+def submit(token: str):
+    visit = _visit(token)
+    closed = _closed_page(visit)
+    if closed:
+        return closed
+    if visit.response is None:
+        return redirect(url_for("survey.welcome", token=token))
+    try:
+        submitted = service.submit(visit.invitation, visit.response, visit.questionnaire, visit.targets)
+    except service.ServiceError:
+        flash("Some required questions are not answered yet; they are listed below.", "error")
+        return redirect(url_for("survey.review", token=token))
+    if not submitted:
+        return render_template("survey/submitted.html", visit=visit), 409
+    return redirect(url_for("survey.thanks", token=token))
+
+
+@bp.get("/<token>/thanks")
+def thanks(token: str):
+    visit = _visit(token)
+    if not visit.submitted:
+        return redirect(url_for("survey.welcome", token=token))
+    return render_template("survey/thanks.html", visit=visit)
+
+
+def _review_rows(q: Questionnaire, answers: dict[AnswerKey, AnswerValue], targets: tuple[Target, ...]):
+    """Each section with (question, answer shown as the respondent chose it) rows, for the review page."""
+    sections = []
+    for index, section in enumerate(q.sections):
+        rows = []
+        for item in section.items:
+            if item.type == "roster":
+                for target in targets:
+                    rows.append((f"{target.name}", _describe(q, item, answers.get((item.id, target.id)))))
+            else:
+                rows.append((item.text, _describe(q, item, answers.get((item.id, None)))))
+        sections.append((index, section, rows))
+    return sections
+
+
+def _describe(q: Questionnaire, item, answer: Optional[AnswerValue]) -> Optional[str]:
+    if answer is None:
+        return None
+    if answer.dont_know:
+        return q.scales[item.scale].dont_know
+    if item.type in ("likert", "roster"):
+        wanted = str(int(answer.value))
+        return next(o.label for o in q.scales[item.scale].options if o.value == wanted)
+    if item.type in ("choice", "multi"):
+        labels = {o.value: o.label for o in item.options}
+        return "; ".join(labels[v] for v in (answer.text or "").split("\n") if v in labels)
+    return answer.text
+

@@ -1,0 +1,79 @@
+"""Fixed vocabularies of the field: sectors, role levels, statuses. Plain Python, importable from anywhere."""
+from __future__ import annotations
+
+import enum
+
+
+class Labelled(str, enum.Enum):
+    """A string enum whose members carry a human label."""
+
+    def __new__(cls, value: str, label: str):
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member
+
+    def __str__(self) -> str:
+        return self.value
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, str]]:
+        return [(m.value, m.label) for m in cls]
+
+    @classmethod
+    def parse(cls, text: str):
+        """Accept a value (`line_staff`) or a label (`Line staff`), case-insensitively."""
+        wanted = text.strip().lower().replace("-", "_").replace(" ", "_")
+        for member in cls:
+            if wanted in (member.value, member.label.lower().replace(" ", "_")):
+                return member
+        allowed = ", ".join(m.value for m in cls)
+        raise ValueError(f"unknown {cls.__name__.lower()} {text!r}; expected one of {allowed}")
+
+
+class Sector(Labelled):
+    COMMUNITY_SUPERVISION = ("community_supervision", "Community supervision")
+    TREATMENT = ("treatment", "Treatment")
+    VICTIM_ADVOCACY = ("victim_advocacy", "Victim advocacy")
+    LAW_ENFORCEMENT = ("law_enforcement", "Law enforcement")
+    PROSECUTION = ("prosecution", "Prosecution")
+    JUDICIARY = ("judiciary", "Judiciary")
+    DEFENSE = ("defense", "Defense")
+    INSTITUTIONAL_CORRECTIONS = ("institutional_corrections", "Institutional corrections")
+    POLICYMAKER = ("policymaker", "Policymaker")
+    OTHER = ("other", "Other")
+
+
+#: Sectors whose absence from a round is a coverage warning (DOMAIN.md, "Coverage").
+KEY_SECTORS = (
+    Sector.COMMUNITY_SUPERVISION,
+    Sector.TREATMENT,
+    Sector.VICTIM_ADVOCACY,
+    Sector.LAW_ENFORCEMENT,
+    Sector.PROSECUTION,
+    Sector.JUDICIARY,
+    Sector.DEFENSE,
+)
+
+
+class RoleLevel(Labelled):
+    LINE_STAFF = ("line_staff", "Line staff")
+    SUPERVISOR = ("supervisor", "Supervisor")
+    EXECUTIVE = ("executive", "Executive or policymaker")
+
+
+class RoundStatus(Labelled):
+    DRAFT = ("draft", "Draft")
+    OPEN = ("open", "Open")
+    CLOSED = ("closed", "Closed")
+
+
+class InvitationStatus(Labelled):
+    NOT_STARTED = ("not_started", "Not started")
+    IN_PROGRESS = ("in_progress", "In progress")
+    SUBMITTED = ("submitted", "Submitted")
+
+
+class ResponseStatus(Labelled):
+    DRAFT = ("draft", "Draft")
+    SUBMITTED = ("submitted", "Submitted")

@@ -1,0 +1,390 @@
+"""Read questionnaire YAML files into `schema.Questionnaire`, validating strictly.
+
+Every problem is collected (not just the first) and reported as `file: path: what is wrong`, so an author can
+fix a file in one pass.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Optional
+
+import yaml
+
+from assessment.vocabulary import RoleLevel
+
+from .schema import (
+    CONDITIONS,
+    CONTINUUM,
+    ITEM_TYPES,
+    PROFILE_FIELDS,
+    Construct,
+    Item,
+    Option,
+    Questionnaire,
+    Scale,
+    Section,
+)
+
+ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+TOP_KEYS = {"id", "version", "title", "introduction", "estimated_minutes", "scales", "dimensions", "conditions",
+            "sections"}
+SCALE_KEYS = {"min", "max", "labels", "dont_know"}
+CONSTRUCT_KEYS = {"id", "label", "description", "practices"}
+SECTION_KEYS = {"id", "title", "intro", "items"}
+ITEM_KEYS = {"id", "type", "text", "required", "help", "scale", "dimension", "condition", "reverse", "options",
+             "sets", "max_length"}
+OPTION_KEYS = {"value", "label", "description"}
+
+
+class QuestionnaireError(ValueError):
+    """A questionnaire file is invalid; `problems` lists every problem found, one line each."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+class _Problems:
+    def __init__(self, source: str):
+        self.source = source
+        self.lines: list[str] = []
+
+    def add(self, where: str, what: str) -> None:
+        self.lines.append(f"{self.source}: {where}: {what}" if where else f"{self.source}: {what}")
+
+
+def load_file(path: str | Path) -> Questionnaire:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise QuestionnaireError([f"{path}: cannot read the file: {exc}"]) from exc
+    return load_text(text, source=str(path))
+
+
+def load_text(text: str, source: str = "<string>") -> Questionnaire:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise QuestionnaireError([f"{source}: {where}: not valid YAML: {problem}"]) from exc
+    problems = _Problems(source)
+    questionnaire = _questionnaire(data, problems)
+    if problems.lines:
+        raise QuestionnaireError(problems.lines)
+    return questionnaire
+
+
+def load_directory(directory: str | Path) -> dict[tuple[str, int], Questionnaire]:
+    """Every `*.yaml` file of a directory, keyed by (id, version); all files' problems are reported together."""
+    found: dict[tuple[str, int], Questionnaire] = {}
+    problems: list[str] = []
+    for path in sorted(Path(directory).glob("*.yaml")):
+        try:
+            questionnaire = load_file(path)
+        except QuestionnaireError as exc:
+            problems.extend(exc.problems)
+            continue
+        if questionnaire.key in found:
+            problems.append(f"{path}: id {questionnaire.id!r} version {questionnaire.version} is also defined in "
+                            f"{found[questionnaire.key].source}")
+        found[questionnaire.key] = questionnaire
+    if problems:
+        raise QuestionnaireError(problems)
+    return found
+
+
+# --- helpers -------------------------------------------------------------------------------------------------
+
+def _unknown_keys(node: dict, allowed: set[str], where: str, problems: _Problems) -> None:
+    for key in node:
+        if key not in allowed:
+            problems.add(where, f"unknown key {key!r}; allowed keys are {', '.join(sorted(allowed))}")
+
+
+def _text(node: dict, key: str, where: str, problems: _Problems, required: bool = True) -> str:
+    value = node.get(key)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            problems.add(where, f"missing {key}")
+        return ""
+    if not isinstance(value, str):
+        problems.add(where, f"{key} must be text, not {type(value).__name__}")
+        return ""
+    return value.strip()
+
+
+def _identifier(node: dict, where: str, problems: _Problems) -> str:
+    value = node.get("id")
+    if value is None or value == "":
+        problems.add(where, "missing id")
+        return ""
+    if not isinstance(value, str) or not ID_PATTERN.match(value):
+        problems.add(where, f"id {value!r} must start with a lower-case letter and hold only a-z, 0-9 and _")
+        return str(value)
+    return value
+
+
+def _mapping(node: Any, where: str, problems: _Problems) -> Optional[dict]:
+    if not isinstance(node, dict):
+        problems.add(where, f"expected a mapping of keys to values, found {type(node).__name__}")
+        return None
+    return node
+
+
+def _list(node: Any, where: str, what: str, problems: _Problems) -> list:
+    if node is None:
+        problems.add(where, f"missing {what}")
+        return []
+    if not isinstance(node, list):
+        problems.add(where, f"{what} must be a list, found {type(node).__name__}")
+        return []
+    if not node:
+        problems.add(where, f"{what} is empty")
+    return node
+
+
+def _bool(node: dict, key: str, where: str, problems: _Problems) -> bool:
+    value = node.get(key, False)
+    if not isinstance(value, bool):
+        problems.add(where, f"{key} must be true or false, not {value!r}")
+        return False
+    return value
+
+
+# --- the parts -----------------------------------------------------------------------------------------------
+
+def _questionnaire(data: Any, problems: _Problems) -> Optional[Questionnaire]:
+    if _mapping(data, "", problems) is None:
+        return None
+    _unknown_keys(data, TOP_KEYS, "", problems)
+    qid = _identifier(data, "", problems)
+    version = data.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        problems.add("version", f"must be a whole number of 1 or more, not {version!r}")
+        version = 0
+    minutes = data.get("estimated_minutes", 15)
+    if not isinstance(minutes, int) or isinstance(minutes, bool) or not 1 <= minutes <= 240:
+        problems.add("estimated_minutes", f"must be a whole number of minutes between 1 and 240, not {minutes!r}")
+        minutes = 15
+    title = _text(data, "title", "", problems)
+    introduction = _text(data, "introduction", "", problems)
+
+    scales = _scales(data.get("scales"), problems)
+    dimensions = _constructs(data.get("dimensions"), "dimensions", "dimension", problems)
+    conditions = _constructs(data.get("conditions") or [], "conditions", "condition", problems, required=False)
+    dimension_ids = tuple(c.id for c in dimensions)
+    if dimensions and dimension_ids != CONTINUUM:
+        problems.add("dimensions", f"must be exactly {', '.join(CONTINUUM)} in that (continuum) order, "
+                                   f"found {', '.join(dimension_ids)}")
+    for index, construct in enumerate(conditions):
+        if construct.id not in CONDITIONS:
+            problems.add(f"conditions[{index}]", f"unknown condition {construct.id!r}; expected one of "
+                                                 f"{', '.join(CONDITIONS)}")
+    sections = _sections(data.get("sections"), scales, dimension_ids, tuple(c.id for c in conditions), problems)
+
+    items = [item for section in sections for item in section.items]
+    for construct in dimensions + conditions:
+        if not any(i.construct == construct.id and i.type == "likert" for i in items):
+            problems.add(f"{construct.kind}s", f"{construct.kind} {construct.id!r} has no Likert items")
+    if sum(1 for i in items if i.type == "roster") > 1:
+        problems.add("sections", "only one roster item is allowed")
+    for name in PROFILE_FIELDS:
+        if sum(1 for i in items if i.sets == name) > 1:
+            problems.add("sections", f"only one item may set {name}")
+
+    return Questionnaire(id=qid, version=version, title=title, introduction=introduction,
+                         estimated_minutes=minutes, scales=scales, dimensions=dimensions,
+                         conditions=conditions, sections=tuple(sections), source=problems.source)
+
+
+def _scales(node: Any, problems: _Problems) -> dict[str, Scale]:
+    if node is None:
+        problems.add("scales", "missing scales")
+        return {}
+    if _mapping(node, "scales", problems) is None:
+        return {}
+    scales = {}
+    for scale_id, spec in node.items():
+        where = f"scales.{scale_id}"
+        if not isinstance(scale_id, str) or not ID_PATTERN.match(scale_id):
+            problems.add(where, "a scale id must start with a lower-case letter and hold only a-z, 0-9 and _")
+            continue
+        if _mapping(spec, where, problems) is None:
+            continue
+        _unknown_keys(spec, SCALE_KEYS, where, problems)
+        low, high = spec.get("min"), spec.get("max")
+        if not all(isinstance(v, int) and not isinstance(v, bool) for v in (low, high)) or low >= high:
+            problems.add(where, f"bad scale: min and max must be whole numbers with min < max, "
+                                f"found min={low!r} max={high!r}")
+            continue
+        labels = spec.get("labels")
+        if not isinstance(labels, dict):
+            problems.add(where, "bad scale: labels must map each value from min to max to a label")
+            continue
+        options = []
+        for value in range(low, high + 1):
+            label = labels.get(value)
+            if isinstance(label, dict):
+                text, description = label.get("label"), label.get("description", "")
+            else:
+                text, description = label, ""
+            if not isinstance(text, str) or not text.strip():
+                problems.add(where, f"bad scale: no label for value {value}")
+                continue
+            options.append(Option(value=str(value), label=text.strip(), description=str(description).strip()))
+        extra = sorted(str(k) for k in labels if not isinstance(k, int) or not low <= k <= high)
+        if extra:
+            problems.add(where, f"bad scale: labels for values outside {low}..{high}: {', '.join(extra)}")
+        dont_know = spec.get("dont_know", "Don't know")
+        if dont_know is not None and not isinstance(dont_know, str):
+            problems.add(where, "dont_know must be the label of the don't-know option, or null for none")
+            dont_know = None
+        scales[scale_id] = Scale(id=scale_id, min=low, max=high, options=tuple(options), dont_know=dont_know)
+    return scales
+
+
+def _constructs(node: Any, key: str, kind: str, problems: _Problems, required: bool = True) -> tuple[Construct, ...]:
+    entries = _list(node, key, key, problems) if required else (node if isinstance(node, list) else [])
+    found, seen = [], set()
+    for index, spec in enumerate(entries):
+        where = f"{key}[{index}]"
+        if _mapping(spec, where, problems) is None:
+            continue
+        _unknown_keys(spec, CONSTRUCT_KEYS, where, problems)
+        cid = _identifier(spec, where, problems)
+        if cid in seen:
+            problems.add(where, f"duplicate {kind} id {cid!r}")
+        seen.add(cid)
+        practices = spec.get("practices", [])
+        if kind == "dimension" and (not isinstance(practices, list) or not practices):
+            problems.add(where, "a dimension needs a list of recommended practices")
+            practices = []
+        if not all(isinstance(p, str) and p.strip() for p in practices):
+            problems.add(where, "every practice must be non-empty text")
+            practices = []
+        found.append(Construct(id=cid, kind=kind, label=_text(spec, "label", where, problems),
+                               description=_text(spec, "description", where, problems),
+                               practices=tuple(p.strip() for p in practices)))
+    return tuple(found)
+
+
+def _sections(node: Any, scales: dict[str, Scale], dimensions: tuple[str, ...], conditions: tuple[str, ...],
+              problems: _Problems) -> list[Section]:
+    sections, seen_items, seen_sections = [], set(), set()
+    for s_index, spec in enumerate(_list(node, "sections", "sections", problems)):
+        where = f"sections[{s_index}]"
+        if _mapping(spec, where, problems) is None:
+            continue
+        _unknown_keys(spec, SECTION_KEYS, where, problems)
+        sid = _identifier(spec, where, problems)
+        if sid in seen_sections:
+            problems.add(where, f"duplicate section id {sid!r}")
+        seen_sections.add(sid)
+        items_node = spec.get("items")
+        if not items_node:
+            problems.add(where, f"empty section {sid!r}: it needs at least one item")
+            items_node = []
+        elif not isinstance(items_node, list):
+            problems.add(where, "items must be a list")
+            items_node = []
+        items = []
+        for i_index, item_spec in enumerate(items_node):
+            item = _item(item_spec, f"{where}.items[{i_index}]", scales, dimensions, conditions, problems)
+            if item is None:
+                continue
+            if item.id in seen_items:
+                problems.add(f"{where}.items[{i_index}] ({item.id})", f"duplicate item id {item.id!r}")
+            seen_items.add(item.id)
+            items.append(item)
+        sections.append(Section(id=sid, title=_text(spec, "title", where, problems),
+                                intro=_text(spec, "intro", where, problems, required=False), items=tuple(items)))
+    return sections
+
+
+def _item(spec: Any, where: str, scales: dict[str, Scale], dimensions: tuple[str, ...],
+          conditions: tuple[str, ...], problems: _Problems) -> Optional[Item]:
+    if _mapping(spec, where, problems) is None:
+        return None
+    item_id = _identifier(spec, where, problems)
+    where = f"{where} ({item_id})" if item_id else where
+    _unknown_keys(spec, ITEM_KEYS, where, problems)
+    item_type = spec.get("type")
+    text = _text(spec, "text", where, problems)
+    reverse = _bool(spec, "reverse", where, problems)
+    required = _bool(spec, "required", where, problems)
+    dimension, condition = spec.get("dimension"), spec.get("condition")
+    if dimension is not None and dimension not in dimensions:
+        problems.add(where, f"unknown dimension {dimension!r}; expected one of {', '.join(dimensions)}")
+    if condition is not None and condition not in conditions:
+        problems.add(where, f"unknown condition {condition!r}; expected one of {', '.join(conditions)}")
+    if dimension is not None and condition is not None:
+        problems.add(where, "an item measures a dimension or a condition, not both")
+    scale_id = spec.get("scale")
+    if item_type not in ITEM_TYPES:
+        problems.add(where, f"unknown type {item_type!r}; expected one of {', '.join(ITEM_TYPES)}")
+    else:
+        _check_by_type(item_type, spec, where, scales, problems)
+
+    options = _options(spec.get("options"), where, item_type, problems)
+    sets = spec.get("sets")
+    if sets is not None:
+        if sets not in PROFILE_FIELDS or item_type != "choice":
+            problems.add(where, f"sets must be one of {', '.join(PROFILE_FIELDS)}, on a choice item")
+        elif {o.value for o in options} != {r.value for r in RoleLevel}:
+            problems.add(where, f"an item that sets role_level must offer exactly the role levels "
+                                f"{', '.join(r.value for r in RoleLevel)}")
+    max_length = spec.get("max_length", 2000)
+    if not isinstance(max_length, int) or isinstance(max_length, bool) or not 1 <= max_length <= 10000:
+        problems.add(where, f"max_length must be a whole number from 1 to 10000, not {max_length!r}")
+        max_length = 2000
+    return Item(id=item_id, type=item_type if item_type in ITEM_TYPES else "", text=text, required=required,
+                help=_text(spec, "help", where, problems, required=False), scale=scale_id,
+                dimension=dimension, condition=condition, reverse=reverse, options=options, sets=sets,
+                max_length=max_length)
+
+
+def _check_by_type(item_type: str, spec: dict, where: str, scales: dict[str, Scale], problems: _Problems) -> None:
+    scored = spec.get("dimension") is not None or spec.get("condition") is not None
+    if spec.get("reverse") is True and item_type != "likert":
+        problems.add(where, f"reverse is only allowed on likert items, not on a {item_type} item")
+    if item_type == "likert" and not scored:
+        problems.add(where, "a likert item needs a dimension or a condition")
+    if item_type != "likert" and scored:
+        problems.add(where, f"only likert items are scored; a {item_type} item cannot have a dimension or condition")
+    scale_id = spec.get("scale")
+    if item_type in ("likert", "roster"):
+        if scale_id not in scales:
+            known = ", ".join(scales) or "none defined"
+            problems.add(where, f"a {item_type} item needs a scale defined under scales (found {scale_id!r}; "
+                                f"known: {known})")
+    elif scale_id is not None:
+        problems.add(where, f"a {item_type} item takes options, not a scale")
+
+
+def _options(node: Any, where: str, item_type: Any, problems: _Problems) -> tuple[Option, ...]:
+    if item_type not in ("choice", "multi"):
+        if node is not None:
+            problems.add(where, f"a {item_type} item cannot have options")
+        return ()
+    entries = _list(node, where, "options", problems)
+    options, seen = [], set()
+    for index, spec in enumerate(entries):
+        o_where = f"{where}.options[{index}]"
+        if _mapping(spec, o_where, problems) is None:
+            continue
+        _unknown_keys(spec, OPTION_KEYS, o_where, problems)
+        value = spec.get("value")
+        if not isinstance(value, str) or not ID_PATTERN.match(value):
+            problems.add(o_where, f"option value {value!r} must start with a lower-case letter and hold only "
+                                  f"a-z, 0-9 and _")
+            continue
+        if value in seen:
+            problems.add(o_where, f"duplicate option value {value!r}")
+        seen.add(value)
+        options.append(Option(value=value, label=_text(spec, "label", o_where, problems),
+                              description=_text(spec, "description", o_where, problems, required=False)))
+    return tuple(options)

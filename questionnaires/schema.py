@@ -1,0 +1,119 @@
+"""The shape of a questionnaire once loaded: immutable plain data, no Flask, no database."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+#: The continuum's dimensions, in continuum order (DOMAIN.md). A questionnaire must define exactly these.
+CONTINUUM = ("information", "activities", "resources", "capacity")
+#: Conditions are reported beside the level, never part of it.
+CONDITIONS = ("trust", "time", "turf", "leadership")
+ITEM_TYPES = ("likert", "choice", "multi", "text", "roster")
+#: What a `choice` item may set on the response it belongs to.
+PROFILE_FIELDS = ("role_level",)
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Scale:
+    """A numeric answer scale (Likert agreement, roster levels) with an optional "Don't know"."""
+
+    id: str
+    min: int
+    max: int
+    options: tuple[Option, ...]
+    dont_know: Optional[str] = "Don't know"
+
+    def reverse(self, value: float) -> float:
+        return self.min + self.max - value
+
+
+@dataclass(frozen=True)
+class Construct:
+    """A dimension of the continuum or a condition (trust, time, turf, leadership)."""
+
+    id: str
+    kind: str
+    label: str
+    description: str
+    practices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    type: str
+    text: str
+    required: bool = False
+    help: str = ""
+    scale: Optional[str] = None
+    dimension: Optional[str] = None
+    condition: Optional[str] = None
+    reverse: bool = False
+    options: tuple[Option, ...] = ()
+    sets: Optional[str] = None
+    max_length: int = 2000
+
+    @property
+    def construct(self) -> Optional[str]:
+        return self.dimension or self.condition
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+    intro: str
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class Questionnaire:
+    """Compared and hashed by identity: each is loaded once per app and shared read-only."""
+
+    id: str
+    version: int
+    title: str
+    introduction: str
+    estimated_minutes: int
+    scales: dict[str, Scale]
+    dimensions: tuple[Construct, ...]
+    conditions: tuple[Construct, ...]
+    sections: tuple[Section, ...]
+    source: str = field(default="", compare=False)
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.id, self.version)
+
+    @property
+    def items(self) -> tuple[Item, ...]:
+        return tuple(item for section in self.sections for item in section.items)
+
+    def item(self, item_id: str) -> Item:
+        for item in self.items:
+            if item.id == item_id:
+                return item
+        raise KeyError(item_id)
+
+    def construct(self, construct_id: str) -> Construct:
+        for construct in self.dimensions + self.conditions:
+            if construct.id == construct_id:
+                return construct
+        raise KeyError(construct_id)
+
+    def scored_items(self, construct_id: str) -> tuple[Item, ...]:
+        return tuple(i for i in self.items if i.type == "likert" and i.construct == construct_id)
+
+    @property
+    def roster_item(self) -> Optional[Item]:
+        return next((i for i in self.items if i.type == "roster"), None)
+
+    def profile_item(self, name: str) -> Optional[Item]:
+        return next((i for i in self.items if i.sets == name), None)

@@ -1,0 +1,1 @@
+"""The readiness report (PDF) and the figures it shares with the console."""

@@ -1,0 +1,52 @@
+"""Drive the survey through the test client, the way a browser without JavaScript does."""
+import re
+
+from assessment import catalog
+from tests.conftest import csrf_from
+
+
+def page_answers(q, section, targets, likert="4"):
+    """A complete, valid post for one section."""
+    data = {}
+    for item in section.items:
+        if item.type == "likert":
+            data[item.id] = likert
+        elif item.type == "choice":
+            data[item.id] = item.options[0].value
+        elif item.type == "multi":
+            data[item.id] = [item.options[0].value, item.options[-1].value]
+        elif item.type == "text":
+            data[item.id] = f"Answer to {item.id}"
+        elif item.type == "roster":
+            for target in targets:
+                data[f"{item.id}__{target.slug}"] = "2"
+    return data
+
+
+def post_page(client, token, number, data, action="next"):
+    page = client.get(f"/s/{token}/page/{number}")
+    return client.post(f"/s/{token}/page/{number}",
+                       data={"action": action, **data, "csrf_token": csrf_from(page.data)})
+
+
+def is_checked(html: str, name: str, value: str) -> bool:
+    """Whether the radio or checkbox `name`=`value` is rendered checked."""
+    for tag in re.findall(r"<input[^>]*>", html):
+        if f'name="{name}"' in tag and f'value="{value}"' in tag:
+            return " checked" in tag
+    raise AssertionError(f"no input {name}={value} on the page")
+
+
+def start(client, token):
+    welcome = client.get(f"/s/{token}")
+    return client.post(f"/s/{token}/start", data={"csrf_token": csrf_from(welcome.data)})
+
+
+def complete(client, token, targets):
+    q = catalog.latest("collaboration_readiness")
+    start(client, token)
+    for number, section in enumerate(q.sections, start=1):
+        response = post_page(client, token, number, page_answers(q, section, targets))
+        assert response.status_code == 302, (number, response.status_code)
+    review = client.get(f"/s/{token}/review")
+    return client.post(f"/s/{token}/submit", data={"csrf_token": csrf_from(review.data)})

@@ -1,0 +1,135 @@
+"""Every facilitator command, through Flask's CLI runner against a real SQLite database."""
+import re
+
+from sqlalchemy import func, select
+
+from assessment.db import db
+from assessment.models import Agency, Invitation, Jurisdiction, Response, Round
+from assessment.tokens import hash_token
+from assessment.vocabulary import ResponseStatus, RoundStatus, Sector
+
+LINK = re.compile(r"http://survey\.test/s/([A-Za-z0-9_-]+)")
+
+
+def run(runner, *args):
+    return runner.invoke(args=list(args))
+
+
+def test_setting_up_a_jurisdiction_from_the_command_line(runner, client):
+    assert run(runner, "jurisdiction", "add", "Lake County").exit_code == 0
+    duplicate = run(runner, "jurisdiction", "add", "lake county")
+    assert duplicate.exit_code == 1 and "already exists" in duplicate.output
+
+    added = run(runner, "agency", "add", "Lake County", "County Probation", "--sector", "community_supervision")
+    assert added.exit_code == 0 and "county-probation" in added.output
+    run(runner, "agency", "add", "Lake County", "Lakeside Treatment", "--sector", "treatment", "--slug", "lakeside")
+    assert {a.slug for a in db.session.scalars(select(Agency))} == {"county-probation", "lakeside"}
+    assert db.session.scalar(select(Agency).where(Agency.slug == "lakeside")).sector == Sector.TREATMENT
+
+    bad_sector = run(runner, "agency", "add", "Lake County", "X", "--sector", "astrology")
+    assert bad_sector.exit_code == 2 and "astrology" in bad_sector.output
+    no_place = run(runner, "agency", "add", "Nowhere", "X", "--sector", "treatment")
+    assert no_place.exit_code == 1 and "no jurisdiction named 'Nowhere'" in no_place.output
+
+    created = run(runner, "round", "create", "Lake County", "First round", "--min-group-size", "4")
+    assert created.exit_code == 0 and "collaboration_readiness v1, draft" in created.output
+    round_ = db.session.scalar(select(Round))
+    assert round_.min_group_size == 4 and round_.status == RoundStatus.DRAFT
+    dated = run(runner, "round", "create", "Lake County", "Dated", "--opens", "2026-01-05", "--closes", "2026-02-05")
+    assert dated.exit_code == 0
+    assert db.session.scalar(select(Round).where(Round.title == "Dated")).closes_at.isoformat() == "2026-02-05T00:00:00"
+    bad_dates = run(runner, "round", "create", "Lake County", "Late", "--opens", "2026-03-01", "--closes",
+                    "2026-02-01")
+    assert bad_dates.exit_code == 1 and "closing date must come after" in bad_dates.output
+    bad_date = run(runner, "round", "create", "Lake County", "Late", "--opens", "March")
+    assert bad_date.exit_code == 2 and "use YYYY-MM-DD" in bad_date.output
+    unknown_q = run(runner, "round", "create", "Lake County", "Other", "--questionnaire", "nope")
+    assert unknown_q.exit_code == 1 and "no questionnaire 'nope'" in unknown_q.output
+
+    assert run(runner, "round", "open", str(round_.id)).exit_code == 0
+    assert db.session.get(Round, round_.id).status == RoundStatus.OPEN
+    assert "already open" in run(runner, "round", "open", str(round_.id)).output
+
+    invited = run(runner, "invite", str(round_.id), "--agency", "lakeside", "--role", "supervisor", "--count", "3")
+    assert invited.exit_code == 0, invited.output
+    tokens = LINK.findall(invited.output)
+    assert len(tokens) == 3 and len(set(tokens)) == 3
+    # the printed links work
+    assert client.get(f"/s/{tokens[0]}").status_code == 200
+
+    missing_agency = run(runner, "invite", str(round_.id), "--agency", "nope", "--role", "supervisor")
+    assert missing_agency.exit_code == 1 and "has no agency 'nope'" in missing_agency.output
+    too_many = run(runner, "invite", str(round_.id), "--agency", "lakeside", "--role", "supervisor", "--count", "0")
+    assert too_many.exit_code == 1 and "from 1 to" in too_many.output
+
+    listed = run(runner, "round", "list")
+    assert re.search(rf"\s+{round_.id}\s+Lake County\s+First round\s+open\s+0\s+0", listed.output), listed.output
+
+    closed = run(runner, "round", "close", str(round_.id))
+    assert closed.exit_code == 0 and "0 unsubmitted draft(s)" in closed.output
+    assert "is closed; it takes no more invitations" in run(
+        runner, "invite", str(round_.id), "--agency", "lakeside", "--role", "supervisor").output
+    assert "no round with id 999" in run(runner, "round", "open", "999").output
+
+
+def test_round_list_when_empty(runner):
+    assert "No rounds yet." in run(runner, "round", "list").output
+
+
+def test_open_needs_two_agencies(runner):
+    run(runner, "jurisdiction", "add", "Tiny")
+    run(runner, "agency", "add", "Tiny", "Only One", "--sector", "treatment")
+    run(runner, "round", "create", "Tiny", "R")
+    result = run(runner, "round", "open", "1")
+    assert result.exit_code == 1 and "needs at least two agencies" in result.output
+
+
+def test_tokens_are_stored_only_as_sha256_hashes(runner, app):
+    run(runner, "jurisdiction", "add", "Lake County")
+    run(runner, "agency", "add", "Lake County", "A", "--sector", "treatment")
+    run(runner, "agency", "add", "Lake County", "B", "--sector", "judiciary")
+    run(runner, "round", "create", "Lake County", "R")
+    tokens = LINK.findall(run(runner, "invite", "1", "--agency", "a", "--role", "line_staff", "--count", "2").output)
+    hashes = set(db.session.scalars(select(Invitation.token_hash)))
+    assert hashes == {hash_token(t) for t in tokens}
+    assert all(re.fullmatch(r"[0-9a-f]{64}", h) for h in hashes)
+    raw = (app.instance_path, app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///"))
+    db.session.commit()
+    db.engine.dispose()  # checkpoint the write-ahead log into the file
+    with open(raw[1], "rb") as stored:
+        content = stored.read()
+    for token in tokens:
+        assert token.encode() not in content
+        assert hash_token(token).encode() in content
+
+
+def test_seed_demo_creates_the_demo_once_and_prints_a_working_link(runner, client):
+    first = run(runner, "seed-demo")
+    assert first.exit_code == 0, first.output
+    assert "Created Demo County" in first.output
+    token = LINK.findall(first.output)[0]
+    assert client.get(f"/s/{token}").status_code == 200
+
+    jurisdiction = db.session.scalar(select(Jurisdiction))
+    sectors = {a.sector for a in jurisdiction.agencies}
+    assert len(jurisdiction.agencies) == 10
+    assert {"community_supervision", "treatment", "victim_advocacy", "law_enforcement", "prosecution",
+            "judiciary", "defense"} <= {s.value for s in sectors}
+    statuses = [r.status for r in jurisdiction.rounds]
+    assert statuses.count(RoundStatus.CLOSED) == 2 and statuses.count(RoundStatus.OPEN) == 1
+    for round_ in jurisdiction.rounds[:2]:
+        per_agency = dict(db.session.execute(
+            select(Response.agency_id, func.count(Response.id)).where(
+                Response.round_id == round_.id, Response.status == ResponseStatus.SUBMITTED)
+            .group_by(Response.agency_id)).all())
+        assert len(per_agency) == 10
+        assert sum(1 for n in per_agency.values() if n < round_.min_group_size) == 1
+
+    second = run(runner, "seed-demo")
+    assert "already exists" in second.output and LINK.search(second.output)
+    assert db.session.scalar(select(func.count(Jurisdiction.id))) == 1
+
+
+def test_init_db(runner):
+    result = run(runner, "init-db")
+    assert result.exit_code == 0 and "Database ready" in result.output
