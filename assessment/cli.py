@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sys
 
 import click
@@ -12,7 +13,7 @@ from questionnaires import QuestionnaireError, load_file
 
 from . import demo
 from .db import db
-from .services import ServiceError, setup
+from .services import ServiceError, scores, setup
 from .vocabulary import RoleLevel, Sector
 
 jurisdiction_cli = AppGroup("jurisdiction", help="Manage jurisdictions.")
@@ -168,7 +169,20 @@ def seed_demo():
     click.echo(survey_link(token))
 
 
+@click.command("scores")
+@click.argument("round_id", type=int)
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True)
+def scores_command(round_id, fmt):
+    """Print a round's scores: the jurisdiction, agencies, sectors, role levels, pairs and network."""
+    try:
+        results = scores.round_scores(setup.get_round(round_id))
+    except ServiceError as exc:
+        _fail(exc)
+    click.echo(json.dumps(results, indent=2, allow_nan=False) if fmt == "json" else scores.scores_csv(results),
+               nl=fmt == "json")
+
+
 def init_app(app: Flask) -> None:
-    for command in (init_db_command, seed_demo, invite, jurisdiction_cli, agency_cli, round_cli,
+    for command in (init_db_command, seed_demo, invite, scores_command, jurisdiction_cli, agency_cli, round_cli,
                     questionnaire_cli):
         app.cli.add_command(command)

@@ -23,15 +23,15 @@ SEED = 20001001
 
 #: name, sector, respondents per round, offset of the agency's views from the jurisdiction's (score points)
 AGENCIES = [
-    ("Adult Probation and Parole", Sector.COMMUNITY_SUPERVISION, 9, 8),
-    ("Sex Offense Specific Treatment Associates", Sector.TREATMENT, 6, 6),
-    ("Victim Services Center", Sector.VICTIM_ADVOCACY, 5, -6),
+    ("Adult Probation and Parole", Sector.COMMUNITY_SUPERVISION, 9, 10),
+    ("Sex Offense Specific Treatment Associates", Sector.TREATMENT, 6, 8),
+    ("Victim Services Center", Sector.VICTIM_ADVOCACY, 5, -9),
     ("Sheriff's Office", Sector.LAW_ENFORCEMENT, 6, 0),
-    ("City Police Department", Sector.LAW_ENFORCEMENT, 5, -4),
+    ("City Police Department", Sector.LAW_ENFORCEMENT, 5, -6),
     ("District Attorney's Office", Sector.PROSECUTION, 5, 2),
-    ("District Court", Sector.JUDICIARY, 4, -2),
-    ("Public Defender's Office", Sector.DEFENSE, 4, -12),
-    ("County Jail", Sector.INSTITUTIONAL_CORRECTIONS, 4, -8),
+    ("District Court", Sector.JUDICIARY, 4, -4),
+    ("Public Defender's Office", Sector.DEFENSE, 4, -18),
+    ("County Jail", Sector.INSTITUTIONAL_CORRECTIONS, 4, -12),
     ("County Board of Supervisors", Sector.POLICYMAKER, 2, 4),  # below the minimum group size of 3
 ]
 
@@ -121,7 +121,7 @@ def _respondent(rng, q: Questionnaire, round_: Round, agency: Agency, agencies: 
     db.session.flush()
     answers = []
     lift = EXECUTIVE_OPTIMISM if role == RoleLevel.EXECUTIVE else 0
-    personal = rng.normal(0, 8)
+    personal = rng.normal(0, 14)
     for item in q.items:
         if item.type == "likert":
             scale = q.scales[item.scale]
@@ -131,7 +131,7 @@ def _respondent(rng, q: Questionnaire, round_: Round, agency: Agency, agencies: 
                 continue
             target = truth[item.construct] + offset + lift + personal
             mean = scale.min + (scale.max - scale.min) * np.clip(target, 0, 100) / 100
-            value = float(np.clip(np.rint(mean + rng.normal(0, 0.7)), scale.min, scale.max))
+            value = float(np.clip(np.rint(mean + rng.normal(0, 0.55)), scale.min, scale.max))
             answers.append(Answer(response_id=response.id, item_id=item.id,
                                   value=scale.reverse(value) if item.reverse else value))
         elif item.type == "roster":

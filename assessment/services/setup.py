@@ -19,7 +19,7 @@ MAX_INVITATIONS_AT_ONCE = 1000
 
 
 def slugify(name: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    slug = re.sub(r"[^a-z0-9]+", "-", re.sub(r"['’]", "", name.lower())).strip("-")
     return slug[:80]
 
 

@@ -1,0 +1,73 @@
+"""The relationship roster: directed ratings, pair levels, perception gaps and network figures."""
+from __future__ import annotations
+
+import itertools
+import math
+
+import networkx as nx
+import pandas as pd
+
+from .continuum import LEVELS
+from .numbers import number
+
+PAIR_LEVELS = ("no contact",) + LEVELS
+GAP_FROM = 1.0
+
+
+def roster_figures(roster: pd.DataFrame, rater_agency: pd.Series, agencies: list[str], suppressed: set[str]) -> dict:
+    """`roster`: respondent, target, value (NaN for don't know). `rater_agency`: respondent -> agency slug.
+
+    R(i->j) is the mean of agency i's respondents' ratings of j. Ratings made by a suppressed agency are never
+    shown and never enter a pair level (a pair mean with one side shown would give the other away), so a pair
+    with a suppressed agency rests on the other side's rating alone.
+    """
+    rated = roster.dropna(subset=["value"]).assign(source=lambda f: f["respondent"].map(rater_agency))
+    rated = rated[rated["source"].isin(agencies) & rated["target"].isin(agencies)
+                  & (rated["source"] != rated["target"])]
+    directed_all = rated.groupby(["source", "target"])["value"].agg(["mean", "count"])
+    directed = {(s, t): (float(row["mean"]), int(row["count"])) for (s, t), row in directed_all.iterrows()
+                if s not in suppressed}
+
+    pairs = []
+    for a, b in itertools.combinations(sorted(agencies), 2):
+        ab, ba = directed.get((a, b)), directed.get((b, a))
+        sides = [r for r, _ in (x for x in (ab, ba) if x is not None)]
+        level = sum(sides) / len(sides) if sides else None
+        gap = ab[0] - ba[0] if ab is not None and ba is not None else None
+        pairs.append({"a": a, "b": b, "level": level,
+                      "level_name": PAIR_LEVELS[int(math.floor(level))] if level is not None else None,
+                      "gap": gap, "perception_gap": bool(gap is not None and abs(gap) >= GAP_FROM),
+                      "one_sided": len(sides) == 1})
+
+    n = len(agencies)
+    possible = n * (n - 1) / 2
+    levels = [p["level"] for p in pairs if p["level"] is not None]
+    share = {"unrated": (len(pairs) - len(levels)) / possible if possible else None}
+    for k, name in enumerate(PAIR_LEVELS):
+        share[name] = sum(1 for s in levels if math.floor(s) == k) / possible if possible else None
+    density = {LEVELS[k - 1]: (sum(1 for s in levels if s >= k) / possible if possible else None) for k in range(1, 5)}
+
+    graph = nx.Graph()
+    graph.add_nodes_from(agencies)
+    graph.add_weighted_edges_from((p["a"], p["b"], p["level"]) for p in pairs if p["level"] is not None)
+    ties = nx.Graph()
+    ties.add_nodes_from(agencies)
+    ties.add_edges_from((p["a"], p["b"]) for p in pairs if p["level"] is not None and p["level"] >= 1)
+
+    both_rated = nx.DiGraph()
+    both_rated.add_edges_from((s, t) for (s, t), (r, _) in directed.items()
+                              if r >= 1 and (t, s) in directed)
+    reciprocity = nx.overall_reciprocity(both_rated) if both_rated.number_of_edges() else None
+
+    return {
+        "directed": [{"from": s, "to": t, "rating": r, "n": c} for (s, t), (r, c) in sorted(directed.items())],
+        "symmetric": pairs,
+        "network": {
+            "agencies": n,
+            "density": density,
+            "share_at_level": share,
+            "weighted_degree": {a: number(d) for a, d in graph.degree(weight="weight")},
+            "isolated": sorted(nx.isolates(ties)),
+            "reciprocity": number(reciprocity),
+        },
+    }

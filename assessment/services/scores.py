@@ -1,0 +1,111 @@
+"""Read a round from the database into frames and score it. The only bridge between storage and scoring."""
+from __future__ import annotations
+
+import csv
+import io
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import case, func, select
+
+from .. import catalog
+from ..db import db
+from ..models import Agency, Answer, Invitation, Response, Round
+from ..scoring import RoundData, score_round
+from ..vocabulary import ResponseStatus
+
+
+def round_data(round_: Round) -> RoundData:
+    q = catalog.get(round_.questionnaire_id, round_.questionnaire_version)
+    agencies = db.session.execute(select(Agency.id, Agency.slug, Agency.name, Agency.sector)
+                                  .where(Agency.jurisdiction_id == round_.jurisdiction_id)
+                                  .order_by(Agency.name)).all()
+    slug_of = {a.id: a.slug for a in agencies}
+    agency_frame = pd.DataFrame({"slug": [a.slug for a in agencies], "name": [a.name for a in agencies],
+                                 "sector": [a.sector.value for a in agencies]})
+
+    submitted = (Response.round_id == round_.id) & (Response.status == ResponseStatus.SUBMITTED)
+    respondents = db.session.execute(select(Response.id, Response.agency_id, Response.role_level)
+                                     .where(submitted).order_by(Response.id)).all()
+    respondent_frame = pd.DataFrame({"respondent": [r.id for r in respondents],
+                                     "agency": [slug_of[r.agency_id] for r in respondents],
+                                     "role_level": [r.role_level.value for r in respondents]})
+
+    likert = [i.id for i in q.items if i.type == "likert"]
+    roster_item = q.roster_item
+    rows = db.session.execute(
+        select(Answer.response_id, Answer.item_id, Answer.target_agency_id, Answer.value, Answer.dont_know)
+        .join(Response, Response.id == Answer.response_id).where(submitted)
+        .where(Answer.item_id.in_(likert + ([roster_item.id] if roster_item else [])))).all()
+    answers = [r for r in rows if r.target_agency_id is None]
+    roster = [r for r in rows if r.target_agency_id is not None and r.target_agency_id in slug_of]
+    answer_frame = pd.DataFrame({"respondent": [r.response_id for r in answers],
+                                 "item": [r.item_id for r in answers],
+                                 "value": np.array([np.nan if r.value is None else r.value for r in answers], float),
+                                 "dont_know": [bool(r.dont_know) for r in answers]})
+    roster_frame = pd.DataFrame({"respondent": [r.response_id for r in roster],
+                                 "target": [slug_of[r.target_agency_id] for r in roster],
+                                 "value": np.array([np.nan if r.value is None else r.value for r in roster], float),
+                                 "dont_know": [bool(r.dont_know) for r in roster]})
+    return RoundData(questionnaire=q, agencies=agency_frame, respondents=respondent_frame, answers=answer_frame,
+                     roster=roster_frame, participation=participation(round_, slug_of),
+                     min_group_size=round_.min_group_size)
+
+
+def participation(round_: Round, slug_of: dict[int, str]) -> pd.DataFrame:
+    """Per agency: invited (invitations, plus responses that came without one, such as imports), started,
+    submitted."""
+    invited = dict(db.session.execute(select(Invitation.agency_id, func.count(Invitation.id))
+                                      .where(Invitation.round_id == round_.id).group_by(Invitation.agency_id)).all())
+    uninvited = (select(Response.agency_id, func.count(Response.id)).outerjoin(
+        Invitation, Invitation.response_id == Response.id).where(Response.round_id == round_.id,
+                                                                  Invitation.id.is_(None))
+        .group_by(Response.agency_id))
+    for agency_id, count in db.session.execute(uninvited).all():
+        invited[agency_id] = invited.get(agency_id, 0) + count
+    progress = {row.agency_id: row for row in db.session.execute(
+        select(Response.agency_id, func.count(Response.id).label("started"),
+               func.sum(case((Response.status == ResponseStatus.SUBMITTED, 1), else_=0)).label("submitted"))
+        .where(Response.round_id == round_.id).group_by(Response.agency_id)).all()}
+    return pd.DataFrame([{"agency": slug, "invited": invited.get(agency_id, 0),
+                          "started": progress[agency_id].started if agency_id in progress else 0,
+                          "submitted": int(progress[agency_id].submitted or 0) if agency_id in progress else 0}
+                         for agency_id, slug in slug_of.items()],
+                        columns=["agency", "invited", "started", "submitted"])
+
+
+def round_scores(round_: Round) -> dict:
+    """The scoring results of a round, with the round and jurisdiction named."""
+    results = score_round(round_data(round_))
+    results["jurisdiction"] = {"name": round_.jurisdiction.name, **results["jurisdiction"]}
+    return {"round": {"id": round_.id, "title": round_.title, "status": round_.status.value,
+                      "questionnaire_id": round_.questionnaire_id,
+                      "questionnaire_version": round_.questionnaire_version},
+            **results}
+
+
+CSV_COLUMNS = ["scope", "group", "name", "suppressed", "n", "construct", "kind", "score", "respondent_weighted",
+               "construct_n", "sd", "band", "level", "qualifier", "nested", "next_step", "readiness_index"]
+
+
+def scores_csv(results: dict) -> str:
+    """One row per group and construct; a suppressed group has one row that says so and carries no figure."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    groups = [("jurisdiction", "", results["jurisdiction"]["name"], {**results["jurisdiction"], "suppressed": False})]
+    groups += [("agency", a["slug"], a["name"], a) for a in results["agencies"]]
+    groups += [("sector", s["id"], s["label"], s) for s in results["sectors"]]
+    groups += [("role_level", r["id"], r["label"], r) for r in results["role_levels"]]
+    for scope, key, name, group in groups:
+        base = {"scope": scope, "group": key, "name": name, "suppressed": group["suppressed"], "n": group["n"]}
+        if group["suppressed"]:
+            writer.writerow(base)
+            continue
+        placed = {k: group[k] for k in ("level", "qualifier", "nested", "next_step", "readiness_index")}
+        for kind in ("dimensions", "conditions"):
+            for construct, figures in group[kind].items():
+                writer.writerow({**base, **placed, "construct": construct, "kind": kind[:-1],
+                                 "score": figures["score"], "respondent_weighted": figures["respondent_weighted"],
+                                 "construct_n": figures["n"], "sd": figures["sd"], "band": figures["band"]})
+    return out.getvalue()

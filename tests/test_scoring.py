@@ -1,0 +1,259 @@
+"""The scoring model, against hand-worked cases (arithmetic in the comments) and properties."""
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from assessment.scoring import cronbach_alpha, place, respondent_scores, score_round
+from assessment.scoring.continuum import band
+from tests.scoring_data import DK, round_data, small_questionnaire, uniform
+
+Q = small_questionnaire()
+DIMS = ["information", "activities", "resources", "capacity"]
+
+
+def one_person(answers, agency="a"):
+    return round_data(Q, [(agency, "line_staff", answers)], min_group_size=1)
+
+
+# --- respondent scores ---------------------------------------------------------------------------------------
+
+def test_reverse_coding_and_rescaling():
+    # inf1=4, inf2=5, inf3 is reverse-coded: answered 2 -> 1+5-2 = 4.
+    # mean (4+5+4)/3 = 13/3 = 4.3333; on 0-100: (4.3333-1)/4*100 = 83.333...
+    scores = respondent_scores(one_person({"inf1": 4, "inf2": 5, "inf3": 2}))
+    assert scores.loc[1, "information"] == pytest.approx(250 / 3)
+
+
+@pytest.mark.parametrize("answers, expected", [
+    # 2 of 3 answered: 2*3 >= 2*3, scored. (3+5)/2 = 4 -> (4-1)/4*100 = 75
+    ({"act1": 3, "act2": 5}, 75.0),
+    # a don't know is unanswered: 2 of 3 answered, act3 reversed 1 -> 5; (1+5)/2 = 3 -> 50
+    ({"act1": 1, "act2": DK, "act3": 1}, 50.0),
+    # 1 of 3 answered: 1*3 < 2*3, no score
+    ({"act1": 5}, None),
+    ({"act1": 5, "act2": DK, "act3": DK}, None),
+    # nothing answered
+    ({}, None),
+])
+def test_two_thirds_rule(answers, expected):
+    score = respondent_scores(one_person(answers)).loc[1, "activities"]
+    assert (math.isnan(score) if expected is None else score == pytest.approx(expected))
+
+
+def test_two_item_condition_needs_both_items():
+    # trust has 2 items: two thirds of 2 is 1.33, so both must be answered (1*3 = 3 < 4)
+    data = round_data(Q, [("a", "line_staff", {"tru1": 5}), ("a", "line_staff", {"tru1": 5, "tru2": 3})],
+                      min_group_size=1)
+    scores = respondent_scores(data)["trust"]
+    assert math.isnan(scores.loc[1]) and scores.loc[2] == pytest.approx(75.0)  # (5+3)/2 = 4 -> 75
+
+
+# --- bands and the level rule --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("score, expected", [(0, "concern"), (49.999, "concern"), (50, "emerging"),
+                                             (74.999, "emerging"), (75, "established"), (100, "established"),
+                                             (None, None), (float("nan"), None)])
+def test_bands(score, expected):
+    assert band(score) == expected
+
+
+@pytest.mark.parametrize("scores, level, qualifier, nested, next_step", [
+    # exactly 50 on the first two: coordination, emerging; next step is the first below 75
+    ((50, 50, 49.9, 80), "coordination", "emerging", False, "information"),
+    # exactly 75 everywhere: collaboration, established; nothing left to establish
+    ((75, 75, 75, 75), "collaboration", "established", True, None),
+    # the first dimension is a concern: fragmented, whatever follows
+    ((49.99, 90, 90, 90), "fragmented", None, False, "information"),
+    # established networking and coordination, cooperation emerging
+    ((80, 76, 60, 10), "cooperation", "emerging", True, "resources"),
+    # established up to coordination, then a gap: coordination, established
+    ((90, 80, 40, 30), "coordination", "established", True, "resources"),
+    # not nested: capacity established while resources is a concern
+    ((60, 55, 30, 80), "coordination", "emerging", False, "information"),
+    # an undefined score stops the climb
+    ((70, None, 90, 90), "networking", "emerging", True, "information"),
+])
+def test_level_rule(scores, level, qualifier, nested, next_step):
+    placed = place(DIMS, dict(zip(DIMS, scores)))
+    assert (placed["level"], placed["qualifier"], placed["nested"], placed["next_step"]) == \
+        (level, qualifier, nested, next_step)
+
+
+def test_readiness_index_is_the_mean_of_the_four():
+    assert place(DIMS, dict(zip(DIMS, (80, 60, 40, 20))))["readiness_index"] == pytest.approx(50.0)
+    assert place(DIMS, dict(zip(DIMS, (80, None, 40, 20))))["readiness_index"] is None
+
+
+# --- aggregation and suppression -----------------------------------------------------------------------------
+
+def test_jurisdiction_is_agency_weighted_beside_respondent_weighted():
+    # agency a: one respondent, all 5 -> 100. agency b: three respondents, all 1 -> 0.
+    # agency-weighted: (100 + 0) / 2 = 50. respondent-weighted: (100 + 0 + 0 + 0) / 4 = 25.
+    people = [("a", "line_staff", uniform(Q, 5))] + [("b", "line_staff", uniform(Q, 1))] * 3
+    results = score_round(round_data(Q, people, min_group_size=1))
+    info = results["jurisdiction"]["dimensions"]["information"]
+    assert info["score"] == pytest.approx(50.0) and info["respondent_weighted"] == pytest.approx(25.0)
+    assert info["n"] == 4 and info["band"] == "emerging"
+    # sample SD of (100, 0, 0, 0): mean 25, squares 5625+625*3 = 7500, /3 = 2500, sqrt = 50
+    assert info["sd"] == pytest.approx(50.0)
+
+
+def test_groups_below_the_minimum_are_suppressed_but_count_in_the_totals():
+    # a: 2 respondents at 100 (suppressed with min 3); b: 3 respondents at 50 (answer 3 -> 50)
+    people = [("a", "line_staff", uniform(Q, 5))] * 2 + [("b", "supervisor", uniform(Q, 3))] * 3
+    results = score_round(round_data(Q, people, min_group_size=3))
+    a, b = results["agencies"]
+    assert a == {"slug": "a", "name": "A", "sector": "treatment", "n": None, "suppressed": True}
+    assert b["n"] == 3 and not b["suppressed"] and b["dimensions"]["information"]["score"] == pytest.approx(50)
+    # the jurisdiction still counts agency a: (100 + 50) / 2 = 75, n = 5
+    assert results["jurisdiction"]["dimensions"]["information"]["score"] == pytest.approx(75)
+    assert results["jurisdiction"]["n"] == 5
+    roles = {r["id"]: r for r in results["role_levels"]}
+    assert roles["line_staff"]["suppressed"] and "dimensions" not in roles["line_staff"]
+    assert roles["supervisor"]["n"] == 3 and roles["executive"]["suppressed"]
+
+
+def test_group_level_and_next_step():
+    # information 4s (75), activities 3s (50), resources 2s (25), capacity 5s (100)
+    answers = {"inf1": 4, "inf2": 4, "inf3": 2, "act1": 3, "act2": 3, "act3": 3, "res1": 2, "res2": 2, "res3": 4,
+               "cap1": 5, "cap2": 5, "cap3": 1}
+    results = score_round(round_data(Q, [("a", "line_staff", answers)] * 3))
+    agency = results["agencies"][0]
+    assert [agency["dimensions"][d]["score"] for d in DIMS] == pytest.approx([75, 50, 25, 100])
+    assert (agency["level"], agency["qualifier"], agency["nested"], agency["next_step"]) == \
+        ("coordination", "emerging", False, "activities")
+    assert agency["readiness_index"] == pytest.approx(62.5)  # (75+50+25+100)/4
+
+
+def test_spread_between_agencies_and_its_flag():
+    # information: a 100, b 50, c 0 (all shown): spread 100 -> flagged
+    people = ([("a", "line_staff", uniform(Q, 5))] * 3 + [("b", "line_staff", uniform(Q, 3))] * 3
+              + [("c", "line_staff", uniform(Q, 1))] * 3)
+    results = score_round(round_data(Q, people))
+    assert results["agreement"]["information"]["spread"] == pytest.approx(100.0)
+    assert results["agreement"]["information"]["spread_flag"] is True
+    same = score_round(round_data(Q, [("a", "line_staff", uniform(Q, 4))] * 3 + [("b", "line_staff", uniform(Q, 4))] * 3))
+    assert same["agreement"]["information"] == {"sd": 0.0, "spread": 0.0, "spread_flag": False}
+
+
+def test_dont_know_share_per_item_and_dimension():
+    # inf1: answered by 3 people, one of them don't know -> 1/3. information as a whole: 1 DK of 9 answers.
+    people = [("a", "line_staff", {"inf1": 4, "inf2": 4, "inf3": 2}),
+              ("a", "line_staff", {"inf1": DK, "inf2": 4, "inf3": 2}),
+              ("a", "line_staff", {"inf1": 2, "inf2": 4, "inf3": 2})]
+    results = score_round(round_data(Q, people))
+    inf1 = next(i for i in results["items"] if i["id"] == "inf1")
+    assert inf1["dont_know_share"] == pytest.approx(1 / 3) and inf1["n"] == 2
+    assert inf1["mean"] == pytest.approx(3.0) and inf1["distribution"] == {"1": 0, "2": 1, "3": 0, "4": 1, "5": 0}
+    assert results["jurisdiction"]["dont_know"]["information"]["dont_know_share"] == pytest.approx(1 / 9)
+
+
+# --- roster --------------------------------------------------------------------------------------------------
+
+def roster_round(min_group_size=1):
+    # agencies a, b, c, d; two respondents in a (1, 2), one each in b (3), c (4), d (5)
+    people = [("a", "line_staff", {})] * 2 + [("b", "line_staff", {}), ("c", "line_staff", {}),
+                                              ("d", "line_staff", {})]
+    roster = [
+        (1, "b", 2), (2, "b", 4),      # R(a->b) = (2+4)/2 = 3
+        (3, "a", 1), (3, "c", 2),            # R(b->a) = 1, R(b->c) = 2
+        (4, "b", 2), (4, "a", DK),     # R(c->b) = 2; c's view of a is don't know
+        (1, "c", 0), (2, "c", 1),      # R(a->c) = 0.5
+    ]
+    return round_data(Q, people, agencies=["a", "b", "c", "d"], roster=roster, min_group_size=min_group_size)
+
+
+def test_directed_ratings_pair_levels_and_gaps():
+    results = score_round(roster_round())
+    directed = {(r["from"], r["to"]): r["rating"] for r in results["pairs"]["directed"]}
+    assert directed == {("a", "b"): 3.0, ("a", "c"): 0.5, ("b", "a"): 1.0, ("b", "c"): 2.0, ("c", "b"): 2.0}
+    pairs = {(p["a"], p["b"]): p for p in results["pairs"]["symmetric"]}
+    # S(a,b) = (3 + 1)/2 = 2 (coordination); gap 3 - 1 = 2 >= 1: a perception gap
+    assert pairs[("a", "b")]["level"] == 2.0 and pairs[("a", "b")]["level_name"] == "coordination"
+    assert pairs[("a", "b")]["gap"] == 2.0 and pairs[("a", "b")]["perception_gap"]
+    # S(b,c) = (2 + 2)/2 = 2, no gap
+    assert pairs[("b", "c")]["gap"] == 0.0 and not pairs[("b", "c")]["perception_gap"]
+    # S(a,c): only a's side (0.5), c said don't know: one-sided, no gap
+    assert pairs[("a", "c")]["level"] == 0.5 and pairs[("a", "c")]["one_sided"]
+    assert pairs[("a", "c")]["gap"] is None and pairs[("a", "c")]["level_name"] == "no contact"
+    # pairs with d: nobody rated them
+    assert pairs[("a", "d")]["level"] is None
+
+
+def test_network_figures():
+    network = score_round(roster_round())["network"]
+    # 4 agencies -> 4*3/2 = 6 possible pairs. Levels: ab 2, bc 2, ac 0.5; three pairs with d unrated.
+    assert network["density"] == pytest.approx({"networking": 2 / 6, "coordination": 2 / 6,
+                                                "cooperation": 0.0, "collaboration": 0.0})
+    assert network["share_at_level"] == pytest.approx({"unrated": 3 / 6, "no contact": 1 / 6, "networking": 0.0,
+                                                       "coordination": 2 / 6, "cooperation": 0.0,
+                                                       "collaboration": 0.0})
+    # weighted degree: a = 2 + 0.5, b = 2 + 2, c = 2 + 0.5, d = 0
+    assert network["weighted_degree"] == pytest.approx({"a": 2.5, "b": 4.0, "c": 2.5, "d": 0.0})
+    # ties at networking or above: ab, bc. d has none.
+    assert network["isolated"] == ["d"]
+    # directed ties >= 1 where both sides rated: a->b, b->a, b->c, c->b; all four reciprocated
+    assert network["reciprocity"] == pytest.approx(1.0)
+
+
+def test_ratings_by_a_suppressed_agency_are_never_shown():
+    # with a minimum of 2, b, c, d (one respondent each) are suppressed; only a is shown
+    results = score_round(roster_round(min_group_size=2))
+    assert {r["from"] for r in results["pairs"]["directed"]} == {"a"}
+    pairs = {(p["a"], p["b"]): p for p in results["pairs"]["symmetric"]}
+    # S(a,b) now rests on a's rating alone (3); b's rating of a (1) is not used and no gap is shown
+    assert pairs[("a", "b")]["level"] == 3.0 and pairs[("a", "b")]["gap"] is None
+    assert pairs[("b", "c")]["level"] is None
+
+
+# --- reliability ---------------------------------------------------------------------------------------------
+
+MTCARS = {  # cyl, gear, carb, hp of the 32 cars of R's mtcars (Henderson and Velleman, 1981)
+    "cyl": [6, 6, 4, 6, 8, 6, 8, 4, 4, 6, 6, 8, 8, 8, 8, 8, 8, 4, 4, 4, 4, 8, 8, 8, 8, 4, 4, 4, 8, 6, 8, 4],
+    "gear": [4, 4, 4, 3, 3, 3, 3, 4, 4, 4, 4, 3, 3, 3, 3, 3, 3, 4, 4, 4, 3, 3, 3, 3, 3, 4, 5, 5, 5, 5, 5, 4],
+    "carb": [4, 4, 1, 1, 2, 1, 4, 2, 2, 4, 4, 3, 3, 3, 4, 4, 4, 1, 2, 1, 1, 2, 2, 4, 2, 1, 2, 2, 4, 6, 8, 2],
+    "hp": [110, 110, 93, 110, 175, 105, 245, 62, 95, 123, 123, 180, 180, 180, 205, 215, 230, 66, 52, 65, 97, 150,
+           150, 245, 175, 66, 91, 113, 264, 175, 335, 109],
+}
+
+
+def test_cronbach_alpha_matches_the_published_mtcars_value():
+    # R, performance::cronbachs_alpha(mtcars[, c("cyl", "gear", "carb", "hp")]) prints 0.09463206
+    items = np.column_stack([MTCARS[c] for c in ("cyl", "gear", "carb", "hp")]).astype(float)
+    assert cronbach_alpha(items) == pytest.approx(0.09463206, abs=5e-9)
+
+
+def test_alpha_by_hand_with_item_deleted_and_item_total():
+    # three items, four people: x1 = 1,2,3,4; x2 = 2,3,4,5; x3 = 4,3,2,1 (reverse-coded: 2,3,4,5 after 6-x)
+    # after reverse-coding the three items move together: alpha = 1, each item-total correlation = 1
+    people = [("a", "line_staff", {"inf1": v1, "inf2": v2, "inf3": v3})
+              for v1, v2, v3 in ((1, 2, 5), (2, 3, 4), (3, 4, 3), (4, 5, 2))]
+    info = score_round(round_data(Q, people))["reliability"]["information"]
+    assert info["alpha"] == pytest.approx(1.0) and info["n"] == 4 and info["flag"] is False
+    assert info["items"]["inf1"]["item_total_correlation"] == pytest.approx(1.0)
+    assert info["items"]["inf1"]["alpha_if_deleted"] == pytest.approx(1.0)
+
+
+def test_alpha_is_listwise():
+    # the person with a don't know drops out of alpha's n
+    people = [("a", "line_staff", {"inf1": 1, "inf2": 2, "inf3": 5}), ("a", "line_staff", {"inf1": 4, "inf2": 4, "inf3": 2}),
+              ("a", "line_staff", {"inf1": 2, "inf2": 3, "inf3": 4}), ("a", "line_staff", {"inf1": DK, "inf2": 3, "inf3": 4})]
+    assert score_round(round_data(Q, people))["reliability"]["information"]["n"] == 3
+
+
+# --- coverage ------------------------------------------------------------------------------------------------
+
+def test_coverage_and_missing_key_sectors():
+    agencies = pd.DataFrame({"slug": ["p", "t", "v"], "name": ["P", "T", "V"],
+                             "sector": ["community_supervision", "treatment", "victim_advocacy"]})
+    participation = pd.DataFrame({"agency": ["p", "t", "v"], "invited": [10, 4, 0], "started": [6, 1, 0],
+                                  "submitted": [5, 0, 0]})
+    people = [("p", "line_staff", uniform(Q, 4))] * 5
+    coverage = score_round(round_data(Q, people, agencies=agencies, participation=participation))["coverage"]
+    assert coverage["overall"] == {"invited": 14, "started": 7, "submitted": 5, "response_rate": 5 / 14}
+    rates = {a["slug"]: a["response_rate"] for a in coverage["agencies"]}
+    assert rates == {"p": 0.5, "t": 0.0, "v": None}
+    assert coverage["missing_key_sectors"] == ["treatment", "victim_advocacy", "law_enforcement", "prosecution",
+                                               "judiciary", "defense"]
