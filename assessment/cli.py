@@ -13,7 +13,7 @@ from questionnaires import QuestionnaireError, load_file
 
 from . import demo
 from .db import db
-from .services import ServiceError, scores, setup
+from .services import ServiceError, importer, scores, setup
 from .vocabulary import RoleLevel, Sector
 
 jurisdiction_cli = AppGroup("jurisdiction", help="Manage jurisdictions.")
@@ -182,7 +182,19 @@ def scores_command(round_id, fmt):
                nl=fmt == "json")
 
 
+@click.command("import-responses")
+@click.argument("round_id", type=int)
+@click.argument("file", type=click.File("rb"))
+def import_responses_command(round_id, file):
+    """Import responses from a CSV file; nothing is imported when any cell is wrong."""
+    try:
+        count = importer.import_responses(setup.get_round(round_id), file.read())
+    except ServiceError as exc:
+        _fail(exc)
+    click.echo(f"Imported {count} response(s) into round {round_id}.")
+
+
 def init_app(app: Flask) -> None:
-    for command in (init_db_command, seed_demo, invite, scores_command, jurisdiction_cli, agency_cli, round_cli,
+    for command in (init_db_command, seed_demo, invite, scores_command, import_responses_command, jurisdiction_cli, agency_cli, round_cli,
                     questionnaire_cli):
         app.cli.add_command(command)

@@ -28,7 +28,12 @@ class Labelled(str, enum.Enum):
             if wanted in (member.value, member.label.lower().replace(" ", "_")):
                 return member
         allowed = ", ".join(m.value for m in cls)
-        raise ValueError(f"unknown {cls.__name__.lower()} {text!r}; expected one of {allowed}")
+        raise ValueError(f"unknown {cls.noun()} {text!r}; expected one of {allowed}")
+
+    @classmethod
+    def noun(cls) -> str:
+        """`RoleLevel` -> "role level"."""
+        return "".join(f" {c.lower()}" if c.isupper() else c for c in cls.__name__).strip()
 
 
 class Sector(Labelled):
