@@ -194,7 +194,25 @@ def import_responses_command(round_id, file):
     click.echo(f"Imported {count} response(s) into round {round_id}.")
 
 
+@click.command("report")
+@click.argument("round_id", type=int)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True,
+              help="Where to write the PDF.")
+def report_command(round_id, output):
+    """Write a round's readiness report as a PDF, printing each step."""
+    import reports
+
+    try:
+        round_ = setup.get_round(round_id)
+    except ServiceError as exc:
+        _fail(exc)
+    pdf = reports.pdf_for_round(round_, progress=lambda message: click.echo(f"  {message}"))
+    with open(output, "wb") as out:
+        out.write(pdf)
+    click.echo(f"Wrote {output} ({len(pdf) // 1024} KiB).")
+
+
 def init_app(app: Flask) -> None:
-    for command in (init_db_command, seed_demo, invite, scores_command, import_responses_command, jurisdiction_cli, agency_cli, round_cli,
+    for command in (init_db_command, seed_demo, invite, scores_command, import_responses_command, report_command, jurisdiction_cli, agency_cli, round_cli,
                     questionnaire_cli):
         app.cli.add_command(command)

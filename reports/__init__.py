@@ -1,1 +1,21 @@
 """The readiness report (PDF) and the figures it shares with the console."""
+from __future__ import annotations
+
+from typing import Callable
+
+from flask import current_app
+
+from .pdf import build_pdf
+
+
+def pdf_for_round(round_, progress: Callable[[str], None] = lambda _m: None) -> bytes:
+    """The PDF report of a round, as bytes (for the command line and the web download)."""
+    from assessment.services.scores import round_scores
+    from .render import find_browser, warm_up
+
+    browser = find_browser(current_app.config.get("CHROMIUM_PATH"))
+    warm_up(browser)
+    progress("Scoring the round")
+    results = round_scores(round_)
+    return build_pdf(results, current_app.static_folder, browser, current_app.config.get("REPORT_PAGE_SIZE", "A4"),
+                     progress)

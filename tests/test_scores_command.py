@@ -23,7 +23,8 @@ def test_json_holds_the_documented_shape(runner, demo_round):
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["round"] == {"id": demo_round.id, "title": "Follow-up survey 2025", "status": "closed",
-                             "questionnaire_id": "collaboration_readiness", "questionnaire_version": 1}
+                             "questionnaire_id": "collaboration_readiness", "questionnaire_version": 1,
+                             "opens_at": "2025-10-01", "closes_at": "2025-10-29"}
     j = data["jurisdiction"]
     assert j["name"] == "Demo County" and j["n"] == 50
     assert set(j["dimensions"]) == {"information", "activities", "resources", "capacity"}

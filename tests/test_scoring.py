@@ -147,6 +147,10 @@ def test_dont_know_share_per_item_and_dimension():
     inf1 = next(i for i in results["items"] if i["id"] == "inf1")
     assert inf1["dont_know_share"] == pytest.approx(1 / 3) and inf1["n"] == 2
     assert inf1["mean"] == pytest.approx(3.0) and inf1["distribution"] == {"1": 0, "2": 1, "3": 0, "4": 1, "5": 0}
+    assert inf1["score"] == pytest.approx(50.0)  # (3 - 1) / 4 * 100
+    # inf3 is reverse-coded: answered 2, 2, 2 -> mean 2, scored 1+5-2 = 4 -> 75
+    inf3 = next(i for i in results["items"] if i["id"] == "inf3")
+    assert inf3["mean"] == pytest.approx(2.0) and inf3["score"] == pytest.approx(75.0)
     assert results["jurisdiction"]["dont_know"]["information"]["dont_know_share"] == pytest.approx(1 / 9)
 
 

@@ -79,6 +79,8 @@ def score_round(data: RoundData) -> dict:
 
     return {
         "min_group_size": size,
+        "constructs": [{"id": c.id, "kind": c.kind, "label": c.label, "description": c.description,
+                        "practices": list(c.practices)} for c in q.dimensions + q.conditions],
         "jurisdiction": whole,
         "agencies": agencies,
         "sectors": [{"id": s.value, "label": s.label, **by_sector.get(s.value, hidden)} for s in present_sectors],

@@ -22,10 +22,14 @@ def item_figures(q: Questionnaire, answers: pd.DataFrame) -> list[dict]:
     for item in likert:
         scale = q.scales[item.scale]
         n, dk = int(answered.get(item.id, 0)), int(dont_know.get(item.id, 0))
+        mean = number(means.get(item.id))
+        scored = scale.reverse(mean) if mean is not None and item.reverse else mean
         out.append({
             "id": item.id, "text": item.text, "construct": item.construct,
             "kind": "dimension" if item.dimension else "condition", "reverse": item.reverse,
-            "n": n, "mean": number(means.get(item.id)),
+            "n": n, "mean": mean,
+            # the mean after reverse-coding, on 0-100: higher is always more collaboration
+            "score": (scored - scale.min) / (scale.max - scale.min) * 100 if scored is not None else None,
             "distribution": {str(v): int(counts.get((item.id, float(v)), 0)) for v in range(scale.min, scale.max + 1)},
             "dont_know": dk, "dont_know_share": dk / (n + dk) if n + dk else None,
         })

@@ -80,8 +80,13 @@ def round_scores(round_: Round) -> dict:
     results["jurisdiction"] = {"name": round_.jurisdiction.name, **results["jurisdiction"]}
     return {"round": {"id": round_.id, "title": round_.title, "status": round_.status.value,
                       "questionnaire_id": round_.questionnaire_id,
-                      "questionnaire_version": round_.questionnaire_version},
+                      "questionnaire_version": round_.questionnaire_version,
+                      "opens_at": _date(round_.opens_at), "closes_at": _date(round_.closes_at)},
             **results}
+
+
+def _date(value) -> str | None:
+    return value.date().isoformat() if value else None
 
 
 CSV_COLUMNS = ["scope", "group", "name", "suppressed", "n", "construct", "kind", "score", "respondent_weighted",

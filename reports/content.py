@@ -1,0 +1,203 @@
+"""What the report says, as plain values for the template. It selects and words figures from the scoring
+results; it computes no figure of its own."""
+from __future__ import annotations
+
+from typing import Optional
+
+from assessment.vocabulary import Sector
+
+SECTOR_LABELS = {s.value: s.label for s in Sector}
+LEVEL_WORDS = {
+    "networking": "exchanging information",
+    "coordination": "exchanging information and altering activities for a common purpose",
+    "cooperation": "exchanging information, altering activities and sharing resources",
+    "collaboration": "exchanging information, altering activities, sharing resources and enhancing each "
+                     "other's capacity",
+}
+LOW_RESPONSE_RATE = 0.5
+
+
+def score(value: Optional[float]) -> str:
+    return "–" if value is None else f"{value:.0f}"
+
+
+def decimal(value: Optional[float], places: int = 1) -> str:
+    return "–" if value is None else f"{value:.{places}f}"
+
+
+def percent(value: Optional[float]) -> str:
+    return "–" if value is None else f"{100 * value:.0f}%"
+
+
+def level_text(group: dict) -> str:
+    if group["level"] == "fragmented":
+        return "Fragmented"
+    return f"{group['level'].capitalize()} ({group['qualifier']})"
+
+
+def build(results: dict) -> dict:
+    constructs = {c["id"]: c for c in results["constructs"]}
+    dimensions = [c for c in results["constructs"] if c["kind"] == "dimension"]
+    conditions = [c for c in results["constructs"] if c["kind"] == "condition"]
+    j = results["jurisdiction"]
+    size = results["min_group_size"]
+    names = {a["slug"]: a["name"] for a in results["agencies"]}
+    return {
+        "round": results["round"],
+        "jurisdiction": j,
+        "min_group_size": size,
+        "cover": _cover(results),
+        "summary": _summary(results, constructs),
+        "dimension_rows": [_construct_row(c, j["dimensions"][c["id"]], j["dont_know"][c["id"]]) for c in dimensions],
+        "condition_rows": [_construct_row(c, j["conditions"][c["id"]], j["dont_know"][c["id"]]) for c in conditions],
+        "dimensions": dimensions,
+        "agencies": _agencies(results, dimensions),
+        "spread_flags": [constructs[c]["label"] for c, a in results["agreement"].items() if a["spread_flag"]],
+        "roster": _roster(results, names),
+        "role_levels": _groups(results["role_levels"], dimensions),
+        "recommendations": _recommendations(results, constructs, dimensions, conditions),
+        "reliability": [{"label": constructs[c]["label"], "alpha": decimal(r["alpha"], 2), "n": r["n"],
+                         "flag": r["flag"], "item_count": len(r["items"])} for c, r in results["reliability"].items()],
+        "items": [{"text": i["text"], "construct": constructs[i["construct"]]["label"], "reverse": i["reverse"],
+                   "n": i["n"], "mean": decimal(i["mean"], 2), "distribution": i["distribution"],
+                   "dont_know": percent(i["dont_know_share"])} for i in results["items"]],
+    }
+
+
+def _cover(results: dict) -> dict:
+    overall = results["coverage"]["overall"]
+    r = results["round"]
+    dates = " to ".join(d for d in (r.get("opens_at"), r.get("closes_at")) if d) or "not set"
+    return {"dates": dates, "respondents": results["jurisdiction"]["n"], "invited": overall["invited"],
+            "response_rate": percent(overall["response_rate"]),
+            "questionnaire": f"{r['questionnaire_id']} version {r['questionnaire_version']}"}
+
+
+def _summary(results: dict, constructs: dict) -> dict:
+    j = results["jurisdiction"]
+    step = j["next_step"]
+    if step is None:
+        next_step = "Every dimension is established: the work now is to keep it so, round after round."
+    else:
+        figures = j["dimensions"][step]
+        next_step = (f"Build {constructs[step]['label'].lower()}: the lowest dimension not yet established "
+                     f"(score {score(figures['score'])} of 100). {constructs[step]['description']}")
+    rated = sorted((i for i in results["items"] if i["score"] is not None), key=lambda i: i["score"])
+    if j["level"] == "fragmented":
+        meaning = "Agencies do not yet reliably exchange information on these cases."
+    else:
+        meaning = f"Agencies are {LEVEL_WORDS[j['level']]}."
+    return {"level": level_text(j), "meaning": meaning, "readiness": score(j["readiness_index"]),
+            "next_step": next_step, "strengths": [_item_line(i, constructs, True) for i in rated[::-1][:3]],
+            "concerns": [_item_line(i, constructs, False) for i in rated[:3]],
+            "warnings": _warnings(results, constructs)}
+
+
+def _item_line(item: dict, constructs: dict, strength: bool) -> dict:
+    """A statement as respondents judged it: a negatively worded strength was mostly disagreed with, a positively
+    worded concern was mostly not agreed with."""
+    lead = ""
+    if strength and item["reverse"]:
+        lead = "Most disagree that: "
+    elif not strength and not item["reverse"]:
+        lead = "Few agree that: "
+    return {"lead": lead, "text": item["text"], "construct": constructs[item["construct"]]["label"],
+            "score": score(item["score"])}
+
+
+def _warnings(results: dict, constructs: dict) -> list[str]:
+    warnings = []
+    j, size = results["jurisdiction"], results["min_group_size"]
+    missing = results["coverage"]["missing_key_sectors"]
+    if missing:
+        warnings.append("No respondent from these key sectors: "
+                        + ", ".join(SECTOR_LABELS[s] for s in missing) + ".")
+    hidden = [a["name"] for a in results["agencies"] if a["suppressed"]]
+    if hidden:
+        warnings.append(f"Fewer than {size} respondents, so not shown on their own (still counted in the "
+                        f"jurisdiction's totals): " + ", ".join(hidden) + ".")
+    hidden_roles = [r["label"] for r in results["role_levels"] if r["suppressed"]]
+    if hidden_roles:
+        warnings.append(f"Role levels with fewer than {size} respondents, not shown apart: "
+                        + ", ".join(hidden_roles) + ".")
+    rate = results["coverage"]["overall"]["response_rate"]
+    if rate is not None and rate < LOW_RESPONSE_RATE:
+        warnings.append(f"Only {percent(rate)} of those invited responded: read the results with care.")
+    if not j["nested"]:
+        warnings.append("The profile is not nested: a higher dimension is established while a lower one is a "
+                        "concern. The level alone does not tell the whole story; read the dimension profile.")
+    return warnings
+
+
+def _construct_row(construct: dict, figures: dict, dont_know: dict) -> dict:
+    return {"label": construct["label"], "description": construct["description"], "score": score(figures["score"]),
+            "weighted": score(figures["respondent_weighted"]), "n": figures["n"], "sd": decimal(figures["sd"]),
+            "band": figures["band"] or "–", "dont_know": percent(dont_know["dont_know_share"])}
+
+
+def _agencies(results: dict, dimensions: list[dict]) -> list[dict]:
+    rows = []
+    for a in results["agencies"]:
+        row = {"name": a["name"], "sector": SECTOR_LABELS.get(a["sector"], a["sector"]), "suppressed": a["suppressed"]}
+        if not a["suppressed"]:
+            row.update(n=a["n"], level=level_text(a), readiness=score(a["readiness_index"]),
+                       scores=[score(a["dimensions"][d["id"]]["score"]) for d in dimensions],
+                       nested=a["nested"])
+        rows.append(row)
+    return rows
+
+
+def _groups(groups: list[dict], dimensions: list[dict]) -> list[dict]:
+    return [{"label": g["label"], "suppressed": g["suppressed"], "n": g["n"],
+             "level": None if g["suppressed"] else level_text(g),
+             "scores": [] if g["suppressed"] else [score(g["dimensions"][d["id"]]["score"]) for d in dimensions]}
+            for g in groups]
+
+
+def _roster(results: dict, names: dict[str, str]) -> dict:
+    """The roster as the report shows it: only agencies shown on their own appear, in the matrix, the network
+    table and the discussion points; the network-wide shares and densities count every pair."""
+    agencies = [a for a in results["agencies"] if not a["suppressed"]]
+    visible = {a["slug"] for a in agencies}
+    rating = {(r["from"], r["to"]): r["rating"] for r in results["pairs"]["directed"]}
+    network = results["network"]
+    gaps = sorted((p for p in results["pairs"]["symmetric"] if p["perception_gap"]
+                   and p["a"] in visible and p["b"] in visible), key=lambda p: -abs(p["gap"]))
+    return {
+        "columns": [a["name"] for a in agencies],
+        "matrix": [{"name": a["name"], "cells": [decimal(rating.get((a["slug"], b["slug"])))
+                                                 if a["slug"] != b["slug"] else "·" for b in agencies]}
+                   for a in agencies],
+        "hidden": any(a["suppressed"] for a in results["agencies"]),
+        "gaps": [{"a": names[p["a"]], "b": names[p["b"]], "a_rates": decimal(rating[(p["a"], p["b"])]),
+                  "b_rates": decimal(rating[(p["b"], p["a"])]), "gap": decimal(abs(p["gap"]))} for p in gaps],
+        "share": [(k.capitalize(), percent(v)) for k, v in network["share_at_level"].items()],
+        "density": [(k.capitalize(), percent(v)) for k, v in network["density"].items()],
+        "degree": sorted(((names[s], decimal(d)) for s, d in network["weighted_degree"].items() if s in visible),
+                         key=lambda row: row[0]),
+        "isolated": [names[s] for s in network["isolated"] if s in visible],
+        "reciprocity": percent(network["reciprocity"]),
+        "pairs": network["agencies"] * (network["agencies"] - 1) // 2,
+    }
+
+
+def _recommendations(results: dict, constructs: dict, dimensions: list[dict], conditions: list[dict]) -> list[dict]:
+    j = results["jurisdiction"]
+    out = []
+    step = j["next_step"]
+    if step is not None:
+        out.append({"heading": f"Next step: {constructs[step]['label']}", "why": constructs[step]["description"],
+                    "score": score(j["dimensions"][step]["score"]), "practices": constructs[step]["practices"]})
+    for d in dimensions:
+        figures = j["dimensions"][d["id"]]
+        if d["id"] != step and figures["band"] == "concern":
+            out.append({"heading": f"Also a concern: {d['label']}", "why": d["description"],
+                        "score": score(figures["score"]), "practices": d["practices"]})
+    watch = [f"{c['label']} ({score(j['conditions'][c['id']]['score'])})" for c in conditions
+             if j["conditions"][c["id"]]["band"] == "concern"]
+    if watch:
+        out.append({"heading": "Conditions to attend to", "score": None, "practices": [],
+                    "why": "These conditions score as a concern: " + ", ".join(watch) + ". Moving up the "
+                           "continuum costs more time, trust and turf; plan for them before asking more of "
+                           "partners."})
+    return out

@@ -1,0 +1,230 @@
+"""Plotly figures built from the scoring results. One set of builders serves the PDF and the web console.
+
+Every builder takes the results dict (and nothing from the database), returns a `go.Figure` with a title and
+labelled axes, and shows no figure of a suppressed group. Colours are ordered light to dark (cividis) or carried
+by line width and dash, so that charts survive greyscale printing and colour-blindness.
+"""
+from __future__ import annotations
+
+import html
+import textwrap
+
+import networkx as nx
+import plotly.graph_objects as go
+
+CONTINUUM = ("networking", "coordination", "cooperation", "collaboration")
+PAIR_LEVELS = ("no contact", "networking", "coordination", "cooperation", "collaboration")
+FONT = dict(family="DejaVu Sans, Arial, sans-serif", size=12, color="#1d2430")
+INK, MID, PALE = "#1d2430", "#5b6b80", "#dfe5ec"
+BAND_SHADES = (("concern", 0, 50, "#f1f1f1"), ("emerging", 50, 75, "#dedede"), ("established", 75, 100, "#c4c4c4"))
+ROLE_STYLE = {"line_staff": ("#9ab3cf", ""), "supervisor": ("#4f77a3", "/"), "executive": ("#1d3557", ".")}
+LAYOUT_SEED = 20001001
+
+
+def _layout(fig: go.Figure, title: str, height: int = 360, **extra) -> go.Figure:
+    fig.update_layout(title=dict(text=title, x=0, xanchor="left", font=dict(size=15)), font=FONT,
+                      paper_bgcolor="white", plot_bgcolor="white", height=height, width=760,
+                      margin=dict(l=10, r=20, t=60, b=50), **extra)
+    return fig
+
+
+def plain(text: str) -> str:
+    """Text shown literally: plotly reads <b>, <br> and the like in labels as formatting, so escape them."""
+    return html.escape(text, quote=False)
+
+
+def wrapped(text: str, width: int = 16) -> str:
+    """A long label broken over lines (plotly's <br>), each part shown literally."""
+    return "<br>".join(plain(part) for part in textwrap.wrap(text, width)) or plain(text)
+
+
+def labels(results: dict, width: int = 0) -> dict[str, str]:
+    return {c["id"]: wrapped(c["label"], width) if width else plain(c["label"]) for c in results["constructs"]}
+
+
+def shown(groups: list[dict]) -> list[dict]:
+    return [g for g in groups if not g["suppressed"]]
+
+
+def continuum_figure(results: dict) -> go.Figure:
+    """The four levels as cumulative steps, the jurisdiction marked on its level (left half emerging, right half
+    established), fragmented to the left of networking."""
+    j = results["jurisdiction"]
+    fig = go.Figure()
+    for k, name in enumerate(("fragmented",) + CONTINUUM):
+        shade = ["#f4f4f4", "#e3e8ee", "#c9d3de", "#9fb1c6", "#6f89a8"][k]
+        fig.add_shape(type="rect", x0=k, x1=k + 1, y0=0, y1=k + 1 if k else 0.6, fillcolor=shade,
+                      line=dict(color=INK, width=1))
+        fig.add_annotation(x=k + 0.5, y=-0.35, text=name.capitalize(), showarrow=False, font=dict(size=12))
+    position = (("fragmented",) + CONTINUUM).index(j["level"])
+    offset = 0.5 if j["qualifier"] is None else (0.3 if j["qualifier"] == "emerging" else 0.7)
+    marker_x = position + offset
+    marker_y = (position + 1 if position else 0.6) + 0.45
+    fig.add_trace(go.Scatter(x=[marker_x], y=[marker_y], mode="markers+text", marker=dict(
+        symbol="triangle-down", size=22, color=INK), text=[_where(j)], textposition="top center",
+        textfont=dict(size=13, color=INK), hoverinfo="skip", showlegend=False))
+    fig.update_xaxes(range=[-0.05, 5.05], visible=False, title_text="Level on the continuum")
+    fig.update_yaxes(range=[-0.7, 6.3], visible=False, title_text="Cumulative strategies")
+    return _layout(fig, "Where the jurisdiction stands on the continuum", height=300)
+
+
+def _where(j: dict) -> str:
+    if j["level"] == "fragmented":
+        return "Fragmented"
+    return f"{j['level'].capitalize()} ({j['qualifier']})"
+
+
+def profile_figure(results: dict, kind: str = "dimensions") -> go.Figure:
+    """Agency-weighted scores with the concern / emerging / established bands drawn behind the bars."""
+    names = labels(results)
+    figures = results["jurisdiction"][kind]
+    ids = list(figures)[::-1]
+    scores = [figures[c]["score"] for c in ids]
+    fig = go.Figure(go.Bar(
+        x=[s if s is not None else 0 for s in scores], y=[names[c] for c in ids], orientation="h",
+        marker=dict(color=INK), text=[f"{s:.0f}" if s is not None else "no score" for s in scores],
+        textposition="outside", cliponaxis=False, hovertemplate="%{y}: %{x:.1f}<extra></extra>", showlegend=False))
+    for band, low, high, shade in BAND_SHADES:
+        fig.add_vrect(x0=low, x1=high, fillcolor=shade, line_width=0, layer="below")
+        fig.add_annotation(x=(low + high) / 2, y=1.02, yref="paper", text=band, showarrow=False,
+                           font=dict(size=11, color=MID))
+    title = "Dimensions of the continuum" if kind == "dimensions" else "Conditions: trust, time, turf, leadership"
+    fig.update_xaxes(range=[0, 105], title_text="Score (0-100, agency-weighted)", tickvals=[0, 25, 50, 75, 100])
+    fig.update_yaxes(title_text="", automargin=True)
+    return _layout(fig, title, height=90 + 40 * len(ids), bargap=0.3)
+
+
+def agency_heatmap(results: dict) -> go.Figure:
+    """Agencies (shown ones only) by dimension; each cell carries its score as text."""
+    names = labels(results, width=16)
+    agencies = shown(results["agencies"])
+    dims = [c["id"] for c in results["constructs"] if c["kind"] == "dimension"]
+    z = [[a["dimensions"][d]["score"] for d in dims] for a in agencies][::-1]
+    text = [[f"{v:.0f}" if v is not None else "–" for v in row] for row in z]
+    fig = go.Figure(go.Heatmap(
+        z=z, x=[names[d] for d in dims], y=[plain(a["name"]) for a in agencies][::-1], zmin=0, zmax=100,
+        colorscale="Cividis", text=text, texttemplate="%{text}", textfont=dict(size=12),
+        colorbar=dict(title=dict(text="Score"), tickvals=[0, 50, 75, 100]),
+        hovertemplate="%{y}<br>%{x}: %{z:.1f}<extra></extra>"))
+    fig.update_xaxes(title_text="Dimension", side="bottom", tickangle=0)
+    fig.update_yaxes(title_text="Agency", automargin=True)
+    return _layout(fig, "Agencies by dimension", height=140 + 34 * max(len(agencies), 1))
+
+
+def roster_matrix(results: dict) -> go.Figure:
+    """Directed ratings R(i->j): rows rate columns. Suppressed agencies appear in neither rows nor columns. The
+    cells carry no numbers: the report prints the same matrix as a table beside it, and the console shows them
+    on hover."""
+    agencies = shown(results["agencies"])
+    name = {a["slug"]: plain(a["name"]) for a in agencies}
+    raters = targets = [a["slug"] for a in agencies]
+    rating = {(r["from"], r["to"]): r["rating"] for r in results["pairs"]["directed"]}
+    z = [[rating.get((i, j)) for j in targets] for i in raters][::-1]
+    fig = go.Figure(go.Heatmap(
+        z=z, x=[name[t] for t in targets], y=[name[r] for r in raters][::-1], zmin=0, zmax=4,
+        colorscale="Cividis",
+        colorbar=dict(title=dict(text="Rating"), tickvals=[0, 1, 2, 3, 4],
+                      ticktext=["0 none", "1 networking", "2 coordination", "3 cooperation", "4 collaboration"]),
+        hovertemplate="%{y} rates %{x}: %{z:.2f}<extra></extra>"))
+    fig.update_xaxes(title_text="Agency rated", tickangle=-40, automargin=True)
+    fig.update_yaxes(title_text="Agency rating", automargin=True)
+    return _layout(fig, "How each agency rates its relationship with each other agency",
+                   height=260 + 30 * max(len(raters), 1))
+
+
+def visible_pairs(results: dict) -> list[dict]:
+    """Pairs between agencies that are shown on their own."""
+    slugs = {a["slug"] for a in shown(results["agencies"])}
+    return [p for p in results["pairs"]["symmetric"] if p["a"] in slugs and p["b"] in slugs]
+
+
+def network_layout(results: dict) -> dict[str, tuple[float, float]]:
+    graph = nx.Graph()
+    graph.add_nodes_from(a["slug"] for a in shown(results["agencies"]))
+    graph.add_weighted_edges_from((p["a"], p["b"], p["level"]) for p in visible_pairs(results)
+                                  if p["level"] is not None and p["level"] >= 1)
+    return nx.spring_layout(graph, seed=LAYOUT_SEED, weight="weight")
+
+
+def network_figure(results: dict) -> go.Figure:
+    """Agencies shown on their own, as nodes sized by weighted degree; ties at networking or above, styled by
+    level (dash and width carry the level, so it reads in greyscale)."""
+    positions = network_layout(results)
+    raw_name = {a["slug"]: a["name"] for a in results["agencies"]}
+    degree = results["network"]["weighted_degree"]
+    styles = {1: dict(width=1, dash="dot"), 2: dict(width=2, dash="dash"), 3: dict(width=3.5, dash="solid"),
+              4: dict(width=6, dash="solid")}
+    fig = go.Figure()
+    for level, style in styles.items():
+        xs, ys = [], []
+        for p in visible_pairs(results):
+            if p["level"] is not None and int(p["level"]) == level:
+                (x0, y0), (x1, y1) = positions[p["a"]], positions[p["b"]]
+                xs += [x0, x1, None]
+                ys += [y0, y1, None]
+        fig.add_trace(go.Scatter(x=xs or [None], y=ys or [None], mode="lines", hoverinfo="skip",
+                                 line=dict(color=MID if level < 3 else INK, **style),
+                                 name=PAIR_LEVELS[level].capitalize()))
+    top = max([d for d in degree.values() if d is not None] or [1]) or 1
+    slugs = list(positions)
+    fig.add_trace(go.Scatter(
+        x=[positions[s][0] for s in slugs], y=[positions[s][1] for s in slugs], mode="markers+text",
+        marker=dict(size=[14 + 26 * (degree.get(s) or 0) / top for s in slugs], color="white",
+                    line=dict(color=INK, width=2)),
+        text=[wrapped(raw_name[s], 22) for s in slugs],
+        textposition="bottom center", textfont=dict(size=10),
+        hovertemplate="%{text}<extra></extra>", name="Agency (size: weighted degree)"))
+    xs = [p[0] for p in positions.values()] or [0]
+    ys = [p[1] for p in positions.values()] or [0]
+    fig.update_xaxes(visible=False, title_text="Layout position", range=[min(xs) - 0.35, max(xs) + 0.35])
+    fig.update_yaxes(visible=False, title_text="Layout position", range=[min(ys) - 0.3, max(ys) + 0.15])
+    return _layout(fig, "Network map: ties at networking or above", height=520,
+                   legend=dict(orientation="h", y=-0.05, x=0))
+
+
+def pair_levels_figure(results: dict) -> go.Figure:
+    share = results["network"]["share_at_level"]
+    keys = ["unrated", *PAIR_LEVELS]
+    values = [100 * (share[k] or 0) for k in keys]
+    fig = go.Figure(go.Bar(x=[k.capitalize() for k in keys], y=values, marker=dict(color=INK),
+                           text=[f"{v:.0f}%" for v in values], textposition="outside", cliponaxis=False,
+                           hovertemplate="%{x}: %{y:.1f}%<extra></extra>"))
+    fig.update_xaxes(title_text="Pair level (mean of both agencies' ratings)")
+    fig.update_yaxes(title_text="Share of agency pairs (%)", range=[0, max(values + [10]) * 1.2])
+    return _layout(fig, "Share of agency pairs at each level", height=330)
+
+
+def role_levels_figure(results: dict) -> go.Figure:
+    """Dimension scores by role level, side by side; suppressed role levels are left out."""
+    names = labels(results, width=16)
+    dims = [c["id"] for c in results["constructs"] if c["kind"] == "dimension"]
+    fig = go.Figure()
+    for group in shown(results["role_levels"]):
+        colour, pattern = ROLE_STYLE.get(group["id"], (MID, ""))
+        scores = [group["dimensions"][d]["score"] for d in dims]
+        fig.add_trace(go.Bar(name=plain(group["label"]), x=[names[d] for d in dims], y=scores,
+                             marker=dict(color=colour, pattern=dict(shape=pattern, fgcolor="white"),
+                                         line=dict(color=INK, width=1)),
+                             text=[f"{s:.0f}" if s is not None else "" for s in scores], textposition="outside",
+                             cliponaxis=False, hovertemplate="%{x}: %{y:.1f}<extra>" + group["label"] + "</extra>"))
+    fig.update_xaxes(title_text="Dimension", tickangle=0)
+    fig.update_yaxes(title_text="Score (0-100)", range=[0, 110])
+    return _layout(fig, "Dimensions by role level", height=400, barmode="group",
+                   legend=dict(orientation="h", y=1.0, yanchor="bottom", x=1, xanchor="right"))
+
+
+#: The report's charts, by name, in the order they appear.
+BUILDERS = {
+    "continuum": continuum_figure,
+    "dimensions": lambda r: profile_figure(r, "dimensions"),
+    "conditions": lambda r: profile_figure(r, "conditions"),
+    "agencies": agency_heatmap,
+    "roster": roster_matrix,
+    "network": network_figure,
+    "pair_levels": pair_levels_figure,
+    "role_levels": role_levels_figure,
+}
+
+
+def report_figures(results: dict) -> dict[str, go.Figure]:
+    return {name: build(results) for name, build in BUILDERS.items()}
