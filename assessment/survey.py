@@ -66,6 +66,15 @@ def _closed_page(visit: Visit):
     return None
 
 
+def _open_visit(token: str, need_response: bool = True):
+    """The visit, and the page to show instead when the survey cannot go on (closed, submitted, not started)."""
+    visit = _visit(token)
+    instead = _closed_page(visit)
+    if instead is None and need_response and visit.response is None:
+        instead = redirect(url_for("survey.welcome", token=token))
+    return visit, instead
+
+
 def _page_url(visit: Visit, index: int) -> str:
     if index >= len(visit.questionnaire.sections):
         return url_for("survey.review", token=visit.token)
@@ -76,32 +85,27 @@ def _page_url(visit: Visit, index: int) -> str:
 
 @bp.get("/<token>")
 def welcome(token: str):
-    visit = _visit(token)
-    closed = _closed_page(visit)
-    if closed:
-        return closed
+    visit, instead = _open_visit(token, need_response=False)
+    if instead:
+        return instead
     resume_url = _page_url(visit, visit.response.current_section) if visit.response else None
     return render_template("survey/welcome.html", visit=visit, resume_url=resume_url)
 
 
 @bp.post("/<token>/start")
 def start(token: str):
-    visit = _visit(token)
-    closed = _closed_page(visit)
-    if closed:
-        return closed
+    visit, instead = _open_visit(token, need_response=False)
+    if instead:
+        return instead
     response = service.start(visit.invitation, visit.questionnaire)
     return redirect(_page_url(visit, response.current_section))
 
 
 @bp.route("/<token>/page/<int:number>", methods=["GET", "POST"])
 def page(token: str, number: int):
-    visit = _visit(token)
-    closed = _closed_page(visit)
-    if closed:
-        return closed
-    if visit.response is None:
-        return redirect(url_for("survey.welcome", token=token))
+    visit, instead = _open_visit(token)
+    if instead:
+        return instead
     q = visit.questionnaire
     if not 1 <= number <= len(q.sections):
         abort(404)
@@ -144,12 +148,9 @@ def _render_page(visit: Visit, index: int, form):
 
 @bp.get("/<token>/review")
 def review(token: str):
-    visit = _visit(token)
-    closed = _closed_page(visit)
-    if closed:
-        return closed
-    if visit.response is None:
-        return redirect(url_for("survey.welcome", token=token))
+    visit, instead = _open_visit(token)
+    if instead:
+        return instead
     answers = service.stored_answers(visit.response)
     missing = service.missing_required(visit.questionnaire, answers, visit.targets)
     return render_template("survey/review.html", visit=visit, q=visit.questionnaire,
@@ -159,12 +160,9 @@ def review(token: str):
 
 @bp.post("/<token>/submit")
 def submit(token: str):
-    visit = _visit(token)
-    closed = _closed_page(visit)
-    if closed:
-        return closed
-    if visit.response is None:
-        return redirect(url_for("survey.welcome", token=token))
+    visit, instead = _open_visit(token)
+    if instead:
+        return instead
     try:
         submitted = service.submit(visit.invitation, visit.response, visit.questionnaire, visit.targets)
     except service.ServiceError:
