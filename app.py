@@ -24,6 +24,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         MAX_FORM_MEMORY_SIZE=256 * 1024,
         # A respondent may leave a page open for hours; the token lives as long as the session does.
         WTF_CSRF_TIME_LIMIT=None,
+        # Survey pages send no Referer (the token is in their URL), so over HTTPS the CSRF check rests on the
+        # token and the SameSite session cookie, not on Flask-WTF's same-origin Referer check.
+        WTF_CSRF_SSL_STRICT=False,
+        PASSWORD_HASH_METHOD="scrypt",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
     )

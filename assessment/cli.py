@@ -13,17 +13,15 @@ from questionnaires import QuestionnaireError, load_file
 
 from . import demo
 from .db import db
-from .services import ServiceError, importer, scores, setup
-from .vocabulary import RoleLevel, Sector
+from .services import ServiceError, accounts, importer, scores, setup
+from .survey import survey_link
+from .vocabulary import Role, RoleLevel, Sector
 
 jurisdiction_cli = AppGroup("jurisdiction", help="Manage jurisdictions.")
 agency_cli = AppGroup("agency", help="Manage a jurisdiction's agencies.")
 round_cli = AppGroup("round", help="Create, list, open and close survey rounds.")
 questionnaire_cli = AppGroup("questionnaire", help="Check questionnaire definition files.")
-
-
-def survey_link(token: str) -> str:
-    return f"{current_app.config['PUBLIC_URL'].rstrip('/')}/s/{token}"
+user_cli = AppGroup("user", help="Manage console accounts.")
 
 
 def _date(_ctx, _param, value):
@@ -165,8 +163,48 @@ def seed_demo():
         return
     agency = round_.jurisdiction.agencies[0]
     token = setup.issue_invitations(round_, agency, RoleLevel.LINE_STAFF, 1)[0]
+    email, password = demo.facilitator_account(round_.jurisdiction)
+    click.echo(f"Console: {current_app.config['PUBLIC_URL'].rstrip('/')}/console, signed in as {email} with the "
+               f"password {password} (new each time; for this demo only)")
     click.echo(f"Survey link for {round_.title} ({agency.name}, line staff):")
     click.echo(survey_link(token))
+
+
+def _read_password() -> str:
+    """Prompted (twice, hidden) at a terminal; read from the first line of standard input otherwise."""
+    if sys.stdin.isatty():
+        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+@user_cli.command("create")
+@click.argument("email")
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+def create_user(email, role):
+    """Create an account; the password is prompted, or read from standard input."""
+    try:
+        user = accounts.create_user(email, _read_password(), role)
+    except ServiceError as exc:
+        _fail(exc)
+    click.echo(f"Created {user.role.label.lower()} {user.email}.")
+
+
+@user_cli.command("grant")
+@click.argument("email")
+@click.argument("jurisdiction")
+def grant_user(email, jurisdiction):
+    """Give a facilitator access to a jurisdiction."""
+    user = accounts.find_user(email)
+    if user is None:
+        _fail(ServiceError(f"no user {email}"))
+    try:
+        place = setup.find_jurisdiction(jurisdiction)
+    except ServiceError as exc:
+        _fail(exc)
+    if accounts.grant(user, place):
+        click.echo(f"{user.email} can now see {place.name}.")
+    else:
+        click.echo(f"{user.email} could already see {place.name}.")
 
 
 @click.command("scores")
@@ -213,6 +251,6 @@ def report_command(round_id, output):
 
 
 def init_app(app: Flask) -> None:
-    for command in (init_db_command, seed_demo, invite, scores_command, import_responses_command, report_command, jurisdiction_cli, agency_cli, round_cli,
-                    questionnaire_cli):
+    for command in (init_db_command, seed_demo, invite, scores_command, import_responses_command, report_command,
+                    jurisdiction_cli, agency_cli, round_cli, questionnaire_cli, user_cli):
         app.cli.add_command(command)

@@ -14,7 +14,7 @@ from questionnaires.schema import Questionnaire
 from . import catalog
 from .db import db
 from .models import Agency, Answer, Invitation, Jurisdiction, Response, Round
-from .services import setup
+from .services import accounts, setup
 from .tokens import hash_token, new_token
 from .vocabulary import InvitationStatus, ResponseStatus, RoleLevel, RoundStatus, Sector
 
@@ -45,6 +45,21 @@ EXECUTIVE_OPTIMISM = 8
 ROLE_MIX = [RoleLevel.LINE_STAFF] * 6 + [RoleLevel.SUPERVISOR] * 3 + [RoleLevel.EXECUTIVE]
 #: Sectors that work closely on these cases; their pairs sit higher on the roster.
 CORE = {Sector.COMMUNITY_SUPERVISION, Sector.TREATMENT, Sector.VICTIM_ADVOCACY, Sector.LAW_ENFORCEMENT}
+
+
+DEMO_FACILITATOR = "facilitator@demo.continuum.test"
+
+
+def facilitator_account(jurisdiction: Jurisdiction) -> tuple[str, str]:
+    """The demo facilitator, granted Demo County, with a fresh random password (printed, never stored in clear)."""
+    password = new_token()
+    user = accounts.find_user(DEMO_FACILITATOR)
+    if user is None:
+        user = accounts.create_user(DEMO_FACILITATOR, password, "facilitator")
+    else:
+        accounts.set_password(user, password)
+    accounts.grant(user, jurisdiction)
+    return user.email, password
 
 
 def demo_exists() -> bool:

@@ -8,11 +8,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Optional
 
-from sqlalchemy import Enum, ForeignKey, String, Text, UniqueConstraint
+from flask import current_app
+from flask_login import UserMixin
+from sqlalchemy import Enum, ForeignKey, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from .db import db
-from .vocabulary import InvitationStatus, ResponseStatus, RoleLevel, RoundStatus, Sector
+from .vocabulary import InvitationStatus, ResponseStatus, Role, RoleLevel, RoundStatus, Sector
 
 
 def utcnow() -> dt.datetime:
@@ -116,7 +119,62 @@ class Invitation(db.Model):
     status: Mapped[InvitationStatus] = mapped_column(_enum(InvitationStatus), default=InvitationStatus.NOT_STARTED)
     response_id: Mapped[Optional[int]] = mapped_column(ForeignKey("response.id"), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    #: A revoked link no longer opens the survey; answers already submitted through it stay.
+    revoked_at: Mapped[Optional[dt.datetime]]
 
     round: Mapped[Round] = relationship()
     agency: Mapped[Agency] = relationship()
     response: Mapped[Optional[Response]] = relationship()
+
+
+class User(UserMixin, db.Model):
+    """A facilitator or an administrator of the console. Respondents have no accounts."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[Role] = mapped_column(_enum(Role), default=Role.FACILITATOR)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    grants: Mapped[list[Grant]] = relationship(back_populates="user", cascade="all, delete-orphan")
+
+    def set_password(self, password: str) -> None:
+        """scrypt through werkzeug; PASSWORD_HASH_METHOD tunes its cost (werkzeug's default when unset)."""
+        self.password_hash = generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+
+class Grant(db.Model):
+    """A facilitator's access to one jurisdiction."""
+
+    __table_args__ = (UniqueConstraint("user_id", "jurisdiction_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    jurisdiction_id: Mapped[int] = mapped_column(ForeignKey("jurisdiction.id"), index=True)
+
+    user: Mapped[User] = relationship(back_populates="grants")
+    jurisdiction: Mapped[Jurisdiction] = relationship()
+
+
+class AuditEvent(db.Model):
+    """Who did what, when. Append-only: rows are never updated or deleted (see the guards below)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    actor: Mapped[Optional[str]] = mapped_column(String(254))
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    target: Mapped[Optional[str]] = mapped_column(String(200))
+    detail: Mapped[Optional[str]] = mapped_column(Text)
+
+
+@event.listens_for(AuditEvent, "before_update")
+@event.listens_for(AuditEvent, "before_delete")
+def _audit_is_append_only(_mapper, _connection, _target):
+    raise ValueError("the audit log is append-only")

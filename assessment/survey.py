@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
 from questionnaires.schema import Questionnaire
 
@@ -18,6 +18,11 @@ from .vocabulary import ResponseStatus
 
 bp = Blueprint("survey", __name__, url_prefix="/s")
 ACTIONS = ("next", "back", "save")
+
+
+def survey_link(token: str) -> str:
+    """The address a respondent opens, on the configured public address (the same from a command or a page)."""
+    return f"{current_app.config['PUBLIC_URL'].rstrip('/')}/s/{token}"
 
 
 @bp.after_request

@@ -82,3 +82,8 @@ class InvitationStatus(Labelled):
 class ResponseStatus(Labelled):
     DRAFT = ("draft", "Draft")
     SUBMITTED = ("submitted", "Submitted")
+
+
+class Role(Labelled):
+    ADMIN = ("admin", "Administrator")
+    FACILITATOR = ("facilitator", "Facilitator")

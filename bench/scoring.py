@@ -63,7 +63,8 @@ def synthetic_round(respondents: int, seed: int = 7) -> RoundData:
         respondents=pd.DataFrame({"respondent": ids, "agency": slugs[agency_of],
                                   "role_level": ROLES[rng.integers(0, 3, respondents)]}),
         answers=answers, roster=roster,
-        participation=pd.DataFrame({"agency": slugs, "invited": counts + 5, "started": counts, "submitted": counts}),
+        participation=pd.DataFrame({"agency": slugs, "role_level": "line_staff", "invited": counts + 5,
+                                    "started": counts, "submitted": counts}),
         min_group_size=3)
 
 

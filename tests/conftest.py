@@ -1,11 +1,23 @@
 import re
 
 import pytest
+from flask import g
 
 from app import create_app
 from assessment.db import db
 from assessment.services import setup
 from assessment.vocabulary import RoleLevel
+
+
+def fresh_context_per_request(app):
+    """The fixtures keep one app context pushed for the whole test, and Flask reuses it for every request, so
+    `g` (where Flask-Login keeps the signed-in user and Flask-WTF the CSRF token) would outlive a request and
+    leak from one client to the next. In production each request has its own context; empty `g` after each
+    request to behave the same."""
+    @app.teardown_request
+    def forget_request_globals(_exc):
+        for name in list(vars(g)):
+            delattr(g, name)
 
 
 @pytest.fixture
@@ -16,6 +28,7 @@ def app(tmp_path):
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite'}",
         "PUBLIC_URL": "http://survey.test",
     })
+    fresh_context_per_request(app)
     with app.app_context():
         db.create_all()
         yield app
@@ -53,6 +66,7 @@ def token(county):
 
 def csrf_from(html: bytes | str) -> str:
     text = html.decode() if isinstance(html, bytes) else html
-    match = re.search(r'name="csrf_token" value="([^"]+)"', text)
-    assert match, "the page holds no CSRF token"
-    return match.group(1)
+    for tag in re.findall(r"<input[^>]*>", text):
+        if 'name="csrf_token"' in tag:
+            return re.search(r'value="([^"]+)"', tag).group(1)
+    raise AssertionError("the page holds no CSRF token")

@@ -47,9 +47,10 @@ def round_data(q, people, agencies=None, roster=None, min_group_size=3, particip
     roster_rows = [(n, t, np.nan if v == DK else float(v), v == DK) for n, t, v in (roster or [])]
     roster_frame = pd.DataFrame(roster_rows, columns=["respondent", "target", "value", "dont_know"])
     if participation is None:
-        counts = respondents.groupby("agency").size()
-        participation = pd.DataFrame({"agency": counts.index, "invited": counts.values, "started": counts.values,
-                                      "submitted": counts.values})
+        counts = respondents.groupby(["agency", "role_level"]).size()
+        participation = pd.DataFrame({"agency": counts.index.get_level_values(0),
+                                      "role_level": counts.index.get_level_values(1), "invited": counts.values,
+                                      "started": counts.values, "submitted": counts.values})
     return RoundData(questionnaire=q, agencies=agency_frame, respondents=respondents, answers=answers,
                      roster=roster_frame, participation=participation, min_group_size=min_group_size)
 

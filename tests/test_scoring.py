@@ -252,12 +252,20 @@ def test_alpha_is_listwise():
 def test_coverage_and_missing_key_sectors():
     agencies = pd.DataFrame({"slug": ["p", "t", "v"], "name": ["P", "T", "V"],
                              "sector": ["community_supervision", "treatment", "victim_advocacy"]})
-    participation = pd.DataFrame({"agency": ["p", "t", "v"], "invited": [10, 4, 0], "started": [6, 1, 0],
-                                  "submitted": [5, 0, 0]})
+    # p: 8 line staff invited (5 started, 4 submitted) and 2 supervisors (1 started and submitted); t: 4 invited,
+    # 1 started, none submitted; v: nobody invited
+    participation = pd.DataFrame({"agency": ["p", "p", "t"], "role_level": ["line_staff", "supervisor", "line_staff"],
+                                  "invited": [8, 2, 4], "started": [5, 1, 1], "submitted": [4, 1, 0]})
     people = [("p", "line_staff", uniform(Q, 4))] * 5
-    coverage = score_round(round_data(Q, people, agencies=agencies, participation=participation))["coverage"]
-    assert coverage["overall"] == {"invited": 14, "started": 7, "submitted": 5, "response_rate": 5 / 14}
+    coverage = score_round(round_data(Q, people, agencies=agencies, participation=participation,
+                                      min_group_size=6))["coverage"]
+    assert coverage["overall"] == {"invited": 14, "started": 7, "submitted": 5, "response_rate": 5 / 14, "drafts": 2}
     rates = {a["slug"]: a["response_rate"] for a in coverage["agencies"]}
     assert rates == {"p": 0.5, "t": 0.0, "v": None}
+    p = coverage["agencies"][0]
+    assert (p["drafts"], p["below_minimum"]) == (1, True)  # 5 submitted, fewer than 6
+    assert coverage["agencies"][1]["below_minimum"] is False  # nobody submitted: missing, not small
+    roles = {r["id"]: (r["invited"], r["submitted"], r["response_rate"]) for r in coverage["role_levels"]}
+    assert roles == {"line_staff": (12, 4, 4 / 12), "supervisor": (2, 1, 0.5), "executive": (0, 0, None)}
     assert coverage["missing_key_sectors"] == ["treatment", "victim_advocacy", "law_enforcement", "prosecution",
                                                "judiciary", "defense"]

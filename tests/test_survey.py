@@ -225,3 +225,16 @@ def test_page_number_out_of_range_is_404(client, token):
     start(client, token)
     assert client.get(f"/s/{token}/page/0").status_code == 404
     assert client.get(f"/s/{token}/page/99").status_code == 404
+
+
+def test_over_https_a_page_saves_without_a_referer(app, token, q, targets):
+    """Survey pages ask browsers to send no Referer, so the CSRF check must not depend on one."""
+    client = app.test_client()
+    base = "https://survey.test"
+    welcome = client.get(f"/s/{token}", base_url=base)
+    assert welcome.headers["Referrer-Policy"] == "no-referrer"
+    client.post(f"/s/{token}/start", base_url=base, data={"csrf_token": csrf_from(welcome.data)})
+    page = client.get(f"/s/{token}/page/1", base_url=base)
+    saved = client.post(f"/s/{token}/page/1", base_url=base, data={
+        **page_answers(q, q.sections[0], targets), "action": "next", "csrf_token": csrf_from(page.data)})
+    assert saved.status_code == 302 and saved.headers["Location"].endswith("/page/2")

@@ -31,7 +31,7 @@ class RoundData:
     respondents:   respondent, agency (slug), role_level
     answers:       respondent, item, value (float; NaN for don't know), dont_know (bool)
     roster:        respondent, target (slug), value (float; NaN for don't know), dont_know (bool)
-    participation: agency (slug), invited, started, submitted
+    participation: agency (slug), role_level, invited, started, submitted
     """
 
     questionnaire: Questionnaire
@@ -88,7 +88,7 @@ def score_round(data: RoundData) -> dict:
         **_roster(data, agencies, suppressed),
         "agreement": {c: {"sd": figures_of[c]["sd"], **spreads[c]} for c in constructs},
         "reliability": {c: dimension_reliability(coded[[i.id for i in q.scored_items(c)]]) for c in constructs},
-        "coverage": coverage(data.agencies, data.participation),
+        "coverage": coverage(data.agencies, data.participation, size),
         "items": items,
     }
 

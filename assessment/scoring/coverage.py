@@ -3,22 +3,35 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..vocabulary import KEY_SECTORS
+from ..vocabulary import KEY_SECTORS, RoleLevel
+
+COUNTS = ["invited", "started", "submitted"]
 
 
-def coverage(agencies: pd.DataFrame, participation: pd.DataFrame) -> dict:
-    """`agencies`: slug, name, sector. `participation`: agency, invited, started, submitted."""
-    table = agencies.merge(participation, how="left", left_on="slug", right_on="agency")
-    for column in ("invited", "started", "submitted"):
-        table[column] = table[column].fillna(0).astype(int)
-    rows = [{"slug": r.slug, "name": r.name, "sector": r.sector, "invited": r.invited, "started": r.started,
-             "submitted": r.submitted, "response_rate": r.submitted / r.invited if r.invited else None}
-            for r in table.itertuples(index=False)]
-    invited, started, submitted = (int(table[c].sum()) for c in ("invited", "started", "submitted"))
+def _rate(row) -> float | None:
+    return row["submitted"] / row["invited"] if row["invited"] else None
+
+
+def coverage(agencies: pd.DataFrame, participation: pd.DataFrame, min_group_size: int) -> dict:
+    """`agencies`: slug, name, sector. `participation`: agency, role_level, invited, started, submitted (one row
+    per agency and role level; missing rows count as zero)."""
+    counts = participation.groupby("agency")[COUNTS].sum()
+    table = agencies.set_index("slug").join(counts).fillna({c: 0 for c in COUNTS})
+    table[COUNTS] = table[COUNTS].astype(int)
+    rows = [{"slug": slug, "name": r["name"], "sector": r["sector"], **{c: int(r[c]) for c in COUNTS},
+             "response_rate": _rate(r), "drafts": int(r["started"] - r["submitted"]),
+             "below_minimum": bool(0 < r["submitted"] < min_group_size)} for slug, r in table.iterrows()]
+    roles = participation.groupby("role_level")[COUNTS].sum()
+    role_rows = []
+    for role in RoleLevel:
+        r = roles.loc[role.value] if role.value in roles.index else pd.Series({c: 0 for c in COUNTS})
+        role_rows.append({"id": role.value, "label": role.label, **{c: int(r[c]) for c in COUNTS},
+                          "response_rate": _rate(r)})
+    totals = {c: int(table[c].sum()) for c in COUNTS}
     answered_sectors = set(table.loc[table["submitted"] > 0, "sector"])
     return {
-        "overall": {"invited": invited, "started": started, "submitted": submitted,
-                    "response_rate": submitted / invited if invited else None},
+        "overall": {**totals, "response_rate": _rate(totals), "drafts": totals["started"] - totals["submitted"]},
         "agencies": rows,
+        "role_levels": role_rows,
         "missing_key_sectors": [s.value for s in KEY_SECTORS if s.value not in answered_sectors],
     }

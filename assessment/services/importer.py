@@ -18,7 +18,7 @@ from ..db import db
 from ..forms import AnswerValue
 from ..models import Agency, Answer, Response, Round, utcnow
 from ..vocabulary import ResponseStatus, RoleLevel
-from . import ServiceError
+from . import ServiceError, audit
 
 ROSTER_PREFIX = "roster:"
 MULTI_SEPARATOR = "|"
@@ -235,6 +235,7 @@ def import_responses(round_: Round, data: bytes) -> int:
                                        dont_know=a.dont_know, text=a.text)
                                 for (item_id, target), a in row.answers.items()]
             db.session.add(response)
+        audit.record("import", f"round {round_.id}", f"{len(rows)} response(s) imported")
         db.session.commit()
     except Exception:
         db.session.rollback()

@@ -53,25 +53,29 @@ def round_data(round_: Round) -> RoundData:
 
 
 def participation(round_: Round, slug_of: dict[int, str]) -> pd.DataFrame:
-    """Per agency: invited (invitations, plus responses that came without one, such as imports), started,
-    submitted."""
-    invited = dict(db.session.execute(select(Invitation.agency_id, func.count(Invitation.id))
-                                      .where(Invitation.round_id == round_.id).group_by(Invitation.agency_id)).all())
-    uninvited = (select(Response.agency_id, func.count(Response.id)).outerjoin(
-        Invitation, Invitation.response_id == Response.id).where(Response.round_id == round_.id,
-                                                                  Invitation.id.is_(None))
-        .group_by(Response.agency_id))
-    for agency_id, count in db.session.execute(uninvited).all():
-        invited[agency_id] = invited.get(agency_id, 0) + count
-    progress = {row.agency_id: row for row in db.session.execute(
-        select(Response.agency_id, func.count(Response.id).label("started"),
+    """Per agency and role level: invited (invitations, plus responses that came without one, such as imports),
+    started and submitted. A revoked invitation still counts as invited."""
+    invited: dict[tuple[int, str], int] = {}
+    for agency_id, role, count in db.session.execute(
+            select(Invitation.agency_id, Invitation.role_level, func.count(Invitation.id))
+            .where(Invitation.round_id == round_.id).group_by(Invitation.agency_id, Invitation.role_level)).all():
+        invited[(agency_id, role.value)] = count
+    uninvited = (select(Response.agency_id, Response.role_level, func.count(Response.id))
+                 .outerjoin(Invitation, Invitation.response_id == Response.id)
+                 .where(Response.round_id == round_.id, Invitation.id.is_(None))
+                 .group_by(Response.agency_id, Response.role_level))
+    for agency_id, role, count in db.session.execute(uninvited).all():
+        invited[(agency_id, role.value)] = invited.get((agency_id, role.value), 0) + count
+    progress = {(row.agency_id, row.role_level.value): row for row in db.session.execute(
+        select(Response.agency_id, Response.role_level, func.count(Response.id).label("started"),
                func.sum(case((Response.status == ResponseStatus.SUBMITTED, 1), else_=0)).label("submitted"))
-        .where(Response.round_id == round_.id).group_by(Response.agency_id)).all()}
-    return pd.DataFrame([{"agency": slug, "invited": invited.get(agency_id, 0),
-                          "started": progress[agency_id].started if agency_id in progress else 0,
-                          "submitted": int(progress[agency_id].submitted or 0) if agency_id in progress else 0}
-                         for agency_id, slug in slug_of.items()],
-                        columns=["agency", "invited", "started", "submitted"])
+        .where(Response.round_id == round_.id).group_by(Response.agency_id, Response.role_level)).all()}
+    keys = sorted(set(invited) | set(progress))
+    return pd.DataFrame([{"agency": slug_of[a], "role_level": r, "invited": invited.get((a, r), 0),
+                          "started": progress[(a, r)].started if (a, r) in progress else 0,
+                          "submitted": int(progress[(a, r)].submitted or 0) if (a, r) in progress else 0}
+                         for a, r in keys if a in slug_of],
+                        columns=["agency", "role_level", "invited", "started", "submitted"])
 
 
 def round_scores(round_: Round) -> dict:

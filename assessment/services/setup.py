@@ -10,10 +10,10 @@ from sqlalchemy import func, select
 
 from .. import catalog
 from ..db import db
-from ..models import Agency, Invitation, Jurisdiction, Response, Round
+from ..models import Agency, Answer, Invitation, Jurisdiction, Response, Round, utcnow
 from ..tokens import hash_token, new_token
 from ..vocabulary import ResponseStatus, RoleLevel, RoundStatus, Sector
-from . import ServiceError
+from . import ServiceError, audit
 
 MAX_INVITATIONS_AT_ONCE = 1000
 
@@ -64,6 +64,38 @@ def add_agency(jurisdiction: Jurisdiction, name: str, sector: str | Sector, slug
     return agency
 
 
+def edit_agency(agency: Agency, name: str, sector: str | Sector, slug: str) -> None:
+    name, slug = name.strip(), slugify(slug or name)
+    if not name or not slug:
+        raise ServiceError("an agency needs a name and a slug with letters or digits")
+    try:
+        sector = Sector.parse(sector) if isinstance(sector, str) else sector
+    except ValueError as exc:
+        raise ServiceError(str(exc)) from None
+    other = find_agency(agency.jurisdiction, slug, required=False)
+    if other is not None and other.id != agency.id:
+        raise ServiceError(f"{agency.jurisdiction.name} already has an agency with the slug {slug!r}")
+    if slug != agency.slug and agency_in_use(agency):
+        raise ServiceError("the slug of an agency that a round already uses cannot change (links and files "
+                           "name it); change its name instead")
+    agency.name, agency.sector, agency.slug = name, sector, slug
+    db.session.commit()
+
+
+def agency_in_use(agency: Agency) -> bool:
+    """Whether any round has invited, heard from or been told about this agency."""
+    return any(db.session.scalar(select(func.count()).select_from(model).where(column == agency.id))
+               for model, column in ((Invitation, Invitation.agency_id), (Response, Response.agency_id),
+                                     (Answer, Answer.target_agency_id)))
+
+
+def remove_agency(agency: Agency) -> None:
+    if agency_in_use(agency):
+        raise ServiceError(f"{agency.name} cannot be removed: a round already uses it")
+    db.session.delete(agency)
+    db.session.commit()
+
+
 def find_agency(jurisdiction: Jurisdiction, slug_or_name: str, required: bool = True) -> Optional[Agency]:
     text = slug_or_name.strip()
     for agency in jurisdiction.agencies:
@@ -94,6 +126,8 @@ def create_round(jurisdiction: Jurisdiction, title: str, questionnaire_id: str =
                    questionnaire_version=questionnaire.version, min_group_size=min_group_size,
                    opens_at=opens_at, closes_at=closes_at, status=RoundStatus.DRAFT)
     db.session.add(round_)
+    db.session.flush()
+    audit.record("round_created", f"round {round_.id}", f"{jurisdiction.name}: {title}")
     db.session.commit()
     return round_
 
@@ -111,6 +145,7 @@ def open_round(round_: Round) -> None:
     if len(round_.jurisdiction.agencies) < 2:
         raise ServiceError(f"{round_.jurisdiction.name} needs at least two agencies before a round can open")
     round_.status = RoundStatus.OPEN
+    audit.record("round_opened", f"round {round_.id}", round_.title)
     db.session.commit()
 
 
@@ -118,10 +153,12 @@ def close_round(round_: Round) -> int:
     """Close a round; returns how many unsubmitted drafts are left out of its results."""
     if round_.status == RoundStatus.CLOSED:
         raise ServiceError(f"round {round_.id} is already closed")
-    round_.status = RoundStatus.CLOSED
-    db.session.commit()
-    return db.session.scalar(select(func.count(Response.id)).where(
+    drafts = db.session.scalar(select(func.count(Response.id)).where(
         Response.round_id == round_.id, Response.status == ResponseStatus.DRAFT))
+    round_.status = RoundStatus.CLOSED
+    audit.record("round_closed", f"round {round_.id}", f"{drafts} unsubmitted draft(s) left out of the results")
+    db.session.commit()
+    return drafts
 
 
 @dataclass(frozen=True)
@@ -161,5 +198,16 @@ def issue_invitations(round_: Round, agency: Agency, role: str | RoleLevel, coun
     tokens = [new_token() for _ in range(count)]
     db.session.add_all(Invitation(round_id=round_.id, agency_id=agency.id, role_level=role,
                                   token_hash=hash_token(t)) for t in tokens)
+    audit.record("invitations_created", f"round {round_.id}", f"{count} for {agency.name}, {role.label}")
     db.session.commit()
     return tokens
+
+
+def revoke_invitation(invitation: Invitation) -> None:
+    """The link stops working; a response already submitted through it stays in the results."""
+    if invitation.revoked_at is not None:
+        raise ServiceError("this invitation is already revoked")
+    invitation.revoked_at = utcnow()
+    audit.record("invitation_revoked", f"round {invitation.round_id}",
+                 f"invitation {invitation.id} ({invitation.agency.name}, {invitation.role_level.label})")
+    db.session.commit()

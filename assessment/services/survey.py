@@ -21,7 +21,8 @@ from . import ServiceError
 def find_invitation(token: str) -> Optional[Invitation]:
     if not token or len(token) > 128:
         return None
-    return db.session.scalar(select(Invitation).where(Invitation.token_hash == hash_token(token)))
+    return db.session.scalar(select(Invitation).where(Invitation.token_hash == hash_token(token),
+                                                      Invitation.revoked_at.is_(None)))
 
 
 def roster_targets(round_: Round, own_agency_id: int) -> tuple[Target, ...]:

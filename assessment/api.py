@@ -1,0 +1,33 @@
+"""JSON API for the console's users: the same access rules, the same JSON as `flask scores`."""
+from __future__ import annotations
+
+from flask import Blueprint, jsonify
+from flask_login import current_user
+from werkzeug.exceptions import HTTPException
+
+from . import access
+from .services.scores import round_scores
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+@bp.before_request
+def require_login():
+    if not current_user.is_authenticated:
+        return jsonify(error="sign in first"), 401
+
+
+@bp.errorhandler(HTTPException)
+def json_error(error: HTTPException):
+    return jsonify(error=error.name.lower()), error.code
+
+
+@bp.get("/rounds/<int:round_id>/scores")
+def scores(round_id: int):
+    return jsonify(round_scores(access.round_or_404(round_id)))
+
+
+@bp.get("/rounds/<int:round_id>/coverage")
+def coverage(round_id: int):
+    results = round_scores(access.round_or_404(round_id))
+    return jsonify(round=results["round"], coverage=results["coverage"])

@@ -1,0 +1,86 @@
+"""Signing in and out of the console. Sign-in is rate limited per address and says so."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.sessions import SecureCookieSessionInterface
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager, current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField
+from wtforms.validators import DataRequired, Length
+
+from .db import db
+from .models import User
+from .services import accounts, audit
+
+LOGIN_LIMIT = "10 per minute;50 per hour"
+bp = Blueprint("auth", __name__)
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message = "Please sign in to use the console."
+limiter = Limiter(key_func=get_remote_address, default_limits=[], storage_uri="memory://")
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Session cookies are Secure whenever the request came over HTTPS (or the config says so)."""
+
+    def get_cookie_secure(self, app) -> bool:
+        return bool(app.config["SESSION_COOKIE_SECURE"] or (request and request.is_secure))
+
+
+@login_manager.user_loader
+def load_user(user_id: str):
+    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=1000)])
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this site: never an open redirect."""
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return url_for("console.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(LOGIN_LIMIT, methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("console.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            login_user(user)
+            audit.record("sign_in", user.email, actor=user.email)
+            db.session.commit()
+            flash("Signed in.", "success")
+            return redirect(_safe_next(request.args.get("next")))
+        audit.record("sign_in_failed", form.email.data.strip().lower()[:200], actor=None)
+        db.session.commit()
+        flash("That email and password do not match an account.", "error")
+        return render_template("auth/login.html", form=form, limit=LOGIN_LIMIT), 401
+    return render_template("auth/login.html", form=form, limit=LOGIN_LIMIT), 400 if form.errors else 200
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    audit.record("sign_out", current_user.email)
+    db.session.commit()
+    logout_user()
+    flash("Signed out.", "success")
+    return redirect(url_for("auth.login"))
+
+
+def init_app(app) -> None:
+    app.session_interface = SessionInterface()
+    login_manager.init_app(app)
+    limiter.init_app(app)
+    app.register_blueprint(bp)

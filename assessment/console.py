@@ -1,0 +1,244 @@
+"""The facilitator console (`/console`): thin views over the setup, scoring and report services.
+
+Every view needs a signed-in user, and every id goes through `access`, which answers 404 outside the user's
+jurisdictions.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from . import access
+from .console_forms import AgencyForm, InviteForm, JurisdictionForm, RoundForm
+from .db import db
+from .models import Invitation
+from .services import ServiceError, audit, setup
+from .services.scores import round_scores
+from .survey import survey_link
+from .vocabulary import InvitationStatus, RoleLevel, RoundStatus, Sector
+
+bp = Blueprint("console", __name__, url_prefix="/console")
+
+
+@bp.before_request
+@login_required
+def require_login():
+    """Every console page needs a signed-in user."""
+
+
+@bp.get("/")
+def index():
+    return render_template("console/index.html", jurisdictions=access.visible_jurisdictions(),
+                           form=JurisdictionForm())
+
+
+@bp.post("/jurisdictions")
+def add_jurisdiction():
+    access.admin_only()
+    form = JurisdictionForm()
+    if form.validate_on_submit():
+        try:
+            jurisdiction = setup.add_jurisdiction(form.name.data)
+        except ServiceError as exc:
+            flash(str(exc), "error")
+        else:
+            flash(f"Added {jurisdiction.name}.", "success")
+            return redirect(url_for("console.jurisdiction", jurisdiction_id=jurisdiction.id))
+    return render_template("console/index.html", jurisdictions=access.visible_jurisdictions(), form=form), 400
+
+
+def _jurisdiction_page(jurisdiction, agency_form=None, round_form=None, status=200):
+    used = {a.id: setup.agency_in_use(a) for a in jurisdiction.agencies}
+    return render_template("console/jurisdiction.html", jurisdiction=jurisdiction, used=used,
+                           agency_form=agency_form or AgencyForm(), round_form=round_form or RoundForm(),
+                           sector_labels={s.value: s.label for s in Sector}), status
+
+
+@bp.get("/jurisdictions/<int:jurisdiction_id>")
+def jurisdiction(jurisdiction_id: int):
+    return _jurisdiction_page(access.jurisdiction_or_404(jurisdiction_id))
+
+
+@bp.post("/jurisdictions/<int:jurisdiction_id>/agencies")
+def add_agency(jurisdiction_id: int):
+    jurisdiction = access.jurisdiction_or_404(jurisdiction_id)
+    form = AgencyForm()
+    if form.validate_on_submit():
+        try:
+            agency = setup.add_agency(jurisdiction, form.name.data, form.sector.data, form.slug.data or None)
+        except ServiceError as exc:
+            form.name.errors.append(str(exc))
+        else:
+            flash(f"Added {agency.name}.", "success")
+            return redirect(url_for("console.jurisdiction", jurisdiction_id=jurisdiction.id))
+    return _jurisdiction_page(jurisdiction, agency_form=form, status=400)
+
+
+@bp.route("/agencies/<int:agency_id>/edit", methods=["GET", "POST"])
+def edit_agency(agency_id: int):
+    agency = access.agency_or_404(agency_id)
+    form = AgencyForm(obj=agency) if request.method == "GET" else AgencyForm()
+    if request.method == "GET":
+        form.sector.data = agency.sector.value
+    elif form.validate_on_submit():
+        try:
+            setup.edit_agency(agency, form.name.data, form.sector.data, form.slug.data or agency.slug)
+        except ServiceError as exc:
+            form.name.errors.append(str(exc))
+        else:
+            flash(f"Saved {agency.name}.", "success")
+            return redirect(url_for("console.jurisdiction", jurisdiction_id=agency.jurisdiction_id))
+    status = 400 if form.errors else 200
+    return render_template("console/agency_edit.html", agency=agency, form=form), status
+
+
+@bp.post("/agencies/<int:agency_id>/delete")
+def delete_agency(agency_id: int):
+    agency = access.agency_or_404(agency_id)
+    jurisdiction_id, name = agency.jurisdiction_id, agency.name
+    try:
+        setup.remove_agency(agency)
+    except ServiceError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(f"Removed {name}.", "success")
+    return redirect(url_for("console.jurisdiction", jurisdiction_id=jurisdiction_id))
+
+
+@bp.post("/jurisdictions/<int:jurisdiction_id>/rounds")
+def create_round(jurisdiction_id: int):
+    jurisdiction = access.jurisdiction_or_404(jurisdiction_id)
+    form = RoundForm()
+    if form.validate_on_submit():
+        as_datetime = lambda d: dt.datetime.combine(d, dt.time()) if d else None  # noqa: E731
+        try:
+            round_ = setup.create_round(jurisdiction, form.title.data, min_group_size=form.min_group_size.data,
+                                        opens_at=as_datetime(form.opens_at.data),
+                                        closes_at=as_datetime(form.closes_at.data))
+        except ServiceError as exc:
+            form.title.errors.append(str(exc))
+        else:
+            flash(f"Created the round {round_.title} as a draft. Invite people, then open it.", "success")
+            return redirect(url_for("console.round_page", round_id=round_.id))
+    return _jurisdiction_page(jurisdiction, round_form=form, status=400)
+
+
+def _invite_form(round_) -> InviteForm:
+    form = InviteForm()
+    form.agency.choices = [(a.id, a.name) for a in round_.jurisdiction.agencies]
+    return form
+
+
+def _round_page(round_, invite_form=None, status=200):
+    results = round_scores(round_)
+    invitations = db.session.scalars(db.select(Invitation).where(Invitation.round_id == round_.id)
+                                     .order_by(Invitation.id)).all()
+    return render_template("console/round.html", round=round_, coverage=results["coverage"], results=results,
+                           invitations=invitations, form=invite_form or _invite_form(round_),
+                           sector_labels={s.value: s.label for s in Sector}), status
+
+
+@bp.get("/rounds/<int:round_id>")
+def round_page(round_id: int):
+    return _round_page(access.round_or_404(round_id))
+
+
+@bp.post("/rounds/<int:round_id>/open")
+def open_round(round_id: int):
+    round_ = access.round_or_404(round_id)
+    try:
+        setup.open_round(round_)
+    except ServiceError as exc:
+        flash(str(exc), "error")
+    else:
+        flash("The round is open: links now work.", "success")
+    return redirect(url_for("console.round_page", round_id=round_id))
+
+
+@bp.post("/rounds/<int:round_id>/close")
+def close_round(round_id: int):
+    round_ = access.round_or_404(round_id)
+    try:
+        drafts = setup.close_round(round_)
+    except ServiceError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(f"The round is closed. {drafts} unsubmitted draft(s) are left out of its results.", "success")
+    return redirect(url_for("console.round_page", round_id=round_id))
+
+
+@bp.post("/rounds/<int:round_id>/invitations")
+def invite(round_id: int):
+    round_ = access.round_or_404(round_id)
+    form = _invite_form(round_)
+    if not form.validate_on_submit():
+        return _round_page(round_, invite_form=form, status=400)
+    agency = access.agency_or_404(form.agency.data)
+    try:
+        tokens = setup.issue_invitations(round_, agency, form.role.data, form.count.data)
+    except ServiceError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("console.round_page", round_id=round_id))
+    links = [survey_link(t) for t in tokens]
+    role = RoleLevel(form.role.data)
+    if form.output.data == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["link", "agency", "role_level"])
+        writer.writerows([link, agency.slug, role.value] for link in links)
+        filename = f"links-round{round_.id}-{agency.slug}-{role.value}.csv"
+        return Response(out.getvalue(), mimetype="text/csv",
+                        headers={"Content-Disposition": f"attachment; filename={filename}",
+                                 "Cache-Control": "no-store"})
+    response = Response(render_template("console/links.html", round=round_, agency=agency, role=role,
+                                        links=links))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/invitations/<int:invitation_id>/revoke")
+def revoke(invitation_id: int):
+    invitation = access.invitation_or_404(invitation_id)
+    try:
+        setup.revoke_invitation(invitation)
+    except ServiceError as exc:
+        flash(str(exc), "error")
+    else:
+        flash("The link is revoked and no longer opens the survey.", "success")
+    return redirect(url_for("console.round_page", round_id=invitation.round_id))
+
+
+@bp.get("/rounds/<int:round_id>/report.pdf")
+def report(round_id: int):
+    import reports
+
+    round_ = access.round_or_404(round_id)
+    pdf = reports.pdf_for_round(round_)
+    audit.record("report_downloaded", f"round {round_.id}", round_.title)
+    db.session.commit()
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f"attachment; filename=readiness-report-round{round_.id}.pdf"})
+
+
+@bp.get("/audit")
+def audit_log():
+    access.admin_only()
+    try:
+        since = dt.date.fromisoformat(request.args["since"]) if request.args.get("since") else None
+        until = dt.date.fromisoformat(request.args["until"]) if request.args.get("until") else None
+    except ValueError:
+        abort(400)
+    action = request.args.get("action", "")
+    if action and action not in audit.ACTIONS:
+        abort(400)
+    events = audit.events(action=action, actor=request.args.get("actor", "").strip(), since=since, until=until)
+    return render_template("console/audit.html", events=events, actions=audit.ACTIONS, args=request.args)
+
+
+@bp.app_context_processor
+def console_context():
+    return {"RoundStatus": RoundStatus, "InvitationStatus": InvitationStatus, "current_user": current_user}

@@ -1,0 +1,46 @@
+"""Forms of the facilitator console."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+
+from .services.setup import MAX_INVITATIONS_AT_ONCE
+from .vocabulary import RoleLevel, Sector
+
+
+def _choices(enum) -> list[SelectChoice]:
+    return [SelectChoice(m.value, m.label) for m in enum]
+
+
+class JurisdictionForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
+
+
+class AgencyForm(FlaskForm):
+    name = StringField("Agency name", validators=[DataRequired(), Length(max=200)])
+    sector = SelectField("Sector", choices=_choices(Sector))
+    slug = StringField("Short name for links and files", validators=[Optional(), Length(max=80)],
+                       description="Letters, digits and dashes; made from the name when left empty.")
+
+
+class RoundForm(FlaskForm):
+    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
+    min_group_size = IntegerField("Smallest group shown on its own", default=3,
+                                  validators=[DataRequired(), NumberRange(min=1, max=50)])
+    opens_at = DateField("Opens on", validators=[Optional()])
+    closes_at = DateField("Closes on", validators=[Optional()])
+
+    def validate_closes_at(self, field):
+        if field.data and self.opens_at.data and field.data <= self.opens_at.data:
+            raise ValidationError("The closing date must come after the opening date.")
+
+
+class InviteForm(FlaskForm):
+    agency = SelectField("Agency", coerce=int)
+    role = SelectField("Role level", choices=_choices(RoleLevel))
+    count = IntegerField("How many links", default=5,
+                         validators=[DataRequired(), NumberRange(min=1, max=MAX_INVITATIONS_AT_ONCE)])
+    output = SelectField("Show the links", choices=[SelectChoice("page", "on the next page"),
+                                                    SelectChoice("csv", "as a CSV download")])

@@ -1,0 +1,43 @@
+"""The audit log: one row per audited action, added in the same transaction as the action itself."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Optional
+
+from flask import has_request_context
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..db import db
+from ..models import AuditEvent
+
+ACTIONS = ("sign_in", "sign_in_failed", "sign_out", "round_created", "round_opened", "round_closed",
+           "invitations_created", "invitation_revoked", "export", "report_downloaded", "import")
+
+
+def record(action: str, target: str = "", detail: str = "", actor: Optional[str] = None) -> AuditEvent:
+    """Add an event to the session; the caller's commit writes it with the action it describes."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}")
+    if actor is None:
+        if not has_request_context():
+            actor = "command line"
+        elif current_user.is_authenticated:
+            actor = current_user.email
+    event = AuditEvent(action=action, target=target[:200] or None, detail=detail or None, actor=actor)
+    db.session.add(event)
+    return event
+
+
+def events(action: str = "", actor: str = "", since: Optional[dt.date] = None, until: Optional[dt.date] = None,
+           limit: int = 500) -> list[AuditEvent]:
+    query = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)
+    if action:
+        query = query.where(AuditEvent.action == action)
+    if actor:
+        query = query.where(AuditEvent.actor.ilike(f"%{actor}%"))
+    if since:
+        query = query.where(AuditEvent.at >= dt.datetime.combine(since, dt.time()))
+    if until:
+        query = query.where(AuditEvent.at < dt.datetime.combine(until + dt.timedelta(days=1), dt.time()))
+    return list(db.session.scalars(query))

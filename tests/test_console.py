@@ -1,0 +1,293 @@
+"""The facilitator console through HTTP: who may see what, CSRF, the audit log, and a round's whole life."""
+import io
+import re
+
+import pypdf
+import pytest
+from sqlalchemy import func, select
+
+from app import create_app
+from assessment.db import db
+from assessment.forms import Target
+from assessment.models import Agency, AuditEvent, Invitation, Jurisdiction, Round
+from assessment.services import accounts, setup
+from assessment.tokens import hash_token
+from assessment.vocabulary import RoleLevel, RoundStatus
+from tests.conftest import csrf_from, fresh_context_per_request
+from tests.survey_helpers import complete
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = create_app({"TESTING": True, "SECRET_KEY": "test", "PUBLIC_URL": "http://survey.test",
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'console.sqlite'}",
+                      "CHROMIUM_PATH": "/nonexistent/chromium",  # tables-only reports keep these tests quick
+                      "PASSWORD_HASH_METHOD": "scrypt:1024:8:1"})
+    fresh_context_per_request(app)
+    with app.app_context():
+        db.create_all()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def world(app):
+    """Jurisdiction A (two agencies, an open round with an invitation) and B; an admin and one facilitator each."""
+    a = setup.add_jurisdiction("Alpha County")
+    b = setup.add_jurisdiction("Beta County")
+    probation = setup.add_agency(a, "Alpha Probation", "community_supervision")
+    treatment = setup.add_agency(a, "Alpha Treatment", "treatment")
+    spare = setup.add_agency(a, "Alpha Spare", "other")
+    round_ = setup.create_round(a, "Alpha round")
+    setup.open_round(round_)
+    setup.issue_invitations(round_, probation, RoleLevel.LINE_STAFF, 1)
+    invitation = db.session.scalar(select(Invitation))
+    accounts.create_user("admin@test.org", PASSWORD, "admin")
+    accounts.grant(accounts.create_user("alpha@test.org", PASSWORD, "facilitator"), a)
+    accounts.grant(accounts.create_user("beta@test.org", PASSWORD, "facilitator"), b)
+    return {"a": a.id, "b": b.id, "round": round_.id, "agency": probation.id, "treatment": treatment.id,
+            "spare": spare.id, "invitation": invitation.id}
+
+
+def csrf(client) -> str:
+    """A valid token for this client's session (the sign-in page, or the console once signed in)."""
+    page = client.get("/login")
+    return csrf_from(page.data if page.status_code == 200 else client.get("/console/").data)
+
+
+def sign_in(client, email, password=PASSWORD):
+    if client.get("/login").status_code == 302:  # someone is signed in: sign them out first
+        client.post("/logout", data={"csrf_token": csrf(client)})
+    return client.post("/login", data={"email": email, "password": password, "csrf_token": csrf(client)})
+
+
+VISITORS = {"anonymous": None, "other facilitator": "beta@test.org", "this facilitator": "alpha@test.org",
+            "admin": "admin@test.org"}
+
+#: method, url, form data, and the status expected for anonymous, other facilitator, this facilitator, admin
+ROUTES = [
+    ("GET", "/console/", None, (302, 200, 200, 200)),
+    ("GET", "/console/jurisdictions/{a}", None, (302, 404, 200, 200)),
+    ("GET", "/console/agencies/{agency}/edit", None, (302, 404, 200, 200)),
+    ("GET", "/console/rounds/{round}", None, (302, 404, 200, 200)),
+    ("GET", "/console/rounds/{round}/report.pdf", None, (302, 404, 200, 200)),
+    ("GET", "/console/audit", None, (302, 404, 404, 200)),
+    ("GET", "/api/rounds/{round}/scores", None, (401, 404, 200, 200)),
+    ("GET", "/api/rounds/{round}/coverage", None, (401, 404, 200, 200)),
+    ("POST", "/console/jurisdictions", {"name": "Gamma County"}, (302, 404, 404, 302)),
+    ("POST", "/console/jurisdictions/{a}/agencies", {"name": "Alpha Police", "sector": "law_enforcement"},
+     (302, 404, 302, 302)),
+    ("POST", "/console/agencies/{agency}/edit", {"name": "Alpha Probation Dept", "sector": "community_supervision",
+                                                 "slug": "alpha-probation"}, (302, 404, 302, 302)),
+    ("POST", "/console/agencies/{spare}/delete", {}, (302, 404, 302, 302)),
+    ("POST", "/console/jurisdictions/{a}/rounds", {"title": "Second", "min_group_size": "3"}, (302, 404, 302, 302)),
+    ("POST", "/console/rounds/{round}/close", {}, (302, 404, 302, 302)),
+    ("POST", "/console/rounds/{round}/invitations", {"agency": "{agency}", "role": "supervisor", "count": "2",
+                                                     "output": "page"}, (302, 404, 200, 200)),
+    ("POST", "/console/invitations/{invitation}/revoke", {}, (302, 404, 302, 302)),
+]
+
+
+@pytest.mark.parametrize("visitor", list(VISITORS))
+@pytest.mark.parametrize("method, url, data, expected", ROUTES, ids=[f"{m} {u}" for m, u, _, _ in ROUTES])
+def test_access_matrix(client, world, visitor, method, url, data, expected):
+    if VISITORS[visitor]:
+        sign_in(client, VISITORS[visitor])
+    target = url.format(**world)
+    if method == "GET":
+        response = client.get(target)
+    else:
+        form = {k: v.format(**world) for k, v in data.items()}
+        response = client.post(target, data={**form, "csrf_token": csrf(client)})
+    assert response.status_code == expected[list(VISITORS).index(visitor)], response.get_data(as_text=True)[:500]
+    if visitor == "anonymous" and response.status_code == 302:
+        assert "/login" in response.headers["Location"]
+
+
+def test_other_jurisdictions_are_not_listed(client, world):
+    sign_in(client, "alpha@test.org")
+    page = client.get("/console/").get_data(as_text=True)
+    assert "Alpha County" in page and "Beta County" not in page
+    sign_in(client, "admin@test.org")
+    page = client.get("/console/").get_data(as_text=True)
+    assert "Alpha County" in page and "Beta County" in page
+
+
+def test_posts_without_a_csrf_token_are_refused(client, world):
+    sign_in(client, "alpha@test.org")
+    for url in (f"/console/rounds/{world['round']}/close", f"/console/agencies/{world['spare']}/delete",
+                f"/console/invitations/{world['invitation']}/revoke"):
+        response = client.post(url)
+        assert response.status_code == 400 and "expired" in response.get_data(as_text=True)
+    assert db.session.get(Round, world["round"]).status == RoundStatus.OPEN
+    assert db.session.get(Agency, world["spare"]) is not None
+    assert db.session.get(Invitation, world["invitation"]).revoked_at is None
+
+
+def test_sign_in_is_rate_limited_and_says_so(client, world):
+    assert "limited to 10 per minute" in client.get("/login").get_data(as_text=True)
+    statuses = [sign_in(client, "alpha@test.org", "wrong password!").status_code for _ in range(11)]
+    assert statuses[:10] == [401] * 10 and statuses[10] == 429
+    assert "Too many requests" in sign_in(client, "alpha@test.org").get_data(as_text=True)
+
+
+def test_session_cookie_flags(app, world):
+    plain = app.test_client()
+    cookie = sign_in(plain, "alpha@test.org").headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
+    secure = app.test_client()
+    secure.get("/login", base_url="https://console.test")
+    response = secure.post("/login", base_url="https://console.test", data={
+        "email": "alpha@test.org", "password": PASSWORD,
+        "csrf_token": csrf_from(secure.get("/login", base_url="https://console.test").data)})
+    assert "Secure" in response.headers["Set-Cookie"]
+
+
+def test_sign_in_never_redirects_off_site(client, world):
+    token = csrf(client)
+    response = client.post("/login?next=//evil.example/x", data={"email": "alpha@test.org", "password": PASSWORD,
+                                                                 "csrf_token": token})
+    assert response.headers["Location"] == "/console/"
+
+
+def audit_actions():
+    return [(e.action, e.actor) for e in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id))]
+
+
+def test_audit_log_records_each_audited_action(client, world):
+    sign_in(client, "alpha@test.org", "not the password")
+    sign_in(client, "alpha@test.org")
+    round_id = world["round"]
+    client.post(f"/console/rounds/{round_id}/invitations", data={
+        "agency": world["agency"], "role": "executive", "count": "1", "output": "page", "csrf_token": csrf(client)})
+    client.post(f"/console/invitations/{world['invitation']}/revoke", data={"csrf_token": csrf(client)})
+    client.post(f"/console/rounds/{round_id}/close", data={"csrf_token": csrf(client)})
+    client.get(f"/console/rounds/{round_id}/report.pdf")
+    actions = audit_actions()
+    for expected in [("sign_in_failed", None), ("sign_in", "alpha@test.org"),
+                     ("invitations_created", "alpha@test.org"), ("invitation_revoked", "alpha@test.org"),
+                     ("round_closed", "alpha@test.org"), ("report_downloaded", "alpha@test.org")]:
+        assert expected in actions, (expected, actions)
+    assert ("round_created", "command line") in actions and ("round_opened", "command line") in actions
+
+    sign_in(client, "admin@test.org")
+    page = client.get("/console/audit?action=round_closed").get_data(as_text=True)
+    assert "<td>round closed</td>" in page and "alpha@test.org" in page and "<td>invitation revoked</td>" not in page
+    assert client.get("/console/audit?since=yesterday").status_code == 400
+
+
+def test_audit_log_is_append_only(world):
+    event = db.session.scalar(select(AuditEvent))
+    event.detail = "rewritten"
+    with pytest.raises(ValueError, match="append-only"):
+        db.session.commit()
+    db.session.rollback()
+    db.session.delete(db.session.scalar(select(AuditEvent)))
+    with pytest.raises(ValueError, match="append-only"):
+        db.session.commit()
+    db.session.rollback()
+
+
+def test_an_agency_in_use_cannot_be_removed(client, world):
+    sign_in(client, "alpha@test.org")
+    response = client.post(f"/console/agencies/{world['agency']}/delete", data={"csrf_token": csrf(client)},
+                           follow_redirects=True)
+    assert "cannot be removed: a round already uses it" in response.get_data(as_text=True)
+    assert db.session.get(Agency, world["agency"]) is not None
+
+
+def test_form_errors_are_shown_beside_the_field(client, world):
+    sign_in(client, "alpha@test.org")
+    response = client.post(f"/console/jurisdictions/{world['a']}/rounds", data={
+        "title": "", "min_group_size": "0", "opens_at": "2027-02-01", "closes_at": "2027-01-01",
+        "csrf_token": csrf(client)})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert 'id="title-error"' in html and 'id="min_group_size-error"' in html
+    assert "The closing date must come after the opening date." in html
+    assert 'aria-invalid="true"' in html
+
+
+def test_invitation_links_as_csv_and_revocation(client, world):
+    sign_in(client, "alpha@test.org")
+    response = client.post(f"/console/rounds/{world['round']}/invitations", data={
+        "agency": world["treatment"], "role": "supervisor", "count": "3", "output": "csv",
+        "csrf_token": csrf(client)})
+    assert response.headers["Content-Type"].startswith("text/csv")
+    rows = response.get_data(as_text=True).splitlines()
+    assert rows[0] == "link,agency,role_level" and len(rows) == 4
+    token = rows[1].split(",")[0].rsplit("/", 1)[1]
+    assert rows[1].endswith(",alpha-treatment,supervisor")
+    assert client.get(f"/s/{token}").status_code == 200
+    invitation = db.session.scalar(select(Invitation).where(Invitation.token_hash == hash_token(token)))
+    client.post(f"/console/invitations/{invitation.id}/revoke", data={"csrf_token": csrf(client)})
+    assert client.get(f"/s/{token}").status_code == 404
+
+
+def test_the_whole_round_lifecycle_from_the_console(app, client):
+    accounts.create_user("admin@test.org", PASSWORD, "admin")
+    sign_in(client, "admin@test.org")
+    client.post("/console/jurisdictions", data={"name": "Lake County", "csrf_token": csrf(client)})
+    jurisdiction = db.session.scalar(select(Jurisdiction))
+    for name, sector in (("Lake Probation", "community_supervision"), ("Lake Treatment", "treatment"),
+                         ("Lake Victim Services", "victim_advocacy")):
+        client.post(f"/console/jurisdictions/{jurisdiction.id}/agencies",
+                    data={"name": name, "sector": sector, "csrf_token": csrf(client)})
+    created = client.post(f"/console/jurisdictions/{jurisdiction.id}/rounds", data={
+        "title": "Spring 2027", "min_group_size": "1", "csrf_token": csrf(client)})
+    round_ = db.session.scalar(select(Round))
+    assert created.headers["Location"].endswith(f"/console/rounds/{round_.id}")
+    page = client.get(f"/console/rounds/{round_.id}").get_data(as_text=True)
+    assert "No one is invited yet" in page
+
+    agencies = sorted(jurisdiction.agencies, key=lambda a: a.name)
+    links = client.post(f"/console/rounds/{round_.id}/invitations", data={
+        "agency": agencies[0].id, "role": "line_staff", "count": "2", "output": "page",
+        "csrf_token": csrf(client)}).get_data(as_text=True)
+    tokens = re.findall(r"http://survey\.test/s/([\w-]+)", links)
+    assert len(tokens) == 2 and "shown only this once" in links
+    client.post(f"/console/rounds/{round_.id}/open", data={"csrf_token": csrf(client)})
+    assert "No responses yet: share the links" in client.get(f"/console/rounds/{round_.id}").get_data(as_text=True)
+
+    respondent = app.test_client()
+    targets = tuple(Target(a.id, a.slug, a.name) for a in agencies[1:])
+    complete(respondent, tokens[0], targets)
+    respondent.get(f"/s/{tokens[1]}")
+    respondent.post(f"/s/{tokens[1]}/start", data={"csrf_token": csrf_from(respondent.get(f"/s/{tokens[1]}").data)})
+
+    page = client.get(f"/console/rounds/{round_.id}").get_data(as_text=True)
+    assert "1 of 2 invited have submitted\n    (50%)" in page and "1 draft(s) in progress" in page
+    coverage = client.get(f"/api/rounds/{round_.id}/coverage").get_json()["coverage"]
+    assert coverage["overall"]["submitted"] == 1 and coverage["overall"]["drafts"] == 1
+    assert coverage["missing_key_sectors"] == ["treatment", "victim_advocacy", "law_enforcement", "prosecution",
+                                               "judiciary", "defense"]
+
+    closed = client.post(f"/console/rounds/{round_.id}/close", data={"csrf_token": csrf(client)},
+                         follow_redirects=True).get_data(as_text=True)
+    assert "1 unsubmitted draft(s) are left out of its results" in closed
+    scores = client.get(f"/api/rounds/{round_.id}/scores").get_json()
+    assert scores["jurisdiction"]["n"] == 1 and scores["round"]["status"] == "closed"
+    pdf = client.get(f"/console/rounds/{round_.id}/report.pdf")
+    assert pdf.headers["Content-Type"] == "application/pdf"
+    assert "Lake County" in pypdf.PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text()
+
+
+def test_user_commands(runner, app):
+    setup.add_jurisdiction("Lake County")
+    created = runner.invoke(args=["user", "create", "Fac@Test.org", "--role", "facilitator"], input=PASSWORD + "\n")
+    assert created.exit_code == 0 and "Created facilitator fac@test.org" in created.output
+    user = accounts.find_user("fac@test.org")
+    assert user.check_password(PASSWORD) and user.password_hash.startswith("scrypt:1024:8:1$")
+    assert PASSWORD not in user.password_hash
+    short = runner.invoke(args=["user", "create", "x@test.org", "--role", "admin"], input="short\n")
+    assert short.exit_code == 1 and "at least 12 characters" in short.output
+    again = runner.invoke(args=["user", "create", "fac@test.org", "--role", "admin"], input=PASSWORD + "\n")
+    assert again.exit_code == 1 and "already exists" in again.output
+    granted = runner.invoke(args=["user", "grant", "fac@test.org", "Lake County"])
+    assert granted.exit_code == 0 and "can now see Lake County" in granted.output
+    assert "could already see" in runner.invoke(args=["user", "grant", "fac@test.org", "Lake County"]).output
+    assert "no user nobody@test.org" in runner.invoke(args=["user", "grant", "nobody@test.org", "Lake County"]).output
+    assert db.session.scalar(select(func.count()).select_from(Jurisdiction)) == 1
