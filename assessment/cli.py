@@ -13,7 +13,7 @@ from questionnaires import QuestionnaireError, load_file
 
 from . import demo
 from .db import db
-from .services import ServiceError, accounts, importer, scores, setup
+from .services import ServiceError, accounts, exports, importer, scores, setup
 from .survey import survey_link
 from .vocabulary import Role, RoleLevel, Sector
 
@@ -216,8 +216,10 @@ def scores_command(round_id, fmt):
         results = scores.round_scores(setup.get_round(round_id))
     except ServiceError as exc:
         _fail(exc)
-    click.echo(json.dumps(results, indent=2, allow_nan=False) if fmt == "json" else scores.scores_csv(results),
-               nl=fmt == "json")
+    if fmt == "json":
+        click.echo(json.dumps(results, indent=2, allow_nan=False))
+    else:
+        click.echo(exports.to_csv(exports.score_table(results)), nl=False)
 
 
 @click.command("import-responses")

@@ -13,10 +13,10 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user, login_required
 
 from . import access
-from .console_forms import AgencyForm, InviteForm, JurisdictionForm, RoundForm
+from .console_forms import AgencyForm, ImportForm, InviteForm, JurisdictionForm, RoundForm
 from .db import db
 from .models import Invitation
-from .services import ServiceError, audit, setup
+from .services import ServiceError, audit, exports, importer, setup
 from .services.scores import round_scores
 from .survey import survey_link
 from .vocabulary import InvitationStatus, RoleLevel, RoundStatus, Sector
@@ -222,6 +222,90 @@ def report(round_id: int):
     db.session.commit()
     return Response(pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": f"attachment; filename=readiness-report-round{round_.id}.pdf"})
+
+
+RAW_RESPONSES_ONLY_FOR_ADMINS = (
+    "Raw responses are available to administrators only: a row of answers with its agency and role level can "
+    "identify a person in a small agency. Facilitators can export the scores, in which groups below the minimum "
+    "size carry no figure.")
+
+
+def _chart_json(fig) -> str:
+    """Figure JSON safe inside a <script type="application/json"> block: no "</script>" can close it."""
+    return fig.to_json().replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+@bp.get("/rounds/<int:round_id>/results")
+def results_page(round_id: int):
+    from reports import content, figures
+
+    round_ = access.round_or_404(round_id)
+    results = round_scores(round_)
+    sector, role = request.args.get("sector", ""), request.args.get("role", "")
+    sectors = {s["id"]: s for s in results["sectors"]}
+    roles = {r["id"]: r for r in results["role_levels"]}
+    if (sector and sector not in sectors) or (role and role not in roles):
+        abort(400)
+    group = roles.get(role) or sectors.get(sector)
+    charts = {}
+    if results["jurisdiction"]["n"] and not (group and group["suppressed"]):
+        charts = {"dimensions": figures.profile_figure(results, "dimensions", group),
+                  "conditions": figures.profile_figure(results, "conditions", group),
+                  "agencies": figures.agency_heatmap(results, sector or None)}
+        if not group:
+            charts.update(continuum=figures.continuum_figure(results), roster=figures.roster_matrix(results),
+                          network=figures.network_figure(results), pair_levels=figures.pair_levels_figure(results),
+                          role_levels=figures.role_levels_figure(results))
+    return render_template("console/results.html", round=round_, results=results, report=content.build(results),
+                           charts={name: (fig.layout.title.text, _chart_json(fig)) for name, fig in charts.items()},
+                           group=group, sector=sector, role=role, sectors=results["sectors"],
+                           roles=results["role_levels"])
+
+
+EXPORTS = {"scores", "responses-long", "responses-wide"}
+
+
+@bp.get("/rounds/<int:round_id>/export/<kind>.<fmt>")
+def export(round_id: int, kind: str, fmt: str):
+    round_ = access.round_or_404(round_id)
+    if kind not in EXPORTS or fmt not in ("csv", "xlsx"):
+        abort(404)
+    if kind != "scores" and not current_user.is_admin:
+        return render_template("error.html", status=403, title="Administrators only",
+                               message=RAW_RESPONSES_ONLY_FOR_ADMINS, detail=""), 403
+    q = setup.questionnaire_of(round_)
+    if kind == "scores":
+        sheets = {"scores": exports.score_table(round_scores(round_))}
+    elif kind == "responses-long":
+        sheets = {"responses": exports.responses_long(round_), "codebook": exports.codebook(q)}
+    else:
+        sheets = {"responses": exports.responses_wide(round_), "codebook": exports.codebook(q)}
+    audit.record("export", f"round {round_.id}", f"{kind}.{fmt}")
+    db.session.commit()
+    filename = f"round{round_.id}-{kind}.{fmt}"
+    if fmt == "csv":
+        body, mimetype = exports.to_csv(next(iter(sheets.values()))), "text/csv"
+    else:
+        body = exports.to_xlsx(sheets)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={filename}"})
+
+
+@bp.route("/rounds/<int:round_id>/import", methods=["GET", "POST"])
+def import_responses(round_id: int):
+    round_ = access.round_or_404(round_id)
+    form = ImportForm()
+    problems = []
+    if form.validate_on_submit():
+        try:
+            count = importer.import_responses(round_, form.file.data.read())
+        except importer.ImportRefused as exc:
+            problems = [str(p) for p in exc.problems]
+        else:
+            flash(f"Imported {count} response(s).", "success")
+            return redirect(url_for("console.round_page", round_id=round_id))
+    status = 400 if problems or form.errors else 200
+    return render_template("console/import.html", round=round_, form=form, problems=problems), status
 
 
 @bp.get("/audit")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
@@ -44,3 +45,9 @@ class InviteForm(FlaskForm):
                          validators=[DataRequired(), NumberRange(min=1, max=MAX_INVITATIONS_AT_ONCE)])
     output = SelectField("Show the links", choices=[SelectChoice("page", "on the next page"),
                                                     SelectChoice("csv", "as a CSV download")])
+
+
+class ImportForm(FlaskForm):
+    file = FileField("CSV file", validators=[FileRequired("Choose a CSV file to import.")],
+                     description="One row per respondent: agency, role_level, one column per item id and "
+                                 "roster:<agency-slug>. Blank is unanswered, DK is don't know.")

@@ -74,10 +74,11 @@ def _where(j: dict) -> str:
     return f"{j['level'].capitalize()} ({j['qualifier']})"
 
 
-def profile_figure(results: dict, kind: str = "dimensions") -> go.Figure:
-    """Agency-weighted scores with the concern / emerging / established bands drawn behind the bars."""
+def profile_figure(results: dict, kind: str = "dimensions", group: dict | None = None) -> go.Figure:
+    """Scores (the jurisdiction's agency-weighted ones, or those of a shown `group`) with the concern / emerging /
+    established bands drawn behind the bars."""
     names = labels(results)
-    figures = results["jurisdiction"][kind]
+    figures = (group or results["jurisdiction"])[kind]
     ids = list(figures)[::-1]
     scores = [figures[c]["score"] for c in ids]
     fig = go.Figure(go.Bar(
@@ -89,15 +90,18 @@ def profile_figure(results: dict, kind: str = "dimensions") -> go.Figure:
         fig.add_annotation(x=(low + high) / 2, y=1.02, yref="paper", text=band, showarrow=False,
                            font=dict(size=11, color=MID))
     title = "Dimensions of the continuum" if kind == "dimensions" else "Conditions: trust, time, turf, leadership"
-    fig.update_xaxes(range=[0, 105], title_text="Score (0-100, agency-weighted)", tickvals=[0, 25, 50, 75, 100])
+    if group is not None:
+        title += f": {plain(group['label'])}"
+    axis = "Score (0-100, agency-weighted)" if group is None else "Score (0-100, mean of respondents)"
+    fig.update_xaxes(range=[0, 105], title_text=axis, tickvals=[0, 25, 50, 75, 100])
     fig.update_yaxes(title_text="", automargin=True)
     return _layout(fig, title, height=90 + 40 * len(ids), bargap=0.3)
 
 
-def agency_heatmap(results: dict) -> go.Figure:
-    """Agencies (shown ones only) by dimension; each cell carries its score as text."""
+def agency_heatmap(results: dict, sector: str | None = None) -> go.Figure:
+    """Agencies (shown ones only, of one sector when given) by dimension; each cell carries its score as text."""
     names = labels(results, width=16)
-    agencies = shown(results["agencies"])
+    agencies = [a for a in shown(results["agencies"]) if sector is None or a["sector"] == sector]
     dims = [c["id"] for c in results["constructs"] if c["kind"] == "dimension"]
     z = [[a["dimensions"][d]["score"] for d in dims] for a in agencies][::-1]
     text = [[f"{v:.0f}" if v is not None else "–" for v in row] for row in z]

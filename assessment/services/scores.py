@@ -1,9 +1,6 @@
 """Read a round from the database into frames and score it. The only bridge between storage and scoring."""
 from __future__ import annotations
 
-import csv
-import io
-
 import numpy as np
 import pandas as pd
 from sqlalchemy import case, func, select
@@ -91,30 +88,3 @@ def round_scores(round_: Round) -> dict:
 
 def _date(value) -> str | None:
     return value.date().isoformat() if value else None
-
-
-CSV_COLUMNS = ["scope", "group", "name", "suppressed", "n", "construct", "kind", "score", "respondent_weighted",
-               "construct_n", "sd", "band", "level", "qualifier", "nested", "next_step", "readiness_index"]
-
-
-def scores_csv(results: dict) -> str:
-    """One row per group and construct; a suppressed group has one row that says so and carries no figure."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    groups = [("jurisdiction", "", results["jurisdiction"]["name"], {**results["jurisdiction"], "suppressed": False})]
-    groups += [("agency", a["slug"], a["name"], a) for a in results["agencies"]]
-    groups += [("sector", s["id"], s["label"], s) for s in results["sectors"]]
-    groups += [("role_level", r["id"], r["label"], r) for r in results["role_levels"]]
-    for scope, key, name, group in groups:
-        base = {"scope": scope, "group": key, "name": name, "suppressed": group["suppressed"], "n": group["n"]}
-        if group["suppressed"]:
-            writer.writerow(base)
-            continue
-        placed = {k: group[k] for k in ("level", "qualifier", "nested", "next_step", "readiness_index")}
-        for kind in ("dimensions", "conditions"):
-            for construct, figures in group[kind].items():
-                writer.writerow({**base, **placed, "construct": construct, "kind": kind[:-1],
-                                 "score": figures["score"], "respondent_weighted": figures["respondent_weighted"],
-                                 "construct_n": figures["n"], "sd": figures["sd"], "band": figures["band"]})
-    return out.getvalue()

@@ -132,6 +132,10 @@ def create_round(jurisdiction: Jurisdiction, title: str, questionnaire_id: str =
     return round_
 
 
+def questionnaire_of(round_: Round):
+    return catalog.get(round_.questionnaire_id, round_.questionnaire_version)
+
+
 def get_round(round_id: int) -> Round:
     round_ = db.session.get(Round, round_id)
     if round_ is None:

@@ -1,0 +1,141 @@
+"""Results, exports and imports in the console: suppression holds, formulas are neutralised, nothing half-done."""
+import io
+import json
+import re
+
+import openpyxl
+import pytest
+from sqlalchemy import func, select
+
+from assessment.db import db
+from assessment.forms import Target
+from assessment.models import AuditEvent, Response
+from assessment.services import accounts, setup
+from assessment.services.exports import neutralise
+from assessment.vocabulary import RoleLevel
+from tests.conftest import csrf_from
+from tests.survey_helpers import complete
+from tests.test_console import PASSWORD, app, csrf, sign_in  # noqa: F401 (the console's app fixture)
+
+FORMULA = '=HYPERLINK("http://evil.example","x")'
+
+
+@pytest.fixture
+def round_with_answers(app, client):
+    """Three agencies (one named like a formula, one with a script tag); four respondents in the first,
+    one in the second (below the minimum of 3), none in the third."""
+    jurisdiction = setup.add_jurisdiction("Lake County")
+    agencies = [setup.add_agency(jurisdiction, "Lake Probation", "community_supervision"),
+                setup.add_agency(jurisdiction, FORMULA, "treatment", slug="formula-agency"),
+                setup.add_agency(jurisdiction, "</script><script>alert(1)</script>", "judiciary", slug="scripted")]
+    round_ = setup.create_round(jurisdiction, "Spring")
+    setup.open_round(round_)
+    for agency, count in ((agencies[0], 4), (agencies[1], 1)):
+        targets = tuple(Target(a.id, a.slug, a.name) for a in sorted(agencies, key=lambda a: a.name)
+                        if a.id != agency.id)
+        for token in setup.issue_invitations(round_, agency, RoleLevel.LINE_STAFF, count):
+            respondent = app.test_client()
+            complete(respondent, token, targets)
+    accounts.create_user("admin@test.org", PASSWORD, "admin")
+    accounts.grant(accounts.create_user("fac@test.org", PASSWORD, "facilitator"), jurisdiction)
+    return {"round": round_.id, "agencies": [a.id for a in agencies]}
+
+
+def test_results_page_embeds_every_chart_as_safe_json(client, round_with_answers):
+    sign_in(client, "fac@test.org")
+    html = client.get(f"/console/rounds/{round_with_answers['round']}/results").get_data(as_text=True)
+    blocks = re.findall(r'<script type="application/json" data-chart="chart-(\w+)">(.*?)</script>', html, re.S)
+    assert {name for name, _ in blocks} == {"continuum", "dimensions", "conditions", "agencies", "roster",
+                                            "network", "pair_levels", "role_levels"}
+    for _, body in blocks:
+        figure = json.loads(body)
+        assert figure["layout"]["title"]["text"]
+    assert "<script>alert(1)" not in html  # escaped in the tables and in the chart JSON
+    assert 'src="/static/vendor/plotly-4.1.1.min.js"' in html and "cdn" not in html.lower()
+    assert client.get("/static/vendor/plotly-4.1.1.min.js").status_code == 200
+
+
+def test_filters_respect_suppression(client, round_with_answers):
+    sign_in(client, "fac@test.org")
+    url = f"/console/rounds/{round_with_answers['round']}/results"
+    treatment = client.get(f"{url}?sector=treatment").get_data(as_text=True)
+    assert "fewer than 3 respondents, so this group is not shown on its own" in treatment
+    assert "data-chart" not in treatment
+    line_staff = client.get(f"{url}?role=line_staff").get_data(as_text=True)
+    assert "Line staff <span class=\"muted\">(5 respondents)</span>" in line_staff
+    assert client.get(f"{url}?sector=astrology").status_code == 400
+
+
+def test_scores_export_neutralises_formulas_and_holds_suppression(client, round_with_answers):
+    sign_in(client, "fac@test.org")
+    base = f"/console/rounds/{round_with_answers['round']}/export"
+    text = client.get(f"{base}/scores.csv").get_data(as_text=True)
+    assert "'" + FORMULA.replace('"', '""') in text and "\n" + FORMULA not in text and "," + FORMULA not in text
+    formula_rows = [line for line in text.splitlines() if "formula-agency" in line]
+    assert len(formula_rows) == 1 and ",True,," in formula_rows[0]  # suppressed: one row, no figure
+
+    book = openpyxl.load_workbook(io.BytesIO(client.get(f"{base}/scores.xlsx").data))
+    rows = list(book["scores"].iter_rows(values_only=True))
+    header = rows[0]
+    agency_rows = [dict(zip(header, r)) for r in rows[1:] if r[1] == "formula-agency"]
+    assert len(agency_rows) == 1 and agency_rows[0]["name"] == "'" + FORMULA
+    assert agency_rows[0]["suppressed"] is True and agency_rows[0]["score"] is None
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "export")) == 2
+
+
+def test_raw_responses_are_admin_only_and_say_why(client, round_with_answers):
+    sign_in(client, "fac@test.org")
+    refused = client.get(f"/console/rounds/{round_with_answers['round']}/export/responses-wide.csv")
+    assert refused.status_code == 403 and "can identify a person in a small agency" in refused.get_data(as_text=True)
+    sign_in(client, "admin@test.org")
+    book = openpyxl.load_workbook(io.BytesIO(client.get(
+        f"/console/rounds/{round_with_answers['round']}/export/responses-wide.xlsx").data))
+    assert book.sheetnames == ["responses", "codebook"]
+    responses = list(book["responses"].iter_rows(values_only=True))
+    assert len(responses) == 1 + 5 and responses[0][:2] == ("agency", "role_level")
+    assert "roster:formula-agency" in responses[0]
+    codebook = {row[0]: row for row in book["codebook"].iter_rows(values_only=True)}
+    assert "1=Strongly disagree" in codebook["info_progress"][6] and codebook["info_unsure"][4] == "yes"
+    long_csv = client.get(f"/console/rounds/{round_with_answers['round']}/export/responses-long.csv")
+    assert long_csv.get_data(as_text=True).startswith("respondent,agency,role_level,item,about_agency,answer")
+
+
+def test_wide_export_imports_back(app, client, round_with_answers):
+    """The wide export is in the import format: a round can be carried over as a file."""
+    from assessment.services import importer
+    sign_in(client, "admin@test.org")
+    data = client.get(f"/console/rounds/{round_with_answers['round']}/export/responses-wide.csv").data
+    jurisdiction = setup.find_jurisdiction("Lake County")
+    copy = setup.create_round(jurisdiction, "Copy")
+    assert importer.import_responses(copy, data) == 5
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("=1+1", "'=1+1"), ("+1", "'+1"), ("-1", "'-1"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"), ("\rx", "'\rx"),
+    ("plain", "plain"), (-1.5, -1.5), (3, 3), (None, None),
+])
+def test_neutralise(value, expected):
+    assert neutralise(value) == expected
+
+
+def test_import_upload_lists_every_problem_and_writes_nothing(client, round_with_answers):
+    sign_in(client, "fac@test.org")
+    url = f"/console/rounds/{round_with_answers['round']}/import"
+    before = db.session.scalar(select(func.count(Response.id)))
+    bad = "agency,role_level,info_progress\nnowhere,line_staff,9\nlake-probation,janitor,3\n".encode()
+    response = client.post(url, data={"file": (io.BytesIO(bad), "paper.csv"), "csrf_token": csrf(client)},
+                           content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Nothing was imported: 3 problems" in html
+    assert "row 2, column agency: &#39;nowhere&#39; is not an agency of this jurisdiction" in html
+    assert db.session.scalar(select(func.count(Response.id))) == before
+
+    missing = client.post(url, data={"csrf_token": csrf(client)}, content_type="multipart/form-data")
+    assert missing.status_code == 400 and "Choose a CSV file to import." in missing.get_data(as_text=True)
+
+    good = "agency,role_level,info_progress\nlake-probation,supervisor,4\n".encode()
+    done = client.post(url, data={"file": (io.BytesIO(good), "paper.csv"), "csrf_token": csrf(client)},
+                       content_type="multipart/form-data", follow_redirects=True)
+    assert "Imported 1 response(s)." in done.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Response.id))) == before + 1
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "import")).actor == "fac@test.org"
