@@ -18,7 +18,7 @@ from .db import db
 from .models import Invitation
 from .services import ServiceError, audit, exports, importer, setup
 from .services.scores import round_scores
-from .survey import survey_link
+from .survey import open_link_url, survey_link
 from .vocabulary import InvitationStatus, RoleLevel, RoundStatus, Sector
 
 bp = Blueprint("console", __name__, url_prefix="/console")
@@ -196,6 +196,23 @@ def invite(round_id: int):
                                  "Cache-Control": "no-store"})
     response = Response(render_template("console/links.html", round=round_, agency=agency, role=role,
                                         links=links))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/rounds/<int:round_id>/open-link")
+def open_link(round_id: int):
+    round_ = access.round_or_404(round_id)
+    if request.form.get("turn") == "off":
+        setup.disable_open_link(round_)
+        flash("The open link is turned off; personal links already given out keep working.", "success")
+        return redirect(url_for("console.round_page", round_id=round_id))
+    try:
+        token = setup.enable_open_link(round_)
+    except ServiceError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("console.round_page", round_id=round_id))
+    response = Response(render_template("console/open_link.html", round=round_, link=open_link_url(token)))
     response.headers["Cache-Control"] = "no-store"
     return response
 

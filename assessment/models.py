@@ -60,6 +60,8 @@ class Round(db.Model):
     closes_at: Mapped[Optional[dt.datetime]]
     min_group_size: Mapped[int] = mapped_column(default=3)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    #: SHA-256 of the round's open link, when it has one: respondents choose their agency and role level there.
+    open_link_hash: Mapped[Optional[str]] = mapped_column(String(64), unique=True)
 
     jurisdiction: Mapped[Jurisdiction] = relationship(back_populates="rounds")
 

@@ -9,12 +9,14 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from questionnaires.schema import Questionnaire
 
 from . import catalog
+from .auth import limiter
 from .errors import InvalidSubmission
 from .forms import (AnswerKey, AnswerValue, Target, TamperedInput, answers_from_form, check_posted,
                     fields_of, form_data, section_form_class)
 from .models import Invitation, Response, Round
+from .services import setup
 from .services import survey as service
-from .vocabulary import ResponseStatus
+from .vocabulary import ResponseStatus, RoleLevel
 
 bp = Blueprint("survey", __name__, url_prefix="/s")
 ACTIONS = ("next", "back", "save")
@@ -23,6 +25,10 @@ ACTIONS = ("next", "back", "save")
 def survey_link(token: str) -> str:
     """The address a respondent opens, on the configured public address (the same from a command or a page)."""
     return f"{current_app.config['PUBLIC_URL'].rstrip('/')}/s/{token}"
+
+
+def open_link_url(token: str) -> str:
+    return f"{current_app.config['PUBLIC_URL'].rstrip('/')}/s/open/{token}"
 
 
 @bp.after_request
@@ -88,13 +94,41 @@ def _page_url(visit: Visit, index: int) -> str:
     return url_for("survey.page", token=visit.token, number=index + 1)
 
 
+@bp.route("/open/<token>", methods=["GET", "POST"])
+@limiter.limit("30 per hour", methods=["POST"])
+def open_link(token: str):
+    """A round's shared link: the respondent chooses agency and role level, then gets a personal link."""
+    round_ = setup.round_by_open_link(token)
+    if round_ is None:
+        abort(404)
+    availability = round_.availability()
+    if availability != "open":
+        return render_template("survey/open_closed.html", round=round_, not_yet=availability == "not_yet"), 403
+    agencies = {a.id: a for a in round_.jurisdiction.agencies}
+    error = None
+    if request.method == "POST":
+        agency = agencies.get(request.form.get("agency", type=int))
+        try:
+            role = RoleLevel(request.form.get("role", ""))
+        except ValueError:
+            role = None
+        if agency is None or role is None:
+            error = "Please choose your agency and your role level."
+        else:
+            personal = setup.join_by_open_link(round_, agency, role)
+            return redirect(url_for("survey.welcome", token=personal, new=1))
+    return render_template("survey/open_link.html", round=round_, agencies=agencies.values(),
+                           roles=list(RoleLevel), error=error), 400 if error else 200
+
+
 @bp.get("/<token>")
 def welcome(token: str):
     visit, instead = _open_visit(token, need_response=False)
     if instead:
         return instead
     resume_url = _page_url(visit, visit.response.current_section) if visit.response else None
-    return render_template("survey/welcome.html", visit=visit, resume_url=resume_url)
+    personal_link = survey_link(token) if request.args.get("new") else None
+    return render_template("survey/welcome.html", visit=visit, resume_url=resume_url, personal_link=personal_link)
 
 
 @bp.post("/<token>/start")

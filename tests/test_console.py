@@ -94,6 +94,7 @@ ROUTES = [
     ("POST", "/console/rounds/{round}/invitations", {"agency": "{agency}", "role": "supervisor", "count": "2",
                                                      "output": "page"}, (302, 404, 200, 200)),
     ("POST", "/console/invitations/{invitation}/revoke", {}, (302, 404, 302, 302)),
+    ("POST", "/console/rounds/{round}/open-link", {}, (302, 404, 200, 200)),
 ]
 
 
@@ -297,3 +298,44 @@ def test_user_commands(runner, app):
     assert "could already see" in runner.invoke(args=["user", "grant", "fac@test.org", "Lake County"]).output
     assert "no user nobody@test.org" in runner.invoke(args=["user", "grant", "nobody@test.org", "Lake County"]).output
     assert db.session.scalar(select(func.count()).select_from(Jurisdiction)) == 1
+
+
+def test_open_link_gives_each_respondent_a_personal_link(app, client, world):
+    sign_in(client, "alpha@test.org")
+    page = client.post(f"/console/rounds/{world['round']}/open-link", data={"csrf_token": csrf(client)})
+    link = re.search(r'value="(http://survey\.test/s/open/[\w-]+)"', page.get_data(as_text=True)).group(1)
+    path = link.removeprefix("http://survey.test")
+    assert "shown only this once" in page.get_data(as_text=True)
+
+    visitor = app.test_client()
+    form = visitor.get(path)
+    assert form.status_code == 200 and "Alpha Treatment" in form.get_data(as_text=True)
+    assert "Beta" not in form.get_data(as_text=True)
+    incomplete = visitor.post(path, data={"agency": world["treatment"], "csrf_token": csrf_from(form.data)})
+    assert incomplete.status_code == 400 and "choose your agency and your role level" in incomplete.get_data(
+        as_text=True)
+    foreign = visitor.post(path, data={"agency": "999999", "role": "supervisor", "csrf_token": csrf_from(form.data)})
+    assert foreign.status_code == 400
+    joined = visitor.post(path, data={"agency": world["treatment"], "role": "supervisor",
+                                      "csrf_token": csrf_from(form.data)})
+    personal = joined.headers["Location"]
+    assert re.fullmatch(r"/s/[\w-]+\?new=1", personal)
+    welcome = visitor.get(personal).get_data(as_text=True)
+    token = personal.split("/")[2].split("?")[0]
+    assert "This is your personal link." in welcome and f"http://survey.test/s/{token}" in welcome
+    invitation = db.session.scalar(select(Invitation).where(Invitation.token_hash == hash_token(token)))
+    assert invitation.agency_id == world["treatment"] and invitation.role_level == RoleLevel.SUPERVISOR
+    assert ("invitations_created", "open link") in audit_actions()
+
+    client.post(f"/console/rounds/{world['round']}/open-link", data={"turn": "off", "csrf_token": csrf(client)})
+    assert visitor.get(path).status_code == 404
+    assert visitor.get(personal).status_code == 200  # personal links keep working
+
+
+def test_open_link_of_a_closed_round(app, client, world):
+    sign_in(client, "alpha@test.org")
+    page = client.post(f"/console/rounds/{world['round']}/open-link", data={"csrf_token": csrf(client)})
+    path = re.search(r'value="http://survey\.test(/s/open/[\w-]+)"', page.get_data(as_text=True)).group(1)
+    client.post(f"/console/rounds/{world['round']}/close", data={"csrf_token": csrf(client)})
+    closed = app.test_client().get(path)
+    assert closed.status_code == 403 and "This survey is closed" in closed.get_data(as_text=True)

@@ -12,7 +12,7 @@ from ..db import db
 from ..models import AuditEvent
 
 ACTIONS = ("sign_in", "sign_in_failed", "sign_out", "round_created", "round_opened", "round_closed",
-           "invitations_created", "invitation_revoked", "export", "report_downloaded", "import")
+           "invitations_created", "invitation_revoked", "open_link_changed", "export", "report_downloaded", "import")
 
 
 def record(action: str, target: str = "", detail: str = "", actor: Optional[str] = None) -> AuditEvent:

@@ -207,6 +207,42 @@ def issue_invitations(round_: Round, agency: Agency, role: str | RoleLevel, coun
     return tokens
 
 
+def enable_open_link(round_: Round) -> str:
+    """A new open link for the round (any earlier one stops working); its token exists in clear only now."""
+    if round_.status == RoundStatus.CLOSED:
+        raise ServiceError(f"round {round_.id} is closed")
+    token = new_token()
+    round_.open_link_hash = hash_token(token)
+    audit.record("open_link_changed", f"round {round_.id}", "open link created")
+    db.session.commit()
+    return token
+
+
+def disable_open_link(round_: Round) -> None:
+    round_.open_link_hash = None
+    audit.record("open_link_changed", f"round {round_.id}", "open link turned off")
+    db.session.commit()
+
+
+def round_by_open_link(token: str) -> Optional[Round]:
+    if not token or len(token) > 128:
+        return None
+    return db.session.scalar(select(Round).where(Round.open_link_hash == hash_token(token)))
+
+
+def join_by_open_link(round_: Round, agency: Agency, role: str | RoleLevel) -> str:
+    """A personal invitation for someone who came through the open link; returns its token."""
+    if agency.jurisdiction_id != round_.jurisdiction_id:
+        raise ServiceError("that agency is not part of this round")
+    role = RoleLevel.parse(role) if isinstance(role, str) else role
+    token = new_token()
+    db.session.add(Invitation(round_id=round_.id, agency_id=agency.id, role_level=role, token_hash=hash_token(token)))
+    audit.record("invitations_created", f"round {round_.id}", f"1 through the open link for {agency.name}, "
+                                                               f"{role.label}", actor="open link")
+    db.session.commit()
+    return token
+
+
 def revoke_invitation(invitation: Invitation) -> None:
     """The link stops working; a response already submitted through it stays in the results."""
     if invitation.revoked_at is not None:
