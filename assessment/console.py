@@ -12,7 +12,7 @@ import io
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from . import access
+from . import access, catalog
 from .console_forms import AgencyForm, ImportForm, InviteForm, JurisdictionForm, RoundForm
 from .db import db
 from .models import Invitation
@@ -51,10 +51,17 @@ def add_jurisdiction():
     return render_template("console/index.html", jurisdictions=access.visible_jurisdictions(), form=form), 400
 
 
+def _round_form() -> RoundForm:
+    form = RoundForm()
+    installed = sorted(catalog.all_questionnaires().values(), key=lambda q: (q.id, -q.version))
+    form.questionnaire.choices = [(f"{q.id}:{q.version}", f"{q.title} (version {q.version})") for q in installed]
+    return form
+
+
 def _jurisdiction_page(jurisdiction, agency_form=None, round_form=None, status=200):
     used = {a.id: setup.agency_in_use(a) for a in jurisdiction.agencies}
     return render_template("console/jurisdiction.html", jurisdiction=jurisdiction, used=used,
-                           agency_form=agency_form or AgencyForm(), round_form=round_form or RoundForm(),
+                           agency_form=agency_form or AgencyForm(), round_form=round_form or _round_form(),
                            sector_labels={s.value: s.label for s in Sector}), status
 
 
@@ -112,11 +119,13 @@ def delete_agency(agency_id: int):
 @bp.post("/jurisdictions/<int:jurisdiction_id>/rounds")
 def create_round(jurisdiction_id: int):
     jurisdiction = access.jurisdiction_or_404(jurisdiction_id)
-    form = RoundForm()
+    form = _round_form()
     if form.validate_on_submit():
         as_datetime = lambda d: dt.datetime.combine(d, dt.time()) if d else None  # noqa: E731
+        questionnaire_id, version = form.questionnaire.data.rsplit(":", 1)
         try:
-            round_ = setup.create_round(jurisdiction, form.title.data, min_group_size=form.min_group_size.data,
+            round_ = setup.create_round(jurisdiction, form.title.data, questionnaire_id, int(version),
+                                        min_group_size=form.min_group_size.data,
                                         opens_at=as_datetime(form.opens_at.data),
                                         closes_at=as_datetime(form.closes_at.data))
         except ServiceError as exc:

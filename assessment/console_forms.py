@@ -28,6 +28,7 @@ class AgencyForm(FlaskForm):
 
 class RoundForm(FlaskForm):
     title = StringField("Title", validators=[DataRequired(), Length(max=200)])
+    questionnaire = SelectField("Questionnaire", description="The version is fixed for the life of the round.")
     min_group_size = IntegerField("Smallest group shown on its own", default=3,
                                   validators=[DataRequired(), NumberRange(min=1, max=50)])
     opens_at = DateField("Opens on", validators=[Optional()])

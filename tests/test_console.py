@@ -89,7 +89,8 @@ ROUTES = [
     ("POST", "/console/agencies/{agency}/edit", {"name": "Alpha Probation Dept", "sector": "community_supervision",
                                                  "slug": "alpha-probation"}, (302, 404, 302, 302)),
     ("POST", "/console/agencies/{spare}/delete", {}, (302, 404, 302, 302)),
-    ("POST", "/console/jurisdictions/{a}/rounds", {"title": "Second", "min_group_size": "3"}, (302, 404, 302, 302)),
+    ("POST", "/console/jurisdictions/{a}/rounds", {"title": "Second", "min_group_size": "3",
+                                                   "questionnaire": "collaboration_readiness:1"}, (302, 404, 302, 302)),
     ("POST", "/console/rounds/{round}/close", {}, (302, 404, 302, 302)),
     ("POST", "/console/rounds/{round}/invitations", {"agency": "{agency}", "role": "supervisor", "count": "2",
                                                      "output": "page"}, (302, 404, 200, 200)),
@@ -210,10 +211,10 @@ def test_form_errors_are_shown_beside_the_field(client, world):
     sign_in(client, "alpha@test.org")
     response = client.post(f"/console/jurisdictions/{world['a']}/rounds", data={
         "title": "", "min_group_size": "0", "opens_at": "2027-02-01", "closes_at": "2027-01-01",
-        "csrf_token": csrf(client)})
+        "questionnaire": "no-such:9", "csrf_token": csrf(client)})
     html = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert 'id="title-error"' in html and 'id="min_group_size-error"' in html
+    assert 'id="title-error"' in html and 'id="min_group_size-error"' in html and 'id="questionnaire-error"' in html
     assert "The closing date must come after the opening date." in html
     assert 'aria-invalid="true"' in html
 
@@ -243,8 +244,11 @@ def test_the_whole_round_lifecycle_from_the_console(app, client):
                          ("Lake Victim Services", "victim_advocacy")):
         client.post(f"/console/jurisdictions/{jurisdiction.id}/agencies",
                     data={"name": name, "sector": sector, "csrf_token": csrf(client)})
+    form = client.get(f"/console/jurisdictions/{jurisdiction.id}").get_data(as_text=True)
+    assert '<option value="collaboration_readiness:1">Collaboration readiness survey (version 1)</option>' in form
     created = client.post(f"/console/jurisdictions/{jurisdiction.id}/rounds", data={
-        "title": "Spring 2027", "min_group_size": "1", "csrf_token": csrf(client)})
+        "title": "Spring 2027", "min_group_size": "1", "questionnaire": "collaboration_readiness:1",
+        "csrf_token": csrf(client)})
     round_ = db.session.scalar(select(Round))
     assert created.headers["Location"].endswith(f"/console/rounds/{round_.id}")
     page = client.get(f"/console/rounds/{round_.id}").get_data(as_text=True)
