@@ -77,7 +77,7 @@ def _where(j: dict) -> str:
 def profile_figure(results: dict, kind: str = "dimensions", group: dict | None = None) -> go.Figure:
     """Scores (the jurisdiction's agency-weighted ones, or those of a shown `group`) with the concern / emerging /
     established bands drawn behind the bars."""
-    names = labels(results)
+    names = labels(results, width=22)
     figures = (group or results["jurisdiction"])[kind]
     ids = list(figures)[::-1]
     scores = [figures[c]["score"] for c in ids]
