@@ -8,9 +8,10 @@ def init_app(app) -> None:
     from flask_wtf.csrf import CSRFProtect
 
     from . import api, auth, catalog, cli, console, errors, survey
-    from .db import configure_engine, db
+    from .db import configure_engine, db, migrate
 
     db.init_app(app)
+    migrate.init_app(app, db)
     configure_engine(app)
     CSRFProtect(app)
     catalog.init_app(app)

@@ -39,8 +39,16 @@ def _fail(exc: Exception):
 
 @click.command("init-db")
 def init_db_command():
-    """Create the database tables that do not exist yet."""
-    db.create_all()
+    """Create the database, or bring it up to date: applies the migrations in migrations/."""
+    from flask_migrate import upgrade
+    from sqlalchemy import inspect
+
+    tables = set(inspect(db.engine).get_table_names())
+    if tables and "alembic_version" not in tables:
+        raise click.ClickException(
+            f"{db.engine.url.render_as_string(hide_password=True)} was created before Continuum had migrations, so "
+            "it cannot be upgraded. If it holds only the demo, delete it and run this again.")
+    upgrade()
     click.echo(f"Database ready: {db.engine.url.render_as_string(hide_password=True)}")
 
 

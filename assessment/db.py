@@ -1,4 +1,7 @@
 """The SQLAlchemy handle, with a naming convention so that constraint names (and migrations) are stable."""
+from pathlib import Path
+
+from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
@@ -17,6 +20,8 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+#: Alembic migrations in `migrations/`; batch mode so that SQLite can alter tables too.
+migrate = Migrate(render_as_batch=True, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
 
 
 def configure_engine(app) -> None:

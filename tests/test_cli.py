@@ -3,6 +3,7 @@ import re
 
 from sqlalchemy import func, select
 
+from app import create_app
 from assessment.db import db
 from assessment.models import Agency, Invitation, Jurisdiction, Response, Round
 from assessment.tokens import hash_token
@@ -130,6 +131,33 @@ def test_seed_demo_creates_the_demo_once_and_prints_a_working_link(runner, clien
     assert db.session.scalar(select(func.count(Jurisdiction.id))) == 1
 
 
-def test_init_db(runner):
-    result = run(runner, "init-db")
-    assert result.exit_code == 0 and "Database ready" in result.output
+def test_init_db_refuses_a_database_made_before_migrations(runner):
+    # the fixture's database was made by create_all, as databases were before migrations existed
+    refused = run(runner, "init-db")
+    assert refused.exit_code == 1 and "was created before Continuum had migrations" in refused.output
+
+
+def test_init_db_creates_then_upgrades(tmp_path):
+    fresh = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'fresh.sqlite'}"})
+    with fresh.app_context():
+        result = fresh.test_cli_runner().invoke(args=["init-db"])
+        assert result.exit_code == 0 and "Database ready" in result.output, result.output
+        assert {"jurisdiction", "round", "response", "answer", "audit_event", "alembic_version"} <= set(
+            db.inspect(db.engine).get_table_names())
+        again = fresh.test_cli_runner().invoke(args=["init-db"])  # an up-to-date database: nothing to do
+        assert again.exit_code == 0
+        db.engine.dispose()
+
+
+def test_migrations_and_models_agree(tmp_path):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from flask_migrate import upgrade
+
+    fresh = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'migrated.sqlite'}"})
+    with fresh.app_context():
+        upgrade()
+        with db.engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            assert compare_metadata(context, db.metadata) == []
+        db.engine.dispose()
