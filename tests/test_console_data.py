@@ -139,3 +139,14 @@ def test_import_upload_lists_every_problem_and_writes_nothing(client, round_with
     assert "Imported 1 response(s)." in done.get_data(as_text=True)
     assert db.session.scalar(select(func.count(Response.id))) == before + 1
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "import")).actor == "fac@test.org"
+
+
+def test_api_holds_suppression(client, round_with_answers):
+    sign_in(client, "fac@test.org")
+    scores = client.get(f"/api/rounds/{round_with_answers['round']}/scores").get_json()
+    formula = next(a for a in scores["agencies"] if a["slug"] == "formula-agency")
+    assert formula == {"slug": "formula-agency", "name": FORMULA, "sector": "treatment", "n": None,
+                       "suppressed": True}
+    assert all(r["from"] != "formula-agency" for r in scores["pairs"]["directed"])
+    assert client.get(f"/api/rounds/{round_with_answers['round']}/coverage").get_json()["coverage"]["agencies"][1][
+        "below_minimum"] is True
