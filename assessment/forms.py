@@ -232,7 +232,7 @@ def check_posted(section: Section, q: Questionnaire, targets: tuple[Target, ...]
             allowed[name] = values
             limits[name] = item.max_length
     problems = []
-    for name in formdata.keys():
+    for name in formdata:
         if name in CONTROL_FIELDS:
             continue
         if name not in allowed:

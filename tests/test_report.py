@@ -5,7 +5,6 @@ import re
 
 import pypdf
 import pytest
-from weasyprint.urls import URLFetchingError
 
 from app import create_app
 from assessment import demo

@@ -62,7 +62,7 @@ def test_each_likert_item_is_a_fieldset_with_legend_and_labelled_radios(client, 
     assert page.count("<fieldset") == len(q.sections[1].items)
     assert f"{first.text}" in page.split("<legend>")[1]
     for index, value in enumerate(("1", "2", "3", "4", "5", "dk")):
-        assert f'<label class="option' in page and f'for="{first.id}-{index}"' in page
+        assert '<label class="option' in page and f'for="{first.id}-{index}"' in page
         assert f'id="{first.id}-{index}" name="{first.id}" required type="radio" value="{value}"' in page
     assert "Don&#39;t know" in page
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any, Iterable
+from typing import Any
 
 from openpyxl import Workbook
 from sqlalchemy import select
@@ -135,7 +135,3 @@ def score_table(results: dict) -> Table:
                                     f["band"]] + placed)
     return columns, rows
 
-
-def rows_of(table: Table) -> Iterable[dict]:
-    header, rows = table
-    return (dict(zip(header, row)) for row in rows)

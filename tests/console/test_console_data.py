@@ -13,9 +13,8 @@ from assessment.models import AuditEvent, Response
 from assessment.services import accounts, setup
 from assessment.services.exports import neutralise
 from assessment.vocabulary import RoleLevel
-from tests.conftest import csrf_from
+from tests.console.conftest import PASSWORD, csrf, sign_in
 from tests.survey_helpers import complete
-from tests.test_console import PASSWORD, app, csrf, sign_in  # noqa: F401 (the console's app fixture)
 
 FORMULA = '=HYPERLINK("http://evil.example","x")'
 

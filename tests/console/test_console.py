@@ -6,63 +6,15 @@ import pypdf
 import pytest
 from sqlalchemy import func, select
 
-from app import create_app
 from assessment.db import db
 from assessment.forms import Target
 from assessment.models import Agency, AuditEvent, Invitation, Jurisdiction, Round
 from assessment.services import accounts, setup
 from assessment.tokens import hash_token
 from assessment.vocabulary import RoleLevel, RoundStatus
-from tests.conftest import csrf_from, fresh_context_per_request
+from tests.console.conftest import PASSWORD, csrf, sign_in
+from tests.conftest import csrf_from
 from tests.survey_helpers import complete
-
-PASSWORD = "correct horse battery"
-
-
-@pytest.fixture
-def app(tmp_path):
-    app = create_app({"TESTING": True, "SECRET_KEY": "test", "PUBLIC_URL": "http://survey.test",
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'console.sqlite'}",
-                      "CHROMIUM_PATH": "/nonexistent/chromium",  # tables-only reports keep these tests quick
-                      "PASSWORD_HASH_METHOD": "scrypt:1024:8:1"})
-    fresh_context_per_request(app)
-    with app.app_context():
-        db.create_all()
-        yield app
-        db.session.remove()
-        db.engine.dispose()
-
-
-@pytest.fixture
-def world(app):
-    """Jurisdiction A (two agencies, an open round with an invitation) and B; an admin and one facilitator each."""
-    a = setup.add_jurisdiction("Alpha County")
-    b = setup.add_jurisdiction("Beta County")
-    probation = setup.add_agency(a, "Alpha Probation", "community_supervision")
-    treatment = setup.add_agency(a, "Alpha Treatment", "treatment")
-    spare = setup.add_agency(a, "Alpha Spare", "other")
-    round_ = setup.create_round(a, "Alpha round")
-    setup.open_round(round_)
-    setup.issue_invitations(round_, probation, RoleLevel.LINE_STAFF, 1)
-    invitation = db.session.scalar(select(Invitation))
-    accounts.create_user("admin@test.org", PASSWORD, "admin")
-    accounts.grant(accounts.create_user("alpha@test.org", PASSWORD, "facilitator"), a)
-    accounts.grant(accounts.create_user("beta@test.org", PASSWORD, "facilitator"), b)
-    return {"a": a.id, "b": b.id, "round": round_.id, "agency": probation.id, "treatment": treatment.id,
-            "spare": spare.id, "invitation": invitation.id}
-
-
-def csrf(client) -> str:
-    """A valid token for this client's session (the sign-in page, or the console once signed in)."""
-    page = client.get("/login")
-    return csrf_from(page.data if page.status_code == 200 else client.get("/console/").data)
-
-
-def sign_in(client, email, password=PASSWORD):
-    if client.get("/login").status_code == 302:  # someone is signed in: sign them out first
-        client.post("/logout", data={"csrf_token": csrf(client)})
-    return client.post("/login", data={"email": email, "password": password, "csrf_token": csrf(client)})
-
 
 VISITORS = {"anonymous": None, "other facilitator": "beta@test.org", "this facilitator": "alpha@test.org",
             "admin": "admin@test.org"}
