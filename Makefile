@@ -36,7 +36,7 @@ db: install
 	FLASK_PUBLIC_URL=http://$(HOST):$(PORT) $(FLASK) seed-demo
 
 run: db
-	@echo "Serving Continuum on http://$(HOST):$(PORT) (Ctrl-C stops it). Open the survey link above to take the survey."
+	@echo "Serving Continuum on http://$(HOST):$(PORT) (Ctrl-C stops it). Open the survey link above to take the survey, or the console to run rounds."
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: install

@@ -172,8 +172,8 @@ def seed_demo():
     agency = round_.jurisdiction.agencies[0]
     token = setup.issue_invitations(round_, agency, RoleLevel.LINE_STAFF, 1)[0]
     email, password = demo.facilitator_account(round_.jurisdiction)
-    click.echo(f"Console: {current_app.config['PUBLIC_URL'].rstrip('/')}/console, signed in as {email} with the "
-               f"password {password} (new each time; for this demo only)")
+    click.echo(f"Console: {current_app.config['PUBLIC_URL'].rstrip('/')}/console (sign in as {email} with the "
+               f"password {password}; a new one each time, for this demo only)")
     click.echo(f"Survey link for {round_.title} ({agency.name}, line staff):")
     click.echo(survey_link(token))
 
