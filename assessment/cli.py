@@ -230,6 +230,19 @@ def scores_command(round_id, fmt):
         click.echo(exports.to_csv(exports.score_table(results)), nl=False)
 
 
+@click.command("compare")
+@click.argument("earlier_id", type=int)
+@click.argument("later_id", type=int)
+@click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True)
+def compare_command(earlier_id, later_id, fmt):
+    """How a jurisdiction moved between two rounds: changes with bootstrap 95% intervals, levels, pairs."""
+    try:
+        comparison = scores.compare_rounds(setup.get_round(earlier_id), setup.get_round(later_id))
+    except ServiceError as exc:
+        _fail(exc)
+    click.echo(json.dumps(comparison, indent=2, allow_nan=False))
+
+
 @click.command("import-responses")
 @click.argument("round_id", type=int)
 @click.argument("file", type=click.File("rb"))
@@ -261,6 +274,7 @@ def report_command(round_id, output):
 
 
 def init_app(app: Flask) -> None:
-    for command in (init_db_command, seed_demo, invite, scores_command, import_responses_command, report_command,
+    for command in (init_db_command, seed_demo, invite, scores_command, compare_command, import_responses_command,
+                    report_command,
                     jurisdiction_cli, agency_cli, round_cli, questionnaire_cli, user_cli):
         app.cli.add_command(command)

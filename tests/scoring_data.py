@@ -10,6 +10,10 @@ DK = "DK"
 
 
 def small_questionnaire():
+    return load_text(yaml.safe_dump(small_questionnaire_data()))
+
+
+def small_questionnaire_data() -> dict:
     """Three items per dimension (the third reverse-coded), two trust items, and a roster."""
     likert = {"type": "likert", "scale": "agree"}
     items = []
@@ -20,7 +24,7 @@ def small_questionnaire():
     items += [{**likert, "id": "tru1", "text": "x", "condition": "trust"},
               {**likert, "id": "tru2", "text": "x", "condition": "trust"},
               {"id": "ros", "type": "roster", "scale": "rel", "text": "x"}]
-    return load_text(yaml.safe_dump({
+    return {
         "id": "small", "version": 1, "title": "Small", "introduction": "x",
         "scales": {"agree": {"min": 1, "max": 5, "labels": {i: str(i) for i in range(1, 6)}},
                    "rel": {"min": 0, "max": 4, "labels": {i: str(i) for i in range(0, 5)}}},
@@ -28,7 +32,7 @@ def small_questionnaire():
                        for d in ("information", "activities", "resources", "capacity")],
         "conditions": [{"id": "trust", "label": "Trust", "description": "t"}],
         "sections": [{"id": "all", "title": "All", "items": items}],
-    }))
+    }
 
 
 def round_data(q, people, agencies=None, roster=None, min_group_size=3, participation=None):

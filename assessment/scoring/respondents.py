@@ -45,12 +45,19 @@ def rescaled(q: Questionnaire, coded: pd.DataFrame) -> np.ndarray:
     return (coded.to_numpy() - low) / (high - low) * 100.0
 
 
-def scores(q: Questionnaire, coded: pd.DataFrame) -> pd.DataFrame:
-    """Mean of each construct's answered items, on 0-100, only where at least two thirds of them are answered."""
+def scores(q: Questionnaire, coded: pd.DataFrame, items: set[str] | None = None) -> pd.DataFrame:
+    """Mean of each construct's answered items, on 0-100, only where at least two thirds of them are answered.
+
+    With `items`, only those item ids count (comparing rounds uses the items both rounds share); a construct left
+    with no item scores NaN."""
     points = rescaled(q, coded)
     columns = {}
     for construct in q.dimensions + q.conditions:
-        positions = [coded.columns.get_loc(i.id) for i in q.scored_items(construct.id)]
+        positions = [coded.columns.get_loc(i.id) for i in q.scored_items(construct.id)
+                     if items is None or i.id in items]
+        if not positions:
+            columns[construct.id] = np.full(len(coded), np.nan)
+            continue
         block = points[:, positions]
         answered = (~np.isnan(block)).sum(axis=1)
         total = np.nansum(block, axis=1)

@@ -9,6 +9,8 @@ from .. import catalog
 from ..db import db
 from ..models import Agency, Answer, Invitation, Response, Round
 from ..scoring import RoundData, score_round
+from ..scoring.comparison import compare
+from . import ServiceError
 from ..vocabulary import ResponseStatus
 
 
@@ -88,3 +90,15 @@ def round_scores(round_: Round) -> dict:
 
 def _date(value) -> str | None:
     return value.date().isoformat() if value else None
+
+
+def compare_rounds(earlier: Round, later: Round) -> dict:
+    """How a jurisdiction moved from one round to another (both of the same jurisdiction)."""
+    if earlier.jurisdiction_id != later.jurisdiction_id:
+        raise ServiceError("only two rounds of the same jurisdiction can be compared")
+    if earlier.id == later.id:
+        raise ServiceError("choose two different rounds")
+    data_before, data_after = round_data(earlier), round_data(later)
+    comparison = compare(data_before, data_after, round_scores(earlier), round_scores(later))
+    describe = lambda r: {"id": r.id, "title": r.title, "questionnaire_version": r.questionnaire_version}  # noqa: E731
+    return {"earlier": describe(earlier), "later": describe(later), **comparison}

@@ -1,0 +1,187 @@
+"""Comparing two rounds of a jurisdiction (DOMAIN.md, "Rounds over time").
+
+Respondents are anonymous across rounds, so the rounds are independent samples. The change in each dimension's
+agency-weighted score gets a bootstrap 95% interval: respondents are resampled with replacement within each
+agency, separately in each round, with a fixed seed. Only items both rounds asked in the same words compare.
+"""
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from questionnaires.schema import Item, Questionnaire
+
+from . import RoundData
+from .numbers import number
+from .respondents import item_matrix, reverse_code, scores
+
+RESAMPLES = 2000
+SEED = 20001001
+TIE_FROM = 1.0
+
+
+def comparable_items(earlier: Questionnaire, later: Questionnaire) -> tuple[set[str], list[dict]]:
+    """Likert items that mean the same in both questionnaires, and the others with the reason they don't."""
+    def likert(q: Questionnaire) -> dict[str, Item]:
+        return {i.id: i for i in q.items if i.type == "likert"}
+
+    before, after = likert(earlier), likert(later)
+    if earlier.key == later.key:
+        return set(after), []
+    same, different = set(), []
+    for item_id in sorted(set(before) | set(after)):
+        a, b = before.get(item_id), after.get(item_id)
+        if a is None or b is None:
+            different.append({"item": item_id, "reason": f"asked only in the {'later' if a is None else 'earlier'} "
+                                                         "round"})
+        elif (a.text, a.construct, a.reverse) != (b.text, b.construct, b.reverse) or \
+                (earlier.scales[a.scale].min, earlier.scales[a.scale].max) != \
+                (later.scales[b.scale].min, later.scales[b.scale].max):
+            different.append({"item": item_id, "reason": "worded, scored or scaled differently"})
+        else:
+            same.add(item_id)
+    return same, different
+
+
+def _table(data: RoundData, items: set[str]) -> pd.DataFrame:
+    ids = pd.Index(data.respondents["respondent"])
+    table = scores(data.questionnaire, reverse_code(data.questionnaire, item_matrix(data.questionnaire, ids,
+                                                                                    data.answers)), items)
+    return table.assign(_agency=data.respondents["agency"].to_numpy())
+
+
+def _agency_weighted(table: pd.DataFrame, constructs: list[str]) -> np.ndarray:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanmean(table.groupby("_agency")[constructs].mean().to_numpy(), axis=0)
+
+
+def bootstrap(table: pd.DataFrame, constructs: list[str], resamples: int, rng: np.random.Generator) -> np.ndarray:
+    """Agency-weighted scores of `resamples` resampled rounds (resamples x constructs)."""
+    agency_means = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # an agency with no score on a construct: NaN, skipped
+        for _, group in table.groupby("_agency", sort=True):
+            values = group[constructs].to_numpy()
+            draws = rng.integers(0, len(values), size=(resamples, len(values)))
+            agency_means.append(np.nanmean(values[draws], axis=1))
+        return np.nanmean(np.stack(agency_means), axis=0)
+
+
+def _level(group: dict) -> dict:
+    return {"level": group["level"], "qualifier": group["qualifier"]}
+
+
+def compare(earlier: RoundData, later: RoundData, earlier_results: dict, later_results: dict,
+            resamples: int = RESAMPLES, seed: int = SEED) -> dict:
+    """The change from `earlier` to `later`; `*_results` are each round's `score_round` output."""
+    q = later.questionnaire
+    items, not_comparable = comparable_items(earlier.questionnaire, q)
+    constructs = [c.id for c in q.dimensions + q.conditions]
+    before, after = _table(earlier, items), _table(later, items)
+    rng = np.random.default_rng(seed)
+    boot = bootstrap(after, constructs, resamples, rng) - bootstrap(before, constructs, resamples, rng)
+    then, now = _agency_weighted(before, constructs), _agency_weighted(after, constructs)
+    changed = {i["item"] for i in not_comparable}
+    figures = {}
+    for k, construct in enumerate(constructs):
+        column = boot[:, k][~np.isnan(boot[:, k])]
+        low, high = (np.percentile(column, [2.5, 97.5]) if len(column) else (math.nan, math.nan))
+        change = now[k] - then[k]
+        figures[construct] = {
+            "earlier": number(then[k]), "later": number(now[k]), "change": number(change),
+            "ci_low": number(low), "ci_high": number(high),
+            "excludes_zero": bool(not math.isnan(low) and (low > 0 or high < 0)),
+            "items_changed": sorted(changed & {i.id for i in earlier.questionnaire.scored_items(construct)
+                                               + q.scored_items(construct)}),
+        }
+    dimension_ids = [d.id for d in q.dimensions]
+    return {
+        "resamples": resamples, "seed": seed,
+        "comparable_items": len(items), "not_comparable": not_comparable,
+        "dimensions": {c: figures[c] for c in dimension_ids},
+        "conditions": {c: figures[c] for c in constructs if c not in dimension_ids},
+        "level": {"earlier": _level(earlier_results["jurisdiction"]), "later": _level(later_results["jurisdiction"])},
+        **_agencies(before, after, earlier_results, later_results, dimension_ids),
+        "pairs": _pairs(earlier_results, later_results),
+        "coverage": _coverage(earlier_results, later_results),
+    }
+
+
+def _agencies(before: pd.DataFrame, after: pd.DataFrame, earlier: dict, later: dict, dimensions: list[str]) -> dict:
+    """Agencies shown on their own in both rounds: change per dimension and level transition."""
+    shown_before = {a["slug"]: a for a in earlier["agencies"] if not a["suppressed"]}
+    shown_after = {a["slug"]: a for a in later["agencies"] if not a["suppressed"]}
+    both = [a["slug"] for a in later["agencies"] if a["slug"] in shown_before and a["slug"] in shown_after]
+    all_slugs = {a["slug"] for a in earlier["agencies"]} | {a["slug"] for a in later["agencies"]}
+    means_before = before.groupby("_agency")[dimensions].mean()
+    means_after = after.groupby("_agency")[dimensions].mean()
+    rows = []
+    for slug in both:
+        change = {d: number(means_after.at[slug, d] - means_before.at[slug, d]) for d in dimensions}
+        rows.append({"slug": slug, "name": shown_after[slug]["name"], "change": change,
+                     "earlier": _level(shown_before[slug]), "later": _level(shown_after[slug])})
+    return {"agencies": rows, "agencies_left_out": len(all_slugs) - len(both)}
+
+
+def _pairs(earlier: dict, later: dict) -> dict:
+    def index(results):
+        return {(p["a"], p["b"]): p for p in results["pairs"]["symmetric"]}
+
+    before, after = index(earlier), index(later)
+    moves = {"new_ties": [], "lost_ties": [], "level_up": [], "level_down": [], "gaps_opened": [],
+             "gaps_closed": []}
+    for key in sorted(set(before) | set(after)):
+        b, a = before.get(key), after.get(key)
+        level_b = b["level"] if b else None
+        level_a = a["level"] if a else None
+        tie_b, tie_a = level_b is not None and level_b >= TIE_FROM, level_a is not None and level_a >= TIE_FROM
+        pair = {"a": key[0], "b": key[1], "earlier": level_b, "later": level_a}
+        if tie_a and not tie_b:
+            moves["new_ties"].append(pair)
+        elif tie_b and not tie_a:
+            moves["lost_ties"].append(pair)
+        if level_a is not None and level_b is not None and math.floor(level_a) != math.floor(level_b):
+            moves["level_up" if level_a > level_b else "level_down"].append(pair)
+        gap_b, gap_a = bool(b and b["perception_gap"]), bool(a and a["perception_gap"])
+        if gap_a and not gap_b:
+            moves["gaps_opened"].append(pair)
+        elif gap_b and not gap_a:
+            moves["gaps_closed"].append(pair)
+    density = {level: {"earlier": earlier["network"]["density"][level], "later": later["network"]["density"][level],
+                       "change": _difference(later["network"]["density"][level], earlier["network"]["density"][level])}
+               for level in later["network"]["density"]}
+    return {**moves, "density": density}
+
+
+def _difference(after, before):
+    return None if after is None or before is None else after - before
+
+
+def _coverage(earlier: dict, later: dict) -> dict:
+    def rates(results):
+        return {a["slug"]: a for a in results["coverage"]["agencies"]}
+
+    def by_sector(results):
+        sectors: dict[str, list[int]] = {}
+        for a in results["coverage"]["agencies"]:
+            invited, submitted = sectors.setdefault(a["sector"], [0, 0])
+            sectors[a["sector"]] = [invited + a["invited"], submitted + a["submitted"]]
+        return {s: (sub / inv if inv else None) for s, (inv, sub) in sectors.items()}
+
+    before, after = rates(earlier), rates(later)
+    sector_before, sector_after = by_sector(earlier), by_sector(later)
+    overall = (earlier["coverage"]["overall"]["response_rate"], later["coverage"]["overall"]["response_rate"])
+    return {
+        "overall": {"earlier": overall[0], "later": overall[1], "change": _difference(overall[1], overall[0])},
+        "agencies": [{"slug": slug, "earlier": before[slug]["response_rate"] if slug in before else None,
+                      "later": after[slug]["response_rate"],
+                      "change": _difference(after[slug]["response_rate"],
+                                            before[slug]["response_rate"] if slug in before else None)}
+                     for slug in after],
+        "sectors": [{"sector": s, "earlier": sector_before.get(s), "later": sector_after[s],
+                     "change": _difference(sector_after[s], sector_before.get(s))} for s in sector_after],
+    }

@@ -1,0 +1,120 @@
+"""Comparing rounds: hand-worked changes, bootstrap intervals, suppression, pairs and comparability."""
+import json
+
+import pytest
+import yaml
+
+from assessment import demo
+from assessment.scoring import score_round
+from assessment.scoring.comparison import comparable_items, compare
+from questionnaires import load_text
+from tests.scoring_data import round_data, small_questionnaire, small_questionnaire_data, uniform
+
+Q = small_questionnaire()
+
+
+def both(earlier, later, **kwargs):
+    return compare(earlier, later, score_round(earlier), score_round(later), **kwargs)
+
+
+def varied(values, agency="a"):
+    return [(agency, "line_staff", uniform(Q, v)) for v in values]
+
+
+def test_a_round_compared_with_itself_changes_nothing():
+    data = round_data(Q, varied([2, 3, 4, 5, 3]) + varied([1, 2, 4], "b"))
+    result = both(data, data, resamples=500)
+    for figures in list(result["dimensions"].values()) + list(result["conditions"].values()):
+        assert figures["change"] == 0.0
+        assert figures["ci_low"] <= 0 <= figures["ci_high"] and not figures["excludes_zero"]
+    assert result["agencies_left_out"] == 0 and all(v == 0 for a in result["agencies"] for v in a["change"].values())
+    assert not any(result["pairs"][k] for k in ("new_ties", "lost_ties", "level_up", "level_down"))
+
+
+def test_hand_worked_change_with_no_spread():
+    # before: everyone answers 3 (score 50) in agencies a and b; after: everyone answers 4 (score 75).
+    # agency-weighted change 75 - 50 = 25; with no spread every resample gives 25, so the interval is [25, 25].
+    before = round_data(Q, varied([3, 3, 3]) + varied([3, 3, 3], "b"))
+    after = round_data(Q, varied([4, 4, 4]) + varied([4, 4, 4], "b"))
+    info = both(before, after, resamples=200)["dimensions"]["information"]
+    assert (info["earlier"], info["later"], info["change"]) == pytest.approx((50.0, 75.0, 25.0))
+    assert (info["ci_low"], info["ci_high"]) == pytest.approx((25.0, 25.0)) and info["excludes_zero"]
+
+
+def test_the_change_is_agency_weighted():
+    # before: a = 50 (3 people), b = 50 (3 people). after: a = 100 (1 person), b = 50 (5 people).
+    # agency-weighted: before 50, after (100 + 50) / 2 = 75, change +25 (respondent-weighted would give ~+8.3)
+    before = round_data(Q, varied([3, 3, 3]) + varied([3, 3, 3], "b"), min_group_size=1)
+    after = round_data(Q, varied([5]) + varied([3] * 5, "b"), min_group_size=1)
+    assert both(before, after, resamples=100)["dimensions"]["information"]["change"] == pytest.approx(25.0)
+
+
+def test_same_seed_same_interval():
+    before = round_data(Q, varied([2, 3, 4, 5]) + varied([1, 3, 5], "b"))
+    after = round_data(Q, varied([3, 4, 4, 5]) + varied([2, 3, 5], "b"))
+    first = both(before, after, resamples=300, seed=7)["dimensions"]["activities"]
+    again = both(before, after, resamples=300, seed=7)["dimensions"]["activities"]
+    other = both(before, after, resamples=300, seed=8)["dimensions"]["activities"]
+    assert (first["ci_low"], first["ci_high"]) == (again["ci_low"], again["ci_high"])
+    assert (first["ci_low"], first["ci_high"]) != (other["ci_low"], other["ci_high"])
+    assert first["ci_low"] <= first["change"] <= first["ci_high"]
+
+
+def test_agencies_suppressed_in_either_round_are_left_out_and_counted():
+    before = round_data(Q, varied([3, 3, 3]) + varied([3, 3], "b"), min_group_size=3)  # b suppressed before
+    after = round_data(Q, varied([4, 4, 4]) + varied([4, 4, 4], "b"), min_group_size=3)
+    result = both(before, after, resamples=50)
+    assert [a["slug"] for a in result["agencies"]] == ["a"] and result["agencies_left_out"] == 1
+    assert result["agencies"][0]["change"]["information"] == pytest.approx(25.0)
+    assert all(a["slug"] != "b" for a in result["agencies"])
+
+
+def test_pair_transitions():
+    # before: a->b 0, b->a 0 (no tie); a->c 2, c->a 2. after: a<->b 2 (new tie, level up); a<->c 0 (lost tie)
+    people = varied([3]) + varied([3], "b") + varied([3], "c")
+    agencies = ["a", "b", "c"]
+    before = round_data(Q, people, agencies=agencies, min_group_size=1,
+                        roster=[(1, "b", 0), (2, "a", 0), (1, "c", 2), (3, "a", 2)])
+    after = round_data(Q, people, agencies=agencies, min_group_size=1,
+                       roster=[(1, "b", 2), (2, "a", 2), (1, "c", 0), (3, "a", 0)])
+    pairs = both(before, after, resamples=20)["pairs"]
+    assert [(p["a"], p["b"]) for p in pairs["new_ties"]] == [("a", "b")]
+    assert [(p["a"], p["b"]) for p in pairs["lost_ties"]] == [("a", "c")]
+    assert [(p["a"], p["b"]) for p in pairs["level_up"]] == [("a", "b")]
+    assert [(p["a"], p["b"]) for p in pairs["level_down"]] == [("a", "c")]
+    # 3 agencies, 3 pairs; ties at networking: before 1 (a-c), after 1 (a-b)
+    assert pairs["density"]["networking"] == {"earlier": 1 / 3, "later": 1 / 3, "change": 0.0}
+
+
+def test_items_that_changed_meaning_do_not_compare():
+    data = small_questionnaire_data()
+    for item in data["sections"][0]["items"]:
+        if item["id"] == "inf1":
+            item["text"] = "A different question altogether."
+    data["version"] = 2
+    v2 = load_text(yaml.safe_dump(data))
+    same, different = comparable_items(Q, v2)
+    assert "inf1" not in same and "inf2" in same
+    assert different == [{"item": "inf1", "reason": "worded, scored or scaled differently"}]
+    # scores compare on inf2 and inf3 only: inf1 answered 5 before and 1 after changes nothing
+    before = round_data(Q, [("a", "line_staff", {**uniform(Q, 3), "inf1": 5})] * 3)
+    after = round_data(v2, [("a", "line_staff", {**uniform(v2, 3), "inf1": 1})] * 3)
+    result = both(before, after, resamples=20)
+    assert result["dimensions"]["information"]["change"] == pytest.approx(0.0)
+    assert result["dimensions"]["information"]["items_changed"] == ["inf1"]
+    assert result["dimensions"]["activities"]["items_changed"] == []
+
+
+def test_compare_command_on_the_demo(runner):
+    demo.seed()
+    result = runner.invoke(args=["compare", "1", "2"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["earlier"]["title"] == "Baseline survey 2024" and data["later"]["title"] == "Follow-up survey 2025"
+    assert data["resamples"] == 2000 and data["not_comparable"] == []
+    improved = [d for d, f in data["dimensions"].items() if f["change"] > 0 and f["excludes_zero"]]
+    assert len(improved) >= 3
+    assert data["agencies_left_out"] == 1  # the county board, below the minimum in both rounds
+    assert "county-board-of-supervisors" not in json.dumps(data["agencies"])
+    refused = runner.invoke(args=["compare", "2", "2"])
+    assert refused.exit_code == 1 and "two different rounds" in refused.output
