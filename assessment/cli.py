@@ -259,15 +259,17 @@ def import_responses_command(round_id, file):
 @click.argument("round_id", type=int)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True,
               help="Where to write the PDF.")
-def report_command(round_id, output):
+@click.option("--compare", "earlier_id", type=int, help="An earlier round of the same jurisdiction to compare with.")
+def report_command(round_id, output, earlier_id):
     """Write a round's readiness report as a PDF, printing each step."""
     import reports
 
     try:
         round_ = setup.get_round(round_id)
+        earlier = setup.get_round(earlier_id) if earlier_id is not None else None
+        pdf = reports.pdf_for_round(round_, progress=lambda message: click.echo(f"  {message}"), compare_with=earlier)
     except ServiceError as exc:
         _fail(exc)
-    pdf = reports.pdf_for_round(round_, progress=lambda message: click.echo(f"  {message}"))
     with open(output, "wb") as out:
         out.write(pdf)
     click.echo(f"Wrote {output} ({len(pdf) // 1024} KiB).")

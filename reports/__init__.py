@@ -8,14 +8,19 @@ from flask import current_app
 from .pdf import build_pdf
 
 
-def pdf_for_round(round_, progress: Callable[[str], None] = lambda _m: None) -> bytes:
-    """The PDF report of a round, as bytes (for the command line and the web download)."""
-    from assessment.services.scores import round_scores
+def pdf_for_round(round_, progress: Callable[[str], None] = lambda _m: None, compare_with=None) -> bytes:
+    """The PDF report of a round, as bytes (for the command line and the web download); with `compare_with`, an
+    earlier round of the same jurisdiction, it has a "Change since ..." section."""
+    from assessment.services.scores import compare_rounds, round_scores
     from .render import find_browser, warm_up
 
     browser = find_browser(current_app.config.get("CHROMIUM_PATH"))
     warm_up(browser)
     progress("Scoring the round")
     results = round_scores(round_)
+    comparison = None
+    if compare_with is not None:
+        progress(f"Comparing with {compare_with.title} (bootstrap intervals)")
+        comparison = compare_rounds(compare_with, round_)
     return build_pdf(results, current_app.static_folder, browser, current_app.config.get("REPORT_PAGE_SIZE", "A4"),
-                     progress)
+                     progress, comparison)

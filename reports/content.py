@@ -35,7 +35,7 @@ def level_text(group: dict) -> str:
     return f"{group['level'].capitalize()} ({group['qualifier']})"
 
 
-def build(results: dict) -> dict:
+def build(results: dict, comparison: Optional[dict] = None) -> dict:
     constructs = {c["id"]: c for c in results["constructs"]}
     dimensions = [c for c in results["constructs"] if c["kind"] == "dimension"]
     conditions = [c for c in results["constructs"] if c["kind"] == "condition"]
@@ -61,6 +61,43 @@ def build(results: dict) -> dict:
         "items": [{"text": i["text"], "construct": constructs[i["construct"]]["label"], "reverse": i["reverse"],
                    "n": i["n"], "mean": decimal(i["mean"], 2), "distribution": i["distribution"],
                    "dont_know": percent(i["dont_know_share"])} for i in results["items"]],
+        "change": _change(comparison, constructs, names) if comparison else None,
+    }
+
+
+def signed(value: Optional[float]) -> str:
+    if value is None:
+        return "–"
+    rounded = round(value)
+    return "0" if rounded == 0 else f"{rounded:+d}"
+
+
+def _change(comparison: dict, constructs: dict, names: dict[str, str]) -> dict:
+    """The comparison with an earlier round, worded: every figure comes from `compare`."""
+    def row(construct_id, f):
+        verdict = ("a real change" if f["excludes_zero"] else "within what chance alone could give")
+        return {"label": constructs[construct_id]["label"], "earlier": score(f["earlier"]), "later": score(f["later"]),
+                "change": signed(f["change"]), "interval": f"{signed(f['ci_low'])} to {signed(f['ci_high'])}",
+                "verdict": verdict, "items_changed": f["items_changed"]}
+
+    level = comparison["level"]
+    moves = comparison["pairs"]
+    pair = lambda p: f"{names.get(p['a'], p['a'])} and {names.get(p['b'], p['b'])}"  # noqa: E731
+    overall = comparison["coverage"]["overall"]
+    return {
+        "earlier": comparison["earlier"]["title"],
+        "resamples": comparison["resamples"],
+        "level_then": level_text(level["earlier"]), "level_now": level_text(level["later"]),
+        "dimensions": [row(c, f) for c, f in comparison["dimensions"].items()],
+        "conditions": [row(c, f) for c, f in comparison["conditions"].items()],
+        "not_comparable": comparison["not_comparable"],
+        "agencies": [{"name": a["name"], "changes": [signed(v) for v in a["change"].values()],
+                      "then": level_text(a["earlier"]), "now": level_text(a["later"])} for a in comparison["agencies"]],
+        "agencies_left_out": comparison["agencies_left_out"],
+        "new_ties": [pair(p) for p in moves["new_ties"]], "lost_ties": [pair(p) for p in moves["lost_ties"]],
+        "level_up": len(moves["level_up"]), "level_down": len(moves["level_down"]),
+        "gaps_opened": [pair(p) for p in moves["gaps_opened"]], "gaps_closed": [pair(p) for p in moves["gaps_closed"]],
+        "response_rate": f"{percent(overall['earlier'])} then, {percent(overall['later'])} now",
     }
 
 

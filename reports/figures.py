@@ -232,3 +232,38 @@ BUILDERS = {
 
 def report_figures(results: dict) -> dict[str, go.Figure]:
     return {name: build(results) for name, build in BUILDERS.items()}
+
+
+def change_figures(results: dict, comparison: dict) -> dict[str, go.Figure]:
+    """For a comparison: a slope chart (earlier to later) and the change with its 95% interval, per dimension."""
+    names = labels(results, width=22)
+    dims = list(comparison["dimensions"])
+    earlier, later = comparison["earlier"]["title"], comparison["later"]["title"]
+    slope = go.Figure()
+    for d in dims[::-1]:
+        f = comparison["dimensions"][d]
+        slope.add_trace(go.Scatter(x=[f["earlier"], f["later"]], y=[names[d], names[d]], mode="lines+markers",
+                                   marker=dict(symbol=["circle-open", "circle"], size=12, color=INK),
+                                   line=dict(color=MID, width=2), showlegend=False,
+                                   hovertemplate="%{y}: %{x:.1f}<extra></extra>"))
+    for band, low, high, shade in BAND_SHADES:
+        slope.add_vrect(x0=low, x1=high, fillcolor=shade, line_width=0, layer="below")
+    slope.update_xaxes(range=[0, 100], title_text=f"Score: {plain(earlier)} (open) to {plain(later)} (filled)",
+                       tickvals=[0, 25, 50, 75, 100])
+    slope.update_yaxes(title_text="", automargin=True)
+    _layout(slope, "Dimensions then and now", height=90 + 45 * len(dims))
+
+    change = go.Figure(go.Scatter(
+        x=[comparison["dimensions"][d]["change"] for d in dims][::-1], y=[names[d] for d in dims][::-1],
+        mode="markers", marker=dict(size=11, color=INK),
+        error_x=dict(type="data", symmetric=False, color=MID, thickness=2,
+                     array=[comparison["dimensions"][d]["ci_high"] - comparison["dimensions"][d]["change"]
+                            for d in dims][::-1],
+                     arrayminus=[comparison["dimensions"][d]["change"] - comparison["dimensions"][d]["ci_low"]
+                                 for d in dims][::-1]),
+        hovertemplate="%{y}: %{x:+.1f}<extra></extra>", showlegend=False))
+    change.add_vline(x=0, line=dict(color=INK, width=1, dash="dot"))
+    change.update_xaxes(title_text="Change in score, with 95% interval (bootstrap)", zeroline=False)
+    change.update_yaxes(title_text="", automargin=True)
+    _layout(change, "Change since the earlier round", height=90 + 45 * len(dims))
+    return {"slope": slope, "change": change}

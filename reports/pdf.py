@@ -25,24 +25,28 @@ def _quiet(_message: str) -> None:
     pass
 
 
-def report_html(results: dict, svgs: dict[str, str], chart_note: Optional[str], page_size: str = "A4") -> str:
+def report_html(results: dict, svgs: dict[str, str], chart_note: Optional[str], page_size: str = "A4",
+                comparison: Optional[dict] = None) -> str:
     if page_size not in PAGE_SIZES:
         raise ValueError(f"page size must be one of {', '.join(PAGE_SIZES)}, not {page_size!r}")
     charts = {name: "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
               for name, svg in svgs.items()}
+    toc = TOC if comparison is None else TOC[:1] + [("change", f"Change since {comparison['earlier']['title']}")] + TOC[1:]
     return TEMPLATES.get_template("report.html").render(
-        **content.build(results), charts=charts, chart_note=chart_note or "", toc=TOC, page_size=page_size,
-        produced=dt.date.today().isoformat())
+        **content.build(results, comparison), charts=charts, chart_note=chart_note or "", toc=toc,
+        page_size=page_size, produced=dt.date.today().isoformat())
 
 
 def build_pdf(results: dict, static_folder: str | Path, browser: Optional[str], page_size: str = "A4",
-              progress: Callable[[str], None] = _quiet) -> bytes:
+              progress: Callable[[str], None] = _quiet, comparison: Optional[dict] = None) -> bytes:
     progress("Building the charts")
     built = figures.report_figures(results)
+    if comparison is not None:
+        built.update(figures.change_figures(results, comparison))
     progress(f"Drawing {len(built)} charts" + (" with Chromium" if browser else " (no Chromium: tables only)"))
     svgs, note = render.render(built, browser)
     progress("Laying out the pages")
-    html = report_html(results, svgs, note, page_size)
+    html = report_html(results, svgs, note, page_size, comparison)
     pdf = HTML(string=html, url_fetcher=StaticOnlyFetcher(static_folder)).write_pdf(pdf_variant="pdf/ua-1")
     progress(f"Done: {len(pdf) // 1024} KiB")
     return pdf

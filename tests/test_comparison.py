@@ -116,5 +116,23 @@ def test_compare_command_on_the_demo(runner):
     assert len(improved) >= 3
     assert data["agencies_left_out"] == 1  # the county board, below the minimum in both rounds
     assert "county-board-of-supervisors" not in json.dumps(data["agencies"])
+    assert "county-board-of-supervisors" not in json.dumps(data["pairs"])
     refused = runner.invoke(args=["compare", "2", "2"])
     assert refused.exit_code == 1 and "two different rounds" in refused.output
+
+
+def test_report_with_a_comparison_names_no_suppressed_agency(runner, tmp_path):
+    import io
+
+    import pypdf
+
+    demo.seed()
+    output = tmp_path / "report.pdf"
+    result = runner.invoke(args=["report", "2", "--compare", "1", "-o", str(output)])
+    assert result.exit_code == 0, result.output
+    assert "Comparing with Baseline survey 2024" in result.output
+    text = " ".join(" ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(output.read_bytes())).pages)
+                    .split())
+    assert "Change since Baseline survey 2024" in text and "Dimensions then and now" in text
+    assert "LEVEL ON THE CONTINUUM" in text
+    assert text.count("County Board of Supervisors") == 2  # the coverage warning and the agencies table only

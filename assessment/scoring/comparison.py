@@ -128,8 +128,13 @@ def _agencies(before: pd.DataFrame, after: pd.DataFrame, earlier: dict, later: d
 
 
 def _pairs(earlier: dict, later: dict) -> dict:
+    """Pair transitions between agencies shown on their own in both rounds (a suppressed agency's pairs rest on
+    the other side's rating alone, so their movement would be read as the suppressed agency's)."""
+    hidden = {a["slug"] for r in (earlier, later) for a in r["agencies"] if a["suppressed"]}
+
     def index(results):
-        return {(p["a"], p["b"]): p for p in results["pairs"]["symmetric"]}
+        return {(p["a"], p["b"]): p for p in results["pairs"]["symmetric"]
+                if p["a"] not in hidden and p["b"] not in hidden}
 
     before, after = index(earlier), index(later)
     moves = {"new_ties": [], "lost_ties": [], "level_up": [], "level_down": [], "gaps_opened": [],
