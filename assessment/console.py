@@ -17,7 +17,7 @@ from .console_forms import AgencyForm, ImportForm, InviteForm, JurisdictionForm,
 from .db import db
 from .models import Invitation
 from .services import ServiceError, audit, exports, importer, setup
-from .services.scores import round_scores
+from .services.scores import compare_rounds, round_scores
 from .survey import open_link_url, survey_link
 from .vocabulary import InvitationStatus, RoleLevel, RoundStatus, Sector
 
@@ -286,6 +286,27 @@ def results_page(round_id: int):
                            charts={name: (fig.layout.title.text, _chart_json(fig)) for name, fig in charts.items()},
                            group=group, sector=sector, role=role, sectors=results["sectors"],
                            roles=results["role_levels"])
+
+
+@bp.get("/rounds/<int:round_id>/compare")
+def compare_page(round_id: int):
+    from reports import content, figures
+
+    round_ = access.round_or_404(round_id)
+    earlier_rounds = [r for r in round_.jurisdiction.rounds if r.id != round_id and r.id < round_id]
+    earlier_id = request.args.get("with", type=int)
+    if earlier_id is None:
+        return render_template("console/compare.html", round=round_, choices=earlier_rounds, comparison=None)
+    earlier = next((r for r in earlier_rounds if r.id == earlier_id), None)
+    if earlier is None:
+        abort(404)
+    comparison = compare_rounds(earlier, round_)
+    results = round_scores(round_)
+    charts = figures.change_figures(results, comparison)
+    return render_template("console/compare.html", round=round_, choices=earlier_rounds, earlier=earlier,
+                           comparison=comparison, change=content.build(results, comparison)["change"],
+                           dimensions=[c for c in results["constructs"] if c["kind"] == "dimension"],
+                           charts={name: (fig.layout.title.text, _chart_json(fig)) for name, fig in charts.items()})
 
 
 EXPORTS = {"scores", "responses-long", "responses-wide"}

@@ -33,6 +33,7 @@ ROUTES = [
     ("GET", "/console/rounds/{round}/export/responses-wide.xlsx", None, (302, 404, 403, 200)),
     ("GET", "/console/rounds/{round}/export/responses-long.csv", None, (302, 404, 403, 200)),
     ("GET", "/console/rounds/{round}/import", None, (302, 404, 200, 200)),
+    ("GET", "/console/rounds/{round}/compare", None, (302, 404, 200, 200)),
     ("GET", "/api/rounds/{round}/scores", None, (401, 404, 200, 200)),
     ("GET", "/api/rounds/{round}/coverage", None, (401, 404, 200, 200)),
     ("POST", "/console/jurisdictions", {"name": "Gamma County"}, (302, 404, 404, 302)),

@@ -149,3 +149,18 @@ def test_api_holds_suppression(client, round_with_answers):
     assert all(r["from"] != "formula-agency" for r in scores["pairs"]["directed"])
     assert client.get(f"/api/rounds/{round_with_answers['round']}/coverage").get_json()["coverage"]["agencies"][1][
         "below_minimum"] is True
+
+
+def test_comparison_page(app, client):
+    from assessment import demo
+    demo.seed()
+    accounts.create_user("admin@test.org", PASSWORD, "admin")
+    sign_in(client, "admin@test.org")
+    choose = client.get("/console/rounds/2/compare").get_data(as_text=True)
+    assert '<option value="1">Baseline survey 2024</option>' in choose
+    page = client.get("/console/rounds/2/compare?with=1").get_data(as_text=True)
+    assert "Networking (emerging)</strong> in Baseline survey 2024" in page
+    assert {name for name in re.findall(r'data-chart="chart-(\w+)"', page)} == {"slope", "change"}
+    assert "County Board of Supervisors" not in page
+    assert client.get("/console/rounds/2/compare?with=3").status_code == 404  # not an earlier round
+    assert client.get("/console/rounds/1/compare").get_data(as_text=True).count("no earlier round") == 1
