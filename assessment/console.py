@@ -13,7 +13,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user, login_required
 
 from . import access, catalog
-from .console_forms import AgencyForm, ImportForm, InviteForm, JurisdictionForm, RoundForm
+from .console_forms import AgencyForm, CommitmentForm, ImportForm, InviteForm, JurisdictionForm, RoundForm
 from .db import db
 from .models import Invitation
 from .services import ServiceError, audit, exports, importer, setup
@@ -142,13 +142,37 @@ def _invite_form(round_) -> InviteForm:
     return form
 
 
-def _round_page(round_, invite_form=None, status=200):
+def _commitment_form(round_) -> CommitmentForm:
+    form = CommitmentForm()
+    form.dimension.choices = [(d.id, d.label) for d in setup.questionnaire_of(round_).dimensions]
+    return form
+
+
+def _round_page(round_, invite_form=None, commitment_form=None, status=200):
     results = round_scores(round_)
     invitations = db.session.scalars(db.select(Invitation).where(Invitation.round_id == round_.id)
                                      .order_by(Invitation.id)).all()
+    labels = {d.id: d.label for d in setup.questionnaire_of(round_).dimensions}
     return render_template("console/round.html", round=round_, coverage=results["coverage"], results=results,
                            invitations=invitations, form=invite_form or _invite_form(round_),
+                           commitments=setup.commitments_of(round_), dimension_labels=labels,
+                           commitment_form=commitment_form or _commitment_form(round_),
                            sector_labels={s.value: s.label for s in Sector}), status
+
+
+@bp.post("/rounds/<int:round_id>/commitments")
+def add_commitment(round_id: int):
+    round_ = access.round_or_404(round_id)
+    form = _commitment_form(round_)
+    if form.validate_on_submit():
+        try:
+            setup.add_commitment(round_, form.dimension.data, form.what.data, form.owner.data, form.due.data)
+        except ServiceError as exc:
+            form.what.errors.append(str(exc))
+        else:
+            flash("Commitment recorded. The next round's comparison will show it beside its dimension.", "success")
+            return redirect(url_for("console.round_page", round_id=round_id) + "#commitments")
+    return _round_page(round_, commitment_form=form, status=400)
 
 
 @bp.get("/rounds/<int:round_id>")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, IntegerField, SelectField, StringField
+from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
@@ -52,3 +52,10 @@ class ImportForm(FlaskForm):
     file = FileField("CSV file", validators=[FileRequired("Choose a CSV file to import.")],
                      description="One row per respondent: agency, role_level, one column per item id and "
                                  "roster:<agency-slug>. Blank is unanswered, DK is don't know.")
+
+
+class CommitmentForm(FlaskForm):
+    dimension = SelectField("Dimension")
+    what = TextAreaField("What the agencies will do", validators=[DataRequired(), Length(max=2000)])
+    owner = StringField("Who owns it", validators=[DataRequired(), Length(max=200)])
+    due = DateField("Due by", validators=[Optional()])

@@ -13,7 +13,7 @@ from questionnaires.schema import Questionnaire
 
 from . import catalog
 from .db import db
-from .models import Agency, Answer, Invitation, Jurisdiction, Response, Round
+from .models import Agency, Answer, Commitment, Invitation, Jurisdiction, Response, Round
 from .services import accounts, setup
 from .tokens import hash_token, new_token
 from .vocabulary import InvitationStatus, ResponseStatus, RoleLevel, RoundStatus, Sector
@@ -90,6 +90,8 @@ def seed() -> Round:
                             {k: v + roster_lift for k, v in pair_levels.items()}, dt.datetime(year, 10, 3 + n))
             _invite(round_, agency, RoleLevel.LINE_STAFF, 2)  # never answered: response rates below 100%
         _draft(round_, agencies[3], questionnaire, dt.datetime(year, 10, 20))  # left out of the results
+        if year == 2024:
+            _commitments(round_)
     open_round = _round(jurisdiction, questionnaire, "Survey 2026", RoundStatus.OPEN, dt.datetime(2026, 10, 1), None)
     for agency, (_, _, size, _) in zip(agencies, AGENCIES):
         _invite(open_round, agency, RoleLevel.LINE_STAFF, max(size - 2, 1))
@@ -168,6 +170,20 @@ def _respondent(rng, q: Questionnaire, round_: Round, agency: Agency, agencies: 
     db.session.add(Invitation(round_id=round_.id, agency_id=agency.id, role_level=role,
                               token_hash=hash_token(new_token()), status=InvitationStatus.SUBMITTED,
                               response_id=response.id, created_at=when))
+
+
+def _commitments(round_: Round) -> None:
+    """The action plan the demo's agencies agreed after the baseline round."""
+    db.session.add_all([
+        Commitment(round_id=round_.id, dimension="information", owner="Probation and treatment leads",
+                   what="Agree one release-of-information form and a weekly exchange of progress reports.",
+                   due=dt.date(2025, 3, 31)),
+        Commitment(round_id=round_.id, dimension="capacity", owner="Victim Services Center",
+                   what="Start monthly joint case staffing with supervision, treatment and victim advocacy.",
+                   due=dt.date(2025, 6, 30)),
+        Commitment(round_id=round_.id, dimension="resources", owner="County administrator's office",
+                   what="Fund a shared analyst for the multi-agency team.", due=dt.date(2025, 9, 30)),
+    ])
 
 
 def _draft(round_: Round, agency: Agency, q: Questionnaire, when: dt.datetime) -> None:

@@ -129,6 +129,18 @@ class Invitation(db.Model):
     response: Mapped[Optional[Response]] = relationship()
 
 
+class Commitment(db.Model):
+    """A commitment recorded at the end of a round; the next round's comparison shows it beside its dimension."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), index=True)
+    dimension: Mapped[str] = mapped_column(String(64))
+    what: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(String(200))
+    due: Mapped[Optional[dt.date]]
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
 class User(UserMixin, db.Model):
     """A facilitator or an administrator of the console. Respondents have no accounts."""
 

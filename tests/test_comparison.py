@@ -117,6 +117,9 @@ def test_compare_command_on_the_demo(runner):
     assert data["agencies_left_out"] == 1  # the county board, below the minimum in both rounds
     assert "county-board-of-supervisors" not in json.dumps(data["agencies"])
     assert "county-board-of-supervisors" not in json.dumps(data["pairs"])
+    carried = {c["dimension"]: c for c in data["commitments"]}
+    assert set(carried) == {"information", "capacity", "resources"}
+    assert carried["information"]["movement"] == data["dimensions"]["information"]
     refused = runner.invoke(args=["compare", "2", "2"])
     assert refused.exit_code == 1 and "two different rounds" in refused.output
 
@@ -134,5 +137,7 @@ def test_report_with_a_comparison_names_no_suppressed_agency(runner, tmp_path):
     text = " ".join(" ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(output.read_bytes())).pages)
                     .split())
     assert "Change since Baseline survey 2024" in text and "Dimensions then and now" in text
+    assert "Commitments from Baseline survey 2024" in text
+    assert "Start monthly joint case staffing" in text
     assert "LEVEL ON THE CONTINUUM" in text
     assert text.count("County Board of Supervisors") == 2  # the coverage warning and the agencies table only

@@ -7,7 +7,7 @@ from sqlalchemy import case, func, select
 
 from .. import catalog
 from ..db import db
-from ..models import Agency, Answer, Invitation, Response, Round
+from ..models import Agency, Answer, Commitment, Invitation, Response, Round
 from ..scoring import RoundData, score_round
 from ..scoring.comparison import compare
 from . import ServiceError
@@ -101,4 +101,9 @@ def compare_rounds(earlier: Round, later: Round) -> dict:
     data_before, data_after = round_data(earlier), round_data(later)
     comparison = compare(data_before, data_after, round_scores(earlier), round_scores(later))
     describe = lambda r: {"id": r.id, "title": r.title, "questionnaire_version": r.questionnaire_version}  # noqa: E731
-    return {"earlier": describe(earlier), "later": describe(later), **comparison}
+    commitments = db.session.scalars(select(Commitment).where(Commitment.round_id == earlier.id)
+                                     .order_by(Commitment.id))
+    carried = [{"dimension": c.dimension, "what": c.what, "owner": c.owner,
+                "due": c.due.isoformat() if c.due else None, "movement": comparison["dimensions"].get(c.dimension)}
+               for c in commitments]
+    return {"earlier": describe(earlier), "later": describe(later), **comparison, "commitments": carried}

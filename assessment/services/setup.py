@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from .. import catalog
 from ..db import db
-from ..models import Agency, Answer, Invitation, Jurisdiction, Response, Round, utcnow
+from ..models import Agency, Answer, Commitment, Invitation, Jurisdiction, Response, Round, utcnow
 from ..tokens import hash_token, new_token
 from ..vocabulary import ResponseStatus, RoleLevel, RoundStatus, Sector
 from . import ServiceError, audit
@@ -251,3 +251,22 @@ def revoke_invitation(invitation: Invitation) -> None:
     audit.record("invitation_revoked", f"round {invitation.round_id}",
                  f"invitation {invitation.id} ({invitation.agency.name}, {invitation.role_level.label})")
     db.session.commit()
+
+
+def add_commitment(round_: Round, dimension: str, what: str, owner: str,
+                   due: Optional[dt.date] = None) -> Commitment:
+    """Record what the agencies commit to after a round, for the next round's comparison to show."""
+    dimensions = [d.id for d in questionnaire_of(round_).dimensions]
+    if dimension not in dimensions:
+        raise ServiceError(f"unknown dimension {dimension!r}; expected one of {', '.join(dimensions)}")
+    if not what.strip() or not owner.strip():
+        raise ServiceError("a commitment needs what will be done and who owns it")
+    commitment = Commitment(round_id=round_.id, dimension=dimension, what=what.strip(), owner=owner.strip(), due=due)
+    db.session.add(commitment)
+    db.session.commit()
+    return commitment
+
+
+def commitments_of(round_: Round) -> list[Commitment]:
+    return list(db.session.scalars(select(Commitment).where(Commitment.round_id == round_.id)
+                                   .order_by(Commitment.id)))

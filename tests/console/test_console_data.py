@@ -164,3 +164,16 @@ def test_comparison_page(app, client):
     assert "County Board of Supervisors" not in page
     assert client.get("/console/rounds/2/compare?with=3").status_code == 404  # not an earlier round
     assert client.get("/console/rounds/1/compare").get_data(as_text=True).count("no earlier round") == 1
+
+
+def test_commitments_are_recorded_and_validated(client, round_with_answers):
+    sign_in(client, "fac@test.org")
+    url = f"/console/rounds/{round_with_answers['round']}/commitments"
+    missing = client.post(url, data={"dimension": "capacity", "what": "", "owner": "", "csrf_token": csrf(client)})
+    assert missing.status_code == 400 and 'id="what-error"' in missing.get_data(as_text=True)
+    unknown = client.post(url, data={"dimension": "morale", "what": "x", "owner": "y", "csrf_token": csrf(client)})
+    assert unknown.status_code == 400
+    done = client.post(url, data={"dimension": "capacity", "what": "Cross-train <b>staff</b>", "owner": "Lake Probation",
+                                  "due": "2027-06-30", "csrf_token": csrf(client)}, follow_redirects=True)
+    html = done.get_data(as_text=True)
+    assert "Commitment recorded." in html and "Cross-train &lt;b&gt;staff&lt;/b&gt;" in html and "2027-06-30" in html
