@@ -46,9 +46,16 @@ def shown(groups: list[dict]) -> list[dict]:
     return [g for g in groups if not g["suppressed"]]
 
 
-def continuum_figure(results: dict) -> go.Figure:
+def _marker_position(place: dict) -> tuple[float, float]:
+    position = (("fragmented",) + CONTINUUM).index(place["level"])
+    offset = 0.5 if place["qualifier"] is None else (0.3 if place["qualifier"] == "emerging" else 0.7)
+    return position + offset, (position + 1 if position else 0.6) + 0.45
+
+
+def continuum_figure(results: dict, earlier: dict | None = None) -> go.Figure:
     """The four levels as cumulative steps, the jurisdiction marked on its level (left half emerging, right half
-    established), fragmented to the left of networking."""
+    established), fragmented to the left of networking. With `earlier` ({level, qualifier, title}), the earlier
+    round is marked too, as an open triangle."""
     j = results["jurisdiction"]
     fig = go.Figure()
     for k, name in enumerate(("fragmented",) + CONTINUUM):
@@ -56,13 +63,16 @@ def continuum_figure(results: dict) -> go.Figure:
         fig.add_shape(type="rect", x0=k, x1=k + 1, y0=0, y1=k + 1 if k else 0.6, fillcolor=shade,
                       line=dict(color=INK, width=1))
         fig.add_annotation(x=k + 0.5, y=-0.35, text=name.capitalize(), showarrow=False, font=dict(size=12))
-    position = (("fragmented",) + CONTINUUM).index(j["level"])
-    offset = 0.5 if j["qualifier"] is None else (0.3 if j["qualifier"] == "emerging" else 0.7)
-    marker_x = position + offset
-    marker_y = (position + 1 if position else 0.6) + 0.45
+    if earlier is not None:
+        x, y = _marker_position(earlier)
+        fig.add_trace(go.Scatter(x=[x], y=[y], mode="markers+text", marker=dict(
+            symbol="triangle-down-open", size=22, color=MID, line=dict(width=2)),
+            text=[f"{plain(earlier['title'])}: {_where(earlier)}"], textposition="top center",
+            textfont=dict(size=11, color=MID), hoverinfo="skip", showlegend=False))
+    marker_x, marker_y = _marker_position(j)
     fig.add_trace(go.Scatter(x=[marker_x], y=[marker_y], mode="markers+text", marker=dict(
-        symbol="triangle-down", size=22, color=INK), text=[_where(j)], textposition="top center",
-        textfont=dict(size=13, color=INK), hoverinfo="skip", showlegend=False))
+        symbol="triangle-down", size=22, color=INK), text=[_where(j) if earlier is None else f"Now: {_where(j)}"],
+        textposition="top center", textfont=dict(size=13, color=INK), hoverinfo="skip", showlegend=False))
     fig.update_xaxes(range=[-0.05, 5.05], visible=False, title_text="Level on the continuum")
     fig.update_yaxes(range=[-0.7, 6.3], visible=False, title_text="Cumulative strategies")
     return _layout(fig, "Where the jurisdiction stands on the continuum", height=300)
@@ -235,8 +245,11 @@ def report_figures(results: dict) -> dict[str, go.Figure]:
 
 
 def change_figures(results: dict, comparison: dict) -> dict[str, go.Figure]:
-    """For a comparison: a slope chart (earlier to later) and the change with its 95% interval, per dimension."""
+    """For a comparison: the level movement on the continuum, a slope chart (earlier to later) and the change
+    with its 95% interval, per dimension."""
     names = labels(results, width=22)
+    movement = continuum_figure(results, {**comparison["level"]["earlier"], "title": comparison["earlier"]["title"]})
+    movement.update_layout(title_text="Level movement on the continuum")
     dims = list(comparison["dimensions"])
     earlier, later = comparison["earlier"]["title"], comparison["later"]["title"]
     slope = go.Figure()
@@ -266,4 +279,4 @@ def change_figures(results: dict, comparison: dict) -> dict[str, go.Figure]:
     change.update_xaxes(title_text="Change in score, with 95% interval (bootstrap)", zeroline=False)
     change.update_yaxes(title_text="", automargin=True)
     _layout(change, "Change since the earlier round", height=90 + 45 * len(dims))
-    return {"slope": slope, "change": change}
+    return {"movement": movement, "slope": slope, "change": change}

@@ -160,7 +160,7 @@ def test_comparison_page(app, client):
     assert '<option value="1">Baseline survey 2024</option>' in choose
     page = client.get("/console/rounds/2/compare?with=1").get_data(as_text=True)
     assert "Networking (emerging)</strong> in Baseline survey 2024" in page
-    assert {name for name in re.findall(r'data-chart="chart-(\w+)"', page)} == {"slope", "change"}
+    assert {name for name in re.findall(r'data-chart="chart-(\w+)"', page)} == {"movement", "slope", "change"}
     assert "County Board of Supervisors" not in page
     assert client.get("/console/rounds/2/compare?with=3").status_code == 404  # not an earlier round
     assert client.get("/console/rounds/1/compare").get_data(as_text=True).count("no earlier round") == 1
