@@ -279,4 +279,28 @@ def change_figures(results: dict, comparison: dict) -> dict[str, go.Figure]:
     change.update_xaxes(title_text="Change in score, with 95% interval (bootstrap)", zeroline=False)
     change.update_yaxes(title_text="", automargin=True)
     _layout(change, "Change since the earlier round", height=90 + 45 * len(dims))
-    return {"movement": movement, "slope": slope, "change": change}
+    built = {"movement": movement, "slope": slope, "change": change}
+    if comparison.get("trend"):
+        built["trend"] = trend_figure(results, comparison["trend"])
+    return built
+
+
+DASHES = ("solid", "dash", "dot", "dashdot")
+SYMBOLS = ("circle", "square", "diamond", "triangle-up")
+
+
+def trend_figure(results: dict, trend: list[dict]) -> go.Figure:
+    """Each dimension's agency-weighted score across the closed rounds; dash and marker tell the lines apart."""
+    names = labels(results)
+    fig = go.Figure()
+    rounds = [plain(r["title"]) for r in trend]
+    for k, d in enumerate(trend[0]["dimensions"]):
+        fig.add_trace(go.Scatter(x=rounds, y=[r["dimensions"][d] for r in trend], mode="lines+markers",
+                                 name=names[d], line=dict(color=INK, dash=DASHES[k % 4], width=2),
+                                 marker=dict(symbol=SYMBOLS[k % 4], size=9, color=INK),
+                                 hovertemplate="%{x}: %{y:.1f}<extra>" + names[d] + "</extra>"))
+    for band, low, high, shade in BAND_SHADES:
+        fig.add_hrect(y0=low, y1=high, fillcolor=shade, line_width=0, layer="below")
+    fig.update_xaxes(title_text="Round")
+    fig.update_yaxes(title_text="Score (0-100, agency-weighted)", range=[0, 100])
+    return _layout(fig, "Trend across the closed rounds", height=380, legend=dict(orientation="h", y=-0.25, x=0))

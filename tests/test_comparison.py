@@ -141,3 +141,30 @@ def test_report_with_a_comparison_names_no_suppressed_agency(runner, tmp_path):
     assert "Start monthly joint case staffing" in text
     assert "LEVEL ON THE CONTINUUM" in text
     assert text.count("County Board of Supervisors") == 2  # the coverage warning and the agencies table only
+
+
+def test_three_closed_rounds_get_a_trend(app, runner, tmp_path):
+    """A third closed round (the follow-up's answers imported again) adds a trend to the comparison."""
+    from assessment.services import importer, setup
+    from assessment.services.exports import responses_wide, to_csv
+
+    demo.seed()
+    jurisdiction = setup.find_jurisdiction("Demo County")
+    third = setup.create_round(jurisdiction, "Second follow-up 2026")
+    importer.import_responses(third, to_csv(responses_wide(setup.get_round(2))).encode())
+    setup.close_round(third)
+    data = json.loads(runner.invoke(args=["compare", "2", str(third.id)]).output)
+    assert [r["title"] for r in data["trend"]] == ["Baseline survey 2024", "Follow-up survey 2025",
+                                                   "Second follow-up 2026"]
+    assert data["trend"][1]["dimensions"] == pytest.approx(data["trend"][2]["dimensions"])  # the same answers
+    two = json.loads(runner.invoke(args=["compare", "1", "2"]).output)
+    assert two["trend"] == []  # only two closed rounds up to the follow-up
+
+    output = tmp_path / "trend.pdf"
+    assert runner.invoke(args=["report", str(third.id), "--compare", "2", "-o", str(output)]).exit_code == 0
+    import io
+
+    import pypdf
+    text = " ".join(" ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(output.read_bytes())).pages)
+                    .split())
+    assert "Trend across the closed rounds" in text and "Dimension scores in each closed round" in text

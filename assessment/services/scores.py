@@ -11,7 +11,7 @@ from ..models import Agency, Answer, Commitment, Invitation, Response, Round
 from ..scoring import RoundData, score_round
 from ..scoring.comparison import compare
 from . import ServiceError
-from ..vocabulary import ResponseStatus
+from ..vocabulary import ResponseStatus, RoundStatus
 
 
 def round_data(round_: Round) -> RoundData:
@@ -106,4 +106,18 @@ def compare_rounds(earlier: Round, later: Round) -> dict:
     carried = [{"dimension": c.dimension, "what": c.what, "owner": c.owner,
                 "due": c.due.isoformat() if c.due else None, "movement": comparison["dimensions"].get(c.dimension)}
                for c in commitments]
-    return {"earlier": describe(earlier), "later": describe(later), **comparison, "commitments": carried}
+    return {"earlier": describe(earlier), "later": describe(later), **comparison, "commitments": carried,
+            "trend": trend(later)}
+
+
+MIN_ROUNDS_FOR_TREND = 3
+
+
+def trend(later: Round) -> list[dict]:
+    """The jurisdiction's dimension scores in each closed round up to `later`, when there are at least three."""
+    rounds = [r for r in later.jurisdiction.rounds if r.status == RoundStatus.CLOSED and r.id <= later.id]
+    if len(rounds) < MIN_ROUNDS_FOR_TREND:
+        return []
+    return [{"id": r.id, "title": r.title, "dimensions": {d: f["score"] for d, f in
+                                                          round_scores(r)["jurisdiction"]["dimensions"].items()}}
+            for r in rounds]
