@@ -259,7 +259,7 @@ def change_figures(results: dict, comparison: dict) -> dict[str, go.Figure]:
                                    marker=dict(symbol=["circle-open", "circle"], size=12, color=INK),
                                    line=dict(color=MID, width=2), showlegend=False,
                                    hovertemplate="%{y}: %{x:.1f}<extra></extra>"))
-    for band, low, high, shade in BAND_SHADES:
+    for _band, low, high, shade in BAND_SHADES:
         slope.add_vrect(x0=low, x1=high, fillcolor=shade, line_width=0, layer="below")
     slope.update_xaxes(range=[0, 100], title_text=f"Score: {plain(earlier)} (open) to {plain(later)} (filled)",
                        tickvals=[0, 25, 50, 75, 100])
@@ -299,7 +299,7 @@ def trend_figure(results: dict, trend: list[dict]) -> go.Figure:
                                  name=names[d], line=dict(color=INK, dash=DASHES[k % 4], width=2),
                                  marker=dict(symbol=SYMBOLS[k % 4], size=9, color=INK),
                                  hovertemplate="%{x}: %{y:.1f}<extra>" + names[d] + "</extra>"))
-    for band, low, high, shade in BAND_SHADES:
+    for _band, low, high, shade in BAND_SHADES:
         fig.add_hrect(y0=low, y1=high, fillcolor=shade, line_width=0, layer="below")
     fig.update_xaxes(title_text="Round")
     fig.update_yaxes(title_text="Score (0-100, agency-weighted)", range=[0, 100])
