@@ -33,7 +33,7 @@ SCALE_KEYS = {"min", "max", "labels", "dont_know"}
 CONSTRUCT_KEYS = {"id", "label", "description", "practices"}
 SECTION_KEYS = {"id", "title", "intro", "items"}
 ITEM_KEYS = {"id", "type", "text", "required", "help", "scale", "dimension", "condition", "reverse", "options",
-             "sets", "max_length"}
+             "sets", "max_length", "replaces"}
 OPTION_KEYS = {"value", "label", "description"}
 
 
@@ -337,6 +337,12 @@ def _item(spec: Any, where: str, scales: dict[str, Scale], dimensions: tuple[str
         elif {o.value for o in options} != {r.value for r in RoleLevel}:
             problems.add(where, f"an item that sets role_level must offer exactly the role levels "
                                 f"{', '.join(r.value for r in RoleLevel)}")
+    replaces = spec.get("replaces")
+    if replaces is not None and (not isinstance(replaces, str) or not ID_PATTERN.match(replaces)
+                                 or item_type != "likert" or replaces == item_id):
+        problems.add(where, f"replaces must name the id of an earlier Likert item this Likert item stands in for, "
+                            f"not {replaces!r}")
+        replaces = None
     max_length = spec.get("max_length", 2000)
     if not isinstance(max_length, int) or isinstance(max_length, bool) or not 1 <= max_length <= 10000:
         problems.add(where, f"max_length must be a whole number from 1 to 10000, not {max_length!r}")
@@ -344,7 +350,7 @@ def _item(spec: Any, where: str, scales: dict[str, Scale], dimensions: tuple[str
     return Item(id=item_id, type=item_type if item_type in ITEM_TYPES else "", text=text, required=required,
                 help=_text(spec, "help", where, problems, required=False), scale=scale_id,
                 dimension=dimension, condition=condition, reverse=reverse, options=options, sets=sets,
-                max_length=max_length)
+                max_length=max_length, replaces=replaces)
 
 
 def _check_by_type(item_type: str, spec: dict, where: str, scales: dict[str, Scale], problems: _Problems) -> None:

@@ -59,6 +59,8 @@ class Item:
     options: tuple[Option, ...] = ()
     sets: Optional[str] = None
     max_length: int = 2000
+    #: In a later version: the id of the earlier item this one replaces (it measures the same, so they compare).
+    replaces: Optional[str] = None
 
     @property
     def construct(self) -> Optional[str]:

@@ -98,6 +98,8 @@ def _change(comparison: dict, constructs: dict, names: dict[str, str]) -> dict:
         "level_up": len(moves["level_up"]), "level_down": len(moves["level_down"]),
         "gaps_opened": [pair(p) for p in moves["gaps_opened"]], "gaps_closed": [pair(p) for p in moves["gaps_closed"]],
         "response_rate": f"{percent(overall['earlier'])} then, {percent(overall['later'])} now",
+        "sector_rates": [{"sector": SECTOR_LABELS.get(r["sector"], r["sector"]), "earlier": percent(r["earlier"]),
+                          "later": percent(r["later"])} for r in comparison["coverage"]["sectors"]],
         "trend": [{"title": r["title"], "scores": [score(v) for v in r["dimensions"].values()]}
                   for r in comparison.get("trend", [])],
         "commitments": [{"dimension": constructs[c["dimension"]]["label"] if c["dimension"] in constructs

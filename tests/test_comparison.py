@@ -93,8 +93,8 @@ def test_items_that_changed_meaning_do_not_compare():
             item["text"] = "A different question altogether."
     data["version"] = 2
     v2 = load_text(yaml.safe_dump(data))
-    same, different = comparable_items(Q, v2)
-    assert "inf1" not in same and "inf2" in same
+    same, same_after, different = comparable_items(Q, v2)
+    assert "inf1" not in same and "inf2" in same and same == same_after
     assert different == [{"item": "inf1", "reason": "worded, scored or scaled differently"}]
     # scores compare on inf2 and inf3 only: inf1 answered 5 before and 1 after changes nothing
     before = round_data(Q, [("a", "line_staff", {**uniform(Q, 3), "inf1": 5})] * 3)
@@ -137,7 +137,7 @@ def test_report_with_a_comparison_names_no_suppressed_agency(runner, tmp_path):
     text = " ".join(" ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(output.read_bytes())).pages)
                     .split())
     assert "Change since Baseline survey 2024" in text and "Dimensions then and now" in text
-    assert "Commitments from Baseline survey 2024" in text
+    assert "Commitments from Baseline survey 2024" in text and "Response rate by sector" in text
     assert "Start monthly joint case staffing" in text
     assert "LEVEL ON THE CONTINUUM" in text
     assert text.count("County Board of Supervisors") == 2  # the coverage warning and the agencies table only
@@ -168,3 +168,30 @@ def test_three_closed_rounds_get_a_trend(app, runner, tmp_path):
     text = " ".join(" ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(output.read_bytes())).pages)
                     .split())
     assert "Trend across the closed rounds" in text and "Dimension scores in each closed round" in text
+
+
+def test_an_item_that_replaces_an_earlier_one_compares_with_it():
+    data = small_questionnaire_data()
+    items = data["sections"][0]["items"]
+    first = next(i for i in items if i["id"] == "inf1")
+    first.update(id="inf1_v2", text="The same idea, newly worded.", replaces="inf1")
+    act1 = next(i for i in items if i["id"] == "act1")
+    act1.update(id="act1_v2", replaces="act1", dimension="capacity")  # claims to replace, but measures elsewhere
+    data["version"] = 2
+    v2 = load_text(yaml.safe_dump(data))
+    same_before, same_after, different = comparable_items(Q, v2)
+    assert "inf1" in same_before and "inf1_v2" in same_after
+    assert {"item": "act1", "reason": "replaced by act1_v2, which measures something else"} in different
+    # inf1 answered 1 before and its replacement 5 after: information moves; all else stays at 3
+    before = round_data(Q, [("a", "line_staff", {**uniform(Q, 3), "inf1": 1})] * 3)
+    after = round_data(v2, [("a", "line_staff", {**uniform(v2, 3), "inf1_v2": 5})] * 3)
+    info = both(before, after, resamples=20)["dimensions"]["information"]
+    # before: (0 + 50 + 50) / 3 = 33.3; after: (100 + 50 + 50) / 3 = 66.7
+    assert info["change"] == pytest.approx(100 / 3)
+
+
+def test_replaces_is_validated():
+    data = small_questionnaire_data()
+    data["sections"][0]["items"][0]["replaces"] = "Not An Id"
+    with pytest.raises(Exception, match="replaces must name the id of an earlier Likert item"):
+        load_text(yaml.safe_dump(data))

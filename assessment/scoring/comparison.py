@@ -23,18 +23,32 @@ SEED = 20001001
 TIE_FROM = 1.0
 
 
-def comparable_items(earlier: Questionnaire, later: Questionnaire) -> tuple[set[str], list[dict]]:
-    """Likert items that mean the same in both questionnaires, and the others with the reason they don't."""
+def comparable_items(earlier: Questionnaire, later: Questionnaire) -> tuple[set[str], set[str], list[dict]]:
+    """The Likert items that compare (ids in the earlier round, ids in the later round), and the others with the
+    reason they don't. An item compares when it keeps its id, wording, construct, direction and scale; a later
+    item that declares `replaces: OLD` compares with the earlier item OLD whatever its id and wording."""
     def likert(q: Questionnaire) -> dict[str, Item]:
         return {i.id: i for i in q.items if i.type == "likert"}
 
     before, after = likert(earlier), likert(later)
     if earlier.key == later.key:
-        return set(after), []
-    same, different = set(), []
+        return set(before), set(after), []
+    same_before, same_after, different = set(), set(), []
+    replaced = {b.replaces: b for b in after.values() if b.replaces}
     for item_id in sorted(set(before) | set(after)):
         a, b = before.get(item_id), after.get(item_id)
-        if a is None or b is None:
+        if a is not None and item_id in replaced:
+            new = replaced[item_id]
+            if (a.construct, a.reverse) == (new.construct, new.reverse):
+                same_before.add(item_id)
+                same_after.add(new.id)
+            else:
+                different.append({"item": item_id, "reason": f"replaced by {new.id}, which measures something else"})
+        elif b is not None and b.replaces:
+            if b.replaces not in before:
+                different.append({"item": item_id, "reason": f"replaces {b.replaces}, which the earlier round did "
+                                                             "not ask"})
+        elif a is None or b is None:
             different.append({"item": item_id, "reason": f"asked only in the {'later' if a is None else 'earlier'} "
                                                          "round"})
         elif (a.text, a.construct, a.reverse) != (b.text, b.construct, b.reverse) or \
@@ -42,8 +56,9 @@ def comparable_items(earlier: Questionnaire, later: Questionnaire) -> tuple[set[
                 (later.scales[b.scale].min, later.scales[b.scale].max):
             different.append({"item": item_id, "reason": "worded, scored or scaled differently"})
         else:
-            same.add(item_id)
-    return same, different
+            same_before.add(item_id)
+            same_after.add(item_id)
+    return same_before, same_after, different
 
 
 def _table(data: RoundData, items: set[str]) -> pd.DataFrame:
@@ -79,9 +94,9 @@ def compare(earlier: RoundData, later: RoundData, earlier_results: dict, later_r
             resamples: int = RESAMPLES, seed: int = SEED) -> dict:
     """The change from `earlier` to `later`; `*_results` are each round's `score_round` output."""
     q = later.questionnaire
-    items, not_comparable = comparable_items(earlier.questionnaire, q)
+    items_before, items_after, not_comparable = comparable_items(earlier.questionnaire, q)
     constructs = [c.id for c in q.dimensions + q.conditions]
-    before, after = _table(earlier, items), _table(later, items)
+    before, after = _table(earlier, items_before), _table(later, items_after)
     rng = np.random.default_rng(seed)
     boot = bootstrap(after, constructs, resamples, rng) - bootstrap(before, constructs, resamples, rng)
     then, now = _agency_weighted(before, constructs), _agency_weighted(after, constructs)
@@ -101,7 +116,7 @@ def compare(earlier: RoundData, later: RoundData, earlier_results: dict, later_r
     dimension_ids = [d.id for d in q.dimensions]
     return {
         "resamples": resamples, "seed": seed,
-        "comparable_items": len(items), "not_comparable": not_comparable,
+        "comparable_items": len(items_after), "not_comparable": not_comparable,
         "dimensions": {c: figures[c] for c in dimension_ids},
         "conditions": {c: figures[c] for c in constructs if c not in dimension_ids},
         "level": {"earlier": _level(earlier_results["jurisdiction"]), "later": _level(later_results["jurisdiction"])},
