@@ -20,20 +20,24 @@ def fresh_context_per_request(app):
             delattr(g, name)
 
 
-@pytest.fixture
-def app(tmp_path):
-    app = create_app({
-        "TESTING": True,
-        "SECRET_KEY": "test-secret",
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite'}",
-        "PUBLIC_URL": "http://survey.test",
-    })
+def serve(app):
+    """Yield `app` with its tables created, inside one app context (requests still get a fresh `g`)."""
     fresh_context_per_request(app)
     with app.app_context():
         db.create_all()
         yield app
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def app(tmp_path):
+    yield from serve(create_app({
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite'}",
+        "PUBLIC_URL": "http://survey.test",
+    }))
 
 
 @pytest.fixture

@@ -8,23 +8,19 @@ from assessment.db import db
 from assessment.models import Invitation
 from assessment.services import accounts, setup
 from assessment.vocabulary import RoleLevel
-from tests.conftest import csrf_from, fresh_context_per_request
+from tests.conftest import csrf_from, serve
 
 PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
 def app(tmp_path):
-    app = create_app({"TESTING": True, "SECRET_KEY": "test", "PUBLIC_URL": "http://survey.test",
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'console.sqlite'}",
-                      "CHROMIUM_PATH": "/nonexistent/chromium",  # tables-only reports keep these tests quick
-                      "PASSWORD_HASH_METHOD": "scrypt:1024:8:1"})
-    fresh_context_per_request(app)
-    with app.app_context():
-        db.create_all()
-        yield app
-        db.session.remove()
-        db.engine.dispose()
+    yield from serve(create_app({
+        "TESTING": True, "SECRET_KEY": "test", "PUBLIC_URL": "http://survey.test",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'console.sqlite'}",
+        "CHROMIUM_PATH": "/nonexistent/chromium",  # tables-only reports keep these tests quick
+        "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
+    }))
 
 
 @pytest.fixture
