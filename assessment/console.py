@@ -30,6 +30,18 @@ def require_login():
     """Every console page needs a signed-in user."""
 
 
+def _carry_out(action, done, back: str):
+    """Run a service action; flash what happened (`done` is a message, or makes one from the action's result)
+    or why it could not be done, and go back."""
+    try:
+        result = action()
+    except ServiceError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(done(result) if callable(done) else done, "success")
+    return redirect(back)
+
+
 @bp.get("/")
 def index():
     return render_template("console/index.html", jurisdictions=access.visible_jurisdictions(),
@@ -106,14 +118,8 @@ def edit_agency(agency_id: int):
 @bp.post("/agencies/<int:agency_id>/delete")
 def delete_agency(agency_id: int):
     agency = access.agency_or_404(agency_id)
-    jurisdiction_id, name = agency.jurisdiction_id, agency.name
-    try:
-        setup.remove_agency(agency)
-    except ServiceError as exc:
-        flash(str(exc), "error")
-    else:
-        flash(f"Removed {name}.", "success")
-    return redirect(url_for("console.jurisdiction", jurisdiction_id=jurisdiction_id))
+    back = url_for("console.jurisdiction", jurisdiction_id=agency.jurisdiction_id)
+    return _carry_out(lambda: setup.remove_agency(agency), f"Removed {agency.name}.", back)
 
 
 @bp.post("/jurisdictions/<int:jurisdiction_id>/rounds")
@@ -183,25 +189,16 @@ def round_page(round_id: int):
 @bp.post("/rounds/<int:round_id>/open")
 def open_round(round_id: int):
     round_ = access.round_or_404(round_id)
-    try:
-        setup.open_round(round_)
-    except ServiceError as exc:
-        flash(str(exc), "error")
-    else:
-        flash("The round is open: links now work.", "success")
-    return redirect(url_for("console.round_page", round_id=round_id))
+    return _carry_out(lambda: setup.open_round(round_), "The round is open: links now work.",
+                      url_for("console.round_page", round_id=round_id))
 
 
 @bp.post("/rounds/<int:round_id>/close")
 def close_round(round_id: int):
     round_ = access.round_or_404(round_id)
-    try:
-        drafts = setup.close_round(round_)
-    except ServiceError as exc:
-        flash(str(exc), "error")
-    else:
-        flash(f"The round is closed. {drafts} unsubmitted draft(s) are left out of its results.", "success")
-    return redirect(url_for("console.round_page", round_id=round_id))
+    return _carry_out(lambda: setup.close_round(round_),
+                      lambda drafts: f"The round is closed. {drafts} unsubmitted draft(s) are left out of its results.",
+                      url_for("console.round_page", round_id=round_id))
 
 
 @bp.post("/rounds/<int:round_id>/invitations")
@@ -253,13 +250,9 @@ def open_link(round_id: int):
 @bp.post("/invitations/<int:invitation_id>/revoke")
 def revoke(invitation_id: int):
     invitation = access.invitation_or_404(invitation_id)
-    try:
-        setup.revoke_invitation(invitation)
-    except ServiceError as exc:
-        flash(str(exc), "error")
-    else:
-        flash("The link is revoked and no longer opens the survey.", "success")
-    return redirect(url_for("console.round_page", round_id=invitation.round_id))
+    return _carry_out(lambda: setup.revoke_invitation(invitation),
+                      "The link is revoked and no longer opens the survey.",
+                      url_for("console.round_page", round_id=invitation.round_id))
 
 
 @bp.get("/rounds/<int:round_id>/report.pdf")

@@ -77,9 +77,9 @@ def participation(round_: Round, slug_of: dict[int, str]) -> pd.DataFrame:
                         columns=["agency", "role_level", "invited", "started", "submitted"])
 
 
-def round_scores(round_: Round) -> dict:
-    """The scoring results of a round, with the round and jurisdiction named."""
-    results = score_round(round_data(round_))
+def round_scores(round_: Round, data: RoundData | None = None) -> dict:
+    """The scoring results of a round, with the round and jurisdiction named (from `data` when already read)."""
+    results = score_round(data if data is not None else round_data(round_))
     results["jurisdiction"] = {"name": round_.jurisdiction.name, **results["jurisdiction"]}
     return {"round": {"id": round_.id, "title": round_.title, "status": round_.status.value,
                       "questionnaire_id": round_.questionnaire_id,
@@ -99,7 +99,7 @@ def compare_rounds(earlier: Round, later: Round) -> dict:
     if earlier.id == later.id:
         raise ServiceError("choose two different rounds")
     data_before, data_after = round_data(earlier), round_data(later)
-    comparison = compare(data_before, data_after, round_scores(earlier), round_scores(later))
+    comparison = compare(data_before, data_after, round_scores(earlier, data_before), round_scores(later, data_after))
     describe = lambda r: {"id": r.id, "title": r.title, "questionnaire_version": r.questionnaire_version}  # noqa: E731
     commitments = db.session.scalars(select(Commitment).where(Commitment.round_id == earlier.id)
                                      .order_by(Commitment.id))
