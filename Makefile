@@ -2,7 +2,7 @@
 VENV   ?= .venv
 PYTHON ?= python3
 PY     := $(VENV)/bin/python
-FLASK  := $(VENV)/bin/flask --app app
+FLASK  := FLASK_ENVIRONMENT=development $(VENV)/bin/flask --app app
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
@@ -39,8 +39,11 @@ run: db
 	@echo "Serving Continuum on http://$(HOST):$(PORT) (Ctrl-C stops it). Open the survey link above to take the survey, or the console to run rounds."
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
+# The whole suite twice: on SQLite, then on a throwaway PostgreSQL server (tests/with_postgres.sh starts it,
+# installing Debian's postgresql first when its binaries are missing, and stops it afterwards).
 test: install
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_ARGS)
+	tests/with_postgres.sh $(PY) -m pytest $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

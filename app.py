@@ -9,8 +9,14 @@ from flask import Flask
 import assessment
 import questionnaires
 
+from assessment.db import database_url
+
 #: The development secret. Fine for `make run` on one's own machine; production must set FLASK_SECRET_KEY.
 DEVELOPMENT_SECRET_KEY = "continuum-development-key-not-for-production"
+
+
+class ConfigurationError(SystemExit):
+    """A setting that makes the app unsafe to serve; it stops the process with a message instead of a traceback."""
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -30,10 +36,24 @@ def create_app(test_config: dict | None = None) -> Flask:
         PASSWORD_HASH_METHOD="scrypt",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        # "production" unless told otherwise: `make run` says "development"; tests set TESTING.
+        ENVIRONMENT="production",
     )
+    if os.environ.get("DATABASE_URL"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = database_url(os.environ["DATABASE_URL"])
     app.config.from_prefixed_env()
     if test_config:
         app.config.update(test_config)
+    refuse_unsafe_settings(app)
     os.makedirs(app.instance_path, exist_ok=True)
     assessment.init_app(app)
     return app
+
+
+def refuse_unsafe_settings(app: Flask) -> None:
+    production = app.config["ENVIRONMENT"] == "production" and not app.testing
+    if production and app.config.get("SECRET_KEY") in (None, "", DEVELOPMENT_SECRET_KEY):
+        raise ConfigurationError(
+            "Continuum refuses to start in production with the development SECRET_KEY. Set FLASK_SECRET_KEY to "
+            "a long random value (python3 -c 'import secrets; print(secrets.token_hex(32))'), or set "
+            "FLASK_ENVIRONMENT=development on your own machine.")

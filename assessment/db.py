@@ -24,6 +24,15 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate(render_as_batch=True, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
 
 
+def database_url(url: str) -> str:
+    """A `DATABASE_URL` as hosting platforms give it (`postgres://...`) in SQLAlchemy's spelling, with the
+    psycopg 3 driver for PostgreSQL. Other URLs pass unchanged."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
+
+
 def configure_engine(app) -> None:
     """SQLite: write-ahead log, a busy timeout and enforced foreign keys on every connection."""
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):

@@ -35,7 +35,7 @@ def build_database(path: Path, respondents: int) -> int:
     from assessment.db import db
     from assessment.services import importer, setup
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    app = create_app({"ENVIRONMENT": "development", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
     with app.app_context():
         db.create_all()
         jurisdiction = setup.add_jurisdiction("Bench County")
@@ -91,7 +91,7 @@ def measure(database: str, round_id: int, output: str, spawned_at: float) -> Non
     from assessment.models import Round
     from reports import pdf_for_round
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"})
+    app = create_app({"ENVIRONMENT": "development", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"})
     started = time.time() - spawned_at
     with app.app_context():
         round_ = db.session.get(Round, round_id)

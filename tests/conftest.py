@@ -1,6 +1,9 @@
+import os
 import re
+import uuid
 
 import pytest
+import sqlalchemy as sa
 from flask import g
 
 from app import create_app
@@ -30,12 +33,60 @@ def serve(app):
         db.engine.dispose()
 
 
+#: Set by tests/with_postgres.sh: the suite then runs on PostgreSQL, one new database per test.
+POSTGRES = os.environ.get("CONTINUUM_TEST_POSTGRES")
+ON_POSTGRES = bool(POSTGRES)
+
+
 @pytest.fixture
-def app(tmp_path):
+def database(tmp_path):
+    """Makes databases for a test: `database("name")` is the URL of a new, empty one (a SQLite file in the
+    test's folder, or a PostgreSQL database dropped after the test when the suite runs on PostgreSQL)."""
+    made = []
+
+    def make(name: str = "test") -> str:
+        url = new_database(tmp_path, name)
+        made.append(url)
+        return url
+
+    yield make
+    drop_databases(made)
+
+
+def new_database(folder, name: str) -> str:
+    if not ON_POSTGRES:
+        return f"sqlite:///{folder / (name + '.sqlite')}"
+    database_name = f"t_{name}_{uuid.uuid4().hex[:12]}"
+    with _maintenance().connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{database_name}"'))
+    return sa.make_url(POSTGRES).set(database=database_name).render_as_string(hide_password=False)
+
+
+def drop_databases(urls) -> None:
+    """Drops the PostgreSQL databases among `urls` (SQLite files go with the test's folder)."""
+    names = [sa.make_url(url).database for url in urls if url.startswith("postgresql")]
+    if names:
+        with _maintenance().connect() as connection:
+            for name in names:
+                connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+_maintenance_engine = None
+
+
+def _maintenance():
+    global _maintenance_engine
+    if _maintenance_engine is None:
+        _maintenance_engine = sa.create_engine(POSTGRES, isolation_level="AUTOCOMMIT", poolclass=sa.NullPool)
+    return _maintenance_engine
+
+
+@pytest.fixture
+def app(database):
     yield from serve(create_app({
         "TESTING": True,
         "SECRET_KEY": "test-secret",
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite'}",
+        "SQLALCHEMY_DATABASE_URI": database(),
         "PUBLIC_URL": "http://survey.test",
     }))
 

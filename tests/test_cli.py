@@ -1,13 +1,14 @@
 """Every facilitator command, through Flask's CLI runner against a real SQLite database."""
 import re
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from app import create_app
 from assessment.db import db
 from assessment.models import Agency, Invitation, Jurisdiction, Response, Round
 from assessment.tokens import hash_token
 from assessment.vocabulary import ResponseStatus, RoundStatus, Sector
+from tests.conftest import ON_POSTGRES
 
 LINK = re.compile(r"http://survey\.test/s/([A-Za-z0-9_-]+)")
 
@@ -94,14 +95,22 @@ def test_tokens_are_stored_only_as_sha256_hashes(runner, app):
     hashes = set(db.session.scalars(select(Invitation.token_hash)))
     assert hashes == {hash_token(t) for t in tokens}
     assert all(re.fullmatch(r"[0-9a-f]{64}", h) for h in hashes)
-    raw = (app.instance_path, app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///"))
-    db.session.commit()
-    db.engine.dispose()  # checkpoint the write-ahead log into the file
-    with open(raw[1], "rb") as stored:
-        content = stored.read()
+    content = stored_bytes(app)
     for token in tokens:
         assert token.encode() not in content
         assert hash_token(token).encode() in content
+
+
+def stored_bytes(app) -> bytes:
+    """Everything the database holds: the SQLite file itself, or every row of every table on PostgreSQL."""
+    db.session.commit()
+    if ON_POSTGRES:
+        rows = [db.session.execute(text(f'SELECT row_to_json(t)::text FROM "{table}" t')).scalars().all()
+                for table in db.inspect(db.engine).get_table_names()]
+        return "\n".join(row for table in rows for row in table).encode()
+    db.engine.dispose()  # checkpoint the write-ahead log into the file
+    with open(app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///"), "rb") as stored:
+        return stored.read()
 
 
 def test_seed_demo_creates_the_demo_once_and_prints_a_working_link(runner, client):
@@ -137,8 +146,8 @@ def test_init_db_refuses_a_database_made_before_migrations(runner):
     assert refused.exit_code == 1 and "was created before Continuum had migrations" in refused.output
 
 
-def test_init_db_creates_then_upgrades(tmp_path):
-    fresh = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'fresh.sqlite'}"})
+def test_init_db_creates_then_upgrades(database):
+    fresh = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database("fresh")})
     with fresh.app_context():
         result = fresh.test_cli_runner().invoke(args=["init-db"])
         assert result.exit_code == 0 and "Database ready" in result.output, result.output
@@ -149,12 +158,12 @@ def test_init_db_creates_then_upgrades(tmp_path):
         db.engine.dispose()
 
 
-def test_migrations_and_models_agree(tmp_path):
+def test_migrations_and_models_agree(database):
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
     from flask_migrate import upgrade
 
-    fresh = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'migrated.sqlite'}"})
+    fresh = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database("migrated")})
     with fresh.app_context():
         upgrade()
         with db.engine.connect() as connection:

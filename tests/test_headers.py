@@ -1,4 +1,6 @@
 """Security headers on every page, and the health check."""
+import pytest
+
 from app import create_app
 
 
@@ -29,6 +31,43 @@ def test_healthz_reports_the_database(client):
 
 
 def test_healthz_says_when_the_database_is_unreachable(tmp_path):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'missing' / 'dir' / 'db.sqlite'}"})
+    unreachable = f"sqlite:///{tmp_path / 'missing' / 'dir' / 'db.sqlite'}"
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": unreachable})
     response = app.test_client().get("/healthz")
     assert response.status_code == 503 and response.get_json() == {"status": "database unavailable"}
+
+
+def test_production_refuses_the_development_secret_key(monkeypatch):
+    from app import DEVELOPMENT_SECRET_KEY, ConfigurationError
+
+    for name in ("FLASK_SECRET_KEY", "FLASK_ENVIRONMENT", "FLASK_TESTING"):
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(ConfigurationError, match="refuses to start in production with the development SECRET_KEY"):
+        create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    with pytest.raises(ConfigurationError):
+        create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": ""})
+    monkeypatch.setenv("FLASK_SECRET_KEY", "a-long-random-production-secret")
+    assert create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}).secret_key == "a-long-random-production-secret"
+    monkeypatch.delenv("FLASK_SECRET_KEY")
+    monkeypatch.setenv("FLASK_ENVIRONMENT", "development")
+    assert create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}).secret_key == DEVELOPMENT_SECRET_KEY
+
+
+def test_database_url_selects_postgresql_with_psycopg(monkeypatch):
+    from assessment.db import database_url
+
+    assert database_url("postgres://u:p@db:5432/continuum") == "postgresql+psycopg://u:p@db:5432/continuum"
+    assert database_url("postgresql://db/continuum") == "postgresql+psycopg://db/continuum"
+    assert database_url("sqlite:////srv/c.sqlite") == "sqlite:////srv/c.sqlite"
+    monkeypatch.setenv("DATABASE_URL", "postgres://u@db/continuum")
+    monkeypatch.delenv("FLASK_SQLALCHEMY_DATABASE_URI", raising=False)
+    app = create_app({"TESTING": True})
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@db/continuum"
+
+
+def test_the_suite_runs_on_the_database_it_was_given(app):
+    from assessment.db import db
+    from tests.conftest import ON_POSTGRES
+
+    assert db.engine.dialect.name == ("postgresql" if ON_POSTGRES else "sqlite")
+    assert db.session.execute(db.text("SELECT 1")).scalar() == 1

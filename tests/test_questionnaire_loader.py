@@ -156,14 +156,14 @@ def test_not_a_mapping():
 def test_broken_file_stops_the_app(tmp_path):
     (tmp_path / "broken.yaml").write_text(dump(_item(0, type="likret")(minimal())))
     with pytest.raises(QuestionnaireError, match="unknown type 'likret'"):
-        create_app({"QUESTIONNAIRE_DIR": str(tmp_path), "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+        create_app({"TESTING": True, "QUESTIONNAIRE_DIR": str(tmp_path), "SQLALCHEMY_DATABASE_URI": "sqlite://"})
 
 
 def test_same_id_and_version_twice_is_refused(tmp_path):
     for name in ("a.yaml", "b.yaml"):
         (tmp_path / name).write_text(dump(minimal()))
     with pytest.raises(QuestionnaireError, match="is also defined in"):
-        create_app({"QUESTIONNAIRE_DIR": str(tmp_path), "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+        create_app({"TESTING": True, "QUESTIONNAIRE_DIR": str(tmp_path), "SQLALCHEMY_DATABASE_URI": "sqlite://"})
 
 
 def test_validate_command(runner, tmp_path):

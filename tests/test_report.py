@@ -17,6 +17,7 @@ from reports import pdf_for_round
 from reports.fetcher import RefusedURL, StaticOnlyFetcher
 from reports.pdf import build_pdf, report_html
 from reports.render import find_browser
+from tests.conftest import drop_databases, new_database
 from tests.survey_helpers import complete
 
 CHART_TITLES = ["Where the jurisdiction stands on the continuum", "Dimensions of the continuum",
@@ -32,8 +33,8 @@ def text_of(pdf: bytes) -> str:
 @pytest.fixture(scope="module")
 def demo_report(tmp_path_factory):
     """The demo's later closed round, scored and rendered once for the module."""
-    folder = tmp_path_factory.mktemp("report")
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'demo.sqlite'}"})
+    url = new_database(tmp_path_factory.mktemp("report"), "demo")
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
         db.create_all()
         demo.seed()
@@ -45,6 +46,7 @@ def demo_report(tmp_path_factory):
         yield {"app": app, "results": results, "pdf": pdf, "text": text_of(pdf), "steps": steps}
         db.session.remove()
         db.engine.dispose()
+    drop_databases([url])
 
 
 def test_chromium_is_there_to_draw_charts():

@@ -14,10 +14,10 @@ PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
-def app(tmp_path):
+def app(database):
     yield from serve(create_app({
         "TESTING": True, "SECRET_KEY": "test", "PUBLIC_URL": "http://survey.test",
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'console.sqlite'}",
+        "SQLALCHEMY_DATABASE_URI": database("console"),
         "CHROMIUM_PATH": "/nonexistent/chromium",  # tables-only reports keep these tests quick
         "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
     }))
