@@ -34,6 +34,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         # token and the SameSite session cookie, not on Flask-WTF's same-origin Referer check.
         WTF_CSRF_SSL_STRICT=False,
         PASSWORD_HASH_METHOD="scrypt",
+        # Per process; with several workers, point FLASK_RATELIMIT_STORAGE_URI at a shared store (redis://...).
+        RATELIMIT_STORAGE_URI="memory://",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         # "production" unless told otherwise: `make run` says "development"; tests set TESTING.

@@ -21,7 +21,8 @@ bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Please sign in to use the console."
-limiter = Limiter(key_func=get_remote_address, default_limits=[], storage_uri="memory://")
+#: Counts in memory per process unless RATELIMIT_STORAGE_URI names a shared store (redis://...; see the README).
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
 class SessionInterface(SecureCookieSessionInterface):

@@ -22,6 +22,14 @@ bp = Blueprint("survey", __name__, url_prefix="/s")
 ACTIONS = ("next", "back", "save")
 
 
+#: A wrong link answers 404. An address that meets too many of them is refused for a while (429), so guessing
+#: tokens (already hopeless: 192 random bits) also costs time. Respondents on their real links are never counted,
+#: however many share one office address.
+TOKEN_GUESS_LIMIT = "20 per minute;100 per hour"
+token_guard = limiter.shared_limit(TOKEN_GUESS_LIMIT, scope="survey-token",
+                                   deduct_when=lambda response: response.status_code == 404)
+
+
 def survey_link(token: str) -> str:
     """The address a respondent opens, on the configured public address (the same from a command or a page)."""
     return f"{current_app.config['PUBLIC_URL'].rstrip('/')}/s/{token}"
@@ -95,6 +103,7 @@ def _page_url(visit: Visit, index: int) -> str:
 
 
 @bp.route("/open/<token>", methods=["GET", "POST"])
+@token_guard
 @limiter.limit("30 per hour", methods=["POST"])
 def open_link(token: str):
     """A round's shared link: the respondent chooses agency and role level, then gets a personal link."""
@@ -122,6 +131,7 @@ def open_link(token: str):
 
 
 @bp.get("/<token>")
+@token_guard
 def welcome(token: str):
     visit, instead = _open_visit(token, need_response=False)
     if instead:
@@ -132,6 +142,7 @@ def welcome(token: str):
 
 
 @bp.post("/<token>/start")
+@token_guard
 def start(token: str):
     visit, instead = _open_visit(token, need_response=False)
     if instead:
@@ -141,6 +152,7 @@ def start(token: str):
 
 
 @bp.route("/<token>/page/<int:number>", methods=["GET", "POST"])
+@token_guard
 def page(token: str, number: int):
     visit, instead = _open_visit(token)
     if instead:
@@ -186,6 +198,7 @@ def _render_page(visit: Visit, index: int, form):
 
 
 @bp.get("/<token>/review")
+@token_guard
 def review(token: str):
     visit, instead = _open_visit(token)
     if instead:
@@ -198,6 +211,7 @@ def review(token: str):
 
 
 @bp.post("/<token>/submit")
+@token_guard
 def submit(token: str):
     visit, instead = _open_visit(token)
     if instead:
@@ -213,6 +227,7 @@ def submit(token: str):
 
 
 @bp.get("/<token>/thanks")
+@token_guard
 def thanks(token: str):
     visit = _visit(token)
     if not visit.submitted:

@@ -1,10 +1,13 @@
+import contextlib
 import os
+import threading
 import re
 import uuid
 
 import pytest
 import sqlalchemy as sa
 from flask import g
+from werkzeug.serving import make_server
 
 from app import create_app
 from assessment.db import db
@@ -125,3 +128,16 @@ def csrf_from(html: bytes | str) -> str:
         if 'name="csrf_token"' in tag:
             return re.search(r'value="([^"]+)"', tag).group(1)
     raise AssertionError("the page holds no CSRF token")
+
+
+@contextlib.contextmanager
+def live_server(app):
+    """Serve `app` over real HTTP on a free loopback port, one thread per request; yields the base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join()

@@ -42,11 +42,16 @@ def start(client, token):
     return client.post(f"/s/{token}/start", data={"csrf_token": csrf_from(welcome.data)})
 
 
-def complete(client, token, targets):
+def complete_but_submit(client, token, targets):
+    """Answer every page; the response is left a complete draft, ready to submit."""
     q = catalog.latest("collaboration_readiness")
     start(client, token)
     for number, section in enumerate(q.sections, start=1):
         response = post_page(client, token, number, page_answers(q, section, targets))
         assert response.status_code == 302, (number, response.status_code)
+
+
+def complete(client, token, targets):
+    complete_but_submit(client, token, targets)
     review = client.get(f"/s/{token}/review")
     return client.post(f"/s/{token}/submit", data={"csrf_token": csrf_from(review.data)})

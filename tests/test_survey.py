@@ -238,3 +238,18 @@ def test_over_https_a_page_saves_without_a_referer(app, token, q, targets):
     saved = client.post(f"/s/{token}/page/1", base_url=base, data={
         **page_answers(q, q.sections[0], targets), "action": "next", "csrf_token": csrf_from(page.data)})
     assert saved.status_code == 302 and saved.headers["Location"].endswith("/page/2")
+
+
+def test_guessing_tokens_is_rate_limited_but_real_links_are_not_counted(client, token):
+    for _ in range(60):  # a respondent on a real link, however often, is never counted
+        welcome = client.get(f"/s/{token}")
+        assert welcome.status_code == 200
+    guesses = [client.get(f"/s/guess-{n}").status_code for n in range(20)]
+    assert guesses == [404] * 20
+    refused = client.get("/s/guess-21")
+    assert refused.status_code == 429 and "Please wait a minute" in refused.get_data(as_text=True)
+    # the refusal covers every token route from that address, so a guesser cannot switch routes
+    assert client.post("/s/guess-22/submit", data={"csrf_token": csrf_from(welcome.data)}).status_code == 429
+    assert client.get(f"/s/{token}/review").status_code == 429
+    other_address = client.get("/s/guess-23", environ_base={"REMOTE_ADDR": "10.0.0.9"})
+    assert other_address.status_code == 404

@@ -1,0 +1,102 @@
+"""Concurrent requests over real HTTP (a threaded server on loopback): nothing is lost or counted twice."""
+import http.cookiejar
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
+
+from sqlalchemy import func, select
+
+from assessment.db import db
+from assessment.forms import Target
+from assessment.models import Answer, Response
+from assessment.services import setup
+from assessment.vocabulary import ResponseStatus, RoleLevel
+from tests.conftest import csrf_from, live_server
+from tests.survey_helpers import complete_but_submit
+
+
+class Browser:
+    """One respondent's browser: its own cookies, no redirects followed."""
+
+    class _NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    def __init__(self, base: str):
+        self.base = base
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), self._NoRedirect())
+
+    def request(self, path: str, data: dict | None = None) -> tuple[int, str]:
+        body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
+        try:
+            with self.opener.open(self.base + path, data=body, timeout=30) as reply:
+                return reply.status, reply.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+
+def race(*calls):
+    """Run the calls at the same moment, each in its own thread; their results in order."""
+    barrier = threading.Barrier(len(calls))
+    results = [None] * len(calls)
+
+    def run(index, call):
+        barrier.wait()
+        results[index] = call()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def test_two_concurrent_final_submits_leave_one_submitted_response(app, client, token, county):
+    targets = tuple(Target(a.id, a.slug, a.name) for a in sorted(county["agencies"][1:], key=lambda a: a.name))
+    complete_but_submit(client, token, targets)
+    with live_server(app) as base:
+        for attempt in range(5):  # several rounds of the race, each on a fresh respondent
+            if attempt:
+                token = setup.issue_invitations(county["round"], county["agencies"][0], RoleLevel.EXECUTIVE, 1)[0]
+                complete_but_submit(client, token, targets)
+            browser = Browser(base)
+            _, review = browser.request(f"/s/{token}/review")
+            form = {"csrf_token": csrf_from(review)}
+            first, second = race(lambda: browser.request(f"/s/{token}/submit", form),
+                                 lambda: browser.request(f"/s/{token}/submit", form))
+            assert sorted([first[0], second[0]]) == [302, 409], (first[0], second[0])
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(Response.id))) == 5
+    assert db.session.scalar(select(func.count(Response.id)).where(
+        Response.status == ResponseStatus.SUBMITTED)) == 5
+
+
+def test_concurrent_saves_of_different_respondents_all_land(app, county):
+    tokens = setup.issue_invitations(county["round"], county["agencies"][1], RoleLevel.LINE_STAFF, 8)
+    with live_server(app) as base:
+        browsers = [Browser(base) for _ in tokens]
+        for browser, token in zip(browsers, tokens):
+            _, welcome = browser.request(f"/s/{token}")
+            assert browser.request(f"/s/{token}/start", {"csrf_token": csrf_from(welcome)})[0] == 302
+
+        def save(browser, token):
+            _, page = browser.request(f"/s/{token}/page/2")
+            fields = {"csrf_token": csrf_from(page), "action": "save"}
+            fields.update({name: "4" for name in _likert_names(page)})
+            return browser.request(f"/s/{token}/page/2", fields)[0]
+
+        statuses = race(*[lambda b=b, t=t: save(b, t) for b, t in zip(browsers, tokens)])
+    assert statuses == [302] * len(tokens)
+    db.session.expire_all()
+    per_response = db.session.execute(select(Answer.response_id, func.count(Answer.id))
+                                      .group_by(Answer.response_id)).all()
+    assert len(per_response) == len(tokens)
+    assert len({count for _, count in per_response}) == 1  # every respondent saved the same page in full
+
+
+def _likert_names(html: str) -> set[str]:
+    import re
+    return set(re.findall(r'<input[^>]*type="radio"[^>]*name="([a-z0-9_]+)"[^>]*value="4"', html))
