@@ -13,7 +13,7 @@ from questionnaires import QuestionnaireError, load_file
 
 from . import demo
 from .db import db
-from .services import ServiceError, accounts, exports, importer, scores, setup
+from .services import ServiceError, accounts, backup, exports, importer, scores, setup
 from .survey import survey_link
 from .vocabulary import Role, RoleLevel, Sector
 
@@ -275,8 +275,39 @@ def report_command(round_id, output, earlier_id):
     click.echo(f"Wrote {output} ({len(pdf) // 1024} KiB).")
 
 
+@click.command("export-round")
+@click.argument("round_id", type=int)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True,
+              help="Where to write the JSON document.")
+def export_round_command(round_id, output):
+    """Write a round (agencies, invitations as token hashes, responses, answers, commitments) as JSON."""
+    try:
+        document = backup.export_round(setup.get_round(round_id))
+    except ServiceError as exc:
+        _fail(exc)
+    with open(output, "w", encoding="utf-8") as out:
+        json.dump(document, out, ensure_ascii=False, indent=1)
+    click.echo(f"Wrote round {round_id} to {output}: {len(document['responses'])} responses, "
+               f"{len(document['invitations'])} invitations.")
+
+
+@click.command("import-round")
+@click.argument("file", type=click.File("rb"))
+def import_round_command(file):
+    """Restore a round written by export-round; nothing is written when any part of the file is wrong."""
+    try:
+        document = json.loads(file.read().decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        _fail(f"{file.name} is not a JSON file: {exc}")
+    try:
+        round_ = backup.import_round(document)
+    except ServiceError as exc:
+        _fail(f"{file.name}: {exc}")
+    click.echo(f"Restored round {round_.id} ({round_.title}) of {round_.jurisdiction.name}.")
+
+
 def init_app(app: Flask) -> None:
     for command in (init_db_command, seed_demo, invite, scores_command, compare_command, import_responses_command,
-                    report_command,
+                    report_command, export_round_command, import_round_command,
                     jurisdiction_cli, agency_cli, round_cli, questionnaire_cli, user_cli):
         app.cli.add_command(command)

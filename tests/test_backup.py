@@ -1,0 +1,88 @@
+"""export-round and import-round: a round restored into another database scores the same."""
+import json
+
+import pytest
+from sqlalchemy import func, select
+
+from app import create_app
+from assessment import demo
+from assessment.db import db
+from assessment.models import Answer, Invitation, Response, Round
+from assessment.services import backup
+from assessment.services.scores import round_scores
+from assessment.vocabulary import RoundStatus
+from tests.conftest import serve
+
+
+def _closed_demo_round() -> Round:
+    return db.session.scalars(select(Round).where(Round.status == RoundStatus.CLOSED).order_by(Round.id)).all()[-1]
+
+
+@pytest.fixture
+def exported(app, runner, tmp_path):
+    demo.seed()
+    round_ = _closed_demo_round()
+    path = tmp_path / "round.json"
+    result = runner.invoke(args=["export-round", str(round_.id), "-o", str(path)])
+    assert result.exit_code == 0, result.output
+    return {"path": path, "scores": round_scores(round_)}
+
+
+def without_ids(results: dict) -> dict:
+    """Scores name the round by its database id, which differs between databases; everything else must match."""
+    return {**results, "round": {**results["round"], "id": None}}
+
+
+def test_a_round_restored_into_another_database_scores_the_same(exported, database):
+    original = exported["scores"]
+    document = json.loads(exported["path"].read_text())
+    other = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": database("restored")})
+    for _ in serve(other):  # a second, empty database, in its own app context
+        result = other.test_cli_runner().invoke(args=["import-round", str(exported["path"])])
+        assert result.exit_code == 0 and "Restored round" in result.output, result.output
+        restored = db.session.scalar(select(Round))
+        assert restored.title == document["round"]["title"] and restored.status == RoundStatus.CLOSED
+        assert db.session.scalar(select(func.count(Response.id))) == len(document["responses"])
+        assert db.session.scalar(select(func.count(Answer.id))) == sum(
+            len(r["answers"]) for r in document["responses"])
+        assert without_ids(round_scores(restored)) == without_ids(original)
+        # and it exports to the same document, but for the moment of export
+        again = backup.export_round(restored)
+        assert {**again, "exported_at": None} == {**document, "exported_at": None}
+
+
+def test_importing_a_round_twice_is_refused(exported, runner):
+    result = runner.invoke(args=["import-round", str(exported["path"])])
+    assert result.exit_code == 1 and "already in the database" in result.output
+    assert db.session.scalar(select(func.count(Round.id))) == 3
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (lambda d: d.update(format="something-else"), "not a Continuum round export"),
+    (lambda d: d["round"].update(questionnaire_version=99), "version 99 is not installed here"),
+    (lambda d: d["responses"][2]["answers"][4].update(value="four"), "responses[3].answers[5]: value should be a number"),
+    (lambda d: d["responses"][0].update(agency="nobody"), "responses[1]: agency 'nobody' is not among"),
+    (lambda d: d["invitations"][1].update(status="lost"), "invitations[2]: status 'lost' is not one of"),
+    (lambda d: d["responses"][1].pop("started_at"), "responses[2]: started_at is missing"),
+    (lambda d: d["commitments"].append({"dimension": "x", "what": "y", "owner": "z", "due": "soon",
+                                        "created_at": "2026-01-01T00:00:00"}), "due 'soon' is not a date"),
+    (lambda d: d.update(responses={}), "the document: responses should be a list"),
+])
+def test_a_broken_document_says_where_and_writes_nothing(exported, database, change, message):
+    document = json.loads(exported["path"].read_text())
+    change(document)
+    broken = exported["path"].with_name("broken.json")
+    broken.write_text(json.dumps(document))
+    other = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": database("other")})
+    for _ in serve(other):
+        result = other.test_cli_runner().invoke(args=["import-round", str(broken)])
+        assert result.exit_code == 1 and message in result.output, result.output
+        assert db.session.scalar(select(func.count(Round.id))) == 0
+        assert db.session.scalar(select(func.count(Invitation.id))) == 0
+
+
+def test_a_file_that_is_not_json_is_refused(runner, tmp_path):
+    path = tmp_path / "x.json"
+    path.write_bytes(b"\xff\xfe not json")
+    result = runner.invoke(args=["import-round", str(path)])
+    assert result.exit_code == 1 and "is not a JSON file" in result.output
