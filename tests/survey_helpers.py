@@ -1,5 +1,9 @@
-"""Drive the survey through the test client, the way a browser without JavaScript does."""
+"""Drive the survey through the test client, or over real HTTP, the way a browser without JavaScript does."""
+import http.cookiejar
 import re
+import urllib.error
+import urllib.parse
+import urllib.request
 
 from assessment import catalog
 from tests.conftest import csrf_from
@@ -55,3 +59,24 @@ def complete(client, token, targets):
     complete_but_submit(client, token, targets)
     review = client.get(f"/s/{token}/review")
     return client.post(f"/s/{token}/submit", data={"csrf_token": csrf_from(review.data)})
+
+
+class Browser:
+    """One respondent's browser: its own cookies, no redirects followed."""
+
+    class _NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    def __init__(self, base: str):
+        self.base = base
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), self._NoRedirect())
+
+    def request(self, path: str, data: dict | None = None) -> tuple[int, str]:
+        body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
+        try:
+            with self.opener.open(self.base + path, data=body, timeout=30) as reply:
+                return reply.status, reply.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()

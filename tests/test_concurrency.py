@@ -1,9 +1,5 @@
 """Concurrent requests over real HTTP (a threaded server on loopback): nothing is lost or counted twice."""
-import http.cookiejar
 import threading
-import urllib.error
-import urllib.parse
-import urllib.request
 
 from sqlalchemy import func, select
 
@@ -13,28 +9,7 @@ from assessment.models import Answer, Response
 from assessment.services import setup
 from assessment.vocabulary import ResponseStatus, RoleLevel
 from tests.conftest import csrf_from, live_server
-from tests.survey_helpers import complete_but_submit
-
-
-class Browser:
-    """One respondent's browser: its own cookies, no redirects followed."""
-
-    class _NoRedirect(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *args, **kwargs):
-            return None
-
-    def __init__(self, base: str):
-        self.base = base
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), self._NoRedirect())
-
-    def request(self, path: str, data: dict | None = None) -> tuple[int, str]:
-        body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
-        try:
-            with self.opener.open(self.base + path, data=body, timeout=30) as reply:
-                return reply.status, reply.read().decode()
-        except urllib.error.HTTPError as error:
-            return error.code, error.read().decode()
+from tests.survey_helpers import Browser, complete_but_submit
 
 
 def race(*calls):

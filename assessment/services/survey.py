@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Optional
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.orm import joinedload
 
 from questionnaires.schema import Item, Questionnaire
 
@@ -21,8 +22,9 @@ from . import ServiceError
 def find_invitation(token: str) -> Optional[Invitation]:
     if not token or len(token) > 128:
         return None
-    return db.session.scalar(select(Invitation).where(Invitation.token_hash == hash_token(token),
-                                                      Invitation.revoked_at.is_(None)))
+    # every survey request needs the round and the response too: one query instead of three
+    return db.session.scalar(select(Invitation).options(joinedload(Invitation.round), joinedload(Invitation.response))
+                             .where(Invitation.token_hash == hash_token(token), Invitation.revoked_at.is_(None)))
 
 
 def roster_targets(round_: Round, own_agency_id: int) -> tuple[Target, ...]:

@@ -1,0 +1,358 @@
+"""Deadline-day load: gunicorn (2 workers) on loopback, a fresh database with a seeded round, and simulated
+respondents, all at once, each going through the whole survey (welcome, start, every page with the roster,
+review, submit, thanks) over real HTTP, in a thread of its own with its own cookies.
+
+It prints throughput and p50/p95/p99 per step, the errors, and then counts the database: every submit that a
+client saw acknowledged must be there exactly once, complete. The same harness then drives a minimal Flask app
+under the same gunicorn (bench/floor_app.py) with the same number of requests, and prints the ratio.
+
+--kill sends SIGKILL to a gunicorn worker once a third of the respondents have submitted. Requests cut off by
+it fail at the client, which retries once after a pause, as a person pressing reload would; those are counted
+apart. The acknowledged submits must all be there, none half-written, and the server must go on serving.
+
+    .venv/bin/python bench/load.py [--respondents 200] [--think 1.0] [--kill]
+    tests/with_postgres.sh .venv/bin/python bench/load.py --postgres    # on a throwaway PostgreSQL
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+VENV_BIN = Path(sys.executable).parent
+
+from tests.conftest import csrf_from  # noqa: E402
+from tests.survey_helpers import Browser, page_answers  # noqa: E402
+
+AGENCIES = 12
+SECTORS = ["community_supervision", "treatment", "victim_advocacy", "law_enforcement", "prosecution", "judiciary",
+           "defense", "institutional_corrections", "policymaker", "other", "law_enforcement", "treatment"]
+ROLES = ["line_staff", "supervisor", "executive"]
+
+
+# ---------------------------------------------------------------------------------------------------- database
+
+def database_url(folder: Path, postgres: bool) -> str:
+    if not postgres:
+        return f"sqlite:///{folder / 'load.sqlite'}"
+    import sqlalchemy as sa
+
+    server = os.environ.get("CONTINUUM_TEST_POSTGRES")
+    if not server:
+        sys.exit("--postgres needs a server: run it as tests/with_postgres.sh .venv/bin/python bench/load.py --postgres")
+    name = f"load_{secrets.token_hex(4)}"
+    engine = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return sa.make_url(server).set(database=name).render_as_string(hide_password=False)
+
+
+def environment(url: str) -> dict[str, str]:
+    return {**os.environ, "FLASK_SECRET_KEY": secrets.token_hex(32), "FLASK_SQLALCHEMY_DATABASE_URI": url,
+            "FLASK_PUBLIC_URL": "http://127.0.0.1"}
+
+
+@dataclass
+class Respondent:
+    token: str
+    pages: list[dict]  # the answers posted on each section, in order
+
+
+def seed(url: str, respondents: int) -> list[Respondent]:
+    """Migrate the new database the way production does (`flask init-db`), then a jurisdiction of 12 agencies,
+    an open round, and one invitation per respondent, spread over agencies and role levels."""
+    subprocess.run([str(VENV_BIN / "flask"), "--app", "app", "init-db"], cwd=ROOT, env=environment(url), check=True,
+                   stdout=subprocess.DEVNULL)
+    from app import create_app
+    from assessment import catalog
+    from assessment.db import db
+    from assessment.forms import Target
+    from assessment.services import setup
+
+    app = create_app({"ENVIRONMENT": "development", "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        jurisdiction = setup.add_jurisdiction("Load County")
+        agencies = [setup.add_agency(jurisdiction, f"Agency {k:02d}", SECTORS[k]) for k in range(AGENCIES)]
+        round_ = setup.create_round(jurisdiction, "Deadline day")
+        setup.open_round(round_)
+        q = catalog.get(round_.questionnaire_id, round_.questionnaire_version)
+        people = []
+        for n in range(respondents):
+            agency = agencies[n % AGENCIES]
+            targets = tuple(Target(a.id, a.slug, a.name) for a in sorted(agencies, key=lambda a: a.name)
+                            if a.id != agency.id)
+            token = setup.issue_invitations(round_, agency, ROLES[n % 3], 1)[0]
+            people.append(Respondent(token, [page_answers(q, s, targets, likert=str(1 + n % 5)) for s in q.sections]))
+        db.session.remove()
+        db.engine.dispose()
+    return people
+
+
+def count(url: str, acknowledged: set[str]) -> dict[str, int]:
+    """What the database holds, against what clients were told."""
+    from sqlalchemy import func, select
+
+    from app import create_app
+    from assessment.db import db
+    from assessment.models import Answer, Invitation, Response
+    from assessment.tokens import hash_token
+    from assessment.vocabulary import ResponseStatus
+
+    app = create_app({"ENVIRONMENT": "development", "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        answers = dict(db.session.execute(select(Answer.response_id, func.count(Answer.id))
+                                          .group_by(Answer.response_id)).all())
+        submitted = db.session.execute(
+            select(Invitation.token_hash, Response.id).join(Response, Invitation.response_id == Response.id)
+            .where(Response.status == ResponseStatus.SUBMITTED)).all()
+        by_hash = {token_hash: response_id for token_hash, response_id in submitted}
+        complete = max(answers.values(), default=0)
+        figures = {
+            "responses": db.session.scalar(select(func.count(Response.id))),
+            "submitted": len(submitted),
+            "acknowledged": len(acknowledged),
+            "acknowledged but missing": sum(1 for t in acknowledged if hash_token(t) not in by_hash),
+            "responses without an invitation": db.session.scalar(
+                select(func.count(Response.id)).where(~Response.id.in_(select(Invitation.response_id).where(
+                    Invitation.response_id.is_not(None))))),
+            "submitted but incomplete": sum(1 for r in by_hash.values() if answers.get(r, 0) != complete),
+            "answers per complete response": complete,
+        }
+        db.session.remove()
+        db.engine.dispose()
+    return figures
+
+
+# ------------------------------------------------------------------------------------------------------ server
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Gunicorn:
+    def __init__(self, app_spec: str, env: dict[str, str], workers: int):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.process = subprocess.Popen(
+            [str(VENV_BIN / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{self.port}",
+             "--backlog", "2048", "--log-level", "warning", app_spec],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(self.base + "/healthz", timeout=10):
+                    return
+            except OSError:  # not listening yet, or workers still importing
+                time.sleep(0.2)
+        self.stop()
+        raise SystemExit(f"gunicorn did not come up for {app_spec}")
+
+    def workers(self) -> list[int]:
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
+        return [int(pid) for pid in children]
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=30)
+
+
+# ----------------------------------------------------------------------------------------------------- harness
+
+@dataclass
+class Results:
+    latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    errors: list[str] = field(default_factory=list)
+    cut_off: list[str] = field(default_factory=list)  # requests interrupted by a killed worker, then retried
+    acknowledged: set[str] = field(default_factory=set)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def requests(self) -> int:
+        return sum(len(v) for v in self.latencies.values())
+
+
+class Visit:
+    """One simulated person: thinks, then asks; a request cut off by a dead worker is retried once."""
+
+    def __init__(self, base: str, results: Results, think: float, rng: random.Random):
+        self.browser = Browser(base)
+        self.results, self.think, self.rng = results, think, rng
+        self.retried = False
+
+    def ask(self, step: str, path: str, expect: tuple[int, ...], data: dict | None = None) -> tuple[int, str]:
+        if self.think:
+            time.sleep(self.rng.expovariate(1 / self.think))
+        for attempt in (1, 2):
+            began = time.perf_counter()
+            try:
+                status, body = self.browser.request(path, data)
+            except (urllib.error.URLError, ConnectionError, TimeoutError, OSError) as exc:
+                with self.results.lock:
+                    self.results.cut_off.append(f"{step}: {exc}")
+                if attempt == 1:
+                    self.retried = True
+                    time.sleep(0.5)
+                    continue
+                raise
+            elapsed = time.perf_counter() - began
+            with self.results.lock:
+                self.results.latencies[step].append(elapsed)
+                if status not in expect:
+                    self.results.errors.append(f"{step} {path}: HTTP {status} (expected {expect})")
+            return status, body
+        raise AssertionError("unreachable")
+
+
+def survey(visit: Visit, person: Respondent) -> None:
+    t = person.token
+    _, page = visit.ask("welcome", f"/s/{t}", (200,))
+    csrf = csrf_from(page)
+    visit.ask("start", f"/s/{t}/start", (302,), {"csrf_token": csrf})
+    for number, answers in enumerate(person.pages, start=1):
+        kind = "roster page" if any("__" in name for name in answers) else "page"
+        visit.ask(f"{kind} GET", f"/s/{t}/page/{number}", (200,))
+        visit.ask(f"{kind} POST", f"/s/{t}/page/{number}", (302,), {**answers, "action": "next", "csrf_token": csrf})
+    visit.ask("review", f"/s/{t}/review", (200,))
+    # 409 "already submitted" is an acknowledgement only after a retry (the cut-off first attempt went through)
+    status, _ = visit.ask("submit", f"/s/{t}/submit", (302, 409) if visit.retried else (302,), {"csrf_token": csrf})
+    if status == 302 or (status == 409 and visit.retried):
+        with visit.results.lock:
+            visit.results.acknowledged.add(t)
+    visit.ask("thanks", f"/s/{t}/thanks", (200,))
+
+
+def floor(visit: Visit, person: Respondent) -> None:
+    """The same number of GETs and POSTs, with the same bodies, against the minimal app."""
+    visit.ask("GET", "/welcome", (200,))
+    visit.ask("POST", "/start", (200,), {"csrf_token": "x"})
+    for number, answers in enumerate(person.pages, start=1):
+        visit.ask("GET", f"/page/{number}", (200,))
+        visit.ask("POST", f"/page/{number}", (200,), {**answers, "action": "next", "csrf_token": "x"})
+    visit.ask("GET", "/review", (200,))
+    visit.ask("POST", "/submit", (200,), {"csrf_token": "x"})
+    visit.ask("GET", "/thanks", (200,))
+
+
+def drive(base: str, people: list[Respondent], script, think: float, on_progress=None) -> tuple[Results, float]:
+    results = Results()
+    barrier = threading.Barrier(len(people) + 1)
+
+    def one(n: int, person: Respondent):
+        barrier.wait()
+        try:
+            script(Visit(base, results, think, random.Random(n)), person)
+        except Exception as exc:  # a person who gives up: counted, and the others go on
+            with results.lock:
+                results.errors.append(f"respondent {n} gave up: {exc!r}")
+
+    threads = [threading.Thread(target=one, args=(n, p), daemon=True) for n, p in enumerate(people)]
+    for thread in threads:
+        thread.start()
+    barrier.wait()
+    began = time.perf_counter()
+    if on_progress:
+        threading.Thread(target=on_progress, args=(results,), daemon=True).start()
+    for thread in threads:
+        thread.join()
+    return results, time.perf_counter() - began
+
+
+def killer(server: Gunicorn, after: int, log: list[str]):
+    def watch(results: Results):
+        while len(results.acknowledged) < after:
+            time.sleep(0.05)
+        victim = server.workers()[0]
+        os.kill(victim, signal.SIGKILL)
+        log.append(f"SIGKILL to worker {victim} after {len(results.acknowledged)} acknowledged submits")
+    return watch
+
+
+# ------------------------------------------------------------------------------------------------------ report
+
+def ms(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return 1000 * values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+
+
+def table(results: Results, wall: float, title: str) -> dict[str, float]:
+    everything = [v for values in results.latencies.values() for v in values]
+    print(f"\n{title}: {results.requests()} requests in {wall:.1f} s = {results.requests() / wall:.0f} requests/s")
+    print(f"  {'step':<18}{'n':>6}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}")
+    for step, values in list(results.latencies.items()) + [("all", everything)]:
+        print(f"  {step:<18}{len(values):>6}{ms(values, .5):>9.1f}{ms(values, .95):>9.1f}{ms(values, .99):>9.1f}"
+              f"{1000 * max(values):>9.1f}")
+    print(f"  errors: {len(results.errors)}; cut off and retried: {len(results.cut_off)}")
+    for line in (results.errors + results.cut_off)[:10]:
+        print(f"    {line}")
+    return {"p50": ms(everything, .5), "p95": ms(everything, .95), "p99": ms(everything, .99),
+            "throughput": results.requests() / wall, "mean": statistics.fmean(everything)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--respondents", type=int, default=200)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--think", type=float, default=1.0,
+                        help="mean pause in seconds before each request (exponential); 0 for none")
+    parser.add_argument("--kill", action="store_true", help="SIGKILL a worker once a third have submitted")
+    parser.add_argument("--postgres", action="store_true", help="use the server tests/with_postgres.sh started")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as folder:
+        url = database_url(Path(folder), args.postgres)
+        print(f"Database: {'PostgreSQL' if args.postgres else 'SQLite'}; {args.respondents} respondents at once; "
+              f"think time {args.think} s (mean, before each request); gunicorn --workers {args.workers}")
+        people = seed(url, args.respondents)
+        server = Gunicorn("app:create_app()", environment(url), args.workers)
+        log: list[str] = []
+        try:
+            watch = killer(server, args.respondents // 3, log) if args.kill else None
+            results, wall = drive(server.base, people, survey, args.think, watch)
+            after = Browser(server.base).request("/healthz")[0]
+            alive = len(server.workers())
+        finally:
+            server.stop()
+        figures = table(results, wall, "Continuum")
+        for line in log:
+            print(f"  {line}; afterwards /healthz answered {after} with {alive} workers running")
+        print("\nDatabase count:")
+        held = count(url, results.acknowledged)
+        for name, value in held.items():
+            print(f"  {name}: {value}")
+
+        floor_server = Gunicorn("bench.floor_app:app", environment(url), args.workers)
+        try:
+            floor_results, floor_wall = drive(floor_server.base, people, floor, args.think)
+        finally:
+            floor_server.stop()
+        base = table(floor_results, floor_wall, "Floor (minimal Flask app, same gunicorn, same requests)")
+        print(f"\nContinuum / floor: p50 {figures['p50'] / base['p50']:.1f}x, p95 {figures['p95'] / base['p95']:.1f}x, "
+              f"p99 {figures['p99'] / base['p99']:.1f}x, mean {figures['mean'] / base['mean']:.1f}x; "
+              f"throughput {figures['throughput'] / base['throughput']:.2f}x")
+        ok = (held["acknowledged but missing"] == 0 and held["submitted but incomplete"] == 0
+              and held["responses without an invitation"] == 0)
+        print(f"\nTargets: zero errors {'met' if not results.errors else 'NOT met'}; zero lost or duplicated "
+              f"{'met' if ok else 'NOT met'}; p95 under 100 ms {'met' if figures['p95'] < 100 else 'NOT met'} "
+              f"({figures['p95']:.0f} ms)")
+
+
+if __name__ == "__main__":
+    main()
