@@ -7,6 +7,8 @@
     var figure = JSON.parse(source.textContent);
     figure.layout.width = undefined;
     figure.layout.autosize = true;
-    Plotly.newPlot(target, figure.data, figure.layout, {responsive: true, displaylogo: false});
+    // No mode bar: its buttons would be controls nested inside an image (role="img"), which screen readers do not
+    // announce reliably. Hover still shows values; the table beside each chart and the exports hold them all.
+    Plotly.newPlot(target, figure.data, figure.layout, {responsive: true, displaylogo: false, displayModeBar: false});
   });
 })();

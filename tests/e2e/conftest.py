@@ -51,7 +51,11 @@ class Watch:
         self.problems: list[str] = []
         page.on("console", lambda m: self.problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
         page.on("pageerror", lambda e: self.problems.append(f"uncaught: {e}"))
-        page.on("requestfailed", lambda r: self.problems.append(f"failed request: {r.url} {r.failure}"))
+        page.on("requestfailed", self._failed)
+
+    def _failed(self, request):
+        if request.failure != "net::ERR_ABORTED":  # aborted by the test's own next navigation, not a failure
+            self.problems.append(f"failed request: {request.url} {request.failure}")
 
 
 def new_page(browser, **options):

@@ -1,0 +1,99 @@
+"""A facilitator in Chromium: signs in, sets up a round, invites, watches coverage move as responses arrive, opens
+the results (the plotly charts draw, with no console errors), compares with an earlier round, downloads the PDF
+and an export. Every page passes axe (WCAG 2.1 AA, no serious or critical violation)."""
+import io
+import re
+
+import pypdf
+import pytest
+from sqlalchemy import select
+
+from assessment import demo
+from assessment.db import db
+from assessment.forms import Target
+from assessment.models import Invitation
+from assessment.services import accounts, setup
+from tests.e2e.conftest import assert_accessible, assert_fits, new_page
+from tests.survey_helpers import complete
+
+pytestmark = pytest.mark.browser
+
+EMAIL, PASSWORD = "facilitator@lake.test", "a long enough passphrase"
+CHARTS_DRAWN = """() => {
+  const sources = [...document.querySelectorAll("script[type='application/json'][data-chart]")];
+  return sources.length > 0 && sources.every(s => document.getElementById(s.dataset.chart)?.querySelector('svg.main-svg'));
+}"""
+
+
+def check(page, where):
+    assert_accessible(page, where)
+    assert_fits(page, where)
+    assert not page.watch.problems, (where, page.watch.problems)
+
+
+def coverage_line(page) -> str:
+    return re.search(r"\d+ of \d+ invited have submitted", page.inner_text("main")).group(0)
+
+
+def test_facilitator_runs_a_round_from_the_browser(browser, site, app):
+    demo.seed()
+    accounts.grant(accounts.create_user(EMAIL, PASSWORD, "facilitator"), setup.find_jurisdiction(demo.DEMO_NAME))
+    context, page = new_page(browser, viewport={"width": 1280, "height": 900}, accept_downloads=True)
+
+    page.goto(f"{site}/console/")
+    check(page, "sign-in")
+    page.get_by_label("Email").fill(EMAIL)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("link", name=demo.DEMO_NAME).click()
+    check(page, "jurisdiction")
+
+    page.get_by_text("Create a round").click()  # the form is folded away in a <details> panel
+    page.get_by_label("Title").fill("Spring 2027")
+    page.get_by_role("button", name="Create round").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Spring 2027"
+    check(page, "new round")
+
+    page.get_by_label("Agency").select_option(index=0)
+    page.get_by_label("Role level").select_option("line_staff")
+    page.get_by_label("How many links").fill("3")
+    page.get_by_role("button", name="Create links").click()
+    check(page, "links")
+    tokens = re.findall(re.escape(site) + r"/s/([\w-]+)", page.get_by_label("Links, one per line").input_value())
+    assert len(tokens) == 3
+    page.go_back()
+    page.reload()
+    page.get_by_role("button", name="Open the round").click()
+    check(page, "open round")
+    assert coverage_line(page) == "0 of 3 invited have submitted"
+
+    invitation = db.session.scalar(select(Invitation).order_by(Invitation.id.desc()))
+    own = invitation.agency
+    others = sorted((a for a in own.jurisdiction.agencies if a.id != own.id), key=lambda a: a.name)
+    targets = tuple(Target(a.id, a.slug, a.name) for a in others)
+    for n, token in enumerate(tokens, start=1):  # responses arrive; the round page shows them
+        assert complete(app.test_client(), token, targets).status_code == 302
+        page.reload()
+        assert coverage_line(page) == f"{n} of 3 invited have submitted"
+
+    page.get_by_role("link", name="Results").click()
+    page.wait_for_function(CHARTS_DRAWN, timeout=30_000)
+    drawn = page.locator("svg.main-svg").count()
+    assert drawn >= 2
+    check(page, "results")
+
+    with page.expect_download() as scores:
+        page.get_by_role("link", name="Scores (CSV)").click()
+    assert open(scores.value.path(), encoding="utf-8").readline().startswith("scope,group,name,suppressed")
+    with page.expect_download(timeout=120_000) as report:
+        page.get_by_role("link", name="Report (PDF)").click()
+    pdf = pypdf.PdfReader(io.BytesIO(open(report.value.path(), "rb").read()))
+    assert len(pdf.pages) > 5 and "Spring 2027" in pdf.pages[0].extract_text()
+
+    page.get_by_role("link", name="Compare with an earlier round").click()
+    page.get_by_label(re.compile("Compare Spring 2027 with")).select_option(label="Follow-up survey 2025")
+    page.get_by_role("button", name="Compare").click()
+    page.wait_for_function(CHARTS_DRAWN, timeout=30_000)
+    assert "in Follow-up survey 2025" in page.inner_text("main")
+    check(page, "comparison")
+    context.close()
