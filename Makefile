@@ -9,7 +9,7 @@ PORT   ?= 5000
 # Debian packages the app needs: Chromium draws the report's charts (kaleido), Pango and DejaVu lay out the PDF.
 SYSTEM_PACKAGES ?= chromium fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0
 
-.PHONY: run test install system db clean
+.PHONY: run test install system db screenshots clean
 
 # Installs the Debian packages that are missing, when it can (as root, with apt-get). Without Chromium the app
 # still works and the report shows tables in place of charts.
@@ -44,6 +44,11 @@ run: db
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
 	tests/with_postgres.sh $(PY) -m pytest $(PYTEST_ARGS)
+
+# The README's pictures and sample report, from the demo (docs/screenshots.py); pdftoppm turns a PDF page to PNG.
+screenshots: install
+	@$(MAKE) --no-print-directory system SYSTEM_PACKAGES="$(SYSTEM_PACKAGES) poppler-utils"
+	$(PY) docs/screenshots.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -97,7 +97,7 @@ def profile_figure(results: dict, kind: str = "dimensions", group: dict | None =
         textposition="outside", cliponaxis=False, hovertemplate="%{y}: %{x:.1f}<extra></extra>", showlegend=False))
     for band, low, high, shade in BAND_SHADES:
         fig.add_vrect(x0=low, x1=high, fillcolor=shade, line_width=0, layer="below")
-        fig.add_annotation(x=(low + high) / 2, y=1.02, yref="paper", text=band, showarrow=False,
+        fig.add_annotation(x=(low + high) / 2, y=1.0, yref="paper", yanchor="bottom", text=band, showarrow=False,
                            font=dict(size=11, color=MID))
     title = "Dimensions of the continuum" if kind == "dimensions" else "Conditions: trust, time, turf, leadership"
     if group is not None:

@@ -1,0 +1,87 @@
+"""Pictures for the README, made from the demo: `make screenshots`.
+
+Builds the demo in a throwaway SQLite database, serves it on loopback, and with Playwright and Debian's Chromium
+takes: a survey page on a 375 px phone, the console's results page, and the summary page of the demo's report
+(whose whole PDF is kept as docs/sample-report.pdf, rendered to PNG with pdftoppm).
+"""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+OUT = ROOT / "docs"
+SHOTS = OUT / "screenshots"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+
+
+def main() -> None:
+    from playwright.sync_api import sync_playwright
+    from sqlalchemy import select
+    from werkzeug.serving import make_server
+
+    import reports
+    from app import create_app
+    from assessment import demo
+    from assessment.db import db
+    from assessment.models import Round
+    from assessment.services import setup
+    from assessment.vocabulary import RoleLevel, RoundStatus
+
+    chromium = shutil.which("chromium")
+    if chromium is None or shutil.which("pdftoppm") is None:
+        sys.exit("needs Debian's chromium and poppler-utils (make screenshots installs them)")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as folder:
+        app = create_app({"ENVIRONMENT": "development", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/demo.sqlite"})
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        base = f"http://127.0.0.1:{server.server_port}"
+        app.config["PUBLIC_URL"] = base
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        with app.app_context():
+            db.create_all()
+            open_round = demo.seed()
+            email, password = demo.facilitator_account(open_round.jurisdiction)
+            closed = db.session.scalars(select(Round).where(Round.status == RoundStatus.CLOSED)
+                                        .order_by(Round.id)).all()
+            token = setup.issue_invitations(open_round, open_round.jurisdiction.agencies[0], RoleLevel.LINE_STAFF, 1)[0]
+            print("Rendering the sample report ...")
+            pdf = reports.pdf_for_round(closed[-1], compare_with=closed[0])
+            (OUT / "sample-report.pdf").write_bytes(pdf)
+            later_id = closed[-1].id
+
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+            phone = browser.new_page(viewport={"width": 375, "height": 667}, device_scale_factor=2, is_mobile=True)
+            phone.goto(f"{base}/s/{token}")
+            phone.get_by_role("button", name="Start the survey").click()
+            phone.get_by_role("button", name="Next").click()  # the first section of questions
+            phone.screenshot(path=SHOTS / "survey-phone.png")
+
+            desk = browser.new_page(viewport={"width": 1280, "height": 860})
+            desk.goto(f"{base}/login")
+            desk.get_by_label("Email").fill(email)
+            desk.get_by_label("Password").fill(password)
+            desk.get_by_role("button", name="Sign in").click()
+            desk.goto(f"{base}/console/rounds/{later_id}/results")
+            desk.wait_for_selector("#chart-dimensions svg.main-svg")
+            desk.locator("#chart-dimensions").scroll_into_view_if_needed()
+            desk.evaluate("window.scrollBy(0, -120)")
+            desk.screenshot(path=SHOTS / "console-results.png")
+            browser.close()
+        server.shutdown()
+
+    subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", "2", "-l", "2", "-singlefile",
+                    str(OUT / "sample-report.pdf"), str(SHOTS / "report-summary")], check=True)
+    for path in sorted(SHOTS.glob("*.png")) + [OUT / "sample-report.pdf"]:
+        print(f"Wrote {path.relative_to(ROOT)} ({path.stat().st_size // 1024} KiB)")
+
+
+if __name__ == "__main__":
+    main()
