@@ -1,0 +1,27 @@
+"""Under gunicorn (2 workers), as in production: a worker killed with SIGKILL in the middle of a rush loses no
+acknowledged submit, leaves none half-written, and the server goes on serving. The harness is bench/load.py's,
+at a size that runs in seconds; the benchmark runs it with 200 respondents and prints the figures."""
+from bench import load
+from tests.survey_helpers import Browser
+
+
+def test_a_killed_worker_loses_no_acknowledged_submit(database):
+    url = database("gunicorn")
+    people = load.seed(url, 24)
+    server = load.Gunicorn("app:create_app()", load.environment(url), workers=2)
+    killed: list[str] = []
+    try:
+        results, _ = load.drive(server.base, people, load.survey, think=0,
+                                on_progress=load.killer(server, after=8, log=killed))
+        health = Browser(server.base).request("/healthz")[0]
+        workers = server.workers()
+    finally:
+        server.stop()
+    assert killed, "the worker was never killed"
+    assert not results.errors, results.errors
+    held = load.count(url, results.acknowledged)
+    assert held["acknowledged"] == len(people)  # every respondent got through, retrying a cut-off request once
+    assert held["acknowledged but missing"] == 0
+    assert held["submitted but incomplete"] == 0
+    assert held["responses without an invitation"] == 0 and held["responses"] == len(people)
+    assert health == 200 and len(workers) == 2
