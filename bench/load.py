@@ -195,11 +195,14 @@ class Visit:
     def __init__(self, base: str, results: Results, think: float, rng: random.Random):
         self.browser = Browser(base)
         self.results, self.think, self.rng = results, think, rng
-        self.retried = False
+        self.retried = False  # whether the last request was cut off once and retried
 
-    def ask(self, step: str, path: str, expect: tuple[int, ...], data: dict | None = None) -> tuple[int, str]:
+    def ask(self, step: str, path: str, expect: tuple[int, ...], data: dict | None = None,
+            after_retry: tuple[int, ...] = ()) -> tuple[int, str]:
+        """One request; `after_retry` are the answers also expected when a cut-off first attempt was retried."""
         if self.think:
             time.sleep(self.rng.expovariate(1 / self.think))
+        self.retried = False
         for attempt in (1, 2):
             began = time.perf_counter()
             try:
@@ -215,7 +218,7 @@ class Visit:
             elapsed = time.perf_counter() - began
             with self.results.lock:
                 self.results.latencies[step].append(elapsed)
-                if status not in expect:
+                if status not in expect + (after_retry if self.retried else ()):
                     self.results.errors.append(f"{step} {path}: HTTP {status} (expected {expect})")
             return status, body
         raise AssertionError("unreachable")
@@ -232,7 +235,7 @@ def survey(visit: Visit, person: Respondent) -> None:
         visit.ask(f"{kind} POST", f"/s/{t}/page/{number}", (302,), {**answers, "action": "next", "csrf_token": csrf})
     visit.ask("review", f"/s/{t}/review", (200,))
     # 409 "already submitted" is an acknowledgement only after a retry (the cut-off first attempt went through)
-    status, _ = visit.ask("submit", f"/s/{t}/submit", (302, 409) if visit.retried else (302,), {"csrf_token": csrf})
+    status, _ = visit.ask("submit", f"/s/{t}/submit", (302,), {"csrf_token": csrf}, after_retry=(409,))
     if status == 302 or (status == 409 and visit.retried):
         with visit.results.lock:
             visit.results.acknowledged.add(t)
