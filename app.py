@@ -8,7 +8,6 @@ from flask import Flask
 
 import assessment
 import questionnaires
-
 from assessment.db import database_url
 
 #: The development secret. Fine for `make run` on one's own machine; production must set FLASK_SECRET_KEY.
