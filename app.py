@@ -14,8 +14,9 @@ from assessment.db import database_url
 DEVELOPMENT_SECRET_KEY = "continuum-development-key-not-for-production"
 
 
-class ConfigurationError(SystemExit):
-    """A setting that makes the app unsafe to serve; it stops the process with a message instead of a traceback."""
+class ConfigurationError(RuntimeError):
+    """A setting that makes the app unsafe to serve. gunicorn stops on it ("Worker failed to boot") rather than
+    restarting workers forever."""
 
 
 def create_app(test_config: dict | None = None) -> Flask:

@@ -1,6 +1,8 @@
 """Under gunicorn (2 workers), as in production: a worker killed with SIGKILL in the middle of a rush loses no
 acknowledged submit, leaves none half-written, and the server goes on serving. The harness is bench/load.py's,
 at a size that runs in seconds; the benchmark runs it with 200 respondents and prints the figures."""
+import subprocess
+
 from bench import load
 from tests.survey_helpers import Browser
 
@@ -25,3 +27,14 @@ def test_a_killed_worker_loses_no_acknowledged_submit(database):
     assert held["submitted but incomplete"] == 0
     assert held["responses without an invitation"] == 0 and held["responses"] == len(people)
     assert health == 200 and len(workers) == 2
+
+
+def test_gunicorn_stops_on_the_development_secret_key(database):
+    env = {k: v for k, v in load.environment(database("refused")).items()
+           if k not in ("FLASK_SECRET_KEY", "FLASK_ENVIRONMENT", "FLASK_TESTING")}
+    ended = subprocess.run([str(load.VENV_BIN / "gunicorn"), "--workers", "1", "--bind", "127.0.0.1:0",
+                            "app:create_app()"], cwd=load.ROOT, env=env, capture_output=True, text=True,
+                           timeout=60)
+    assert ended.returncode != 0  # the master stops instead of restarting workers forever
+    assert "refuses to start in production with the development SECRET_KEY" in ended.stderr
+    assert "Worker failed to boot" in ended.stderr
