@@ -55,7 +55,7 @@ def database_url(folder: Path, postgres: bool) -> str:
 
     server = os.environ.get("CONTINUUM_TEST_POSTGRES")
     if not server:
-        sys.exit("--postgres needs a server: run it as tests/with_postgres.sh .venv/bin/python bench/load.py --postgres")
+        sys.exit("--postgres needs a server: tests/with_postgres.sh .venv/bin/python bench/load.py --postgres")
     name = f"load_{secrets.token_hex(4)}"
     engine = sa.create_engine(server, isolation_level="AUTOCOMMIT")
     with engine.connect() as connection:

@@ -1,7 +1,7 @@
 import contextlib
 import os
-import threading
 import re
+import threading
 import uuid
 
 import pytest

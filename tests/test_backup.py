@@ -60,7 +60,8 @@ def test_importing_a_round_twice_is_refused(exported, runner):
 @pytest.mark.parametrize(("change", "message"), [
     (lambda d: d.update(format="something-else"), "not a Continuum round export"),
     (lambda d: d["round"].update(questionnaire_version=99), "version 99 is not installed here"),
-    (lambda d: d["responses"][2]["answers"][4].update(value="four"), "responses[3].answers[5]: value should be a number"),
+    (lambda d: d["responses"][2]["answers"][4].update(value="four"),
+     "responses[3].answers[5]: value should be a number"),
     (lambda d: d["responses"][0].update(agency="nobody"), "responses[1]: agency 'nobody' is not among"),
     (lambda d: d["invitations"][1].update(status="lost"), "invitations[2]: status 'lost' is not one of"),
     (lambda d: d["responses"][1].pop("started_at"), "responses[2]: started_at is missing"),

@@ -136,7 +136,8 @@ def _restore(reader: _Reader) -> Round:
         if key in responses:
             raise ServiceError(f"{where}: key {key} is used twice")
         response = Response(
-            round_id=round_.id, agency_id=agency(entry, "agency", where).id, role_level=reader.choice(entry, "role_level", where, RoleLevel),
+            round_id=round_.id, agency_id=agency(entry, "agency", where).id,
+            role_level=reader.choice(entry, "role_level", where, RoleLevel),
             questionnaire_id=reader.text(entry, "questionnaire_id", where),
             questionnaire_version=reader.integer(entry, "questionnaire_version", where),
             status=reader.choice(entry, "status", where, ResponseStatus),

@@ -10,8 +10,8 @@ from ..db import db
 from ..models import Agency, Answer, Commitment, Invitation, Response, Round
 from ..scoring import RoundData, score_round
 from ..scoring.comparison import compare
-from . import ServiceError
 from ..vocabulary import ResponseStatus, RoundStatus
+from . import ServiceError
 
 
 def round_data(round_: Round) -> RoundData:

@@ -12,8 +12,8 @@ from assessment.models import Agency, AuditEvent, Invitation, Jurisdiction, Roun
 from assessment.services import accounts, setup
 from assessment.tokens import hash_token
 from assessment.vocabulary import RoleLevel, RoundStatus
-from tests.console.conftest import PASSWORD, csrf, sign_in
 from tests.conftest import csrf_from
+from tests.console.conftest import PASSWORD, csrf, sign_in
 from tests.survey_helpers import complete
 
 VISITORS = {"anonymous": None, "other facilitator": "beta@test.org", "this facilitator": "alpha@test.org",

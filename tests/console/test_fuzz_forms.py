@@ -8,8 +8,8 @@ from hypothesis import strategies as st
 from assessment import catalog
 from assessment.services import setup
 from assessment.vocabulary import RoleLevel
-from tests.console.conftest import csrf, sign_in
 from tests.conftest import csrf_from
+from tests.console.conftest import csrf, sign_in
 from tests.survey_helpers import start
 
 FUZZ = settings(max_examples=120, deadline=None, derandomize=True,
@@ -55,6 +55,12 @@ def fuzz_app(app):
     return app
 
 
+def signed_in_again(client) -> None:
+    """The admin signs in when not signed in (at first, or after a fuzzed logout)."""
+    if client.get("/login").status_code == 200:
+        sign_in(client, "admin@test.org")
+
+
 def server_error(response) -> bool:
     return response.status_code >= 500
 
@@ -62,8 +68,7 @@ def server_error(response) -> bool:
 @given(data=st.data())
 @FUZZ
 def test_console_forms_never_answer_with_a_server_error(fuzz_app, client, world, data):
-    if client.get("/login").status_code == 200:  # a fuzzed logout signs the admin out: sign in again
-        sign_in(client, "admin@test.org")
+    signed_in_again(client)
     url = data.draw(st.sampled_from(sorted(CONSOLE_FORMS)))
     fields = data.draw(form_data(CONSOLE_FORMS[url]))
     if data.draw(st.booleans()):
@@ -75,7 +80,7 @@ def test_console_forms_never_answer_with_a_server_error(fuzz_app, client, world,
 @given(data=st.data())
 @FUZZ
 def test_console_pages_never_answer_with_a_server_error(fuzz_app, client, world, data):
-    sign_in(client, "admin@test.org") if client.get("/login").status_code == 200 else None
+    signed_in_again(client)
     url = data.draw(st.sampled_from(CONSOLE_PAGES)).format(**world)
     query = data.draw(st.dictionaries(st.one_of(st.sampled_from(QUERY_KEYS), texts), texts, max_size=4))
     response = client.get(url, query_string=query)
@@ -113,6 +118,6 @@ def test_survey_pages_never_answer_with_a_server_error(fuzz_app, client, county,
 @FUZZ
 def test_raw_bodies_in_any_encoding_never_answer_with_a_server_error(fuzz_app, client, world, body, content_type,
                                                                    url):
-    sign_in(client, "admin@test.org") if client.get("/login").status_code == 200 else None
+    signed_in_again(client)
     response = client.post(url.format(**world), data=body, content_type=content_type)
     assert not server_error(response), (url, content_type, body[:80], response.status_code)

@@ -15,9 +15,9 @@ from assessment.forms import Target
 from assessment.models import Agency, Jurisdiction, Round
 from assessment.services import setup
 from assessment.vocabulary import RoleLevel
+from tests.conftest import csrf_from
 from tests.console.conftest import csrf, sign_in
 from tests.survey_helpers import complete_but_submit, post_page
-from tests.conftest import csrf_from
 
 SCRIPT = '<script>alert("x")</script>'
 HOSTILE = '=HYPERLINK("http://evil.example","' + SCRIPT + '")'

@@ -21,7 +21,8 @@ pytestmark = pytest.mark.browser
 EMAIL, PASSWORD = "facilitator@lake.test", "a long enough passphrase"
 CHARTS_DRAWN = """() => {
   const sources = [...document.querySelectorAll("script[type='application/json'][data-chart]")];
-  return sources.length > 0 && sources.every(s => document.getElementById(s.dataset.chart)?.querySelector('svg.main-svg'));
+  return sources.length > 0
+    && sources.every(s => document.getElementById(s.dataset.chart)?.querySelector('svg.main-svg'));
 }"""
 
 
