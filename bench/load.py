@@ -37,13 +37,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 VENV_BIN = Path(sys.executable).parent
 
+from bench import AGENCIES, ROLES, SECTORS  # noqa: E402
 from tests.conftest import csrf_from  # noqa: E402
 from tests.survey_helpers import Browser, page_answers  # noqa: E402
 
-AGENCIES = 12
-SECTORS = ["community_supervision", "treatment", "victim_advocacy", "law_enforcement", "prosecution", "judiciary",
-           "defense", "institutional_corrections", "policymaker", "other", "law_enforcement", "treatment"]
-ROLES = ["line_staff", "supervisor", "executive"]
 
 
 # ---------------------------------------------------------------------------------------------------- database

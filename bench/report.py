@@ -23,9 +23,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-AGENCIES = 12
-SECTORS = ["community_supervision", "treatment", "victim_advocacy", "law_enforcement", "prosecution", "judiciary",
-           "defense", "institutional_corrections", "policymaker", "other", "law_enforcement", "treatment"]
+from bench import AGENCIES, ROLES, SECTORS  # noqa: E402
 
 
 def build_database(path: Path, respondents: int) -> int:
@@ -47,14 +45,13 @@ def build_database(path: Path, respondents: int) -> int:
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(["agency", "role_level", *[i.id for i in likert], *[f"roster:{a.slug}" for a in agencies]])
-        roles = ["line_staff", "supervisor", "executive"]
         for n in range(respondents):
             agency = agencies[n % AGENCIES]
             level = rng.normal(3, 0.7)
             answers = [("DK" if rng.random() < 0.04 else int(np.clip(round(level + rng.normal(0, 0.7)), 1, 5)))
                        for _ in likert]
             roster = ["" if a.id == agency.id else int(np.clip(round(rng.normal(2, 1)), 0, 4)) for a in agencies]
-            writer.writerow([agency.slug, roles[n % 3], *answers, *roster])
+            writer.writerow([agency.slug, ROLES[n % 3], *answers, *roster])
         importer.import_responses(round_, out.getvalue().encode())
         return round_.id
 

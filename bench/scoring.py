@@ -20,12 +20,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assessment.scoring import RoundData, score_round  # noqa: E402
+from bench import AGENCIES, ROLES, SECTORS  # noqa: E402
 from questionnaires import DIRECTORY, load_file  # noqa: E402
 
-AGENCIES = 12
-SECTORS = ["community_supervision", "treatment", "victim_advocacy", "law_enforcement", "prosecution", "judiciary",
-           "defense", "institutional_corrections", "policymaker", "other", "law_enforcement", "treatment"]
-ROLES = np.array(["line_staff", "supervisor", "executive"])
+ROLE_NAMES = np.array(ROLES)
 
 
 def synthetic_round(respondents: int, seed: int = 7) -> RoundData:
@@ -61,7 +59,7 @@ def synthetic_round(respondents: int, seed: int = 7) -> RoundData:
         questionnaire=q,
         agencies=pd.DataFrame({"slug": slugs, "name": [s.title() for s in slugs], "sector": SECTORS}),
         respondents=pd.DataFrame({"respondent": ids, "agency": slugs[agency_of],
-                                  "role_level": ROLES[rng.integers(0, 3, respondents)]}),
+                                  "role_level": ROLE_NAMES[rng.integers(0, 3, respondents)]}),
         answers=answers, roster=roster,
         participation=pd.DataFrame({"agency": slugs, "role_level": "line_staff", "invited": counts + 5,
                                     "started": counts, "submitted": counts}),

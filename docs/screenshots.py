@@ -10,21 +10,17 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 OUT = ROOT / "docs"
 SHOTS = OUT / "screenshots"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
 
 
 def main() -> None:
     from playwright.sync_api import sync_playwright
     from sqlalchemy import select
-    from werkzeug.serving import make_server
 
     import reports
     from app import create_app
@@ -33,6 +29,8 @@ def main() -> None:
     from assessment.models import Round
     from assessment.services import setup
     from assessment.vocabulary import RoleLevel, RoundStatus
+    from tests.conftest import live_server
+    from tests.e2e.conftest import CHROMIUM_ARGS, PHONE
 
     chromium = shutil.which("chromium")
     if chromium is None or shutil.which("pdftoppm") is None:
@@ -40,10 +38,6 @@ def main() -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as folder:
         app = create_app({"ENVIRONMENT": "development", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/demo.sqlite"})
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        base = f"http://127.0.0.1:{server.server_port}"
-        app.config["PUBLIC_URL"] = base
-        threading.Thread(target=server.serve_forever, daemon=True).start()
         with app.app_context():
             db.create_all()
             open_round = demo.seed()
@@ -56,9 +50,9 @@ def main() -> None:
             (OUT / "sample-report.pdf").write_bytes(pdf)
             later_id = closed[-1].id
 
-        with sync_playwright() as playwright:
+        with live_server(app) as base, sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-            phone = browser.new_page(viewport={"width": 375, "height": 667}, device_scale_factor=2, is_mobile=True)
+            phone = browser.new_page(viewport=PHONE, device_scale_factor=2, is_mobile=True)
             phone.goto(f"{base}/s/{token}")
             phone.get_by_role("button", name="Start the survey").click()
             phone.get_by_role("button", name="Next").click()  # the first section of questions
@@ -73,7 +67,6 @@ def main() -> None:
             desk.wait_for_selector("#chart-dimensions svg.main-svg")
             desk.screenshot(path=SHOTS / "console-results.png")  # the top: filters, downloads, the continuum
             browser.close()
-        server.shutdown()
 
     subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", "2", "-l", "2", "-singlefile",
                     str(OUT / "sample-report.pdf"), str(SHOTS / "report-summary")], check=True)

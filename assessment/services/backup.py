@@ -202,47 +202,34 @@ class _Reader:
             raise ServiceError(f"{where}: {key} is missing")
         return entry.get(key)
 
-    def mapping(self, entry, key, where) -> dict:
-        value = self._get(entry, key, where)
-        if not isinstance(value, dict):
-            raise ServiceError(f"{where}: {key} should be an object")
+    def _typed(self, entry, key, where, fits, wanted: str, required: bool = True):
+        value = self._get(entry, key, where, required)
+        if value is not None and not fits(value):
+            raise ServiceError(f"{where}: {key} should be {wanted}")
         return value
+
+    def mapping(self, entry, key, where) -> dict:
+        return self._typed(entry, key, where, lambda v: isinstance(v, dict), "an object")
 
     def listing(self, entry, key, where) -> list:
-        value = self._get(entry, key, where)
-        if not isinstance(value, list):
-            raise ServiceError(f"{where}: {key} should be a list")
-        return value
+        return self._typed(entry, key, where, lambda v: isinstance(v, list), "a list")
 
     def text(self, entry, key, where) -> str:
-        value = self._get(entry, key, where)
-        if not isinstance(value, str) or not value.strip():
-            raise ServiceError(f"{where}: {key} should be non-empty text")
-        return value
+        return self._typed(entry, key, where, lambda v: isinstance(v, str) and v.strip(), "non-empty text")
 
     def optional_text(self, entry, key, where) -> Optional[str]:
-        value = self._get(entry, key, where, required=False)
-        if value is not None and not isinstance(value, str):
-            raise ServiceError(f"{where}: {key} should be text")
-        return value
+        return self._typed(entry, key, where, lambda v: isinstance(v, str), "text", required=False)
 
     def integer(self, entry, key, where) -> int:
-        value = self._get(entry, key, where)
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise ServiceError(f"{where}: {key} should be a whole number")
-        return value
+        return self._typed(entry, key, where, lambda v: isinstance(v, int) and not isinstance(v, bool),
+                           "a whole number")
 
     def number(self, entry, key, where) -> Optional[float]:
-        value = self._get(entry, key, where, required=False)
-        if value is not None and (not isinstance(value, (int, float)) or isinstance(value, bool)):
-            raise ServiceError(f"{where}: {key} should be a number")
-        return value
+        return self._typed(entry, key, where, lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+                           "a number", required=False)
 
     def boolean(self, entry, key, where) -> bool:
-        value = self._get(entry, key, where)
-        if not isinstance(value, bool):
-            raise ServiceError(f"{where}: {key} should be true or false")
-        return value
+        return self._typed(entry, key, where, lambda v: isinstance(v, bool), "true or false")
 
     def choice(self, entry, key, where, kind):
         value = self._get(entry, key, where)

@@ -49,6 +49,15 @@ def link(label):
     return lambda f: f["tag"] == "a" and f["text"] == label
 
 
+def answer_section(page, number, sections):
+    """Check the section's page, answer it by keyboard and go on (to the review after the last)."""
+    assert page.get_by_text(f"Section {number} of {sections}").is_visible()
+    check(page, f"section {number}")
+    tab_to(page, button("Review answers" if number == sections else "Next"))
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
 def check(page, where):
     assert_fits(page, where)
     assert_accessible(page, where)
@@ -65,11 +74,7 @@ def test_survey_by_keyboard_on_a_phone_leave_and_come_back(browser, site, token,
     with page.expect_navigation():
         page.keyboard.press("Enter")
     for number in range(1, 4):  # three sections, then the respondent leaves
-        assert page.get_by_text(f"Section {number} of {sections}").is_visible()
-        check(page, f"section {number}")
-        tab_to(page, button("Next"))
-        with page.expect_navigation():
-            page.keyboard.press("Enter")
+        answer_section(page, number, sections)
     context.close()  # the phone's browser is closed: cookies and all
 
     context, page = new_page(browser, viewport=PHONE, is_mobile=True, has_touch=True)
@@ -78,12 +83,8 @@ def test_survey_by_keyboard_on_a_phone_leave_and_come_back(browser, site, token,
     tab_to(page, link("Continue where you left off"))
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert page.get_by_text(f"Section 4 of {sections}").is_visible()
-    for number in range(4, sections + 1):
-        check(page, f"section {number}")
-        tab_to(page, button("Review answers" if number == sections else "Next"))
-        with page.expect_navigation():
-            page.keyboard.press("Enter")
+    for number in range(4, sections + 1):  # resumed at section 4
+        answer_section(page, number, sections)
     check(page, "review")
     assert page.locator(".error-summary").count() == 0  # every required answer was given by keyboard
     tab_to(page, button("Submit my answers"))
