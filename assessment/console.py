@@ -260,7 +260,11 @@ def report(round_id: int):
     import reports
 
     round_ = access.round_or_404(round_id)
-    pdf = reports.pdf_for_round(round_)
+    try:
+        pdf = reports.pdf_for_round(round_)
+    except ServiceError as exc:
+        flash(f"No report: {exc}.", "error")
+        return redirect(url_for("console.results_page", round_id=round_id))
     audit.record("report_downloaded", f"round {round_.id}", round_.title)
     db.session.commit()
     return Response(pdf, mimetype="application/pdf",
@@ -289,9 +293,11 @@ def results_page(round_id: int):
     roles = {r["id"]: r for r in results["role_levels"]}
     if (sector and sector not in sectors) or (role and role not in roles):
         abort(400)
-    group = roles.get(role) or sectors.get(sector)
+    cells = {(c["sector"], c["role_level"]): c for c in results["sector_roles"]}
+    group = cells[(sector, role)] if sector and role else roles.get(role) or sectors.get(sector)
+    published = not results["jurisdiction"]["suppressed"]
     charts = {}
-    if results["jurisdiction"]["n"] and not (group and group["suppressed"]):
+    if published and not (group and group["suppressed"]):
         charts = {"dimensions": figures.profile_figure(results, "dimensions", group),
                   "conditions": figures.profile_figure(results, "conditions", group),
                   "agencies": figures.agency_heatmap(results, sector or None)}
@@ -299,7 +305,8 @@ def results_page(round_id: int):
             charts.update(continuum=figures.continuum_figure(results), roster=figures.roster_matrix(results),
                           network=figures.network_figure(results), pair_levels=figures.pair_levels_figure(results),
                           role_levels=figures.role_levels_figure(results))
-    return render_template("console/results.html", round=round_, results=results, report=content.build(results),
+    return render_template("console/results.html", round=round_, results=results,
+                           report=content.build(results) if published else None,
                            charts={name: (fig.layout.title.text, _chart_json(fig)) for name, fig in charts.items()},
                            group=group, sector=sector, role=role, sectors=results["sectors"],
                            roles=results["role_levels"])
@@ -338,12 +345,13 @@ def export(round_id: int, kind: str, fmt: str):
         return render_template("error.html", status=403, title="Administrators only",
                                message=RAW_RESPONSES_ONLY_FOR_ADMINS, detail=""), 403
     q = setup.questionnaire_of(round_)
+    results = round_scores(round_)
     if kind == "scores":
-        sheets = {"scores": exports.score_table(round_scores(round_))}
+        sheets = {"scores": exports.score_table(results)}
     elif kind == "responses-long":
-        sheets = {"responses": exports.responses_long(round_), "codebook": exports.codebook(q)}
+        sheets = {"responses": exports.responses_long(round_, results), "codebook": exports.codebook(q)}
     else:
-        sheets = {"responses": exports.responses_wide(round_), "codebook": exports.codebook(q)}
+        sheets = {"responses": exports.responses_wide(round_, results), "codebook": exports.codebook(q)}
     audit.record("export", f"round {round_.id}", f"{kind}.{fmt}")
     db.session.commit()
     filename = f"round{round_.id}-{kind}.{fmt}"

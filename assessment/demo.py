@@ -14,7 +14,7 @@ from questionnaires.schema import Questionnaire
 from . import catalog
 from .db import db
 from .models import Agency, Answer, Commitment, Invitation, Jurisdiction, Response, Round
-from .services import accounts, setup
+from .services import accounts, setup, snapshots
 from .tokens import hash_token, new_token
 from .vocabulary import InvitationStatus, ResponseStatus, RoleLevel, RoundStatus, Sector
 
@@ -90,6 +90,7 @@ def seed() -> Round:
                             {k: v + roster_lift for k, v in pair_levels.items()}, dt.datetime(year, 10, 3 + n))
             _invite(round_, agency, RoleLevel.LINE_STAFF, 2)  # never answered: response rates below 100%
         _draft(round_, agencies[3], questionnaire, dt.datetime(year, 10, 20))  # left out of the results
+        snapshots.advance(round_, final=True)
         if year == 2024:
             _commitments(round_)
     open_round = _round(jurisdiction, questionnaire, "Survey 2026", RoundStatus.OPEN, dt.datetime(2026, 10, 1), None)

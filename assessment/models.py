@@ -62,6 +62,8 @@ class Round(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     #: SHA-256 of the round's open link, when it has one: respondents choose their agency and role level there.
     open_link_hash: Mapped[Optional[str]] = mapped_column(String(64), unique=True)
+    #: When the round's results last moved (see `services.snapshots`); None until they first appear.
+    snapshot_at: Mapped[Optional[dt.datetime]]
 
     jurisdiction: Mapped[Jurisdiction] = relationship(back_populates="rounds")
 
@@ -88,6 +90,9 @@ class Response(db.Model):
     started_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[Optional[dt.datetime]]
+    #: When the response entered the round's published results: a snapshot publishes k or more at once, so that
+    #: no reading of the results before and after isolates one respondent.
+    published_at: Mapped[Optional[dt.datetime]]
 
     agency: Mapped[Agency] = relationship()
     answers: Mapped[list[Answer]] = relationship(back_populates="response", cascade="all, delete-orphan")

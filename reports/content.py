@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Optional
 
+from assessment.scoring.disclosure import BELOW_MINIMUM, COMPLEMENTARY
 from assessment.vocabulary import Sector
 
 SECTOR_LABELS = {s.value: s.label for s in Sector}
@@ -59,7 +60,9 @@ def build(results: dict, comparison: Optional[dict] = None) -> dict:
         "reliability": [{"label": constructs[c]["label"], "alpha": decimal(r["alpha"], 2), "n": r["n"],
                          "flag": r["flag"], "item_count": len(r["items"])} for c, r in results["reliability"].items()],
         "items": [{"text": i["text"], "construct": constructs[i["construct"]]["label"], "reverse": i["reverse"],
-                   "n": i["n"], "mean": decimal(i["mean"], 2), "distribution": i["distribution"],
+                   "n": i["n"], "mean": decimal(i["mean"], 2),
+                   "distribution": (" / ".join(str(v) for v in i["distribution"].values()) if i["distribution"]
+                                    else f"fewer than {size} answers"),
                    "dont_know": percent(i["dont_know_share"])} for i in results["items"]],
         "change": _change(comparison, constructs, names) if comparison else None,
     }
@@ -158,14 +161,15 @@ def _warnings(results: dict, constructs: dict) -> list[str]:
     if missing:
         warnings.append("No respondent from these key sectors: "
                         + ", ".join(SECTOR_LABELS[s] for s in missing) + ".")
-    hidden = [a["name"] for a in results["agencies"] if a["suppressed"]]
-    if hidden:
-        warnings.append(f"Fewer than {size} respondents, so not shown on their own (still counted in the "
-                        f"jurisdiction's totals): " + ", ".join(hidden) + ".")
-    hidden_roles = [r["label"] for r in results["role_levels"] if r["suppressed"]]
-    if hidden_roles:
-        warnings.append(f"Role levels with fewer than {size} respondents, not shown apart: "
-                        + ", ".join(hidden_roles) + ".")
+    for kind, groups in (("Agencies", results["agencies"]), ("Role levels", results["role_levels"])):
+        small = [g for g in groups if g["suppressed"] and g["reason"] == BELOW_MINIMUM and g["n"]]
+        shielding = [g for g in groups if g["suppressed"] and g["reason"] == COMPLEMENTARY]
+        if small:
+            warnings.append(f"{kind} with fewer than {size} respondents, not shown on their own (still counted in "
+                            f"the jurisdiction's totals): " + ", ".join(_name(g) for g in small) + ".")
+        if shielding:
+            warnings.append(f"{kind} also hidden so that a smaller group cannot be worked out by subtracting the "
+                            f"others from the total: " + ", ".join(_name(g) for g in shielding) + ".")
     rate = results["coverage"]["overall"]["response_rate"]
     if rate is not None and rate < LOW_RESPONSE_RATE:
         warnings.append(f"Only {percent(rate)} of those invited responded: read the results with care.")
@@ -173,6 +177,10 @@ def _warnings(results: dict, constructs: dict) -> list[str]:
         warnings.append("The profile is not nested: a higher dimension is established while a lower one is a "
                         "concern. The level alone does not tell the whole story; read the dimension profile.")
     return warnings
+
+
+def _name(group: dict) -> str:
+    return f"{group.get('name') or group['label']} ({group['n']})"
 
 
 def _construct_row(construct: dict, figures: dict, dont_know: dict) -> dict:
@@ -184,7 +192,8 @@ def _construct_row(construct: dict, figures: dict, dont_know: dict) -> dict:
 def _agencies(results: dict, dimensions: list[dict]) -> list[dict]:
     rows = []
     for a in results["agencies"]:
-        row = {"name": a["name"], "sector": SECTOR_LABELS.get(a["sector"], a["sector"]), "suppressed": a["suppressed"]}
+        row = {"name": a["name"], "sector": SECTOR_LABELS.get(a["sector"], a["sector"]), "suppressed": a["suppressed"],
+               "n": a["n"], "reason": a.get("reason_text")}
         if not a["suppressed"]:
             row.update(n=a["n"], level=level_text(a), readiness=score(a["readiness_index"]),
                        scores=[score(a["dimensions"][d["id"]]["score"]) for d in dimensions],
@@ -194,7 +203,7 @@ def _agencies(results: dict, dimensions: list[dict]) -> list[dict]:
 
 
 def _groups(groups: list[dict], dimensions: list[dict]) -> list[dict]:
-    return [{"label": g["label"], "suppressed": g["suppressed"], "n": g["n"],
+    return [{"label": g["label"], "suppressed": g["suppressed"], "n": g["n"], "reason": g.get("reason_text"),
              "level": None if g["suppressed"] else level_text(g),
              "scores": [] if g["suppressed"] else [score(g["dimensions"][d["id"]]["score"]) for d in dimensions]}
             for g in groups]

@@ -61,10 +61,11 @@ def test_same_seed_same_interval():
 
 
 def test_agencies_suppressed_in_either_round_are_left_out_and_counted():
-    before = round_data(Q, varied([3, 3, 3]) + varied([3, 3], "b"), min_group_size=3)  # b suppressed before
-    after = round_data(Q, varied([4, 4, 4]) + varied([4, 4, 4], "b"), min_group_size=3)
+    # b (2) and c (1) suppressed before, together 3: a is shown in both rounds
+    before = round_data(Q, varied([3, 3, 3]) + varied([3, 3], "b") + varied([3], "c"), min_group_size=3)
+    after = round_data(Q, varied([4, 4, 4]) + varied([4, 4, 4], "b") + varied([4, 4, 4], "c"), min_group_size=3)
     result = both(before, after, resamples=50)
-    assert [a["slug"] for a in result["agencies"]] == ["a"] and result["agencies_left_out"] == 1
+    assert [a["slug"] for a in result["agencies"]] == ["a"] and result["agencies_left_out"] == 2
     assert result["agencies"][0]["change"]["information"] == pytest.approx(25.0)
     assert all(a["slug"] != "b" for a in result["agencies"])
 
@@ -114,9 +115,10 @@ def test_compare_command_on_the_demo(runner):
     assert data["resamples"] == 2000 and data["not_comparable"] == []
     improved = [d for d, f in data["dimensions"].items() if f["change"] > 0 and f["excludes_zero"]]
     assert len(improved) >= 3
-    assert data["agencies_left_out"] == 1  # the county board, below the minimum in both rounds
-    assert "county-board-of-supervisors" not in json.dumps(data["agencies"])
-    assert "county-board-of-supervisors" not in json.dumps(data["pairs"])
+    # the county board, below the minimum in both rounds, and the county jail, hidden with it in both
+    assert data["agencies_left_out"] == 2
+    for hidden in ("county-board-of-supervisors", "county-jail"):
+        assert hidden not in json.dumps(data["agencies"]) and hidden not in json.dumps(data["pairs"])
     carried = {c["dimension"]: c for c in data["commitments"]}
     assert set(carried) == {"information", "capacity", "resources"}
     assert carried["information"]["movement"] == data["dimensions"]["information"]
@@ -144,15 +146,15 @@ def test_report_with_a_comparison_names_no_suppressed_agency(runner, tmp_path):
 
 
 def test_three_closed_rounds_get_a_trend(app, runner, tmp_path):
-    """A third closed round (the follow-up's answers imported again) adds a trend to the comparison."""
-    from assessment.services import importer, setup
-    from assessment.services.exports import responses_wide, to_csv
+    """A third closed round (the follow-up's answers restored again as a new round) adds a trend to the
+    comparison."""
+    from assessment.services import backup, setup
 
     demo.seed()
-    jurisdiction = setup.find_jurisdiction("Demo County")
-    third = setup.create_round(jurisdiction, "Second follow-up 2026")
-    importer.import_responses(third, to_csv(responses_wide(setup.get_round(2))).encode())
-    setup.close_round(third)
+    document = backup.export_round(setup.get_round(2))
+    document["round"]["title"] = "Second follow-up 2026"
+    document["invitations"], document["commitments"] = [], []
+    third = backup.import_round(document)
     data = json.loads(runner.invoke(args=["compare", "2", str(third.id)]).output)
     assert [r["title"] for r in data["trend"]] == ["Baseline survey 2024", "Follow-up survey 2025",
                                                    "Second follow-up 2026"]

@@ -101,8 +101,12 @@ def test_a_suppressed_agency_is_named_only_in_coverage_notes(demo_report):
     name = "County Board of Supervisors"
     assert next(a for a in demo_report["results"]["agencies"] if a["name"] == name)["suppressed"]
     assert text.count(name) == 2
-    assert f"not shown on their own (still counted in the jurisdiction's totals): {name}." in text
-    assert f"{name} Policymaker fewer than 3 respondents" in text
+    assert f"not shown on their own (still counted in the jurisdiction's totals): {name} (2)." in text
+    assert f"{name} Policymaker 2 fewer than 3 respondents" in text
+    jail = "County Jail"
+    assert text.count(jail) == 2
+    assert f"hidden so that a smaller group cannot be worked out by subtracting the others from the total: {jail} (4)." \
+        in text
 
 
 def test_without_chromium_the_report_still_renders_with_notes_and_tables(demo_report):

@@ -47,7 +47,10 @@ def test_the_demo_agency_below_the_minimum_is_suppressed_everywhere(runner, demo
     data = json.loads(runner.invoke(args=["scores", str(demo_round.id)]).output)
     board = next(a for a in data["agencies"] if a["slug"] == "county-board-of-supervisors")
     assert board == {"slug": "county-board-of-supervisors", "name": "County Board of Supervisors",
-                     "sector": "policymaker", "n": None, "suppressed": True}
+                     "sector": "policymaker", "n": 2, "suppressed": True, "reason": "below_minimum",
+                     "reason_text": "fewer than 3 respondents"}
+    jail = next(a for a in data["agencies"] if a["slug"] == "county-jail")
+    assert jail["suppressed"] and jail["reason"] == "complementary" and "dimensions" not in jail
     assert all(r["from"] != board["slug"] for r in data["pairs"]["directed"])
     policymakers = next(s for s in data["sectors"] if s["id"] == "policymaker")
     assert policymakers["suppressed"] and "dimensions" not in policymakers
@@ -56,7 +59,7 @@ def test_the_demo_agency_below_the_minimum_is_suppressed_everywhere(runner, demo
                                            .output)))
     board_rows = [r for r in rows if r["group"] == "county-board-of-supervisors"]
     assert len(board_rows) == 1 and board_rows[0]["suppressed"] == "True"
-    assert board_rows[0]["score"] == "" and board_rows[0]["n"] == ""
+    assert board_rows[0]["score"] == "" and board_rows[0]["n"] == "2"
 
 
 def test_csv_rows_match_the_json(runner, demo_round):
@@ -67,7 +70,7 @@ def test_csv_rows_match_the_json(runner, demo_round):
     assert float(jurisdiction_info["score"]) == data["jurisdiction"]["dimensions"]["information"]["score"]
     assert jurisdiction_info["level"] == data["jurisdiction"]["level"]
     scopes = {r["scope"] for r in rows}
-    assert scopes == {"jurisdiction", "agency", "sector", "role_level"}
+    assert scopes == {"jurisdiction", "agency", "sector", "role_level", "sector_role"}
 
 
 def test_the_later_demo_round_is_better_on_most_dimensions(app):

@@ -101,18 +101,45 @@ def test_jurisdiction_is_agency_weighted_beside_respondent_weighted():
 
 
 def test_groups_below_the_minimum_are_suppressed_but_count_in_the_totals():
-    # a: 2 respondents at 100 (suppressed with min 3); b: 3 respondents at 50 (answer 3 -> 50)
+    # a: 2 respondents at 100 (suppressed with min 3); b: 3 respondents at 50 (answer 3 -> 50). The jurisdiction
+    # minus b would be a: so b is hidden too, and the jurisdiction pools both: (2*100 + 3*50) / 5 = 70
     people = [("a", "line_staff", uniform(Q, 5))] * 2 + [("b", "supervisor", uniform(Q, 3))] * 3
     results = score_round(round_data(Q, people, min_group_size=3))
     a, b = results["agencies"]
-    assert a == {"slug": "a", "name": "A", "sector": "treatment", "n": None, "suppressed": True}
-    assert b["n"] == 3 and not b["suppressed"] and b["dimensions"]["information"]["score"] == pytest.approx(50)
-    # the jurisdiction still counts agency a: (100 + 50) / 2 = 75, n = 5
-    assert results["jurisdiction"]["dimensions"]["information"]["score"] == pytest.approx(75)
+    assert a == {"slug": "a", "name": "A", "sector": "treatment", "n": 2, "suppressed": True,
+                 "reason": "below_minimum", "reason_text": "fewer than 3 respondents"}
+    assert b["n"] == 3 and b["suppressed"] and b["reason"] == "complementary" and "dimensions" not in b
+    assert results["jurisdiction"]["dimensions"]["information"]["score"] == pytest.approx(70)
     assert results["jurisdiction"]["n"] == 5
     roles = {r["id"]: r for r in results["role_levels"]}
     assert roles["line_staff"]["suppressed"] and "dimensions" not in roles["line_staff"]
-    assert roles["supervisor"]["n"] == 3 and roles["executive"]["suppressed"]
+    assert roles["supervisor"]["suppressed"] and roles["executive"]["n"] == 0
+
+
+def test_the_agency_weighted_score_pools_the_hidden_agencies():
+    # a: 3 at 100 (shown); b: 1 at 0 and c: 2 at 50 (hidden, 3 together). Pooled mean of b and c: 100/3, weighing
+    # two agencies: (100 + 2 * 100/3) / 3 = 500/9. (The plain mean of agency means, 50, beside the respondent-
+    # weighted mean, 400/6, and the n would give b's and c's sums apart.)
+    people = ([("a", "line_staff", uniform(Q, 5))] * 3 + [("b", "line_staff", uniform(Q, 1))]
+              + [("c", "line_staff", uniform(Q, 3))] * 2)
+    results = score_round(round_data(Q, people, min_group_size=3))
+    assert [a["suppressed"] for a in results["agencies"]] == [False, True, True]
+    info = results["jurisdiction"]["dimensions"]["information"]
+    assert info["score"] == pytest.approx(500 / 9) and info["respondent_weighted"] == pytest.approx(400 / 6)
+    shown = score_round(round_data(Q, people, min_group_size=1))["jurisdiction"]["dimensions"]["information"]
+    assert shown["score"] == pytest.approx(50)  # nothing hidden: the plain mean of agency means (100 + 0 + 50) / 3
+
+
+def test_a_round_below_the_minimum_publishes_counts_only():
+    people = [("a", "line_staff", uniform(Q, 5)), ("b", "supervisor", uniform(Q, 3))]
+    results = score_round(round_data(Q, people, min_group_size=3))
+    assert results["jurisdiction"] == {"n": 2, "suppressed": True, "reason": "round_below_minimum",
+                                       "reason_text": "the round has fewer than 3 respondents in all"}
+    groups = results["agencies"] + results["sectors"] + results["role_levels"] + results["sector_roles"]
+    assert all(g["suppressed"] and "dimensions" not in g for g in groups)
+    assert results["items"] == [] and results["pairs"] == {"directed": [], "symmetric": []}
+    assert results["network"] is None and results["reliability"] == {} and results["agreement"] == {}
+    assert results["coverage"]["overall"]["submitted"] == 2  # coverage counts stay
 
 
 def test_group_level_and_next_step():
@@ -143,7 +170,7 @@ def test_dont_know_share_per_item_and_dimension():
     people = [("a", "line_staff", {"inf1": 4, "inf2": 4, "inf3": 2}),
               ("a", "line_staff", {"inf1": DK, "inf2": 4, "inf3": 2}),
               ("a", "line_staff", {"inf1": 2, "inf2": 4, "inf3": 2})]
-    results = score_round(round_data(Q, people))
+    results = score_round(round_data(Q, people, min_group_size=2))
     inf1 = next(i for i in results["items"] if i["id"] == "inf1")
     assert inf1["dont_know_share"] == pytest.approx(1 / 3) and inf1["n"] == 2
     assert inf1["mean"] == pytest.approx(3.0) and inf1["distribution"] == {"1": 0, "2": 1, "3": 0, "4": 1, "5": 0}
@@ -152,6 +179,10 @@ def test_dont_know_share_per_item_and_dimension():
     inf3 = next(i for i in results["items"] if i["id"] == "inf3")
     assert inf3["mean"] == pytest.approx(2.0) and inf3["score"] == pytest.approx(75.0)
     assert results["jurisdiction"]["dont_know"]["information"]["dont_know_share"] == pytest.approx(1 / 9)
+    # with a minimum of 3, inf1 (2 answers) shows its counts only
+    hidden = next(i for i in score_round(round_data(Q, people))["items"] if i["id"] == "inf1")
+    assert hidden["suppressed"] and hidden["n"] == 2 and hidden["dont_know"] == 1
+    assert hidden["mean"] is None and hidden["distribution"] is None and hidden["score"] is None
 
 
 # --- roster --------------------------------------------------------------------------------------------------

@@ -135,7 +135,8 @@ def test_duplicating_every_respondent_changes_no_mean(data):
 def strip_suppressed_agency(results: dict, slug: str) -> None:
     """Assert that nothing in the results is computed from a suppressed agency's respondents on their own."""
     entry = next(a for a in results["agencies"] if a["slug"] == slug)
-    assert set(entry) == {"slug", "name", "sector", "n", "suppressed"} and entry["n"] is None
+    assert set(entry) == {"slug", "name", "sector", "n", "suppressed", "reason", "reason_text"}
+    assert isinstance(entry["n"], int)
     assert all(r["from"] != slug for r in results["pairs"]["directed"])
 
 
@@ -143,23 +144,24 @@ def strip_suppressed_agency(results: dict, slug: str) -> None:
 @given(rounds(), st.data())
 def test_no_suppressed_group_figures_appear_anywhere(data, draw):
     results = score_round(data)
-    for group in results["agencies"] + results["sectors"] + results["role_levels"]:
+    for group in results["agencies"] + results["sectors"] + results["role_levels"] + results["sector_roles"]:
         if group["suppressed"]:
-            assert group["n"] is None
+            assert group["reason"] and isinstance(group["n"], int)
             assert not {"dimensions", "conditions", "level", "qualifier", "readiness_index"} & set(group)
     suppressed = [a["slug"] for a in results["agencies"] if a["suppressed"]]
     for slug in suppressed:
         strip_suppressed_agency(results, slug)
     if not suppressed:
         return
-    # whatever a suppressed agency answered, no agency, pair or network figure changes
+    # whatever a suppressed agency answered (the same questions, other values), no agency, pair or network
+    # figure changes
     slug = draw.draw(st.sampled_from(suppressed))
     mine = data.respondents.loc[data.respondents["agency"] == slug, "respondent"]
     new_value = draw.draw(st.sampled_from([1.0, 5.0]))
     answers = data.answers.copy()
-    answers.loc[answers["respondent"].isin(mine), ["value", "dont_know"]] = [new_value, False]
+    answers.loc[answers["respondent"].isin(mine) & answers["value"].notna(), "value"] = new_value
     roster = data.roster.copy()
-    roster.loc[roster["respondent"].isin(mine), ["value", "dont_know"]] = [new_value - 1, False]
+    roster.loc[roster["respondent"].isin(mine) & roster["value"].notna(), "value"] = new_value - 1
     changed = score_round(RoundData(Q, data.agencies, data.respondents, answers, roster, data.participation,
                                     data.min_group_size))
     assert_same(results, changed, keys=[".agencies", ".pairs", ".network"])

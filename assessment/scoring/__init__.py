@@ -1,7 +1,8 @@
 """The scoring model of DOMAIN.md as pure code: pandas frames and a questionnaire in, plain data out.
 
 Imports neither Flask nor the database. `score_round` returns one JSON-ready dict that every view, export and
-report reads; nothing downstream recomputes a figure.
+report reads; nothing downstream recomputes a figure. Confidentiality is a layer of it: the disclosure plan
+(`disclosure.py`) decides which groups are published before any group figure is made.
 """
 from __future__ import annotations
 
@@ -12,9 +13,11 @@ import pandas as pd
 from questionnaires.schema import Questionnaire
 
 from ..vocabulary import RoleLevel, Sector
+from . import disclosure
 from .continuum import LEVELS, band, place
 from .coverage import coverage
-from .groups import jurisdiction, spread, summarise
+from .disclosure import Cell
+from .groups import hidden, jurisdiction, spread, summarise
 from .items import dont_know_by_construct, item_figures
 from .network import roster_figures
 from .reliability import cronbach_alpha, dimension_reliability
@@ -50,51 +53,86 @@ def respondent_scores(data: RoundData) -> pd.DataFrame:
     return scores(q, reverse_code(q, item_matrix(q, ids, data.answers)))
 
 
+def atoms(people: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
+    """Respondents counted per agency and role level (the atoms of `disclosure`): all of them, and those with a
+    score on each construct. `people`: agency, sector, role_level, indexed like `table`."""
+    defined = table.notna().astype(int)
+    frame = pd.concat([people[["agency", "sector", "role_level"]], defined], axis=1).assign(respondents=1)
+    counted = frame.groupby(["agency", "sector", "role_level"], sort=True)[["respondents", *table.columns]].sum()
+    return counted.reset_index()
+
+
 def score_round(data: RoundData) -> dict:
+    """Every figure of a round, through the confidentiality layer: the disclosure plan decides which groups are
+    shown, and nothing else of a hidden group leaves this function but its count."""
     q = data.questionnaire
     ids = pd.Index(data.respondents["respondent"])
     coded = reverse_code(q, item_matrix(q, ids, data.answers))
     table = scores(q, coded)
-    agency = pd.Series(data.respondents["agency"].to_numpy(), index=ids)
-    sector = agency.map(dict(zip(data.agencies["slug"], data.agencies["sector"])))
-    role = pd.Series(data.respondents["role_level"].to_numpy(), index=ids)
+    sector_of = dict(zip(data.agencies["slug"], data.agencies["sector"]))
+    people = pd.DataFrame({"agency": data.respondents["agency"].to_numpy(),
+                           "role_level": data.respondents["role_level"].to_numpy()}, index=ids)
+    people["sector"] = people["agency"].map(sector_of)
     size = data.min_group_size
-
-    by_agency = summarise(q, table, agency, size)
-    by_sector = summarise(q, table, sector, size)
-    by_role = summarise(q, table, role, size)
-    hidden = {"n": None, "suppressed": True}
-    agencies = [{"slug": a.slug, "name": a.name, "sector": a.sector, **by_agency.get(a.slug, hidden)}
-                for a in data.agencies.itertuples(index=False)]
-    suppressed = {a["slug"] for a in agencies if a["suppressed"]}
-    shown = {a["slug"] for a in agencies if not a["suppressed"]}
+    plan = disclosure.plan(atoms(people, table), size)
+    whole_cell = Cell(disclosure.JURISDICTION)
+    constructs = [{"id": c.id, "kind": c.kind, "label": c.label, "description": c.description,
+                   "practices": list(c.practices)} for c in q.dimensions + q.conditions]
     present_sectors = [s for s in Sector if s.value in set(data.agencies["sector"])]
+    shown_agencies = plan.shown_keys(disclosure.AGENCY)
 
-    whole = jurisdiction(q, table, agency)
-    items = item_figures(q, data.answers)
-    whole["dont_know"] = dont_know_by_construct(q, items)
-    spreads = spread(table, agency, shown)
-    constructs = [c.id for c in q.dimensions + q.conditions]
-    figures_of = {**whole["dimensions"], **whole["conditions"]}
+    def cut(keys: pd.Series, cell_of) -> dict:
+        return summarise(q, table, keys, plan, cell_of)
 
-    return {
+    by_agency = cut(people["agency"], lambda a: Cell(disclosure.AGENCY, (a,)))
+    by_sector = cut(people["sector"], lambda s: Cell(disclosure.SECTOR, (s,)))
+    by_role = cut(people["role_level"], lambda r: Cell(disclosure.ROLE_LEVEL, (r,)))
+    by_cell = cut(people["sector"] + "/" + people["role_level"],
+                  lambda key: Cell(disclosure.SECTOR_ROLE, tuple(key.split("/"))))
+
+    def group(found: dict, key, cell: Cell) -> dict:
+        return found.get(key) or hidden(plan, cell)
+
+    agencies = [{"slug": a.slug, "name": a.name, "sector": a.sector,
+                 **group(by_agency, a.slug, Cell(disclosure.AGENCY, (a.slug,)))}
+                for a in data.agencies.itertuples(index=False)]
+    results = {
         "min_group_size": size,
-        "constructs": [{"id": c.id, "kind": c.kind, "label": c.label, "description": c.description,
-                        "practices": list(c.practices)} for c in q.dimensions + q.conditions],
-        "jurisdiction": whole,
+        "constructs": constructs,
+        "jurisdiction": None,
         "agencies": agencies,
-        "sectors": [{"id": s.value, "label": s.label, **by_sector.get(s.value, hidden)} for s in present_sectors],
-        "role_levels": [{"id": r.value, "label": r.label, **by_role.get(r.value, hidden)} for r in RoleLevel],
-        **_roster(data, agencies, suppressed),
-        "agreement": {c: {"sd": figures_of[c]["sd"], **spreads[c]} for c in constructs},
-        "reliability": {c: dimension_reliability(coded[[i.id for i in q.scored_items(c)]]) for c in constructs},
+        "sectors": [{"id": s.value, "label": s.label, **group(by_sector, s.value, Cell(disclosure.SECTOR, (s.value,)))}
+                    for s in present_sectors],
+        "role_levels": [{"id": r.value, "label": r.label,
+                         **group(by_role, r.value, Cell(disclosure.ROLE_LEVEL, (r.value,)))} for r in RoleLevel],
+        "sector_roles": [{"sector": s.value, "role_level": r.value, "label": f"{s.label}, {r.label.lower()}",
+                          **group(by_cell, f"{s.value}/{r.value}", Cell(disclosure.SECTOR_ROLE, (s.value, r.value)))}
+                         for s in present_sectors for r in RoleLevel],
+        "pairs": {"directed": [], "symmetric": []},
+        "network": None,
+        "agreement": {},
+        "reliability": {},
         "coverage": coverage(data.agencies, data.participation, size),
-        "items": items,
+        "items": [],
     }
+    if not plan.shown(whole_cell):
+        return {**results, "jurisdiction": hidden(plan, whole_cell)}
 
-
-def _roster(data: RoundData, agencies: list[dict], suppressed: set[str]) -> dict:
+    whole = jurisdiction(q, table, people["agency"], shown_agencies)
+    items = item_figures(q, data.answers, size)
+    whole["dont_know"] = dont_know_by_construct(q, items)
+    spreads = spread(table, people["agency"], shown_agencies)
+    construct_ids = [c["id"] for c in constructs]
+    figures_of = {**whole["dimensions"], **whole["conditions"]}
     rater_agency = pd.Series(data.respondents["agency"].to_numpy(), index=data.respondents["respondent"])
-    figures = roster_figures(data.roster, rater_agency, [a["slug"] for a in agencies], suppressed)
-    return {"pairs": {"directed": figures["directed"], "symmetric": figures["symmetric"]},
-            "network": figures["network"]}
+    roster = roster_figures(data.roster, rater_agency, [a["slug"] for a in agencies], shown_agencies, size)
+    results.update({
+        "jurisdiction": whole,
+        "pairs": {"directed": roster["directed"], "symmetric": roster["symmetric"]},
+        "network": roster["network"],
+        "agreement": {c: {"sd": figures_of[c]["sd"], **spreads[c]} for c in construct_ids},
+        "reliability": {c: dimension_reliability(coded[[i.id for i in q.scored_items(c)]], size)
+                        for c in construct_ids},
+        "items": items,
+    })
+    return results

@@ -15,10 +15,16 @@ import pandas as pd
 from questionnaires.schema import Item, Questionnaire
 
 from . import RoundData
+from .groups import agency_weighted
 from .numbers import number
 from .respondents import item_matrix, reverse_code, scores
 
 RESAMPLES = 2000
+
+
+class NotComparable(ValueError):
+    """A round whose results are not published (fewer respondents than its minimum group size)."""
+
 SEED = 20001001
 TIE_FROM = 1.0
 
@@ -68,22 +74,31 @@ def _table(data: RoundData, items: set[str]) -> pd.DataFrame:
     return table.assign(_agency=data.respondents["agency"].to_numpy())
 
 
-def _agency_weighted(table: pd.DataFrame, constructs: list[str]) -> np.ndarray:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        return np.nanmean(table.groupby("_agency")[constructs].mean().to_numpy(), axis=0)
+def shown_agencies(results: dict) -> set[str]:
+    return {a["slug"] for a in results["agencies"] if not a["suppressed"]}
 
 
-def bootstrap(table: pd.DataFrame, constructs: list[str], resamples: int, rng: np.random.Generator) -> np.ndarray:
-    """Agency-weighted scores of `resamples` resampled rounds (resamples x constructs)."""
-    agency_means = []
+def bootstrap(table: pd.DataFrame, constructs: list[str], shown: set[str], resamples: int,
+              rng: np.random.Generator) -> np.ndarray:
+    """Agency-weighted scores (`groups.agency_weighted`: hidden agencies pooled) of `resamples` rounds resampled
+    within each agency (resamples x constructs)."""
+    means, pool_sum, pool_count, pool_agencies = [], 0.0, 0, 0
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # an agency with no score on a construct: NaN, skipped
-        for _, group in table.groupby("_agency", sort=True):
+        for agency, group in table.groupby("_agency", sort=True):
             values = group[constructs].to_numpy()
-            draws = rng.integers(0, len(values), size=(resamples, len(values)))
-            agency_means.append(np.nanmean(values[draws], axis=1))
-        return np.nanmean(np.stack(agency_means), axis=0)
+            sample = values[rng.integers(0, len(values), size=(resamples, len(values)))]
+            sums, counts = np.nansum(sample, axis=1), (~np.isnan(sample)).sum(axis=1)
+            if agency in shown:
+                means.append(np.where(counts > 0, sums / np.maximum(counts, 1), np.nan))
+            else:
+                pool_sum, pool_count, pool_agencies = pool_sum + sums, pool_count + counts, pool_agencies + (counts > 0)
+        total = np.nansum(np.stack(means), axis=0) if means else np.zeros((resamples, len(constructs)))
+        weight = (~np.isnan(np.stack(means))).sum(axis=0) if means else np.zeros((resamples, len(constructs)))
+        if np.any(pool_count):
+            pool_mean = np.where(pool_count > 0, pool_sum / np.maximum(pool_count, 1), 0.0)
+            total, weight = total + pool_agencies * pool_mean, weight + pool_agencies
+        return np.where(weight > 0, total / np.maximum(weight, 1), np.nan)
 
 
 def _level(group: dict) -> dict:
@@ -92,14 +107,24 @@ def _level(group: dict) -> dict:
 
 def compare(earlier: RoundData, later: RoundData, earlier_results: dict, later_results: dict,
             resamples: int = RESAMPLES, seed: int = SEED) -> dict:
-    """The change from `earlier` to `later`; `*_results` are each round's `score_round` output."""
+    """The change from `earlier` to `later`; `*_results` are each round's published results (`score_round`).
+
+    Figures follow each round's disclosure plan: the agency-weighted scores pool each round's hidden agencies,
+    and agencies and pairs appear only where both rounds show them."""
+    for results in (earlier_results, later_results):
+        if results["jurisdiction"]["suppressed"]:
+            raise NotComparable(f"{results['round']['title'] if 'round' in results else 'a round'} has fewer than "
+                                f"{results['min_group_size']} published responses: there is nothing to compare yet")
     q = later.questionnaire
     items_before, items_after, not_comparable = comparable_items(earlier.questionnaire, q)
     constructs = [c.id for c in q.dimensions + q.conditions]
     before, after = _table(earlier, items_before), _table(later, items_after)
+    shown_before, shown_after = shown_agencies(earlier_results), shown_agencies(later_results)
     rng = np.random.default_rng(seed)
-    boot = bootstrap(after, constructs, resamples, rng) - bootstrap(before, constructs, resamples, rng)
-    then, now = _agency_weighted(before, constructs), _agency_weighted(after, constructs)
+    boot = (bootstrap(after, constructs, shown_after, resamples, rng)
+            - bootstrap(before, constructs, shown_before, resamples, rng))
+    then = agency_weighted(before[constructs], before["_agency"], shown_before).to_numpy()
+    now = agency_weighted(after[constructs], after["_agency"], shown_after).to_numpy()
     changed = {i["item"] for i in not_comparable}
     figures = {}
     for k, construct in enumerate(constructs):

@@ -4,6 +4,8 @@ from __future__ import annotations
 import math
 from typing import Optional, Sequence
 
+from .numbers import exact
+
 LEVELS = ("networking", "coordination", "cooperation", "collaboration")
 FRAGMENTED = "fragmented"
 CONCERN_BELOW = 50.0
@@ -15,9 +17,10 @@ def defined(x: Optional[float]) -> bool:
 
 
 def band(score: Optional[float]) -> Optional[str]:
-    """concern < 50 <= emerging < 75 <= established."""
+    """concern < 50 <= emerging < 75 <= established, decided on the exact value."""
     if not defined(score):
         return None
+    score = exact(score)
     if score < CONCERN_BELOW:
         return "concern"
     return "emerging" if score < ESTABLISHED_FROM else "established"
@@ -31,7 +34,7 @@ def place(dimensions: Sequence[str], scores: dict[str, Optional[float]]) -> dict
     profile is "fragmented". A profile is not nested when a higher dimension is established while a lower one is
     a concern. The next step is the lowest dimension that is not established.
     """
-    values = [scores.get(d) for d in dimensions]
+    values = [exact(v) if defined(v) else None for v in (scores.get(d) for d in dimensions)]
     k = 0
     while k < len(values) and defined(values[k]) and values[k] >= CONCERN_BELOW:
         k += 1

@@ -1,14 +1,19 @@
-"""Group figures (jurisdiction, agency, sector, role level) with the confidentiality rule applied."""
+"""Group figures (jurisdiction, agency, sector, role level, sector x role level), published as the disclosure
+plan allows: a hidden group carries its count and the reason, and no figure."""
 from __future__ import annotations
 
-from typing import Optional
+from typing import Hashable, Optional
 
+import numpy as np
 import pandas as pd
 
 from questionnaires.schema import Questionnaire
 
 from .continuum import band, place
-from .numbers import number
+from .disclosure import REASONS, Cell, Plan
+from .numbers import exact, number
+
+SPREAD_FLAG_ABOVE = 25.0
 
 
 def construct_figures(score: float, weighted: float, n: int, sd: float) -> dict:
@@ -23,41 +28,74 @@ def profile(q: Questionnaire, table: dict[str, dict]) -> dict:
             "conditions": {c.id: table[c.id] for c in q.conditions}, **placed}
 
 
-def summarise(q: Questionnaire, scores: pd.DataFrame, keys: pd.Series, min_group_size: int) -> dict[str, dict]:
-    """Per group: n respondents, suppressed, and (when shown) the profile of group means.
+def hidden(plan: Plan, cell: Cell) -> dict:
+    """What a group that is not shown publishes: its count and why."""
+    reason = plan.reason(cell)
+    return {"n": plan.respondents.get(cell, 0), "suppressed": True, "reason": reason,
+            "reason_text": REASONS[reason].format(k=plan.min_group_size)}
 
-    A group with fewer than `min_group_size` respondents is suppressed: it carries no figure at all.
-    """
+
+def summarise(q: Questionnaire, scores: pd.DataFrame, keys: pd.Series, plan: Plan,
+              cell_of) -> dict[Hashable, dict]:
+    """Per group key: the profile of respondent means when the plan shows the group (`cell_of(key)`), else its
+    count and the reason."""
     grouped = scores.groupby(keys, sort=False)
     means, sds, counts, sizes = grouped.mean(), grouped.std(ddof=1), grouped.count(), grouped.size()
     out = {}
     for key, size in sizes.items():
-        if size < min_group_size:
-            out[key] = {"n": None, "suppressed": True}
+        cell = cell_of(key)
+        if not plan.shown(cell):
+            out[key] = hidden(plan, cell)
             continue
         table = {c: construct_figures(means.at[key, c], means.at[key, c], counts.at[key, c], sds.at[key, c])
                  for c in scores.columns}
-        out[key] = {"n": int(size), "suppressed": False, **profile(q, table)}
+        out[key] = {"n": int(size), "suppressed": False, "reason": None, **profile(q, table)}
     return out
 
 
-def jurisdiction(q: Questionnaire, scores: pd.DataFrame, agency: pd.Series) -> dict:
-    """Agency-weighted scores (mean of agency means, every agency counting once, suppressed ones included),
-    beside the respondent-weighted mean."""
-    agency_means = scores.groupby(agency, sort=False).mean()
-    table = {c: construct_figures(agency_means[c].mean(), scores[c].mean(), scores[c].count(), scores[c].std(ddof=1))
+POOL = "\x00hidden agencies"
+
+
+def pooled(agency: pd.Series, shown: set[str]) -> pd.Series:
+    """Agency labels with every hidden agency renamed to one pool."""
+    return agency.where(agency.isin(shown), POOL)
+
+
+def agency_weighted(scores: pd.DataFrame, agency: pd.Series, shown: set[str]) -> pd.Series:
+    """Per construct: the mean of the shown agencies' means and of the hidden agencies' pooled mean, the pool
+    weighing as many agencies as it holds (those with a score on the construct).
+
+    With nothing hidden this is the plain mean of agency means (every agency counting once). Pooling is what keeps
+    it safe: beside the respondent-weighted mean, separate means of hidden agencies of different sizes would give
+    each hidden agency's sum (two equations, two unknowns)."""
+    label = pooled(agency, shown)
+    means = scores.groupby(label, sort=False).mean()
+    answered_agencies = scores.notna().groupby(agency, sort=False).any()
+    weights = pd.DataFrame(1.0, index=means.index, columns=means.columns)
+    if POOL in means.index:
+        hidden_agencies = answered_agencies[~answered_agencies.index.isin(shown)]
+        weights.loc[POOL] = hidden_agencies.sum().reindex(means.columns).to_numpy(dtype=float)
+    weights = weights.where(means.notna(), 0.0)
+    total = weights.sum()
+    return (means.fillna(0) * weights).sum() / total.where(total > 0, np.nan)
+
+
+def jurisdiction(q: Questionnaire, scores: pd.DataFrame, agency: pd.Series, shown: set[str]) -> dict:
+    """Agency-weighted scores (see `agency_weighted`) beside the respondent-weighted mean."""
+    weighted = agency_weighted(scores, agency, shown)
+    table = {c: construct_figures(weighted[c], scores[c].mean(), scores[c].count(), scores[c].std(ddof=1))
              for c in scores.columns}
-    return {"n": int(len(scores)), **profile(q, table)}
+    return {"n": int(len(scores)), "suppressed": False, "reason": None, **profile(q, table)}
 
 
-def spread(scores: pd.DataFrame, agency: pd.Series, shown: set[str], flag_above: float = 25.0) -> dict:
-    """Between-agency spread of means per construct, over agencies that are shown (a suppressed agency's mean
-    could be read back from a spread it defines)."""
+def spread(scores: pd.DataFrame, agency: pd.Series, shown: set[str], flag_above: float = SPREAD_FLAG_ABOVE) -> dict:
+    """Between-agency spread of means per construct, over agencies that are shown (a hidden agency's mean could
+    be read back from a spread it defines)."""
     means = scores.groupby(agency).mean()
     means = means[means.index.isin(shown)]
     out = {}
     for construct in scores.columns:
         values = means[construct].dropna()
         width: Optional[float] = float(values.max() - values.min()) if len(values) >= 2 else None
-        out[construct] = {"spread": width, "spread_flag": bool(width is not None and width > flag_above)}
+        out[construct] = {"spread": width, "spread_flag": bool(width is not None and exact(width) > flag_above)}
     return out

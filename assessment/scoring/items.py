@@ -8,9 +8,10 @@ from questionnaires.schema import Questionnaire
 from .numbers import number
 
 
-def item_figures(q: Questionnaire, answers: pd.DataFrame) -> list[dict]:
+def item_figures(q: Questionnaire, answers: pd.DataFrame, min_group_size: int) -> list[dict]:
     """`answers`: respondent, item, value (NaN for don't know), dont_know. The don't-know share is over those who
-    gave any answer to the item (a value or don't know)."""
+    gave any answer to the item (a value or don't know). An item answered by fewer than `min_group_size`
+    respondents shows its counts only: its mean and distribution would be those few people's answers."""
     likert = [i for i in q.items if i.type == "likert"]
     relevant = answers[answers["item"].isin([i.id for i in likert])]
     valued = relevant.dropna(subset=["value"])
@@ -22,15 +23,17 @@ def item_figures(q: Questionnaire, answers: pd.DataFrame) -> list[dict]:
     for item in likert:
         scale = q.scales[item.scale]
         n, dk = int(answered.get(item.id, 0)), int(dont_know.get(item.id, 0))
-        mean = number(means.get(item.id))
+        shown = n >= min_group_size
+        mean = number(means.get(item.id)) if shown else None
         scored = scale.reverse(mean) if mean is not None and item.reverse else mean
         out.append({
             "id": item.id, "text": item.text, "construct": item.construct,
             "kind": "dimension" if item.dimension else "condition", "reverse": item.reverse,
-            "n": n, "mean": mean,
+            "n": n, "suppressed": not shown, "mean": mean,
             # the mean after reverse-coding, on 0-100: higher is always more collaboration
             "score": (scored - scale.min) / (scale.max - scale.min) * 100 if scored is not None else None,
-            "distribution": {str(v): int(counts.get((item.id, float(v)), 0)) for v in range(scale.min, scale.max + 1)},
+            "distribution": ({str(v): int(counts.get((item.id, float(v)), 0)) for v in range(scale.min, scale.max + 1)}
+                             if shown else None),
             "dont_know": dk, "dont_know_share": dk / (n + dk) if n + dk else None,
         })
     return out

@@ -8,32 +8,34 @@ import networkx as nx
 import pandas as pd
 
 from .continuum import LEVELS
-from .numbers import number
+from .numbers import exact, number
 
 PAIR_LEVELS = ("no contact",) + LEVELS
 GAP_FROM = 1.0
 
 
-def roster_figures(roster: pd.DataFrame, rater_agency: pd.Series, agencies: list[str], suppressed: set[str]) -> dict:
+def roster_figures(roster: pd.DataFrame, rater_agency: pd.Series, agencies: list[str], shown: set[str],
+                   min_group_size: int) -> dict:
     """`roster`: respondent, target, value (NaN for don't know). `rater_agency`: respondent -> agency slug.
 
-    R(i->j) is the mean of agency i's respondents' ratings of j. Ratings made by a suppressed agency are never
-    shown and never enter a pair level (a pair mean with one side shown would give the other away), so a pair
-    with a suppressed agency rests on the other side's rating alone.
+    R(i->j) is the mean of agency i's respondents' ratings of j. It is published only when agency i is shown and
+    at least `min_group_size` of its respondents rated j. Other ratings are never shown and never enter a pair
+    level (a pair mean with one side shown would give the other away), so such a pair rests on the other side's
+    rating alone. Levels, gaps and densities are decided on exact values (a gap of exactly 1 is a gap).
     """
     rated = roster.dropna(subset=["value"]).assign(source=lambda f: f["respondent"].map(rater_agency))
     rated = rated[rated["source"].isin(agencies) & rated["target"].isin(agencies)
                   & (rated["source"] != rated["target"])]
     directed_all = rated.groupby(["source", "target"])["value"].agg(["mean", "count"])
     directed = {(s, t): (float(row["mean"]), int(row["count"])) for (s, t), row in directed_all.iterrows()
-                if s not in suppressed}
+                if s in shown and row["count"] >= min_group_size}
 
     pairs = []
     for a, b in itertools.combinations(sorted(agencies), 2):
         ab, ba = directed.get((a, b)), directed.get((b, a))
         sides = [r for r, _ in (x for x in (ab, ba) if x is not None)]
-        level = sum(sides) / len(sides) if sides else None
-        gap = ab[0] - ba[0] if ab is not None and ba is not None else None
+        level = exact(sum(sides) / len(sides)) if sides else None
+        gap = exact(ab[0] - ba[0]) if ab is not None and ba is not None else None
         pairs.append({"a": a, "b": b, "level": level,
                       "level_name": PAIR_LEVELS[int(math.floor(level))] if level is not None else None,
                       "gap": gap, "perception_gap": bool(gap is not None and abs(gap) >= GAP_FROM),
@@ -56,7 +58,7 @@ def roster_figures(roster: pd.DataFrame, rater_agency: pd.Series, agencies: list
 
     both_rated = nx.DiGraph()
     both_rated.add_edges_from((s, t) for (s, t), (r, _) in directed.items()
-                              if r >= 1 and (t, s) in directed)
+                              if exact(r) >= 1 and (t, s) in directed)
     reciprocity = nx.overall_reciprocity(both_rated) if both_rated.number_of_edges() else None
 
     return {

@@ -7,7 +7,7 @@ from typing import Optional
 import numpy as np
 import pandas as pd
 
-from .numbers import number
+from .numbers import exact, number
 
 ALPHA_FLAG_BELOW = 0.70
 
@@ -29,9 +29,12 @@ def _correlation(x: np.ndarray, y: np.ndarray) -> Optional[float]:
     return float(np.corrcoef(x, y)[0, 1])
 
 
-def dimension_reliability(coded: pd.DataFrame) -> dict:
-    """`coded`: respondents x the dimension's items, reverse-coded, NaN where not answered."""
+def dimension_reliability(coded: pd.DataFrame, min_group_size: int = 1) -> dict:
+    """`coded`: respondents x the dimension's items, reverse-coded, NaN where not answered. With fewer than
+    `min_group_size` complete answers only the count is shown (the statistics would describe those few people)."""
     complete = coded.dropna().to_numpy()
+    if len(complete) < min_group_size:
+        return {"alpha": None, "n": int(len(complete)), "flag": False, "items": {}}
     items = {}
     for position, item_id in enumerate(coded.columns):
         rest = np.delete(complete, position, axis=1)
@@ -42,4 +45,4 @@ def dimension_reliability(coded: pd.DataFrame) -> dict:
         }
     alpha = cronbach_alpha(complete)
     return {"alpha": number(alpha), "n": int(len(complete)),
-            "flag": bool(alpha is not None and alpha < ALPHA_FLAG_BELOW), "items": items}
+            "flag": bool(alpha is not None and exact(alpha) < ALPHA_FLAG_BELOW), "items": items}

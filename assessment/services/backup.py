@@ -15,7 +15,7 @@ from .. import catalog
 from ..db import db
 from ..models import Agency, Answer, Commitment, Invitation, Jurisdiction, Response, Round
 from ..vocabulary import InvitationStatus, ResponseStatus, RoleLevel, RoundStatus, Sector
-from . import ServiceError, audit
+from . import ServiceError, audit, snapshots
 
 FORMAT = "continuum-round"
 VERSION = 1
@@ -37,7 +37,7 @@ def export_round(round_: Round) -> dict[str, Any]:
             "questionnaire_version": round_.questionnaire_version, "status": round_.status.value,
             "opens_at": _time(round_.opens_at), "closes_at": _time(round_.closes_at),
             "min_group_size": round_.min_group_size, "created_at": _time(round_.created_at),
-            "open_link_hash": round_.open_link_hash,
+            "open_link_hash": round_.open_link_hash, "snapshot_at": _time(round_.snapshot_at),
         },
         "invitations": [{
             "agency": agencies[i.agency_id], "role_level": i.role_level.value, "token_hash": i.token_hash,
@@ -49,6 +49,7 @@ def export_round(round_: Round) -> dict[str, Any]:
             "questionnaire_id": r.questionnaire_id, "questionnaire_version": r.questionnaire_version,
             "status": r.status.value, "current_section": r.current_section, "started_at": _time(r.started_at),
             "updated_at": _time(r.updated_at), "submitted_at": _time(r.submitted_at),
+            "published_at": _time(r.published_at),
             "answers": [{"item": a.item_id, "target": agencies.get(a.target_agency_id), "value": a.value,
                          "dont_know": a.dont_know, "text": a.text}
                         for a in sorted(r.answers, key=lambda a: a.id)],
@@ -117,7 +118,8 @@ def _restore(reader: _Reader) -> Round:
                    status=reader.choice(info, "status", "round", RoundStatus),
                    opens_at=reader.time(info, "opens_at", "round"), closes_at=reader.time(info, "closes_at", "round"),
                    min_group_size=reader.integer(info, "min_group_size", "round"),
-                   created_at=reader.time(info, "created_at", "round", required=True), open_link_hash=open_link)
+                   created_at=reader.time(info, "created_at", "round", required=True), open_link_hash=open_link,
+                   snapshot_at=reader.time(info, "snapshot_at", "round"))
     db.session.add(round_)
     db.session.flush()  # ids for the round and the agencies
 
@@ -144,7 +146,8 @@ def _restore(reader: _Reader) -> Round:
             current_section=reader.integer(entry, "current_section", where),
             started_at=reader.time(entry, "started_at", where, required=True),
             updated_at=reader.time(entry, "updated_at", where, required=True),
-            submitted_at=reader.time(entry, "submitted_at", where))
+            submitted_at=reader.time(entry, "submitted_at", where),
+            published_at=reader.time(entry, "published_at", where))
         for m, answer in enumerate(reader.listing(entry, "answers", where), start=1):
             at = f"{where}.answers[{m}]"
             target = agency(answer, "target", at, required=False)
@@ -183,6 +186,7 @@ def _restore(reader: _Reader) -> Round:
                                   what=reader.text(entry, "what", where), owner=reader.text(entry, "owner", where),
                                   due=due_date, created_at=reader.time(entry, "created_at", where, required=True)))
     db.session.flush()
+    snapshots.advance(round_, final=round_.status == RoundStatus.CLOSED)  # documents written before snapshots
     return round_
 
 

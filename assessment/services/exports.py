@@ -1,12 +1,17 @@
 """Spreadsheets out of Continuum: scores, and (for administrators) responses long and wide with a codebook.
 
 Every cell and header a spreadsheet would read as a formula is neutralised, so that nothing a respondent or a
-facilitator typed can run in the spreadsheet of whoever opens the file.
+facilitator typed can run in the spreadsheet of whoever opens the file. Raw responses are those of the published
+results only, and carry an agency or a role level only where the group it names holds at least the round's
+minimum group size: no row, open answers included, is attributed to a smaller group.
 """
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
 from openpyxl import Workbook
@@ -17,7 +22,7 @@ from questionnaires.schema import Questionnaire
 from .. import catalog
 from ..db import db
 from ..models import Agency, Answer, Response, Round
-from ..vocabulary import ResponseStatus
+from . import snapshots
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 DONT_KNOW = "DK"
@@ -54,9 +59,36 @@ def to_xlsx(sheets: dict[str, Table]) -> bytes:
     return out.getvalue()
 
 
-def _submitted(round_: Round) -> list[Response]:
-    return list(db.session.scalars(select(Response).where(
-        Response.round_id == round_.id, Response.status == ResponseStatus.SUBMITTED).order_by(Response.id)))
+OTHER_AGENCIES = "other agencies"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One published response with the labels it may carry: its agency's slug only when the agency is shown on
+    its own (else OTHER_AGENCIES), its role level only when every role level of that label holds at least k
+    respondents (else blank)."""
+
+    response: Response
+    agency: str
+    role_level: str
+
+
+def _published(round_: Round, results: dict) -> list[Row]:
+    """The responses of the round's published results, labelled so that no row belongs to a group below the
+    round's minimum group size (k-anonymity on agency and role level), in an order that says nothing of when
+    anyone answered. A round below the minimum publishes no row."""
+    if results["jurisdiction"]["suppressed"]:
+        return []
+    shown = {a["slug"] for a in results["agencies"] if not a["suppressed"]}
+    slugs = {a.id: a.slug for a in round_.jurisdiction.agencies}
+    responses = db.session.scalars(select(Response).where(Response.round_id == round_.id, snapshots.published()))
+    labelled = [(r, slugs[r.agency_id] if slugs[r.agency_id] in shown else OTHER_AGENCIES) for r in responses]
+    classes = Counter((label, r.role_level.value) for r, label in labelled)
+    roles_safe = {label: all(n >= round_.min_group_size for (other, _), n in classes.items() if other == label)
+                  for _, label in labelled}
+    rows = [Row(r, label, r.role_level.value if roles_safe[label] else "") for r, label in labelled]
+    return sorted(rows, key=lambda row: (row.agency, row.role_level,
+                                         hashlib.sha256(f"{round_.id}:{row.response.id}".encode()).hexdigest()))
 
 
 def _cell(answer: Answer) -> Any:
@@ -67,18 +99,18 @@ def _cell(answer: Answer) -> Any:
     return (answer.text or "").replace("\n", MULTI_SEPARATOR)
 
 
-def responses_long(round_: Round) -> Table:
+def responses_long(round_: Round, results: dict) -> Table:
     """One row per answer; respondents numbered 1..n, never by anything that names them."""
     slugs = {a.id: a.slug for a in round_.jurisdiction.agencies}
     rows = []
-    for number, response in enumerate(_submitted(round_), start=1):
-        for answer in sorted(response.answers, key=lambda a: (a.item_id, a.target_agency_id or 0)):
-            rows.append([number, slugs[response.agency_id], response.role_level.value, answer.item_id,
+    for number, row in enumerate(_published(round_, results), start=1):
+        for answer in sorted(row.response.answers, key=lambda a: (a.item_id, a.target_agency_id or 0)):
+            rows.append([number, row.agency, row.role_level, answer.item_id,
                          slugs.get(answer.target_agency_id, ""), _cell(answer)])
     return ["respondent", "agency", "role_level", "item", "about_agency", "answer"], rows
 
 
-def responses_wide(round_: Round) -> Table:
+def responses_wide(round_: Round, results: dict) -> Table:
     """One row per respondent in the import format (`roster:<slug>` columns, DK, | between choices)."""
     q = catalog.get(round_.questionnaire_id, round_.questionnaire_version)
     agencies: list[Agency] = round_.jurisdiction.agencies
@@ -87,9 +119,9 @@ def responses_wide(round_: Round) -> Table:
     columns = ["agency", "role_level", *item_columns] + ([f"roster:{a.slug}" for a in agencies] if roster else [])
     slugs = {a.id: a.slug for a in agencies}
     rows = []
-    for response in _submitted(round_):
-        cells = {"agency": slugs[response.agency_id], "role_level": response.role_level.value}
-        for answer in response.answers:
+    for row in _published(round_, results):
+        cells = {"agency": row.agency, "role_level": row.role_level}
+        for answer in row.response.answers:
             key = f"roster:{slugs.get(answer.target_agency_id)}" if answer.target_agency_id else answer.item_id
             cells[key] = _cell(answer)
         rows.append([cells.get(c, "") for c in columns])
@@ -118,10 +150,11 @@ def score_table(results: dict) -> Table:
     """One row per group and construct; a suppressed group has one row that says so and carries no figure."""
     columns = ["scope", "group", "name", "suppressed", "n", "construct", "kind", "score", "respondent_weighted",
                "construct_n", "sd", "band", "level", "qualifier", "nested", "next_step", "readiness_index"]
-    groups = [("jurisdiction", "", results["jurisdiction"]["name"], {**results["jurisdiction"], "suppressed": False})]
+    groups = [("jurisdiction", "", results["jurisdiction"]["name"], results["jurisdiction"])]
     groups += [("agency", a["slug"], a["name"], a) for a in results["agencies"]]
     groups += [("sector", s["id"], s["label"], s) for s in results["sectors"]]
     groups += [("role_level", r["id"], r["label"], r) for r in results["role_levels"]]
+    groups += [("sector_role", f"{c['sector']}/{c['role_level']}", c["label"], c) for c in results["sector_roles"]]
     rows = []
     for scope, key, name, group in groups:
         base = [scope, key, name, group["suppressed"], group["n"]]

@@ -17,8 +17,8 @@ from .. import catalog
 from ..db import db
 from ..forms import AnswerValue
 from ..models import Agency, Answer, Response, Round, utcnow
-from ..vocabulary import ResponseStatus, RoleLevel
-from . import ServiceError, audit
+from ..vocabulary import ResponseStatus, RoleLevel, RoundStatus
+from . import ServiceError, audit, snapshots
 
 ROSTER_PREFIX = "roster:"
 MULTI_SEPARATOR = "|"
@@ -235,6 +235,8 @@ def import_responses(round_: Round, data: bytes) -> int:
                                        dont_know=a.dont_know, text=a.text)
                                 for (item_id, target), a in row.answers.items()]
             db.session.add(response)
+        db.session.flush()
+        snapshots.advance(round_, final=round_.status == RoundStatus.CLOSED)
         audit.record("import", f"round {round_.id}", f"{len(rows)} response(s) imported")
         db.session.commit()
     except Exception:

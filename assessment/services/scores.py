@@ -9,9 +9,9 @@ from .. import catalog
 from ..db import db
 from ..models import Agency, Answer, Commitment, Invitation, Response, Round
 from ..scoring import RoundData, score_round
-from ..scoring.comparison import compare
+from ..scoring.comparison import NotComparable, compare
 from ..vocabulary import ResponseStatus, RoundStatus
-from . import ServiceError
+from . import ServiceError, snapshots
 
 
 def round_data(round_: Round) -> RoundData:
@@ -23,7 +23,7 @@ def round_data(round_: Round) -> RoundData:
     agency_frame = pd.DataFrame({"slug": [a.slug for a in agencies], "name": [a.name for a in agencies],
                                  "sector": [a.sector.value for a in agencies]})
 
-    submitted = (Response.round_id == round_.id) & (Response.status == ResponseStatus.SUBMITTED)
+    submitted = (Response.round_id == round_.id) & snapshots.published()
     respondents = db.session.execute(select(Response.id, Response.agency_id, Response.role_level)
                                      .where(submitted).order_by(Response.id)).all()
     respondent_frame = pd.DataFrame({"respondent": [r.id for r in respondents],
@@ -78,14 +78,15 @@ def participation(round_: Round, slug_of: dict[int, str]) -> pd.DataFrame:
 
 
 def round_scores(round_: Round, data: RoundData | None = None) -> dict:
-    """The scoring results of a round, with the round and jurisdiction named (from `data` when already read)."""
+    """The published results of a round (its last snapshot), with the round and jurisdiction named (from `data`
+    when already read)."""
     results = score_round(data if data is not None else round_data(round_))
     results["jurisdiction"] = {"name": round_.jurisdiction.name, **results["jurisdiction"]}
     return {"round": {"id": round_.id, "title": round_.title, "status": round_.status.value,
                       "questionnaire_id": round_.questionnaire_id,
                       "questionnaire_version": round_.questionnaire_version,
                       "opens_at": _date(round_.opens_at), "closes_at": _date(round_.closes_at)},
-            **results}
+            "snapshot": snapshots.state(round_), **results}
 
 
 def _date(value) -> str | None:
@@ -99,7 +100,11 @@ def compare_rounds(earlier: Round, later: Round) -> dict:
     if earlier.id == later.id:
         raise ServiceError("choose two different rounds")
     data_before, data_after = round_data(earlier), round_data(later)
-    comparison = compare(data_before, data_after, round_scores(earlier, data_before), round_scores(later, data_after))
+    try:
+        comparison = compare(data_before, data_after, round_scores(earlier, data_before),
+                             round_scores(later, data_after))
+    except NotComparable as exc:
+        raise ServiceError(str(exc)) from None
     describe = lambda r: {"id": r.id, "title": r.title, "questionnaire_version": r.questionnaire_version}  # noqa: E731
     commitments = db.session.scalars(select(Commitment).where(Commitment.round_id == earlier.id)
                                      .order_by(Commitment.id))
@@ -114,10 +119,11 @@ MIN_ROUNDS_FOR_TREND = 3
 
 
 def trend(later: Round) -> list[dict]:
-    """The jurisdiction's dimension scores in each closed round up to `later`, when there are at least three."""
-    rounds = [r for r in later.jurisdiction.rounds if r.status == RoundStatus.CLOSED and r.id <= later.id]
-    if len(rounds) < MIN_ROUNDS_FOR_TREND:
+    """The jurisdiction's dimension scores in each closed round up to `later` that publishes them, when there are
+    at least three."""
+    closed = [r for r in later.jurisdiction.rounds if r.status == RoundStatus.CLOSED and r.id <= later.id]
+    published = [(r, j) for r in closed if not (j := round_scores(r)["jurisdiction"])["suppressed"]]
+    if len(published) < MIN_ROUNDS_FOR_TREND:
         return []
-    return [{"id": r.id, "title": r.title, "dimensions": {d: f["score"] for d, f in
-                                                          round_scores(r)["jurisdiction"]["dimensions"].items()}}
-            for r in rounds]
+    return [{"id": r.id, "title": r.title, "dimensions": {d: f["score"] for d, f in j["dimensions"].items()}}
+            for r, j in published]

@@ -13,7 +13,7 @@ from ..db import db
 from ..models import Agency, Answer, Commitment, Invitation, Jurisdiction, Response, Round, utcnow
 from ..tokens import hash_token, new_token
 from ..vocabulary import ResponseStatus, RoleLevel, RoundStatus, Sector
-from . import ServiceError, audit
+from . import ServiceError, audit, snapshots
 
 MAX_INVITATIONS_AT_ONCE = 1000
 
@@ -160,6 +160,7 @@ def close_round(round_: Round) -> int:
     drafts = db.session.scalar(select(func.count(Response.id)).where(
         Response.round_id == round_.id, Response.status == ResponseStatus.DRAFT))
     round_.status = RoundStatus.CLOSED
+    snapshots.advance(round_, final=True)
     audit.record("round_closed", f"round {round_.id}", f"{drafts} unsubmitted draft(s) left out of the results")
     db.session.commit()
     return drafts

@@ -16,7 +16,7 @@ from ..forms import AnswerKey, AnswerValue, Target
 from ..models import Agency, Answer, Invitation, Response, Round, utcnow
 from ..tokens import hash_token
 from ..vocabulary import InvitationStatus, ResponseStatus, RoleLevel
-from . import ServiceError
+from . import ServiceError, snapshots
 
 
 def find_invitation(token: str) -> Optional[Invitation]:
@@ -110,6 +110,7 @@ def submit(invitation: Invitation, response: Response, questionnaire: Questionna
         db.session.rollback()
         return False
     invitation.status = InvitationStatus.SUBMITTED
+    snapshots.advance(invitation.round)
     db.session.commit()
     db.session.refresh(response)
     return True

@@ -14,7 +14,7 @@ from assessment.tokens import hash_token
 from assessment.vocabulary import RoleLevel, RoundStatus
 from tests.conftest import csrf_from
 from tests.console.conftest import PASSWORD, csrf, sign_in
-from tests.survey_helpers import complete
+from tests.survey_helpers import complete, submit_through_services
 
 VISITORS = {"anonymous": None, "other facilitator": "beta@test.org", "this facilitator": "alpha@test.org",
             "admin": "admin@test.org"}
@@ -25,7 +25,7 @@ ROUTES = [
     ("GET", "/console/jurisdictions/{a}", None, (302, 404, 200, 200)),
     ("GET", "/console/agencies/{agency}/edit", None, (302, 404, 200, 200)),
     ("GET", "/console/rounds/{round}", None, (302, 404, 200, 200)),
-    ("GET", "/console/rounds/{round}/report.pdf", None, (302, 404, 200, 200)),
+    ("GET", "/console/rounds/{round}/report.pdf", None, (302, 404, 302, 302)),  # no responses: no report
     ("GET", "/console/audit", None, (302, 404, 404, 200)),
     ("GET", "/console/rounds/{round}/results", None, (302, 404, 200, 200)),
     ("GET", "/console/rounds/{round}/export/scores.csv", None, (302, 404, 200, 200)),
@@ -125,8 +125,11 @@ def test_audit_log_records_each_audited_action(client, world):
     client.post(f"/console/rounds/{round_id}/invitations", data={
         "agency": world["agency"], "role": "executive", "count": "1", "output": "page", "csrf_token": csrf(client)})
     client.post(f"/console/invitations/{world['invitation']}/revoke", data={"csrf_token": csrf(client)})
+    round_ = db.session.get(Round, round_id)
+    for token in setup.issue_invitations(round_, db.session.get(Agency, world["agency"]), RoleLevel.LINE_STAFF, 3):
+        submit_through_services(token)  # a report needs the minimum group size of respondents
     client.post(f"/console/rounds/{round_id}/close", data={"csrf_token": csrf(client)})
-    client.get(f"/console/rounds/{round_id}/report.pdf")
+    assert client.get(f"/console/rounds/{round_id}/report.pdf").status_code == 200
     actions = audit_actions()
     for expected in [("sign_in_failed", None), ("sign_in", "alpha@test.org"),
                      ("invitations_created", "alpha@test.org"), ("invitation_revoked", "alpha@test.org"),

@@ -14,27 +14,28 @@ from assessment.services import accounts, setup
 from assessment.services.exports import neutralise
 from assessment.vocabulary import RoleLevel
 from tests.console.conftest import PASSWORD, csrf, sign_in
-from tests.survey_helpers import complete
+from tests.survey_helpers import complete, submit_through_services
 
 FORMULA = '=HYPERLINK("http://evil.example","x")'
 
 
 @pytest.fixture
 def round_with_answers(app, client):
-    """Three agencies (one named like a formula, one with a script tag); four respondents in the first,
-    one in the second (below the minimum of 3), none in the third."""
+    """Three agencies (one named like a formula, one with a script tag); six respondents in the first, one in
+    the second and two in the third (both below the minimum of 3; together they make 3). Nine submissions make
+    three snapshots of three: all are published."""
     jurisdiction = setup.add_jurisdiction("Lake County")
     agencies = [setup.add_agency(jurisdiction, "Lake Probation", "community_supervision"),
                 setup.add_agency(jurisdiction, FORMULA, "treatment", slug="formula-agency"),
                 setup.add_agency(jurisdiction, "</script><script>alert(1)</script>", "judiciary", slug="scripted")]
     round_ = setup.create_round(jurisdiction, "Spring")
     setup.open_round(round_)
-    for agency, count in ((agencies[0], 4), (agencies[1], 1)):
-        targets = tuple(Target(a.id, a.slug, a.name) for a in sorted(agencies, key=lambda a: a.name)
-                        if a.id != agency.id)
+    first = setup.issue_invitations(round_, agencies[0], RoleLevel.LINE_STAFF, 1)[0]
+    complete(app.test_client(), first, tuple(Target(a.id, a.slug, a.name) for a in sorted(
+        agencies[1:], key=lambda a: a.name)))  # one respondent through the pages, the others through services
+    for agency, count in ((agencies[0], 5), (agencies[1], 1), (agencies[2], 2)):
         for token in setup.issue_invitations(round_, agency, RoleLevel.LINE_STAFF, count):
-            respondent = app.test_client()
-            complete(respondent, token, targets)
+            submit_through_services(token)
     accounts.create_user("admin@test.org", PASSWORD, "admin")
     accounts.grant(accounts.create_user("fac@test.org", PASSWORD, "facilitator"), jurisdiction)
     return {"round": round_.id, "agencies": [a.id for a in agencies]}
@@ -58,10 +59,14 @@ def test_filters_respect_suppression(client, round_with_answers):
     sign_in(client, "fac@test.org")
     url = f"/console/rounds/{round_with_answers['round']}/results"
     treatment = client.get(f"{url}?sector=treatment").get_data(as_text=True)
-    assert "fewer than 3 respondents, so this group is not shown on its own" in treatment
+    assert "Treatment (1 respondent): not shown on its own, fewer than 3 respondents." in treatment
     assert "data-chart" not in treatment
+    cell = client.get(f"{url}?sector=judiciary&role=line_staff").get_data(as_text=True)
+    assert "Judiciary, line staff (2 respondents): not shown on its own" in cell and "data-chart" not in cell
     line_staff = client.get(f"{url}?role=line_staff").get_data(as_text=True)
-    assert "Line staff <span class=\"muted\">(5 respondents)</span>" in line_staff
+    assert "Line staff <span class=\"muted\">(9 respondents)</span>" in line_staff
+    probation = client.get(f"{url}?sector=community_supervision&role=line_staff").get_data(as_text=True)
+    assert "Community supervision, line staff <span class=\"muted\">(6 respondents)</span>" in probation
     assert client.get(f"{url}?sector=astrology").status_code == 400
 
 
@@ -71,7 +76,7 @@ def test_scores_export_neutralises_formulas_and_holds_suppression(client, round_
     text = client.get(f"{base}/scores.csv").get_data(as_text=True)
     assert "'" + FORMULA.replace('"', '""') in text and "\n" + FORMULA not in text and "," + FORMULA not in text
     formula_rows = [line for line in text.splitlines() if "formula-agency" in line]
-    assert len(formula_rows) == 1 and ",True,," in formula_rows[0]  # suppressed: one row, no figure
+    assert len(formula_rows) == 1 and formula_rows[0].endswith(",True,1" + "," * 12)  # its count, no figure
 
     book = openpyxl.load_workbook(io.BytesIO(client.get(f"{base}/scores.xlsx").data))
     rows = list(book["scores"].iter_rows(values_only=True))
@@ -91,8 +96,11 @@ def test_raw_responses_are_admin_only_and_say_why(client, round_with_answers):
         f"/console/rounds/{round_with_answers['round']}/export/responses-wide.xlsx").data))
     assert book.sheetnames == ["responses", "codebook"]
     responses = list(book["responses"].iter_rows(values_only=True))
-    assert len(responses) == 1 + 5 and responses[0][:2] == ("agency", "role_level")
+    assert len(responses) == 1 + 9 and responses[0][:2] == ("agency", "role_level")
     assert "roster:formula-agency" in responses[0]
+    # the agencies below the minimum are labelled together, never apart
+    assert sorted(r[:2] for r in responses[1:]) == ([("lake-probation", "line_staff")] * 6
+                                                    + [("other agencies", "line_staff")] * 3)
     codebook = {row[0]: row for row in book["codebook"].iter_rows(values_only=True)}
     assert "1=Strongly disagree" in codebook["info_progress"][6] and codebook["info_unsure"][4] == "yes"
     long_csv = client.get(f"/console/rounds/{round_with_answers['round']}/export/responses-long.csv")
@@ -100,13 +108,21 @@ def test_raw_responses_are_admin_only_and_say_why(client, round_with_answers):
 
 
 def test_wide_export_imports_back(app, client, round_with_answers):
-    """The wide export is in the import format: a round can be carried over as a file."""
+    """The wide export is in the import format: a round whose agencies are all shown can be carried over as a
+    file (agencies below the minimum are labelled together, which no import can place)."""
     from assessment.services import importer
+    round_ = setup.get_round(round_with_answers["round"])
+    scripted = setup.find_agency(round_.jurisdiction, "scripted")
+    for token in setup.issue_invitations(round_, scripted, RoleLevel.SUPERVISOR, 1):
+        submit_through_services(token)  # scripted now has 3; formula-agency (1) stays pooled with nobody
+    setup.close_round(round_)
     sign_in(client, "admin@test.org")
-    data = client.get(f"/console/rounds/{round_with_answers['round']}/export/responses-wide.csv").data
-    jurisdiction = setup.find_jurisdiction("Lake County")
-    copy = setup.create_round(jurisdiction, "Copy")
-    assert importer.import_responses(copy, data) == 5
+    data = client.get(f"/console/rounds/{round_.id}/export/responses-wide.csv").data
+    assert b"other agencies" in data
+    copy = setup.create_round(round_.jurisdiction, "Copy")
+    with pytest.raises(importer.ImportRefused) as refused:
+        importer.import_responses(copy, data)
+    assert "'other agencies' is not an agency of this jurisdiction" in str(refused.value)
 
 
 @pytest.mark.parametrize("value, expected", [
@@ -144,8 +160,8 @@ def test_api_holds_suppression(client, round_with_answers):
     sign_in(client, "fac@test.org")
     scores = client.get(f"/api/rounds/{round_with_answers['round']}/scores").get_json()
     formula = next(a for a in scores["agencies"] if a["slug"] == "formula-agency")
-    assert formula == {"slug": "formula-agency", "name": FORMULA, "sector": "treatment", "n": None,
-                       "suppressed": True}
+    assert formula == {"slug": "formula-agency", "name": FORMULA, "sector": "treatment", "n": 1,
+                       "suppressed": True, "reason": "below_minimum", "reason_text": "fewer than 3 respondents"}
     assert all(r["from"] != "formula-agency" for r in scores["pairs"]["directed"])
     assert client.get(f"/api/rounds/{round_with_answers['round']}/coverage").get_json()["coverage"]["agencies"][1][
         "below_minimum"] is True
