@@ -31,10 +31,10 @@ import pandas as pd
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 JURISDICTION, AGENCY, SECTOR, ROLE_LEVEL, SECTOR_ROLE = "jurisdiction", "agency", "sector", "role_level", "sector_role"
-#: What hiding one respondent of a group costs the reader, by cut: complementary suppression hides the cheapest
-#: groups first (sector x role level cells, which only a console filter shows, before sectors, agencies and role
-#: levels). The jurisdiction is never hidden to protect a part: it is hidden only when it is itself below k.
-COST = {SECTOR_ROLE: 1, SECTOR: 2, AGENCY: 4, ROLE_LEVEL: 8}
+#: The order in which complementary suppression hides groups, the smaller before the larger within a cut: sector x
+#: role level cells (which only a console filter shows), then sectors, agencies and role levels. The jurisdiction is
+#: never hidden to protect a part: it is hidden only when it is itself below k.
+HIDE_FIRST = (SECTOR_ROLE, SECTOR, AGENCY, ROLE_LEVEL)
 
 BELOW_MINIMUM = "below_minimum"
 COMPLEMENTARY = "complementary"
@@ -107,16 +107,25 @@ def plan(atoms: pd.DataFrame, min_group_size: int) -> Plan:
     if Cell(JURISDICTION) in hidden:
         return Plan(k, respondents, {cell: BELOW_MINIMUM for cell in membership})
 
-    measure_sizes = {tuple(sizes[:, j]) for j in range(len(measures))}
-    while True:
+    measure_sizes = [np.array(m) for m in sorted({tuple(sizes[:, j]) for j in range(len(measures))})]
+
+    def leak(hide: dict[Cell, str]) -> Optional[tuple[frozenset[int], np.ndarray]]:
+        published = [c for c in membership if c not in hide]
+        return next((found for m in measure_sizes if (found := exposed(published, membership, m, k)) is not None),
+                    None)
+
+    while (found := leak(hidden)) is not None:
         published = [c for c in membership if c not in hidden]
-        leak = next((found for s in sorted(measure_sizes)
-                     if (found := exposed(published, membership, np.array(s), k)) is not None), None)
-        if leak is None:
-            return Plan(k, respondents, hidden)
-        members, measure = leak
-        for cell in _complement(published, membership, respondents, members, measure):
+        for cell in _complement(published, membership, respondents, *found):
             hidden[cell] = COMPLEMENTARY
+    # One group at a time, the greedy search may hide more than in the end it needs: show again, the most useful
+    # first, each group whose return exposes nothing.
+    for cell in sorted((c for c, why in hidden.items() if why == COMPLEMENTARY),
+                       key=lambda c: (-HIDE_FIRST.index(c.cut), -respondents[c], c.key)):
+        trial = {c: why for c, why in hidden.items() if c != cell}
+        if leak(trial) is None:
+            hidden = trial
+    return Plan(k, respondents, hidden)
 
 
 def exposed(published: list[Cell], membership: dict[Cell, list[int]], sizes: np.ndarray,
@@ -174,7 +183,8 @@ def _complement(published: list[Cell], membership: dict[Cell, list[int]], respon
     for cell in published:
         if cell.cut != JURISDICTION:
             units.setdefault(frozenset(a for a in membership[cell] if a in inside), []).append(cell)
-    cost = {atoms: sum(COST[c.cut] * respondents[c] for c in cells) for atoms, cells in units.items()}
+    cost = {atoms: (max(HIDE_FIRST.index(c.cut) for c in cells), respondents[cells[0]])
+            for atoms, cells in units.items()}
     order = sorted(units, key=lambda atoms: (cost[atoms], sorted((c.cut, c.key) for c in units[atoms])))
     target = np.array([1.0 if int(a) in leak else 0.0 for a in counted])
 
@@ -184,7 +194,9 @@ def _complement(published: list[Cell], membership: dict[Cell, list[int]], respon
     for atoms in order:
         if closes(set(units[atoms])):
             return units[atoms]
-    for first, second in sorted(itertools.combinations(order, 2), key=lambda p: cost[p[0]] + cost[p[1]]):
+    pairs = sorted(itertools.combinations(order, 2),
+                   key=lambda p: (max(cost[p[0]][0], cost[p[1]][0]), cost[p[0]][1] + cost[p[1]][1]))
+    for first, second in pairs:
         if closes(set(units[first]) | set(units[second])):
             return units[first] + units[second]
     return units[next((atoms for atoms in order if atoms & leak), order[0])]

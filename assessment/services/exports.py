@@ -100,13 +100,17 @@ def _cell(answer: Answer) -> Any:
 
 
 def responses_long(round_: Round, results: dict) -> Table:
-    """One row per answer; respondents numbered 1..n, never by anything that names them."""
+    """One row per answer; respondents numbered 1..n, never by anything that names them. The answer that set the
+    role level is left out: the role_level column carries it, where it may."""
+    q = catalog.get(round_.questionnaire_id, round_.questionnaire_version)
+    role_item = q.profile_item("role_level")
     slugs = {a.id: a.slug for a in round_.jurisdiction.agencies}
     rows = []
     for number, row in enumerate(_published(round_, results), start=1):
         for answer in sorted(row.response.answers, key=lambda a: (a.item_id, a.target_agency_id or 0)):
-            rows.append([number, row.agency, row.role_level, answer.item_id,
-                         slugs.get(answer.target_agency_id, ""), _cell(answer)])
+            if role_item is None or answer.item_id != role_item.id:
+                rows.append([number, row.agency, row.role_level, answer.item_id,
+                             slugs.get(answer.target_agency_id, ""), _cell(answer)])
     return ["respondent", "agency", "role_level", "item", "about_agency", "answer"], rows
 
 
@@ -120,10 +124,11 @@ def responses_wide(round_: Round, results: dict) -> Table:
     slugs = {a.id: a.slug for a in agencies}
     rows = []
     for row in _published(round_, results):
-        cells = {"agency": row.agency, "role_level": row.role_level}
+        cells = {}
         for answer in row.response.answers:
             key = f"roster:{slugs.get(answer.target_agency_id)}" if answer.target_agency_id else answer.item_id
             cells[key] = _cell(answer)
+        cells.update(agency=row.agency, role_level=row.role_level)
         rows.append([cells.get(c, "") for c in columns])
     return columns, rows
 
