@@ -13,6 +13,7 @@ def pdf_for_round(round_, progress: Callable[[str], None] = lambda _m: None, com
     earlier round of the same jurisdiction, it has a "Change since ..." section."""
     from assessment.services import ServiceError
     from assessment.services.scores import compare_rounds, round_scores
+
     from .render import find_browser, warm_up
 
     progress("Scoring the round")

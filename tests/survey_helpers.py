@@ -82,10 +82,10 @@ class Browser:
             return error.code, error.read().decode()
 
 
-def submit_through_services(token: str, likert: float | dict = 4.0, roster: float = 2.0) -> None:
-    """Answer every section and submit, through the survey's services rather than page by page over HTTP (the
-    survey pages have their own tests). `likert` is one answer for every Likert item, or item id -> answer
-    (a value, or "DK" for don't know; items left out stay unanswered)."""
+def fill_through_services(token: str, likert: float | dict = 4.0, roster: float = 2.0):
+    """Answer every section through the survey's services rather than page by page over HTTP (the survey pages
+    have their own tests), leaving a complete draft. `likert` is one answer for every Likert item, or item id ->
+    answer (a value, or "DK" for don't know; items left out stay unanswered). Returns what `submit` needs."""
     from assessment.forms import AnswerValue
     from assessment.services import survey
 
@@ -112,4 +112,11 @@ def submit_through_services(token: str, likert: float | dict = 4.0, roster: floa
             elif item.type == "roster":
                 answers.update({(item.id, t.id): AnswerValue(value=roster) for t in targets})
         survey.save_section(response, q, index, answers, index + 1)
-    assert survey.submit(invitation, response, q, targets)
+    return invitation, response, q, targets
+
+
+def submit_through_services(token: str, likert: float | dict = 4.0, roster: float = 2.0) -> None:
+    """`fill_through_services`, then submit."""
+    from assessment.services import survey
+
+    assert survey.submit(*fill_through_services(token, likert, roster))

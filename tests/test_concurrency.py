@@ -9,7 +9,7 @@ from assessment.models import Answer, Response
 from assessment.services import setup
 from assessment.vocabulary import ResponseStatus, RoleLevel
 from tests.conftest import csrf_from, live_server
-from tests.survey_helpers import Browser, complete_but_submit
+from tests.survey_helpers import Browser, complete_but_submit, fill_through_services
 
 
 def race(*calls):
@@ -75,3 +75,28 @@ def test_concurrent_saves_of_different_respondents_all_land(app, county):
 def _likert_names(html: str) -> set[str]:
     import re
     return set(re.findall(r'<input[^>]*type="radio"[^>]*name="([a-z0-9_]+)"[^>]*value="4"', html))
+
+
+def test_submits_at_once_publish_snapshots_of_at_least_k(app, county):
+    """Six respondents submit at the same moment into a round whose minimum is 3: every snapshot the round takes
+    holds at least 3 new responses (the round's row is locked while one is taken), so no two readings of the
+    results differ by fewer than 3 people."""
+    tokens = setup.issue_invitations(county["round"], county["agencies"][1], RoleLevel.LINE_STAFF, 6)
+    for token in tokens:
+        fill_through_services(token)
+    with live_server(app) as base:
+        browsers = [Browser(base) for _ in tokens]
+        forms = []
+        for browser, token in zip(browsers, tokens):
+            _, review = browser.request(f"/s/{token}/review")
+            forms.append({"csrf_token": csrf_from(review)})
+        statuses = race(*[lambda b=b, t=t, f=f: b.request(f"/s/{t}/submit", f)[0]
+                          for b, t, f in zip(browsers, tokens, forms)])
+    assert statuses == [302] * 6
+    db.session.expire_all()
+    steps = db.session.execute(select(Response.published_at, func.count(Response.id))
+                               .where(Response.status == ResponseStatus.SUBMITTED)
+                               .group_by(Response.published_at)).all()
+    assert sum(n for _, n in steps) == 6
+    assert all(n >= 3 for moment, n in steps if moment is not None), steps
+    assert sum(n for moment, n in steps if moment is None) < 3  # what still waits is fewer than a snapshot
