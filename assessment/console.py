@@ -324,7 +324,11 @@ def compare_page(round_id: int):
     earlier = next((r for r in earlier_rounds if r.id == earlier_id), None)
     if earlier is None:
         abort(404)
-    comparison = compare_rounds(earlier, round_)
+    try:
+        comparison = compare_rounds(earlier, round_)
+    except ServiceError as exc:
+        return render_template("console/compare.html", round=round_, choices=earlier_rounds, earlier=earlier,
+                               comparison=None, refused=str(exc))
     results = round_scores(round_)
     charts = figures.change_figures(results, comparison)
     return render_template("console/compare.html", round=round_, choices=earlier_rounds, earlier=earlier,

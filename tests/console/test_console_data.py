@@ -179,6 +179,9 @@ def test_comparison_page(app, client):
     assert {name for name in re.findall(r'data-chart="chart-(\w+)"', page)} == {"movement", "slope", "change"}
     assert "County Board of Supervisors" not in page
     assert client.get("/console/rounds/2/compare?with=3").status_code == 404  # not an earlier round
+    open_round = client.get("/console/rounds/3/compare?with=2")  # no responses yet: no figure to compare
+    assert open_round.status_code == 200
+    assert "Nothing to compare: Survey 2026 has fewer than 3 published responses" in open_round.get_data(as_text=True)
     assert client.get("/console/rounds/1/compare").get_data(as_text=True).count("no earlier round") == 1
 
 
