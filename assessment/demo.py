@@ -34,6 +34,9 @@ AGENCIES = [
     ("County Jail", Sector.INSTITUTIONAL_CORRECTIONS, 4, -12),
     ("County Board of Supervisors", Sector.POLICYMAKER, 2, 4),  # below the minimum group size of 3
 ]
+#: With these sizes the closed rounds show eight of the ten agencies: the board (2) is below the minimum, and the
+#: smallest agency whose removal protects it (the county jail, 4) is hidden with it, so that no subtraction of the
+#: shown agencies from the jurisdiction gives the board alone.
 
 #: The jurisdiction's true level per construct (0-100) in each closed round: better on most dimensions later,
 #: resources flat.
