@@ -24,10 +24,10 @@ def json_error(error: HTTPException):
 
 @bp.get("/rounds/<int:round_id>/scores")
 def scores(round_id: int):
-    return jsonify(round_scores(access.round_or_404(round_id)))
+    return jsonify(round_scores(access.round_or_404(round_id)).as_json())
 
 
 @bp.get("/rounds/<int:round_id>/coverage")
 def coverage(round_id: int):
     results = round_scores(access.round_or_404(round_id))
-    return jsonify(round=results["round"], coverage=results["coverage"])
+    return jsonify(round=results.round.as_json(), coverage=results.coverage.as_json())

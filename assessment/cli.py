@@ -225,7 +225,7 @@ def scores_command(round_id, fmt):
     except ServiceError as exc:
         _fail(exc)
     if fmt == "json":
-        click.echo(json.dumps(results, indent=2, allow_nan=False))
+        click.echo(json.dumps(results.as_json(), indent=2, allow_nan=False))
     else:
         click.echo(exports.to_csv(exports.score_table(results)), nl=False)
 
@@ -240,7 +240,7 @@ def compare_command(earlier_id, later_id, fmt):
         comparison = scores.compare_rounds(setup.get_round(earlier_id), setup.get_round(later_id))
     except ServiceError as exc:
         _fail(exc)
-    click.echo(json.dumps(comparison, indent=2, allow_nan=False))
+    click.echo(json.dumps(comparison.as_json(), indent=2, allow_nan=False))
 
 
 @click.command("import-responses")

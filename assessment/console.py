@@ -159,7 +159,7 @@ def _round_page(round_, invite_form=None, commitment_form=None, status=200):
     invitations = db.session.scalars(db.select(Invitation).where(Invitation.round_id == round_.id)
                                      .order_by(Invitation.id)).all()
     labels = {d.id: d.label for d in setup.questionnaire_of(round_).dimensions}
-    return render_template("console/round.html", round=round_, coverage=results["coverage"], results=results,
+    return render_template("console/round.html", round=round_, coverage=results.coverage, results=results,
                            invitations=invitations, form=invite_form or _invite_form(round_),
                            commitments=setup.commitments_of(round_), dimension_labels=labels,
                            commitment_form=commitment_form or _commitment_form(round_),
@@ -289,15 +289,14 @@ def results_page(round_id: int):
     round_ = access.round_or_404(round_id)
     results = round_scores(round_)
     sector, role = request.args.get("sector", ""), request.args.get("role", "")
-    sectors = {s["id"]: s for s in results["sectors"]}
-    roles = {r["id"]: r for r in results["role_levels"]}
+    sectors = {s.id: s for s in results.sectors}
+    roles = {r.id: r for r in results.role_levels}
     if (sector and sector not in sectors) or (role and role not in roles):
         abort(400)
-    cells = {(c["sector"], c["role_level"]): c for c in results["sector_roles"]}
+    cells = {(c.sector, c.role_level): c for c in results.sector_roles}
     group = cells[(sector, role)] if sector and role else roles.get(role) or sectors.get(sector)
-    published = not results["jurisdiction"]["suppressed"]
     charts = {}
-    if published and not (group and group["suppressed"]):
+    if results.published and not (group and group.suppressed):
         charts = {"dimensions": figures.profile_figure(results, "dimensions", group),
                   "conditions": figures.profile_figure(results, "conditions", group),
                   "agencies": figures.agency_heatmap(results, sector or None)}
@@ -306,10 +305,10 @@ def results_page(round_id: int):
                           network=figures.network_figure(results), pair_levels=figures.pair_levels_figure(results),
                           role_levels=figures.role_levels_figure(results))
     return render_template("console/results.html", round=round_, results=results,
-                           report=content.build(results) if published else None,
+                           report=content.build(results) if results.published else None,
                            charts={name: (fig.layout.title.text, _chart_json(fig)) for name, fig in charts.items()},
-                           group=group, sector=sector, role=role, sectors=results["sectors"],
-                           roles=results["role_levels"])
+                           group=group, sector=sector, role=role, sectors=results.sectors,
+                           roles=results.role_levels)
 
 
 @bp.get("/rounds/<int:round_id>/compare")
@@ -324,16 +323,16 @@ def compare_page(round_id: int):
     earlier = next((r for r in earlier_rounds if r.id == earlier_id), None)
     if earlier is None:
         abort(404)
+    results = round_scores(round_)
     try:
-        comparison = compare_rounds(earlier, round_)
+        comparison = compare_rounds(earlier, round_, results)
     except ServiceError as exc:
         return render_template("console/compare.html", round=round_, choices=earlier_rounds, earlier=earlier,
                                comparison=None, refused=str(exc))
-    results = round_scores(round_)
     charts = figures.change_figures(results, comparison)
     return render_template("console/compare.html", round=round_, choices=earlier_rounds, earlier=earlier,
                            comparison=comparison, change=content.build(results, comparison)["change"],
-                           dimensions=[c for c in results["constructs"] if c["kind"] == "dimension"],
+                           dimensions=results.dimensions,
                            charts={name: (fig.layout.title.text, _chart_json(fig)) for name, fig in charts.items()})
 
 

@@ -18,14 +18,14 @@ def pdf_for_round(round_, progress: Callable[[str], None] = lambda _m: None, com
 
     progress("Scoring the round")
     results = round_scores(round_)
-    if results["jurisdiction"]["suppressed"]:
-        raise ServiceError(f"the round has fewer than {results['min_group_size']} published responses: a report "
+    if not results.published:
+        raise ServiceError(f"the round has fewer than {results.min_group_size} published responses: a report "
                            "would show the answers of too few people")
     browser = find_browser(current_app.config.get("CHROMIUM_PATH"))
     warm_up(browser)
     comparison = None
     if compare_with is not None:
         progress(f"Comparing with {compare_with.title} (bootstrap intervals)")
-        comparison = compare_rounds(compare_with, round_)
+        comparison = compare_rounds(compare_with, round_, results)
     return build_pdf(results, current_app.static_folder, browser, current_app.config.get("REPORT_PAGE_SIZE", "A4"),
                      progress, comparison)

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from typing import Optional
 
+from assessment.scoring.continuum import CONCERN, FRAGMENTED
 from assessment.scoring.disclosure import BELOW_MINIMUM, COMPLEMENTARY
+from assessment.scoring.results import (
+    Change,
+    Comparison,
+    Construct,
+    DontKnow,
+    Figures,
+    Group,
+    Item,
+    PairMove,
+    RoundResults,
+)
 from assessment.vocabulary import Sector
 
 SECTOR_LABELS = {s.value: s.label for s in Sector}
@@ -30,44 +42,6 @@ def percent(value: Optional[float]) -> str:
     return "–" if value is None else f"{100 * value:.0f}%"
 
 
-def level_text(group: dict) -> str:
-    if group["level"] == "fragmented":
-        return "Fragmented"
-    return f"{group['level'].capitalize()} ({group['qualifier']})"
-
-
-def build(results: dict, comparison: Optional[dict] = None) -> dict:
-    constructs = {c["id"]: c for c in results["constructs"]}
-    dimensions = [c for c in results["constructs"] if c["kind"] == "dimension"]
-    conditions = [c for c in results["constructs"] if c["kind"] == "condition"]
-    j = results["jurisdiction"]
-    size = results["min_group_size"]
-    names = {a["slug"]: a["name"] for a in results["agencies"]}
-    return {
-        "round": results["round"],
-        "jurisdiction": j,
-        "min_group_size": size,
-        "cover": _cover(results),
-        "summary": _summary(results, constructs),
-        "dimension_rows": [_construct_row(c, j["dimensions"][c["id"]], j["dont_know"][c["id"]]) for c in dimensions],
-        "condition_rows": [_construct_row(c, j["conditions"][c["id"]], j["dont_know"][c["id"]]) for c in conditions],
-        "dimensions": dimensions,
-        "agencies": _agencies(results, dimensions),
-        "spread_flags": [constructs[c]["label"] for c, a in results["agreement"].items() if a["spread_flag"]],
-        "roster": _roster(results, names),
-        "role_levels": _groups(results["role_levels"], dimensions),
-        "recommendations": _recommendations(results, constructs, dimensions, conditions),
-        "reliability": [{"label": constructs[c]["label"], "alpha": decimal(r["alpha"], 2), "n": r["n"],
-                         "flag": r["flag"], "item_count": len(r["items"])} for c, r in results["reliability"].items()],
-        "items": [{"text": i["text"], "construct": constructs[i["construct"]]["label"], "reverse": i["reverse"],
-                   "n": i["n"], "mean": decimal(i["mean"], 2),
-                   "distribution": (" / ".join(str(v) for v in i["distribution"].values()) if i["distribution"]
-                                    else f"fewer than {size} answers"),
-                   "dont_know": percent(i["dont_know_share"])} for i in results["items"]],
-        "change": _change(comparison, constructs, names) if comparison else None,
-    }
-
-
 def signed(value: Optional[float]) -> str:
     if value is None:
         return "–"
@@ -75,181 +49,222 @@ def signed(value: Optional[float]) -> str:
     return "0" if rounded == 0 else f"{rounded:+d}"
 
 
-def _change(comparison: dict, constructs: dict, names: dict[str, str]) -> dict:
-    """The comparison with an earlier round, worded: every figure comes from `compare`."""
-    def row(construct_id, f):
-        verdict = ("a real change" if f["excludes_zero"] else "within what chance alone could give")
-        return {"label": constructs[construct_id]["label"], "earlier": score(f["earlier"]), "later": score(f["later"]),
-                "change": signed(f["change"]), "interval": f"{signed(f['ci_low'])} to {signed(f['ci_high'])}",
-                "verdict": verdict, "items_changed": f["items_changed"]}
-
-    level = comparison["level"]
-    moves = comparison["pairs"]
-    pair = lambda p: f"{names.get(p['a'], p['a'])} and {names.get(p['b'], p['b'])}"  # noqa: E731
-    overall = comparison["coverage"]["overall"]
+def build(results: RoundResults, comparison: Optional[Comparison] = None) -> dict:
+    j = results.jurisdiction
+    profile = j.profile
+    size = results.min_group_size
     return {
-        "earlier": comparison["earlier"]["title"],
-        "resamples": comparison["resamples"],
-        "level_then": level_text(level["earlier"]), "level_now": level_text(level["later"]),
-        "dimensions": [row(c, f) for c, f in comparison["dimensions"].items()],
-        "conditions": [row(c, f) for c, f in comparison["conditions"].items()],
-        "not_comparable": comparison["not_comparable"],
-        "agencies": [{"name": a["name"], "changes": [signed(v) for v in a["change"].values()],
-                      "then": level_text(a["earlier"]), "now": level_text(a["later"])} for a in comparison["agencies"]],
-        "agencies_left_out": comparison["agencies_left_out"],
-        "new_ties": [pair(p) for p in moves["new_ties"]], "lost_ties": [pair(p) for p in moves["lost_ties"]],
-        "level_up": len(moves["level_up"]), "level_down": len(moves["level_down"]),
-        "gaps_opened": [pair(p) for p in moves["gaps_opened"]], "gaps_closed": [pair(p) for p in moves["gaps_closed"]],
-        "response_rate": f"{percent(overall['earlier'])} then, {percent(overall['later'])} now",
-        "sector_rates": [{"sector": SECTOR_LABELS.get(r["sector"], r["sector"]), "earlier": percent(r["earlier"]),
-                          "later": percent(r["later"])} for r in comparison["coverage"]["sectors"]],
-        "trend": [{"title": r["title"], "scores": [score(v) for v in r["dimensions"].values()]}
-                  for r in comparison.get("trend", [])],
-        "commitments": [{"dimension": constructs[c["dimension"]]["label"] if c["dimension"] in constructs
-                         else c["dimension"], "what": c["what"], "owner": c["owner"], "due": c["due"] or "",
-                         "movement": (f"{signed(c['movement']['change'])} ({row(c['dimension'], c['movement'])['verdict']})"
-                                      if c["movement"] else "not compared")}
-                        for c in comparison.get("commitments", [])],
+        "round": results.round,
+        "jurisdiction": j,
+        "min_group_size": size,
+        "cover": _cover(results),
+        "summary": _summary(results),
+        "dimension_rows": [_construct_row(c, profile.dimensions[c.id], j.dont_know[c.id]) for c in results.dimensions],
+        "condition_rows": [_construct_row(c, profile.conditions[c.id], j.dont_know[c.id]) for c in results.conditions],
+        "dimensions": results.dimensions,
+        "agencies": _agencies(results),
+        "spread_flags": [results.construct(c).label for c, a in results.agreement.items() if a.spread_flag],
+        "roster": _roster(results),
+        "role_levels": _groups(results.role_levels, results),
+        "recommendations": _recommendations(results),
+        "reliability": [{"label": results.construct(c).label, "alpha": decimal(r.alpha, 2), "n": r.n, "flag": r.flag,
+                         "item_count": len(r.items)} for c, r in results.reliability.items()],
+        "items": [_item_row(i, results) for i in results.items],
+        "change": _change(comparison, results) if comparison else None,
     }
 
 
-def _cover(results: dict) -> dict:
-    overall = results["coverage"]["overall"]
-    r = results["round"]
-    dates = " to ".join(d for d in (r.get("opens_at"), r.get("closes_at")) if d) or "not set"
-    return {"dates": dates, "respondents": results["jurisdiction"]["n"], "invited": overall["invited"],
-            "response_rate": percent(overall["response_rate"]),
-            "questionnaire": f"{r['questionnaire_id']} version {r['questionnaire_version']}"}
+def _item_row(item: Item, results: RoundResults) -> dict:
+    distribution = (" / ".join(str(v) for v in item.distribution.values()) if item.distribution
+                    else f"fewer than {results.min_group_size} answers")
+    return {"text": item.text, "construct": results.construct(item.construct).label, "reverse": item.reverse,
+            "n": item.n, "mean": decimal(item.mean, 2), "distribution": distribution,
+            "dont_know": percent(item.dont_know_share)}
 
 
-def _summary(results: dict, constructs: dict) -> dict:
-    j = results["jurisdiction"]
-    step = j["next_step"]
+def _verdict(change: Change) -> str:
+    return "a real change" if change.excludes_zero else "within what chance alone could give"
+
+
+def _change(comparison: Comparison, results: RoundResults) -> dict:
+    """The comparison with an earlier round, worded: every figure comes from `compare`."""
+    def row(construct_id: str, f: Change) -> dict:
+        return {"label": results.construct(construct_id).label, "earlier": score(f.earlier), "later": score(f.later),
+                "change": signed(f.change), "interval": f"{signed(f.ci_low)} to {signed(f.ci_high)}",
+                "verdict": _verdict(f), "items_changed": list(f.items_changed)}
+
+    names = results.agency_names()
+
+    def pair(p: PairMove) -> str:
+        return f"{names.get(p.a, p.a)} and {names.get(p.b, p.b)}"
+
+    moves = comparison.pairs
+    overall = comparison.coverage.overall
+    labels = {c.id: c.label for c in results.constructs}
+    return {
+        "earlier": comparison.earlier.title,
+        "resamples": comparison.resamples,
+        "level_then": comparison.level_earlier.placed, "level_now": comparison.level_later.placed,
+        "dimensions": [row(c, f) for c, f in comparison.dimensions.items()],
+        "conditions": [row(c, f) for c, f in comparison.conditions.items()],
+        "not_comparable": comparison.not_comparable,
+        "agencies": [{"name": a.name, "changes": [signed(v) for v in a.change.values()],
+                      "then": a.earlier.placed, "now": a.later.placed} for a in comparison.agencies],
+        "agencies_left_out": comparison.agencies_left_out,
+        "new_ties": [pair(p) for p in moves.new_ties], "lost_ties": [pair(p) for p in moves.lost_ties],
+        "level_up": len(moves.level_up), "level_down": len(moves.level_down),
+        "gaps_opened": [pair(p) for p in moves.gaps_opened], "gaps_closed": [pair(p) for p in moves.gaps_closed],
+        "response_rate": f"{percent(overall.earlier)} then, {percent(overall.later)} now",
+        "sector_rates": [{"sector": SECTOR_LABELS.get(r.key, r.key), "earlier": percent(r.rate.earlier),
+                          "later": percent(r.rate.later)} for r in comparison.coverage.sectors],
+        "trend": [{"title": r.title, "scores": [score(v) for v in r.dimensions.values()]} for r in comparison.trend],
+        "commitments": [{"dimension": labels.get(c.dimension, c.dimension), "what": c.what, "owner": c.owner,
+                         "due": c.due or "",
+                         "movement": (f"{signed(c.movement.change)} ({_verdict(c.movement)})" if c.movement
+                                      else "not compared")}
+                        for c in comparison.commitments],
+    }
+
+
+def _cover(results: RoundResults) -> dict:
+    overall = results.coverage.overall
+    r = results.round
+    dates = " to ".join(d for d in (r.opens_at, r.closes_at) if d) or "not set"
+    return {"dates": dates, "respondents": results.jurisdiction.n, "invited": overall.invited,
+            "response_rate": percent(overall.response_rate),
+            "questionnaire": f"{r.questionnaire_id} version {r.questionnaire_version}"}
+
+
+def _summary(results: RoundResults) -> dict:
+    profile = results.jurisdiction.profile
+    step = profile.next_step
     if step is None:
         next_step = "Every dimension is established: the work now is to keep it so, round after round."
     else:
-        figures = j["dimensions"][step]
-        next_step = (f"Build {constructs[step]['label'].lower()}: the lowest dimension not yet established "
-                     f"(score {score(figures['score'])} of 100). {constructs[step]['description']}")
-    rated = sorted((i for i in results["items"] if i["score"] is not None), key=lambda i: i["score"])
-    if j["level"] == "fragmented":
+        construct = results.construct(step)
+        next_step = (f"Build {construct.label.lower()}: the lowest dimension not yet established "
+                     f"(score {score(profile.dimensions[step].score)} of 100). {construct.description}")
+    rated = sorted((i for i in results.items if i.score is not None), key=lambda i: i.score)
+    if profile.level == FRAGMENTED:
         meaning = "Agencies do not yet reliably exchange information on these cases."
     else:
-        meaning = f"Agencies are {LEVEL_WORDS[j['level']]}."
-    return {"level": level_text(j), "meaning": meaning, "readiness": score(j["readiness_index"]),
-            "next_step": next_step, "strengths": [_item_line(i, constructs, True) for i in rated[::-1][:3]],
-            "concerns": [_item_line(i, constructs, False) for i in rated[:3]],
-            "warnings": _warnings(results, constructs)}
+        meaning = f"Agencies are {LEVEL_WORDS[profile.level]}."
+    return {"level": profile.placed, "meaning": meaning, "readiness": score(profile.readiness_index),
+            "next_step": next_step, "strengths": [_item_line(i, results, True) for i in rated[::-1][:3]],
+            "concerns": [_item_line(i, results, False) for i in rated[:3]],
+            "warnings": _warnings(results)}
 
 
-def _item_line(item: dict, constructs: dict, strength: bool) -> dict:
+def _item_line(item: Item, results: RoundResults, strength: bool) -> dict:
     """A statement as respondents judged it: a negatively worded strength was mostly disagreed with, a positively
     worded concern was mostly not agreed with."""
     lead = ""
-    if strength and item["reverse"]:
+    if strength and item.reverse:
         lead = "Most disagree that: "
-    elif not strength and not item["reverse"]:
+    elif not strength and not item.reverse:
         lead = "Few agree that: "
-    return {"lead": lead, "text": item["text"], "construct": constructs[item["construct"]]["label"],
-            "score": score(item["score"])}
+    return {"lead": lead, "text": item.text, "construct": results.construct(item.construct).label,
+            "score": score(item.score)}
 
 
-def _warnings(results: dict, constructs: dict) -> list[str]:
+def _warnings(results: RoundResults) -> list[str]:
     warnings = []
-    j, size = results["jurisdiction"], results["min_group_size"]
-    missing = results["coverage"]["missing_key_sectors"]
+    size = results.min_group_size
+    missing = results.coverage.missing_key_sectors
     if missing:
         warnings.append("No respondent from these key sectors: "
                         + ", ".join(SECTOR_LABELS[s] for s in missing) + ".")
-    for kind, groups in (("Agencies", results["agencies"]), ("Role levels", results["role_levels"])):
-        small = [g for g in groups if g["suppressed"] and g["reason"] == BELOW_MINIMUM and g["n"]]
-        shielding = [g for g in groups if g["suppressed"] and g["reason"] == COMPLEMENTARY]
+    for kind, groups in (("Agencies", results.agencies), ("Role levels", results.role_levels)):
+        small = [g for g in groups if g.suppressed and g.reason == BELOW_MINIMUM and g.n]
+        shielding = [g for g in groups if g.suppressed and g.reason == COMPLEMENTARY]
         if small:
             warnings.append(f"{kind} with fewer than {size} respondents, not shown on their own (still counted in "
                             f"the jurisdiction's totals): " + ", ".join(_name(g) for g in small) + ".")
         if shielding:
             warnings.append(f"{kind} also hidden so that a smaller group cannot be worked out by subtracting the "
                             f"others from the total: " + ", ".join(_name(g) for g in shielding) + ".")
-    rate = results["coverage"]["overall"]["response_rate"]
+    rate = results.coverage.overall.response_rate
     if rate is not None and rate < LOW_RESPONSE_RATE:
         warnings.append(f"Only {percent(rate)} of those invited responded: read the results with care.")
-    if not j["nested"]:
+    if not results.jurisdiction.profile.nested:
         warnings.append("The profile is not nested: a higher dimension is established while a lower one is a "
                         "concern. The level alone does not tell the whole story; read the dimension profile.")
     return warnings
 
 
-def _name(group: dict) -> str:
-    return f"{group.get('name') or group['label']} ({group['n']})"
+def _name(group: Group) -> str:
+    return f"{getattr(group, 'name', None) or group.label} ({group.n})"
 
 
-def _construct_row(construct: dict, figures: dict, dont_know: dict) -> dict:
-    return {"label": construct["label"], "description": construct["description"], "score": score(figures["score"]),
-            "weighted": score(figures["respondent_weighted"]), "n": figures["n"], "sd": decimal(figures["sd"]),
-            "band": figures["band"] or "–", "dont_know": percent(dont_know["dont_know_share"])}
+def _construct_row(construct: Construct, figures: Figures, dont_know: DontKnow) -> dict:
+    return {"label": construct.label, "description": construct.description, "score": score(figures.score),
+            "weighted": score(figures.respondent_weighted), "n": figures.n, "sd": decimal(figures.sd),
+            "band": figures.band or "–", "dont_know": percent(dont_know.dont_know_share)}
 
 
-def _agencies(results: dict, dimensions: list[dict]) -> list[dict]:
+def _agencies(results: RoundResults) -> list[dict]:
     rows = []
-    for a in results["agencies"]:
-        row = {"name": a["name"], "sector": SECTOR_LABELS.get(a["sector"], a["sector"]), "suppressed": a["suppressed"],
-               "n": a["n"], "reason": a.get("reason_text")}
-        if not a["suppressed"]:
-            row.update(n=a["n"], level=level_text(a), readiness=score(a["readiness_index"]),
-                       scores=[score(a["dimensions"][d["id"]]["score"]) for d in dimensions],
-                       nested=a["nested"])
+    for a in results.agencies:
+        row = {"name": a.name, "sector": SECTOR_LABELS.get(a.sector, a.sector), "sector_id": a.sector,
+               "suppressed": a.suppressed, "n": a.n, "reason": a.reason_text}
+        if a.profile is not None:
+            row.update(level=a.profile.placed, readiness=score(a.profile.readiness_index),
+                       scores=[score(a.profile.dimensions[d.id].score) for d in results.dimensions],
+                       nested=a.profile.nested)
         rows.append(row)
     return rows
 
 
-def _groups(groups: list[dict], dimensions: list[dict]) -> list[dict]:
-    return [{"label": g["label"], "suppressed": g["suppressed"], "n": g["n"], "reason": g.get("reason_text"),
-             "level": None if g["suppressed"] else level_text(g),
-             "scores": [] if g["suppressed"] else [score(g["dimensions"][d["id"]]["score"]) for d in dimensions]}
+def _groups(groups, results: RoundResults) -> list[dict]:
+    return [{"label": g.label, "suppressed": g.suppressed, "n": g.n, "reason": g.reason_text,
+             "level": None if g.profile is None else g.profile.placed,
+             "scores": ([] if g.profile is None
+                        else [score(g.profile.dimensions[d.id].score) for d in results.dimensions])}
             for g in groups]
 
 
-def _roster(results: dict, names: dict[str, str]) -> dict:
+def _roster(results: RoundResults) -> dict:
     """The roster as the report shows it: only agencies shown on their own appear, in the matrix, the network
     table and the discussion points; the network-wide shares and densities count every pair."""
-    agencies = [a for a in results["agencies"] if not a["suppressed"]]
-    visible = {a["slug"] for a in agencies}
-    rating = {(r["from"], r["to"]): r["rating"] for r in results["pairs"]["directed"]}
-    network = results["network"]
-    gaps = sorted((p for p in results["pairs"]["symmetric"] if p["perception_gap"]
-                   and p["a"] in visible and p["b"] in visible), key=lambda p: -abs(p["gap"]))
+    names = results.agency_names()
+    agencies = results.shown_agencies()
+    visible = {a.slug for a in agencies}
+    rating = {(r.source, r.target): r.rating for r in results.directed}
+    network = results.network
+    gaps = sorted((p for p in results.pairs if p.perception_gap and p.a in visible and p.b in visible),
+                  key=lambda p: -abs(p.gap))
     return {
-        "columns": [a["name"] for a in agencies],
-        "matrix": [{"name": a["name"], "cells": [decimal(rating.get((a["slug"], b["slug"])))
-                                                 if a["slug"] != b["slug"] else "·" for b in agencies]}
-                   for a in agencies],
-        "hidden": any(a["suppressed"] for a in results["agencies"]),
-        "gaps": [{"a": names[p["a"]], "b": names[p["b"]], "a_rates": decimal(rating[(p["a"], p["b"])]),
-                  "b_rates": decimal(rating[(p["b"], p["a"])]), "gap": decimal(abs(p["gap"]))} for p in gaps],
-        "share": [(k.capitalize(), percent(v)) for k, v in network["share_at_level"].items()],
-        "density": [(k.capitalize(), percent(v)) for k, v in network["density"].items()],
-        "degree": sorted(((names[s], decimal(d)) for s, d in network["weighted_degree"].items() if s in visible),
+        "columns": [a.name for a in agencies],
+        "matrix": [{"name": a.name, "cells": [decimal(rating.get((a.slug, b.slug))) if a.slug != b.slug else "·"
+                                              for b in agencies]} for a in agencies],
+        "hidden": any(a.suppressed for a in results.agencies),
+        "gaps": [{"a": names[p.a], "b": names[p.b], "a_rates": decimal(rating[(p.a, p.b)]),
+                  "b_rates": decimal(rating[(p.b, p.a)]), "gap": decimal(abs(p.gap))} for p in gaps],
+        "share": [(k.capitalize(), percent(v)) for k, v in network.share_at_level.items()],
+        "density": [(k.capitalize(), percent(v)) for k, v in network.density.items()],
+        "degree": sorted(((names[s], decimal(d)) for s, d in network.weighted_degree.items() if s in visible),
                          key=lambda row: row[0]),
-        "isolated": [names[s] for s in network["isolated"] if s in visible],
-        "reciprocity": percent(network["reciprocity"]),
-        "pairs": network["agencies"] * (network["agencies"] - 1) // 2,
+        "isolated": [names[s] for s in network.isolated if s in visible],
+        "reciprocity": percent(network.reciprocity),
+        "pairs": network.agencies * (network.agencies - 1) // 2,
     }
 
 
-def _recommendations(results: dict, constructs: dict, dimensions: list[dict], conditions: list[dict]) -> list[dict]:
-    j = results["jurisdiction"]
+def _recommendations(results: RoundResults) -> list[dict]:
+    profile = results.jurisdiction.profile
     out = []
-    step = j["next_step"]
+    step = profile.next_step
     if step is not None:
-        out.append({"heading": f"Next step: {constructs[step]['label']}", "why": constructs[step]["description"],
-                    "score": score(j["dimensions"][step]["score"]), "practices": constructs[step]["practices"]})
-    for d in dimensions:
-        figures = j["dimensions"][d["id"]]
-        if d["id"] != step and figures["band"] == "concern":
-            out.append({"heading": f"Also a concern: {d['label']}", "why": d["description"],
-                        "score": score(figures["score"]), "practices": d["practices"]})
-    watch = [f"{c['label']} ({score(j['conditions'][c['id']]['score'])})" for c in conditions
-             if j["conditions"][c["id"]]["band"] == "concern"]
+        construct = results.construct(step)
+        out.append({"heading": f"Next step: {construct.label}", "why": construct.description,
+                    "score": score(profile.dimensions[step].score), "practices": construct.practices})
+    for d in results.dimensions:
+        figures = profile.dimensions[d.id]
+        if d.id != step and figures.band == CONCERN:
+            out.append({"heading": f"Also a concern: {d.label}", "why": d.description,
+                        "score": score(figures.score), "practices": d.practices})
+    watch = [f"{c.label} ({score(profile.conditions[c.id].score)})" for c in results.conditions
+             if profile.conditions[c.id].band == CONCERN]
     if watch:
         out.append({"heading": "Conditions to attend to", "score": None, "practices": [],
                     "why": "These conditions score as a concern: " + ", ".join(watch) + ". Moving up the "

@@ -1,6 +1,6 @@
 """Plotly figures built from the scoring results. One set of builders serves the PDF and the web console.
 
-Every builder takes the results dict (and nothing from the database), returns a `go.Figure` with a title and
+Every builder takes the typed results (and nothing from the database), returns a `go.Figure` with a title and
 labelled axes, and shows no figure of a suppressed group. Colours are ordered light to dark (cividis) or carried
 by line width and dash, so that charts survive greyscale printing and colour-blindness.
 """
@@ -12,11 +12,29 @@ import textwrap
 import networkx as nx
 import plotly.graph_objects as go
 
-CONTINUUM = ("networking", "coordination", "cooperation", "collaboration")
-PAIR_LEVELS = ("no contact", "networking", "coordination", "cooperation", "collaboration")
+from assessment.scoring.continuum import (
+    CONCERN,
+    CONCERN_BELOW,
+    EMERGING,
+    ESTABLISHED,
+    ESTABLISHED_FROM,
+    FRAGMENTED,
+    LEVELS,
+)
+from assessment.scoring.network import PAIR_LEVELS
+from assessment.scoring.results import (
+    Comparison,
+    Group,
+    Pair,
+    Placement,
+    RoundResults,
+    TrendPoint,
+)
+
 FONT = dict(family="DejaVu Sans, Arial, sans-serif", size=12, color="#1d2430")
 INK, MID, PALE = "#1d2430", "#5b6b80", "#dfe5ec"
-BAND_SHADES = (("concern", 0, 50, "#f1f1f1"), ("emerging", 50, 75, "#dedede"), ("established", 75, 100, "#c4c4c4"))
+BAND_SHADES = ((CONCERN, 0, CONCERN_BELOW, "#f1f1f1"), (EMERGING, CONCERN_BELOW, ESTABLISHED_FROM, "#dedede"),
+               (ESTABLISHED, ESTABLISHED_FROM, 100, "#c4c4c4"))
 ROLE_STYLE = {"line_staff": ("#9ab3cf", ""), "supervisor": ("#4f77a3", "/"), "executive": ("#1d3557", ".")}
 LAYOUT_SEED = 20001001
 
@@ -38,27 +56,28 @@ def wrapped(text: str, width: int = 16) -> str:
     return "<br>".join(plain(part) for part in textwrap.wrap(text, width)) or plain(text)
 
 
-def labels(results: dict, width: int = 0) -> dict[str, str]:
-    return {c["id"]: wrapped(c["label"], width) if width else plain(c["label"]) for c in results["constructs"]}
+def labels(results: RoundResults, width: int = 0) -> dict[str, str]:
+    return {c.id: wrapped(c.label, width) if width else plain(c.label) for c in results.constructs}
 
 
-def shown(groups: list[dict]) -> list[dict]:
-    return [g for g in groups if not g["suppressed"]]
+def shown(groups) -> list:
+    return [g for g in groups if not g.suppressed]
 
 
-def _marker_position(place: dict) -> tuple[float, float]:
-    position = (("fragmented",) + CONTINUUM).index(place["level"])
-    offset = 0.5 if place["qualifier"] is None else (0.3 if place["qualifier"] == "emerging" else 0.7)
+def _marker_position(place: Placement) -> tuple[float, float]:
+    position = ((FRAGMENTED,) + LEVELS).index(place.level)
+    offset = 0.5 if place.qualifier is None else (0.3 if place.qualifier == EMERGING else 0.7)
     return position + offset, (position + 1 if position else 0.6) + 0.45
 
 
-def continuum_figure(results: dict, earlier: dict | None = None) -> go.Figure:
+def continuum_figure(results: RoundResults, earlier: Placement | None = None, earlier_title: str = "") -> go.Figure:
     """The four levels as cumulative steps, the jurisdiction marked on its level (left half emerging, right half
-    established), fragmented to the left of networking. With `earlier` ({level, qualifier, title}), the earlier
-    round is marked too, as an open triangle."""
-    j = results["jurisdiction"]
+    established), fragmented to the left of networking. With `earlier`, the earlier round (`earlier_title`) is
+    marked too, as an open triangle."""
+    j = results.jurisdiction.profile
+    now = Placement(j.level, j.qualifier)
     fig = go.Figure()
-    for k, name in enumerate(("fragmented",) + CONTINUUM):
+    for k, name in enumerate((FRAGMENTED,) + LEVELS):
         shade = ["#f4f4f4", "#e3e8ee", "#c9d3de", "#9fb1c6", "#6f89a8"][k]
         fig.add_shape(type="rect", x0=k, x1=k + 1, y0=0, y1=k + 1 if k else 0.6, fillcolor=shade,
                       line=dict(color=INK, width=1))
@@ -67,30 +86,24 @@ def continuum_figure(results: dict, earlier: dict | None = None) -> go.Figure:
         x, y = _marker_position(earlier)
         fig.add_trace(go.Scatter(x=[x], y=[y], mode="markers+text", marker=dict(
             symbol="triangle-down-open", size=22, color=MID, line=dict(width=2)),
-            text=[f"{plain(earlier['title'])}: {_where(earlier)}"], textposition="top center",
+            text=[f"{plain(earlier_title)}: {earlier.placed}"], textposition="top center",
             textfont=dict(size=11, color=MID), hoverinfo="skip", showlegend=False))
-    marker_x, marker_y = _marker_position(j)
+    marker_x, marker_y = _marker_position(now)
     fig.add_trace(go.Scatter(x=[marker_x], y=[marker_y], mode="markers+text", marker=dict(
-        symbol="triangle-down", size=22, color=INK), text=[_where(j) if earlier is None else f"Now: {_where(j)}"],
+        symbol="triangle-down", size=22, color=INK), text=[now.placed if earlier is None else f"Now: {now.placed}"],
         textposition="top center", textfont=dict(size=13, color=INK), hoverinfo="skip", showlegend=False))
     fig.update_xaxes(range=[-0.05, 5.05], visible=False, title_text="Level on the continuum")
     fig.update_yaxes(range=[-0.7, 6.3], visible=False, title_text="Cumulative strategies")
     return _layout(fig, "Where the jurisdiction stands on the continuum", height=300)
 
 
-def _where(j: dict) -> str:
-    if j["level"] == "fragmented":
-        return "Fragmented"
-    return f"{j['level'].capitalize()} ({j['qualifier']})"
-
-
-def profile_figure(results: dict, kind: str = "dimensions", group: dict | None = None) -> go.Figure:
+def profile_figure(results: RoundResults, kind: str = "dimensions", group: Group | None = None) -> go.Figure:
     """Scores (the jurisdiction's agency-weighted ones, or those of a shown `group`) with the concern / emerging /
     established bands drawn behind the bars."""
     names = labels(results, width=22)
-    figures = (group or results["jurisdiction"])[kind]
+    figures = getattr((group or results.jurisdiction).profile, kind)
     ids = list(figures)[::-1]
-    scores = [figures[c]["score"] for c in ids]
+    scores = [figures[c].score for c in ids]
     fig = go.Figure(go.Bar(
         x=[s if s is not None else 0 for s in scores], y=[names[c] for c in ids], orientation="h",
         marker=dict(color=INK), text=[f"{s:.0f}" if s is not None else "no score" for s in scores],
@@ -101,38 +114,38 @@ def profile_figure(results: dict, kind: str = "dimensions", group: dict | None =
                            font=dict(size=11, color=MID))
     title = "Dimensions of the continuum" if kind == "dimensions" else "Conditions: trust, time, turf, leadership"
     if group is not None:
-        title += f": {plain(group['label'])}"
+        title += f": {plain(group.label)}"
     axis = "Score (0-100, agency-weighted)" if group is None else "Score (0-100, mean of respondents)"
     fig.update_xaxes(range=[0, 105], title_text=axis, tickvals=[0, 25, 50, 75, 100])
     fig.update_yaxes(title_text="", automargin=True)
     return _layout(fig, title, height=90 + 40 * len(ids), bargap=0.3)
 
 
-def agency_heatmap(results: dict, sector: str | None = None) -> go.Figure:
+def agency_heatmap(results: RoundResults, sector: str | None = None) -> go.Figure:
     """Agencies (shown ones only, of one sector when given) by dimension; each cell carries its score as text."""
     names = labels(results, width=16)
-    agencies = [a for a in shown(results["agencies"]) if sector is None or a["sector"] == sector]
-    dims = [c["id"] for c in results["constructs"] if c["kind"] == "dimension"]
-    z = [[a["dimensions"][d]["score"] for d in dims] for a in agencies][::-1]
+    agencies = [a for a in results.shown_agencies() if sector is None or a.sector == sector]
+    dims = [c.id for c in results.dimensions]
+    z = [[a.profile.dimensions[d].score for d in dims] for a in agencies][::-1]
     text = [[f"{v:.0f}" if v is not None else "–" for v in row] for row in z]
     fig = go.Figure(go.Heatmap(
-        z=z, x=[names[d] for d in dims], y=[plain(a["name"]) for a in agencies][::-1], zmin=0, zmax=100,
+        z=z, x=[names[d] for d in dims], y=[plain(a.name) for a in agencies][::-1], zmin=0, zmax=100,
         colorscale="Cividis", text=text, texttemplate="%{text}", textfont=dict(size=12),
-        colorbar=dict(title=dict(text="Score"), tickvals=[0, 50, 75, 100]),
+        colorbar=dict(title=dict(text="Score"), tickvals=[0, CONCERN_BELOW, ESTABLISHED_FROM, 100]),
         hovertemplate="%{y}<br>%{x}: %{z:.1f}<extra></extra>"))
     fig.update_xaxes(title_text="Dimension", side="bottom", tickangle=0)
     fig.update_yaxes(title_text="Agency", automargin=True)
     return _layout(fig, "Agencies by dimension", height=140 + 34 * max(len(agencies), 1))
 
 
-def roster_matrix(results: dict) -> go.Figure:
+def roster_matrix(results: RoundResults) -> go.Figure:
     """Directed ratings R(i->j): rows rate columns. Suppressed agencies appear in neither rows nor columns. The
     cells carry no numbers: the report prints the same matrix as a table beside it, and the console shows them
     on hover."""
-    agencies = shown(results["agencies"])
-    name = {a["slug"]: plain(a["name"]) for a in agencies}
-    raters = targets = [a["slug"] for a in agencies]
-    rating = {(r["from"], r["to"]): r["rating"] for r in results["pairs"]["directed"]}
+    agencies = results.shown_agencies()
+    name = {a.slug: plain(a.name) for a in agencies}
+    raters = targets = [a.slug for a in agencies]
+    rating = {(r.source, r.target): r.rating for r in results.directed}
     z = [[rating.get((i, j)) for j in targets] for i in raters][::-1]
     fig = go.Figure(go.Heatmap(
         z=z, x=[name[t] for t in targets], y=[name[r] for r in raters][::-1], zmin=0, zmax=4,
@@ -146,34 +159,34 @@ def roster_matrix(results: dict) -> go.Figure:
                    height=260 + 30 * max(len(raters), 1))
 
 
-def visible_pairs(results: dict) -> list[dict]:
+def visible_pairs(results: RoundResults) -> list[Pair]:
     """Pairs between agencies that are shown on their own."""
-    slugs = {a["slug"] for a in shown(results["agencies"])}
-    return [p for p in results["pairs"]["symmetric"] if p["a"] in slugs and p["b"] in slugs]
+    slugs = {a.slug for a in results.shown_agencies()}
+    return [p for p in results.pairs if p.a in slugs and p.b in slugs]
 
 
-def network_layout(results: dict) -> dict[str, tuple[float, float]]:
+def network_layout(results: RoundResults) -> dict[str, tuple[float, float]]:
     graph = nx.Graph()
-    graph.add_nodes_from(a["slug"] for a in shown(results["agencies"]))
-    graph.add_weighted_edges_from((p["a"], p["b"], p["level"]) for p in visible_pairs(results)
-                                  if p["level"] is not None and p["level"] >= 1)
+    graph.add_nodes_from(a.slug for a in results.shown_agencies())
+    graph.add_weighted_edges_from((p.a, p.b, p.level) for p in visible_pairs(results)
+                                  if p.level is not None and p.level >= 1)
     return nx.spring_layout(graph, seed=LAYOUT_SEED, weight="weight")
 
 
-def network_figure(results: dict) -> go.Figure:
+def network_figure(results: RoundResults) -> go.Figure:
     """Agencies shown on their own, as nodes sized by weighted degree; ties at networking or above, styled by
     level (dash and width carry the level, so it reads in greyscale)."""
     positions = network_layout(results)
-    raw_name = {a["slug"]: a["name"] for a in results["agencies"]}
-    degree = results["network"]["weighted_degree"]
+    raw_name = results.agency_names()
+    degree = results.network.weighted_degree
     styles = {1: dict(width=1, dash="dot"), 2: dict(width=2, dash="dash"), 3: dict(width=3.5, dash="solid"),
               4: dict(width=6, dash="solid")}
     fig = go.Figure()
     for level, style in styles.items():
         xs, ys = [], []
         for p in visible_pairs(results):
-            if p["level"] is not None and int(p["level"]) == level:
-                (x0, y0), (x1, y1) = positions[p["a"]], positions[p["b"]]
+            if p.level is not None and int(p.level) == level:
+                (x0, y0), (x1, y1) = positions[p.a], positions[p.b]
                 xs += [x0, x1, None]
                 ys += [y0, y1, None]
         fig.add_trace(go.Scatter(x=xs or [None], y=ys or [None], mode="lines", hoverinfo="skip",
@@ -196,8 +209,8 @@ def network_figure(results: dict) -> go.Figure:
                    legend=dict(orientation="h", y=-0.05, x=0))
 
 
-def pair_levels_figure(results: dict) -> go.Figure:
-    share = results["network"]["share_at_level"]
+def pair_levels_figure(results: RoundResults) -> go.Figure:
+    share = results.network.share_at_level
     keys = ["unrated", *PAIR_LEVELS]
     values = [100 * (share[k] or 0) for k in keys]
     fig = go.Figure(go.Bar(x=[k.capitalize() for k in keys], y=values, marker=dict(color=INK),
@@ -208,19 +221,19 @@ def pair_levels_figure(results: dict) -> go.Figure:
     return _layout(fig, "Share of agency pairs at each level", height=330)
 
 
-def role_levels_figure(results: dict) -> go.Figure:
+def role_levels_figure(results: RoundResults) -> go.Figure:
     """Dimension scores by role level, side by side; suppressed role levels are left out."""
     names = labels(results, width=16)
-    dims = [c["id"] for c in results["constructs"] if c["kind"] == "dimension"]
+    dims = [c.id for c in results.dimensions]
     fig = go.Figure()
-    for group in shown(results["role_levels"]):
-        colour, pattern = ROLE_STYLE.get(group["id"], (MID, ""))
-        scores = [group["dimensions"][d]["score"] for d in dims]
-        fig.add_trace(go.Bar(name=plain(group["label"]), x=[names[d] for d in dims], y=scores,
+    for group in shown(results.role_levels):
+        colour, pattern = ROLE_STYLE.get(group.id, (MID, ""))
+        scores = [group.profile.dimensions[d].score for d in dims]
+        fig.add_trace(go.Bar(name=plain(group.label), x=[names[d] for d in dims], y=scores,
                              marker=dict(color=colour, pattern=dict(shape=pattern, fgcolor="white"),
                                          line=dict(color=INK, width=1)),
                              text=[f"{s:.0f}" if s is not None else "" for s in scores], textposition="outside",
-                             cliponaxis=False, hovertemplate="%{x}: %{y:.1f}<extra>" + group["label"] + "</extra>"))
+                             cliponaxis=False, hovertemplate="%{x}: %{y:.1f}<extra>" + plain(group.label) + "</extra>"))
     fig.update_xaxes(title_text="Dimension", tickangle=0)
     fig.update_yaxes(title_text="Score (0-100)", range=[0, 110])
     return _layout(fig, "Dimensions by role level", height=400, barmode="group",
@@ -240,48 +253,47 @@ BUILDERS = {
 }
 
 
-def report_figures(results: dict) -> dict[str, go.Figure]:
+def report_figures(results: RoundResults) -> dict[str, go.Figure]:
     return {name: build(results) for name, build in BUILDERS.items()}
 
 
-def change_figures(results: dict, comparison: dict) -> dict[str, go.Figure]:
+def change_figures(results: RoundResults, comparison: Comparison) -> dict[str, go.Figure]:
     """For a comparison: the level movement on the continuum, a slope chart (earlier to later) and the change
     with its 95% interval, per dimension."""
     names = labels(results, width=22)
-    movement = continuum_figure(results, {**comparison["level"]["earlier"], "title": comparison["earlier"]["title"]})
+    movement = continuum_figure(results, comparison.level_earlier, comparison.earlier.title)
     movement.update_layout(title_text="Level movement on the continuum")
-    dims = list(comparison["dimensions"])
-    earlier, later = comparison["earlier"]["title"], comparison["later"]["title"]
+    dims = list(comparison.dimensions)
+    changes = comparison.dimensions
+    earlier, later = comparison.earlier.title, comparison.later.title
     slope = go.Figure()
     for d in dims[::-1]:
-        f = comparison["dimensions"][d]
-        slope.add_trace(go.Scatter(x=[f["earlier"], f["later"]], y=[names[d], names[d]], mode="lines+markers",
+        f = changes[d]
+        slope.add_trace(go.Scatter(x=[f.earlier, f.later], y=[names[d], names[d]], mode="lines+markers",
                                    marker=dict(symbol=["circle-open", "circle"], size=12, color=INK),
                                    line=dict(color=MID, width=2), showlegend=False,
                                    hovertemplate="%{y}: %{x:.1f}<extra></extra>"))
     for _band, low, high, shade in BAND_SHADES:
         slope.add_vrect(x0=low, x1=high, fillcolor=shade, line_width=0, layer="below")
     slope.update_xaxes(range=[0, 100], title_text=f"Score: {plain(earlier)} (open) to {plain(later)} (filled)",
-                       tickvals=[0, 25, 50, 75, 100])
+                       tickvals=[0, 25, CONCERN_BELOW, ESTABLISHED_FROM, 100])
     slope.update_yaxes(title_text="", automargin=True)
     _layout(slope, "Dimensions then and now", height=90 + 45 * len(dims))
 
     change = go.Figure(go.Scatter(
-        x=[comparison["dimensions"][d]["change"] for d in dims][::-1], y=[names[d] for d in dims][::-1],
+        x=[changes[d].change for d in dims][::-1], y=[names[d] for d in dims][::-1],
         mode="markers", marker=dict(size=11, color=INK),
         error_x=dict(type="data", symmetric=False, color=MID, thickness=2,
-                     array=[comparison["dimensions"][d]["ci_high"] - comparison["dimensions"][d]["change"]
-                            for d in dims][::-1],
-                     arrayminus=[comparison["dimensions"][d]["change"] - comparison["dimensions"][d]["ci_low"]
-                                 for d in dims][::-1]),
+                     array=[changes[d].ci_high - changes[d].change for d in dims][::-1],
+                     arrayminus=[changes[d].change - changes[d].ci_low for d in dims][::-1]),
         hovertemplate="%{y}: %{x:+.1f}<extra></extra>", showlegend=False))
     change.add_vline(x=0, line=dict(color=INK, width=1, dash="dot"))
     change.update_xaxes(title_text="Change in score, with 95% interval (bootstrap)", zeroline=False)
     change.update_yaxes(title_text="", automargin=True)
     _layout(change, "Change since the earlier round", height=90 + 45 * len(dims))
     built = {"movement": movement, "slope": slope, "change": change}
-    if comparison.get("trend"):
-        built["trend"] = trend_figure(results, comparison["trend"])
+    if comparison.trend:
+        built["trend"] = trend_figure(results, comparison.trend)
     return built
 
 
@@ -289,13 +301,13 @@ DASHES = ("solid", "dash", "dot", "dashdot")
 SYMBOLS = ("circle", "square", "diamond", "triangle-up")
 
 
-def trend_figure(results: dict, trend: list[dict]) -> go.Figure:
+def trend_figure(results: RoundResults, trend: tuple[TrendPoint, ...]) -> go.Figure:
     """Each dimension's agency-weighted score across the closed rounds; dash and marker tell the lines apart."""
     names = labels(results)
     fig = go.Figure()
-    rounds = [plain(r["title"]) for r in trend]
-    for k, d in enumerate(trend[0]["dimensions"]):
-        fig.add_trace(go.Scatter(x=rounds, y=[r["dimensions"][d] for r in trend], mode="lines+markers",
+    rounds = [plain(r.title) for r in trend]
+    for k, d in enumerate(trend[0].dimensions):
+        fig.add_trace(go.Scatter(x=rounds, y=[r.dimensions[d] for r in trend], mode="lines+markers",
                                  name=names[d], line=dict(color=INK, dash=DASHES[k % 4], width=2),
                                  marker=dict(symbol=SYMBOLS[k % 4], size=9, color=INK),
                                  hovertemplate="%{x}: %{y:.1f}<extra>" + names[d] + "</extra>"))

@@ -31,7 +31,7 @@ def report_html(results: dict, svgs: dict[str, str], chart_note: Optional[str], 
         raise ValueError(f"page size must be one of {', '.join(PAGE_SIZES)}, not {page_size!r}")
     charts = {name: "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
               for name, svg in svgs.items()}
-    toc = TOC if comparison is None else TOC[:1] + [("change", f"Change since {comparison['earlier']['title']}")] + TOC[1:]
+    toc = TOC if comparison is None else TOC[:1] + [("change", f"Change since {comparison.earlier.title}")] + TOC[1:]
     return TEMPLATES.get_template("report.html").render(
         **content.build(results, comparison), charts=charts, chart_note=chart_note or "", toc=toc,
         page_size=page_size, produced=dt.date.today().isoformat())

@@ -3,7 +3,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from assessment.scoring import RoundData
+from assessment.scoring import RoundData, score_round
 from questionnaires import load_text
 
 DK = "DK"
@@ -67,3 +67,8 @@ def uniform(q, value):
         if item.type == "likert":
             out[item.id] = 6 - value if item.reverse else value
     return out
+
+
+def scored(data: RoundData) -> dict:
+    """A round's results as the JSON contract gives them (what `flask scores` and the API print)."""
+    return score_round(data).as_json()

@@ -6,6 +6,7 @@ import yaml
 
 from assessment import demo
 from assessment.scoring import score_round
+from assessment.scoring.results import NotCompared
 from assessment.scoring.comparison import comparable_items, compare
 from questionnaires import load_text
 from tests.scoring_data import round_data, small_questionnaire, small_questionnaire_data, uniform
@@ -14,7 +15,8 @@ Q = small_questionnaire()
 
 
 def both(earlier, later, **kwargs):
-    return compare(earlier, later, score_round(earlier), score_round(later), **kwargs)
+    """The comparison as the JSON contract of `flask compare` gives it."""
+    return compare(earlier, later, score_round(earlier), score_round(later), **kwargs).as_json()
 
 
 def varied(values, agency="a"):
@@ -96,7 +98,7 @@ def test_items_that_changed_meaning_do_not_compare():
     v2 = load_text(yaml.safe_dump(data))
     same, same_after, different = comparable_items(Q, v2)
     assert "inf1" not in same and "inf2" in same and same == same_after
-    assert different == [{"item": "inf1", "reason": "worded, scored or scaled differently"}]
+    assert different == [NotCompared("inf1", "worded, scored or scaled differently")]
     # scores compare on inf2 and inf3 only: inf1 answered 5 before and 1 after changes nothing
     before = round_data(Q, [("a", "line_staff", {**uniform(Q, 3), "inf1": 5})] * 3)
     after = round_data(v2, [("a", "line_staff", {**uniform(v2, 3), "inf1": 1})] * 3)
@@ -183,7 +185,7 @@ def test_an_item_that_replaces_an_earlier_one_compares_with_it():
     v2 = load_text(yaml.safe_dump(data))
     same_before, same_after, different = comparable_items(Q, v2)
     assert "inf1" in same_before and "inf1_v2" in same_after
-    assert {"item": "act1", "reason": "replaced by act1_v2, which measures something else"} in different
+    assert NotCompared("act1", "replaced by act1_v2, which measures something else") in different
     # inf1 answered 1 before and its replacement 5 after: information moves; all else stays at 3
     before = round_data(Q, [("a", "line_staff", {**uniform(Q, 3), "inf1": 1})] * 3)
     after = round_data(v2, [("a", "line_staff", {**uniform(v2, 3), "inf1_v2": 5})] * 3)

@@ -17,6 +17,7 @@ from assessment.db import db
 from assessment.models import Response, Round
 from assessment.scoring import RoundData, respondent_scores, score_round
 from assessment.scoring.continuum import band, place
+from assessment.scoring.results import RoundInfo, replace
 from assessment.services import accounts, setup
 from assessment.services.scores import round_data as stored_round_data
 from assessment.services.scores import round_scores
@@ -24,7 +25,7 @@ from assessment.vocabulary import RoleLevel, Sector
 from reports.pdf import report_html
 from tests.console.conftest import PASSWORD, sign_in
 from tests.disclosure_auditor import Auditor, Person, collect_page, collect_results, collect_score_table
-from tests.scoring_data import round_data, small_questionnaire, uniform
+from tests.scoring_data import round_data, scored, small_questionnaire, uniform
 from tests.survey_helpers import submit_through_services
 
 Q = small_questionnaire()
@@ -52,16 +53,16 @@ def group_names(results: dict, auditor: Auditor) -> dict[str, list]:
     return names
 
 
-def audit(data: RoundData, results: dict | None = None) -> Auditor:
+def audit(data: RoundData) -> Auditor:
     """Everything the scores JSON and the report publish for a round, through the auditor."""
-    results = results or score_round(data)
+    results = score_round(data)
+    published = results.as_json()
     auditor = Auditor(people_of(data), CONSTRUCTS, data.min_group_size)
-    collect_results(auditor, results, {})
-    if not results["jurisdiction"].get("suppressed"):
-        full = {"round": {"id": 1, "title": "Round", "status": "closed", "questionnaire_id": Q.id,
-                          "questionnaire_version": Q.version, "opens_at": None, "closes_at": None},
-                **results, "jurisdiction": {"name": "County", **results["jurisdiction"]}}
-        collect_page(auditor, report_html(full, {}, None), group_names(results, auditor), "report")
+    collect_results(auditor, published, {})
+    if results.published:
+        named = replace(results, round=RoundInfo(1, "Round", "closed", Q.id, Q.version, None, None),
+                        jurisdiction=replace(results.jurisdiction, name="County"))
+        collect_page(auditor, report_html(named, {}, None), group_names(published, auditor), "report")
     return auditor
 
 
@@ -124,20 +125,20 @@ def test_worst_cases_expose_no_small_group(case):
 
 
 def test_worst_cases_hide_what_they_must_and_show_the_rest():
-    results = score_round(sized(WORST_CASES["a sector of two agencies"]))
+    results = scored(sized(WORST_CASES["a sector of two agencies"]))
     law = next(s for s in results["sectors"] if s["id"] == "law_enforcement")
     assert law["suppressed"] and law["reason"] == "complementary"  # law enforcement minus a would be b
     assert not next(a for a in results["agencies"] if a["slug"] == "a")["suppressed"]
 
     # the executive (1) is the jurisdiction minus line staff and supervisors, and agency a minus its line staff,
     # which is the line staff minus b's: so the line staff total goes, and a's line-staff cell with it
-    results = score_round(sized(WORST_CASES["a role level of 1 in a large agency"]))
+    results = scored(sized(WORST_CASES["a role level of 1 in a large agency"]))
     roles = {r["id"]: r for r in results["role_levels"]}
     assert roles["executive"]["reason"] == "below_minimum" and roles["line_staff"]["reason"] == "complementary"
     assert not roles["supervisor"]["suppressed"]
     assert not any(a["suppressed"] for a in results["agencies"])
 
-    results = score_round(sized(WORST_CASES["two agencies of 1 and 2"]))
+    results = scored(sized(WORST_CASES["two agencies of 1 and 2"]))
     assert [a["reason"] for a in results["agencies"]] == [None, None, "below_minimum", "below_minimum"]
 
 
@@ -186,7 +187,7 @@ def test_a_jurisdiction_at_exactly_75_is_established():
     data = agencies_scoring([(75, 100, 100), (0, 100, 100), (50, 100, 100)],
                             [(50, 100, 100), (50, 75, 100), (75, 75, 100)],
                             [(25, 75, 75), (100, 100, 100), (25, 25, 50)])
-    info = score_round(data)["jurisdiction"]["dimensions"]["information"]
+    info = scored(data)["jurisdiction"]["dimensions"]["information"]
     assert info["score"] == pytest.approx(75) and info["band"] == "established"
     assert band(74.99999999999999) == "established"
 
@@ -196,7 +197,7 @@ def test_exactly_50_is_emerging_and_not_fragmented():
     data = agencies_scoring([(25, 25, 75), (25, 50, 50), (50, 50, 50)],
                             [(25, 25, 75), (0, 50, 75), (0, 50, 100)],
                             [(75, 75, 100), (50, 50, 75), (0, 25, 100)])
-    j = score_round(data)["jurisdiction"]
+    j = scored(data)["jurisdiction"]
     assert j["dimensions"]["information"]["band"] == "emerging" and j["level"] == "networking"
     assert place(["information"], {"information": 49.99999999999999})["level"] == "networking"
 
@@ -205,7 +206,7 @@ def test_a_perception_gap_of_exactly_one_is_a_gap():
     # a rates b 1, 2, 2 (5/3); b rates a 2, 3, 3 (8/3): the gap is exactly 1
     people = [("a", "line_staff", {})] * 3 + [("b", "line_staff", {})] * 3
     roster = [(1, "b", 1), (2, "b", 2), (3, "b", 2), (4, "a", 2), (5, "a", 3), (6, "a", 3)]
-    pair = score_round(round_data(Q, people, roster=roster))["pairs"]["symmetric"][0]
+    pair = scored(round_data(Q, people, roster=roster))["pairs"]["symmetric"][0]
     assert 8 / 3 - 5 / 3 < 1  # as floats
     assert pair["perception_gap"] and abs(pair["gap"]) == 1
 
@@ -249,7 +250,7 @@ def test_every_output_of_the_demo_round_exposes_no_small_group(app, demo_console
         page = client.get(f"/console/rounds/2/results{query}")
         assert page.status_code == 200
         collect_page(auditor, page.get_data(as_text=True), names, f"results{query}")
-    collect_page(auditor, report_html(results, {}, None), names, "report")
+    collect_page(auditor, report_html(round_scores(round_), {}, None), names, "report")
     assert len(auditor.notes) > 40  # the pages and exports were read
     assert auditor.exposures() == [], [str(e) for e in auditor.exposures()]
 
@@ -331,4 +332,4 @@ def test_a_raw_export_attributes_no_row_to_a_small_group(app, demo_console):
         classes[(row["agency"], row["role_level"])] = classes.get((row["agency"], row["role_level"]), 0) + 1
     assert min(classes.values()) >= 3
     assert not {"county-board-of-supervisors", "county-jail"} & {agency for agency, _ in classes}
-    assert len(rows) == round_scores(db.session.get(Round, 2))["jurisdiction"]["n"]
+    assert len(rows) == round_scores(db.session.get(Round, 2)).jurisdiction.n

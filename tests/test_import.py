@@ -38,8 +38,8 @@ def test_valid_file_with_bom_and_semicolons(county):
     assert first[("open_change", None)].text == "Meet monthly; share reports"
     assert first[("role_level", None)].text == "line_staff"
     # imported responses count in coverage as invited and submitted
-    results = scores.round_scores(round_)
-    assert results["coverage"]["overall"]["submitted"] == 2 and results["coverage"]["overall"]["invited"] == 2
+    overall = scores.round_scores(round_).coverage.overall
+    assert overall.submitted == 2 and overall.invited == 2
 
 
 def test_file_with_many_errors_reports_every_one_and_writes_nothing(county):

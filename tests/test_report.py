@@ -66,15 +66,15 @@ def test_the_demo_round_renders_a_tagged_titled_pdf(demo_report):
 
 
 def test_key_figures_from_the_scoring_results_are_in_the_text(demo_report):
-    text, j = demo_report["text"], demo_report["results"]["jurisdiction"]
-    level = f"{j['level'].capitalize()} ({j['qualifier']})"
-    assert f"LEVEL ON THE CONTINUUM {level}" in text  # the label is set in capitals
-    assert f"READINESS INDEX {j['readiness_index']:.0f} of 100" in text
-    for dimension, figures in j["dimensions"].items():
-        label = next(c["label"] for c in demo_report["results"]["constructs"] if c["id"] == dimension)
-        assert f"{label} {figures['score']:.0f} {figures['respondent_weighted']:.0f} {figures['n']}" in text
-    overall = demo_report["results"]["coverage"]["overall"]
-    assert f"{overall['submitted']} of {overall['invited']} invited ({100 * overall['response_rate']:.0f}%)" in text
+    results = demo_report["results"]
+    text, j = demo_report["text"], results.jurisdiction.profile
+    assert f"LEVEL ON THE CONTINUUM {j.placed}" in text  # the label is set in capitals
+    assert f"READINESS INDEX {j.readiness_index:.0f} of 100" in text
+    for dimension, figures in j.dimensions.items():
+        label = results.construct(dimension).label
+        assert f"{label} {figures.score:.0f} {figures.respondent_weighted:.0f} {figures.n}" in text
+    overall = results.coverage.overall
+    assert f"{overall.submitted} of {overall.invited} invited ({100 * overall.response_rate:.0f}%)" in text
     for heading in ("Contents", "Summary", "Three strengths", "Three concerns", "Perception gaps to discuss",
                     "Recommendations", "Reliability (Cronbach's alpha; flagged below 0.70)"):
         assert heading in text, heading
@@ -99,7 +99,7 @@ def test_svg_charts_are_embedded(demo_report):
 def test_a_suppressed_agency_is_named_only_in_coverage_notes(demo_report):
     text = demo_report["text"]
     name = "County Board of Supervisors"
-    assert next(a for a in demo_report["results"]["agencies"] if a["name"] == name)["suppressed"]
+    assert next(a for a in demo_report["results"].agencies if a.name == name).suppressed
     assert text.count(name) == 2
     assert f"not shown on their own (still counted in the jurisdiction's totals): {name} (2)." in text
     assert f"{name} Policymaker 2 fewer than 3 respondents" in text
@@ -116,9 +116,8 @@ def test_without_chromium_the_report_still_renders_with_notes_and_tables(demo_re
     assert text.count("Chart not drawn.") == 8
     assert "Chromium is not installed on this server" in text
     assert "Network map: ties at networking or above" not in text
-    j = demo_report["results"]["jurisdiction"]
-    info = j["dimensions"]["information"]
-    assert f"Exchanging information {info['score']:.0f} {info['respondent_weighted']:.0f} {info['n']}" in text
+    info = demo_report["results"].jurisdiction.profile.dimensions["information"]
+    assert f"Exchanging information {info.score:.0f} {info.respondent_weighted:.0f} {info.n}" in text
 
 
 def test_url_fetcher_serves_static_and_data_only(app):

@@ -78,10 +78,10 @@ def test_the_later_demo_round_is_better_on_most_dimensions(app):
     demo.seed()
     first, second = db.session.scalars(select(Round).where(Round.status == RoundStatus.CLOSED)
                                        .order_by(Round.id)).all()
-    before, after = round_scores(first)["jurisdiction"], round_scores(second)["jurisdiction"]
-    better = [d for d in before["dimensions"] if after["dimensions"][d]["score"] > before["dimensions"][d]["score"]]
+    before, after = round_scores(first).jurisdiction.profile, round_scores(second).jurisdiction.profile
+    better = [d for d in before.dimensions if after.dimensions[d].score > before.dimensions[d].score]
     assert len(better) >= 3
-    assert after["readiness_index"] > before["readiness_index"]
+    assert after.readiness_index > before.readiness_index
 
 
 def test_unknown_round(runner):

@@ -5,9 +5,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from assessment.scoring import cronbach_alpha, place, respondent_scores, score_round
+from assessment.scoring import cronbach_alpha, place, respondent_scores
 from assessment.scoring.continuum import band
-from tests.scoring_data import DK, round_data, small_questionnaire, uniform
+from tests.scoring_data import DK, round_data, scored, small_questionnaire, uniform
 
 Q = small_questionnaire()
 DIMS = ["information", "activities", "resources", "capacity"]
@@ -92,7 +92,7 @@ def test_jurisdiction_is_agency_weighted_beside_respondent_weighted():
     # agency a: one respondent, all 5 -> 100. agency b: three respondents, all 1 -> 0.
     # agency-weighted: (100 + 0) / 2 = 50. respondent-weighted: (100 + 0 + 0 + 0) / 4 = 25.
     people = [("a", "line_staff", uniform(Q, 5))] + [("b", "line_staff", uniform(Q, 1))] * 3
-    results = score_round(round_data(Q, people, min_group_size=1))
+    results = scored(round_data(Q, people, min_group_size=1))
     info = results["jurisdiction"]["dimensions"]["information"]
     assert info["score"] == pytest.approx(50.0) and info["respondent_weighted"] == pytest.approx(25.0)
     assert info["n"] == 4 and info["band"] == "emerging"
@@ -104,7 +104,7 @@ def test_groups_below_the_minimum_are_suppressed_but_count_in_the_totals():
     # a: 2 respondents at 100 (suppressed with min 3); b: 3 respondents at 50 (answer 3 -> 50). The jurisdiction
     # minus b would be a: so b is hidden too, and the jurisdiction pools both: (2*100 + 3*50) / 5 = 70
     people = [("a", "line_staff", uniform(Q, 5))] * 2 + [("b", "supervisor", uniform(Q, 3))] * 3
-    results = score_round(round_data(Q, people, min_group_size=3))
+    results = scored(round_data(Q, people, min_group_size=3))
     a, b = results["agencies"]
     assert a == {"slug": "a", "name": "A", "sector": "treatment", "n": 2, "suppressed": True,
                  "reason": "below_minimum", "reason_text": "fewer than 3 respondents"}
@@ -122,17 +122,17 @@ def test_the_agency_weighted_score_pools_the_hidden_agencies():
     # weighted mean, 400/6, and the n would give b's and c's sums apart.)
     people = ([("a", "line_staff", uniform(Q, 5))] * 3 + [("b", "line_staff", uniform(Q, 1))]
               + [("c", "line_staff", uniform(Q, 3))] * 2)
-    results = score_round(round_data(Q, people, min_group_size=3))
+    results = scored(round_data(Q, people, min_group_size=3))
     assert [a["suppressed"] for a in results["agencies"]] == [False, True, True]
     info = results["jurisdiction"]["dimensions"]["information"]
     assert info["score"] == pytest.approx(500 / 9) and info["respondent_weighted"] == pytest.approx(400 / 6)
-    shown = score_round(round_data(Q, people, min_group_size=1))["jurisdiction"]["dimensions"]["information"]
+    shown = scored(round_data(Q, people, min_group_size=1))["jurisdiction"]["dimensions"]["information"]
     assert shown["score"] == pytest.approx(50)  # nothing hidden: the plain mean of agency means (100 + 0 + 50) / 3
 
 
 def test_a_round_below_the_minimum_publishes_counts_only():
     people = [("a", "line_staff", uniform(Q, 5)), ("b", "supervisor", uniform(Q, 3))]
-    results = score_round(round_data(Q, people, min_group_size=3))
+    results = scored(round_data(Q, people, min_group_size=3))
     assert results["jurisdiction"] == {"n": 2, "suppressed": True, "reason": "round_below_minimum",
                                        "reason_text": "the round has fewer than 3 respondents in all"}
     groups = results["agencies"] + results["sectors"] + results["role_levels"] + results["sector_roles"]
@@ -146,7 +146,7 @@ def test_group_level_and_next_step():
     # information 4s (75), activities 3s (50), resources 2s (25), capacity 5s (100)
     answers = {"inf1": 4, "inf2": 4, "inf3": 2, "act1": 3, "act2": 3, "act3": 3, "res1": 2, "res2": 2, "res3": 4,
                "cap1": 5, "cap2": 5, "cap3": 1}
-    results = score_round(round_data(Q, [("a", "line_staff", answers)] * 3))
+    results = scored(round_data(Q, [("a", "line_staff", answers)] * 3))
     agency = results["agencies"][0]
     assert [agency["dimensions"][d]["score"] for d in DIMS] == pytest.approx([75, 50, 25, 100])
     assert (agency["level"], agency["qualifier"], agency["nested"], agency["next_step"]) == \
@@ -158,10 +158,10 @@ def test_spread_between_agencies_and_its_flag():
     # information: a 100, b 50, c 0 (all shown): spread 100 -> flagged
     people = ([("a", "line_staff", uniform(Q, 5))] * 3 + [("b", "line_staff", uniform(Q, 3))] * 3
               + [("c", "line_staff", uniform(Q, 1))] * 3)
-    results = score_round(round_data(Q, people))
+    results = scored(round_data(Q, people))
     assert results["agreement"]["information"]["spread"] == pytest.approx(100.0)
     assert results["agreement"]["information"]["spread_flag"] is True
-    same = score_round(round_data(Q, [("a", "line_staff", uniform(Q, 4))] * 3 + [("b", "line_staff", uniform(Q, 4))] * 3))
+    same = scored(round_data(Q, [("a", "line_staff", uniform(Q, 4))] * 3 + [("b", "line_staff", uniform(Q, 4))] * 3))
     assert same["agreement"]["information"] == {"sd": 0.0, "spread": 0.0, "spread_flag": False}
 
 
@@ -170,7 +170,7 @@ def test_dont_know_share_per_item_and_dimension():
     people = [("a", "line_staff", {"inf1": 4, "inf2": 4, "inf3": 2}),
               ("a", "line_staff", {"inf1": DK, "inf2": 4, "inf3": 2}),
               ("a", "line_staff", {"inf1": 2, "inf2": 4, "inf3": 2})]
-    results = score_round(round_data(Q, people, min_group_size=2))
+    results = scored(round_data(Q, people, min_group_size=2))
     inf1 = next(i for i in results["items"] if i["id"] == "inf1")
     assert inf1["dont_know_share"] == pytest.approx(1 / 3) and inf1["n"] == 2
     assert inf1["mean"] == pytest.approx(3.0) and inf1["distribution"] == {"1": 0, "2": 1, "3": 0, "4": 1, "5": 0}
@@ -180,7 +180,7 @@ def test_dont_know_share_per_item_and_dimension():
     assert inf3["mean"] == pytest.approx(2.0) and inf3["score"] == pytest.approx(75.0)
     assert results["jurisdiction"]["dont_know"]["information"]["dont_know_share"] == pytest.approx(1 / 9)
     # with a minimum of 3, inf1 (2 answers) shows its counts only
-    hidden = next(i for i in score_round(round_data(Q, people))["items"] if i["id"] == "inf1")
+    hidden = next(i for i in scored(round_data(Q, people))["items"] if i["id"] == "inf1")
     assert hidden["suppressed"] and hidden["n"] == 2 and hidden["dont_know"] == 1
     assert hidden["mean"] is None and hidden["distribution"] is None and hidden["score"] is None
 
@@ -201,7 +201,7 @@ def roster_round(min_group_size=1):
 
 
 def test_directed_ratings_pair_levels_and_gaps():
-    results = score_round(roster_round())
+    results = scored(roster_round())
     directed = {(r["from"], r["to"]): r["rating"] for r in results["pairs"]["directed"]}
     assert directed == {("a", "b"): 3.0, ("a", "c"): 0.5, ("b", "a"): 1.0, ("b", "c"): 2.0, ("c", "b"): 2.0}
     pairs = {(p["a"], p["b"]): p for p in results["pairs"]["symmetric"]}
@@ -218,7 +218,7 @@ def test_directed_ratings_pair_levels_and_gaps():
 
 
 def test_network_figures():
-    network = score_round(roster_round())["network"]
+    network = scored(roster_round())["network"]
     # 4 agencies -> 4*3/2 = 6 possible pairs. Levels: ab 2, bc 2, ac 0.5; three pairs with d unrated.
     assert network["density"] == pytest.approx({"networking": 2 / 6, "coordination": 2 / 6,
                                                 "cooperation": 0.0, "collaboration": 0.0})
@@ -235,7 +235,7 @@ def test_network_figures():
 
 def test_ratings_by_a_suppressed_agency_are_never_shown():
     # with a minimum of 2, b, c, d (one respondent each) are suppressed; only a is shown
-    results = score_round(roster_round(min_group_size=2))
+    results = scored(roster_round(min_group_size=2))
     assert {r["from"] for r in results["pairs"]["directed"]} == {"a"}
     pairs = {(p["a"], p["b"]): p for p in results["pairs"]["symmetric"]}
     # S(a,b) now rests on a's rating alone (3); b's rating of a (1) is not used and no gap is shown
@@ -265,7 +265,7 @@ def test_alpha_by_hand_with_item_deleted_and_item_total():
     # after reverse-coding the three items move together: alpha = 1, each item-total correlation = 1
     people = [("a", "line_staff", {"inf1": v1, "inf2": v2, "inf3": v3})
               for v1, v2, v3 in ((1, 2, 5), (2, 3, 4), (3, 4, 3), (4, 5, 2))]
-    info = score_round(round_data(Q, people))["reliability"]["information"]
+    info = scored(round_data(Q, people))["reliability"]["information"]
     assert info["alpha"] == pytest.approx(1.0) and info["n"] == 4 and info["flag"] is False
     assert info["items"]["inf1"]["item_total_correlation"] == pytest.approx(1.0)
     assert info["items"]["inf1"]["alpha_if_deleted"] == pytest.approx(1.0)
@@ -275,7 +275,7 @@ def test_alpha_is_listwise():
     # the person with a don't know drops out of alpha's n
     people = [("a", "line_staff", {"inf1": 1, "inf2": 2, "inf3": 5}), ("a", "line_staff", {"inf1": 4, "inf2": 4, "inf3": 2}),
               ("a", "line_staff", {"inf1": 2, "inf2": 3, "inf3": 4}), ("a", "line_staff", {"inf1": DK, "inf2": 3, "inf3": 4})]
-    assert score_round(round_data(Q, people))["reliability"]["information"]["n"] == 3
+    assert scored(round_data(Q, people))["reliability"]["information"]["n"] == 3
 
 
 # --- coverage ------------------------------------------------------------------------------------------------
@@ -288,7 +288,7 @@ def test_coverage_and_missing_key_sectors():
     participation = pd.DataFrame({"agency": ["p", "p", "t"], "role_level": ["line_staff", "supervisor", "line_staff"],
                                   "invited": [8, 2, 4], "started": [5, 1, 1], "submitted": [4, 1, 0]})
     people = [("p", "line_staff", uniform(Q, 4))] * 5
-    coverage = score_round(round_data(Q, people, agencies=agencies, participation=participation,
+    coverage = scored(round_data(Q, people, agencies=agencies, participation=participation,
                                       min_group_size=6))["coverage"]
     assert coverage["overall"] == {"invited": 14, "started": 7, "submitted": 5, "response_rate": 5 / 14, "drafts": 2}
     rates = {a["slug"]: a["response_rate"] for a in coverage["agencies"]}

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from assessment.scoring import RoundData, respondent_scores, score_round
 from assessment.scoring.respondents import item_matrix, reverse_code
-from tests.scoring_data import DK, round_data, small_questionnaire, uniform
+from tests.scoring_data import DK, round_data, scored, small_questionnaire, uniform
 
 Q = small_questionnaire()
 LIKERT = [i.id for i in Q.items if i.type == "likert"]
@@ -79,7 +79,7 @@ def shuffled(data: RoundData, seed: int) -> RoundData:
 @SETTINGS
 @given(rounds(), st.integers(0, 2**32 - 1))
 def test_respondent_order_changes_nothing(data, seed):
-    assert_same(score_round(data), score_round(shuffled(data, seed)))
+    assert_same(scored(data), scored(shuffled(data, seed)))
 
 
 @SETTINGS
@@ -88,7 +88,7 @@ def test_scores_stay_between_0_and_100(data):
     scores = respondent_scores(data).to_numpy()
     defined = scores[~np.isnan(scores)]
     assert ((defined >= 0) & (defined <= 100)).all()
-    for path, value in flatten(score_round(data)).items():
+    for path, value in flatten(scored(data)).items():
         if path.endswith((".score", ".respondent_weighted", ".readiness_index")) and value is not None:
             assert 0 <= value <= 100, path
 
@@ -117,7 +117,7 @@ def doubled(data: RoundData) -> RoundData:
 @SETTINGS
 @given(rounds(min_group_size=1))
 def test_duplicating_every_respondent_changes_no_mean(data):
-    once, twice = score_round(data), score_round(doubled(data))
+    once, twice = scored(data), scored(doubled(data))
     means = (".score", ".respondent_weighted", ".readiness_index", ".mean", ".rating", "].level",
              ".dont_know_share", ".gap", ".density.", ".share_at_level.", "weighted_degree.")
     a, b = flatten(once), flatten(twice)
@@ -143,7 +143,7 @@ def strip_suppressed_agency(results: dict, slug: str) -> None:
 @SETTINGS
 @given(rounds(), st.data())
 def test_no_suppressed_group_figures_appear_anywhere(data, draw):
-    results = score_round(data)
+    results = scored(data)
     for group in results["agencies"] + results["sectors"] + results["role_levels"] + results["sector_roles"]:
         if group["suppressed"]:
             assert group["reason"] and isinstance(group["n"], int)
@@ -162,7 +162,7 @@ def test_no_suppressed_group_figures_appear_anywhere(data, draw):
     answers.loc[answers["respondent"].isin(mine) & answers["value"].notna(), "value"] = new_value
     roster = data.roster.copy()
     roster.loc[roster["respondent"].isin(mine) & roster["value"].notna(), "value"] = new_value - 1
-    changed = score_round(RoundData(Q, data.agencies, data.respondents, answers, roster, data.participation,
+    changed = scored(RoundData(Q, data.agencies, data.respondents, answers, roster, data.participation,
                                     data.min_group_size))
     assert_same(results, changed, keys=[".agencies", ".pairs", ".network"])
 
@@ -174,7 +174,7 @@ def test_one_respondent_moves_the_jurisdiction_as_much_as_twenty(base_a, base_b,
     def jurisdiction(a_value, b_value):
         people = ([("a", "line_staff", uniform(Q, a_value))] + [("b", "line_staff", uniform(Q, b_value))] * 20
                   + [("c", "line_staff", uniform(Q, 3))] * 3)
-        return score_round(round_data(Q, people, min_group_size=1))["jurisdiction"]["dimensions"]["information"]["score"]
+        return scored(round_data(Q, people, min_group_size=1))["jurisdiction"]["dimensions"]["information"]["score"]
     start = jurisdiction(base_a, base_b)
     moved_by_one = jurisdiction(new, base_b) - start
     moved_by_twenty = jurisdiction(base_a, base_b + (new - base_a)) - start if 1 <= base_b + (new - base_a) <= 5 \

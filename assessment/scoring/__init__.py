@@ -1,8 +1,8 @@
 """The scoring model of DOMAIN.md as pure code: pandas frames and a questionnaire in, plain data out.
 
-Imports neither Flask nor the database. `score_round` returns one JSON-ready dict that every view, export and
-report reads; nothing downstream recomputes a figure. Confidentiality is a layer of it: the disclosure plan
-(`disclosure.py`) decides which groups are published before any group figure is made.
+Imports neither Flask nor the database. `score_round` returns the typed `RoundResults` (results.py) that every
+view, export and report reads; nothing downstream recomputes a figure. Confidentiality is a layer of it: the
+disclosure plan (`disclosure.py`) decides which groups are published before any group figure is made.
 """
 from __future__ import annotations
 
@@ -13,17 +13,19 @@ import pandas as pd
 from questionnaires.schema import Questionnaire
 
 from ..vocabulary import RoleLevel, Sector
-from . import disclosure
+from . import disclosure, results
 from .continuum import LEVELS, band, place
 from .coverage import coverage
 from .disclosure import Cell
-from .groups import hidden, jurisdiction, spread, summarise
+from .groups import agreement, hidden, jurisdiction, summarise
 from .items import dont_know_by_construct, item_figures
 from .network import roster_figures
 from .reliability import cronbach_alpha, dimension_reliability
 from .respondents import item_matrix, reverse_code, scores
+from .results import RoundResults
 
-__all__ = ["LEVELS", "RoundData", "band", "cronbach_alpha", "place", "respondent_scores", "score_round"]
+__all__ = ["LEVELS", "RoundData", "RoundResults", "band", "cronbach_alpha", "place", "respondent_scores",
+           "score_round"]
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,7 @@ def atoms(people: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
     return counted.reset_index()
 
 
-def score_round(data: RoundData) -> dict:
+def score_round(data: RoundData) -> RoundResults:
     """Every figure of a round, through the confidentiality layer: the disclosure plan decides which groups are
     shown, and nothing else of a hidden group leaves this function but its count."""
     q = data.questionnaire
@@ -75,64 +77,55 @@ def score_round(data: RoundData) -> dict:
     people["sector"] = people["agency"].map(sector_of)
     size = data.min_group_size
     plan = disclosure.plan(atoms(people, table), size)
-    whole_cell = Cell(disclosure.JURISDICTION)
-    constructs = [{"id": c.id, "kind": c.kind, "label": c.label, "description": c.description,
-                   "practices": list(c.practices)} for c in q.dimensions + q.conditions]
-    present_sectors = [s for s in Sector if s.value in set(data.agencies["sector"])]
     shown_agencies = plan.shown_keys(disclosure.AGENCY)
+    present_sectors = [s for s in Sector if s.value in set(data.agencies["sector"])]
 
     def cut(keys: pd.Series, cell_of) -> dict:
         return summarise(q, table, keys, plan, cell_of)
+
+    def group(found: dict, key, cell: Cell) -> dict:
+        return found.get(key) or hidden(plan, cell)
 
     by_agency = cut(people["agency"], lambda a: Cell(disclosure.AGENCY, (a,)))
     by_sector = cut(people["sector"], lambda s: Cell(disclosure.SECTOR, (s,)))
     by_role = cut(people["role_level"], lambda r: Cell(disclosure.ROLE_LEVEL, (r,)))
     by_cell = cut(people["sector"] + "/" + people["role_level"],
                   lambda key: Cell(disclosure.SECTOR_ROLE, tuple(key.split("/"))))
-
-    def group(found: dict, key, cell: Cell) -> dict:
-        return found.get(key) or hidden(plan, cell)
-
-    agencies = [{"slug": a.slug, "name": a.name, "sector": a.sector,
-                 **group(by_agency, a.slug, Cell(disclosure.AGENCY, (a.slug,)))}
-                for a in data.agencies.itertuples(index=False)]
-    results = {
-        "min_group_size": size,
-        "constructs": constructs,
-        "jurisdiction": None,
-        "agencies": agencies,
-        "sectors": [{"id": s.value, "label": s.label, **group(by_sector, s.value, Cell(disclosure.SECTOR, (s.value,)))}
-                    for s in present_sectors],
-        "role_levels": [{"id": r.value, "label": r.label,
-                         **group(by_role, r.value, Cell(disclosure.ROLE_LEVEL, (r.value,)))} for r in RoleLevel],
-        "sector_roles": [{"sector": s.value, "role_level": r.value, "label": f"{s.label}, {r.label.lower()}",
-                          **group(by_cell, f"{s.value}/{r.value}", Cell(disclosure.SECTOR_ROLE, (s.value, r.value)))}
-                         for s in present_sectors for r in RoleLevel],
-        "pairs": {"directed": [], "symmetric": []},
-        "network": None,
-        "agreement": {},
-        "reliability": {},
-        "coverage": coverage(data.agencies, data.participation, size),
-        "items": [],
-    }
-    if not plan.shown(whole_cell):
-        return {**results, "jurisdiction": hidden(plan, whole_cell)}
-
-    whole = jurisdiction(q, table, people["agency"], shown_agencies)
-    items = item_figures(q, data.answers, size)
-    whole["dont_know"] = dont_know_by_construct(q, items)
-    spreads = spread(table, people["agency"], shown_agencies)
-    construct_ids = [c["id"] for c in constructs]
-    figures_of = {**whole["dimensions"], **whole["conditions"]}
-    rater_agency = pd.Series(data.respondents["agency"].to_numpy(), index=data.respondents["respondent"])
-    roster = roster_figures(data.roster, rater_agency, [a["slug"] for a in agencies], shown_agencies, size)
-    results.update({
-        "jurisdiction": whole,
-        "pairs": {"directed": roster["directed"], "symmetric": roster["symmetric"]},
-        "network": roster["network"],
-        "agreement": {c: {"sd": figures_of[c]["sd"], **spreads[c]} for c in construct_ids},
-        "reliability": {c: dimension_reliability(coded[[i.id for i in q.scored_items(c)]], size)
-                        for c in construct_ids},
-        "items": items,
-    })
-    return results
+    agencies = tuple(results.Agency(slug=a.slug, name=a.name, sector=a.sector,
+                                    **group(by_agency, a.slug, Cell(disclosure.AGENCY, (a.slug,))))
+                     for a in data.agencies.itertuples(index=False))
+    whole_cell = Cell(disclosure.JURISDICTION)
+    published = plan.shown(whole_cell)
+    if published:
+        items = item_figures(q, data.answers, size)
+        whole = results.Jurisdiction(**jurisdiction(q, table, people["agency"], shown_agencies),
+                                     dont_know=dont_know_by_construct(q, items))
+        rater_agency = pd.Series(data.respondents["agency"].to_numpy(), index=data.respondents["respondent"])
+        roster = roster_figures(data.roster, rater_agency, [a.slug for a in agencies], shown_agencies, size)
+    else:
+        items, whole, roster = [], results.Jurisdiction(**hidden(plan, whole_cell)), None
+    return RoundResults(
+        min_group_size=size,
+        constructs=tuple(results.Construct(c.id, c.kind, c.label, c.description, tuple(c.practices))
+                         for c in q.dimensions + q.conditions),
+        jurisdiction=whole,
+        agencies=agencies,
+        sectors=tuple(results.Sector(id=s.value, label=s.label,
+                                     **group(by_sector, s.value, Cell(disclosure.SECTOR, (s.value,))))
+                      for s in present_sectors),
+        role_levels=tuple(results.RoleLevel(id=r.value, label=r.label,
+                                            **group(by_role, r.value, Cell(disclosure.ROLE_LEVEL, (r.value,))))
+                          for r in RoleLevel),
+        sector_roles=tuple(results.Cell(sector=s.value, role_level=r.value, label=f"{s.label}, {r.label.lower()}",
+                                        **group(by_cell, f"{s.value}/{r.value}",
+                                                Cell(disclosure.SECTOR_ROLE, (s.value, r.value))))
+                           for s in present_sectors for r in RoleLevel),
+        directed=roster.directed if roster else (),
+        pairs=roster.pairs if roster else (),
+        network=roster.network if roster else None,
+        agreement=agreement(table, people["agency"], shown_agencies, whole.profile) if published else {},
+        reliability=({c.id: dimension_reliability(coded[[i.id for i in q.scored_items(c.id)]], size)
+                      for c in q.dimensions + q.conditions} if published else {}),
+        coverage=coverage(data.agencies, data.participation, size),
+        items=tuple(items),
+    )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from typing import Optional
 
 import numpy as np
 import pandas as pd
@@ -18,6 +19,21 @@ from . import RoundData
 from .groups import agency_weighted
 from .numbers import number
 from .respondents import item_matrix, reverse_code, scores
+from .results import (
+    AgencyChange,
+    Change,
+    Comparison,
+    CoverageChange,
+    Group,
+    Movement,
+    NotCompared,
+    Pair,
+    PairChanges,
+    PairMove,
+    Placement,
+    RateChange,
+    RoundResults,
+)
 
 RESAMPLES = 2000
 
@@ -29,7 +45,7 @@ SEED = 20001001
 TIE_FROM = 1.0
 
 
-def comparable_items(earlier: Questionnaire, later: Questionnaire) -> tuple[set[str], set[str], list[dict]]:
+def comparable_items(earlier: Questionnaire, later: Questionnaire) -> tuple[set[str], set[str], list[NotCompared]]:
     """The Likert items that compare (ids in the earlier round, ids in the later round), and the others with the
     reason they don't. An item compares when it keeps its id, wording, construct, direction and scale; a later
     item that declares `replaces: OLD` compares with the earlier item OLD whatever its id and wording."""
@@ -49,18 +65,16 @@ def comparable_items(earlier: Questionnaire, later: Questionnaire) -> tuple[set[
                 same_before.add(item_id)
                 same_after.add(new.id)
             else:
-                different.append({"item": item_id, "reason": f"replaced by {new.id}, which measures something else"})
+                different.append(NotCompared(item_id, f"replaced by {new.id}, which measures something else"))
         elif b is not None and b.replaces:
             if b.replaces not in before:
-                different.append({"item": item_id, "reason": f"replaces {b.replaces}, which the earlier round did "
-                                                             "not ask"})
+                different.append(NotCompared(item_id, f"replaces {b.replaces}, which the earlier round did not ask"))
         elif a is None or b is None:
-            different.append({"item": item_id, "reason": f"asked only in the {'later' if a is None else 'earlier'} "
-                                                         "round"})
+            different.append(NotCompared(item_id, f"asked only in the {'later' if a is None else 'earlier'} round"))
         elif (a.text, a.construct, a.reverse) != (b.text, b.construct, b.reverse) or \
                 (earlier.scales[a.scale].min, earlier.scales[a.scale].max) != \
                 (later.scales[b.scale].min, later.scales[b.scale].max):
-            different.append({"item": item_id, "reason": "worded, scored or scaled differently"})
+            different.append(NotCompared(item_id, "worded, scored or scaled differently"))
         else:
             same_before.add(item_id)
             same_after.add(item_id)
@@ -74,8 +88,8 @@ def _table(data: RoundData, items: set[str]) -> pd.DataFrame:
     return table.assign(_agency=data.respondents["agency"].to_numpy())
 
 
-def shown_agencies(results: dict) -> set[str]:
-    return {a["slug"] for a in results["agencies"] if not a["suppressed"]}
+def shown_agencies(results: RoundResults) -> set[str]:
+    return {a.slug for a in results.shown_agencies()}
 
 
 def bootstrap(table: pd.DataFrame, constructs: list[str], shown: set[str], resamples: int,
@@ -101,20 +115,21 @@ def bootstrap(table: pd.DataFrame, constructs: list[str], shown: set[str], resam
         return np.where(weight > 0, total / np.maximum(weight, 1), np.nan)
 
 
-def _level(group: dict) -> dict:
-    return {"level": group["level"], "qualifier": group["qualifier"]}
+def _placement(group: Group) -> Placement:
+    return Placement(group.profile.level, group.profile.qualifier)
 
 
-def compare(earlier: RoundData, later: RoundData, earlier_results: dict, later_results: dict,
-            resamples: int = RESAMPLES, seed: int = SEED) -> dict:
+def compare(earlier: RoundData, later: RoundData, earlier_results: RoundResults, later_results: RoundResults,
+            resamples: int = RESAMPLES, seed: int = SEED) -> Comparison:
     """The change from `earlier` to `later`; `*_results` are each round's published results (`score_round`).
 
     Figures follow each round's disclosure plan: the agency-weighted scores pool each round's hidden agencies,
     and agencies and pairs appear only where both rounds show them."""
     for results in (earlier_results, later_results):
-        if results["jurisdiction"]["suppressed"]:
-            raise NotComparable(f"{results['round']['title'] if 'round' in results else 'a round'} has fewer than "
-                                f"{results['min_group_size']} published responses: there is nothing to compare yet")
+        if not results.published:
+            title = results.round.title if results.round else "a round"
+            raise NotComparable(f"{title} has fewer than {results.min_group_size} published responses: there is "
+                                "nothing to compare yet")
     q = later.questionnaire
     items_before, items_after, not_comparable = comparable_items(earlier.questionnaire, q)
     constructs = [c.id for c in q.dimensions + q.conditions]
@@ -125,108 +140,98 @@ def compare(earlier: RoundData, later: RoundData, earlier_results: dict, later_r
             - bootstrap(before, constructs, shown_before, resamples, rng))
     then = agency_weighted(before[constructs], before["_agency"], shown_before).to_numpy()
     now = agency_weighted(after[constructs], after["_agency"], shown_after).to_numpy()
-    changed = {i["item"] for i in not_comparable}
+    changed = {i.item for i in not_comparable}
     figures = {}
     for k, construct in enumerate(constructs):
         column = boot[:, k][~np.isnan(boot[:, k])]
         low, high = (np.percentile(column, [2.5, 97.5]) if len(column) else (math.nan, math.nan))
-        change = now[k] - then[k]
-        figures[construct] = {
-            "earlier": number(then[k]), "later": number(now[k]), "change": number(change),
-            "ci_low": number(low), "ci_high": number(high),
-            "excludes_zero": bool(not math.isnan(low) and (low > 0 or high < 0)),
-            "items_changed": sorted(changed & {i.id for i in earlier.questionnaire.scored_items(construct)
-                                               + q.scored_items(construct)}),
-        }
+        figures[construct] = Change(
+            earlier=number(then[k]), later=number(now[k]), change=number(now[k] - then[k]),
+            ci_low=number(low), ci_high=number(high),
+            excludes_zero=bool(not math.isnan(low) and (low > 0 or high < 0)),
+            items_changed=tuple(sorted(changed & {i.id for i in earlier.questionnaire.scored_items(construct)
+                                                  + q.scored_items(construct)})))
     dimension_ids = [d.id for d in q.dimensions]
-    return {
-        "resamples": resamples, "seed": seed,
-        "comparable_items": len(items_after), "not_comparable": not_comparable,
-        "dimensions": {c: figures[c] for c in dimension_ids},
-        "conditions": {c: figures[c] for c in constructs if c not in dimension_ids},
-        "level": {"earlier": _level(earlier_results["jurisdiction"]), "later": _level(later_results["jurisdiction"])},
-        **_agencies(before, after, earlier_results, later_results, dimension_ids),
-        "pairs": _pairs(earlier_results, later_results),
-        "coverage": _coverage(earlier_results, later_results),
-    }
+    agencies, left_out = _agencies(before, after, earlier_results, later_results, dimension_ids)
+    return Comparison(
+        resamples=resamples, seed=seed, comparable_items=len(items_after), not_comparable=tuple(not_comparable),
+        dimensions={c: figures[c] for c in dimension_ids},
+        conditions={c: figures[c] for c in constructs if c not in dimension_ids},
+        level_earlier=_placement(earlier_results.jurisdiction), level_later=_placement(later_results.jurisdiction),
+        agencies=agencies, agencies_left_out=left_out,
+        pairs=_pairs(earlier_results, later_results),
+        coverage=_coverage(earlier_results, later_results),
+    )
 
 
-def _agencies(before: pd.DataFrame, after: pd.DataFrame, earlier: dict, later: dict, dimensions: list[str]) -> dict:
-    """Agencies shown on their own in both rounds: change per dimension and level transition."""
-    shown_before = {a["slug"]: a for a in earlier["agencies"] if not a["suppressed"]}
-    shown_after = {a["slug"]: a for a in later["agencies"] if not a["suppressed"]}
-    both = [a["slug"] for a in later["agencies"] if a["slug"] in shown_before and a["slug"] in shown_after]
-    all_slugs = {a["slug"] for a in earlier["agencies"]} | {a["slug"] for a in later["agencies"]}
+def _agencies(before: pd.DataFrame, after: pd.DataFrame, earlier: RoundResults, later: RoundResults,
+              dimensions: list[str]) -> tuple[tuple[AgencyChange, ...], int]:
+    """Agencies shown on their own in both rounds (change per dimension, level transition), and how many are
+    left out."""
+    shown_before = {a.slug: a for a in earlier.shown_agencies()}
+    shown_after = {a.slug: a for a in later.shown_agencies()}
+    both = [a.slug for a in later.agencies if a.slug in shown_before and a.slug in shown_after]
+    all_slugs = {a.slug for a in earlier.agencies} | {a.slug for a in later.agencies}
     means_before = before.groupby("_agency")[dimensions].mean()
     means_after = after.groupby("_agency")[dimensions].mean()
-    rows = []
-    for slug in both:
-        change = {d: number(means_after.at[slug, d] - means_before.at[slug, d]) for d in dimensions}
-        rows.append({"slug": slug, "name": shown_after[slug]["name"], "change": change,
-                     "earlier": _level(shown_before[slug]), "later": _level(shown_after[slug])})
-    return {"agencies": rows, "agencies_left_out": len(all_slugs) - len(both)}
+    rows = tuple(AgencyChange(slug=slug, name=shown_after[slug].name,
+                              change={d: number(means_after.at[slug, d] - means_before.at[slug, d])
+                                      for d in dimensions},
+                              earlier=_placement(shown_before[slug]), later=_placement(shown_after[slug]))
+                 for slug in both)
+    return rows, len(all_slugs) - len(both)
 
 
-def _pairs(earlier: dict, later: dict) -> dict:
+def _pairs(earlier: RoundResults, later: RoundResults) -> PairChanges:
     """Pair transitions between agencies shown on their own in both rounds (a suppressed agency's pairs rest on
     the other side's rating alone, so their movement would be read as the suppressed agency's)."""
-    hidden = {a["slug"] for r in (earlier, later) for a in r["agencies"] if a["suppressed"]}
+    hidden = {a.slug for r in (earlier, later) for a in r.agencies if a.suppressed}
 
-    def index(results):
-        return {(p["a"], p["b"]): p for p in results["pairs"]["symmetric"]
-                if p["a"] not in hidden and p["b"] not in hidden}
+    def index(results: RoundResults) -> dict[tuple[str, str], Pair]:
+        return {(p.a, p.b): p for p in results.pairs if p.a not in hidden and p.b not in hidden}
 
     before, after = index(earlier), index(later)
-    moves = {"new_ties": [], "lost_ties": [], "level_up": [], "level_down": [], "gaps_opened": [],
-             "gaps_closed": []}
+    moves: dict[str, list[PairMove]] = {"new_ties": [], "lost_ties": [], "level_up": [], "level_down": [],
+                                        "gaps_opened": [], "gaps_closed": []}
     for key in sorted(set(before) | set(after)):
         b, a = before.get(key), after.get(key)
-        level_b = b["level"] if b else None
-        level_a = a["level"] if a else None
+        level_b = b.level if b else None
+        level_a = a.level if a else None
         tie_b, tie_a = level_b is not None and level_b >= TIE_FROM, level_a is not None and level_a >= TIE_FROM
-        pair = {"a": key[0], "b": key[1], "earlier": level_b, "later": level_a}
+        pair = PairMove(a=key[0], b=key[1], earlier=level_b, later=level_a)
         if tie_a and not tie_b:
             moves["new_ties"].append(pair)
         elif tie_b and not tie_a:
             moves["lost_ties"].append(pair)
         if level_a is not None and level_b is not None and math.floor(level_a) != math.floor(level_b):
             moves["level_up" if level_a > level_b else "level_down"].append(pair)
-        gap_b, gap_a = bool(b and b["perception_gap"]), bool(a and a["perception_gap"])
+        gap_b, gap_a = bool(b and b.perception_gap), bool(a and a.perception_gap)
         if gap_a and not gap_b:
             moves["gaps_opened"].append(pair)
         elif gap_b and not gap_a:
             moves["gaps_closed"].append(pair)
-    density = {level: {"earlier": earlier["network"]["density"][level], "later": later["network"]["density"][level],
-                       "change": _difference(later["network"]["density"][level], earlier["network"]["density"][level])}
-               for level in later["network"]["density"]}
-    return {**moves, "density": density}
+    density = {level: _movement(earlier.network.density[level], later.network.density[level])
+               for level in later.network.density}
+    return PairChanges(**{name: tuple(found) for name, found in moves.items()}, density=density)
 
 
-def _difference(after, before):
-    return None if after is None or before is None else after - before
+def _movement(before: Optional[float], after: Optional[float]) -> Movement:
+    return Movement(earlier=before, later=after,
+                    change=None if after is None or before is None else after - before)
 
 
-def _coverage(earlier: dict, later: dict) -> dict:
-    def rates(results):
-        return {a["slug"]: a for a in results["coverage"]["agencies"]}
-
-    def by_sector(results):
+def _coverage(earlier: RoundResults, later: RoundResults) -> CoverageChange:
+    def by_sector(results: RoundResults) -> dict[str, Optional[float]]:
         sectors: dict[str, list[int]] = {}
-        for a in results["coverage"]["agencies"]:
-            invited, submitted = sectors.setdefault(a["sector"], [0, 0])
-            sectors[a["sector"]] = [invited + a["invited"], submitted + a["submitted"]]
+        for a in results.coverage.agencies:
+            invited, submitted = sectors.setdefault(a.sector, [0, 0])
+            sectors[a.sector] = [invited + a.invited, submitted + a.submitted]
         return {s: (sub / inv if inv else None) for s, (inv, sub) in sectors.items()}
 
-    before, after = rates(earlier), rates(later)
+    before = {a.slug: a.response_rate for a in earlier.coverage.agencies}
     sector_before, sector_after = by_sector(earlier), by_sector(later)
-    overall = (earlier["coverage"]["overall"]["response_rate"], later["coverage"]["overall"]["response_rate"])
-    return {
-        "overall": {"earlier": overall[0], "later": overall[1], "change": _difference(overall[1], overall[0])},
-        "agencies": [{"slug": slug, "earlier": before[slug]["response_rate"] if slug in before else None,
-                      "later": after[slug]["response_rate"],
-                      "change": _difference(after[slug]["response_rate"],
-                                            before[slug]["response_rate"] if slug in before else None)}
-                     for slug in after],
-        "sectors": [{"sector": s, "earlier": sector_before.get(s), "later": sector_after[s],
-                     "change": _difference(sector_after[s], sector_before.get(s))} for s in sector_after],
-    }
+    return CoverageChange(
+        overall=_movement(earlier.coverage.overall.response_rate, later.coverage.overall.response_rate),
+        agencies=tuple(RateChange(a.slug, _movement(before.get(a.slug), a.response_rate))
+                       for a in later.coverage.agencies),
+        sectors=tuple(RateChange(s, _movement(sector_before.get(s), rate)) for s, rate in sector_after.items()))

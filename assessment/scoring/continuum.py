@@ -8,6 +8,8 @@ from .numbers import exact
 
 LEVELS = ("networking", "coordination", "cooperation", "collaboration")
 FRAGMENTED = "fragmented"
+#: The bands (from Wilder's reading): concern < 50 <= emerging < 75 <= established.
+CONCERN, EMERGING, ESTABLISHED = "concern", "emerging", "established"
 CONCERN_BELOW = 50.0
 ESTABLISHED_FROM = 75.0
 
@@ -22,8 +24,8 @@ def band(score: Optional[float]) -> Optional[str]:
         return None
     score = exact(score)
     if score < CONCERN_BELOW:
-        return "concern"
-    return "emerging" if score < ESTABLISHED_FROM else "established"
+        return CONCERN
+    return EMERGING if score < ESTABLISHED_FROM else ESTABLISHED
 
 
 def place(dimensions: Sequence[str], scores: dict[str, Optional[float]]) -> dict:
@@ -42,9 +44,9 @@ def place(dimensions: Sequence[str], scores: dict[str, Optional[float]]) -> dict
         level, qualifier = FRAGMENTED, None
     else:
         level = LEVELS[k - 1]
-        qualifier = "established" if all(v >= ESTABLISHED_FROM for v in values[:k]) else "emerging"
+        qualifier = ESTABLISHED if all(v >= ESTABLISHED_FROM for v in values[:k]) else EMERGING
     bands = [band(v) for v in values]
-    nested = not any(bands[j] == "established" and "concern" in bands[:j] for j in range(len(bands)))
+    nested = not any(bands[j] == ESTABLISHED and CONCERN in bands[:j] for j in range(len(bands)))
     next_step = next((d for d, v in zip(dimensions, values) if not defined(v) or v < ESTABLISHED_FROM), None)
     readiness = sum(values) / len(values) if values and all(defined(v) for v in values) else None
     return {"level": level, "qualifier": qualifier, "nested": nested, "next_step": next_step,

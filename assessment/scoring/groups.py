@@ -12,33 +12,33 @@ from questionnaires.schema import Questionnaire
 from .continuum import band, place
 from .disclosure import REASONS, Cell, Plan
 from .numbers import exact, number
+from .results import Agreement, Figures, Profile
 
 SPREAD_FLAG_ABOVE = 25.0
 
 
-def construct_figures(score: float, weighted: float, n: int, sd: float) -> dict:
-    return {"score": number(score), "respondent_weighted": number(weighted), "n": int(n), "sd": number(sd),
-            "band": band(number(score))}
+def construct_figures(score: float, weighted: float, n: int, sd: float) -> Figures:
+    return Figures(score=number(score), respondent_weighted=number(weighted), n=int(n), sd=number(sd),
+                   band=band(number(score)))
 
 
-def profile(q: Questionnaire, table: dict[str, dict]) -> dict:
+def profile(q: Questionnaire, table: dict[str, Figures]) -> Profile:
     dimension_ids = [d.id for d in q.dimensions]
-    placed = place(dimension_ids, {d: table[d]["score"] for d in dimension_ids})
-    return {"dimensions": {d: table[d] for d in dimension_ids},
-            "conditions": {c.id: table[c.id] for c in q.conditions}, **placed}
+    placed = place(dimension_ids, {d: table[d].score for d in dimension_ids})
+    return Profile(dimensions={d: table[d] for d in dimension_ids},
+                   conditions={c.id: table[c.id] for c in q.conditions}, **placed)
 
 
 def hidden(plan: Plan, cell: Cell) -> dict:
-    """What a group that is not shown publishes: its count and why."""
+    """What a group that is not shown publishes, as `Group` fields: its count and why."""
     reason = plan.reason(cell)
-    return {"n": plan.respondents.get(cell, 0), "suppressed": True, "reason": reason,
+    return {"n": plan.respondents.get(cell, 0), "reason": reason,
             "reason_text": REASONS[reason].format(k=plan.min_group_size)}
 
 
-def summarise(q: Questionnaire, scores: pd.DataFrame, keys: pd.Series, plan: Plan,
-              cell_of) -> dict[Hashable, dict]:
-    """Per group key: the profile of respondent means when the plan shows the group (`cell_of(key)`), else its
-    count and the reason."""
+def summarise(q: Questionnaire, scores: pd.DataFrame, keys: pd.Series, plan: Plan, cell_of) -> dict[Hashable, dict]:
+    """Per group key, the `Group` fields: the profile of respondent means when the plan shows the group
+    (`cell_of(key)`), else its count and the reason."""
     grouped = scores.groupby(keys, sort=False)
     means, sds, counts, sizes = grouped.mean(), grouped.std(ddof=1), grouped.count(), grouped.size()
     out = {}
@@ -49,7 +49,7 @@ def summarise(q: Questionnaire, scores: pd.DataFrame, keys: pd.Series, plan: Pla
             continue
         table = {c: construct_figures(means.at[key, c], means.at[key, c], counts.at[key, c], sds.at[key, c])
                  for c in scores.columns}
-        out[key] = {"n": int(size), "suppressed": False, "reason": None, **profile(q, table)}
+        out[key] = {"n": int(size), "profile": profile(q, table)}
     return out
 
 
@@ -81,21 +81,24 @@ def agency_weighted(scores: pd.DataFrame, agency: pd.Series, shown: set[str]) ->
 
 
 def jurisdiction(q: Questionnaire, scores: pd.DataFrame, agency: pd.Series, shown: set[str]) -> dict:
-    """Agency-weighted scores (see `agency_weighted`) beside the respondent-weighted mean."""
+    """The jurisdiction's `Group` fields: agency-weighted scores (see `agency_weighted`) beside the
+    respondent-weighted mean."""
     weighted = agency_weighted(scores, agency, shown)
     table = {c: construct_figures(weighted[c], scores[c].mean(), scores[c].count(), scores[c].std(ddof=1))
              for c in scores.columns}
-    return {"n": int(len(scores)), "suppressed": False, "reason": None, **profile(q, table)}
+    return {"n": int(len(scores)), "profile": profile(q, table)}
 
 
-def spread(scores: pd.DataFrame, agency: pd.Series, shown: set[str], flag_above: float = SPREAD_FLAG_ABOVE) -> dict:
-    """Between-agency spread of means per construct, over agencies that are shown (a hidden agency's mean could
-    be read back from a spread it defines)."""
+def agreement(scores: pd.DataFrame, agency: pd.Series, shown: set[str], whole: Profile,
+              flag_above: float = SPREAD_FLAG_ABOVE) -> dict[str, Agreement]:
+    """Per construct: the SD of respondent scores, and the spread between the means of the agencies that are shown
+    (a hidden agency's mean could be read back from a spread it defines), flagged above 25 points."""
     means = scores.groupby(agency).mean()
     means = means[means.index.isin(shown)]
     out = {}
     for construct in scores.columns:
         values = means[construct].dropna()
         width: Optional[float] = float(values.max() - values.min()) if len(values) >= 2 else None
-        out[construct] = {"spread": width, "spread_flag": bool(width is not None and exact(width) > flag_above)}
+        out[construct] = Agreement(sd=whole.figures(construct).sd, spread=width,
+                                   spread_flag=bool(width is not None and exact(width) > flag_above))
     return out

@@ -3,19 +3,27 @@ from __future__ import annotations
 
 import itertools
 import math
+from typing import NamedTuple
 
 import networkx as nx
 import pandas as pd
 
 from .continuum import LEVELS
 from .numbers import exact, number
+from .results import DirectedRating, Network, Pair
 
 PAIR_LEVELS = ("no contact",) + LEVELS
 GAP_FROM = 1.0
 
 
+class Roster(NamedTuple):
+    directed: tuple[DirectedRating, ...]
+    pairs: tuple[Pair, ...]
+    network: Network
+
+
 def roster_figures(roster: pd.DataFrame, rater_agency: pd.Series, agencies: list[str], shown: set[str],
-                   min_group_size: int) -> dict:
+                   min_group_size: int) -> Roster:
     """`roster`: respondent, target, value (NaN for don't know). `rater_agency`: respondent -> agency slug.
 
     R(i->j) is the mean of agency i's respondents' ratings of j. It is published only when agency i is shown and
@@ -36,14 +44,14 @@ def roster_figures(roster: pd.DataFrame, rater_agency: pd.Series, agencies: list
         sides = [r for r, _ in (x for x in (ab, ba) if x is not None)]
         level = exact(sum(sides) / len(sides)) if sides else None
         gap = exact(ab[0] - ba[0]) if ab is not None and ba is not None else None
-        pairs.append({"a": a, "b": b, "level": level,
-                      "level_name": PAIR_LEVELS[int(math.floor(level))] if level is not None else None,
-                      "gap": gap, "perception_gap": bool(gap is not None and abs(gap) >= GAP_FROM),
-                      "one_sided": len(sides) == 1})
+        pairs.append(Pair(a=a, b=b, level=level,
+                          level_name=PAIR_LEVELS[int(math.floor(level))] if level is not None else None,
+                          gap=gap, perception_gap=bool(gap is not None and abs(gap) >= GAP_FROM),
+                          one_sided=len(sides) == 1))
 
     n = len(agencies)
     possible = n * (n - 1) / 2
-    levels = [p["level"] for p in pairs if p["level"] is not None]
+    levels = [p.level for p in pairs if p.level is not None]
     share = {"unrated": (len(pairs) - len(levels)) / possible if possible else None}
     for k, name in enumerate(PAIR_LEVELS):
         share[name] = sum(1 for s in levels if math.floor(s) == k) / possible if possible else None
@@ -51,25 +59,19 @@ def roster_figures(roster: pd.DataFrame, rater_agency: pd.Series, agencies: list
 
     graph = nx.Graph()
     graph.add_nodes_from(agencies)
-    graph.add_weighted_edges_from((p["a"], p["b"], p["level"]) for p in pairs if p["level"] is not None)
+    graph.add_weighted_edges_from((p.a, p.b, p.level) for p in pairs if p.level is not None)
     ties = nx.Graph()
     ties.add_nodes_from(agencies)
-    ties.add_edges_from((p["a"], p["b"]) for p in pairs if p["level"] is not None and p["level"] >= 1)
+    ties.add_edges_from((p.a, p.b) for p in pairs if p.level is not None and p.level >= 1)
 
     both_rated = nx.DiGraph()
     both_rated.add_edges_from((s, t) for (s, t), (r, _) in directed.items()
                               if exact(r) >= 1 and (t, s) in directed)
     reciprocity = nx.overall_reciprocity(both_rated) if both_rated.number_of_edges() else None
 
-    return {
-        "directed": [{"from": s, "to": t, "rating": r, "n": c} for (s, t), (r, c) in sorted(directed.items())],
-        "symmetric": pairs,
-        "network": {
-            "agencies": n,
-            "density": density,
-            "share_at_level": share,
-            "weighted_degree": {a: number(d) for a, d in graph.degree(weight="weight")},
-            "isolated": sorted(nx.isolates(ties)),
-            "reciprocity": number(reciprocity),
-        },
-    }
+    return Roster(
+        directed=tuple(DirectedRating(s, t, r, c) for (s, t), (r, c) in sorted(directed.items())),
+        pairs=tuple(pairs),
+        network=Network(agencies=n, density=density, share_at_level=share,
+                        weighted_degree={a: number(d) for a, d in graph.degree(weight="weight")},
+                        isolated=tuple(sorted(nx.isolates(ties))), reciprocity=number(reciprocity)))

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from .numbers import exact, number
+from .results import ItemReliability, Reliability
 
 ALPHA_FLAG_BELOW = 0.70
 
@@ -29,20 +30,19 @@ def _correlation(x: np.ndarray, y: np.ndarray) -> Optional[float]:
     return float(np.corrcoef(x, y)[0, 1])
 
 
-def dimension_reliability(coded: pd.DataFrame, min_group_size: int = 1) -> dict:
+def dimension_reliability(coded: pd.DataFrame, min_group_size: int = 1) -> Reliability:
     """`coded`: respondents x the dimension's items, reverse-coded, NaN where not answered. With fewer than
     `min_group_size` complete answers only the count is shown (the statistics would describe those few people)."""
     complete = coded.dropna().to_numpy()
     if len(complete) < min_group_size:
-        return {"alpha": None, "n": int(len(complete)), "flag": False, "items": {}}
+        return Reliability(alpha=None, n=int(len(complete)), flag=False, items={})
     items = {}
     for position, item_id in enumerate(coded.columns):
         rest = np.delete(complete, position, axis=1)
-        items[item_id] = {
-            "alpha_if_deleted": number(cronbach_alpha(rest)),
-            "item_total_correlation": number(_correlation(complete[:, position], rest.sum(axis=1))
-                                             if len(complete) else None),
-        }
+        items[item_id] = ItemReliability(
+            alpha_if_deleted=number(cronbach_alpha(rest)),
+            item_total_correlation=number(_correlation(complete[:, position], rest.sum(axis=1))
+                                          if len(complete) else None))
     alpha = cronbach_alpha(complete)
-    return {"alpha": number(alpha), "n": int(len(complete)),
-            "flag": bool(alpha is not None and exact(alpha) < ALPHA_FLAG_BELOW), "items": items}
+    return Reliability(alpha=number(alpha), n=int(len(complete)),
+                       flag=bool(alpha is not None and exact(alpha) < ALPHA_FLAG_BELOW), items=items)

@@ -22,6 +22,7 @@ from questionnaires.schema import Questionnaire
 from .. import catalog
 from ..db import db
 from ..models import Agency, Answer, Response, Round
+from ..scoring.results import RoundResults
 from . import snapshots
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -73,13 +74,13 @@ class Row:
     role_level: str
 
 
-def _published(round_: Round, results: dict) -> list[Row]:
+def _published(round_: Round, results: RoundResults) -> list[Row]:
     """The responses of the round's published results, labelled so that no row belongs to a group below the
     round's minimum group size (k-anonymity on agency and role level), in an order that says nothing of when
     anyone answered. A round below the minimum publishes no row."""
-    if results["jurisdiction"]["suppressed"]:
+    if not results.published:
         return []
-    shown = {a["slug"] for a in results["agencies"] if not a["suppressed"]}
+    shown = {a.slug for a in results.shown_agencies()}
     slugs = {a.id: a.slug for a in round_.jurisdiction.agencies}
     responses = db.session.scalars(select(Response).where(Response.round_id == round_.id, snapshots.published()))
     labelled = [(r, slugs[r.agency_id] if slugs[r.agency_id] in shown else OTHER_AGENCIES) for r in responses]
@@ -99,7 +100,7 @@ def _cell(answer: Answer) -> Any:
     return (answer.text or "").replace("\n", MULTI_SEPARATOR)
 
 
-def responses_long(round_: Round, results: dict) -> Table:
+def responses_long(round_: Round, results: RoundResults) -> Table:
     """One row per answer; respondents numbered 1..n, never by anything that names them. The answer that set the
     role level is left out: the role_level column carries it, where it may."""
     q = catalog.get(round_.questionnaire_id, round_.questionnaire_version)
@@ -114,7 +115,7 @@ def responses_long(round_: Round, results: dict) -> Table:
     return ["respondent", "agency", "role_level", "item", "about_agency", "answer"], rows
 
 
-def responses_wide(round_: Round, results: dict) -> Table:
+def responses_wide(round_: Round, results: RoundResults) -> Table:
     """One row per respondent in the import format (`roster:<slug>` columns, DK, | between choices)."""
     q = catalog.get(round_.questionnaire_id, round_.questionnaire_version)
     agencies: list[Agency] = round_.jurisdiction.agencies
@@ -151,25 +152,24 @@ def codebook(q: Questionnaire) -> Table:
     return ["column", "section", "type", "measures", "reversed", "question", "values"], rows
 
 
-def score_table(results: dict) -> Table:
-    """One row per group and construct; a suppressed group has one row that says so and carries no figure."""
+def score_table(results: RoundResults) -> Table:
+    """One row per group and construct; a hidden group has one row with its count and no figure."""
     columns = ["scope", "group", "name", "suppressed", "n", "construct", "kind", "score", "respondent_weighted",
                "construct_n", "sd", "band", "level", "qualifier", "nested", "next_step", "readiness_index"]
-    groups = [("jurisdiction", "", results["jurisdiction"]["name"], results["jurisdiction"])]
-    groups += [("agency", a["slug"], a["name"], a) for a in results["agencies"]]
-    groups += [("sector", s["id"], s["label"], s) for s in results["sectors"]]
-    groups += [("role_level", r["id"], r["label"], r) for r in results["role_levels"]]
-    groups += [("sector_role", f"{c['sector']}/{c['role_level']}", c["label"], c) for c in results["sector_roles"]]
+    groups = [("jurisdiction", "", results.jurisdiction.name, results.jurisdiction)]
+    groups += [("agency", a.slug, a.name, a) for a in results.agencies]
+    groups += [("sector", s.id, s.label, s) for s in results.sectors]
+    groups += [("role_level", r.id, r.label, r) for r in results.role_levels]
+    groups += [("sector_role", f"{c.sector}/{c.role_level}", c.label, c) for c in results.sector_roles]
     rows = []
     for scope, key, name, group in groups:
-        base = [scope, key, name, group["suppressed"], group["n"]]
-        if group["suppressed"]:
+        base = [scope, key, name, group.suppressed, group.n]
+        profile = group.profile
+        if profile is None:
             rows.append(base + [None] * (len(columns) - len(base)))
             continue
-        placed = [group[k] for k in ("level", "qualifier", "nested", "next_step", "readiness_index")]
+        placed = [profile.level, profile.qualifier, profile.nested, profile.next_step, profile.readiness_index]
         for kind in ("dimensions", "conditions"):
-            for construct, f in group[kind].items():
-                rows.append(base + [construct, kind[:-1], f["score"], f["respondent_weighted"], f["n"], f["sd"],
-                                    f["band"]] + placed)
+            for construct, f in getattr(profile, kind).items():
+                rows.append(base + [construct, kind[:-1], f.score, f.respondent_weighted, f.n, f.sd, f.band] + placed)
     return columns, rows
-

@@ -10,6 +10,15 @@ from ..db import db
 from ..models import Agency, Answer, Commitment, Invitation, Response, Round
 from ..scoring import RoundData, score_round
 from ..scoring.comparison import NotComparable, compare
+from ..scoring.results import (
+    CarriedCommitment,
+    Comparison,
+    RoundInfo,
+    RoundRef,
+    RoundResults,
+    TrendPoint,
+    replace,
+)
 from ..vocabulary import ResponseStatus, RoundStatus
 from . import ServiceError, snapshots
 
@@ -77,53 +86,61 @@ def participation(round_: Round, slug_of: dict[int, str]) -> pd.DataFrame:
                         columns=["agency", "role_level", "invited", "started", "submitted"])
 
 
-def round_scores(round_: Round, data: RoundData | None = None) -> dict:
+def round_scores(round_: Round, data: RoundData | None = None) -> RoundResults:
     """The published results of a round (its last snapshot), with the round and jurisdiction named (from `data`
     when already read)."""
     results = score_round(data if data is not None else round_data(round_))
-    results["jurisdiction"] = {"name": round_.jurisdiction.name, **results["jurisdiction"]}
-    return {"round": {"id": round_.id, "title": round_.title, "status": round_.status.value,
-                      "questionnaire_id": round_.questionnaire_id,
-                      "questionnaire_version": round_.questionnaire_version,
-                      "opens_at": _date(round_.opens_at), "closes_at": _date(round_.closes_at)},
-            "snapshot": snapshots.state(round_), **results}
+    info = RoundInfo(id=round_.id, title=round_.title, status=round_.status.value,
+                     questionnaire_id=round_.questionnaire_id, questionnaire_version=round_.questionnaire_version,
+                     opens_at=_date(round_.opens_at), closes_at=_date(round_.closes_at))
+    return replace(results, round=info, snapshot=snapshots.state(round_),
+                   jurisdiction=replace(results.jurisdiction, name=round_.jurisdiction.name))
 
 
 def _date(value) -> str | None:
     return value.date().isoformat() if value else None
 
 
-def compare_rounds(earlier: Round, later: Round) -> dict:
-    """How a jurisdiction moved from one round to another (both of the same jurisdiction)."""
+def compare_rounds(earlier: Round, later: Round, later_results: RoundResults | None = None) -> Comparison:
+    """How a jurisdiction moved from one round to another (both of the same jurisdiction). `later_results`, when
+    the caller has them already, saves scoring the later round again."""
     if earlier.jurisdiction_id != later.jurisdiction_id:
         raise ServiceError("only two rounds of the same jurisdiction can be compared")
     if earlier.id == later.id:
         raise ServiceError("choose two different rounds")
     data_before, data_after = round_data(earlier), round_data(later)
+    before = round_scores(earlier, data_before)
+    after = later_results if later_results is not None else round_scores(later, data_after)
     try:
-        comparison = compare(data_before, data_after, round_scores(earlier, data_before),
-                             round_scores(later, data_after))
+        comparison = compare(data_before, data_after, before, after)
     except NotComparable as exc:
         raise ServiceError(str(exc)) from None
-    describe = lambda r: {"id": r.id, "title": r.title, "questionnaire_version": r.questionnaire_version}  # noqa: E731
     commitments = db.session.scalars(select(Commitment).where(Commitment.round_id == earlier.id)
                                      .order_by(Commitment.id))
-    carried = [{"dimension": c.dimension, "what": c.what, "owner": c.owner,
-                "due": c.due.isoformat() if c.due else None, "movement": comparison["dimensions"].get(c.dimension)}
-               for c in commitments]
-    return {"earlier": describe(earlier), "later": describe(later), **comparison, "commitments": carried,
-            "trend": trend(later)}
+    carried = tuple(CarriedCommitment(dimension=c.dimension, what=c.what, owner=c.owner,
+                                      due=c.due.isoformat() if c.due else None,
+                                      movement=comparison.dimensions.get(c.dimension)) for c in commitments)
+    return replace(comparison, earlier=_reference(earlier), later=_reference(later), commitments=carried,
+                   trend=trend(later, {earlier.id: before, later.id: after}))
+
+
+def _reference(round_: Round) -> RoundRef:
+    return RoundRef(id=round_.id, title=round_.title, questionnaire_version=round_.questionnaire_version)
 
 
 MIN_ROUNDS_FOR_TREND = 3
 
 
-def trend(later: Round) -> list[dict]:
+def trend(later: Round, known: dict[int, RoundResults]) -> tuple[TrendPoint, ...]:
     """The jurisdiction's dimension scores in each closed round up to `later` that publishes them, when there are
-    at least three."""
+    at least three (`known`: results already at hand, by round id)."""
     closed = [r for r in later.jurisdiction.rounds if r.status == RoundStatus.CLOSED and r.id <= later.id]
-    published = [(r, j) for r in closed if not (j := round_scores(r)["jurisdiction"])["suppressed"]]
+    if len(closed) < MIN_ROUNDS_FOR_TREND:
+        return ()
+    published = [(r, j) for r in closed
+                 if not (j := (known.get(r.id) or round_scores(r)).jurisdiction).suppressed]
     if len(published) < MIN_ROUNDS_FOR_TREND:
-        return []
-    return [{"id": r.id, "title": r.title, "dimensions": {d: f["score"] for d, f in j["dimensions"].items()}}
-            for r, j in published]
+        return ()
+    return tuple(TrendPoint(id=r.id, title=r.title,
+                            dimensions={d: f.score for d, f in j.profile.dimensions.items()})
+                 for r, j in published)

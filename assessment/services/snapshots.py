@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, func, select, update
 
 from ..db import db
 from ..models import Response, Round, utcnow
+from ..scoring.results import Snapshot
 from ..vocabulary import ResponseStatus, RoundStatus
 
 SUBMITTED = Response.status == ResponseStatus.SUBMITTED
@@ -40,12 +41,12 @@ def published() -> ColumnElement[bool]:
     return SUBMITTED & Response.published_at.is_not(None)
 
 
-def state(round_: Round) -> dict:
+def state(round_: Round) -> Snapshot:
     """When the results last moved, how many responses they hold, how many submissions wait for the next
     snapshot, and whether the results are final (the round is closed)."""
     counts = db.session.execute(
         select(func.count(Response.id), func.count(Response.published_at))
         .where(Response.round_id == round_.id, SUBMITTED)).one()
-    return {"taken_at": round_.snapshot_at.isoformat(timespec="minutes") if round_.snapshot_at else None,
-            "responses": counts[1], "waiting": counts[0] - counts[1],
-            "final": round_.status == RoundStatus.CLOSED, "min_group_size": round_.min_group_size}
+    return Snapshot(taken_at=round_.snapshot_at.isoformat(timespec="minutes") if round_.snapshot_at else None,
+                    responses=counts[1], waiting=counts[0] - counts[1], final=round_.status == RoundStatus.CLOSED,
+                    min_group_size=round_.min_group_size)

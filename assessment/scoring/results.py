@@ -1,0 +1,611 @@
+"""The shape of a round's results: frozen dataclasses that every view, export and report reads by attribute, and
+that write the JSON contract of `flask scores` and the API (`as_json`) in one place.
+
+A group that the disclosure plan hides has no `profile`: nothing of it exists to be read but its count and the
+reason, so no output can show a hidden figure by mistake.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Optional
+
+from .continuum import FRAGMENTED
+
+__all__ = ["Agency", "Agreement", "Cell", "Construct", "Coverage", "CoverageAgency", "CoverageRole", "DirectedRating",
+           "DontKnow", "Figures", "Group", "Item", "ItemReliability", "Jurisdiction", "Network", "Pair", "Profile",
+           "Reliability", "RoleLevel", "RoundInfo", "RoundResults", "Sector", "Snapshot", "replace"]
+
+
+@dataclass(frozen=True)
+class Construct:
+    """A dimension or condition of the questionnaire, as the results name it."""
+
+    id: str
+    kind: str
+    label: str
+    description: str
+    practices: tuple[str, ...]
+
+    def as_json(self) -> dict:
+        return {"id": self.id, "kind": self.kind, "label": self.label, "description": self.description,
+                "practices": list(self.practices)}
+
+
+@dataclass(frozen=True)
+class Figures:
+    """One construct's figures for one group: score (agency-weighted for the jurisdiction), respondent-weighted
+    mean, n (respondents with a score), SD and band."""
+
+    score: Optional[float]
+    respondent_weighted: Optional[float]
+    n: int
+    sd: Optional[float]
+    band: Optional[str]
+
+    def as_json(self) -> dict:
+        return {"score": self.score, "respondent_weighted": self.respondent_weighted, "n": self.n, "sd": self.sd,
+                "band": self.band}
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A shown group's scores and its place on the continuum."""
+
+    dimensions: dict[str, Figures]
+    conditions: dict[str, Figures]
+    level: str
+    qualifier: Optional[str]
+    nested: bool
+    next_step: Optional[str]
+    readiness_index: Optional[float]
+
+    def figures(self, construct: str) -> Figures:
+        return self.dimensions.get(construct) or self.conditions[construct]
+
+    @property
+    def placed(self) -> str:
+        """The level as a reader meets it: "Coordination (emerging)", or "Fragmented"."""
+        return "Fragmented" if self.level == FRAGMENTED else f"{self.level.capitalize()} ({self.qualifier})"
+
+    def as_json(self) -> dict:
+        return {"dimensions": {k: f.as_json() for k, f in self.dimensions.items()},
+                "conditions": {k: f.as_json() for k, f in self.conditions.items()},
+                "level": self.level, "qualifier": self.qualifier, "nested": self.nested,
+                "next_step": self.next_step, "readiness_index": self.readiness_index}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Group:
+    """A group of respondents. Shown: `profile` holds its figures. Hidden: only `n` and the reason."""
+
+    n: int
+    profile: Optional[Profile] = None
+    reason: Optional[str] = None
+    reason_text: Optional[str] = None
+
+    @property
+    def suppressed(self) -> bool:
+        return self.profile is None
+
+    def _identity(self) -> dict:
+        return {}
+
+    def as_json(self) -> dict:
+        out = {**self._identity(), "n": self.n, "suppressed": self.suppressed, "reason": self.reason}
+        if self.profile is None:
+            return {**out, "reason_text": self.reason_text}
+        return {**out, **self.profile.as_json()}
+
+
+@dataclass(frozen=True, kw_only=True)
+class DontKnow:
+    dont_know: int
+    dont_know_share: Optional[float]
+
+    def as_json(self) -> dict:
+        return {"dont_know": self.dont_know, "dont_know_share": self.dont_know_share}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Jurisdiction(Group):
+    name: str = ""
+    #: Per construct, the don't-know answers over all answers to its items (shown jurisdictions only).
+    dont_know: dict[str, DontKnow] = field(default_factory=dict)
+
+    def as_json(self) -> dict:
+        out = {"name": self.name, **super().as_json()} if self.name else super().as_json()
+        if self.profile is not None:
+            out["dont_know"] = {k: d.as_json() for k, d in self.dont_know.items()}
+        return out
+
+
+@dataclass(frozen=True, kw_only=True)
+class Agency(Group):
+    slug: str
+    name: str
+    sector: str
+
+    def _identity(self) -> dict:
+        return {"slug": self.slug, "name": self.name, "sector": self.sector}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Sector(Group):
+    id: str
+    label: str
+
+    def _identity(self) -> dict:
+        return {"id": self.id, "label": self.label}
+
+
+@dataclass(frozen=True, kw_only=True)
+class RoleLevel(Group):
+    id: str
+    label: str
+
+    def _identity(self) -> dict:
+        return {"id": self.id, "label": self.label}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Cell(Group):
+    """The respondents of one sector at one role level (the console's two filters together)."""
+
+    sector: str
+    role_level: str
+    label: str
+
+    def _identity(self) -> dict:
+        return {"sector": self.sector, "role_level": self.role_level, "label": self.label}
+
+
+@dataclass(frozen=True)
+class DirectedRating:
+    """R(source -> target): the mean of the source agency's respondents' ratings of the target."""
+
+    source: str
+    target: str
+    rating: float
+    n: int
+
+    def as_json(self) -> dict:
+        return {"from": self.source, "to": self.target, "rating": self.rating, "n": self.n}
+
+
+@dataclass(frozen=True)
+class Pair:
+    """Two agencies: their level (the mean of the published directed ratings), the gap between them."""
+
+    a: str
+    b: str
+    level: Optional[float]
+    level_name: Optional[str]
+    gap: Optional[float]
+    perception_gap: bool
+    one_sided: bool
+
+    def as_json(self) -> dict:
+        return {"a": self.a, "b": self.b, "level": self.level, "level_name": self.level_name, "gap": self.gap,
+                "perception_gap": self.perception_gap, "one_sided": self.one_sided}
+
+
+@dataclass(frozen=True)
+class Network:
+    agencies: int
+    density: dict[str, Optional[float]]
+    share_at_level: dict[str, Optional[float]]
+    weighted_degree: dict[str, Optional[float]]
+    isolated: tuple[str, ...]
+    reciprocity: Optional[float]
+
+    def as_json(self) -> dict:
+        return {"agencies": self.agencies, "density": dict(self.density), "share_at_level": dict(self.share_at_level),
+                "weighted_degree": dict(self.weighted_degree), "isolated": list(self.isolated),
+                "reciprocity": self.reciprocity}
+
+
+@dataclass(frozen=True)
+class Agreement:
+    sd: Optional[float]
+    spread: Optional[float]
+    spread_flag: bool
+
+    def as_json(self) -> dict:
+        return {"sd": self.sd, "spread": self.spread, "spread_flag": self.spread_flag}
+
+
+@dataclass(frozen=True)
+class ItemReliability:
+    alpha_if_deleted: Optional[float]
+    item_total_correlation: Optional[float]
+
+    def as_json(self) -> dict:
+        return {"alpha_if_deleted": self.alpha_if_deleted, "item_total_correlation": self.item_total_correlation}
+
+
+@dataclass(frozen=True)
+class Reliability:
+    alpha: Optional[float]
+    n: int
+    flag: bool
+    items: dict[str, ItemReliability]
+
+    def as_json(self) -> dict:
+        return {"alpha": self.alpha, "n": self.n, "flag": self.flag,
+                "items": {k: i.as_json() for k, i in self.items.items()}}
+
+
+@dataclass(frozen=True)
+class Item:
+    """A Likert item across the jurisdiction: mean as answered (1-5), score (reverse-coded, 0-100) and answers at
+    each point, unless fewer than k answered it; don't-know counts always."""
+
+    id: str
+    text: str
+    construct: str
+    kind: str
+    reverse: bool
+    n: int
+    suppressed: bool
+    mean: Optional[float]
+    score: Optional[float]
+    distribution: Optional[dict[str, int]]
+    dont_know: int
+    dont_know_share: Optional[float]
+
+    def as_json(self) -> dict:
+        return {"id": self.id, "text": self.text, "construct": self.construct, "kind": self.kind,
+                "reverse": self.reverse, "n": self.n, "suppressed": self.suppressed, "mean": self.mean,
+                "score": self.score, "distribution": dict(self.distribution) if self.distribution else None,
+                "dont_know": self.dont_know, "dont_know_share": self.dont_know_share}
+
+
+@dataclass(frozen=True)
+class CoverageAgency:
+    slug: str
+    name: str
+    sector: str
+    invited: int
+    started: int
+    submitted: int
+    response_rate: Optional[float]
+    drafts: int
+    below_minimum: bool
+
+    def as_json(self) -> dict:
+        return {"slug": self.slug, "name": self.name, "sector": self.sector, "invited": self.invited,
+                "started": self.started, "submitted": self.submitted, "response_rate": self.response_rate,
+                "drafts": self.drafts, "below_minimum": self.below_minimum}
+
+
+@dataclass(frozen=True)
+class CoverageRole:
+    id: str
+    label: str
+    invited: int
+    started: int
+    submitted: int
+    response_rate: Optional[float]
+
+    def as_json(self) -> dict:
+        return {"id": self.id, "label": self.label, "invited": self.invited, "started": self.started,
+                "submitted": self.submitted, "response_rate": self.response_rate}
+
+
+@dataclass(frozen=True)
+class CoverageTotals:
+    invited: int
+    started: int
+    submitted: int
+    response_rate: Optional[float]
+    drafts: int
+
+    def as_json(self) -> dict:
+        return {"invited": self.invited, "started": self.started, "submitted": self.submitted,
+                "response_rate": self.response_rate, "drafts": self.drafts}
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Who was invited, started and submitted: live counts, which the confidentiality rule lets through."""
+
+    overall: CoverageTotals
+    agencies: tuple[CoverageAgency, ...]
+    role_levels: tuple[CoverageRole, ...]
+    missing_key_sectors: tuple[str, ...]
+
+    def as_json(self) -> dict:
+        return {"overall": self.overall.as_json(), "agencies": [a.as_json() for a in self.agencies],
+                "role_levels": [r.as_json() for r in self.role_levels],
+                "missing_key_sectors": list(self.missing_key_sectors)}
+
+
+@dataclass(frozen=True)
+class RoundInfo:
+    id: int
+    title: str
+    status: str
+    questionnaire_id: str
+    questionnaire_version: int
+    opens_at: Optional[str]
+    closes_at: Optional[str]
+
+    def as_json(self) -> dict:
+        return {"id": self.id, "title": self.title, "status": self.status, "questionnaire_id": self.questionnaire_id,
+                "questionnaire_version": self.questionnaire_version, "opens_at": self.opens_at,
+                "closes_at": self.closes_at}
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """When the published results last moved, what they hold and what waits (see services.snapshots)."""
+
+    taken_at: Optional[str]
+    responses: int
+    waiting: int
+    final: bool
+    min_group_size: int
+
+    def as_json(self) -> dict:
+        return {"taken_at": self.taken_at, "responses": self.responses, "waiting": self.waiting, "final": self.final,
+                "min_group_size": self.min_group_size}
+
+
+@dataclass(frozen=True)
+class RoundResults:
+    """Every published figure of a round. `round` and `snapshot` are set by the service that read the round."""
+
+    min_group_size: int
+    constructs: tuple[Construct, ...]
+    jurisdiction: Jurisdiction
+    agencies: tuple[Agency, ...]
+    sectors: tuple[Sector, ...]
+    role_levels: tuple[RoleLevel, ...]
+    sector_roles: tuple[Cell, ...]
+    directed: tuple[DirectedRating, ...]
+    pairs: tuple[Pair, ...]
+    network: Optional[Network]
+    agreement: dict[str, Agreement]
+    reliability: dict[str, Reliability]
+    coverage: Coverage
+    items: tuple[Item, ...]
+    round: Optional[RoundInfo] = None
+    snapshot: Optional[Snapshot] = None
+
+    @property
+    def published(self) -> bool:
+        """Whether the round publishes any figure (it has at least k respondents)."""
+        return not self.jurisdiction.suppressed
+
+    @property
+    def dimensions(self) -> tuple[Construct, ...]:
+        return tuple(c for c in self.constructs if c.kind == "dimension")
+
+    @property
+    def conditions(self) -> tuple[Construct, ...]:
+        return tuple(c for c in self.constructs if c.kind == "condition")
+
+    def construct(self, construct_id: str) -> Construct:
+        return next(c for c in self.constructs if c.id == construct_id)
+
+    def shown_agencies(self) -> tuple[Agency, ...]:
+        return tuple(a for a in self.agencies if not a.suppressed)
+
+    def agency_names(self) -> dict[str, str]:
+        return {a.slug: a.name for a in self.agencies}
+
+    def as_json(self) -> dict:
+        head = {}
+        if self.round is not None:
+            head["round"] = self.round.as_json()
+        if self.snapshot is not None:
+            head["snapshot"] = self.snapshot.as_json()
+        return {
+            **head,
+            "min_group_size": self.min_group_size,
+            "constructs": [c.as_json() for c in self.constructs],
+            "jurisdiction": self.jurisdiction.as_json(),
+            "agencies": [a.as_json() for a in self.agencies],
+            "sectors": [s.as_json() for s in self.sectors],
+            "role_levels": [r.as_json() for r in self.role_levels],
+            "sector_roles": [c.as_json() for c in self.sector_roles],
+            "pairs": {"directed": [d.as_json() for d in self.directed], "symmetric": [p.as_json() for p in self.pairs]},
+            "network": self.network.as_json() if self.network else None,
+            "agreement": {k: a.as_json() for k, a in self.agreement.items()},
+            "reliability": {k: r.as_json() for k, r in self.reliability.items()},
+            "coverage": self.coverage.as_json(),
+            "items": [i.as_json() for i in self.items],
+        }
+
+
+# --- comparing two rounds ------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Change:
+    """A construct's agency-weighted score in each round, the change and its bootstrap 95% interval."""
+
+    earlier: Optional[float]
+    later: Optional[float]
+    change: Optional[float]
+    ci_low: Optional[float]
+    ci_high: Optional[float]
+    excludes_zero: bool
+    items_changed: tuple[str, ...]
+
+    def as_json(self) -> dict:
+        return {"earlier": self.earlier, "later": self.later, "change": self.change, "ci_low": self.ci_low,
+                "ci_high": self.ci_high, "excludes_zero": self.excludes_zero, "items_changed": list(self.items_changed)}
+
+
+@dataclass(frozen=True)
+class Placement:
+    level: str
+    qualifier: Optional[str]
+
+    @property
+    def placed(self) -> str:
+        return "Fragmented" if self.level == FRAGMENTED else f"{self.level.capitalize()} ({self.qualifier})"
+
+    def as_json(self) -> dict:
+        return {"level": self.level, "qualifier": self.qualifier}
+
+
+@dataclass(frozen=True)
+class AgencyChange:
+    slug: str
+    name: str
+    change: dict[str, Optional[float]]
+    earlier: Placement
+    later: Placement
+
+    def as_json(self) -> dict:
+        return {"slug": self.slug, "name": self.name, "change": dict(self.change), "earlier": self.earlier.as_json(),
+                "later": self.later.as_json()}
+
+
+@dataclass(frozen=True)
+class Movement:
+    """A figure then and now (a pair's level, a density, a response rate)."""
+
+    earlier: Optional[float]
+    later: Optional[float]
+    change: Optional[float]
+
+    def as_json(self) -> dict:
+        return {"earlier": self.earlier, "later": self.later, "change": self.change}
+
+
+@dataclass(frozen=True)
+class PairMove:
+    a: str
+    b: str
+    earlier: Optional[float]
+    later: Optional[float]
+
+    def as_json(self) -> dict:
+        return {"a": self.a, "b": self.b, "earlier": self.earlier, "later": self.later}
+
+
+@dataclass(frozen=True)
+class PairChanges:
+    new_ties: tuple[PairMove, ...]
+    lost_ties: tuple[PairMove, ...]
+    level_up: tuple[PairMove, ...]
+    level_down: tuple[PairMove, ...]
+    gaps_opened: tuple[PairMove, ...]
+    gaps_closed: tuple[PairMove, ...]
+    density: dict[str, Movement]
+
+    def as_json(self) -> dict:
+        moves = ("new_ties", "lost_ties", "level_up", "level_down", "gaps_opened", "gaps_closed")
+        return {**{m: [p.as_json() for p in getattr(self, m)] for m in moves},
+                "density": {k: d.as_json() for k, d in self.density.items()}}
+
+
+@dataclass(frozen=True)
+class RateChange:
+    """A response rate then and now, of an agency (`key` is its slug) or of a sector."""
+
+    key: str
+    rate: Movement
+
+
+@dataclass(frozen=True)
+class CoverageChange:
+    overall: Movement
+    agencies: tuple[RateChange, ...]
+    sectors: tuple[RateChange, ...]
+
+    def as_json(self) -> dict:
+        return {"overall": self.overall.as_json(),
+                "agencies": [{"slug": a.key, **a.rate.as_json()} for a in self.agencies],
+                "sectors": [{"sector": s.key, **s.rate.as_json()} for s in self.sectors]}
+
+
+@dataclass(frozen=True)
+class NotCompared:
+    item: str
+    reason: str
+
+    def as_json(self) -> dict:
+        return {"item": self.item, "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class RoundRef:
+    id: int
+    title: str
+    questionnaire_version: int
+
+    def as_json(self) -> dict:
+        return {"id": self.id, "title": self.title, "questionnaire_version": self.questionnaire_version}
+
+
+@dataclass(frozen=True)
+class CarriedCommitment:
+    """A commitment recorded after the earlier round, beside its dimension's movement."""
+
+    dimension: str
+    what: str
+    owner: str
+    due: Optional[str]
+    movement: Optional[Change]
+
+    def as_json(self) -> dict:
+        return {"dimension": self.dimension, "what": self.what, "owner": self.owner, "due": self.due,
+                "movement": self.movement.as_json() if self.movement else None}
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    id: int
+    title: str
+    dimensions: dict[str, Optional[float]]
+
+    def as_json(self) -> dict:
+        return {"id": self.id, "title": self.title, "dimensions": dict(self.dimensions)}
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """How a jurisdiction moved between two rounds. `earlier`, `later`, `commitments` and `trend` are set by the
+    service that read the rounds."""
+
+    resamples: int
+    seed: int
+    comparable_items: int
+    not_comparable: tuple[NotCompared, ...]
+    dimensions: dict[str, Change]
+    conditions: dict[str, Change]
+    level_earlier: Placement
+    level_later: Placement
+    agencies: tuple[AgencyChange, ...]
+    agencies_left_out: int
+    pairs: PairChanges
+    coverage: CoverageChange
+    earlier: Optional[RoundRef] = None
+    later: Optional[RoundRef] = None
+    commitments: tuple[CarriedCommitment, ...] = ()
+    trend: tuple[TrendPoint, ...] = ()
+
+    def change(self, construct: str) -> Optional[Change]:
+        return self.dimensions.get(construct) or self.conditions.get(construct)
+
+    def as_json(self) -> dict:
+        head = {}
+        if self.earlier is not None and self.later is not None:
+            head = {"earlier": self.earlier.as_json(), "later": self.later.as_json()}
+        return {
+            **head,
+            "resamples": self.resamples, "seed": self.seed, "comparable_items": self.comparable_items,
+            "not_comparable": [n.as_json() for n in self.not_comparable],
+            "dimensions": {k: c.as_json() for k, c in self.dimensions.items()},
+            "conditions": {k: c.as_json() for k, c in self.conditions.items()},
+            "level": {"earlier": self.level_earlier.as_json(), "later": self.level_later.as_json()},
+            "agencies": [a.as_json() for a in self.agencies],
+            "agencies_left_out": self.agencies_left_out,
+            "pairs": self.pairs.as_json(),
+            "coverage": self.coverage.as_json(),
+            "commitments": [c.as_json() for c in self.commitments],
+            "trend": [t.as_json() for t in self.trend],
+        }
