@@ -13,7 +13,7 @@ from questionnaires import QuestionnaireError, load_file
 
 from . import demo
 from .db import db
-from .services import ServiceError, accounts, backup, exports, importer, scores, setup
+from .services import ServiceError, accounts, backup, exports, importer, report, scores, setup
 from .survey import survey_link
 from .vocabulary import Role, RoleLevel, Sector
 
@@ -262,14 +262,13 @@ def import_responses_command(round_id, file):
 @click.option("--compare", "earlier_id", type=int, help="An earlier round of the same jurisdiction to compare with.")
 def report_command(round_id, output, earlier_id):
     """Write a round's readiness report as a PDF, printing each step."""
-    import reports
-
     try:
         round_ = setup.get_round(round_id)
         earlier = setup.get_round(earlier_id) if earlier_id is not None else None
-        pdf = reports.pdf_for_round(round_, progress=lambda message: click.echo(f"  {message}"), compare_with=earlier)
+        pdf = report.report_pdf(round_, earlier, progress=lambda message: click.echo(f"  {message}"))
     except ServiceError as exc:
         _fail(exc)
+    db.session.commit()
     with open(output, "wb") as out:
         out.write(pdf)
     click.echo(f"Wrote {output} ({len(pdf) // 1024} KiB).")

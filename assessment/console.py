@@ -12,11 +12,14 @@ import io
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from reports import content, figures
+
 from . import access, catalog
 from .console_forms import AgencyForm, CommitmentForm, ImportForm, InviteForm, JurisdictionForm, RoundForm
 from .db import db
 from .models import Invitation
 from .services import ServiceError, audit, exports, importer, setup
+from .services.report import report_pdf
 from .services.scores import compare_rounds, round_scores
 from .survey import open_link_url, survey_link
 from .vocabulary import InvitationStatus, RoleLevel, RoundStatus, Sector
@@ -257,15 +260,12 @@ def revoke(invitation_id: int):
 
 @bp.get("/rounds/<int:round_id>/report.pdf")
 def report(round_id: int):
-    import reports
-
     round_ = access.round_or_404(round_id)
     try:
-        pdf = reports.pdf_for_round(round_)
+        pdf = report_pdf(round_)
     except ServiceError as exc:
         flash(f"No report: {exc}.", "error")
         return redirect(url_for("console.results_page", round_id=round_id))
-    audit.record("report_downloaded", f"round {round_.id}", round_.title)
     db.session.commit()
     return Response(pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": f"attachment; filename=readiness-report-round{round_.id}.pdf"})
@@ -284,8 +284,6 @@ def _chart_json(fig) -> str:
 
 @bp.get("/rounds/<int:round_id>/results")
 def results_page(round_id: int):
-    from reports import content, figures
-
     round_ = access.round_or_404(round_id)
     results = round_scores(round_)
     sector, role = request.args.get("sector", ""), request.args.get("role", "")
@@ -313,8 +311,6 @@ def results_page(round_id: int):
 
 @bp.get("/rounds/<int:round_id>/compare")
 def compare_page(round_id: int):
-    from reports import content, figures
-
     round_ = access.round_or_404(round_id)
     earlier_rounds = [r for r in round_.jurisdiction.rounds if r.id != round_id and r.id < round_id]
     earlier_id = request.args.get("with", type=int)

@@ -86,19 +86,19 @@ def measure(database: str, round_id: int, output: str, spawned_at: float) -> Non
     from app import create_app
     from assessment.db import db
     from assessment.models import Round
-    from reports import pdf_for_round
+    from assessment.services.report import report_pdf
 
     app = create_app({"ENVIRONMENT": "development", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"})
     started = time.time() - spawned_at
     with app.app_context():
         round_ = db.session.get(Round, round_id)
         cold_marks = []
-        Path(output).write_bytes(pdf_for_round(round_, progress=lambda step: cold_marks.append((time.perf_counter(),
+        Path(output).write_bytes(report_pdf(round_, progress=lambda step: cold_marks.append((time.perf_counter(),
                                                                                                    step))))
         cold = time.time() - spawned_at
         start = time.perf_counter()
         marks = []
-        pdf = pdf_for_round(round_, progress=lambda step: marks.append((time.perf_counter(), step)))
+        pdf = report_pdf(round_, progress=lambda step: marks.append((time.perf_counter(), step)))
         warm = time.perf_counter() - start
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"cold (new process to PDF on disk) {cold:6.2f} s")

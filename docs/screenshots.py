@@ -22,12 +22,12 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
     from sqlalchemy import select
 
-    import reports
     from app import create_app
     from assessment import demo
     from assessment.db import db
     from assessment.models import Round
     from assessment.services import setup
+    from assessment.services.report import report_pdf
     from assessment.vocabulary import RoleLevel, RoundStatus
     from tests.conftest import live_server
     from tests.e2e.conftest import CHROMIUM_ARGS, PHONE
@@ -46,7 +46,7 @@ def main() -> None:
                                         .order_by(Round.id)).all()
             token = setup.issue_invitations(open_round, open_round.jurisdiction.agencies[0], RoleLevel.LINE_STAFF, 1)[0]
             print("Rendering the sample report ...")
-            pdf = reports.pdf_for_round(closed[-1], compare_with=closed[0])
+            pdf = report_pdf(closed[-1], compare_with=closed[0])
             (OUT / "sample-report.pdf").write_bytes(pdf)
             later_id = closed[-1].id
 

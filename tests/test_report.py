@@ -13,7 +13,7 @@ from assessment.models import Round
 from assessment.services import setup
 from assessment.services.scores import round_scores
 from assessment.vocabulary import RoundStatus
-from reports import pdf_for_round
+from assessment.services.report import report_pdf
 from reports.fetcher import RefusedURL, StaticOnlyFetcher
 from reports.pdf import build_pdf, report_html
 from reports.render import find_browser
@@ -42,7 +42,7 @@ def demo_report(tmp_path_factory):
                                     .order_by(Round.id)).all()[-1]
         results = round_scores(round_)
         steps = []
-        pdf = pdf_for_round(round_, progress=steps.append)
+        pdf = report_pdf(round_, progress=steps.append)
         yield {"app": app, "results": results, "pdf": pdf, "text": text_of(pdf), "steps": steps}
         db.session.remove()
         db.engine.dispose()
