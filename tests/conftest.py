@@ -41,6 +41,17 @@ POSTGRES = os.environ.get("CONTINUUM_TEST_POSTGRES")
 ON_POSTGRES = bool(POSTGRES)
 
 
+def pytest_collection_modifyitems(config, items):
+    """On PostgreSQL the suite runs again only where it touches a database (through the `database` fixture): the
+    pure tests (scoring, questionnaires, the PDF's layout) ran on SQLite already and would answer the same."""
+    if not ON_POSTGRES:
+        return
+    touching = [item for item in items if "database" in getattr(item, "fixturenames", ())]
+    if len(touching) < len(items):
+        config.hook.pytest_deselected(items=[item for item in items if item not in touching])
+        items[:] = touching
+
+
 @pytest.fixture
 def database(tmp_path):
     """Makes databases for a test: `database("name")` is the URL of a new, empty one (a SQLite file in the
