@@ -162,7 +162,8 @@ def test_spread_between_agencies_and_its_flag():
     assert results["agreement"]["information"]["spread"] == pytest.approx(100.0)
     assert results["agreement"]["information"]["spread_flag"] is True
     same = scored(round_data(Q, [("a", "line_staff", uniform(Q, 4))] * 3 + [("b", "line_staff", uniform(Q, 4))] * 3))
-    assert same["agreement"]["information"] == {"sd": 0.0, "spread": 0.0, "spread_flag": False}
+    assert same["agreement"]["information"] == {"sd": 0.0, "spread": 0.0, "spread_by_chance": 0.0,
+                                                 "spread_flag": False}
 
 
 def test_dont_know_share_per_item_and_dimension():

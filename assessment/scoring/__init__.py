@@ -23,6 +23,7 @@ from .network import roster_figures
 from .reliability import cronbach_alpha, dimension_reliability
 from .respondents import item_matrix, reverse_code, scores
 from .results import RoundResults
+from .uncertainty import jurisdiction_intervals
 
 __all__ = ["LEVELS", "RoundData", "RoundResults", "band", "cronbach_alpha", "place", "respondent_scores",
            "score_round"]
@@ -98,8 +99,11 @@ def score_round(data: RoundData) -> RoundResults:
     published = plan.shown(whole_cell)
     if published:
         items = item_figures(q, data.answers, size)
+        intervals, readiness = jurisdiction_intervals(table, people["agency"], shown_agencies,
+                                                      [d.id for d in q.dimensions])
         whole = results.Jurisdiction(**jurisdiction(q, table, people["agency"], shown_agencies),
-                                     dont_know=dont_know_by_construct(q, items))
+                                     dont_know=dont_know_by_construct(q, items), intervals=intervals,
+                                     readiness_interval=readiness)
         rater_agency = pd.Series(data.respondents["agency"].to_numpy(), index=data.respondents["respondent"])
         roster = roster_figures(data.roster, rater_agency, [a.slug for a in agencies], shown_agencies, size)
     else:

@@ -7,7 +7,6 @@ agency, separately in each round, with a fixed seed. Only items both rounds aske
 from __future__ import annotations
 
 import math
-import warnings
 from typing import Optional
 
 import numpy as np
@@ -34,6 +33,7 @@ from .results import (
     RateChange,
     RoundResults,
 )
+from .uncertainty import resampled_scores
 
 RESAMPLES = 2000
 
@@ -92,29 +92,6 @@ def shown_agencies(results: RoundResults) -> set[str]:
     return {a.slug for a in results.shown_agencies()}
 
 
-def bootstrap(table: pd.DataFrame, constructs: list[str], shown: set[str], resamples: int,
-              rng: np.random.Generator) -> np.ndarray:
-    """Agency-weighted scores (`groups.agency_weighted`: hidden agencies pooled) of `resamples` rounds resampled
-    within each agency (resamples x constructs)."""
-    means, pool_sum, pool_count, pool_agencies = [], 0.0, 0, 0
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # an agency with no score on a construct: NaN, skipped
-        for agency, group in table.groupby("_agency", sort=True):
-            values = group[constructs].to_numpy()
-            sample = values[rng.integers(0, len(values), size=(resamples, len(values)))]
-            sums, counts = np.nansum(sample, axis=1), (~np.isnan(sample)).sum(axis=1)
-            if agency in shown:
-                means.append(np.where(counts > 0, sums / np.maximum(counts, 1), np.nan))
-            else:
-                pool_sum, pool_count, pool_agencies = pool_sum + sums, pool_count + counts, pool_agencies + (counts > 0)
-        total = np.nansum(np.stack(means), axis=0) if means else np.zeros((resamples, len(constructs)))
-        weight = (~np.isnan(np.stack(means))).sum(axis=0) if means else np.zeros((resamples, len(constructs)))
-        if np.any(pool_count):
-            pool_mean = np.where(pool_count > 0, pool_sum / np.maximum(pool_count, 1), 0.0)
-            total, weight = total + pool_agencies * pool_mean, weight + pool_agencies
-        return np.where(weight > 0, total / np.maximum(weight, 1), np.nan)
-
-
 def _placement(group: Group) -> Placement:
     return Placement(group.profile.level, group.profile.qualifier)
 
@@ -136,8 +113,8 @@ def compare(earlier: RoundData, later: RoundData, earlier_results: RoundResults,
     before, after = _table(earlier, items_before), _table(later, items_after)
     shown_before, shown_after = shown_agencies(earlier_results), shown_agencies(later_results)
     rng = np.random.default_rng(seed)
-    boot = (bootstrap(after, constructs, shown_after, resamples, rng)
-            - bootstrap(before, constructs, shown_before, resamples, rng))
+    boot = (resampled_scores(after[constructs], after["_agency"], shown_after, resamples, rng)
+            - resampled_scores(before[constructs], before["_agency"], shown_before, resamples, rng))
     then = agency_weighted(before[constructs], before["_agency"], shown_before).to_numpy()
     now = agency_weighted(after[constructs], after["_agency"], shown_after).to_numpy()
     changed = {i.item for i in not_comparable}

@@ -13,8 +13,7 @@ from .continuum import band, place
 from .disclosure import REASONS, Cell, Plan
 from .numbers import exact, number
 from .results import Agreement, Figures, Profile
-
-SPREAD_FLAG_ABOVE = 25.0
+from .uncertainty import spread_by_chance
 
 
 def construct_figures(score: float, weighted: float, n: int, sd: float) -> Figures:
@@ -89,16 +88,19 @@ def jurisdiction(q: Questionnaire, scores: pd.DataFrame, agency: pd.Series, show
     return {"n": int(len(scores)), "profile": profile(q, table)}
 
 
-def agreement(scores: pd.DataFrame, agency: pd.Series, shown: set[str], whole: Profile,
-              flag_above: float = SPREAD_FLAG_ABOVE) -> dict[str, Agreement]:
+def agreement(scores: pd.DataFrame, agency: pd.Series, shown: set[str], whole: Profile) -> dict[str, Agreement]:
     """Per construct: the SD of respondent scores, and the spread between the means of the agencies that are shown
-    (a hidden agency's mean could be read back from a spread it defines), flagged above 25 points."""
+    (a hidden agency's mean could be read back from a spread it defines), flagged when it is wider than the
+    spread that chance alone gives 95% of the time (`uncertainty.spread_by_chance`)."""
     means = scores.groupby(agency).mean()
     means = means[means.index.isin(shown)]
+    chance = spread_by_chance(scores, agency, shown)
     out = {}
     for construct in scores.columns:
         values = means[construct].dropna()
         width: Optional[float] = float(values.max() - values.min()) if len(values) >= 2 else None
-        out[construct] = Agreement(sd=whole.figures(construct).sd, spread=width,
-                                   spread_flag=bool(width is not None and exact(width) > flag_above))
+        cut = chance[construct]
+        flag = width is not None and cut is not None and exact(width) > exact(cut)
+        out[construct] = Agreement(sd=whole.figures(construct).sd, spread=width, spread_by_chance=cut,
+                                   spread_flag=bool(flag))
     return out

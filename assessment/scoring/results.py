@@ -11,9 +11,10 @@ from typing import Optional
 
 from .continuum import FRAGMENTED
 
-__all__ = ["Agency", "Agreement", "Cell", "Construct", "Coverage", "CoverageAgency", "CoverageRole", "DirectedRating",
-           "DontKnow", "Figures", "Group", "Item", "ItemReliability", "Jurisdiction", "Network", "Pair", "Profile",
-           "Reliability", "RoleLevel", "RoundInfo", "RoundResults", "Sector", "Snapshot", "replace"]
+__all__ = ["Agency", "Agreement", "Cell", "Construct", "Coverage", "CoverageAgency", "CoverageRole",
+           "DirectedRating", "DontKnow", "Figures", "Group", "Interval", "Item", "ItemReliability", "Jurisdiction",
+           "Network", "Pair", "Profile", "Reliability", "RoleLevel", "RoundInfo", "RoundResults", "Sector",
+           "Snapshot", "replace"]
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,18 @@ class Group:
         return {**out, **self.profile.as_json()}
 
 
+@dataclass(frozen=True)
+class Interval:
+    """A 95% bootstrap interval; `borderline` when it reaches across the concern or the established cut."""
+
+    low: Optional[float]
+    high: Optional[float]
+    borderline: bool
+
+    def as_json(self) -> dict:
+        return {"low": self.low, "high": self.high, "borderline": self.borderline}
+
+
 @dataclass(frozen=True, kw_only=True)
 class DontKnow:
     dont_know: int
@@ -111,11 +124,16 @@ class Jurisdiction(Group):
     name: str = ""
     #: Per construct, the don't-know answers over all answers to its items (shown jurisdictions only).
     dont_know: dict[str, DontKnow] = field(default_factory=dict)
+    #: Per construct, the 95% interval of the agency-weighted score; and that of the readiness index.
+    intervals: dict[str, Interval] = field(default_factory=dict)
+    readiness_interval: Optional[Interval] = None
 
     def as_json(self) -> dict:
         out = {"name": self.name, **super().as_json()} if self.name else super().as_json()
         if self.profile is not None:
             out["dont_know"] = {k: d.as_json() for k, d in self.dont_know.items()}
+            out["intervals"] = {k: i.as_json() for k, i in self.intervals.items()}
+            out["readiness_interval"] = self.readiness_interval.as_json() if self.readiness_interval else None
         return out
 
 
@@ -206,12 +224,17 @@ class Network:
 
 @dataclass(frozen=True)
 class Agreement:
+    """The SD of respondent scores, the spread between shown agencies' means, the spread that chance alone gives
+    95% of the time for agencies of these sizes, and the flag: wider than chance."""
+
     sd: Optional[float]
     spread: Optional[float]
+    spread_by_chance: Optional[float]
     spread_flag: bool
 
     def as_json(self) -> dict:
-        return {"sd": self.sd, "spread": self.spread, "spread_flag": self.spread_flag}
+        return {"sd": self.sd, "spread": self.spread, "spread_by_chance": self.spread_by_chance,
+                "spread_flag": self.spread_flag}
 
 
 @dataclass(frozen=True)

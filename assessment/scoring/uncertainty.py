@@ -1,0 +1,142 @@
+"""How sure the figures are: bootstrap intervals on the jurisdiction's scores, and what spread between agencies
+chance alone would give.
+
+Respondents are a sample of the people who could have answered, so an agency-weighted score of 74 is not
+clearly below the cut at 75. The jurisdiction's 95% interval resamples respondents with replacement within each
+agency (the hidden agencies pooled, as the score itself takes them; see `groups.agency_weighted`) and reads the
+2.5th and 97.5th percentiles of the resampled scores (Efron and Tibshirani, *An Introduction to the Bootstrap*,
+1993, ch. 13, the percentile interval). A score is "borderline" when its interval reaches across a band's cut.
+
+Agencies of four or five people differ by chance: the spread between agency means is flagged only when it is
+wider than 95% of the spreads that random regrouping of the same respondents into agencies of the same sizes
+gives (a permutation test), not at a fixed number of points.
+"""
+from __future__ import annotations
+
+import warnings
+from typing import Optional
+
+import numpy as np
+import pandas as pd
+
+from .continuum import CONCERN_BELOW, ESTABLISHED_FROM
+from .numbers import exact, number
+from .results import Interval
+
+RESAMPLES = 2000
+PERMUTATIONS = 1000
+SEED = 20001001
+CUTS = (CONCERN_BELOW, ESTABLISHED_FROM)
+#: Bound on the numbers drawn (resamples x respondents): a round of 100,000 gets 200 resamples, whose interval is
+#: a fraction of a point wide anyway; a round of up to 10,000 gets all of them.
+BUDGET = 20_000_000
+CHUNK = 4_000_000
+
+
+def canonical_order(values: np.ndarray, *first: np.ndarray) -> np.ndarray:
+    """An order of the rows that depends only on their contents (then on `first` keys), so that the random draws,
+    and the figures from them, do not depend on the order in which respondents were stored."""
+    keys = list(np.nan_to_num(values, nan=-1.0).T[::-1]) + list(first[::-1])
+    return np.lexsort(keys) if keys else np.arange(len(values))
+
+
+def canonical(values: np.ndarray) -> np.ndarray:
+    return values[canonical_order(values)]
+
+
+def draws_for(respondents: int, wanted: int) -> int:
+    return max(200, min(wanted, BUDGET // max(respondents, 1)))
+
+
+def resampled_scores(table: pd.DataFrame, agency: pd.Series, shown: set[str], resamples: int,
+                     rng: np.random.Generator) -> np.ndarray:
+    """Agency-weighted scores of `resamples` rounds resampled within each agency (resamples x constructs): the
+    shown agencies' means count once each, the hidden agencies' pooled mean as many times as there are hidden
+    agencies with a score. Drawn in chunks, so memory stays small whatever the round's size."""
+    constructs = table.shape[1]
+    total, weight, pool_sum, pool_count, pool_agencies = (np.zeros((resamples, constructs)) for _ in range(5))
+    for name, block in table.groupby(agency.to_numpy(), sort=True):
+        values = canonical(block.to_numpy())
+        present = ~np.isnan(values)
+        values = np.nan_to_num(values)
+        sums, counts = np.zeros((resamples, constructs)), np.zeros((resamples, constructs))
+        step = max(1, CHUNK // (len(values) * constructs))
+        for start in range(0, resamples, step):
+            picked = rng.integers(0, len(values), size=(min(step, resamples - start), len(values)))
+            sums[start:start + len(picked)] = values[picked].sum(axis=1)
+            counts[start:start + len(picked)] = present[picked].sum(axis=1)
+        if name in shown:
+            answered = counts > 0
+            total += np.where(answered, sums / np.maximum(counts, 1), 0.0)
+            weight += answered
+        else:
+            pool_sum += sums
+            pool_count += counts
+            pool_agencies += counts > 0
+    pooled = np.where(pool_count > 0, pool_sum / np.maximum(pool_count, 1), 0.0)
+    total += pool_agencies * pooled
+    weight += pool_agencies
+    return np.where(weight > 0, total / np.maximum(weight, 1), np.nan)
+
+
+def percentile_interval(draws: np.ndarray) -> tuple[Optional[float], Optional[float]]:
+    kept = draws[~np.isnan(draws)]
+    if not len(kept):
+        return None, None
+    low, high = np.percentile(kept, [2.5, 97.5])
+    return number(low), number(high)
+
+
+def borderline(low: Optional[float], high: Optional[float]) -> bool:
+    """Whether the interval reaches across the concern or the established cut (decided on exact values)."""
+    if low is None or high is None:
+        return False
+    return any(exact(low) < cut <= exact(high) for cut in CUTS)
+
+
+def jurisdiction_intervals(table: pd.DataFrame, agency: pd.Series, shown: set[str], dimensions: list[str],
+                           resamples: int = RESAMPLES, seed: int = SEED) -> tuple[dict[str, Interval], Interval]:
+    """95% intervals of each construct's agency-weighted score, and of the readiness index (the mean of the
+    dimensions, from the same resamples)."""
+    rng = np.random.default_rng(seed)
+    draws = resampled_scores(table, agency, shown, draws_for(len(table), resamples), rng)
+    out = {}
+    for k, construct in enumerate(table.columns):
+        low, high = percentile_interval(draws[:, k])
+        out[construct] = Interval(low=low, high=high, borderline=borderline(low, high))
+    positions = [table.columns.get_loc(d) for d in dimensions]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        index = draws[:, positions].mean(axis=1)
+    low, high = percentile_interval(index)
+    return out, Interval(low=low, high=high, borderline=borderline(low, high))
+
+
+def spread_by_chance(table: pd.DataFrame, agency: pd.Series, shown: set[str], permutations: int = PERMUTATIONS,
+                     seed: int = SEED) -> dict[str, Optional[float]]:
+    """Per construct, the 95th percentile of the spread (largest minus smallest mean) between the shown agencies
+    when their respondents are dealt at random into agencies of the same sizes. None with fewer than two shown
+    agencies."""
+    mine = agency.isin(shown).to_numpy()
+    names, codes = np.unique(agency.to_numpy()[mine], return_inverse=True)
+    if len(names) < 2:
+        return {c: None for c in table.columns}
+    order = canonical_order(table.to_numpy()[mine], codes)
+    values, codes = table.to_numpy()[mine][order], codes[order]
+    present = ~np.isnan(values)
+    values = np.nan_to_num(values)
+    groups, respondents = len(names), len(codes)
+    count = draws_for(respondents, permutations)
+    rng = np.random.default_rng(seed)
+    dealt = rng.permuted(np.tile(codes, (count, 1)), axis=1)  # each row: the same group sizes, shuffled
+    index = (dealt + np.arange(count)[:, None] * groups).ravel()
+    widths = np.empty((count, values.shape[1]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        for c in range(values.shape[1]):
+            sums = np.bincount(index, weights=np.tile(values[:, c], count), minlength=count * groups)
+            counts = np.bincount(index, weights=np.tile(present[:, c], count), minlength=count * groups)
+            means = (sums / counts).reshape(count, groups)
+            widths[:, c] = np.nanmax(means, axis=1) - np.nanmin(means, axis=1)
+        cut = np.nanpercentile(widths, 95, axis=0)
+    return {c: number(cut[k]) for k, c in enumerate(table.columns)}

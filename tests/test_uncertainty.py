@@ -1,0 +1,68 @@
+"""Bootstrap intervals on the jurisdiction's scores and the spread that chance alone gives (uncertainty.py)."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from assessment.scoring.uncertainty import borderline, draws_for, jurisdiction_intervals, spread_by_chance
+from tests.scoring_data import round_data, scored, small_questionnaire, uniform
+
+Q = small_questionnaire()
+
+
+def frame(groups: dict[str, list[float]]) -> tuple[pd.DataFrame, pd.Series]:
+    """One construct ("x"); `groups`: agency -> its respondents' scores."""
+    agency = [a for a, values in groups.items() for _ in values]
+    scores = [v for values in groups.values() for v in values]
+    return pd.DataFrame({"x": scores}), pd.Series(agency)
+
+
+@pytest.mark.parametrize("low, high, expected", [
+    (73, 77, True),      # across 75
+    (48, 52, True),      # across 50
+    (60, 70, False),     # inside emerging
+    (75, 80, False),     # starts exactly at 75: all established
+    (70, 75, True),      # reaches 75
+    (None, None, False),
+])
+def test_borderline(low, high, expected):
+    assert borderline(low, high) is expected
+
+
+def test_a_group_that_answers_alike_has_no_width():
+    table, agency = frame({"a": [50.0] * 4, "b": [100.0] * 4})
+    intervals, index = jurisdiction_intervals(table, agency, {"a", "b"}, ["x"])
+    assert (intervals["x"].low, intervals["x"].high) == (75.0, 75.0) and not intervals["x"].borderline
+    assert (index.low, index.high) == (75.0, 75.0)
+
+
+def test_the_interval_holds_the_score_and_narrows_with_more_respondents():
+    rng = np.random.default_rng(3)
+    small = {"a": list(rng.uniform(40, 90, 5)), "b": list(rng.uniform(30, 80, 5))}
+    large = {k: v * 8 for k, v in small.items()}  # the same answers, eight times as many people
+    (few, _), (many, _) = (jurisdiction_intervals(*frame(g), {"a", "b"}, ["x"]) for g in (small, large))
+    estimate = (np.mean(small["a"]) + np.mean(small["b"])) / 2
+    assert few["x"].low < estimate < few["x"].high
+    assert many["x"].low < estimate < many["x"].high
+    assert (many["x"].high - many["x"].low) < (few["x"].high - few["x"].low) / 2  # about 1/sqrt(8)
+
+
+def test_the_jurisdiction_carries_its_intervals():
+    people = ([("a", "line_staff", uniform(Q, 4))] * 3 + [("a", "line_staff", uniform(Q, 5))] * 2
+              + [("b", "line_staff", uniform(Q, 3))] * 4)
+    j = scored(round_data(Q, people))["jurisdiction"]
+    info = j["intervals"]["information"]
+    assert info["low"] <= j["dimensions"]["information"]["score"] <= info["high"]
+    assert j["readiness_interval"]["low"] <= j["readiness_index"] <= j["readiness_interval"]["high"]
+
+
+def test_a_real_difference_is_flagged_and_chance_is_not():
+    real, agency = frame({"a": [100.0] * 5, "b": [0.0] * 5, "c": [50.0] * 5})
+    assert spread_by_chance(real, agency, {"a", "b", "c"})["x"] < 100
+    noise, agency = frame({"a": [0.0, 50.0, 100.0, 25.0], "b": [100.0, 0.0, 50.0, 75.0], "c": [50.0, 100.0, 0.0, 25.0]})
+    observed = 62.5 - 37.5  # means 43.75, 56.25, 43.75
+    assert spread_by_chance(noise, agency, {"a", "b", "c"})["x"] > observed
+    assert spread_by_chance(noise, agency, {"a"})["x"] is None  # one shown agency has no spread
+
+
+def test_very_large_rounds_draw_fewer_resamples():
+    assert draws_for(1_000, 2000) == 2000 and draws_for(100_000, 2000) == 200
