@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Optional
 
+from babel import Locale
+
 from assessment.scoring.disclosure import BELOW_MINIMUM, COMPLEMENTARY
 from assessment.vocabulary import Sector
 
@@ -65,6 +67,9 @@ def build(results: dict, comparison: Optional[dict] = None) -> dict:
                                     else f"fewer than {size} answers"),
                    "dont_know": percent(i["dont_know_share"])} for i in results["items"]],
         "change": _change(comparison, constructs, names) if comparison else None,
+        "languages": [{"label": " and ".join(Locale.parse(code, sep="-").get_display_name("en")
+                                             for code in group["languages"]), "n": group["n"]}
+                      for group in results["languages"]],
     }
 
 

@@ -19,6 +19,7 @@ from .coverage import coverage
 from .disclosure import Cell
 from .groups import hidden, jurisdiction, spread, summarise
 from .items import dont_know_by_construct, item_figures
+from .languages import language_counts
 from .network import roster_figures
 from .reliability import cronbach_alpha, dimension_reliability
 from .respondents import item_matrix, reverse_code, scores
@@ -31,7 +32,7 @@ class RoundData:
     """A round's submitted answers as frames.
 
     agencies:      slug, name, sector (every agency of the jurisdiction, in display order)
-    respondents:   respondent, agency (slug), role_level
+    respondents:   respondent, agency (slug), role_level, language (the one answered in)
     answers:       respondent, item, value (float; NaN for don't know), dont_know (bool)
     roster:        respondent, target (slug), value (float; NaN for don't know), dont_know (bool)
     participation: agency (slug), role_level, invited, started, submitted
@@ -114,6 +115,7 @@ def score_round(data: RoundData) -> dict:
         "reliability": {},
         "coverage": coverage(data.agencies, data.participation, size),
         "items": [],
+        "languages": [],
     }
     if not plan.shown(whole_cell):
         return {**results, "jurisdiction": hidden(plan, whole_cell)}
@@ -134,5 +136,6 @@ def score_round(data: RoundData) -> dict:
         "reliability": {c: dimension_reliability(coded[[i.id for i in q.scored_items(c)]], size)
                         for c in construct_ids},
         "items": items,
+        "languages": language_counts(data.respondents["language"], size),
     })
     return results

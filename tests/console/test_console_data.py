@@ -104,7 +104,8 @@ def test_raw_responses_are_admin_only_and_say_why(client, round_with_answers):
     codebook = {row[0]: row for row in book["codebook"].iter_rows(values_only=True)}
     assert "1=Strongly disagree" in codebook["info_progress"][6] and codebook["info_unsure"][4] == "yes"
     long_csv = client.get(f"/console/rounds/{round_with_answers['round']}/export/responses-long.csv")
-    assert long_csv.get_data(as_text=True).startswith("respondent,agency,role_level,item,about_agency,answer")
+    assert long_csv.get_data(as_text=True).startswith(
+        "respondent,agency,role_level,language,item,about_agency,answer")
 
 
 def test_wide_export_imports_back(app, client, round_with_answers):
