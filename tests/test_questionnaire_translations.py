@@ -1,9 +1,11 @@
 """Questionnaire translations: the shipped Spanish is complete; a missing or extra translation is reported by its
 path, stops the app, and fails `flask questionnaire validate`; a translation changes words, never structure."""
 import pytest
+import yaml
 
 from app import create_app
-from questionnaires import QuestionnaireError, load_directory, load_file
+from assessment.scoring.comparison import comparable_items
+from questionnaires import QuestionnaireError, load_directory, load_file, load_text
 from tests.test_questionnaire_loader import SHIPPED, dump, minimal
 
 
@@ -188,3 +190,21 @@ def test_validate_reports_missing_and_extra_translations(runner, tmp_path):
     translation = runner.invoke(args=["questionnaire", "validate", str(tmp_path / "mini.es.yaml")])
     assert translation.exit_code == 1 and "this is the Spanish (es) translation of mini.yaml" in translation.output
 
+
+
+def test_a_version_that_only_adds_a_language_compares_every_item():
+    """Rounds compare on the words the questionnaire is written in: adding Spanish changes none of them."""
+    data = yaml.safe_load(SHIPPED.read_text(encoding="utf-8"))
+    translation = SHIPPED.with_name("collaboration_readiness.es.yaml")
+    english_only = load_text(dump({**data, "languages": ["en"]}))
+    with_spanish = load_text(dump({**data, "version": 2}), translations={
+        "es": (str(translation), translation.read_text(encoding="utf-8"))})
+    assert with_spanish.languages == ("en", "es") and english_only.languages == ("en",)
+    before, after, different = comparable_items(english_only, with_spanish)
+    likert = {i.id for i in english_only.items if i.type == "likert"}
+    assert different == [] and before == after == likert
+    reworded = load_text(dump({**data, "version": 3, "languages": ["en"], "sections": [
+        {**s, "items": [{**i, "text": i["text"] + " (reworded)"} if i["id"] == "info_progress" else i
+                        for i in s["items"]]} for s in data["sections"]]}))
+    assert comparable_items(with_spanish, reworded)[2] == [{"item": "info_progress",
+                                                            "reason": "worded, scored or scaled differently"}]
