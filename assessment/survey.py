@@ -234,7 +234,9 @@ def language(token: str):
     if instead:
         return instead
     chosen, page = request.form.get("lang"), request.form.get("next", "welcome")
-    if chosen not in visit.questionnaire.languages or page not in SWITCHING_PAGES:
+    if page not in SWITCHING_PAGES:
+        raise InvalidSubmission(_("This page was sent with a button it does not have. Nothing from it was saved."))
+    if chosen not in visit.questionnaire.languages:
         raise InvalidSubmission(_("This survey is not offered in that language."))
     service.set_language(visit.response, chosen)
     return redirect(url_for(SWITCHING_PAGES[page], token=token))

@@ -254,3 +254,15 @@ def test_a_questionnaire_language_without_an_interface_catalog_stops_the_app(tmp
     with pytest.raises(QuestionnaireError, match="languages: the interface has no ko catalog: add "
                                                  "translations/ko/LC_MESSAGES/messages.po"):
         create_app({"TESTING": True, "QUESTIONNAIRE_DIR": str(tmp_path), "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+
+@pytest.mark.parametrize("post, message", [
+    ({"lang": "fr", "next": "review"}, "not offered in that language"),
+    ({"lang": "es", "next": "https://elsewhere.example"}, "a button it does not have"),
+])
+def test_the_language_of_a_draft_changes_only_to_one_offered(client, token, post, message):
+    start(client, token)
+    page = client.get(f"/s/{token}/review")
+    refused = client.post(f"/s/{token}/language", data={**post, "csrf_token": csrf_from(page.data)})
+    assert refused.status_code == 400 and message in refused.get_data(as_text=True)
+    assert the_response().language == "en"
