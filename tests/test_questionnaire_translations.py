@@ -30,7 +30,8 @@ def spanish(data: dict) -> dict:
     return {
         "title": "Mini (es)", "introduction": "Un cuestionario de prueba.",
         "scales": {"agree": {"labels": {1: "TD", 2: "D", 3: "N", 4: "A", 5: "TA"}, "dont_know": "No sé"},
-                   "rel": {"labels": {0: "Ninguna", 1: "Red", 2: "Coord", 3: "Coop", 4: "Colab"}, "dont_know": "No sé"}},
+                   "rel": {"labels": {0: "Ninguna", 1: "Red", 2: "Coord", 3: "Coop", 4: "Colab"},
+                           "dont_know": "No sé"}},
         "sections": {s["id"]: {"title": s["title"] + " (es)",
                                "items": {i["id"]: {"text": i["text"] + " (es)"} for i in s["items"]}}
                      for s in data["sections"]},
@@ -67,13 +68,16 @@ def test_the_shipped_questionnaire_is_complete_in_spanish():
     assert es.scales["agreement"].dont_know == "No sé"
 
 
+def shape(q) -> list[tuple]:
+    """What a questionnaire asks and how it scores it, without its words."""
+    return [(i.id, i.type, i.scale, i.construct, i.reverse, i.required, [o.value for o in i.options]) for i in q.items]
+
+
 def test_a_translation_changes_words_never_structure():
     q = load_file(SHIPPED)
     es = q.in_language("es")
     assert es.in_language("en") is q and q.in_language("es") is es
     assert es.key == q.key and es.language == "es" and es.languages == q.languages
-    shape = lambda x: [(i.id, i.type, i.scale, i.construct, i.reverse, i.required, [o.value for o in i.options])  # noqa: E731
-                       for i in x.items]
     assert shape(es) == shape(q)
     assert {s: [o.value for o in es.scales[s].options] for s in es.scales} == \
         {s: [o.value for o in q.scales[s].options] for s in q.scales}

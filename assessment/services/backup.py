@@ -47,7 +47,8 @@ def export_round(round_: Round) -> dict[str, Any]:
         "responses": [{
             "key": keys[r.id], "agency": agencies[r.agency_id], "role_level": r.role_level.value,
             "questionnaire_id": r.questionnaire_id, "questionnaire_version": r.questionnaire_version,
-            "language": r.language, "status": r.status.value, "current_section": r.current_section, "started_at": _time(r.started_at),
+            "language": r.language, "status": r.status.value, "current_section": r.current_section,
+            "started_at": _time(r.started_at),
             "updated_at": _time(r.updated_at), "submitted_at": _time(r.submitted_at),
             "published_at": _time(r.published_at),
             "answers": [{"item": a.item_id, "target": agencies.get(a.target_agency_id), "value": a.value,

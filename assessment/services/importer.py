@@ -2,8 +2,8 @@
 
 One row per respondent: `agency` (slug or name), `role_level`, optionally `language` (the language the paper was
 answered in, one of the questionnaire's; blank is the language it is written in), one column per item id, and
-`roster:<agency-slug>` for roster answers. Blank is unanswered, `DK` is don't know. The whole file is checked first; when any cell is
-wrong nothing is imported and every problem is listed by row, column and reason.
+`roster:<agency-slug>` for roster answers. Blank is unanswered, `DK` is don't know. The whole file is checked
+first; when any cell is wrong nothing is imported and every problem is listed by row, column and reason.
 """
 from __future__ import annotations
 
