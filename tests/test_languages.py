@@ -17,7 +17,7 @@ from assessment.services import setup
 from assessment.vocabulary import ResponseStatus, RoleLevel
 from questionnaires import QuestionnaireError
 from tests.conftest import csrf_from
-from tests.survey_helpers import complete, is_checked, page_answers, post_page, start
+from tests.survey_helpers import complete, is_checked, page_answers, post_page, start, submit_through_services
 from tests.test_questionnaire_translations import bilingual, spanish
 from tests.test_questionnaire_loader import dump
 
@@ -266,3 +266,25 @@ def test_the_language_of_a_draft_changes_only_to_one_offered(client, token, post
     refused = client.post(f"/s/{token}/language", data={**post, "csrf_token": csrf_from(page.data)})
     assert refused.status_code == 400 and message in refused.get_data(as_text=True)
     assert the_response().language == "en"
+
+
+def test_names_typed_by_a_facilitator_stay_literal_inside_translated_sentences(client):
+    """Translated sentences carry names as placeholders (%(agency)s): the names are escaped, the sentence's own
+    markup is kept."""
+    script = '<script>alert("x")</script>'
+    jurisdiction = setup.add_jurisdiction(f"{script} County")
+    agency = setup.add_agency(jurisdiction, f"{script} Probation", "community_supervision")
+    setup.add_agency(jurisdiction, "Treatment", "treatment")
+    later = setup.create_round(jurisdiction, script, opens_at=dt.datetime(2031, 3, 5))
+    open_round = setup.create_round(jurisdiction, f"{script} round")
+    setup.open_round(open_round)
+    in_spanish(client)
+    waiting = client.get(f"/s/{setup.issue_invitations(later, agency, RoleLevel.SUPERVISOR, 1)[0]}")
+    token = setup.issue_invitations(open_round, agency, RoleLevel.LINE_STAFF, 1)[0]
+    welcome = client.get(f"/s/{token}")
+    submit_through_services(token, language="es")
+    thanks = client.get(f"/s/{token}/thanks")
+    for page in (waiting, welcome, thanks):
+        html = page.get_data(as_text=True)
+        assert "<script>alert" not in html and "&lt;script&gt;alert(" in html
+    assert "Su enlace se emitió para <strong>&lt;script&gt;" in welcome.get_data(as_text=True)

@@ -85,6 +85,12 @@ def test_half_in_spanish_scores_the_same_as_all_in_english(app, county, targets)
     assert english_results["languages"] == [{"languages": ["en"], "n": 6}]
 
 
+def report_languages(results: dict) -> str:
+    """What the report's method appendix says of languages, as one line."""
+    html = report_html(results, {}, None)
+    return re.sub(r"\s+", " ", html.split("<strong>Languages.</strong>")[1].split("</li>")[0])
+
+
 def submit(round_, agency, role, languages: list[str]):
     for language in languages:
         token = setup.issue_invitations(round_, agency, role, 1)[0]
@@ -127,9 +133,7 @@ def test_a_language_class_below_k_hides_the_language_of_its_whole_label(app, cou
     assert {(r[0], r[2]) for r in rows} == {("probation-department", ""), ("treatment-center", "en")}
     # the report's count: Spanish (2) is never counted apart, not even by subtraction from the total
     assert results["languages"] == [{"languages": ["en", "es"], "n": 10}]
-    html = report_html({**results, "round": {**results["round"], "title": "Spring survey"}}, {}, None)
-    method = re.sub(r"\s+", " ", html.split("<strong>Languages.</strong>")[1].split("</li>")[0])
-    assert method.startswith(" Answered in English and Spanish (10).")
+    assert report_languages(results).startswith(" Answered in English and Spanish (10).")
 
 
 def test_the_report_counts_responses_by_language_in_its_method(app, county):
@@ -137,9 +141,8 @@ def test_the_report_counts_responses_by_language_in_its_method(app, county):
     round_ = county["round"]
     submit(round_, probation, RoleLevel.LINE_STAFF, ["en"] * 4 + ["es"] * 3)
     setup.close_round(round_)
-    html = report_html(round_scores(round_), {}, None)
-    method = re.sub(r"\s+", " ", html.split("<strong>Languages.</strong>")[1].split("</li>")[0])
-    assert method.startswith(" Answered in English (4); Spanish (3). Answers are stored as values")
+    assert report_languages(round_scores(round_)).startswith(" Answered in English (4); Spanish (3). Answers are "
+                                                             "stored as values")
 
 
 def test_the_wide_export_imports_back_with_its_languages(app, county):
