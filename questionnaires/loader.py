@@ -107,7 +107,7 @@ def load_text(text: str, source: str = "<string>",
     """A questionnaire from its YAML text; `translations` maps each other language to (source, YAML text)."""
     problems = _Problems(source)
     questionnaire = _questionnaire(_parse(text, source), problems)
-    if problems.lines:
+    if problems.lines:  # translations are read against a valid questionnaire only
         raise QuestionnaireError(problems.lines)
     return _with_translations(questionnaire, translations or {})
 
