@@ -9,7 +9,12 @@ PORT   ?= 5000
 # Debian packages the app needs: Chromium draws the report's charts (kaleido), Pango and DejaVu lay out the PDF.
 SYSTEM_PACKAGES ?= chromium fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0
 
-.PHONY: run test install system db screenshots clean
+# The interface's gettext catalogs (translations/LANG/LC_MESSAGES/messages.po) are compiled to .mo files here, not
+# committed: every target that serves or tests the app depends on `install`, which compiles them.
+CATALOGS := $(wildcard translations/*/LC_MESSAGES/messages.po)
+PYBABEL  := $(VENV)/bin/pybabel
+
+.PHONY: run test install system db screenshots clean translations-update
 
 # Installs the Debian packages that are missing, when it can (as root, with apt-get). Without Chromium the app
 # still works and the report shows tables in place of charts.
@@ -29,7 +34,18 @@ $(VENV)/.installed: requirements.txt
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $@
 
-install: system $(VENV)/.installed
+translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(VENV)/.installed
+	$(PYBABEL) compile --statistics -l $* -i $< -o $@
+
+install: system $(VENV)/.installed $(CATALOGS:.po=.mo)
+
+# After changing interface text: extract it again into translations/messages.pot and merge it into every catalog,
+# then translate what is new or changed in each messages.po (tests/test_languages.py lists what is missing).
+# A new language: pybabel init -i translations/messages.pot -d translations -l LANG
+translations-update: $(VENV)/.installed
+	$(PYBABEL) extract -F babel.cfg -k _l --add-location=file --sort-by-file --no-wrap --project=Continuum \
+		--copyright-holder="the Continuum authors" -c TRANSLATORS: -o translations/messages.pot .
+	$(PYBABEL) update -i translations/messages.pot -d translations --no-wrap --ignore-obsolete
 
 db: install
 	$(FLASK) init-db
@@ -51,4 +67,4 @@ screenshots: install
 	$(PY) docs/screenshots.py
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache
+	rm -rf $(VENV) instance .pytest_cache translations/*/LC_MESSAGES/messages.mo

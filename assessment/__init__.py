@@ -7,7 +7,7 @@ Kept free of imports at module level so that pure modules (vocabulary, scoring) 
 def init_app(app) -> None:
     from flask_wtf.csrf import CSRFProtect
 
-    from . import api, auth, catalog, cli, console, errors, headers, survey
+    from . import api, auth, catalog, cli, console, errors, headers, languages, survey
     from .db import configure_engine, db, migrate
 
     db.init_app(app)
@@ -15,6 +15,7 @@ def init_app(app) -> None:
     configure_engine(app)
     CSRFProtect(app)
     catalog.init_app(app)
+    languages.init_app(app)
     errors.init_app(app)
     headers.init_app(app)
     auth.init_app(app)

@@ -9,7 +9,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from questionnaires import QuestionnaireError, load_file
+from questionnaires import QuestionnaireError, language_name, load_file
 
 from . import demo
 from .db import db
@@ -55,7 +55,7 @@ def init_db_command():
 @questionnaire_cli.command("validate")
 @click.argument("file", type=click.Path(dir_okay=False))
 def validate_questionnaire(file):
-    """Check a questionnaire file; exit 0 when valid, 1 with every problem listed when not."""
+    """Check a questionnaire file with its translations; exit 0 when valid, 1 with every problem listed when not."""
     try:
         q = load_file(file)
     except QuestionnaireError as exc:
@@ -63,7 +63,8 @@ def validate_questionnaire(file):
             click.echo(problem, err=True)
         click.echo(f"{len(exc.problems)} problem(s) found.", err=True)
         sys.exit(1)
-    click.echo(f"{file}: valid: {q.id} version {q.version}, {len(q.sections)} sections, {len(q.items)} items")
+    click.echo(f"{file}: valid: {q.id} version {q.version}, {len(q.sections)} sections, {len(q.items)} items, "
+               f"in {', '.join(language_name(language) for language in q.languages)}")
 
 
 @jurisdiction_cli.command("add")

@@ -1,20 +1,23 @@
 """Friendly error pages. A failed request never shows a traceback and never leaves half a change behind."""
 from flask import Flask, render_template
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import BadRequest, HTTPException
 
 from .db import db
 
+#: In the respondent's language on survey addresses (see `languages`), in English on the console's.
 MESSAGES = {
-    400: ("The request could not be understood",
-          "Something in what was sent did not match this page. Nothing from it was saved."),
-    403: ("Not available", "You do not have access to this page."),
-    404: ("Page not found", "There is nothing at this address. If you followed a survey link, check that it was "
-                            "copied in full."),
-    405: ("Not allowed", "This page cannot be used that way."),
-    413: ("Too much data", "What was sent is larger than this page accepts. Nothing from it was saved."),
-    429: ("Too many requests", "Please wait a minute and try again."),
-    500: ("Something went wrong", "An unexpected error occurred and nothing was changed. Please try again."),
+    400: (_l("The request could not be understood"),
+          _l("Something in what was sent did not match this page. Nothing from it was saved.")),
+    403: (_l("Not available"), _l("You do not have access to this page.")),
+    404: (_l("Page not found"), _l("There is nothing at this address. If you followed a survey link, check that it "
+                                   "was copied in full.")),
+    405: (_l("Not allowed"), _l("This page cannot be used that way.")),
+    413: (_l("Too much data"), _l("What was sent is larger than this page accepts. Nothing from it was saved.")),
+    429: (_l("Too many requests"), _l("Please wait a minute and try again.")),
+    500: (_l("Something went wrong"), _l("An unexpected error occurred and nothing was changed. Please try again.")),
 }
 
 
@@ -30,8 +33,8 @@ def _page(status: int, detail: str = ""):
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
-        return _page(400, "This page had expired or was opened in another session. Go back, reload the page "
-                          "and try again; the answers on that page were not saved.")
+        return _page(400, _("This page had expired or was opened in another session. Go back, reload the page "
+                            "and try again; the answers on that page were not saved."))
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectMultipleField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -19,9 +21,9 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from questionnaires.schema import Item, Questionnaire, Scale, Section
 
 DONT_KNOW = "dk"
-REQUIRED_MESSAGE = "Please choose an answer (\"Don't know\" is fine)."
-#: Form fields that every survey page posts besides the items.
-CONTROL_FIELDS = frozenset({"csrf_token", "action"})
+REQUIRED_MESSAGE = _l("Please choose an answer (\"Don't know\" is fine).")
+#: Form fields that a survey page posts besides the items: the page's action, or the language it switches to.
+CONTROL_FIELDS = frozenset({"csrf_token", "action", "lang"})
 
 
 @dataclass(frozen=True)
@@ -129,7 +131,7 @@ class ChoiceBuilder(Builder):
 
 class MultiBuilder(Builder):
     def fields(self, item, q, targets):
-        validators = [InputRequired(message="Please choose at least one.")] if item.required else []
+        validators = [InputRequired(message=_l("Please choose at least one."))] if item.required else []
         return {item.id: SelectMultipleField(item.text, choices=_option_choices(item),
                                              validators=validators, validate_choice=False, description=item.help,
                                              widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())}
@@ -148,7 +150,7 @@ class MultiBuilder(Builder):
 
 class TextBuilder(Builder):
     def fields(self, item, q, targets):
-        validators = [InputRequired(message="Please write an answer.")] if item.required else []
+        validators = [InputRequired(message=_l("Please write an answer."))] if item.required else []
         return {item.id: TextAreaField(item.text, validators=validators, description=item.help,
                                        render_kw={"maxlength": item.max_length, "rows": 5})}
 
@@ -236,19 +238,19 @@ def check_posted(section: Section, q: Questionnaire, targets: tuple[Target, ...]
         if name in CONTROL_FIELDS:
             continue
         if name not in allowed:
-            problems.append(f"unknown field {name!r}")
+            problems.append(_("unknown field %(name)r", name=name))
             continue
         raw_values = formdata.getlist(name)
         values = allowed[name]
         if values is None:
             if len(raw_values) > 1:
-                problems.append(f"{name!r} was sent more than once")
+                problems.append(_("%(name)r was sent more than once", name=name))
             elif any(len(v.replace("\r\n", "\n")) > limits[name] for v in raw_values):
-                problems.append(f"{name!r} is longer than {limits[name]} characters")
+                problems.append(_("%(name)r is longer than %(limit)d characters", name=name, limit=limits[name]))
         elif any(v not in values for v in raw_values):
-            problems.append(f"{name!r} holds a value that is not one of its choices")
+            problems.append(_("%(name)r holds a value that is not one of its choices", name=name))
         elif len(raw_values) > 1 and name not in repeatable:
-            problems.append(f"{name!r} was sent more than once")
+            problems.append(_("%(name)r was sent more than once", name=name))
     if problems:
         raise TamperedInput("; ".join(problems))
 

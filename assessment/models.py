@@ -84,6 +84,9 @@ class Response(db.Model):
     role_level: Mapped[RoleLevel] = mapped_column(_enum(RoleLevel))
     questionnaire_id: Mapped[str] = mapped_column(String(64))
     questionnaire_version: Mapped[int]
+    #: The language the respondent answers in (a BCP 47 tag, one of the questionnaire's languages). Answers are
+    #: stored as values, never as labels, so it changes no score; responses from before languages are English.
+    language: Mapped[str] = mapped_column(String(35), server_default="en")
     status: Mapped[ResponseStatus] = mapped_column(_enum(ResponseStatus), default=ResponseStatus.DRAFT)
     #: Index of the section the respondent reached; a returning respondent resumes there.
     current_section: Mapped[int] = mapped_column(default=0)

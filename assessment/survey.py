@@ -5,10 +5,12 @@ from dataclasses import dataclass
 from typing import Optional
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from questionnaires.schema import Questionnaire
 
-from . import catalog
+from . import catalog, languages
 from .auth import limiter
 from .errors import InvalidSubmission
 from .forms import (AnswerKey, AnswerValue, Target, TamperedInput, answers_from_form, check_posted,
@@ -20,6 +22,9 @@ from .vocabulary import ResponseStatus, RoleLevel
 
 bp = Blueprint("survey", __name__, url_prefix="/s")
 ACTIONS = ("next", "back", "save")
+#: Role levels as the open link offers them (the console names them in English, `RoleLevel.label`).
+ROLE_CHOICES = ((RoleLevel.LINE_STAFF, _l("Line staff")), (RoleLevel.SUPERVISOR, _l("Supervisor")),
+                (RoleLevel.EXECUTIVE, _l("Executive or policymaker")))
 
 
 #: A wrong link answers 404. An address that meets too many of them is refused for a while (429), so guessing
@@ -52,6 +57,7 @@ class Visit:
     token: str
     invitation: Invitation
     round: Round
+    #: The questionnaire in the language of this page.
     questionnaire: Questionnaire
     targets: tuple[Target, ...]
 
@@ -63,8 +69,53 @@ class Visit:
     def submitted(self) -> bool:
         return self.response is not None and self.response.status == ResponseStatus.SUBMITTED
 
+    @property
+    def in_progress(self) -> bool:
+        """A draft that can still be answered: its language is kept with it, and switching language posts."""
+        return (self.response is not None and self.response.status == ResponseStatus.DRAFT
+                and self.round.availability() == "open")
+
+    @property
+    def language(self) -> str:
+        return self.questionnaire.language
+
+
+@dataclass(frozen=True)
+class LanguageSwitch:
+    """What a page's language switch offers, and how it switches: inside the page's own form (`method` None, so
+    the answers on the page go with it), by posting to `action` (a draft's language), or by reloading `action`
+    with `?lang=` (`method` "get", nothing stored)."""
+
+    current: str
+    offered: tuple[tuple[str, str], ...]
+    method: Optional[str] = None
+    action: Optional[str] = None
+    hidden: tuple[tuple[str, str], ...] = ()
+
+
+def _switch(offered: tuple[str, ...], current: str, method: Optional[str] = None, action: Optional[str] = None,
+            hidden: tuple[tuple[str, str], ...] = ()) -> Optional[LanguageSwitch]:
+    if len(offered) < 2:
+        return None
+    return LanguageSwitch(current, tuple((code, languages.name(code)) for code in offered), method, action, hidden)
+
+
+def _visit_switch(visit: Visit, page: str = "welcome", in_form: bool = False) -> Optional[LanguageSwitch]:
+    """A survey page's switch: a draft's language is stored with it (posted); otherwise the page reloads in the
+    language chosen (`?lang=`), kept in the link the respondent goes on from."""
+    offered = visit.questionnaire.languages
+    if visit.in_progress:
+        if in_form:
+            return _switch(offered, visit.language)
+        return _switch(offered, visit.language, "post", url_for("survey.language", token=visit.token),
+                       (("next", page),))
+    kept = (("new", "1"),) if page == "welcome" and request.args.get("new") else ()
+    endpoint = "survey.thanks" if page == "thanks" else "survey.welcome"
+    return _switch(offered, visit.language, "get", url_for(endpoint, token=visit.token), kept)
+
 
 def _visit(token: str) -> Visit:
+    """The visit of a survey link, in the respondent's language (which the rest of the request is served in)."""
     invitation = service.find_invitation(token)
     if invitation is None:
         abort(404)
@@ -72,16 +123,26 @@ def _visit(token: str) -> Visit:
     response = invitation.response
     questionnaire = catalog.get(response.questionnaire_id if response else round_.questionnaire_id,
                                 response.questionnaire_version if response else round_.questionnaire_version)
-    return Visit(token, invitation, round_, questionnaire, service.roster_targets(round_, invitation.agency_id))
+    visit = Visit(token, invitation, round_, questionnaire, service.roster_targets(round_, invitation.agency_id))
+    stored = response.language if response else None
+    if visit.in_progress and stored in questionnaire.languages:
+        language = stored
+    else:
+        language = languages.choose(questionnaire.languages, stored)
+    visit.questionnaire = questionnaire.in_language(language)
+    languages.use(language)
+    return visit
 
 
 def _closed_page(visit: Visit):
     """The page for a survey that cannot be answered now, or None when it can."""
     if visit.submitted:
-        return render_template("survey/submitted.html", visit=visit), 409 if request.method == "POST" else 200
+        return (render_template("survey/submitted.html", visit=visit, switch=_visit_switch(visit)),
+                409 if request.method == "POST" else 200)
     availability = visit.round.availability()
     if availability != "open":
-        return render_template("survey/unavailable.html", visit=visit, not_yet=availability == "not_yet"), 403
+        return render_template("survey/unavailable.html", visit=visit, not_yet=availability == "not_yet",
+                               switch=_visit_switch(visit)), 403
     return None
 
 
@@ -110,9 +171,15 @@ def open_link(token: str):
     round_ = setup.round_by_open_link(token)
     if round_ is None:
         abort(404)
+    offered = catalog.get(round_.questionnaire_id, round_.questionnaire_version).languages
+    chosen = request.form.get("lang")
+    language = chosen if chosen in offered else languages.choose(offered)
+    languages.use(language)
+    switch = _switch(offered, language, "get", url_for("survey.open_link", token=token))
     availability = round_.availability()
     if availability != "open":
-        return render_template("survey/open_closed.html", round=round_, not_yet=availability == "not_yet"), 403
+        return render_template("survey/open_closed.html", round=round_, not_yet=availability == "not_yet",
+                               switch=switch), 403
     agencies = {a.id: a for a in round_.jurisdiction.agencies}
     error = None
     if request.method == "POST":
@@ -122,12 +189,12 @@ def open_link(token: str):
         except ValueError:
             role = None
         if agency is None or role is None:
-            error = "Please choose your agency and your role level."
+            error = _("Please choose your agency and your role level.")
         else:
             personal = setup.join_by_open_link(round_, agency, role)
-            return redirect(url_for("survey.welcome", token=personal, new=1))
-    return render_template("survey/open_link.html", round=round_, agencies=agencies.values(),
-                           roles=list(RoleLevel), error=error), 400 if error else 200
+            return redirect(url_for("survey.welcome", token=personal, new=1, lang=language))
+    return render_template("survey/open_link.html", round=round_, agencies=agencies.values(), roles=ROLE_CHOICES,
+                           error=error, language=language, switch=switch), 400 if error else 200
 
 
 @bp.get("/<token>")
@@ -138,17 +205,41 @@ def welcome(token: str):
         return instead
     resume_url = _page_url(visit, visit.response.current_section) if visit.response else None
     personal_link = survey_link(token) if request.args.get("new") else None
-    return render_template("survey/welcome.html", visit=visit, resume_url=resume_url, personal_link=personal_link)
+    return render_template("survey/welcome.html", visit=visit, resume_url=resume_url, personal_link=personal_link,
+                           switch=_visit_switch(visit))
 
 
 @bp.post("/<token>/start")
 @token_guard
 def start(token: str):
+    """Start in the language the welcome page was read in (posted with the form)."""
     visit, instead = _open_visit(token, need_response=False)
     if instead:
         return instead
-    response = service.start(visit.invitation, visit.questionnaire)
+    chosen = request.form.get("lang")
+    language = chosen if chosen in visit.questionnaire.languages else visit.language
+    response = service.start(visit.invitation, visit.questionnaire, language)
     return redirect(_page_url(visit, response.current_section))
+
+
+#: The pages other than a question page that switch a draft's language (a question page posts its own form).
+SWITCHING_PAGES = {"welcome": "survey.welcome", "review": "survey.review"}
+
+
+@bp.post("/<token>/language")
+@token_guard
+def language(token: str):
+    """Keep another language with a draft, and show the page it was chosen on again in that language."""
+    visit, instead = _open_visit(token)
+    if instead:
+        return instead
+    chosen, page = request.form.get("lang"), request.form.get("next", "welcome")
+    if page not in SWITCHING_PAGES:
+        raise InvalidSubmission(_("This page was sent with a button it does not have. Nothing from it was saved."))
+    if chosen not in visit.questionnaire.languages:
+        raise InvalidSubmission(_("This survey is not offered in that language."))
+    service.set_language(visit.response, chosen)
+    return redirect(url_for(SWITCHING_PAGES[page], token=token))
 
 
 @bp.route("/<token>/page/<int:number>", methods=["GET", "POST"])
@@ -165,23 +256,29 @@ def page(token: str, number: int):
     form_class = section_form_class(q, index, visit.targets)
 
     if request.method == "POST":
+        # A browser sends the one button pressed: an action, or a language of the switch (in the same form)
+        chosen = request.form.get("lang")
         action = request.form.get("action", "next")
-        if action not in ACTIONS:
-            raise InvalidSubmission(f"unknown action {action!r}")
+        if action not in ACTIONS or (chosen is not None and ("action" in request.form or chosen not in q.languages)):
+            raise InvalidSubmission(_("This page was sent with a button it does not have. Nothing from it was "
+                                      "saved."))
         try:
             check_posted(section, q, visit.targets, request.form)
         except TamperedInput as exc:
-            raise InvalidSubmission(f"This page was sent with answers it does not offer ({exc}). "
-                                    "Nothing from it was saved.") from None
+            raise InvalidSubmission(_("This page was sent with answers it does not offer (%(problems)s). Nothing "
+                                      "from it was saved.", problems=exc)) from None
         form = form_class()
         answers = answers_from_form(section, form, visit.targets)
+        if chosen is not None:  # switching language keeps what is on the page, as "Save" does, and stays here
+            service.save_section(visit.response, q, index, answers, next_section=index, language=chosen)
+            return redirect(_page_url(visit, index))
         if action == "next" and not form.validate():
             service.save_section(visit.response, q, index, answers, next_section=index)
             return _render_page(visit, index, form), 422
         target = {"next": index + 1, "back": index - 1, "save": index}[action]
         service.save_section(visit.response, q, index, answers, next_section=max(target, 0))
         if action == "save":
-            flash("Your answers are saved. You can close this page and come back later with the same link.",
+            flash(_("Your answers are saved. You can close this page and come back later with the same link."),
                   "success")
         return redirect(_page_url(visit, target))
 
@@ -193,8 +290,8 @@ def _render_page(visit: Visit, index: int, form):
     q = visit.questionnaire
     section = q.sections[index]
     return render_template("survey/page.html", visit=visit, q=q, section=section, index=index, form=form,
-                           items=fields_of(section, q, visit.targets),
-                           back_url=_page_url(visit, index - 1))
+                           items=fields_of(section, q, visit.targets), back_url=_page_url(visit, index - 1),
+                           switch=_visit_switch(visit, in_form=True))
 
 
 @bp.get("/<token>/review")
@@ -207,7 +304,8 @@ def review(token: str):
     missing = service.missing_required(visit.questionnaire, answers, visit.targets)
     return render_template("survey/review.html", visit=visit, q=visit.questionnaire,
                            sections=_review_rows(visit.questionnaire, answers, visit.targets),
-                           missing=missing, page_url=lambda i: _page_url(visit, i))
+                           missing=missing, page_url=lambda i: _page_url(visit, i),
+                           switch=_visit_switch(visit, "review"))
 
 
 @bp.post("/<token>/submit")
@@ -219,10 +317,10 @@ def submit(token: str):
     try:
         submitted = service.submit(visit.invitation, visit.response, visit.questionnaire, visit.targets)
     except service.ServiceError:
-        flash("Some required questions are not answered yet; they are listed below.", "error")
+        flash(_("Some required questions are not answered yet; they are listed below."), "error")
         return redirect(url_for("survey.review", token=token))
     if not submitted:
-        return render_template("survey/submitted.html", visit=visit), 409
+        return render_template("survey/submitted.html", visit=visit, switch=_visit_switch(visit)), 409
     return redirect(url_for("survey.thanks", token=token))
 
 
@@ -232,7 +330,7 @@ def thanks(token: str):
     visit = _visit(token)
     if not visit.submitted:
         return redirect(url_for("survey.welcome", token=token))
-    return render_template("survey/thanks.html", visit=visit)
+    return render_template("survey/thanks.html", visit=visit, switch=_visit_switch(visit, "thanks"))
 
 
 def _review_rows(q: Questionnaire, answers: dict[AnswerKey, AnswerValue], targets: tuple[Target, ...]):

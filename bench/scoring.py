@@ -59,7 +59,7 @@ def synthetic_round(respondents: int, seed: int = 7) -> RoundData:
         questionnaire=q,
         agencies=pd.DataFrame({"slug": slugs, "name": [s.title() for s in slugs], "sector": SECTORS}),
         respondents=pd.DataFrame({"respondent": ids, "agency": slugs[agency_of],
-                                  "role_level": ROLE_NAMES[rng.integers(0, 3, respondents)]}),
+                                  "role_level": ROLE_NAMES[rng.integers(0, 3, respondents)], "language": "en"}),
         answers=answers, roster=roster,
         participation=pd.DataFrame({"agency": slugs, "role_level": "line_staff", "invited": counts + 5,
                                     "started": counts, "submitted": counts}),

@@ -1,8 +1,9 @@
 """Pictures for the README, made from the demo: `make screenshots`.
 
 Builds the demo in a throwaway SQLite database, serves it on loopback, and with Playwright and Debian's Chromium
-takes: a survey page on a 375 px phone, the console's results page, and the summary page of the demo's report
-(whose whole PDF is kept as docs/sample-report.pdf, rendered to PNG with pdftoppm).
+takes: a survey page on a 375 px phone (in English, and in Spanish for a browser that asks for it), the console's
+results page, and the summary page of the demo's report (whose whole PDF is kept as docs/sample-report.pdf,
+rendered to PNG with pdftoppm).
 """
 from __future__ import annotations
 
@@ -44,7 +45,8 @@ def main() -> None:
             email, password = demo.facilitator_account(open_round.jurisdiction)
             closed = db.session.scalars(select(Round).where(Round.status == RoundStatus.CLOSED)
                                         .order_by(Round.id)).all()
-            token = setup.issue_invitations(open_round, open_round.jurisdiction.agencies[0], RoleLevel.LINE_STAFF, 1)[0]
+            token, token_es = setup.issue_invitations(open_round, open_round.jurisdiction.agencies[0],
+                                                      RoleLevel.LINE_STAFF, 2)
             print("Rendering the sample report ...")
             pdf = report_pdf(closed[-1], compare_with=closed[0])
             (OUT / "sample-report.pdf").write_bytes(pdf)
@@ -57,6 +59,11 @@ def main() -> None:
             phone.get_by_role("button", name="Start the survey").click()
             phone.get_by_role("button", name="Next").click()  # the first section of questions
             phone.screenshot(path=SHOTS / "survey-phone.png")
+            spanish = browser.new_page(viewport=PHONE, device_scale_factor=2, is_mobile=True, locale="es-MX")
+            spanish.goto(f"{base}/s/{token_es}")
+            spanish.get_by_role("button", name="Empezar la encuesta").click()
+            spanish.get_by_role("button", name="Siguiente").click()
+            spanish.screenshot(path=SHOTS / "survey-phone-es.png")
 
             desk = browser.new_page(viewport={"width": 1280, "height": 1000})
             desk.goto(f"{base}/login")

@@ -2,14 +2,21 @@
 
 Every problem is collected (not just the first) and reported as `file: path: what is wrong`, so an author can
 fix a file in one pass.
+
+A questionnaire declares the languages it can be answered in (`languages: [en, es]`, the one it is written in
+first). Each other language has a sibling file, `NAME.LANG.yaml`, that holds the translation of every text a
+respondent reads, keyed by ids: titles, introductions, item texts and help, options, scale labels with their
+descriptions and "Don't know". A missing or an extra translation is a problem like any other.
 """
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Iterable, Mapping, Optional
 
 import yaml
+from babel import Locale, UnknownLocaleError
 
 from assessment.vocabulary import RoleLevel
 
@@ -27,8 +34,13 @@ from .schema import (
 )
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
-TOP_KEYS = {"id", "version", "title", "introduction", "estimated_minutes", "scales", "dimensions", "conditions",
-            "sections"}
+#: A BCP 47 language tag as Continuum takes it: a language, optionally a script and a region (`es`, `pt-BR`).
+LANGUAGE_PATTERN = re.compile(r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?$")
+#: The language of a questionnaire that does not say.
+DEFAULT_LANGUAGE = "en"
+TOP_KEYS = {"id", "version", "title", "introduction", "estimated_minutes", "languages", "scales", "dimensions",
+            "conditions", "sections"}
+TRANSLATION_KEYS = {"title", "introduction", "scales", "sections"}
 SCALE_KEYS = {"min", "max", "labels", "dont_know"}
 CONSTRUCT_KEYS = {"id", "label", "description", "practices"}
 SECTION_KEYS = {"id", "title", "intro", "items"}
@@ -54,35 +66,66 @@ class _Problems:
         self.lines.append(f"{self.source}: {where}: {what}" if where else f"{self.source}: {what}")
 
 
-def load_file(path: str | Path) -> Questionnaire:
-    path = Path(path)
+def translation_language(path: Path) -> Optional[str]:
+    """`es` for `NAME.es.yaml`, None for a questionnaire file."""
+    return path.stem.partition(".")[2] or None
+
+
+def _read(path: Path) -> str:
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise QuestionnaireError([f"{path}: cannot read the file: {exc}"]) from exc
-    return load_text(text, source=str(path))
 
 
-def load_text(text: str, source: str = "<string>") -> Questionnaire:
+def load_file(path: str | Path) -> Questionnaire:
+    """A questionnaire file with the translation files beside it (`NAME.LANG.yaml`)."""
+    path = Path(path)
+    language = translation_language(path)
+    if language is not None:
+        base = path.with_name(path.stem.partition(".")[0] + path.suffix)
+        raise QuestionnaireError([f"{path}: this is the {language_name(language)} translation of {base.name}; "
+                                  f"check {base} instead, which reads its translations with it"])
+    text = _read(path)
+    translations = {translation_language(other): (str(other), _read(other))
+                    for other in sorted(path.parent.glob(f"{path.stem}.*{path.suffix}"))}
+    return load_text(text, source=str(path), translations=translations)
+
+
+def _parse(text: str, source: str) -> Any:
     try:
-        data = yaml.safe_load(text)
+        return yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise QuestionnaireError([f"{source}: {where}: not valid YAML: {problem}"]) from exc
+
+
+def load_text(text: str, source: str = "<string>",
+              translations: Optional[Mapping[str, tuple[str, str]]] = None) -> Questionnaire:
+    """A questionnaire from its YAML text; `translations` maps each other language to (source, YAML text)."""
     problems = _Problems(source)
-    questionnaire = _questionnaire(data, problems)
-    if problems.lines:
+    questionnaire = _questionnaire(_parse(text, source), problems)
+    if problems.lines:  # translations are read against a valid questionnaire only
         raise QuestionnaireError(problems.lines)
-    return questionnaire
+    return _with_translations(questionnaire, translations or {})
 
 
 def load_directory(directory: str | Path) -> dict[tuple[str, int], Questionnaire]:
-    """Every `*.yaml` file of a directory, keyed by (id, version); all files' problems are reported together."""
+    """Every questionnaire file of a directory with its translations, keyed by (id, version); all files' problems
+    are reported together."""
     found: dict[tuple[str, int], Questionnaire] = {}
     problems: list[str] = []
-    for path in sorted(Path(directory).glob("*.yaml")):
+    paths = sorted(Path(directory).glob("*.yaml"))
+    for path in paths:
+        language = translation_language(path)
+        if language is not None:
+            base = path.with_name(path.stem.partition(".")[0] + path.suffix)
+            if base not in paths:
+                problems.append(f"{path}: a {language_name(language)} translation of {base.name}, which does not "
+                                f"exist")
+            continue
         try:
             questionnaire = load_file(path)
         except QuestionnaireError as exc:
@@ -95,6 +138,14 @@ def load_directory(directory: str | Path) -> dict[tuple[str, int], Questionnaire
     if problems:
         raise QuestionnaireError(problems)
     return found
+
+
+def language_name(language: str) -> str:
+    """`Spanish (es)`: the language's English name with its tag, for messages."""
+    try:
+        return f"{Locale.parse(language, sep='-').get_display_name('en')} ({language})"
+    except (ValueError, UnknownLocaleError):
+        return repr(language)
 
 
 # --- helpers -------------------------------------------------------------------------------------------------
@@ -172,6 +223,7 @@ def _questionnaire(data: Any, problems: _Problems) -> Optional[Questionnaire]:
         minutes = 15
     title = _text(data, "title", "", problems)
     introduction = _text(data, "introduction", "", problems)
+    languages = _languages(data.get("languages"), problems)
 
     scales = _scales(data.get("scales"), problems)
     dimensions = _constructs(data.get("dimensions"), "dimensions", "dimension", problems)
@@ -198,7 +250,34 @@ def _questionnaire(data: Any, problems: _Problems) -> Optional[Questionnaire]:
 
     return Questionnaire(id=qid, version=version, title=title, introduction=introduction,
                          estimated_minutes=minutes, scales=scales, dimensions=dimensions,
-                         conditions=conditions, sections=tuple(sections), source=problems.source)
+                         conditions=conditions, sections=tuple(sections), source=problems.source,
+                         language=languages[0], languages=languages)
+
+
+def _languages(node: Any, problems: _Problems) -> tuple[str, ...]:
+    if node is None:
+        return (DEFAULT_LANGUAGE,)
+    if not isinstance(node, list) or not node:
+        problems.add("languages", "must be a list of language tags, the one the file is written in first "
+                                  "(for example [en, es])")
+        return (DEFAULT_LANGUAGE,)
+    found = []
+    for index, language in enumerate(node):
+        if not isinstance(language, str) or not LANGUAGE_PATTERN.match(language) or not _known(language):
+            problems.add(f"languages[{index}]", f"{language!r} is not a language tag (for example en, es or pt-BR)")
+        elif language in found:
+            problems.add(f"languages[{index}]", f"{language} is listed twice")
+        else:
+            found.append(language)
+    return tuple(found) or (DEFAULT_LANGUAGE,)
+
+
+def _known(language: str) -> bool:
+    try:
+        Locale.parse(language, sep="-")
+    except (ValueError, UnknownLocaleError):
+        return False
+    return True
 
 
 def _scales(node: Any, problems: _Problems) -> dict[str, Scale]:
@@ -394,3 +473,138 @@ def _options(node: Any, where: str, item_type: Any, problems: _Problems) -> tupl
         options.append(Option(value=value, label=_text(spec, "label", o_where, problems),
                               description=_text(spec, "description", o_where, problems, required=False)))
     return tuple(options)
+
+
+# --- translations --------------------------------------------------------------------------------------------
+
+def _with_translations(q: Questionnaire, translations: Mapping[str, tuple[str, str]]) -> Questionnaire:
+    """The questionnaire with each of its other languages read from `translations` and checked against it: every
+    text a respondent reads translated, and nothing translated that the questionnaire does not have."""
+    lines: list[str] = []
+    for language in q.languages[1:]:
+        if language not in translations:
+            lines.append(f"{q.source}: languages: no {language_name(language)} translation; write it in "
+                         f"{Path(q.source).stem}.{language}.yaml beside this file")
+    copies = {}
+    for language, (source, text) in translations.items():
+        problems = _Problems(source)
+        if language not in q.languages[1:]:
+            problems.add("", f"{q.source} does not offer {language_name(language)} (its languages are "
+                             f"{', '.join(q.languages)}): add {language} to its languages, or remove this file")
+        else:
+            try:
+                copies[language] = _Translation(q, language, problems).read(_parse(text, source))
+            except QuestionnaireError as exc:
+                problems.lines.extend(exc.problems)
+        lines.extend(problems.lines)
+    if lines:
+        raise QuestionnaireError(lines)
+    q.by_language.update({q.language: q, **copies})
+    return q
+
+
+class _Translation:
+    """One translation file read against the questionnaire it translates, by ids: a text the questionnaire shows
+    must be there, and a text it does not have must not."""
+
+    def __init__(self, q: Questionnaire, language: str, problems: _Problems):
+        self.q = q
+        self.language = language
+        self.problems = problems
+        self.original = Path(q.source).name
+
+    def read(self, data: Any) -> Questionnaire:
+        if _mapping(data, "", self.problems) is None:
+            return self.q
+        self._extra(data, TRANSLATION_KEYS, "", "such key")
+        scales_node = self._mapping(data, "scales", "")
+        self._extra(scales_node, self.q.scales, "scales", "scale")
+        scales = {scale_id: self._scale(scale, self._mapping(scales_node, scale_id, "scales"))
+                  for scale_id, scale in self.q.scales.items()}
+        sections_node = self._mapping(data, "sections", "")
+        self._extra(sections_node, [s.id for s in self.q.sections], "sections", "section")
+        sections = tuple(self._section(section, self._mapping(sections_node, section.id, "sections"))
+                         for section in self.q.sections)
+        return replace(self.q, title=self._text(data, "title", "", self.q.title),
+                       introduction=self._text(data, "introduction", "", self.q.introduction),
+                       scales=scales, sections=sections, language=self.language)
+
+    def _scale(self, scale: Scale, node: dict) -> Scale:
+        where = f"scales.{scale.id}"
+        self._extra(node, ("labels", "dont_know"), where, "such key")
+        labels = self._mapping(node, "labels", where)
+        self._extra(labels, [o.value for o in scale.options], f"{where}.labels", "value")
+        return replace(scale, options=tuple(self._option(labels, o, f"{where}.labels") for o in scale.options),
+                       dont_know=self._text(node, "dont_know", where, scale.dont_know or "") or None)
+
+    def _section(self, section: Section, node: dict) -> Section:
+        where = f"sections.{section.id}"
+        self._extra(node, ("title", "intro", "items"), where, "such key")
+        items_node = self._mapping(node, "items", where)
+        self._extra(items_node, [i.id for i in section.items], f"{where}.items", "item")
+        return replace(section, title=self._text(node, "title", where, section.title),
+                       intro=self._text(node, "intro", where, section.intro),
+                       items=tuple(self._item(item, self._mapping(items_node, item.id, f"{where}.items", item.id),
+                                              f"{where}.items.{item.id}") for item in section.items))
+
+    def _item(self, item: Item, node: dict, where: str) -> Item:
+        self._extra(node, ("text", "help", "options"), where, "such key", item.id)
+        options = self._mapping(node, "options", where, item.id)
+        self._extra(options, [o.value for o in item.options], f"{where}.options", "option", item.id)
+        return replace(item, text=self._text(node, "text", where, item.text, item.id),
+                       help=self._text(node, "help", where, item.help, item.id),
+                       options=tuple(self._option(options, o, f"{where}.options", item.id) for o in item.options))
+
+    def _option(self, node: dict, option: Option, where: str, item_id: str = "") -> Option:
+        """An option is translated as its label, or as a mapping of label and description."""
+        entry = node.get(option.value)
+        place = f"{where}.{option.value}"
+        if isinstance(entry, dict):
+            self._extra(entry, ("label", "description"), place, "such key", item_id)
+            label = self._text(entry, "label", place, option.label, item_id)
+        else:
+            label = self._text(node, option.value, where, option.label, item_id)
+            entry = {}
+        return replace(option, label=label,
+                       description=self._text(entry, "description", place, option.description, item_id))
+
+    # - helpers -
+
+    def _where(self, where: str, key: str, item_id: str) -> str:
+        path = f"{where}.{key}" if where else key
+        return f"{path} ({item_id})" if item_id else path
+
+    def _text(self, node: dict, key: str, where: str, original: str, item_id: str = "") -> str:
+        """The translation of `original` found at `node[key]`; the original (and a problem) when it is not."""
+        value = node.get(key)
+        place = self._where(where, key, item_id)
+        if not original:
+            if value is not None:
+                self.problems.add(place, f"extra translation: {self.original} has no {key} here")
+            return ""
+        if value is None or (isinstance(value, str) and not value.strip()):
+            self.problems.add(place, f"missing {language_name(self.language)} translation")
+            return original
+        if not isinstance(value, str):
+            self.problems.add(place, f"must be text, not {type(value).__name__}")
+            return original
+        return value.strip()
+
+    def _mapping(self, node: dict, key: str, where: str, item_id: str = "") -> dict:
+        """`node[key]` with its keys as text (scale values are numbers in YAML), or {} when it is missing (each
+        text under it is then reported missing)."""
+        value = node.get(key)
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            self.problems.add(self._where(where, key, item_id),
+                              f"expected a mapping of keys to values, found {type(value).__name__}")
+            return {}
+        return {str(k): v for k, v in value.items()}
+
+    def _extra(self, node: dict, known: Iterable[str], where: str, what: str, item_id: str = "") -> None:
+        known = set(known)
+        for key in node:
+            if key not in known:
+                self.problems.add(self._where(where, str(key), item_id),
+                                  f"extra translation: {self.original} has no {what} {key!r} here")

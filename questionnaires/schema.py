@@ -89,10 +89,27 @@ class Questionnaire:
     conditions: tuple[Construct, ...]
     sections: tuple[Section, ...]
     source: str = field(default="", compare=False)
+    #: The language its texts are in (a BCP 47 tag such as `es` or `pt-BR`), and every language it can be answered
+    #: in, the one it is written in first.
+    language: str = "en"
+    languages: tuple[str, ...] = ("en",)
+    #: language -> the same questionnaire in that language; shared by all of them (see `in_language`).
+    by_language: dict[str, Questionnaire] = field(default_factory=dict, repr=False)
 
     @property
     def key(self) -> tuple[str, int]:
         return (self.id, self.version)
+
+    def in_language(self, language: str) -> Questionnaire:
+        """The same questionnaire (same ids, values and scoring) with every text a respondent reads in `language`,
+        one of `languages`."""
+        if language == self.language:
+            return self
+        try:
+            return self.by_language[language]
+        except KeyError:
+            raise LookupError(f"{self.id} version {self.version} is not offered in {language!r} (it is offered in "
+                              f"{', '.join(self.languages)})") from None
 
     @property
     def items(self) -> tuple[Item, ...]:

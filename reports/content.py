@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Optional
 
+from babel import Locale
+
 from assessment.scoring.continuum import CONCERN, FRAGMENTED
 from assessment.scoring.disclosure import BELOW_MINIMUM, COMPLEMENTARY
 from assessment.scoring.results import (
@@ -71,6 +73,9 @@ def build(results: RoundResults, comparison: Optional[Comparison] = None) -> dic
                          "item_count": len(r.items)} for c, r in results.reliability.items()],
         "items": [_item_row(i, results) for i in results.items],
         "change": _change(comparison, results) if comparison else None,
+        "languages": [{"label": " and ".join(Locale.parse(code, sep="-").get_display_name("en")
+                                             for code in group.languages), "n": group.n}
+                      for group in results.languages],
     }
 
 

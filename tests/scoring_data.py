@@ -44,7 +44,7 @@ def round_data(q, people, agencies=None, roster=None, min_group_size=3, particip
         agency_frame = pd.DataFrame({"slug": slugs, "name": [a.title() for a in slugs],
                                      "sector": ["treatment"] * len(slugs)})
     respondents = pd.DataFrame({"respondent": range(1, len(people) + 1), "agency": [p[0] for p in people],
-                                "role_level": [p[1] for p in people]})
+                                "role_level": [p[1] for p in people], "language": "en"})
     rows = [(n, item, np.nan if v == DK else float(v), v == DK)
             for n, (_, _, answers) in enumerate(people, start=1) for item, v in answers.items()]
     answers = pd.DataFrame(rows, columns=["respondent", "item", "value", "dont_know"])

@@ -82,16 +82,17 @@ class Browser:
             return error.code, error.read().decode()
 
 
-def fill_through_services(token: str, likert: float | dict = 4.0, roster: float = 2.0):
+def fill_through_services(token: str, likert: float | dict = 4.0, roster: float = 2.0, language: str = "en"):
     """Answer every section through the survey's services rather than page by page over HTTP (the survey pages
-    have their own tests), leaving a complete draft. `likert` is one answer for every Likert item, or item id ->
-    answer (a value, or "DK" for don't know; items left out stay unanswered). Returns what `submit` needs."""
+    have their own tests), leaving a complete draft in `language`. `likert` is one answer for every Likert item,
+    or item id -> answer (a value, or "DK" for don't know; items left out stay unanswered). Returns what `submit`
+    needs."""
     from assessment.forms import AnswerValue
     from assessment.services import survey
 
     invitation = survey.find_invitation(token)
     q = catalog.get(invitation.round.questionnaire_id, invitation.round.questionnaire_version)
-    response = survey.start(invitation, q)
+    response = survey.start(invitation, q, language)
     targets = survey.roster_targets(invitation.round, invitation.agency_id)
     for index, section in enumerate(q.sections):
         answers = {}
@@ -115,8 +116,9 @@ def fill_through_services(token: str, likert: float | dict = 4.0, roster: float 
     return invitation, response, q, targets
 
 
-def submit_through_services(token: str, likert: float | dict = 4.0, roster: float = 2.0) -> None:
+def submit_through_services(token: str, likert: float | dict = 4.0, roster: float = 2.0,
+                            language: str = "en") -> None:
     """`fill_through_services`, then submit."""
     from assessment.services import survey
 
-    assert survey.submit(*fill_through_services(token, likert, roster))
+    assert survey.submit(*fill_through_services(token, likert, roster, language))

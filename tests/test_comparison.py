@@ -6,10 +6,15 @@ import yaml
 
 from assessment import demo
 from assessment.scoring import score_round
-from assessment.scoring.results import NotCompared
 from assessment.scoring.comparison import comparable_items, compare
+from assessment.scoring.results import NotCompared
 from questionnaires import load_text
-from tests.scoring_data import round_data, small_questionnaire, small_questionnaire_data, uniform
+from tests.scoring_data import (
+    round_data,
+    small_questionnaire,
+    small_questionnaire_data,
+    uniform,
+)
 
 Q = small_questionnaire()
 

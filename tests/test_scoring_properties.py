@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assessment.scoring import RoundData, respondent_scores, score_round
+from assessment.scoring import RoundData, respondent_scores
 from assessment.scoring.respondents import item_matrix, reverse_code
 from tests.scoring_data import DK, round_data, scored, small_questionnaire, uniform
 

@@ -32,7 +32,7 @@ def test_welcome_page_says_what_facilitators_see(client, token):
     assert page.status_code == 200
     assert "about <strong>15 minutes</strong>" in text
     assert "What the facilitators will and will not see" in text
-    assert "groups of at least\n        3 people" in text
+    assert "groups of at least 3 people" in text
     assert "Start the survey" in text
     assert page.headers["Referrer-Policy"] == "no-referrer"
 

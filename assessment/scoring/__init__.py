@@ -19,6 +19,7 @@ from .coverage import coverage
 from .disclosure import Cell
 from .groups import agreement, hidden, jurisdiction, summarise
 from .items import dont_know_by_construct, item_figures
+from .languages import language_counts
 from .network import roster_figures
 from .reliability import cronbach_alpha, dimension_reliability
 from .respondents import item_matrix, reverse_code, scores
@@ -34,7 +35,7 @@ class RoundData:
     """A round's submitted answers as frames.
 
     agencies:      slug, name, sector (every agency of the jurisdiction, in display order)
-    respondents:   respondent, agency (slug), role_level
+    respondents:   respondent, agency (slug), role_level, language (the one answered in)
     answers:       respondent, item, value (float; NaN for don't know), dont_know (bool)
     roster:        respondent, target (slug), value (float; NaN for don't know), dont_know (bool)
     participation: agency (slug), role_level, invited, started, submitted
@@ -132,4 +133,5 @@ def score_round(data: RoundData) -> RoundResults:
                       for c in q.dimensions + q.conditions} if published else {}),
         coverage=coverage(data.agencies, data.participation, size),
         items=tuple(items),
+        languages=language_counts(data.respondents["language"], size) if published else (),
     )

@@ -13,8 +13,8 @@ from .continuum import FRAGMENTED
 
 __all__ = ["Agency", "Agreement", "Cell", "Construct", "Coverage", "CoverageAgency", "CoverageRole",
            "DirectedRating", "DontKnow", "Figures", "Group", "Interval", "Item", "ItemReliability", "Jurisdiction",
-           "Network", "Pair", "Profile", "Reliability", "RoleLevel", "RoundInfo", "RoundResults", "Sector",
-           "Snapshot", "replace"]
+           "LanguageCount", "Network", "Pair", "Profile", "Reliability", "RoleLevel", "RoundInfo", "RoundResults",
+           "Sector", "Snapshot", "replace"]
 
 
 @dataclass(frozen=True)
@@ -284,6 +284,17 @@ class Item:
 
 
 @dataclass(frozen=True)
+class LanguageCount:
+    """Published responses answered in a language, or in several pooled (each count at least k)."""
+
+    languages: tuple[str, ...]
+    n: int
+
+    def as_json(self) -> dict:
+        return {"languages": list(self.languages), "n": self.n}
+
+
+@dataclass(frozen=True)
 class CoverageAgency:
     slug: str
     name: str
@@ -392,6 +403,7 @@ class RoundResults:
     reliability: dict[str, Reliability]
     coverage: Coverage
     items: tuple[Item, ...]
+    languages: tuple[LanguageCount, ...] = ()
     round: Optional[RoundInfo] = None
     snapshot: Optional[Snapshot] = None
 
@@ -438,6 +450,7 @@ class RoundResults:
             "reliability": {k: r.as_json() for k, r in self.reliability.items()},
             "coverage": self.coverage.as_json(),
             "items": [i.as_json() for i in self.items],
+            "languages": [c.as_json() for c in self.languages],
         }
 
 

@@ -47,7 +47,8 @@ def export_round(round_: Round) -> dict[str, Any]:
         "responses": [{
             "key": keys[r.id], "agency": agencies[r.agency_id], "role_level": r.role_level.value,
             "questionnaire_id": r.questionnaire_id, "questionnaire_version": r.questionnaire_version,
-            "status": r.status.value, "current_section": r.current_section, "started_at": _time(r.started_at),
+            "language": r.language, "status": r.status.value, "current_section": r.current_section,
+            "started_at": _time(r.started_at),
             "updated_at": _time(r.updated_at), "submitted_at": _time(r.submitted_at),
             "published_at": _time(r.published_at),
             "answers": [{"item": a.item_id, "target": agencies.get(a.target_agency_id), "value": a.value,
@@ -137,11 +138,20 @@ def _restore(reader: _Reader) -> Round:
         key = reader.integer(entry, "key", where)
         if key in responses:
             raise ServiceError(f"{where}: key {key} is used twice")
+        answered = reader.text(entry, "questionnaire_id", where), reader.integer(entry, "questionnaire_version", where)
+        try:
+            offered = catalog.get(*answered).languages
+        except LookupError:
+            raise ServiceError(f"{where}: questionnaire {answered[0]!r} version {answered[1]} is not installed "
+                               "here") from None
+        # a document written before languages holds none: its responses were answered in the questionnaire's own
+        language = reader.optional_text(entry, "language", where) or offered[0]
+        if language not in offered:
+            raise ServiceError(f"{where}: language {language!r} is not one of {', '.join(offered)}")
         response = Response(
             round_id=round_.id, agency_id=agency(entry, "agency", where).id,
             role_level=reader.choice(entry, "role_level", where, RoleLevel),
-            questionnaire_id=reader.text(entry, "questionnaire_id", where),
-            questionnaire_version=reader.integer(entry, "questionnaire_version", where),
+            questionnaire_id=answered[0], questionnaire_version=answered[1], language=language,
             status=reader.choice(entry, "status", where, ResponseStatus),
             current_section=reader.integer(entry, "current_section", where),
             started_at=reader.time(entry, "started_at", where, required=True),

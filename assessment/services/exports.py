@@ -2,8 +2,9 @@
 
 Every cell and header a spreadsheet would read as a formula is neutralised, so that nothing a respondent or a
 facilitator typed can run in the spreadsheet of whoever opens the file. Raw responses are those of the published
-results only, and carry an agency or a role level only where the group it names holds at least the round's
-minimum group size: no row, open answers included, is attributed to a smaller group.
+results only, and carry an agency, a role level or the language they were answered in only where the group it
+names holds at least the round's minimum group size: no row, open answers included, is attributed to a smaller
+group.
 """
 from __future__ import annotations
 
@@ -67,27 +68,37 @@ OTHER_AGENCIES = "other agencies"
 class Row:
     """One published response with the labels it may carry: its agency's slug only when the agency is shown on
     its own (else OTHER_AGENCIES), its role level only when every role level of that label holds at least k
-    respondents (else blank)."""
+    respondents (else blank), and its language only when every language of the rows labelled as it is (agency
+    and role level as shown) holds at least k (else blank)."""
 
     response: Response
     agency: str
     role_level: str
+    language: str
+
+
+def _safe(labels: list[tuple], k: int) -> dict[tuple, bool]:
+    """For each label (all but the last element of each tuple), whether every value of the last element among
+    the rows of that label holds at least `k` rows."""
+    classes = Counter(labels)
+    return {label[:-1]: all(n >= k for other, n in classes.items() if other[:-1] == label[:-1]) for label in labels}
 
 
 def _published(round_: Round, results: RoundResults) -> list[Row]:
     """The responses of the round's published results, labelled so that no row belongs to a group below the
-    round's minimum group size (k-anonymity on agency and role level), in an order that says nothing of when
-    anyone answered. A round below the minimum publishes no row."""
+    round's minimum group size (k-anonymity on agency, role level and language), in an order that says nothing of
+    when anyone answered. A round below the minimum publishes no row."""
     if not results.published:
         return []
+    k = round_.min_group_size
     shown = {a.slug for a in results.shown_agencies()}
     slugs = {a.id: a.slug for a in round_.jurisdiction.agencies}
     responses = db.session.scalars(select(Response).where(Response.round_id == round_.id, snapshots.published()))
     labelled = [(r, slugs[r.agency_id] if slugs[r.agency_id] in shown else OTHER_AGENCIES) for r in responses]
-    classes = Counter((label, r.role_level.value) for r, label in labelled)
-    roles_safe = {label: all(n >= round_.min_group_size for (other, _), n in classes.items() if other == label)
-                  for _, label in labelled}
-    rows = [Row(r, label, r.role_level.value if roles_safe[label] else "") for r, label in labelled]
+    roles_safe = _safe([(label, r.role_level.value) for r, label in labelled], k)
+    roled = [(r, label, r.role_level.value if roles_safe[(label,)] else "") for r, label in labelled]
+    languages_safe = _safe([(label, role, r.language) for r, label, role in roled], k)
+    rows = [Row(r, label, role, r.language if languages_safe[(label, role)] else "") for r, label, role in roled]
     return sorted(rows, key=lambda row: (row.agency, row.role_level,
                                          hashlib.sha256(f"{round_.id}:{row.response.id}".encode()).hexdigest()))
 
@@ -110,9 +121,9 @@ def responses_long(round_: Round, results: RoundResults) -> Table:
     for number, row in enumerate(_published(round_, results), start=1):
         for answer in sorted(row.response.answers, key=lambda a: (a.item_id, a.target_agency_id or 0)):
             if role_item is None or answer.item_id != role_item.id:
-                rows.append([number, row.agency, row.role_level, answer.item_id,
+                rows.append([number, row.agency, row.role_level, row.language, answer.item_id,
                              slugs.get(answer.target_agency_id, ""), _cell(answer)])
-    return ["respondent", "agency", "role_level", "item", "about_agency", "answer"], rows
+    return ["respondent", "agency", "role_level", "language", "item", "about_agency", "answer"], rows
 
 
 def responses_wide(round_: Round, results: RoundResults) -> Table:
@@ -121,7 +132,8 @@ def responses_wide(round_: Round, results: RoundResults) -> Table:
     agencies: list[Agency] = round_.jurisdiction.agencies
     item_columns = [i.id for i in q.items if i.type != "roster" and i.sets != "role_level"]
     roster = q.roster_item
-    columns = ["agency", "role_level", *item_columns] + ([f"roster:{a.slug}" for a in agencies] if roster else [])
+    columns = ["agency", "role_level", "language", *item_columns] + ([f"roster:{a.slug}" for a in agencies]
+                                                                     if roster else [])
     slugs = {a.id: a.slug for a in agencies}
     rows = []
     for row in _published(round_, results):
@@ -129,7 +141,7 @@ def responses_wide(round_: Round, results: RoundResults) -> Table:
         for answer in row.response.answers:
             key = f"roster:{slugs.get(answer.target_agency_id)}" if answer.target_agency_id else answer.item_id
             cells[key] = _cell(answer)
-        cells.update(agency=row.agency, role_level=row.role_level)
+        cells.update(agency=row.agency, role_level=row.role_level, language=row.language)
         rows.append([cells.get(c, "") for c in columns])
     return columns, rows
 

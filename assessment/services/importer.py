@@ -1,8 +1,9 @@
 """Import responses from a CSV file (paper surveys, earlier rounds).
 
-One row per respondent: `agency` (slug or name), `role_level`, one column per item id, and `roster:<agency-slug>`
-for roster answers. Blank is unanswered, `DK` is don't know. The whole file is checked first; when any cell is
-wrong nothing is imported and every problem is listed by row, column and reason.
+One row per respondent: `agency` (slug or name), `role_level`, optionally `language` (the language the paper was
+answered in, one of the questionnaire's; blank is the language it is written in), one column per item id, and
+`roster:<agency-slug>` for roster answers. Blank is unanswered, `DK` is don't know. The whole file is checked
+first; when any cell is wrong nothing is imported and every problem is listed by row, column and reason.
 """
 from __future__ import annotations
 
@@ -52,6 +53,7 @@ class ImportRefused(ServiceError):
 class ParsedRow:
     agency: Agency
     role: RoleLevel
+    language: str
     answers: dict[tuple[str, Optional[int]], AnswerValue] = field(default_factory=dict)
 
 
@@ -75,7 +77,7 @@ class _Columns:
         self.items: dict[int, Item] = {}
         self.roster: dict[int, Agency] = {}
         self.problems: list[Problem] = []
-        self.agency = self.role = None
+        self.agency = self.role = self.language = None
         known = {i.id: i for i in q.items if i.type != "roster"}
         roster_item = q.roster_item
         seen: dict[str, int] = {}
@@ -90,6 +92,8 @@ class _Columns:
                 self.agency = index
             elif name == "role_level":  # also answers the questionnaire's role item, when it has one
                 self.role = index
+            elif name == "language":
+                self.language = index
             elif name in known:
                 self.items[index] = known[name]
             elif name.startswith(ROSTER_PREFIX) and roster_item is not None:
@@ -102,8 +106,8 @@ class _Columns:
             elif not name:
                 self.problems.append(Problem(1, column, "the column has no name"))
             else:
-                self.problems.append(Problem(1, column, "unknown column: not agency, role_level, an item id of "
-                                                        f"{q.id} v{q.version} or roster:<agency-slug>"))
+                self.problems.append(Problem(1, column, "unknown column: not agency, role_level, language, an item "
+                                                        f"id of {q.id} v{q.version} or roster:<agency-slug>"))
         for required, index in (("agency", self.agency), ("role_level", self.role)):
             if index is None:
                 self.problems.append(Problem(1, required, f"the {required} column is missing"))
@@ -193,7 +197,11 @@ def _row(q, number, cells, header, columns: _Columns, agencies, by_name, role_it
     except ValueError as exc:
         role = None
         problems.append(Problem(number, "role_level", str(exc) if role_cell else "the role level is missing"))
-    row = ParsedRow(agency=agency, role=role)
+    language = cells[columns.language] if columns.language is not None else ""
+    if language and language not in q.languages:
+        problems.append(Problem(number, "language", f"{language!r} is not a language of {q.id} v{q.version} "
+                                                    f"({', '.join(q.languages)})"))
+    row = ParsedRow(agency=agency, role=role, language=language or q.languages[0])
     for index, item in columns.items.items():
         cell = cells[index]
         if not cell:
@@ -228,7 +236,7 @@ def import_responses(round_: Round, data: bytes) -> int:
         for row in rows:
             response = Response(round_id=round_.id, agency_id=row.agency.id, role_level=row.role,
                                 questionnaire_id=round_.questionnaire_id,
-                                questionnaire_version=round_.questionnaire_version,
+                                questionnaire_version=round_.questionnaire_version, language=row.language,
                                 status=ResponseStatus.SUBMITTED, current_section=0, started_at=now, updated_at=now,
                                 submitted_at=now)
             response.answers = [Answer(item_id=item_id, target_agency_id=target, value=a.value,

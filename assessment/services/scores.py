@@ -33,11 +33,12 @@ def round_data(round_: Round) -> RoundData:
                                  "sector": [a.sector.value for a in agencies]})
 
     submitted = (Response.round_id == round_.id) & snapshots.published()
-    respondents = db.session.execute(select(Response.id, Response.agency_id, Response.role_level)
+    respondents = db.session.execute(select(Response.id, Response.agency_id, Response.role_level, Response.language)
                                      .where(submitted).order_by(Response.id)).all()
     respondent_frame = pd.DataFrame({"respondent": [r.id for r in respondents],
                                      "agency": [slug_of[r.agency_id] for r in respondents],
-                                     "role_level": [r.role_level.value for r in respondents]})
+                                     "role_level": [r.role_level.value for r in respondents],
+                                     "language": [r.language for r in respondents]})
 
     likert = [i.id for i in q.items if i.type == "likert"]
     roster_item = q.roster_item

@@ -34,13 +34,15 @@ def roster_targets(round_: Round, own_agency_id: int) -> tuple[Target, ...]:
     return tuple(Target(id=a.id, slug=a.slug, name=a.name) for a in agencies)
 
 
-def start(invitation: Invitation, questionnaire: Questionnaire) -> Response:
-    """The invitation's response, created on first use with the questionnaire version it will answer."""
+def start(invitation: Invitation, questionnaire: Questionnaire, language: str) -> Response:
+    """The invitation's response, created on first use with the questionnaire version it will answer and the
+    language it is answered in."""
     if invitation.response is not None:
         return invitation.response
     response = Response(round_id=invitation.round_id, agency_id=invitation.agency_id,
                         role_level=invitation.role_level, questionnaire_id=questionnaire.id,
-                        questionnaire_version=questionnaire.version, status=ResponseStatus.DRAFT)
+                        questionnaire_version=questionnaire.version, language=language,
+                        status=ResponseStatus.DRAFT)
     role_item = questionnaire.profile_item("role_level")
     if role_item is not None:  # pre-filled from the invitation; the respondent may correct it
         response.answers.append(Answer(item_id=role_item.id, text=invitation.role_level.value))
@@ -57,8 +59,9 @@ def stored_answers(response: Response) -> dict[AnswerKey, AnswerValue]:
 
 
 def save_section(response: Response, questionnaire: Questionnaire, section_index: int,
-                 answers: dict[AnswerKey, AnswerValue], next_section: int) -> None:
-    """Replace the answers of one section and move the respondent's place, in one transaction."""
+                 answers: dict[AnswerKey, AnswerValue], next_section: int, language: Optional[str] = None) -> None:
+    """Replace the answers of one section and move the respondent's place (and, when given, change the language
+    the response is answered in), in one transaction."""
     if response.status != ResponseStatus.DRAFT:
         raise ServiceError("this survey has already been submitted")
     section = questionnaire.sections[section_index]
@@ -72,12 +75,23 @@ def save_section(response: Response, questionnaire: Questionnaire, section_index
         if role_item is not None and (role_item.id, None) in answers:
             response.role_level = RoleLevel(answers[(role_item.id, None)].text)
         response.current_section = max(0, min(next_section, len(questionnaire.sections)))
+        if language is not None:
+            response.language = language
         response.updated_at = utcnow()
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
     db.session.expire(response, ["answers"])
+
+
+def set_language(response: Response, language: str) -> None:
+    """Answer the rest of a draft in another language; its answers are values, so none of them changes."""
+    if response.status != ResponseStatus.DRAFT:
+        raise ServiceError("this survey has already been submitted")
+    response.language = language
+    response.updated_at = utcnow()
+    db.session.commit()
 
 
 def missing_required(questionnaire: Questionnaire, answers: dict[AnswerKey, AnswerValue],

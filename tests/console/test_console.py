@@ -279,7 +279,7 @@ def test_open_link_gives_each_respondent_a_personal_link(app, client, world):
     joined = visitor.post(path, data={"agency": world["treatment"], "role": "supervisor",
                                       "csrf_token": csrf_from(form.data)})
     personal = joined.headers["Location"]
-    assert re.fullmatch(r"/s/[\w-]+\?new=1", personal)
+    assert re.fullmatch(r"/s/[\w-]+\?new=1&lang=en", personal)
     welcome = visitor.get(personal).get_data(as_text=True)
     token = personal.split("/")[2].split("?")[0]
     assert "This is your personal link." in welcome and f"http://survey.test/s/{token}" in welcome

@@ -104,7 +104,8 @@ def test_raw_responses_are_admin_only_and_say_why(client, round_with_answers):
     codebook = {row[0]: row for row in book["codebook"].iter_rows(values_only=True)}
     assert "1=Strongly disagree" in codebook["info_progress"][6] and codebook["info_unsure"][4] == "yes"
     long_csv = client.get(f"/console/rounds/{round_with_answers['round']}/export/responses-long.csv")
-    assert long_csv.get_data(as_text=True).startswith("respondent,agency,role_level,item,about_agency,answer")
+    assert long_csv.get_data(as_text=True).startswith(
+        "respondent,agency,role_level,language,item,about_agency,answer")
 
 
 def test_wide_export_imports_back(app, client, round_with_answers):
@@ -181,7 +182,8 @@ def test_comparison_page(app, client):
     assert client.get("/console/rounds/2/compare?with=3").status_code == 404  # not an earlier round
     open_round = client.get("/console/rounds/3/compare?with=2")  # no responses yet: no figure to compare
     assert open_round.status_code == 200
-    assert "Nothing to compare: Survey 2026 has fewer than 3 published responses" in open_round.get_data(as_text=True)
+    assert ("Nothing to compare: Survey 2026 has fewer than 3 published responses"
+            in open_round.get_data(as_text=True))
     assert client.get("/console/rounds/1/compare").get_data(as_text=True).count("no earlier round") == 1
 
 
