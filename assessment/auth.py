@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -13,7 +13,6 @@ from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
 from .db import db
-from .models import User
 from .services import accounts, audit
 
 LOGIN_LIMIT = "10 per minute;50 per hour"
@@ -33,8 +32,8 @@ class SessionInterface(SecureCookieSessionInterface):
 
 
 @login_manager.user_loader
-def load_user(user_id: str):
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+def load_user(session_token: str):
+    return accounts.user_of_session(session_token)
 
 
 class LoginForm(FlaskForm):
@@ -58,6 +57,7 @@ def login():
     if form.validate_on_submit():
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is not None:
+            session.clear()  # a fresh session: nothing from before sign-in, its CSRF token included, carries over
             login_user(user)
             audit.record("sign_in", user.email, actor=user.email)
             db.session.commit()
@@ -73,9 +73,12 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    """Ends every session of the account, so that a copy of this session's cookie opens nothing afterwards."""
+    current_user.end_sessions()
     audit.record("sign_out", current_user.email)
     db.session.commit()
     logout_user()
+    session.clear()
     flash("Signed out.", "success")
     return redirect(url_for("auth.login"))
 

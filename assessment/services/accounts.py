@@ -19,6 +19,11 @@ def find_user(email: str) -> Optional[User]:
     return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
 
 
+def user_of_session(session_token: str) -> Optional[User]:
+    """The account a session cookie names, while that session has not been ended and the account is enabled."""
+    return db.session.scalar(select(User).where(User.session_token == session_token, User.disabled_at.is_(None)))
+
+
 def create_user(email: str, password: str, role: str | Role) -> User:
     email = email.strip().lower()
     if not EMAIL.match(email):
