@@ -55,19 +55,26 @@ def login():
         return redirect(url_for("console.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(form.email.data, form.password.data)
-        if user is not None:
-            session.clear()  # a fresh session: nothing from before sign-in, its CSRF token included, carries over
-            login_user(user)
-            audit.record("sign_in", user.email, actor=user.email)
-            db.session.commit()
-            flash("Signed in.", "success")
-            return redirect(_safe_next(request.args.get("next")))
-        audit.record("sign_in_failed", form.email.data.strip().lower()[:200], actor=None)
+        try:
+            user = accounts.authenticate(form.email.data, form.password.data)
+        except accounts.AccountDisabled as exc:
+            return _refused(form, str(exc), "account disabled")
+        if user is None:
+            return _refused(form, "That email and password do not match an account.")
+        session.clear()  # a fresh session: nothing from before sign-in, its CSRF token included, carries over
+        login_user(user)
+        audit.record("sign_in", user.email, actor=user.email)
         db.session.commit()
-        flash("That email and password do not match an account.", "error")
-        return render_template("auth/login.html", form=form, limit=LOGIN_LIMIT), 401
+        flash("Signed in.", "success")
+        return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form, limit=LOGIN_LIMIT), 400 if form.errors else 200
+
+
+def _refused(form: LoginForm, message: str, detail: str = ""):
+    audit.record("sign_in_failed", form.email.data.strip().lower()[:200], detail, actor=None)
+    db.session.commit()
+    flash(message, "error")
+    return render_template("auth/login.html", form=form, limit=LOGIN_LIMIT), 401
 
 
 @bp.post("/logout")

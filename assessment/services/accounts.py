@@ -1,4 +1,5 @@
-"""Console accounts: create users, grant jurisdictions, check passwords."""
+"""Console accounts: create them, grant and take back jurisdictions, disable and enable them, set passwords, and
+check a sign-in. Every change is audited; ending an account's sessions takes effect on its next request."""
 from __future__ import annotations
 
 import re
@@ -7,21 +8,36 @@ from typing import Optional
 from sqlalchemy import func, select
 
 from ..db import db
-from ..models import Grant, Jurisdiction, User
+from ..models import Grant, Jurisdiction, User, utcnow
 from ..vocabulary import Role
-from . import ServiceError
+from . import ServiceError, audit
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD = 12
+
+
+class AccountDisabled(ServiceError):
+    """The password was right, but the account is disabled."""
 
 
 def find_user(email: str) -> Optional[User]:
     return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
 
 
+def get_user(email: str) -> User:
+    user = find_user(email)
+    if user is None:
+        raise ServiceError(f"no user {email.strip()}")
+    return user
+
+
 def user_of_session(session_token: str) -> Optional[User]:
     """The account a session cookie names, while that session has not been ended and the account is enabled."""
     return db.session.scalar(select(User).where(User.session_token == session_token, User.disabled_at.is_(None)))
+
+
+def list_users() -> list[User]:
+    return list(db.session.scalars(select(User).order_by(User.email)))
 
 
 def create_user(email: str, password: str, role: str | Role) -> User:
@@ -30,8 +46,7 @@ def create_user(email: str, password: str, role: str | Role) -> User:
         raise ServiceError(f"{email!r} is not an email address")
     if find_user(email):
         raise ServiceError(f"a user {email} already exists")
-    if len(password) < MIN_PASSWORD:
-        raise ServiceError(f"the password must have at least {MIN_PASSWORD} characters")
+    _check_password(password)
     try:
         role = Role.parse(role) if isinstance(role, str) else role
     except ValueError as exc:
@@ -39,14 +54,22 @@ def create_user(email: str, password: str, role: str | Role) -> User:
     user = User(email=email, role=role)
     user.set_password(password)
     db.session.add(user)
+    audit.record("user_created", email, role.label.lower())
     db.session.commit()
     return user
 
 
-def set_password(user: User, password: str) -> None:
+def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD:
         raise ServiceError(f"the password must have at least {MIN_PASSWORD} characters")
+
+
+def set_password(user: User, password: str) -> None:
+    """A new password; every session of the account ends, so whoever knew the old one is out."""
+    _check_password(password)
     user.set_password(password)
+    user.end_sessions()
+    audit.record("password_changed", user.email)
     db.session.commit()
 
 
@@ -55,12 +78,51 @@ def grant(user: User, jurisdiction: Jurisdiction) -> bool:
     if any(g.jurisdiction_id == jurisdiction.id for g in user.grants):
         return False
     user.grants.append(Grant(jurisdiction=jurisdiction))
+    audit.record("access_granted", user.email, jurisdiction.name)
     db.session.commit()
     return True
 
 
+def revoke(user: User, jurisdiction: Jurisdiction) -> bool:
+    """Take a jurisdiction away from a user, from their next request on; False when they did not have it."""
+    held = [g for g in user.grants if g.jurisdiction_id == jurisdiction.id]
+    if not held:
+        return False
+    user.grants.remove(held[0])
+    audit.record("access_revoked", user.email, jurisdiction.name)
+    db.session.commit()
+    return True
+
+
+def disable(user: User) -> None:
+    """The account can no longer sign in and its sessions end at once; its grants stay for when it is enabled."""
+    if user.disabled_at is not None:
+        raise ServiceError(f"{user.email} is already disabled")
+    if user.is_admin and _enabled_admins() == 1:
+        raise ServiceError(f"{user.email} is the last enabled administrator; enable or create another first")
+    user.disabled_at = utcnow()
+    user.end_sessions()
+    audit.record("user_disabled", user.email)
+    db.session.commit()
+
+
+def enable(user: User) -> None:
+    if user.disabled_at is None:
+        raise ServiceError(f"{user.email} is already enabled")
+    user.disabled_at = None
+    audit.record("user_enabled", user.email)
+    db.session.commit()
+
+
+def _enabled_admins() -> int:
+    return db.session.scalar(select(func.count(User.id)).where(User.role == Role.ADMIN, User.disabled_at.is_(None)))
+
+
 def authenticate(email: str, password: str) -> Optional[User]:
+    """The account these credentials open, or None; AccountDisabled when they are right but it is disabled."""
     user = find_user(email) if email else None
     if user is None or not user.check_password(password):
         return None
+    if not user.is_active:
+        raise AccountDisabled("This account is disabled. Ask an administrator to enable it.")
     return user
