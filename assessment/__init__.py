@@ -8,6 +8,7 @@ def init_app(app) -> None:
     from flask_wtf.csrf import CSRFProtect
 
     from . import api, auth, catalog, cli, console, errors, headers, survey
+    from . import console_accounts  # noqa: F401 - adds the accounts pages to the console's blueprint
     from .db import configure_engine, db, migrate
 
     db.init_app(app)

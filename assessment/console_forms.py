@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DateField, EmailField, IntegerField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from .services.accounts import MAX_PASSWORD, PASSWORD_RULE
 from .services.setup import MAX_INVITATIONS_AT_ONCE
-from .vocabulary import RoleLevel, Sector
+from .vocabulary import Role, RoleLevel, Sector
 
 
 def _choices(enum) -> list[SelectChoice]:
@@ -59,3 +60,21 @@ class CommitmentForm(FlaskForm):
     what = TextAreaField("What the agencies will do", validators=[DataRequired(), Length(max=2000)])
     owner = StringField("Who owns it", validators=[DataRequired(), Length(max=200)])
     due = DateField("Due by", validators=[Optional()])
+
+
+class AccountForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
+    role = SelectField("Role", choices=_choices(Role),
+                       description="An administrator sees every jurisdiction and manages accounts; a facilitator "
+                                   "sees only the jurisdictions granted.")
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=MAX_PASSWORD)],
+                             description=PASSWORD_RULE)
+
+
+class PasswordForm(FlaskForm):
+    password = PasswordField("New password", validators=[DataRequired(), Length(max=MAX_PASSWORD)],
+                             description=PASSWORD_RULE + " The account's sessions end.")
+
+
+class GrantForm(FlaskForm):
+    jurisdiction = SelectField("Jurisdiction", coerce=int)

@@ -14,10 +14,17 @@ from . import ServiceError, audit
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD = 12
+MAX_PASSWORD = 1000
+#: Shown wherever a password is chosen: what is refused, and why.
+PASSWORD_RULE = f"At least {MIN_PASSWORD} characters."
 
 
 class AccountDisabled(ServiceError):
     """The password was right, but the account is disabled."""
+
+
+class PasswordRefused(ServiceError):
+    """A password too easy to guess; the message says why."""
 
 
 def find_user(email: str) -> Optional[User]:
@@ -61,7 +68,7 @@ def create_user(email: str, password: str, role: str | Role) -> User:
 
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise ServiceError(f"the password must have at least {MIN_PASSWORD} characters")
+        raise PasswordRefused(f"the password must have at least {MIN_PASSWORD} characters")
 
 
 def set_password(user: User, password: str) -> None:

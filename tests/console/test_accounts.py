@@ -100,3 +100,70 @@ def test_a_new_password_ends_the_sessions_and_replaces_the_old_one(app, runner, 
 
 def audit_trail():
     return [(e.action, e.actor) for e in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id))]
+
+
+def user_id(email: str) -> int:
+    return accounts.find_user(email).id
+
+
+def test_only_administrators_see_the_accounts_pages(app, world):
+    pages = ["/console/users", f"/console/users/{user_id('alpha@test.org')}"]
+    for email, expected in (("alpha@test.org", 404), ("admin@test.org", 200)):
+        browser = app.test_client()
+        sign_in(browser, email)
+        assert [browser.get(page).status_code for page in pages] == [expected, expected]
+    facilitator = app.test_client()
+    sign_in(facilitator, "alpha@test.org")
+    posted = facilitator.post(f"/console/users/{user_id('beta@test.org')}/disable",
+                              data={"csrf_token": csrf(facilitator)})
+    assert posted.status_code == 404 and accounts.find_user("beta@test.org").is_active
+
+
+def test_an_administrator_manages_accounts_from_the_console(app, client, world):
+    sign_in(client, "admin@test.org")
+    page = client.get("/console/users").get_data(as_text=True)
+    assert "<h1>Accounts</h1>" in page and "alpha@test.org" in page and 'for="password"' in page
+    created = client.post("/console/users", data={
+        "email": "gamma@test.org", "role": "facilitator", "password": "gamma's own passphrase",
+        "csrf_token": csrf(client)})
+    gamma = accounts.find_user("gamma@test.org")
+    assert created.status_code == 302 and created.headers["Location"].endswith(f"/console/users/{gamma.id}")
+    detail = client.get(f"/console/users/{gamma.id}").get_data(as_text=True)
+    assert "<h1>gamma@test.org</h1>" in detail and "No jurisdiction yet" in detail
+    granted = client.post(f"/console/users/{gamma.id}/grants",
+                          data={"jurisdiction": world["a"], "csrf_token": csrf(client)}, follow_redirects=True)
+    assert "gamma@test.org can now see Alpha County." in granted.get_data(as_text=True)
+
+    gamma_browser = app.test_client()
+    sign_in(gamma_browser, "gamma@test.org", "gamma's own passphrase")
+    assert gamma_browser.get(f"/console/rounds/{world['round']}").status_code == 200
+    client.post(f"/console/users/{gamma.id}/grants/{world['a']}/revoke", data={"csrf_token": csrf(client)})
+    assert gamma_browser.get(f"/console/rounds/{world['round']}").status_code == 404
+    disabled = client.post(f"/console/users/{gamma.id}/disable", data={"csrf_token": csrf(client)},
+                           follow_redirects=True)
+    assert "gamma@test.org is disabled" in disabled.get_data(as_text=True)
+    assert signed_out(gamma_browser.get("/console/"))
+    client.post(f"/console/users/{gamma.id}/enable", data={"csrf_token": csrf(client)})
+    changed = client.post(f"/console/users/{gamma.id}/password", data={
+        "password": "another passphrase for gamma", "csrf_token": csrf(client)}, follow_redirects=True)
+    assert "New password set for gamma@test.org" in changed.get_data(as_text=True)
+    assert sign_in(gamma_browser, "gamma@test.org", "another passphrase for gamma").status_code == 302
+
+    trail = [(action, actor) for action, actor in audit_trail() if actor == "admin@test.org"]
+    for action in ("user_created", "access_granted", "access_revoked", "user_disabled", "user_enabled",
+                   "password_changed"):
+        assert (action, "admin@test.org") in trail, action
+
+
+def test_the_console_says_what_is_wrong_with_an_account_form(client, world):
+    sign_in(client, "admin@test.org")
+    taken = client.post("/console/users", data={"email": "alpha@test.org", "role": "admin",
+                                                "password": "a long enough passphrase", "csrf_token": csrf(client)})
+    assert taken.status_code == 400 and "already exists" in taken.get_data(as_text=True)
+    short = client.post(f"/console/users/{user_id('alpha@test.org')}/password",
+                        data={"password": "short", "csrf_token": csrf(client)})
+    assert short.status_code == 400 and 'id="password-error"' in short.get_data(as_text=True)
+    own = client.post(f"/console/users/{user_id('admin@test.org')}/disable", data={"csrf_token": csrf(client)},
+                      follow_redirects=True)
+    assert "You cannot disable your own account" in own.get_data(as_text=True)
+    assert accounts.find_user("admin@test.org").is_active
