@@ -12,7 +12,7 @@ from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import Enum, ForeignKey, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import generate_password_hash
 
 from .db import db
 from .tokens import new_token
@@ -161,9 +161,6 @@ class User(UserMixin, db.Model):
     def set_password(self, password: str) -> None:
         """scrypt through werkzeug; PASSWORD_HASH_METHOD tunes its cost (werkzeug's default when unset)."""
         self.password_hash = generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
-
-    def check_password(self, password: str) -> bool:
-        return check_password_hash(self.password_hash, password)
 
     def get_id(self) -> str:
         return self.session_token

@@ -2,7 +2,9 @@
 taken back, and passwords that are not the first an attacker tries."""
 import re
 
+import pytest
 from sqlalchemy import select
+from werkzeug.security import check_password_hash
 
 from assessment.db import db
 from assessment.models import AuditEvent, Round
@@ -167,3 +169,26 @@ def test_the_console_says_what_is_wrong_with_an_account_form(client, world):
                       follow_redirects=True)
     assert "You cannot disable your own account" in own.get_data(as_text=True)
     assert accounts.find_user("admin@test.org").is_active
+
+
+@pytest.fixture
+def password_checks(monkeypatch):
+    """The hash method of every password check made during sign-in, in order."""
+    methods = []
+
+    def counted(password_hash, password):
+        methods.append(password_hash.split("$", 1)[0])
+        return check_password_hash(password_hash, password)
+
+    monkeypatch.setattr(accounts, "check_password_hash", counted)
+    return methods
+
+
+def test_an_unknown_address_costs_the_same_password_check_as_a_wrong_password(client, world, password_checks):
+    method = accounts.find_user("alpha@test.org").password_hash.split("$", 1)[0]
+    accounts.disable(accounts.find_user("beta@test.org"))
+    attempts = [("alpha@test.org", "not the password"), ("nobody@test.org", "not the password"),
+                ("beta@test.org", PASSWORD), ("alpha@test.org", PASSWORD)]
+    for email, password in attempts:
+        sign_in(client, email, password)
+    assert password_checks == [method] * len(attempts)

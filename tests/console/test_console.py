@@ -5,6 +5,7 @@ import re
 import pypdf
 import pytest
 from sqlalchemy import func, select
+from werkzeug.security import check_password_hash
 
 from assessment.db import db
 from assessment.forms import Target
@@ -244,7 +245,7 @@ def test_user_commands(runner, app):
     created = runner.invoke(args=["user", "create", "Fac@Test.org", "--role", "facilitator"], input=PASSWORD + "\n")
     assert created.exit_code == 0 and "Created facilitator fac@test.org" in created.output
     user = accounts.find_user("fac@test.org")
-    assert user.check_password(PASSWORD) and user.password_hash.startswith("scrypt:1024:8:1$")
+    assert check_password_hash(user.password_hash, PASSWORD) and user.password_hash.startswith("scrypt:1024:8:1$")
     assert PASSWORD not in user.password_hash
     short = runner.invoke(args=["user", "create", "x@test.org", "--role", "admin"], input="short\n")
     assert short.exit_code == 1 and "at least 12 characters" in short.output
