@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 from flask import Flask
+from zxcvbn import zxcvbn
 
 import assessment
 import questionnaires
@@ -12,6 +13,12 @@ from assessment.db import database_url
 
 #: The development secret. Fine for `make run` on one's own machine; production must set FLASK_SECRET_KEY.
 DEVELOPMENT_SECRET_KEY = "continuum-development-key-not-for-production"
+#: Anyone with one session cookie can test guesses of the secret key offline, so production's must be long and
+#: hard to guess: at least 32 characters and 10^30 guesses (about 100 bits) by zxcvbn's estimate, which sees
+#: through repeats, sequences and words. `secrets.token_hex(32)` has 256 bits.
+MIN_SECRET_LENGTH = 32
+MIN_SECRET_GUESSES_LOG10 = 30
+MAKE_A_SECRET = "python3 -c 'import secrets; print(secrets.token_hex(32))'"
 
 
 class ConfigurationError(RuntimeError):
@@ -54,8 +61,14 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def refuse_unsafe_settings(app: Flask) -> None:
     production = app.config["ENVIRONMENT"] == "production" and not app.testing
-    if production and app.config.get("SECRET_KEY") in (None, "", DEVELOPMENT_SECRET_KEY):
+    if not production:
+        return
+    secret = app.config.get("SECRET_KEY")
+    if secret in (None, "", DEVELOPMENT_SECRET_KEY):
         raise ConfigurationError(
             "Continuum refuses to start in production with the development SECRET_KEY. Set FLASK_SECRET_KEY to "
-            "a long random value (python3 -c 'import secrets; print(secrets.token_hex(32))'), or set "
-            "FLASK_ENVIRONMENT=development on your own machine.")
+            f"a long random value ({MAKE_A_SECRET}), or set FLASK_ENVIRONMENT=development on your own machine.")
+    if len(secret) < MIN_SECRET_LENGTH or zxcvbn(secret[:72])["guesses_log10"] < MIN_SECRET_GUESSES_LOG10:
+        raise ConfigurationError(
+            "Continuum refuses to start in production: its SECRET_KEY is too weak (anyone holding a session cookie "
+            f"can test guesses of it). Use at least {MIN_SECRET_LENGTH} random characters: {MAKE_A_SECRET}")

@@ -179,8 +179,10 @@ def seed_demo():
 
 
 def _read_password() -> str:
-    """Prompted (twice, hidden) at a terminal; read from the first line of standard input otherwise."""
+    """Prompted (twice, hidden) at a terminal, after the rule it must meet; read from the first line of standard
+    input otherwise."""
     if sys.stdin.isatty():
+        click.echo(accounts.PASSWORD_RULE)
         return click.prompt("Password", hide_input=True, confirmation_prompt=True)
     return sys.stdin.readline().rstrip("\r\n")
 

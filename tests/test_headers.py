@@ -1,4 +1,6 @@
 """Security headers on every page, and the health check."""
+import secrets
+
 import pytest
 
 from app import create_app
@@ -46,11 +48,26 @@ def test_production_refuses_the_development_secret_key(monkeypatch):
         create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
     with pytest.raises(ConfigurationError):
         create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": ""})
-    monkeypatch.setenv("FLASK_SECRET_KEY", "a-long-random-production-secret")
-    assert create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}).secret_key == "a-long-random-production-secret"
+    strong = secrets.token_hex(32)
+    monkeypatch.setenv("FLASK_SECRET_KEY", strong)
+    assert create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}).secret_key == strong
     monkeypatch.delenv("FLASK_SECRET_KEY")
     monkeypatch.setenv("FLASK_ENVIRONMENT", "development")
     assert create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}).secret_key == DEVELOPMENT_SECRET_KEY
+
+
+@pytest.mark.parametrize("weak", ["secret", "a-long-random-production-secret", "a" * 64,
+                                  "passwordpasswordpasswordpassword", "0123456789abcdef0123456789abcdef"])
+def test_production_refuses_a_weak_secret_key(monkeypatch, weak):
+    from app import ConfigurationError
+
+    for name in ("FLASK_ENVIRONMENT", "FLASK_TESTING"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("FLASK_SECRET_KEY", weak)
+    with pytest.raises(ConfigurationError, match="SECRET_KEY is too weak"):
+        create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    monkeypatch.setenv("FLASK_ENVIRONMENT", "development")
+    assert create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}).secret_key == weak  # one's own machine
 
 
 def test_database_url_selects_postgresql_with_psycopg(monkeypatch):

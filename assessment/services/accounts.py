@@ -3,12 +3,14 @@ check a sign-in. Every change is audited; ending an account's sessions takes eff
 from __future__ import annotations
 
 import re
+import threading
 from functools import lru_cache
 from typing import Optional
 
 from flask import current_app
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
+from zxcvbn import zxcvbn
 
 from ..db import db
 from ..models import Grant, Jurisdiction, User, utcnow
@@ -19,8 +21,17 @@ from . import ServiceError, audit
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD = 12
 MAX_PASSWORD = 1000
+#: zxcvbn's score from 0 to 4: 3 and up ("safely unguessable") resists guessing online, and slows an attacker who
+#: holds the hashes; below it are common passwords, words with digits tacked on, repeats, sequences, keyboard runs.
+MIN_STRENGTH = 3
+#: zxcvbn reads at most this many characters; a longer password is judged by its beginning.
+STRENGTH_READ = 72
 #: Shown wherever a password is chosen: what is refused, and why.
-PASSWORD_RULE = f"At least {MIN_PASSWORD} characters."
+PASSWORD_RULE = (f"At least {MIN_PASSWORD} characters. Common passwords, repeats and sequences are refused, and so "
+                 "is anything built from the email address: they are the first an attacker tries. A few unusual "
+                 "words make a good one.")
+#: zxcvbn keeps the words of the account it checks in a module-level table; one check at a time.
+_strength_lock = threading.Lock()
 
 
 class AccountDisabled(ServiceError):
@@ -57,7 +68,7 @@ def create_user(email: str, password: str, role: str | Role) -> User:
         raise ServiceError(f"{email!r} is not an email address")
     if find_user(email):
         raise ServiceError(f"a user {email} already exists")
-    _check_password(password)
+    _check_password(password, email)
     try:
         role = Role.parse(role) if isinstance(role, str) else role
     except ValueError as exc:
@@ -70,14 +81,22 @@ def create_user(email: str, password: str, role: str | Role) -> User:
     return user
 
 
-def _check_password(password: str) -> None:
+def _check_password(password: str, email: str) -> None:
+    """Refuse a password that is short or easy to guess, saying why (zxcvbn's advice)."""
     if len(password) < MIN_PASSWORD:
         raise PasswordRefused(f"the password must have at least {MIN_PASSWORD} characters")
+    if len(password) > MAX_PASSWORD:
+        raise PasswordRefused(f"the password must have at most {MAX_PASSWORD} characters")
+    with _strength_lock:
+        verdict = zxcvbn(password[:STRENGTH_READ], user_inputs=[email, email.split("@")[0], "continuum"])
+    if verdict["score"] < MIN_STRENGTH:
+        advice = " ".join(filter(None, [verdict["feedback"]["warning"], *verdict["feedback"]["suggestions"]]))
+        raise PasswordRefused(f"the password is too easy to guess. {advice}".strip())
 
 
 def set_password(user: User, password: str) -> None:
     """A new password; every session of the account ends, so whoever knew the old one is out."""
-    _check_password(password)
+    _check_password(password, user.email)
     user.set_password(password)
     user.end_sessions()
     audit.record("password_changed", user.email)

@@ -192,3 +192,35 @@ def test_an_unknown_address_costs_the_same_password_check_as_a_wrong_password(cl
     for email, password in attempts:
         sign_in(client, email, password)
     assert password_checks == [method] * len(attempts)
+
+
+@pytest.mark.parametrize(("password", "why"), [
+    ("short pass", "at least 12 characters"),
+    ("aaaaaaaaaaaa", 'Repeats like "aaa" are easy to guess'),
+    ("passwordpassword", "Repeats like"),
+    ("123456789012", "similar to a commonly used password"),
+    ("qwertyuiopasdf", "commonly used"),
+])
+def test_short_and_common_passwords_are_refused_and_the_answer_says_why(runner, world, password, why):
+    created = user_command(runner, "create", "newuser@test.org", "--role", "facilitator", password=password)
+    assert created.exit_code == 1 and why in created.output, created.output
+    assert accounts.find_user("newuser@test.org") is None
+    changed = user_command(runner, "set-password", "alpha@test.org", password=password)
+    assert changed.exit_code == 1 and why in changed.output
+
+
+def test_a_password_built_from_the_email_address_is_refused(runner, world):
+    created = user_command(runner, "create", "newuser@test.org", "--role", "facilitator", password="newuser@test.org!")
+    assert created.exit_code == 1 and "too easy to guess" in created.output
+    changed = user_command(runner, "set-password", "alpha@test.org", password="Alpha@Test.org2026")
+    assert changed.exit_code == 1 and "too easy to guess" in changed.output
+
+
+def test_the_console_says_which_passwords_are_refused_before_one_is_typed(client, world):
+    sign_in(client, "admin@test.org")
+    page = client.get("/console/users").get_data(as_text=True)
+    assert "Common passwords, repeats and sequences are refused" in page
+    refused = client.post("/console/users", data={"email": "gamma@test.org", "role": "facilitator",
+                                                  "password": "passwordpassword", "csrf_token": csrf(client)})
+    assert refused.status_code == 400 and 'id="password-error"' in refused.get_data(as_text=True)
+    assert "Repeats like" in refused.get_data(as_text=True)
