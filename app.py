@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 from zxcvbn import zxcvbn
 
 import assessment
@@ -47,6 +48,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
         # "production" unless told otherwise: `make run` says "development"; tests set TESTING.
         ENVIRONMENT="production",
+        # How many reverse proxies stand in front of the app, each adding X-Forwarded-For, -Proto and -Host. With
+        # 0 those headers are ignored: a client could otherwise claim any address and slip past the rate limits.
+        PROXY_COUNT=0,
     )
     if os.environ.get("DATABASE_URL"):
         app.config["SQLALCHEMY_DATABASE_URI"] = database_url(os.environ["DATABASE_URL"])
@@ -54,6 +58,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     refuse_unsafe_settings(app)
+    if proxies := int(app.config["PROXY_COUNT"]):
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     os.makedirs(app.instance_path, exist_ok=True)
     assessment.init_app(app)
     return app

@@ -1,0 +1,61 @@
+"""Rate limits that count people: behind the README's reverse proxy each client is counted on its own, a valid
+survey link is never refused, a refusal says when to come back, and the PDF is limited per user."""
+import pytest
+
+from app import create_app
+from assessment.services import accounts
+from tests.conftest import serve
+from tests.console.conftest import PASSWORD, sign_in
+
+PROXY = "127.0.0.1"  # the reverse proxy, on the same machine as gunicorn
+
+
+@pytest.fixture
+def proxied(database):
+    """The app as deployed behind one reverse proxy (FLASK_PROXY_COUNT=1), with one facilitator."""
+    for app in serve(create_app({
+            "TESTING": True, "SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": database("proxied"),
+            "PASSWORD_HASH_METHOD": "scrypt:1024:8:1", "PROXY_COUNT": 1})):
+        accounts.create_user("alpha@test.org", PASSWORD, "facilitator")
+        yield app
+
+
+def client_at(app, forwarded_for: str):
+    """A browser whose requests reach the app through the proxy, which adds the client's address."""
+    client = app.test_client()
+    client.environ_base.update(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forwarded_for)
+    return client
+
+
+def test_behind_the_proxy_one_clients_wrong_passwords_do_not_lock_out_another(proxied):
+    guesser, colleague = client_at(proxied, "203.0.113.9"), client_at(proxied, "198.51.100.4")
+    statuses = [sign_in(guesser, "alpha@test.org", "wrong password!").status_code for _ in range(11)]
+    assert statuses[-1] == 429
+    assert sign_in(colleague, "alpha@test.org", PASSWORD).status_code == 302
+
+
+def test_only_the_address_the_proxy_adds_is_believed(proxied):
+    """A client that sends its own X-Forwarded-For only adds to the front of the list; the proxy appends the
+    address it saw, and only that one (one proxy) counts."""
+    guesser = client_at(proxied, "203.0.113.9")
+    statuses = []
+    for n in range(11):
+        guesser.environ_base["HTTP_X_FORWARDED_FOR"] = f"192.0.2.{n}, 203.0.113.9"
+        statuses.append(sign_in(guesser, "alpha@test.org", "wrong password!").status_code)
+    assert statuses[-1] == 429
+
+
+def test_without_a_proxy_setting_forwarded_addresses_are_ignored(app, world):
+    guesser = app.test_client()
+    statuses = []
+    for n in range(11):
+        guesser.environ_base["HTTP_X_FORWARDED_FOR"] = f"192.0.2.{n}"
+        statuses.append(sign_in(guesser, "alpha@test.org", "wrong password!").status_code)
+    assert statuses[-1] == 429
+
+
+def test_behind_the_proxy_https_is_seen_from_the_forwarded_scheme(proxied):
+    browser = client_at(proxied, "203.0.113.9")
+    assert "Strict-Transport-Security" not in browser.get("/login").headers
+    browser.environ_base["HTTP_X_FORWARDED_PROTO"] = "https"
+    assert browser.get("/login").headers["Strict-Transport-Security"].startswith("max-age=")
