@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 
 from questionnaires.schema import Questionnaire
 
@@ -23,11 +23,30 @@ ACTIONS = ("next", "back", "save")
 
 
 #: A wrong link answers 404. An address that meets too many of them is refused for a while (429), so guessing
-#: tokens (already hopeless: 192 random bits) also costs time. Respondents on their real links are never counted,
-#: however many share one office address.
+#: tokens (already hopeless: 192 random bits) also costs time. The token is looked up first and a real link is
+#: exempt, so respondents are never counted nor refused, however many share one office address.
 TOKEN_GUESS_LIMIT = "20 per minute;100 per hour"
-token_guard = limiter.shared_limit(TOKEN_GUESS_LIMIT, scope="survey-token",
-                                   deduct_when=lambda response: response.status_code == 404)
+
+
+def _invitation(token: str) -> Optional[Invitation]:
+    """The invitation a token opens, looked up once per request (the limit and the view both ask)."""
+    if "invitation" not in g:
+        g.invitation = service.find_invitation(token)
+    return g.invitation
+
+
+def _open_round(token: str) -> Optional[Round]:
+    if "open_round" not in g:
+        g.open_round = setup.round_by_open_link(token)
+    return g.open_round
+
+
+def _real_link() -> bool:
+    token = request.view_args.get("token", "")
+    return (_open_round(token) if request.endpoint == "survey.open_link" else _invitation(token)) is not None
+
+
+token_guard = limiter.shared_limit(TOKEN_GUESS_LIMIT, scope="survey-token", exempt_when=_real_link)
 
 
 def survey_link(token: str) -> str:
@@ -65,7 +84,7 @@ class Visit:
 
 
 def _visit(token: str) -> Visit:
-    invitation = service.find_invitation(token)
+    invitation = _invitation(token)
     if invitation is None:
         abort(404)
     round_ = invitation.round
@@ -107,7 +126,7 @@ def _page_url(visit: Visit, index: int) -> str:
 @limiter.limit("30 per hour", methods=["POST"])
 def open_link(token: str):
     """A round's shared link: the respondent chooses agency and role level, then gets a personal link."""
-    round_ = setup.round_by_open_link(token)
+    round_ = _open_round(token)
     if round_ is None:
         abort(404)
     availability = round_.availability()

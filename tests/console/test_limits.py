@@ -3,9 +3,12 @@ survey link is never refused, a refusal says when to come back, and the PDF is l
 import pytest
 
 from app import create_app
-from assessment.services import accounts
+from assessment.db import db
+from assessment.models import Agency, Round
+from assessment.services import accounts, setup
 from tests.conftest import serve
 from tests.console.conftest import PASSWORD, sign_in
+from tests.survey_helpers import start
 
 PROXY = "127.0.0.1"  # the reverse proxy, on the same machine as gunicorn
 
@@ -59,3 +62,18 @@ def test_behind_the_proxy_https_is_seen_from_the_forwarded_scheme(proxied):
     assert "Strict-Transport-Security" not in browser.get("/login").headers
     browser.environ_base["HTTP_X_FORWARDED_PROTO"] = "https"
     assert browser.get("/login").headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_wrong_survey_links_never_lock_an_office_out_of_its_real_ones(app, world):
+    round_ = db.session.get(Round, world["round"])
+    token = setup.issue_invitations(round_, db.session.get(Agency, world["agency"]), "line_staff", 1)[0]
+    open_link = setup.enable_open_link(round_)
+    office = app.test_client()  # one address for everyone behind the county's NAT
+    statuses = [office.get(f"/s/not-a-real-link-{n}").status_code for n in range(21)]
+    assert statuses[:20] == [404] * 20 and statuses[20] == 429
+    assert office.get(f"/s/{token}").status_code == 200
+    assert start(office, token).status_code == 302
+    assert office.get(f"/s/{token}/page/1").status_code == 200
+    assert office.get(f"/s/open/{open_link}").status_code == 200
+    assert office.get("/s/open/not-the-open-link").status_code == 429
+    assert office.get(f"/s/{token}x/review").status_code == 429
