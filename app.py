@@ -44,6 +44,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         PASSWORD_HASH_METHOD="scrypt",
         # Per process; with several workers, point FLASK_RATELIMIT_STORAGE_URI at a shared store (redis://...).
         RATELIMIT_STORAGE_URI="memory://",
+        # Reports per user: each PDF takes seconds of CPU.
+        REPORT_LIMIT="5 per minute;30 per hour",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         # "production" unless told otherwise: `make run` says "development"; tests set TESTING.

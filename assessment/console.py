@@ -9,10 +9,11 @@ import csv
 import datetime as dt
 import io
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from . import access, catalog
+from .auth import limiter
 from .console_forms import AgencyForm, CommitmentForm, ImportForm, InviteForm, JurisdictionForm, RoundForm
 from .db import db
 from .models import Invitation
@@ -256,7 +257,9 @@ def revoke(invitation_id: int):
 
 
 @bp.get("/rounds/<int:round_id>/report.pdf")
+@limiter.limit(lambda: current_app.config["REPORT_LIMIT"], key_func=lambda: f"user-{current_user.id}")
 def report(round_id: int):
+    """The PDF takes seconds of CPU, so each user may ask for only a few at a time (REPORT_LIMIT)."""
     import reports
 
     round_ = access.round_or_404(round_id)

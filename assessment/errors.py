@@ -1,4 +1,6 @@
 """Friendly error pages. A failed request never shows a traceback and never leaves half a change behind."""
+import time
+
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import BadRequest, HTTPException
@@ -32,6 +34,16 @@ def init_app(app: Flask) -> None:
     def csrf_error(error):
         return _page(400, "This page had expired or was opened in another session. Go back, reload the page "
                           "and try again; the answers on that page were not saved.")
+
+    @app.errorhandler(429)
+    def too_many_requests(error):
+        """Says when to come back: Retry-After, the seconds until the limit that was reached starts afresh."""
+        from .auth import limiter
+
+        reached = limiter.current_limit
+        wait = max(1, int(reached.reset_at - time.time())) if reached else 60
+        page, status = _page(429)
+        return page, status, {"Retry-After": str(wait)}
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

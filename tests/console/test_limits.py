@@ -77,3 +77,27 @@ def test_wrong_survey_links_never_lock_an_office_out_of_its_real_ones(app, world
     assert office.get(f"/s/open/{open_link}").status_code == 200
     assert office.get("/s/open/not-the-open-link").status_code == 429
     assert office.get(f"/s/{token}x/review").status_code == 429
+
+
+def test_a_refusal_says_when_to_try_again(app, world):
+    guesser = app.test_client()
+    for _ in range(10):
+        sign_in(guesser, "alpha@test.org", "wrong password!")
+    refused = sign_in(guesser, "alpha@test.org", "wrong password!")
+    assert refused.status_code == 429 and 1 <= int(refused.headers["Retry-After"]) <= 60
+    for n in range(20):
+        guesser.get(f"/s/not-a-real-link-{n}")
+    refused = guesser.get("/s/not-a-real-link")
+    assert refused.status_code == 429 and 1 <= int(refused.headers["Retry-After"]) <= 60
+
+
+def test_reports_are_limited_per_user_not_per_address(app, world):
+    app.config["REPORT_LIMIT"] = "2 per minute"
+    url = f"/console/rounds/{world['round']}/report.pdf"
+    alpha, admin = app.test_client(), app.test_client()  # one address
+    sign_in(alpha, "alpha@test.org")
+    sign_in(admin, "admin@test.org")
+    answers = [alpha.get(url) for _ in range(3)]
+    assert [a.status_code for a in answers] == [200, 200, 429]
+    assert 1 <= int(answers[-1].headers["Retry-After"]) <= 60
+    assert admin.get(url).status_code == 200
