@@ -20,12 +20,13 @@ def _closed_demo_round() -> Round:
 
 @pytest.fixture
 def exported(app, runner, tmp_path):
+    """The path of the last closed demo round's export."""
     demo.seed()
     round_ = _closed_demo_round()
     path = tmp_path / "round.json"
     result = runner.invoke(args=["export-round", str(round_.id), "-o", str(path)])
     assert result.exit_code == 0, result.output
-    return {"path": path, "scores": round_scores(round_)}
+    return path
 
 
 def without_ids(results: dict) -> dict:
@@ -33,15 +34,24 @@ def without_ids(results: dict) -> dict:
     return {**results, "round": {**results["round"], "id": None}}
 
 
-def test_a_round_restored_into_another_database_scores_the_same(exported, database):
-    original = exported["scores"]
-    document = json.loads(exported["path"].read_text())
+@pytest.mark.parametrize("title", ["Baseline survey 2024", "Follow-up survey 2025", "Survey 2026"])
+def test_every_demo_round_restores_into_another_database_and_scores_the_same(app, runner, tmp_path, database, title):
+    """The baseline round holds the demo's commitments, the follow-up only responses, the open round drafts and
+    invitations not yet used."""
+    demo.seed()
+    round_ = db.session.scalar(select(Round).where(Round.title == title))
+    original = round_scores(round_)
+    path = tmp_path / "round.json"
+    exported = runner.invoke(args=["export-round", str(round_.id), "-o", str(path)])
+    assert exported.exit_code == 0, exported.output
+    document = json.loads(path.read_text())
+    assert len(document["commitments"]) == (3 if title == "Baseline survey 2024" else 0)
     other = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": database("restored")})
     for _ in serve(other):  # a second, empty database, in its own app context
-        result = other.test_cli_runner().invoke(args=["import-round", str(exported["path"])])
+        result = other.test_cli_runner().invoke(args=["import-round", str(path)])
         assert result.exit_code == 0 and "Restored round" in result.output, result.output
         restored = db.session.scalar(select(Round))
-        assert restored.title == document["round"]["title"] and restored.status == RoundStatus.CLOSED
+        assert restored.title == title and restored.status == round_.status
         assert db.session.scalar(select(func.count(Response.id))) == len(document["responses"])
         assert db.session.scalar(select(func.count(Answer.id))) == sum(
             len(r["answers"]) for r in document["responses"])
@@ -52,7 +62,7 @@ def test_a_round_restored_into_another_database_scores_the_same(exported, databa
 
 
 def test_importing_a_round_twice_is_refused(exported, runner):
-    result = runner.invoke(args=["import-round", str(exported["path"])])
+    result = runner.invoke(args=["import-round", str(exported)])
     assert result.exit_code == 1 and "already in the database" in result.output
     assert db.session.scalar(select(func.count(Round.id))) == 3
 
@@ -70,9 +80,9 @@ def test_importing_a_round_twice_is_refused(exported, runner):
     (lambda d: d.update(responses={}), "the document: responses should be a list"),
 ])
 def test_a_broken_document_says_where_and_writes_nothing(exported, database, change, message):
-    document = json.loads(exported["path"].read_text())
+    document = json.loads(exported.read_text())
     change(document)
-    broken = exported["path"].with_name("broken.json")
+    broken = exported.with_name("broken.json")
     broken.write_text(json.dumps(document))
     other = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": database("other")})
     for _ in serve(other):

@@ -179,7 +179,7 @@ def _restore(reader: _Reader) -> Round:
             due_date = dt.date.fromisoformat(due) if due else None
         except ValueError:
             raise ServiceError(f"{where}: due {due!r} is not a date (YYYY-MM-DD)") from None
-        db.session.add(Commitment(round=round_, dimension=reader.text(entry, "dimension", where),
+        db.session.add(Commitment(round_id=round_.id, dimension=reader.text(entry, "dimension", where),
                                   what=reader.text(entry, "what", where), owner=reader.text(entry, "owner", where),
                                   due=due_date, created_at=reader.time(entry, "created_at", where, required=True)))
     db.session.flush()
