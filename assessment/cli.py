@@ -363,11 +363,7 @@ def export_round_command(round_id, output):
 def import_round_command(file):
     """Restore a round written by export-round; nothing is written when any part of the file is wrong."""
     try:
-        document = json.loads(file.read().decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        _fail(f"{file.name} is not a JSON file: {exc}")
-    try:
-        round_ = backup.import_round(document)
+        round_ = backup.import_round(backup.read_document(file.read()))
     except ServiceError as exc:
         _fail(f"{file.name}: {exc}")
     click.echo(f"Restored round {round_.id} ({round_.title}) of {round_.jurisdiction.name}.")

@@ -18,12 +18,11 @@ from ..db import db
 from ..forms import AnswerValue
 from ..models import Agency, Answer, Response, Round, utcnow
 from ..vocabulary import ResponseStatus, RoleLevel
-from . import ServiceError, audit
+from . import Refused, audit
 
 ROSTER_PREFIX = "roster:"
 MULTI_SEPARATOR = "|"
 DONT_KNOW = "dk"
-MAX_PROBLEMS_LISTED = 200
 
 
 @dataclass(frozen=True)
@@ -37,15 +36,11 @@ class Problem:
         return f"{where}: {self.reason}"
 
 
-class ImportRefused(ServiceError):
+class ImportRefused(Refused):
     """The file was not imported; `problems` says why, cell by cell."""
 
     def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        shown = problems[:MAX_PROBLEMS_LISTED]
-        more = len(problems) - len(shown)
-        lines = [str(p) for p in shown] + ([f"... and {more} more"] if more > 0 else [])
-        super().__init__(f"nothing was imported; {len(problems)} problem(s):\n" + "\n".join(lines))
+        super().__init__("nothing was imported", problems)
 
 
 @dataclass
