@@ -8,12 +8,12 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
 from .db import db
 from .services import accounts, audit
+from .text import CleanForm
 
 LOGIN_LIMIT = "10 per minute;50 per hour"
 bp = Blueprint("auth", __name__)
@@ -36,7 +36,7 @@ def load_user(session_token: str):
     return accounts.user_of_session(session_token)
 
 
-class LoginForm(FlaskForm):
+class LoginForm(CleanForm):
     email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=accounts.MAX_PASSWORD)])
 

@@ -20,6 +20,7 @@ from .models import Invitation
 from .services import ServiceError, audit, exports, importer, setup
 from .services.scores import compare_rounds, round_scores
 from .survey import open_link_url, survey_link
+from .text import clean
 from .vocabulary import InvitationStatus, RoleLevel, RoundStatus, Sector
 
 bp = Blueprint("console", __name__, url_prefix="/console")
@@ -386,7 +387,7 @@ def audit_log():
     action = request.args.get("action", "")
     if action and action not in audit.ACTIONS:
         abort(400)
-    events = audit.events(action=action, actor=request.args.get("actor", "").strip(), since=since, until=until)
+    events = audit.events(action=action, actor=clean(request.args.get("actor", "")).strip(), since=since, until=until)
     return render_template("console/audit.html", events=events, actions=audit.ACTIONS, args=request.args)
 
 

@@ -18,6 +18,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from questionnaires.schema import Item, Questionnaire, Scale, Section
 
+from .text import CleanForm
+
 DONT_KNOW = "dk"
 REQUIRED_MESSAGE = "Please choose an answer (\"Don't know\" is fine)."
 #: Form fields that every survey page posts besides the items.
@@ -210,7 +212,7 @@ def _builder(item: Item) -> Builder:
 def section_form_class(q: Questionnaire, section_index: int, targets: tuple[Target, ...]) -> type[FlaskForm]:
     """A new FlaskForm subclass holding the fields of one section, in questionnaire order."""
     section = q.sections[section_index]
-    form_class = type(f"{q.id}_v{q.version}_{section.id}_Form", (FlaskForm,), {})
+    form_class = type(f"{q.id}_v{q.version}_{section.id}_Form", (CleanForm,), {})
     for item in section.items:
         for name, field in _builder(item).fields(item, q, targets).items():
             setattr(form_class, name, field)

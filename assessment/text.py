@@ -9,6 +9,9 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+from flask_wtf import FlaskForm
+from wtforms import PasswordField
+
 #: The C0 controls but tab, line feed and carriage return; DEL; the C1 controls.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
@@ -21,3 +24,19 @@ def first_control_character(text: str) -> Optional[str]:
     """The first control character in `text`, named as U+XXXX, or None."""
     found = CONTROL_CHARACTERS.search(text)
     return f"U+{ord(found.group()):04X}" if found else None
+
+
+def _clean_field(value):
+    return clean(value) if isinstance(value, str) else value
+
+
+class CleanForm(FlaskForm):
+    """A form whose every text field comes in without control characters. Passwords are left as typed: they are
+    only ever hashed, and must match however they were set."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            if issubclass(unbound_field.field_class, PasswordField):
+                return unbound_field.bind(form=form, **options)
+            filters = [*unbound_field.kwargs.get("filters", ()), _clean_field]
+            return unbound_field.bind(form=form, filters=filters, **options)

@@ -14,6 +14,7 @@ from zxcvbn import zxcvbn
 
 from ..db import db
 from ..models import Grant, Jurisdiction, User, utcnow
+from ..text import clean
 from ..tokens import new_token
 from ..vocabulary import Role
 from . import ServiceError, audit
@@ -43,7 +44,7 @@ class PasswordRefused(ServiceError):
 
 
 def find_user(email: str) -> Optional[User]:
-    return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    return db.session.scalar(select(User).where(func.lower(User.email) == clean(email).strip().lower()))
 
 
 def get_user(email: str) -> User:
@@ -63,7 +64,7 @@ def list_users() -> list[User]:
 
 
 def create_user(email: str, password: str, role: str | Role) -> User:
-    email = email.strip().lower()
+    email = clean(email).strip().lower()
     if not EMAIL.match(email):
         raise ServiceError(f"{email!r} is not an email address")
     if find_user(email):

@@ -1,7 +1,8 @@
 """Spreadsheets out of Continuum: scores, and (for administrators) responses long and wide with a codebook.
 
 Every cell and header a spreadsheet would read as a formula is neutralised, so that nothing a respondent or a
-facilitator typed can run in the spreadsheet of whoever opens the file.
+facilitator typed can run in the spreadsheet of whoever opens the file, and loses any control character, which
+an XLSX file cannot hold (text stored before they were refused may have one).
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from questionnaires.schema import Questionnaire
 from .. import catalog
 from ..db import db
 from ..models import Agency, Answer, Response, Round
+from ..text import clean
 from ..vocabulary import ResponseStatus
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -27,10 +29,12 @@ Table = tuple[list[str], list[list[Any]]]
 
 
 def neutralise(value: Any) -> Any:
-    """Text that a spreadsheet would take for a formula gets a leading apostrophe; numbers stay numbers."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+    """Text without control characters, with a leading apostrophe when a spreadsheet would take it for a formula;
+    numbers stay numbers."""
+    if not isinstance(value, str):
+        return value
+    value = clean(value)
+    return "'" + value if value.startswith(FORMULA_START) else value
 
 
 def to_csv(table: Table) -> str:

@@ -17,6 +17,7 @@ from .. import catalog
 from ..db import db
 from ..forms import AnswerValue
 from ..models import Agency, Answer, Response, Round, utcnow
+from ..text import clean
 from ..vocabulary import ResponseStatus, RoleLevel
 from . import Refused, audit
 
@@ -164,7 +165,8 @@ def parse(round_: Round, data: bytes) -> list[ParsedRow]:
                 continue
             if columns.problems:
                 continue
-            row = _row(q, number, [c.strip() for c in cells], header, columns, agencies, by_name, role_item, problems)
+            row = _row(q, number, [clean(c).strip() for c in cells], header, columns, agencies, by_name, role_item,
+                       problems)
             if row is not None:
                 rows.append(row)
     except csv.Error as exc:

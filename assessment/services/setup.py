@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from .. import catalog
 from ..db import db
 from ..models import Agency, Answer, Commitment, Invitation, Jurisdiction, Response, Round, utcnow
+from ..text import clean
 from ..tokens import hash_token, new_token
 from ..vocabulary import ResponseStatus, RoleLevel, RoundStatus, Sector
 from . import ServiceError, audit
@@ -24,7 +25,7 @@ def slugify(name: str) -> str:
 
 
 def find_jurisdiction(name_or_id: str) -> Jurisdiction:
-    text = str(name_or_id).strip()
+    text = clean(str(name_or_id)).strip()
     found = db.session.scalar(select(Jurisdiction).where(func.lower(Jurisdiction.name) == text.lower()))
     if found is None and text.isdigit():
         found = db.session.get(Jurisdiction, int(text))
@@ -34,7 +35,7 @@ def find_jurisdiction(name_or_id: str) -> Jurisdiction:
 
 
 def add_jurisdiction(name: str) -> Jurisdiction:
-    name = name.strip()
+    name = clean(name).strip()
     if not name:
         raise ServiceError("a jurisdiction needs a name")
     if db.session.scalar(select(Jurisdiction).where(func.lower(Jurisdiction.name) == name.lower())):
@@ -46,7 +47,7 @@ def add_jurisdiction(name: str) -> Jurisdiction:
 
 
 def add_agency(jurisdiction: Jurisdiction, name: str, sector: str | Sector, slug: Optional[str] = None) -> Agency:
-    name = name.strip()
+    name = clean(name).strip()
     if not name:
         raise ServiceError("an agency needs a name")
     try:
@@ -65,7 +66,7 @@ def add_agency(jurisdiction: Jurisdiction, name: str, sector: str | Sector, slug
 
 
 def edit_agency(agency: Agency, name: str, sector: str | Sector, slug: str) -> None:
-    name, slug = name.strip(), slugify(slug or name)
+    name, slug = clean(name).strip(), slugify(slug or name)
     if not name or not slug:
         raise ServiceError("an agency needs a name and a slug with letters or digits")
     try:
@@ -110,7 +111,7 @@ def find_agency(jurisdiction: Jurisdiction, slug_or_name: str, required: bool = 
 def create_round(jurisdiction: Jurisdiction, title: str, questionnaire_id: str = "collaboration_readiness",
                  version: Optional[int] = None, min_group_size: int = 3, opens_at: Optional[dt.datetime] = None,
                  closes_at: Optional[dt.datetime] = None) -> Round:
-    title = title.strip()
+    title = clean(title).strip()
     if not title:
         raise ServiceError("a round needs a title")
     try:
@@ -259,9 +260,10 @@ def add_commitment(round_: Round, dimension: str, what: str, owner: str,
     dimensions = [d.id for d in questionnaire_of(round_).dimensions]
     if dimension not in dimensions:
         raise ServiceError(f"unknown dimension {dimension!r}; expected one of {', '.join(dimensions)}")
-    if not what.strip() or not owner.strip():
+    what, owner = clean(what).strip(), clean(owner).strip()
+    if not what or not owner:
         raise ServiceError("a commitment needs what will be done and who owns it")
-    commitment = Commitment(round_id=round_.id, dimension=dimension, what=what.strip(), owner=owner.strip(), due=due)
+    commitment = Commitment(round_id=round_.id, dimension=dimension, what=what, owner=owner, due=due)
     db.session.add(commitment)
     db.session.commit()
     return commitment
