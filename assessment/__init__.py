@@ -9,8 +9,9 @@ def init_app(app) -> None:
 
     from . import api, auth, catalog, cli, console, errors, headers, survey
     from . import console_accounts  # noqa: F401 - adds the accounts pages to the console's blueprint
-    from .db import configure_engine, db, migrate
+    from .db import IdConverter, configure_engine, db, migrate
 
+    app.url_map.converters["int"] = IdConverter
     db.init_app(app)
     migrate.init_app(app, db)
     configure_engine(app)

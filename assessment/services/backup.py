@@ -18,7 +18,7 @@ from sqlalchemy import select
 from questionnaires.schema import Questionnaire
 
 from .. import catalog
-from ..db import db
+from ..db import MAX_INTEGER, db
 from ..models import Agency, Answer, Commitment, Invitation, Jurisdiction, Response, Round
 from ..text import first_control_character
 from ..vocabulary import InvitationStatus, ResponseStatus, RoleLevel, RoundStatus, Sector
@@ -27,8 +27,6 @@ from .setup import slugify
 
 FORMAT = "continuum-round"
 VERSION = 1
-#: PostgreSQL's integer, the narrowest whole number of the databases Continuum runs on.
-MAX_INTEGER = 2 ** 31 - 1
 SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 #: The longest texts the console takes for each (a commitment as its form does).
 NAME, SLUG, IDENTIFIER, WHAT = 200, 80, 64, 2000

@@ -9,7 +9,7 @@ from typing import Optional
 from sqlalchemy import func, select
 
 from .. import catalog
-from ..db import db
+from ..db import MAX_INTEGER, db
 from ..models import Agency, Answer, Commitment, Invitation, Jurisdiction, Response, Round, utcnow
 from ..text import clean
 from ..tokens import hash_token, new_token
@@ -138,7 +138,7 @@ def questionnaire_of(round_: Round):
 
 
 def get_round(round_id: int) -> Round:
-    round_ = db.session.get(Round, round_id)
+    round_ = db.session.get(Round, round_id) if 0 < round_id <= MAX_INTEGER else None
     if round_ is None:
         raise ServiceError(f"no round with id {round_id}")
     return round_

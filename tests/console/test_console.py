@@ -297,3 +297,12 @@ def test_open_link_of_a_closed_round(app, client, world):
     client.post(f"/console/rounds/{world['round']}/close", data={"csrf_token": csrf(client)})
     closed = app.test_client().get(path)
     assert closed.status_code == 403 and "This survey is closed" in closed.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("number", [2 ** 31, 2 ** 63 - 1, 2 ** 63, 2 ** 64 + 1, 10 ** 30])
+def test_ids_beyond_any_database_integer_answer_404(client, world, number):
+    sign_in(client, "admin@test.org")
+    for url in ("/console/jurisdictions/{n}", "/console/rounds/{n}", "/console/rounds/{n}/results",
+                "/console/agencies/{n}/edit", "/console/users/{n}", "/api/rounds/{n}/scores", "/s/{token}/page/{n}"):
+        assert client.get(url.format(n=number, token="x")).status_code == 404, url
+    assert client.post(f"/console/invitations/{number}/revoke", data={"csrf_token": csrf(client)}).status_code == 404
