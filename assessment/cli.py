@@ -304,7 +304,10 @@ def scores_command(round_id, fmt):
 def compare_command(earlier_id, later_id, fmt):
     """How a jurisdiction moved between two rounds: changes with bootstrap 95% intervals, levels, pairs."""
     try:
-        comparison = scores.compare_rounds(setup.get_round(earlier_id), setup.get_round(later_id))
+        earlier, later = setup.get_round(earlier_id), setup.get_round(later_id)
+        setup.require_submissions(earlier)
+        setup.require_submissions(later)
+        comparison = scores.compare_rounds(earlier, later)
     except ServiceError as exc:
         _fail(exc)
     click.echo(json.dumps(comparison, indent=2, allow_nan=False))
@@ -334,6 +337,9 @@ def report_command(round_id, output, earlier_id):
     try:
         round_ = setup.get_round(round_id)
         earlier = setup.get_round(earlier_id) if earlier_id is not None else None
+        if earlier is not None:
+            setup.require_submissions(earlier)
+            setup.require_submissions(round_)
         pdf = reports.pdf_for_round(round_, progress=lambda message: click.echo(f"  {message}"), compare_with=earlier)
     except ServiceError as exc:
         _fail(exc)

@@ -321,6 +321,12 @@ def compare_page(round_id: int):
     earlier = next((r for r in earlier_rounds if r.id == earlier_id), None)
     if earlier is None:
         abort(404)
+    try:
+        setup.require_submissions(earlier)
+        setup.require_submissions(round_)
+    except ServiceError as exc:
+        return render_template("console/compare.html", round=round_, choices=earlier_rounds, earlier=earlier,
+                               comparison=None, refusal=str(exc))
     comparison = compare_rounds(earlier, round_)
     results = round_scores(round_)
     charts = figures.change_figures(results, comparison)

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash
 
+from assessment import demo
 from assessment.db import db
 from assessment.forms import Target
 from assessment.models import Agency, AuditEvent, Invitation, Jurisdiction, Round
@@ -306,3 +307,21 @@ def test_ids_beyond_any_database_integer_answer_404(client, world, number):
                 "/console/agencies/{n}/edit", "/console/users/{n}", "/api/rounds/{n}/scores", "/s/{token}/page/{n}"):
         assert client.get(url.format(n=number, token="x")).status_code == 404, url
     assert client.post(f"/console/invitations/{number}/revoke", data={"csrf_token": csrf(client)}).status_code == 404
+
+
+def test_comparing_a_round_that_has_no_responses_yet_says_so(client, runner, world, tmp_path):
+    demo.seed()
+    sign_in(client, "admin@test.org")
+    rounds = {r.title: r.id for r in db.session.scalars(select(Round))}
+    page = client.get(f"/console/rounds/{rounds['Survey 2026']}/compare",
+                      query_string={"with": rounds["Follow-up survey 2025"]})
+    assert page.status_code == 200, page.status_code
+    assert "no submitted responses yet" in page.get_data(as_text=True)
+    backwards = client.get(f"/console/rounds/{rounds['Follow-up survey 2025']}/compare",
+                           query_string={"with": world["round"]})
+    assert backwards.status_code == 404  # only earlier rounds of the same jurisdiction
+    for args in (["compare", str(rounds["Follow-up survey 2025"]), str(rounds["Survey 2026"])],
+                 ["report", str(rounds["Survey 2026"]), "--compare", str(rounds["Follow-up survey 2025"]),
+                  "-o", str(tmp_path / "r.pdf")]):
+        refused = runner.invoke(args=args)
+        assert refused.exit_code == 1 and "Survey 2026 has no submitted responses yet" in refused.output
