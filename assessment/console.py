@@ -224,12 +224,8 @@ def invite(round_id: int):
         writer.writerows([link, agency.slug, role.value] for link in links)
         filename = f"links-round{round_.id}-{agency.slug}-{role.value}.csv"
         return Response(out.getvalue(), mimetype="text/csv",
-                        headers={"Content-Disposition": f"attachment; filename={filename}",
-                                 "Cache-Control": "no-store"})
-    response = Response(render_template("console/links.html", round=round_, agency=agency, role=role,
-                                        links=links))
-    response.headers["Cache-Control"] = "no-store"
-    return response
+                        headers={"Content-Disposition": f"attachment; filename={filename}"})
+    return render_template("console/links.html", round=round_, agency=agency, role=role, links=links)
 
 
 @bp.post("/rounds/<int:round_id>/open-link")
@@ -244,9 +240,7 @@ def open_link(round_id: int):
     except ServiceError as exc:
         flash(str(exc), "error")
         return redirect(url_for("console.round_page", round_id=round_id))
-    response = Response(render_template("console/open_link.html", round=round_, link=open_link_url(token)))
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return render_template("console/open_link.html", round=round_, link=open_link_url(token))
 
 
 @bp.post("/invitations/<int:invitation_id>/revoke")

@@ -60,9 +60,8 @@ def open_link_url(token: str) -> str:
 
 @bp.after_request
 def no_referrer(response):
-    """The token is in the URL: never send it on to another site, and never cache the pages."""
+    """The token is in the URL: never send it on to another site."""
     response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["Cache-Control"] = "no-store"
     return response
 
 

@@ -325,3 +325,16 @@ def test_comparing_a_round_that_has_no_responses_yet_says_so(client, runner, wor
                   "-o", str(tmp_path / "r.pdf")]):
         refused = runner.invoke(args=args)
         assert refused.exit_code == 1 and "Survey 2026 has no submitted responses yet" in refused.output
+
+
+def test_nothing_private_is_kept_in_a_cache(client, world):
+    sign_in(client, "admin@test.org")
+    round_ = db.session.get(Round, world["round"])
+    token = setup.issue_invitations(round_, db.session.get(Agency, world["agency"]), "line_staff", 1)[0]
+    for url in ("/login", "/console/", f"/console/rounds/{world['round']}", f"/console/rounds/{world['round']}/results",
+                f"/console/rounds/{world['round']}/export/scores.csv",
+                f"/console/rounds/{world['round']}/export/responses-wide.xlsx",
+                f"/console/rounds/{world['round']}/report.pdf", f"/api/rounds/{world['round']}/scores",
+                "/console/users", f"/s/{token}", "/console/rounds/999999"):
+        assert client.get(url).headers.get("Cache-Control") == "no-store", url
+    assert "no-store" not in client.get("/static/style.css").headers.get("Cache-Control", "")
