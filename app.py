@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from urllib.parse import urlsplit
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -59,7 +60,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_prefixed_env()
     if test_config:
         app.config.update(test_config)
-    refuse_unsafe_settings(app)
+    if app.config["ENVIRONMENT"] == "production" and not app.testing:
+        refuse_unsafe_settings(app)
+        if app.config["TRUSTED_HOSTS"] is None:
+            # Answer only to the public address, so that a forged Host header never ends up in a redirect.
+            app.config["TRUSTED_HOSTS"] = [urlsplit(app.config["PUBLIC_URL"]).hostname]
     if proxies := int(app.config["PROXY_COUNT"]):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     os.makedirs(app.instance_path, exist_ok=True)
@@ -68,9 +73,6 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def refuse_unsafe_settings(app: Flask) -> None:
-    production = app.config["ENVIRONMENT"] == "production" and not app.testing
-    if not production:
-        return
     secret = app.config.get("SECRET_KEY")
     if secret in (None, "", DEVELOPMENT_SECRET_KEY):
         raise ConfigurationError(

@@ -3,7 +3,7 @@ import time
 
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import BadRequest, HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException, SecurityError
 
 from .db import db
 
@@ -34,6 +34,11 @@ def init_app(app: Flask) -> None:
     def csrf_error(error):
         return _page(400, "This page had expired or was opened in another session. Go back, reload the page "
                           "and try again; the answers on that page were not saved.")
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error):
+        """A Host that is not among TRUSTED_HOSTS: no page of this site can be addressed from there."""
+        return "This address is not served here.\n", 400, {"Content-Type": "text/plain; charset=utf-8"}
 
     @app.errorhandler(429)
     def too_many_requests(error):
