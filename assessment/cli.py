@@ -19,7 +19,7 @@ from .vocabulary import Role, RoleLevel, Sector
 
 jurisdiction_cli = AppGroup("jurisdiction", help="Manage jurisdictions.")
 agency_cli = AppGroup("agency", help="Manage a jurisdiction's agencies.")
-round_cli = AppGroup("round", help="Create, list, open and close survey rounds.")
+round_cli = AppGroup("round", help="Create, list, open, close and reopen survey rounds.")
 questionnaire_cli = AppGroup("questionnaire", help="Check questionnaire definition files.")
 user_cli = AppGroup("user", help="Manage console accounts.")
 
@@ -127,6 +127,18 @@ def open_round(round_id):
     except ServiceError as exc:
         _fail(exc)
     click.echo(f"Round {round_id} is open.")
+
+
+@round_cli.command("reopen")
+@click.argument("round_id", type=int)
+@click.option("--reason", required=True, help="Why the round takes answers again (goes into the audit log).")
+def reopen_round(round_id, reason):
+    """Let a closed round take answers again; its results may already have been read as final."""
+    try:
+        setup.reopen_round(setup.get_round(round_id), reason)
+    except ServiceError as exc:
+        _fail(exc)
+    click.echo(f"Round {round_id} is open again.")
 
 
 @round_cli.command("close")

@@ -14,7 +14,8 @@ from flask_login import current_user, login_required
 
 from . import access, catalog
 from .auth import limiter
-from .console_forms import AgencyForm, CommitmentForm, ImportForm, InviteForm, JurisdictionForm, RoundForm
+from .console_forms import (AgencyForm, CommitmentForm, ImportForm, InviteForm, JurisdictionForm, ReopenForm,
+                            RoundForm)
 from .db import db
 from .models import Invitation
 from .services import ServiceError, audit, exports, importer, setup
@@ -193,6 +194,26 @@ def open_round(round_id: int):
     round_ = access.round_or_404(round_id)
     return _carry_out(lambda: setup.open_round(round_), "The round is open: links now work.",
                       url_for("console.round_page", round_id=round_id))
+
+
+@bp.route("/rounds/<int:round_id>/reopen", methods=["GET", "POST"])
+def reopen_round(round_id: int):
+    """Administrators only, after a confirmation page that asks why: results may already have been read."""
+    access.admin_only()
+    round_ = access.round_or_404(round_id)
+    if round_.status != RoundStatus.CLOSED:
+        flash("Only a closed round can be reopened.", "error")
+        return redirect(url_for("console.round_page", round_id=round_id))
+    form = ReopenForm()
+    if form.validate_on_submit():
+        try:
+            setup.reopen_round(round_, form.reason.data)
+        except ServiceError as exc:
+            form.reason.errors.append(str(exc))
+        else:
+            flash("The round is open again: its links work until you close it.", "success")
+            return redirect(url_for("console.round_page", round_id=round_id))
+    return render_template("console/reopen.html", round=round_, form=form), 400 if form.errors else 200
 
 
 @bp.post("/rounds/<int:round_id>/close")

@@ -78,3 +78,8 @@ class PasswordForm(CleanForm):
 
 class GrantForm(CleanForm):
     jurisdiction = SelectField("Jurisdiction", coerce=int)
+
+
+class ReopenForm(CleanForm):
+    reason = TextAreaField("Why reopen it?", validators=[DataRequired(), Length(max=500)],
+                           description="Recorded in the audit log with your name.")

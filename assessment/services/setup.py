@@ -147,10 +147,29 @@ def get_round(round_id: int) -> Round:
 def open_round(round_: Round) -> None:
     if round_.status == RoundStatus.OPEN:
         raise ServiceError(f"round {round_.id} is already open")
+    if round_.status == RoundStatus.CLOSED:
+        raise ServiceError(f"round {round_.id} is closed; an administrator can reopen it, saying why (the round's "
+                           "page in the console, or flask round reopen)")
     if len(round_.jurisdiction.agencies) < 2:
         raise ServiceError(f"{round_.jurisdiction.name} needs at least two agencies before a round can open")
     round_.status = RoundStatus.OPEN
     audit.record("round_opened", f"round {round_.id}", round_.title)
+    db.session.commit()
+
+
+def reopen_round(round_: Round, reason: str) -> None:
+    """A closed round takes answers again. Its results may already have been read as final, so this is a
+    deliberate act with its reason in the audit log; a closing date already past is cleared, or the round would
+    stay closed to respondents."""
+    if round_.status != RoundStatus.CLOSED:
+        raise ServiceError(f"round {round_.id} is not closed")
+    reason = clean(reason).strip()
+    if not reason:
+        raise ServiceError("say why the round is reopened; the reason goes into the audit log")
+    round_.status = RoundStatus.OPEN
+    if round_.closes_at is not None and round_.closes_at <= utcnow():
+        round_.closes_at = None
+    audit.record("round_reopened", f"round {round_.id}", reason)
     db.session.commit()
 
 

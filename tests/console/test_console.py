@@ -338,3 +338,52 @@ def test_nothing_private_is_kept_in_a_cache(client, world):
                 "/console/users", f"/s/{token}", "/console/rounds/999999"):
         assert client.get(url).headers.get("Cache-Control") == "no-store", url
     assert "no-store" not in client.get("/static/style.css").headers.get("Cache-Control", "")
+
+
+def closed_round(world) -> Round:
+    round_ = db.session.get(Round, world["round"])
+    setup.close_round(round_)
+    return round_
+
+
+def test_a_closed_round_is_not_reopened_by_a_crafted_post(client, world):
+    round_ = closed_round(world)
+    for email in ("alpha@test.org", "admin@test.org"):
+        sign_in(client, email)
+        refused = client.post(f"/console/rounds/{round_.id}/open", data={"csrf_token": csrf(client)},
+                              follow_redirects=True)
+        assert "an administrator can reopen it" in refused.get_data(as_text=True)
+        assert db.session.get(Round, round_.id).status == RoundStatus.CLOSED
+
+
+def test_reopening_is_an_administrators_deliberate_audited_act(client, world):
+    round_ = closed_round(world)
+    url = f"/console/rounds/{round_.id}/reopen"
+    sign_in(client, "alpha@test.org")
+    assert "Reopen the round" not in client.get(f"/console/rounds/{round_.id}").get_data(as_text=True)
+    assert client.get(url).status_code == 404
+    assert client.post(url, data={"reason": "more answers", "csrf_token": csrf(client)}).status_code == 404
+
+    sign_in(client, "admin@test.org")
+    assert "Reopen the round" in client.get(f"/console/rounds/{round_.id}").get_data(as_text=True)
+    confirm = client.get(url).get_data(as_text=True)
+    assert "<h1>Reopen Alpha round?</h1>" in confirm and '<label for="reason">' in confirm
+    unexplained = client.post(url, data={"reason": " ", "csrf_token": csrf(client)})
+    assert unexplained.status_code == 400 and db.session.get(Round, round_.id).status == RoundStatus.CLOSED
+    reopened = client.post(url, data={"reason": "Closed a week early by mistake", "csrf_token": csrf(client)},
+                           follow_redirects=True)
+    assert "open again" in reopened.get_data(as_text=True)
+    assert db.session.get(Round, round_.id).status == RoundStatus.OPEN
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "round_reopened"))
+    assert event.actor == "admin@test.org" and event.detail == "Closed a week early by mistake"
+
+
+def test_the_command_line_reopens_only_when_asked_to_and_told_why(runner, world):
+    round_ = closed_round(world)
+    refused = runner.invoke(args=["round", "open", str(round_.id)])
+    assert refused.exit_code == 1 and "an administrator can reopen it" in refused.output
+    unexplained = runner.invoke(args=["round", "reopen", str(round_.id)])
+    assert unexplained.exit_code == 2 and "--reason" in unexplained.output
+    reopened = runner.invoke(args=["round", "reopen", str(round_.id), "--reason", "Paper forms came in late"])
+    assert reopened.exit_code == 0 and db.session.get(Round, round_.id).status == RoundStatus.OPEN
+    assert ("round_reopened", "command line") in audit_actions()
