@@ -341,7 +341,7 @@ def compare_page(round_id: int):
         setup.require_submissions(round_)
     except ServiceError as exc:
         return render_template("console/compare.html", round=round_, choices=earlier_rounds, earlier=earlier,
-                               comparison=None, refusal=str(exc))
+                               comparison=None, refused=str(exc))
     comparison = compare_rounds(earlier, round_)
     results = round_scores(round_)
     charts = figures.change_figures(results, comparison)

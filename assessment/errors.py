@@ -5,6 +5,7 @@ from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import BadRequest, HTTPException, SecurityError
 
+from .auth import limiter
 from .db import db
 
 MESSAGES = {
@@ -43,8 +44,6 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(429)
     def too_many_requests(error):
         """Says when to come back: Retry-After, the seconds until the limit that was reached starts afresh."""
-        from .auth import limiter
-
         reached = limiter.current_limit
         wait = max(1, int(reached.reset_at - time.time())) if reached else 60
         page, status = _page(429)

@@ -220,7 +220,8 @@ def _check_round(read: _Reader, document: dict) -> tuple[dict[str, Any], Optiona
     if open_link and db.session.scalar(select(Round.id).where(Round.open_link_hash == open_link)):
         read.note("round", "this round is already in the database (its open link exists here)")
     return {"title": read.text(info, "title", "round", NAME), "questionnaire_id": q.id if q else None,
-            "questionnaire_version": q.version if q else None, "status": read.choice(info, "status", "round", RoundStatus),
+            "questionnaire_version": q.version if q else None,
+            "status": read.choice(info, "status", "round", RoundStatus),
             "opens_at": read.time(info, "opens_at", "round"), "closes_at": read.time(info, "closes_at", "round"),
             "min_group_size": read.integer(info, "min_group_size", "round", 1, MAX_INTEGER),
             "created_at": read.time(info, "created_at", "round", required=True), "open_link_hash": open_link}, q

@@ -189,7 +189,7 @@ def require_submissions(round_: Round) -> None:
     """A comparison needs answers on both sides; a round that has none yet (a new open one) cannot take part."""
     if not db.session.scalar(select(func.count(Response.id)).where(
             Response.round_id == round_.id, Response.status == ResponseStatus.SUBMITTED)):
-        raise ServiceError(f"{round_.title} has no submitted responses yet, so there is nothing to compare")
+        raise ServiceError(f"{round_.title} has no submitted responses yet")
 
 
 @dataclass(frozen=True)
