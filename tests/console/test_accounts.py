@@ -224,3 +224,14 @@ def test_the_console_says_which_passwords_are_refused_before_one_is_typed(client
                                                   "password": "passwordpassword", "csrf_token": csrf(client)})
     assert refused.status_code == 400 and 'id="password-error"' in refused.get_data(as_text=True)
     assert "Repeats like" in refused.get_data(as_text=True)
+
+
+def test_an_administrators_own_new_password_keeps_this_session_and_ends_the_others(app, world):
+    here, elsewhere = app.test_client(), app.test_client()
+    sign_in(here, "admin@test.org")
+    sign_in(elsewhere, "admin@test.org")
+    changed = here.post(f"/console/users/{user_id('admin@test.org')}/password", data={
+        "password": "the administrator's new passphrase", "csrf_token": csrf(here)})
+    assert changed.status_code == 302
+    assert here.get("/console/users").status_code == 200
+    assert signed_out(elsewhere.get("/console/"))
