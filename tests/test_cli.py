@@ -73,6 +73,7 @@ def test_setting_up_a_jurisdiction_from_the_command_line(runner, client):
         runner, "invite", str(round_.id), "--agency", "lakeside", "--role", "supervisor").output
     assert "no round with id 999" in run(runner, "round", "open", "999").output
     assert "no round with id 18446744073709551616" in run(runner, "scores", str(2 ** 64)).output
+    assert "no jurisdiction named '18446744073709551616'" in run(runner, "round", "create", str(2 ** 64), "R").output
 
 
 def test_round_list_when_empty(runner):
