@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+from urllib.parse import urlsplit
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+from zxcvbn import zxcvbn
 
 import assessment
 import questionnaires
@@ -12,6 +15,12 @@ from assessment.db import database_url
 
 #: The development secret. Fine for `make run` on one's own machine; production must set FLASK_SECRET_KEY.
 DEVELOPMENT_SECRET_KEY = "continuum-development-key-not-for-production"
+#: Anyone with one session cookie can test guesses of the secret key offline, so production's must be long and
+#: hard to guess: at least 32 characters and 10^30 guesses (about 100 bits) by zxcvbn's estimate, which sees
+#: through repeats, sequences and words. `secrets.token_hex(32)` has 256 bits.
+MIN_SECRET_LENGTH = 32
+MIN_SECRET_GUESSES_LOG10 = 30
+MAKE_A_SECRET = "python3 -c 'import secrets; print(secrets.token_hex(32))'"
 
 
 class ConfigurationError(RuntimeError):
@@ -36,26 +45,40 @@ def create_app(test_config: dict | None = None) -> Flask:
         PASSWORD_HASH_METHOD="scrypt",
         # Per process; with several workers, point FLASK_RATELIMIT_STORAGE_URI at a shared store (redis://...).
         RATELIMIT_STORAGE_URI="memory://",
+        # Reports per user: each PDF takes seconds of CPU.
+        REPORT_LIMIT="5 per minute;30 per hour",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         # "production" unless told otherwise: `make run` says "development"; tests set TESTING.
         ENVIRONMENT="production",
+        # How many reverse proxies stand in front of the app, each adding X-Forwarded-For, -Proto and -Host. With
+        # 0 those headers are ignored: a client could otherwise claim any address and slip past the rate limits.
+        PROXY_COUNT=0,
     )
     if os.environ.get("DATABASE_URL"):
         app.config["SQLALCHEMY_DATABASE_URI"] = database_url(os.environ["DATABASE_URL"])
     app.config.from_prefixed_env()
     if test_config:
         app.config.update(test_config)
-    refuse_unsafe_settings(app)
+    if app.config["ENVIRONMENT"] == "production" and not app.testing:
+        refuse_unsafe_settings(app)
+        if app.config["TRUSTED_HOSTS"] is None:
+            # Answer only to the public address, so that a forged Host header never ends up in a redirect.
+            app.config["TRUSTED_HOSTS"] = [urlsplit(app.config["PUBLIC_URL"]).hostname]
+    if proxies := int(app.config["PROXY_COUNT"]):
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     os.makedirs(app.instance_path, exist_ok=True)
     assessment.init_app(app)
     return app
 
 
 def refuse_unsafe_settings(app: Flask) -> None:
-    production = app.config["ENVIRONMENT"] == "production" and not app.testing
-    if production and app.config.get("SECRET_KEY") in (None, "", DEVELOPMENT_SECRET_KEY):
+    secret = app.config.get("SECRET_KEY")
+    if secret in (None, "", DEVELOPMENT_SECRET_KEY):
         raise ConfigurationError(
             "Continuum refuses to start in production with the development SECRET_KEY. Set FLASK_SECRET_KEY to "
-            "a long random value (python3 -c 'import secrets; print(secrets.token_hex(32))'), or set "
-            "FLASK_ENVIRONMENT=development on your own machine.")
+            f"a long random value ({MAKE_A_SECRET}), or set FLASK_ENVIRONMENT=development on your own machine.")
+    if len(secret) < MIN_SECRET_LENGTH or zxcvbn(secret[:72])["guesses_log10"] < MIN_SECRET_GUESSES_LOG10:
+        raise ConfigurationError(
+            "Continuum refuses to start in production: its SECRET_KEY is too weak (anyone holding a session cookie "
+            f"can test guesses of it). Use at least {MIN_SECRET_LENGTH} random characters: {MAKE_A_SECRET}")

@@ -7,9 +7,21 @@ Kept free of imports at module level so that pure modules (vocabulary, scoring) 
 def init_app(app) -> None:
     from flask_wtf.csrf import CSRFProtect
 
-    from . import api, auth, catalog, cli, console, errors, headers, languages, survey
-    from .db import configure_engine, db, migrate
+    from . import (
+        api,
+        auth,
+        catalog,
+        cli,
+        console,
+        console_accounts,  # noqa: F401 - adds the accounts pages to the console's blueprint
+        errors,
+        headers,
+        languages,
+        survey,
+    )
+    from .db import IdConverter, configure_engine, db, migrate
 
+    app.url_map.converters["int"] = IdConverter
     db.init_app(app)
     migrate.init_app(app, db)
     configure_engine(app)

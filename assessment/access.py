@@ -10,7 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from .db import db
-from .models import Agency, Grant, Invitation, Jurisdiction, Round
+from .models import Agency, Grant, Invitation, Jurisdiction, Round, User
 
 
 def visible_jurisdictions() -> list[Jurisdiction]:
@@ -55,3 +55,12 @@ def invitation_or_404(invitation_id: int) -> Invitation:
 def admin_only() -> None:
     if not current_user.is_authenticated or not current_user.is_admin:
         abort(404)
+
+
+def user_or_404(user_id: int) -> User:
+    """An account, for administrators only."""
+    admin_only()
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user

@@ -3,18 +3,17 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
 from .db import db
-from .models import User
 from .services import accounts, audit
+from .text import CleanForm
 
 LOGIN_LIMIT = "10 per minute;50 per hour"
 bp = Blueprint("auth", __name__)
@@ -33,13 +32,13 @@ class SessionInterface(SecureCookieSessionInterface):
 
 
 @login_manager.user_loader
-def load_user(user_id: str):
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+def load_user(session_token: str):
+    return accounts.user_of_session(session_token)
 
 
-class LoginForm(FlaskForm):
+class LoginForm(CleanForm):
     email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=1000)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=accounts.MAX_PASSWORD)])
 
 
 def _safe_next(target: str | None) -> str:
@@ -56,26 +55,37 @@ def login():
         return redirect(url_for("console.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(form.email.data, form.password.data)
-        if user is not None:
-            login_user(user)
-            audit.record("sign_in", user.email, actor=user.email)
-            db.session.commit()
-            flash("Signed in.", "success")
-            return redirect(_safe_next(request.args.get("next")))
-        audit.record("sign_in_failed", form.email.data.strip().lower()[:200], actor=None)
+        try:
+            user = accounts.authenticate(form.email.data, form.password.data)
+        except accounts.AccountDisabled as exc:
+            return _refused(form, str(exc), "account disabled")
+        if user is None:
+            return _refused(form, "That email and password do not match an account.")
+        session.clear()  # a fresh session: nothing from before sign-in, its CSRF token included, carries over
+        login_user(user)
+        audit.record("sign_in", user.email, actor=user.email)
         db.session.commit()
-        flash("That email and password do not match an account.", "error")
-        return render_template("auth/login.html", form=form, limit=LOGIN_LIMIT), 401
+        flash("Signed in.", "success")
+        return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form, limit=LOGIN_LIMIT), 400 if form.errors else 200
+
+
+def _refused(form: LoginForm, message: str, detail: str = ""):
+    audit.record("sign_in_failed", form.email.data.strip().lower()[:200], detail, actor=None)
+    db.session.commit()
+    flash(message, "error")
+    return render_template("auth/login.html", form=form, limit=LOGIN_LIMIT), 401
 
 
 @bp.post("/logout")
 @login_required
 def logout():
+    """Ends every session of the account, so that a copy of this session's cookie opens nothing afterwards."""
+    current_user.end_sessions()
     audit.record("sign_out", current_user.email)
     db.session.commit()
     logout_user()
+    session.clear()
     flash("Signed out.", "success")
     return redirect(url_for("auth.login"))
 

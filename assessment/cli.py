@@ -19,7 +19,7 @@ from .vocabulary import Role, RoleLevel, Sector
 
 jurisdiction_cli = AppGroup("jurisdiction", help="Manage jurisdictions.")
 agency_cli = AppGroup("agency", help="Manage a jurisdiction's agencies.")
-round_cli = AppGroup("round", help="Create, list, open and close survey rounds.")
+round_cli = AppGroup("round", help="Create, list, open, close and reopen survey rounds.")
 questionnaire_cli = AppGroup("questionnaire", help="Check questionnaire definition files.")
 user_cli = AppGroup("user", help="Manage console accounts.")
 
@@ -130,6 +130,18 @@ def open_round(round_id):
     click.echo(f"Round {round_id} is open.")
 
 
+@round_cli.command("reopen")
+@click.argument("round_id", type=int)
+@click.option("--reason", required=True, help="Why the round takes answers again (goes into the audit log).")
+def reopen_round(round_id, reason):
+    """Let a closed round take answers again; its results may already have been read as final."""
+    try:
+        setup.reopen_round(setup.get_round(round_id), reason)
+    except ServiceError as exc:
+        _fail(exc)
+    click.echo(f"Round {round_id} is open again.")
+
+
 @round_cli.command("close")
 @click.argument("round_id", type=int)
 def close_round(round_id):
@@ -180,8 +192,10 @@ def seed_demo():
 
 
 def _read_password() -> str:
-    """Prompted (twice, hidden) at a terminal; read from the first line of standard input otherwise."""
+    """Prompted (twice, hidden) at a terminal, after the rule it must meet; read from the first line of standard
+    input otherwise."""
     if sys.stdin.isatty():
+        click.echo(accounts.PASSWORD_RULE)
         return click.prompt("Password", hide_input=True, confirmation_prompt=True)
     return sys.stdin.readline().rstrip("\r\n")
 
@@ -198,22 +212,87 @@ def create_user(email, role):
     click.echo(f"Created {user.role.label.lower()} {user.email}.")
 
 
+@user_cli.command("list")
+def list_users():
+    """Every account with its role, whether it is enabled, and the jurisdictions it may see."""
+    users = accounts.list_users()
+    if not users:
+        click.echo("No accounts yet.")
+        return
+    width = max(len(u.email) for u in users)
+    click.echo(f"{'EMAIL':<{width}}  {'ROLE':<11}  {'STATUS':<8}  JURISDICTIONS")
+    for user in users:
+        places = ("every jurisdiction" if user.is_admin
+                  else ", ".join(sorted(g.jurisdiction.name for g in user.grants)) or "none")
+        status = "enabled" if user.is_active else "disabled"
+        click.echo(f"{user.email:<{width}}  {user.role.value:<11}  {status:<8}  {places}")
+
+
+def _user_and_place(email: str, jurisdiction: str):
+    try:
+        return accounts.get_user(email), setup.find_jurisdiction(jurisdiction)
+    except ServiceError as exc:
+        _fail(exc)
+
+
 @user_cli.command("grant")
 @click.argument("email")
 @click.argument("jurisdiction")
 def grant_user(email, jurisdiction):
     """Give a facilitator access to a jurisdiction."""
-    user = accounts.find_user(email)
-    if user is None:
-        _fail(ServiceError(f"no user {email}"))
-    try:
-        place = setup.find_jurisdiction(jurisdiction)
-    except ServiceError as exc:
-        _fail(exc)
+    user, place = _user_and_place(email, jurisdiction)
     if accounts.grant(user, place):
         click.echo(f"{user.email} can now see {place.name}.")
     else:
         click.echo(f"{user.email} could already see {place.name}.")
+
+
+@user_cli.command("revoke")
+@click.argument("email")
+@click.argument("jurisdiction")
+def revoke_user(email, jurisdiction):
+    """Take a jurisdiction away from a facilitator, from their next request on."""
+    user, place = _user_and_place(email, jurisdiction)
+    if accounts.revoke(user, place):
+        click.echo(f"{user.email} can no longer see {place.name}.")
+    else:
+        click.echo(f"{user.email} could not see {place.name}.")
+
+
+@user_cli.command("disable")
+@click.argument("email")
+def disable_user(email):
+    """Stop an account from signing in; its sessions end at once."""
+    try:
+        user = accounts.get_user(email)
+        accounts.disable(user)
+    except ServiceError as exc:
+        _fail(exc)
+    click.echo(f"{user.email} is disabled: signed out everywhere, and cannot sign in until enabled.")
+
+
+@user_cli.command("enable")
+@click.argument("email")
+def enable_user(email):
+    """Let a disabled account sign in again, with the grants it had."""
+    try:
+        user = accounts.get_user(email)
+        accounts.enable(user)
+    except ServiceError as exc:
+        _fail(exc)
+    click.echo(f"{user.email} is enabled and can sign in again.")
+
+
+@user_cli.command("set-password")
+@click.argument("email")
+def set_user_password(email):
+    """Give an account a new password (prompted, or read from standard input); its sessions end."""
+    try:
+        user = accounts.get_user(email)
+        accounts.set_password(user, _read_password())
+    except ServiceError as exc:
+        _fail(exc)
+    click.echo(f"New password set for {user.email}; its sessions have ended.")
 
 
 @click.command("scores")
@@ -296,11 +375,7 @@ def export_round_command(round_id, output):
 def import_round_command(file):
     """Restore a round written by export-round; nothing is written when any part of the file is wrong."""
     try:
-        document = json.loads(file.read().decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        _fail(f"{file.name} is not a JSON file: {exc}")
-    try:
-        round_ = backup.import_round(document)
+        round_ = backup.import_round(backup.read_document(file.read()))
     except ServiceError as exc:
         _fail(f"{file.name}: {exc}")
     click.echo(f"Restored round {round_.id} ({round_.title}) of {round_.jurisdiction.name}.")

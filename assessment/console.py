@@ -9,19 +9,39 @@ import csv
 import datetime as dt
 import io
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 
 from reports import content, figures
 
 from . import access, catalog
-from .console_forms import AgencyForm, CommitmentForm, ImportForm, InviteForm, JurisdictionForm, RoundForm
+from .auth import limiter
+from .console_forms import (
+    AgencyForm,
+    CommitmentForm,
+    ImportForm,
+    InviteForm,
+    JurisdictionForm,
+    ReopenForm,
+    RoundForm,
+)
 from .db import db
 from .models import Invitation
 from .services import ServiceError, audit, exports, importer, setup
 from .services.report import report_pdf
 from .services.scores import compare_rounds, round_scores
 from .survey import open_link_url, survey_link
+from .text import clean
 from .vocabulary import InvitationStatus, RoleLevel, RoundStatus, Sector
 
 bp = Blueprint("console", __name__, url_prefix="/console")
@@ -196,6 +216,26 @@ def open_round(round_id: int):
                       url_for("console.round_page", round_id=round_id))
 
 
+@bp.route("/rounds/<int:round_id>/reopen", methods=["GET", "POST"])
+def reopen_round(round_id: int):
+    """Administrators only, after a confirmation page that asks why: results may already have been read."""
+    access.admin_only()
+    round_ = access.round_or_404(round_id)
+    if round_.status != RoundStatus.CLOSED:
+        flash("Only a closed round can be reopened.", "error")
+        return redirect(url_for("console.round_page", round_id=round_id))
+    form = ReopenForm()
+    if form.validate_on_submit():
+        try:
+            setup.reopen_round(round_, form.reason.data)
+        except ServiceError as exc:
+            form.reason.errors.append(str(exc))
+        else:
+            flash("The round is open again: its links work until you close it.", "success")
+            return redirect(url_for("console.round_page", round_id=round_id))
+    return render_template("console/reopen.html", round=round_, form=form), 400 if form.errors else 200
+
+
 @bp.post("/rounds/<int:round_id>/close")
 def close_round(round_id: int):
     round_ = access.round_or_404(round_id)
@@ -225,12 +265,8 @@ def invite(round_id: int):
         writer.writerows([link, agency.slug, role.value] for link in links)
         filename = f"links-round{round_.id}-{agency.slug}-{role.value}.csv"
         return Response(out.getvalue(), mimetype="text/csv",
-                        headers={"Content-Disposition": f"attachment; filename={filename}",
-                                 "Cache-Control": "no-store"})
-    response = Response(render_template("console/links.html", round=round_, agency=agency, role=role,
-                                        links=links))
-    response.headers["Cache-Control"] = "no-store"
-    return response
+                        headers={"Content-Disposition": f"attachment; filename={filename}"})
+    return render_template("console/links.html", round=round_, agency=agency, role=role, links=links)
 
 
 @bp.post("/rounds/<int:round_id>/open-link")
@@ -245,9 +281,7 @@ def open_link(round_id: int):
     except ServiceError as exc:
         flash(str(exc), "error")
         return redirect(url_for("console.round_page", round_id=round_id))
-    response = Response(render_template("console/open_link.html", round=round_, link=open_link_url(token)))
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return render_template("console/open_link.html", round=round_, link=open_link_url(token))
 
 
 @bp.post("/invitations/<int:invitation_id>/revoke")
@@ -259,7 +293,9 @@ def revoke(invitation_id: int):
 
 
 @bp.get("/rounds/<int:round_id>/report.pdf")
+@limiter.limit(lambda: current_app.config["REPORT_LIMIT"], key_func=lambda: f"user-{current_user.id}")
 def report(round_id: int):
+    """The PDF takes seconds of CPU, so each user may ask for only a few at a time (REPORT_LIMIT)."""
     round_ = access.round_or_404(round_id)
     try:
         pdf = report_pdf(round_)
@@ -390,7 +426,7 @@ def audit_log():
     action = request.args.get("action", "")
     if action and action not in audit.ACTIONS:
         abort(400)
-    events = audit.events(action=action, actor=request.args.get("actor", "").strip(), since=since, until=until)
+    events = audit.events(action=action, actor=clean(request.args.get("actor", "")).strip(), since=since, until=until)
     return render_template("console/audit.html", events=events, actions=audit.ACTIONS, args=request.args)
 
 

@@ -1,32 +1,33 @@
-"""Forms of the facilitator console."""
+"""Forms of the facilitator console; each takes control characters out of what is typed (CleanForm)."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DateField, EmailField, IntegerField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from .services.accounts import MAX_PASSWORD, PASSWORD_RULE
 from .services.setup import MAX_INVITATIONS_AT_ONCE
-from .vocabulary import RoleLevel, Sector
+from .text import CleanForm
+from .vocabulary import Role, RoleLevel, Sector
 
 
 def _choices(enum) -> list[SelectChoice]:
     return [SelectChoice(m.value, m.label) for m in enum]
 
 
-class JurisdictionForm(FlaskForm):
+class JurisdictionForm(CleanForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
 
 
-class AgencyForm(FlaskForm):
+class AgencyForm(CleanForm):
     name = StringField("Agency name", validators=[DataRequired(), Length(max=200)])
     sector = SelectField("Sector", choices=_choices(Sector))
     slug = StringField("Short name for links and files", validators=[Optional(), Length(max=80)],
                        description="Letters, digits and dashes; made from the name when left empty.")
 
 
-class RoundForm(FlaskForm):
+class RoundForm(CleanForm):
     title = StringField("Title", validators=[DataRequired(), Length(max=200)])
     questionnaire = SelectField("Questionnaire", description="The version is fixed for the life of the round.")
     min_group_size = IntegerField("Smallest group shown on its own", default=3,
@@ -39,7 +40,7 @@ class RoundForm(FlaskForm):
             raise ValidationError("The closing date must come after the opening date.")
 
 
-class InviteForm(FlaskForm):
+class InviteForm(CleanForm):
     agency = SelectField("Agency", coerce=int)
     role = SelectField("Role level", choices=_choices(RoleLevel))
     count = IntegerField("How many links", default=5,
@@ -48,14 +49,37 @@ class InviteForm(FlaskForm):
                                                     SelectChoice("csv", "as a CSV download")])
 
 
-class ImportForm(FlaskForm):
+class ImportForm(CleanForm):
     file = FileField("CSV file", validators=[FileRequired("Choose a CSV file to import.")],
                      description="One row per respondent: agency, role_level, one column per item id and "
                                  "roster:<agency-slug>. Blank is unanswered, DK is don't know.")
 
 
-class CommitmentForm(FlaskForm):
+class CommitmentForm(CleanForm):
     dimension = SelectField("Dimension")
     what = TextAreaField("What the agencies will do", validators=[DataRequired(), Length(max=2000)])
     owner = StringField("Who owns it", validators=[DataRequired(), Length(max=200)])
     due = DateField("Due by", validators=[Optional()])
+
+
+class AccountForm(CleanForm):
+    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
+    role = SelectField("Role", choices=_choices(Role),
+                       description="An administrator sees every jurisdiction and manages accounts; a facilitator "
+                                   "sees only the jurisdictions granted.")
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=MAX_PASSWORD)],
+                             description=PASSWORD_RULE)
+
+
+class PasswordForm(CleanForm):
+    password = PasswordField("New password", validators=[DataRequired(), Length(max=MAX_PASSWORD)],
+                             description=PASSWORD_RULE + " The account's sessions end.")
+
+
+class GrantForm(CleanForm):
+    jurisdiction = SelectField("Jurisdiction", coerce=int)
+
+
+class ReopenForm(CleanForm):
+    reason = TextAreaField("Why reopen it?", validators=[DataRequired(), Length(max=500)],
+                           description="Recorded in the audit log with your name.")

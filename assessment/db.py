@@ -5,6 +5,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+from werkzeug.routing import IntegerConverter
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -17,6 +18,19 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+#: PostgreSQL's integer, the type of every id column: the narrowest whole number of the databases Continuum uses.
+MAX_INTEGER = 2 ** 31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` in URLs, up to MAX_INTEGER: a larger number cannot name a row (and the database drivers refuse
+    it with an error), so such an address answers 404 like any other id that does not exist."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_INTEGER)
+        super().__init__(map, *args, **kwargs)
 
 
 db = SQLAlchemy(model_class=Base)

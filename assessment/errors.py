@@ -1,10 +1,13 @@
 """Friendly error pages. A failed request never shows a traceback and never leaves half a change behind."""
+import time
+
 from flask import Flask, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import BadRequest, HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException, SecurityError
 
+from .auth import limiter
 from .db import db
 
 #: In the respondent's language on survey addresses (see `languages`), in English on the console's.
@@ -35,6 +38,19 @@ def init_app(app: Flask) -> None:
     def csrf_error(error):
         return _page(400, _("This page had expired or was opened in another session. Go back, reload the page "
                             "and try again; the answers on that page were not saved."))
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error):
+        """A Host that is not among TRUSTED_HOSTS: no page of this site can be addressed from there."""
+        return "This address is not served here.\n", 400, {"Content-Type": "text/plain; charset=utf-8"}
+
+    @app.errorhandler(429)
+    def too_many_requests(error):
+        """Says when to come back: Retry-After, the seconds until the limit that was reached starts afresh."""
+        reached = limiter.current_limit
+        wait = max(1, int(reached.reset_at - time.time())) if reached else 60
+        page, status = _page(429)
+        return page, status, {"Retry-After": str(wait)}
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -20,6 +20,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from questionnaires.schema import Item, Questionnaire, Scale, Section
 
+from .text import CleanForm
+
 DONT_KNOW = "dk"
 REQUIRED_MESSAGE = _l("Please choose an answer (\"Don't know\" is fine).")
 #: Form fields that a survey page posts besides the items: the page's action, or the language it switches to.
@@ -212,7 +214,7 @@ def _builder(item: Item) -> Builder:
 def section_form_class(q: Questionnaire, section_index: int, targets: tuple[Target, ...]) -> type[FlaskForm]:
     """A new FlaskForm subclass holding the fields of one section, in questionnaire order."""
     section = q.sections[section_index]
-    form_class = type(f"{q.id}_v{q.version}_{section.id}_Form", (FlaskForm,), {})
+    form_class = type(f"{q.id}_v{q.version}_{section.id}_Form", (CleanForm,), {})
     for item in section.items:
         for name, field in _builder(item).fields(item, q, targets).items():
             setattr(form_class, name, field)

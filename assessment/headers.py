@@ -1,4 +1,5 @@
-"""Security headers on every response, and a health check for load balancers."""
+"""Security headers on every response (and no caching but of static files), and a health check for load
+balancers."""
 from __future__ import annotations
 
 from flask import Flask, jsonify, request
@@ -31,6 +32,8 @@ def init_app(app: Flask) -> None:
         response.headers.setdefault("Referrer-Policy", "same-origin")
         if request.is_secure:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        if request.endpoint != "static":  # every page, export and report is someone's and of its moment
+            response.headers["Cache-Control"] = "no-store"
         return response
 
     @app.get("/healthz")

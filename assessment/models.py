@@ -12,9 +12,10 @@ from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import Enum, ForeignKey, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import generate_password_hash
 
 from .db import db
+from .tokens import new_token
 from .vocabulary import InvitationStatus, ResponseStatus, Role, RoleLevel, RoundStatus, Sector
 
 
@@ -157,6 +158,11 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(256))
     role: Mapped[Role] = mapped_column(_enum(Role), default=Role.FACILITATOR)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    #: What a session cookie names the account by, in place of its id (Flask-Login's alternative id). A new one
+    #: ends every session of the account at once: on sign-out, a new password, or when it is disabled.
+    session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
+    #: A disabled account cannot sign in, and its sessions are over; its grants and audit trail stay.
+    disabled_at: Mapped[Optional[dt.datetime]]
 
     grants: Mapped[list[Grant]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
@@ -164,8 +170,15 @@ class User(UserMixin, db.Model):
         """scrypt through werkzeug; PASSWORD_HASH_METHOD tunes its cost (werkzeug's default when unset)."""
         self.password_hash = generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
-    def check_password(self, password: str) -> bool:
-        return check_password_hash(self.password_hash, password)
+    def get_id(self) -> str:
+        return self.session_token
+
+    def end_sessions(self) -> None:
+        self.session_token = new_token()
+
+    @property
+    def is_active(self) -> bool:
+        return self.disabled_at is None
 
     @property
     def is_admin(self) -> bool:

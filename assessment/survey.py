@@ -4,7 +4,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -13,8 +23,17 @@ from questionnaires.schema import Questionnaire
 from . import catalog, languages
 from .auth import limiter
 from .errors import InvalidSubmission
-from .forms import (AnswerKey, AnswerValue, Target, TamperedInput, answers_from_form, check_posted,
-                    fields_of, form_data, section_form_class)
+from .forms import (
+    AnswerKey,
+    AnswerValue,
+    TamperedInput,
+    Target,
+    answers_from_form,
+    check_posted,
+    fields_of,
+    form_data,
+    section_form_class,
+)
 from .models import Invitation, Response, Round
 from .services import setup
 from .services import survey as service
@@ -28,11 +47,30 @@ ROLE_CHOICES = ((RoleLevel.LINE_STAFF, _l("Line staff")), (RoleLevel.SUPERVISOR,
 
 
 #: A wrong link answers 404. An address that meets too many of them is refused for a while (429), so guessing
-#: tokens (already hopeless: 192 random bits) also costs time. Respondents on their real links are never counted,
-#: however many share one office address.
+#: tokens (already hopeless: 192 random bits) also costs time. The token is looked up first and a real link is
+#: exempt, so respondents are never counted nor refused, however many share one office address.
 TOKEN_GUESS_LIMIT = "20 per minute;100 per hour"
-token_guard = limiter.shared_limit(TOKEN_GUESS_LIMIT, scope="survey-token",
-                                   deduct_when=lambda response: response.status_code == 404)
+
+
+def _invitation(token: str) -> Optional[Invitation]:
+    """The invitation a token opens, looked up once per request (the limit and the view both ask)."""
+    if "invitation" not in g:
+        g.invitation = service.find_invitation(token)
+    return g.invitation
+
+
+def _open_round(token: str) -> Optional[Round]:
+    if "open_round" not in g:
+        g.open_round = setup.round_by_open_link(token)
+    return g.open_round
+
+
+def _real_link() -> bool:
+    token = request.view_args.get("token", "")
+    return (_open_round(token) if request.endpoint == "survey.open_link" else _invitation(token)) is not None
+
+
+token_guard = limiter.shared_limit(TOKEN_GUESS_LIMIT, scope="survey-token", exempt_when=_real_link)
 
 
 def survey_link(token: str) -> str:
@@ -46,9 +84,8 @@ def open_link_url(token: str) -> str:
 
 @bp.after_request
 def no_referrer(response):
-    """The token is in the URL: never send it on to another site, and never cache the pages."""
+    """The token is in the URL: never send it on to another site."""
     response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["Cache-Control"] = "no-store"
     return response
 
 
@@ -116,7 +153,7 @@ def _visit_switch(visit: Visit, page: str = "welcome", in_form: bool = False) ->
 
 def _visit(token: str) -> Visit:
     """The visit of a survey link, in the respondent's language (which the rest of the request is served in)."""
-    invitation = service.find_invitation(token)
+    invitation = _invitation(token)
     if invitation is None:
         abort(404)
     round_ = invitation.round
@@ -168,7 +205,7 @@ def _page_url(visit: Visit, index: int) -> str:
 @limiter.limit("30 per hour", methods=["POST"])
 def open_link(token: str):
     """A round's shared link: the respondent chooses agency and role level, then gets a personal link."""
-    round_ = setup.round_by_open_link(token)
+    round_ = _open_round(token)
     if round_ is None:
         abort(404)
     offered = catalog.get(round_.questionnaire_id, round_.questionnaire_version).languages

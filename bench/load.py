@@ -1,6 +1,7 @@
-"""Deadline-day load: gunicorn (2 workers) on loopback, a fresh database with a seeded round, and simulated
-respondents, all at once, each going through the whole survey (welcome, start, every page with the roster,
-review, submit, thanks) over real HTTP, in a thread of its own with its own cookies.
+"""Deadline-day load: gunicorn as production runs it (gunicorn.conf.py: 2 workers of 8 threads) on loopback, a
+fresh database with a seeded round, and simulated respondents, all at once, each going through the whole survey
+(welcome, start, every page with the roster, review, submit, thanks) over real HTTP, in a thread of its own with
+its own cookies.
 
 It prints throughput and p50/p95/p99 per step, the errors, and then counts the database: every submit that a
 client saw acknowledged must be there exactly once, complete. The same harness then drives a minimal Flask app
@@ -150,8 +151,8 @@ class Gunicorn:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
-            [str(VENV_BIN / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{self.port}",
-             "--backlog", "2048", "--log-level", "warning", app_spec],
+            [str(VENV_BIN / "gunicorn"), "--config", str(ROOT / "gunicorn.conf.py"), "--workers", str(workers),
+             "--bind", f"127.0.0.1:{self.port}", "--backlog", "2048", "--log-level", "warning", app_spec],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from app import create_app
 from assessment import demo
 from assessment.db import db
-from assessment.models import Answer, Invitation, Response, Round
+from assessment.models import Answer, Invitation, Jurisdiction, Response, Round
 from assessment.services import backup
 from assessment.services.scores import round_scores
 from assessment.vocabulary import RoundStatus
@@ -20,12 +20,13 @@ def _closed_demo_round() -> Round:
 
 @pytest.fixture
 def exported(app, runner, tmp_path):
+    """The path of the last closed demo round's export."""
     demo.seed()
     round_ = _closed_demo_round()
     path = tmp_path / "round.json"
     result = runner.invoke(args=["export-round", str(round_.id), "-o", str(path)])
     assert result.exit_code == 0, result.output
-    return {"path": path, "scores": round_scores(round_).as_json()}
+    return path
 
 
 def without_ids(results: dict) -> dict:
@@ -33,26 +34,35 @@ def without_ids(results: dict) -> dict:
     return {**results, "round": {**results["round"], "id": None}}
 
 
-def test_a_round_restored_into_another_database_scores_the_same(exported, database):
-    original = exported["scores"]
-    document = json.loads(exported["path"].read_text())
+@pytest.mark.parametrize("title", ["Baseline survey 2024", "Follow-up survey 2025", "Survey 2026"])
+def test_every_demo_round_restores_into_another_database_and_scores_the_same(app, runner, tmp_path, database, title):
+    """The baseline round holds the demo's commitments, the follow-up only responses, the open round drafts and
+    invitations not yet used."""
+    demo.seed()
+    round_ = db.session.scalar(select(Round).where(Round.title == title))
+    original = round_scores(round_)
+    path = tmp_path / "round.json"
+    exported = runner.invoke(args=["export-round", str(round_.id), "-o", str(path)])
+    assert exported.exit_code == 0, exported.output
+    document = json.loads(path.read_text())
+    assert len(document["commitments"]) == (3 if title == "Baseline survey 2024" else 0)
     other = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": database("restored")})
     for _ in serve(other):  # a second, empty database, in its own app context
-        result = other.test_cli_runner().invoke(args=["import-round", str(exported["path"])])
+        result = other.test_cli_runner().invoke(args=["import-round", str(path)])
         assert result.exit_code == 0 and "Restored round" in result.output, result.output
         restored = db.session.scalar(select(Round))
-        assert restored.title == document["round"]["title"] and restored.status == RoundStatus.CLOSED
+        assert restored.title == title and restored.status == round_.status
         assert db.session.scalar(select(func.count(Response.id))) == len(document["responses"])
         assert db.session.scalar(select(func.count(Answer.id))) == sum(
             len(r["answers"]) for r in document["responses"])
-        assert without_ids(round_scores(restored).as_json()) == without_ids(original)
+        assert without_ids(round_scores(restored).as_json()) == without_ids(original.as_json())
         # and it exports to the same document, but for the moment of export
         again = backup.export_round(restored)
         assert {**again, "exported_at": None} == {**document, "exported_at": None}
 
 
 def test_importing_a_round_twice_is_refused(exported, runner):
-    result = runner.invoke(args=["import-round", str(exported["path"])])
+    result = runner.invoke(args=["import-round", str(exported)])
     assert result.exit_code == 1 and "already in the database" in result.output
     assert db.session.scalar(select(func.count(Round.id))) == 3
 
@@ -68,18 +78,73 @@ def test_importing_a_round_twice_is_refused(exported, runner):
     (lambda d: d["commitments"].append({"dimension": "x", "what": "y", "owner": "z", "due": "soon",
                                         "created_at": "2026-01-01T00:00:00"}), "due 'soon' is not a date"),
     (lambda d: d.update(responses={}), "the document: responses should be a list"),
+    (lambda d: d.update(agencies=["county-probation"]), "agencies[1]: should be an object"),
+    (lambda d: d["round"].update(min_group_size=0), "round: min_group_size should be a whole number from 1"),
+    (lambda d: d["responses"][0].update(current_section=2 ** 70),
+     "responses[1]: current_section should be a whole number from 0 to"),
+    (lambda d: d["responses"][0].update(questionnaire_version=99),
+     "responses[1]: questionnaire 'collaboration_readiness' version 99 is not installed here"),
+    (lambda d: d["responses"][2]["answers"][4].update(value=9), "responses[3].answers[5]: value 9 is not on"),
+    (lambda d: d["responses"][2]["answers"][4].update(value=2.5), "responses[3].answers[5]: value 2.5 is not on"),
+    (lambda d: d["responses"][2]["answers"][4].update(item="no_such_item"),
+     "responses[3].answers[5]: 'no_such_item' is not an item of collaboration_readiness version 1"),
+    (lambda d: d["invitations"][0].update(response=[1]), "invitations[1]: response should be a whole number"),
+    (lambda d: claim_one_response_twice(d), "is claimed by invitations["),
+    (lambda d: d["jurisdiction"].update(name="Demo\x00County"),
+     "jurisdiction: name holds a control character (U+0000)"),
+    (lambda d: d["round"].update(title="x" * 201), "round: title is longer than 200 characters"),
 ])
 def test_a_broken_document_says_where_and_writes_nothing(exported, database, change, message):
-    document = json.loads(exported["path"].read_text())
+    document = json.loads(exported.read_text())
     change(document)
-    broken = exported["path"].with_name("broken.json")
-    broken.write_text(json.dumps(document))
+    result = import_elsewhere(exported, json.dumps(document), database)
+    assert result.exit_code == 1 and message in result.output, result.output
+    assert "Traceback" not in result.output
+
+
+def import_elsewhere(exported, text: str, database):
+    """Import `text` as a document into another, empty database; check nothing was written there."""
+    broken = exported.with_name("broken.json")
+    broken.write_text(text)
     other = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": database("other")})
     for _ in serve(other):
         result = other.test_cli_runner().invoke(args=["import-round", str(broken)])
-        assert result.exit_code == 1 and message in result.output, result.output
-        assert db.session.scalar(select(func.count(Round.id))) == 0
-        assert db.session.scalar(select(func.count(Invitation.id))) == 0
+        for model in (Jurisdiction, Round, Response, Invitation):
+            assert db.session.scalar(select(func.count(model.id))) == 0, model
+    return result
+
+
+def claim_one_response_twice(document) -> None:
+    claims = [i for i in document["invitations"] if i["response"] is not None]
+    claims[1]["response"] = claims[0]["response"]
+
+
+def test_every_problem_is_listed_at_once(exported, database):
+    document = json.loads(exported.read_text())
+    document["round"]["min_group_size"] = 0
+    document["responses"][0]["answers"][0]["item"] = "no_such_item"
+    document["invitations"][3]["status"] = "lost"
+    result = import_elsewhere(exported, json.dumps(document), database)
+    assert result.exit_code == 1 and "3 problem(s)" in result.output, result.output
+    for where in ("round: min_group_size", "responses[1].answers[1]: 'no_such_item'", "invitations[4]: status"):
+        assert where in result.output
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+    ('{"format": "continuum-round", "version": ' + "7" * 5000 + "}", "digits"),
+    ('{"value": Infinity}', "Infinity is not a number"),
+])
+def test_a_file_json_cannot_hold_safely_is_refused_without_a_traceback(exported, database, text, message):
+    result = import_elsewhere(exported, text, database)
+    assert result.exit_code == 1 and message in result.output and "Traceback" not in result.output, result.output
+
+
+def test_an_overflowing_number_is_refused_where_it_is(exported, database):
+    document = json.loads(exported.read_text())
+    document["responses"][2]["answers"][4]["value"] = "OVERFLOW"
+    result = import_elsewhere(exported, json.dumps(document).replace('"OVERFLOW"', "1e999"), database)
+    assert result.exit_code == 1 and "responses[3].answers[5]: value should be a finite number" in result.output
 
 
 def test_a_file_that_is_not_json_is_refused(runner, tmp_path):

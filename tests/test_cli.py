@@ -72,6 +72,8 @@ def test_setting_up_a_jurisdiction_from_the_command_line(runner, client):
     assert "is closed; it takes no more invitations" in run(
         runner, "invite", str(round_.id), "--agency", "lakeside", "--role", "supervisor").output
     assert "no round with id 999" in run(runner, "round", "open", "999").output
+    assert "no round with id 18446744073709551616" in run(runner, "scores", str(2 ** 64)).output
+    assert "no jurisdiction named '18446744073709551616'" in run(runner, "round", "create", str(2 ** 64), "R").output
 
 
 def test_round_list_when_empty(runner):
@@ -169,4 +171,24 @@ def test_migrations_and_models_agree(database):
         with db.engine.connect() as connection:
             context = MigrationContext.configure(connection, opts={"compare_type": True})
             assert compare_metadata(context, db.metadata) == []
+        db.engine.dispose()
+
+
+def test_the_upgrade_gives_existing_accounts_a_session_token_each(database):
+    from flask_migrate import downgrade, upgrade
+
+    fresh = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database("accounts")})
+    with fresh.app_context():
+        upgrade(revision="c39d76965963")
+        for email in ("a@test.org", "b@test.org"):
+            db.session.execute(text("INSERT INTO \"user\" (email, password_hash, role, created_at) "
+                                    "VALUES (:email, 'x', 'facilitator', CURRENT_TIMESTAMP)"), {"email": email})
+        db.session.commit()
+        upgrade()
+        tokens = db.session.execute(text('SELECT session_token FROM "user"')).scalars().all()
+        assert len(tokens) == 2 and len(set(tokens)) == 2 and all(len(t) >= 32 for t in tokens)
+        db.session.commit()  # let go of the table before the downgrade alters it
+        downgrade(revision="c39d76965963")
+        assert db.session.execute(text('SELECT count(*) FROM "user"')).scalar() == 2
+        db.session.remove()
         db.engine.dispose()

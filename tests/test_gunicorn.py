@@ -1,7 +1,10 @@
-"""Under gunicorn (2 workers), as in production: a worker killed with SIGKILL in the middle of a rush loses no
-acknowledged submit, leaves none half-written, and the server goes on serving. The harness is bench/load.py's,
-at a size that runs in seconds; the benchmark runs it with 200 respondents and prints the figures."""
+"""Under gunicorn as production runs it (gunicorn.conf.py: 2 workers of 8 threads): a worker killed with SIGKILL
+in the middle of a rush loses no acknowledged submit, leaves none half-written, and the server goes on serving;
+clients that send their requests slowly do not stall it. The harness is bench/load.py's, at a size that runs in
+seconds; the benchmark runs it with 200 respondents and prints the figures."""
+import socket
 import subprocess
+import urllib.request
 
 from bench import load
 from tests.survey_helpers import Browser
@@ -38,3 +41,34 @@ def test_gunicorn_stops_on_the_development_secret_key(database):
     assert ended.returncode != 0  # the master stops instead of restarting workers forever
     assert "refuses to start in production with the development SECRET_KEY" in ended.stderr
     assert "Worker failed to boot" in ended.stderr
+
+
+def still_waiting(sock: socket.socket) -> bool:
+    """Whether the server has neither answered nor closed this connection yet."""
+    sock.setblocking(False)
+    try:
+        sock.recv(1)
+    except BlockingIOError:
+        return True
+    return False
+
+
+def test_clients_sending_their_request_slowly_do_not_stall_the_server(database):
+    """Four clients each start a sign-in whose body never finishes arriving; the server goes on answering
+    everyone else while they wait."""
+    server = load.Gunicorn("app:create_app()", load.environment(database("slow")), workers=2)
+    slow = []
+    try:
+        for _ in range(4):
+            sock = socket.create_connection(("127.0.0.1", server.port))
+            sock.sendall(b"POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100000\r\n"
+                         b"Content-Type: application/x-www-form-urlencoded\r\n\r\nemail=")
+            slow.append(sock)
+        with urllib.request.urlopen(server.base + "/healthz", timeout=20) as answer:
+            status = answer.status
+        waiting = [still_waiting(sock) for sock in slow]
+    finally:
+        for sock in slow:
+            sock.close()
+        server.stop()
+    assert status == 200 and all(waiting)

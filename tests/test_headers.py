@@ -1,4 +1,6 @@
 """Security headers on every page, and the health check."""
+import secrets
+
 import pytest
 
 from app import create_app
@@ -46,11 +48,26 @@ def test_production_refuses_the_development_secret_key(monkeypatch):
         create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
     with pytest.raises(ConfigurationError):
         create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": ""})
-    monkeypatch.setenv("FLASK_SECRET_KEY", "a-long-random-production-secret")
-    assert create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}).secret_key == "a-long-random-production-secret"
+    strong = secrets.token_hex(32)
+    monkeypatch.setenv("FLASK_SECRET_KEY", strong)
+    assert create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}).secret_key == strong
     monkeypatch.delenv("FLASK_SECRET_KEY")
     monkeypatch.setenv("FLASK_ENVIRONMENT", "development")
     assert create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}).secret_key == DEVELOPMENT_SECRET_KEY
+
+
+@pytest.mark.parametrize("weak", ["secret", "a-long-random-production-secret", "a" * 64,
+                                  "passwordpasswordpasswordpassword", "0123456789abcdef0123456789abcdef"])
+def test_production_refuses_a_weak_secret_key(monkeypatch, weak):
+    from app import ConfigurationError
+
+    for name in ("FLASK_ENVIRONMENT", "FLASK_TESTING"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("FLASK_SECRET_KEY", weak)
+    with pytest.raises(ConfigurationError, match="SECRET_KEY is too weak"):
+        create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    monkeypatch.setenv("FLASK_ENVIRONMENT", "development")
+    assert create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}).secret_key == weak  # one's own machine
 
 
 def test_database_url_selects_postgresql_with_psycopg(monkeypatch):
@@ -71,3 +88,28 @@ def test_the_suite_runs_on_the_database_it_was_given(app):
 
     assert db.engine.dialect.name == ("postgresql" if ON_POSTGRES else "sqlite")
     assert db.session.execute(db.text("SELECT 1")).scalar() == 1
+
+
+@pytest.fixture
+def production(monkeypatch, tmp_path):
+    """The app as production runs it: no TESTING, a real secret key, the public address of the README."""
+    for name in ("FLASK_ENVIRONMENT", "FLASK_TESTING", "FLASK_TRUSTED_HOSTS"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("FLASK_SECRET_KEY", secrets.token_hex(32))
+    monkeypatch.setenv("FLASK_PUBLIC_URL", "https://continuum.example.gov")
+    return lambda **config: create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite'}", **config})
+
+
+def test_a_forged_host_is_refused_rather_than_echoed_in_a_redirect(production):
+    client = production().test_client()
+    forged = client.get("/console", headers={"Host": "evil.example"})
+    assert forged.status_code == 400 and "evil.example" not in forged.headers.get("Location", "")
+    real = client.get("/console", headers={"Host": "continuum.example.gov"})
+    assert real.status_code == 308 and real.headers["Location"] == "http://continuum.example.gov/console/"
+
+
+def test_trusted_hosts_can_be_named_in_the_environment(production, monkeypatch):
+    monkeypatch.setenv("FLASK_TRUSTED_HOSTS", '["continuum.example.gov", "continuum.internal"]')
+    client = production().test_client()
+    assert client.get("/healthz", headers={"Host": "continuum.internal:8000"}).status_code == 200
+    assert client.get("/healthz", headers={"Host": "evil.example"}).status_code == 400

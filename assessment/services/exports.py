@@ -1,10 +1,11 @@
 """Spreadsheets out of Continuum: scores, and (for administrators) responses long and wide with a codebook.
 
 Every cell and header a spreadsheet would read as a formula is neutralised, so that nothing a respondent or a
-facilitator typed can run in the spreadsheet of whoever opens the file. Raw responses are those of the published
-results only, and carry an agency, a role level or the language they were answered in only where the group it
-names holds at least the round's minimum group size: no row, open answers included, is attributed to a smaller
-group.
+facilitator typed can run in the spreadsheet of whoever opens the file, and loses any control character, which
+an XLSX file cannot hold (text stored before they were refused may have one). Raw responses are those of the
+published results only, and carry an agency, a role level or the language they were answered in only where the
+group it names holds at least the round's minimum group size: no row, open answers included, is attributed to a
+smaller group.
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from .. import catalog
 from ..db import db
 from ..models import Agency, Answer, Response, Round
 from ..scoring.results import RoundResults
+from ..text import clean
 from . import snapshots
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -34,10 +36,12 @@ Table = tuple[list[str], list[list[Any]]]
 
 
 def neutralise(value: Any) -> Any:
-    """Text that a spreadsheet would take for a formula gets a leading apostrophe; numbers stay numbers."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+    """Text without control characters, with a leading apostrophe when a spreadsheet would take it for a formula;
+    numbers stay numbers."""
+    if not isinstance(value, str):
+        return value
+    value = clean(value)
+    return "'" + value if value.startswith(FORMULA_START) else value
 
 
 def to_csv(table: Table) -> str:

@@ -18,13 +18,13 @@ from .. import catalog
 from ..db import db
 from ..forms import AnswerValue
 from ..models import Agency, Answer, Response, Round, utcnow
+from ..text import clean
 from ..vocabulary import ResponseStatus, RoleLevel, RoundStatus
-from . import ServiceError, audit, snapshots
+from . import Refused, audit, snapshots
 
 ROSTER_PREFIX = "roster:"
 MULTI_SEPARATOR = "|"
 DONT_KNOW = "dk"
-MAX_PROBLEMS_LISTED = 200
 
 
 @dataclass(frozen=True)
@@ -38,15 +38,11 @@ class Problem:
         return f"{where}: {self.reason}"
 
 
-class ImportRefused(ServiceError):
+class ImportRefused(Refused):
     """The file was not imported; `problems` says why, cell by cell."""
 
     def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        shown = problems[:MAX_PROBLEMS_LISTED]
-        more = len(problems) - len(shown)
-        lines = [str(p) for p in shown] + ([f"... and {more} more"] if more > 0 else [])
-        super().__init__(f"nothing was imported; {len(problems)} problem(s):\n" + "\n".join(lines))
+        super().__init__("nothing was imported", problems)
 
 
 @dataclass
@@ -173,7 +169,8 @@ def parse(round_: Round, data: bytes) -> list[ParsedRow]:
                 continue
             if columns.problems:
                 continue
-            row = _row(q, number, [c.strip() for c in cells], header, columns, agencies, by_name, role_item, problems)
+            row = _row(q, number, [clean(c).strip() for c in cells], header, columns, agencies, by_name, role_item,
+                       problems)
             if row is not None:
                 rows.append(row)
     except csv.Error as exc:

@@ -9,8 +9,9 @@ from typing import Optional
 from sqlalchemy import func, select
 
 from .. import catalog
-from ..db import db
+from ..db import MAX_INTEGER, db
 from ..models import Agency, Answer, Commitment, Invitation, Jurisdiction, Response, Round, utcnow
+from ..text import clean
 from ..tokens import hash_token, new_token
 from ..vocabulary import ResponseStatus, RoleLevel, RoundStatus, Sector
 from . import ServiceError, audit, snapshots
@@ -24,9 +25,9 @@ def slugify(name: str) -> str:
 
 
 def find_jurisdiction(name_or_id: str) -> Jurisdiction:
-    text = str(name_or_id).strip()
+    text = clean(str(name_or_id)).strip()
     found = db.session.scalar(select(Jurisdiction).where(func.lower(Jurisdiction.name) == text.lower()))
-    if found is None and text.isdigit():
+    if found is None and text.isdigit() and int(text) <= MAX_INTEGER:
         found = db.session.get(Jurisdiction, int(text))
     if found is None:
         raise ServiceError(f"no jurisdiction named {text!r}")
@@ -34,7 +35,7 @@ def find_jurisdiction(name_or_id: str) -> Jurisdiction:
 
 
 def add_jurisdiction(name: str) -> Jurisdiction:
-    name = name.strip()
+    name = clean(name).strip()
     if not name:
         raise ServiceError("a jurisdiction needs a name")
     if db.session.scalar(select(Jurisdiction).where(func.lower(Jurisdiction.name) == name.lower())):
@@ -46,7 +47,7 @@ def add_jurisdiction(name: str) -> Jurisdiction:
 
 
 def add_agency(jurisdiction: Jurisdiction, name: str, sector: str | Sector, slug: Optional[str] = None) -> Agency:
-    name = name.strip()
+    name = clean(name).strip()
     if not name:
         raise ServiceError("an agency needs a name")
     try:
@@ -65,7 +66,7 @@ def add_agency(jurisdiction: Jurisdiction, name: str, sector: str | Sector, slug
 
 
 def edit_agency(agency: Agency, name: str, sector: str | Sector, slug: str) -> None:
-    name, slug = name.strip(), slugify(slug or name)
+    name, slug = clean(name).strip(), slugify(slug or name)
     if not name or not slug:
         raise ServiceError("an agency needs a name and a slug with letters or digits")
     try:
@@ -110,7 +111,7 @@ def find_agency(jurisdiction: Jurisdiction, slug_or_name: str, required: bool = 
 def create_round(jurisdiction: Jurisdiction, title: str, questionnaire_id: str = "collaboration_readiness",
                  version: Optional[int] = None, min_group_size: int = 3, opens_at: Optional[dt.datetime] = None,
                  closes_at: Optional[dt.datetime] = None) -> Round:
-    title = title.strip()
+    title = clean(title).strip()
     if not title:
         raise ServiceError("a round needs a title")
     try:
@@ -137,7 +138,7 @@ def questionnaire_of(round_: Round):
 
 
 def get_round(round_id: int) -> Round:
-    round_ = db.session.get(Round, round_id)
+    round_ = db.session.get(Round, round_id) if 0 < round_id <= MAX_INTEGER else None
     if round_ is None:
         raise ServiceError(f"no round with id {round_id}")
     return round_
@@ -146,10 +147,29 @@ def get_round(round_id: int) -> Round:
 def open_round(round_: Round) -> None:
     if round_.status == RoundStatus.OPEN:
         raise ServiceError(f"round {round_.id} is already open")
+    if round_.status == RoundStatus.CLOSED:
+        raise ServiceError(f"round {round_.id} is closed; an administrator can reopen it, saying why (the round's "
+                           "page in the console, or flask round reopen)")
     if len(round_.jurisdiction.agencies) < 2:
         raise ServiceError(f"{round_.jurisdiction.name} needs at least two agencies before a round can open")
     round_.status = RoundStatus.OPEN
     audit.record("round_opened", f"round {round_.id}", round_.title)
+    db.session.commit()
+
+
+def reopen_round(round_: Round, reason: str) -> None:
+    """A closed round takes answers again. Its results may already have been read as final, so this is a
+    deliberate act with its reason in the audit log; a closing date already past is cleared, or the round would
+    stay closed to respondents."""
+    if round_.status != RoundStatus.CLOSED:
+        raise ServiceError(f"round {round_.id} is not closed")
+    reason = clean(reason).strip()
+    if not reason:
+        raise ServiceError("say why the round is reopened; the reason goes into the audit log")
+    round_.status = RoundStatus.OPEN
+    if round_.closes_at is not None and round_.closes_at <= utcnow():
+        round_.closes_at = None
+    audit.record("round_reopened", f"round {round_.id}", reason)
     db.session.commit()
 
 
@@ -260,9 +280,10 @@ def add_commitment(round_: Round, dimension: str, what: str, owner: str,
     dimensions = [d.id for d in questionnaire_of(round_).dimensions]
     if dimension not in dimensions:
         raise ServiceError(f"unknown dimension {dimension!r}; expected one of {', '.join(dimensions)}")
-    if not what.strip() or not owner.strip():
+    what, owner = clean(what).strip(), clean(owner).strip()
+    if not what or not owner:
         raise ServiceError("a commitment needs what will be done and who owns it")
-    commitment = Commitment(round_id=round_.id, dimension=dimension, what=what.strip(), owner=owner.strip(), due=due)
+    commitment = Commitment(round_id=round_.id, dimension=dimension, what=what, owner=owner, due=due)
     db.session.add(commitment)
     db.session.commit()
     return commitment

@@ -5,7 +5,9 @@ import re
 import pypdf
 import pytest
 from sqlalchemy import func, select
+from werkzeug.security import check_password_hash
 
+from assessment import demo
 from assessment.db import db
 from assessment.forms import Target
 from assessment.models import Agency, AuditEvent, Invitation, Jurisdiction, Round
@@ -247,7 +249,7 @@ def test_user_commands(runner, app):
     created = runner.invoke(args=["user", "create", "Fac@Test.org", "--role", "facilitator"], input=PASSWORD + "\n")
     assert created.exit_code == 0 and "Created facilitator fac@test.org" in created.output
     user = accounts.find_user("fac@test.org")
-    assert user.check_password(PASSWORD) and user.password_hash.startswith("scrypt:1024:8:1$")
+    assert check_password_hash(user.password_hash, PASSWORD) and user.password_hash.startswith("scrypt:1024:8:1$")
     assert PASSWORD not in user.password_hash
     short = runner.invoke(args=["user", "create", "x@test.org", "--role", "admin"], input="short\n")
     assert short.exit_code == 1 and "at least 12 characters" in short.output
@@ -299,3 +301,92 @@ def test_open_link_of_a_closed_round(app, client, world):
     client.post(f"/console/rounds/{world['round']}/close", data={"csrf_token": csrf(client)})
     closed = app.test_client().get(path)
     assert closed.status_code == 403 and "This survey is closed" in closed.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("number", [2 ** 31, 2 ** 63 - 1, 2 ** 63, 2 ** 64 + 1, 10 ** 30])
+def test_ids_beyond_any_database_integer_answer_404(client, world, number):
+    sign_in(client, "admin@test.org")
+    for url in ("/console/jurisdictions/{n}", "/console/rounds/{n}", "/console/rounds/{n}/results",
+                "/console/agencies/{n}/edit", "/console/users/{n}", "/api/rounds/{n}/scores", "/s/{token}/page/{n}"):
+        assert client.get(url.format(n=number, token="x")).status_code == 404, url
+    assert client.post(f"/console/invitations/{number}/revoke", data={"csrf_token": csrf(client)}).status_code == 404
+
+
+def test_comparing_a_round_that_has_no_responses_yet_says_so(client, runner, world, tmp_path):
+    demo.seed()
+    sign_in(client, "admin@test.org")
+    rounds = {r.title: r.id for r in db.session.scalars(select(Round))}
+    page = client.get(f"/console/rounds/{rounds['Survey 2026']}/compare",
+                      query_string={"with": rounds["Follow-up survey 2025"]})
+    assert page.status_code == 200, page.status_code
+    assert "Survey 2026 has fewer than 3 published responses" in page.get_data(as_text=True)
+    backwards = client.get(f"/console/rounds/{rounds['Follow-up survey 2025']}/compare",
+                           query_string={"with": world["round"]})
+    assert backwards.status_code == 404  # only earlier rounds of the same jurisdiction
+    for args in (["compare", str(rounds["Follow-up survey 2025"]), str(rounds["Survey 2026"])],
+                 ["report", str(rounds["Survey 2026"]), "--compare", str(rounds["Follow-up survey 2025"]),
+                  "-o", str(tmp_path / "r.pdf")]):
+        refused = runner.invoke(args=args)
+        assert refused.exit_code == 1 and "fewer than 3 published responses" in refused.output
+
+
+def test_nothing_private_is_kept_in_a_cache(client, world):
+    sign_in(client, "admin@test.org")
+    round_ = db.session.get(Round, world["round"])
+    token = setup.issue_invitations(round_, db.session.get(Agency, world["agency"]), "line_staff", 1)[0]
+    for url in ("/login", "/console/", f"/console/rounds/{world['round']}", f"/console/rounds/{world['round']}/results",
+                f"/console/rounds/{world['round']}/export/scores.csv",
+                f"/console/rounds/{world['round']}/export/responses-wide.xlsx",
+                f"/console/rounds/{world['round']}/report.pdf", f"/api/rounds/{world['round']}/scores",
+                "/console/users", f"/s/{token}", "/console/rounds/999999"):
+        assert client.get(url).headers.get("Cache-Control") == "no-store", url
+    assert "no-store" not in client.get("/static/style.css").headers.get("Cache-Control", "")
+
+
+def closed_round(world) -> Round:
+    round_ = db.session.get(Round, world["round"])
+    setup.close_round(round_)
+    return round_
+
+
+def test_a_closed_round_is_not_reopened_by_a_crafted_post(client, world):
+    round_ = closed_round(world)
+    for email in ("alpha@test.org", "admin@test.org"):
+        sign_in(client, email)
+        refused = client.post(f"/console/rounds/{round_.id}/open", data={"csrf_token": csrf(client)},
+                              follow_redirects=True)
+        assert "an administrator can reopen it" in refused.get_data(as_text=True)
+        assert db.session.get(Round, round_.id).status == RoundStatus.CLOSED
+
+
+def test_reopening_is_an_administrators_deliberate_audited_act(client, world):
+    round_ = closed_round(world)
+    url = f"/console/rounds/{round_.id}/reopen"
+    sign_in(client, "alpha@test.org")
+    assert "Reopen the round" not in client.get(f"/console/rounds/{round_.id}").get_data(as_text=True)
+    assert client.get(url).status_code == 404
+    assert client.post(url, data={"reason": "more answers", "csrf_token": csrf(client)}).status_code == 404
+
+    sign_in(client, "admin@test.org")
+    assert "Reopen the round" in client.get(f"/console/rounds/{round_.id}").get_data(as_text=True)
+    confirm = client.get(url).get_data(as_text=True)
+    assert "<h1>Reopen Alpha round?</h1>" in confirm and '<label for="reason">' in confirm
+    unexplained = client.post(url, data={"reason": " ", "csrf_token": csrf(client)})
+    assert unexplained.status_code == 400 and db.session.get(Round, round_.id).status == RoundStatus.CLOSED
+    reopened = client.post(url, data={"reason": "Closed a week early by mistake", "csrf_token": csrf(client)},
+                           follow_redirects=True)
+    assert "open again" in reopened.get_data(as_text=True)
+    assert db.session.get(Round, round_.id).status == RoundStatus.OPEN
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "round_reopened"))
+    assert event.actor == "admin@test.org" and event.detail == "Closed a week early by mistake"
+
+
+def test_the_command_line_reopens_only_when_asked_to_and_told_why(runner, world):
+    round_ = closed_round(world)
+    refused = runner.invoke(args=["round", "open", str(round_.id)])
+    assert refused.exit_code == 1 and "an administrator can reopen it" in refused.output
+    unexplained = runner.invoke(args=["round", "reopen", str(round_.id)])
+    assert unexplained.exit_code == 2 and "--reason" in unexplained.output
+    reopened = runner.invoke(args=["round", "reopen", str(round_.id), "--reason", "Paper forms came in late"])
+    assert reopened.exit_code == 0 and db.session.get(Round, round_.id).status == RoundStatus.OPEN
+    assert ("round_reopened", "command line") in audit_actions()

@@ -98,3 +98,38 @@ def test_facilitator_runs_a_round_from_the_browser(browser, site, app):
     assert "in Follow-up survey 2025" in page.inner_text("main")
     check(page, "comparison")
     context.close()
+
+
+def test_an_administrator_manages_accounts_with_the_keyboard(browser, site, app):
+    jurisdiction = setup.add_jurisdiction("Lake County")
+    accounts.create_user("admin@lake.test", PASSWORD, "admin")
+    accounts.grant(accounts.create_user(EMAIL, PASSWORD, "facilitator"), jurisdiction)
+    context, page = new_page(browser, viewport={"width": 1280, "height": 900})
+    page.goto(f"{site}/login")
+    page.get_by_label("Email").fill("admin@lake.test")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.keyboard.press("Enter")
+    page.get_by_role("link", name="Accounts").focus()
+    page.keyboard.press("Enter")
+    assert page.get_by_role("heading", level=1).inner_text() == "Accounts"
+    check(page, "accounts")
+
+    page.get_by_label("Email").fill("second@lake.test")
+    page.get_by_label("Role").select_option("facilitator")
+    page.get_by_label("Password").fill("password")
+    page.get_by_role("button", name="Add account").click()
+    assert page.get_by_label("Password").get_attribute("aria-invalid") == "true"
+    assert_accessible(page, "a refused account")  # a 400 page, which Chromium logs as a console error
+    page.watch.problems.clear()
+    page.get_by_label("Password").fill("another long passphrase")
+    page.get_by_role("button", name="Add account").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "second@lake.test"
+    check(page, "an account")
+    page.get_by_label("Jurisdiction").select_option(label="Lake County")
+    page.get_by_role("button", name="Grant").click()
+    assert "second@lake.test can now see Lake County." in page.inner_text("main")
+    page.get_by_role("button", name="Disable the account").focus()
+    page.keyboard.press("Enter")
+    page.get_by_text("disabled since").wait_for()  # the page after the post, which says so
+    check(page, "a disabled account")
+    context.close()

@@ -1,0 +1,107 @@
+"""Rate limits that count people: behind the README's reverse proxy each client is counted on its own, a valid
+survey link is never refused, a refusal says when to come back, and the PDF is limited per user."""
+import pytest
+
+from app import create_app
+from assessment.db import db
+from assessment.models import Agency, Round
+from assessment.services import accounts, setup
+from assessment.vocabulary import RoleLevel
+from tests.conftest import serve
+from tests.console.conftest import PASSWORD, sign_in
+from tests.survey_helpers import start, submit_through_services
+
+PROXY = "127.0.0.1"  # the reverse proxy, on the same machine as gunicorn
+
+
+@pytest.fixture
+def proxied(database):
+    """The app as deployed behind one reverse proxy (FLASK_PROXY_COUNT=1), with one facilitator."""
+    for app in serve(create_app({
+            "TESTING": True, "SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": database("proxied"),
+            "PASSWORD_HASH_METHOD": "scrypt:1024:8:1", "PROXY_COUNT": 1})):
+        accounts.create_user("alpha@test.org", PASSWORD, "facilitator")
+        yield app
+
+
+def client_at(app, forwarded_for: str):
+    """A browser whose requests reach the app through the proxy, which adds the client's address."""
+    client = app.test_client()
+    client.environ_base.update(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forwarded_for)
+    return client
+
+
+def test_behind_the_proxy_one_clients_wrong_passwords_do_not_lock_out_another(proxied):
+    guesser, colleague = client_at(proxied, "203.0.113.9"), client_at(proxied, "198.51.100.4")
+    statuses = [sign_in(guesser, "alpha@test.org", "wrong password!").status_code for _ in range(11)]
+    assert statuses[-1] == 429
+    assert sign_in(colleague, "alpha@test.org", PASSWORD).status_code == 302
+
+
+def test_only_the_address_the_proxy_adds_is_believed(proxied):
+    """A client that sends its own X-Forwarded-For only adds to the front of the list; the proxy appends the
+    address it saw, and only that one (one proxy) counts."""
+    guesser = client_at(proxied, "203.0.113.9")
+    statuses = []
+    for n in range(11):
+        guesser.environ_base["HTTP_X_FORWARDED_FOR"] = f"192.0.2.{n}, 203.0.113.9"
+        statuses.append(sign_in(guesser, "alpha@test.org", "wrong password!").status_code)
+    assert statuses[-1] == 429
+
+
+def test_without_a_proxy_setting_forwarded_addresses_are_ignored(app, world):
+    guesser = app.test_client()
+    statuses = []
+    for n in range(11):
+        guesser.environ_base["HTTP_X_FORWARDED_FOR"] = f"192.0.2.{n}"
+        statuses.append(sign_in(guesser, "alpha@test.org", "wrong password!").status_code)
+    assert statuses[-1] == 429
+
+
+def test_behind_the_proxy_https_is_seen_from_the_forwarded_scheme(proxied):
+    browser = client_at(proxied, "203.0.113.9")
+    assert "Strict-Transport-Security" not in browser.get("/login").headers
+    browser.environ_base["HTTP_X_FORWARDED_PROTO"] = "https"
+    assert browser.get("/login").headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_wrong_survey_links_never_lock_an_office_out_of_its_real_ones(app, world):
+    round_ = db.session.get(Round, world["round"])
+    token = setup.issue_invitations(round_, db.session.get(Agency, world["agency"]), "line_staff", 1)[0]
+    open_link = setup.enable_open_link(round_)
+    office = app.test_client()  # one address for everyone behind the county's NAT
+    statuses = [office.get(f"/s/not-a-real-link-{n}").status_code for n in range(21)]
+    assert statuses[:20] == [404] * 20 and statuses[20] == 429
+    assert office.get(f"/s/{token}").status_code == 200
+    assert start(office, token).status_code == 302
+    assert office.get(f"/s/{token}/page/1").status_code == 200
+    assert office.get(f"/s/open/{open_link}").status_code == 200
+    assert office.get("/s/open/not-the-open-link").status_code == 429
+    assert office.get(f"/s/{token}x/review").status_code == 429
+
+
+def test_a_refusal_says_when_to_try_again(app, world):
+    guesser = app.test_client()
+    for _ in range(10):
+        sign_in(guesser, "alpha@test.org", "wrong password!")
+    refused = sign_in(guesser, "alpha@test.org", "wrong password!")
+    assert refused.status_code == 429 and 1 <= int(refused.headers["Retry-After"]) <= 60
+    for n in range(20):
+        guesser.get(f"/s/not-a-real-link-{n}")
+    refused = guesser.get("/s/not-a-real-link")
+    assert refused.status_code == 429 and 1 <= int(refused.headers["Retry-After"]) <= 60
+
+
+def test_reports_are_limited_per_user_not_per_address(app, world):
+    round_ = db.session.get(Round, world["round"])
+    for token in setup.issue_invitations(round_, db.session.get(Agency, world["agency"]), RoleLevel.LINE_STAFF, 3):
+        submit_through_services(token)  # a report needs the minimum group size of respondents
+    app.config["REPORT_LIMIT"] = "2 per minute"
+    url = f"/console/rounds/{world['round']}/report.pdf"
+    alpha, admin = app.test_client(), app.test_client()  # one address
+    sign_in(alpha, "alpha@test.org")
+    sign_in(admin, "admin@test.org")
+    answers = [alpha.get(url) for _ in range(3)]
+    assert [a.status_code for a in answers] == [200, 200, 429]
+    assert 1 <= int(answers[-1].headers["Retry-After"]) <= 60
+    assert admin.get(url).status_code == 200
