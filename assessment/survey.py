@@ -18,6 +18,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from questionnaires import types
 from questionnaires.schema import Questionnaire
 
 from . import catalog, languages
@@ -376,7 +377,7 @@ def _review_rows(q: Questionnaire, answers: dict[AnswerKey, AnswerValue], target
     for index, section in enumerate(q.sections):
         rows = []
         for item in section.items:
-            if item.type == "roster":
+            if types.of(item).per_target:
                 for target in targets:
                     rows.append((f"{target.name}", _describe(q, item, answers.get((item.id, target.id)))))
             else:
@@ -386,15 +387,5 @@ def _review_rows(q: Questionnaire, answers: dict[AnswerKey, AnswerValue], target
 
 
 def _describe(q: Questionnaire, item, answer: Optional[AnswerValue]) -> Optional[str]:
-    if answer is None:
-        return None
-    if answer.dont_know:
-        return q.scales[item.scale].dont_know
-    if item.type in ("likert", "roster"):
-        wanted = str(int(answer.value))
-        return next(o.label for o in q.scales[item.scale].options if o.value == wanted)
-    if item.type in ("choice", "multi"):
-        labels = {o.value: o.label for o in item.options}
-        return "; ".join(labels[v] for v in (answer.text or "").split("\n") if v in labels)
-    return answer.text
+    return None if answer is None else types.of(item).describe(item, q, answer)
 

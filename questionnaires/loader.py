@@ -23,7 +23,6 @@ from assessment.vocabulary import RoleLevel
 from .schema import (
     CONDITIONS,
     CONTINUUM,
-    ITEM_TYPES,
     PROFILE_FIELDS,
     Construct,
     Item,
@@ -32,6 +31,7 @@ from .schema import (
     Scale,
     Section,
 )
+from .types import TYPES
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 #: A BCP 47 language tag as Continuum takes it: a language, optionally a script and a region (`es`, `pt-BR`).
@@ -403,10 +403,10 @@ def _item(spec: Any, where: str, scales: dict[str, Scale], dimensions: tuple[str
     if dimension is not None and condition is not None:
         problems.add(where, "an item measures a dimension or a condition, not both")
     scale_id = spec.get("scale")
-    if item_type not in ITEM_TYPES:
-        problems.add(where, f"unknown type {item_type!r}; expected one of {', '.join(ITEM_TYPES)}")
+    if item_type not in TYPES:
+        problems.add(where, f"unknown type {item_type!r}; expected one of {', '.join(TYPES)}")
     else:
-        _check_by_type(item_type, spec, where, scales, problems)
+        TYPES[item_type].check(spec, scales, lambda problem: problems.add(where, problem))
 
     options = _options(spec.get("options"), where, item_type, problems)
     sets = spec.get("sets")
@@ -426,32 +426,14 @@ def _item(spec: Any, where: str, scales: dict[str, Scale], dimensions: tuple[str
     if not isinstance(max_length, int) or isinstance(max_length, bool) or not 1 <= max_length <= 10000:
         problems.add(where, f"max_length must be a whole number from 1 to 10000, not {max_length!r}")
         max_length = 2000
-    return Item(id=item_id, type=item_type if item_type in ITEM_TYPES else "", text=text, required=required,
+    return Item(id=item_id, type=item_type if item_type in TYPES else "", text=text, required=required,
                 help=_text(spec, "help", where, problems, required=False), scale=scale_id,
                 dimension=dimension, condition=condition, reverse=reverse, options=options, sets=sets,
                 max_length=max_length, replaces=replaces)
 
 
-def _check_by_type(item_type: str, spec: dict, where: str, scales: dict[str, Scale], problems: _Problems) -> None:
-    scored = spec.get("dimension") is not None or spec.get("condition") is not None
-    if spec.get("reverse") is True and item_type != "likert":
-        problems.add(where, f"reverse is only allowed on likert items, not on a {item_type} item")
-    if item_type == "likert" and not scored:
-        problems.add(where, "a likert item needs a dimension or a condition")
-    if item_type != "likert" and scored:
-        problems.add(where, f"only likert items are scored; a {item_type} item cannot have a dimension or condition")
-    scale_id = spec.get("scale")
-    if item_type in ("likert", "roster"):
-        if scale_id not in scales:
-            known = ", ".join(scales) or "none defined"
-            problems.add(where, f"a {item_type} item needs a scale defined under scales (found {scale_id!r}; "
-                                f"known: {known})")
-    elif scale_id is not None:
-        problems.add(where, f"a {item_type} item takes options, not a scale")
-
-
 def _options(node: Any, where: str, item_type: Any, problems: _Problems) -> tuple[Option, ...]:
-    if item_type not in ("choice", "multi"):
+    if item_type not in TYPES or not TYPES[item_type].takes_options:
         if node is not None:
             problems.add(where, f"a {item_type} item cannot have options")
         return ()

@@ -8,7 +8,6 @@ from typing import Optional
 CONTINUUM = ("information", "activities", "resources", "capacity")
 #: Conditions are reported beside the level, never part of it.
 CONDITIONS = ("trust", "time", "turf", "leadership")
-ITEM_TYPES = ("likert", "choice", "multi", "text", "roster")
 #: What a `choice` item may set on the response it belongs to.
 PROFILE_FIELDS = ("role_level",)
 

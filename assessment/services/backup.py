@@ -15,7 +15,9 @@ from typing import Any, Optional
 
 from sqlalchemy import select
 
+from questionnaires import types
 from questionnaires.schema import Questionnaire
+from questionnaires.types import AnswerValue
 
 from .. import catalog
 from ..db import MAX_INTEGER, db
@@ -292,39 +294,18 @@ def _check_answer(read: _Reader, entry: dict, at: str, q: Optional[Questionnaire
     except KeyError:
         read.note(at, f"{item_id!r} is not an item of {q.id} version {q.version}")
         return None
-    if item.type == "roster" and target is None:
+    kind = types.of(item)
+    if kind.per_target and target is None:
         read.note(at, "a roster answer names the agency it rates (target)")
-    elif item.type == "roster" and target == own:
+    elif kind.per_target and target == own:
         read.note(at, "a respondent does not rate their own agency")
-    elif item.type != "roster" and target is not None:
+    elif not kind.per_target and target is not None:
         read.note(at, f"target should be empty: item {item.id!r} does not rate an agency")
-    if item.type in ("likert", "roster"):
-        scale = q.scales[item.scale]
-        on_scale = {float(o.value) for o in scale.options}
-        if text is not None:
-            read.note(at, f"text should be empty: item {item.id!r} takes a number")
-        if dont_know and not scale.dont_know:
-            read.note(at, f"item {item.id!r} offers no don't-know")
-        elif dont_know and entry.get("value") is not None:
-            read.note(at, "value should be empty in a don't-know answer")
-        elif not dont_know and entry.get("value") is None:
-            read.note(at, "value is missing")
-        elif not dont_know and value is not None and value not in on_scale:
-            read.note(at, f"value {entry['value']} is not on the scale of item {item.id!r} ({scale.min} to "
-                          f"{scale.max})")
-    else:
-        if value is not None or dont_know:
-            read.note(at, f"item {item.id!r} takes text, not a number or a don't-know")
-        chosen = (text or "").split("\n")
-        options = {o.value for o in item.options}
-        if not text:
-            read.note(at, "text is missing")
-        elif item.type == "choice" and text not in options:
-            read.note(at, f"{text!r} is not one of {', '.join(sorted(options))}")
-        elif item.type == "multi" and (set(chosen) - options or len(set(chosen)) != len(chosen)):
-            read.note(at, f"the choices should be different lines from {', '.join(sorted(options))}")
-        elif item.type == "text" and len(text) > item.max_length:
-            read.note(at, f"text is longer than item {item.id!r} allows ({item.max_length} characters)")
+    if "value" in entry and entry["value"] is not None and value is None:
+        return None  # the value is not a number: already noted
+    problem = kind.invalid(item, q, AnswerValue(value=value, dont_know=bool(dont_know), text=text))
+    if problem is not None:
+        read.note(at, problem)
     return _Row({"item_id": item_id, "value": value, "dont_know": dont_know, "text": text}, agency=target)
 
 

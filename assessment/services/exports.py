@@ -19,7 +19,9 @@ from typing import Any
 from openpyxl import Workbook
 from sqlalchemy import select
 
+from questionnaires import types
 from questionnaires.schema import Questionnaire
+from questionnaires.types import AnswerValue
 
 from .. import catalog
 from ..db import db
@@ -29,8 +31,6 @@ from ..text import clean
 from . import snapshots
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-DONT_KNOW = "DK"
-MULTI_SEPARATOR = "|"
 
 Table = tuple[list[str], list[list[Any]]]
 
@@ -107,12 +107,10 @@ def _published(round_: Round, results: RoundResults) -> list[Row]:
                                          hashlib.sha256(f"{round_.id}:{row.response.id}".encode()).hexdigest()))
 
 
-def _cell(answer: Answer) -> Any:
-    if answer.dont_know:
-        return DONT_KNOW
-    if answer.value is not None:
-        return int(answer.value) if float(answer.value).is_integer() else answer.value
-    return (answer.text or "").replace("\n", MULTI_SEPARATOR)
+def _cell(q: Questionnaire, answer: Answer) -> Any:
+    """A stored answer as its question type writes it in a cell (DK, a number, an option, text)."""
+    value = AnswerValue(value=answer.value, dont_know=answer.dont_know, text=answer.text)
+    return types.of(q.item(answer.item_id)).cell(value)
 
 
 def responses_long(round_: Round, results: RoundResults) -> Table:
@@ -126,7 +124,7 @@ def responses_long(round_: Round, results: RoundResults) -> Table:
         for answer in sorted(row.response.answers, key=lambda a: (a.item_id, a.target_agency_id or 0)):
             if role_item is None or answer.item_id != role_item.id:
                 rows.append([number, row.agency, row.role_level, row.language, answer.item_id,
-                             slugs.get(answer.target_agency_id, ""), _cell(answer)])
+                             slugs.get(answer.target_agency_id, ""), _cell(q, answer)])
     return ["respondent", "agency", "role_level", "language", "item", "about_agency", "answer"], rows
 
 
@@ -134,7 +132,7 @@ def responses_wide(round_: Round, results: RoundResults) -> Table:
     """One row per respondent in the import format (`roster:<slug>` columns, DK, | between choices)."""
     q = catalog.get(round_.questionnaire_id, round_.questionnaire_version)
     agencies: list[Agency] = round_.jurisdiction.agencies
-    item_columns = [i.id for i in q.items if i.type != "roster" and i.sets != "role_level"]
+    item_columns = [i.id for i in q.items if not types.of(i).per_target and i.sets != "role_level"]
     roster = q.roster_item
     columns = ["agency", "role_level", "language", *item_columns] + ([f"roster:{a.slug}" for a in agencies]
                                                                      if roster else [])
@@ -144,7 +142,7 @@ def responses_wide(round_: Round, results: RoundResults) -> Table:
         cells = {}
         for answer in row.response.answers:
             key = f"roster:{slugs.get(answer.target_agency_id)}" if answer.target_agency_id else answer.item_id
-            cells[key] = _cell(answer)
+            cells[key] = _cell(q, answer)
         cells.update(agency=row.agency, role_level=row.role_level, language=row.language)
         rows.append([cells.get(c, "") for c in columns])
     return columns, rows
@@ -154,17 +152,10 @@ def codebook(q: Questionnaire) -> Table:
     rows = []
     for section in q.sections:
         for item in section.items:
-            if item.type in ("likert", "roster"):
-                scale = q.scales[item.scale]
-                values = "; ".join(f"{o.value}={o.label}" for o in scale.options)
-                values += f"; {DONT_KNOW}={scale.dont_know}" if scale.dont_know else ""
-            elif item.options:
-                values = "; ".join(f"{o.value}={o.label}" for o in item.options)
-            else:
-                values = "free text"
-            name = "roster:<agency-slug>" if item.type == "roster" else item.id
+            kind = types.of(item)
+            name = "roster:<agency-slug>" if kind.per_target else item.id
             rows.append([name, section.title, item.type, item.construct or "", "yes" if item.reverse else "",
-                         item.text, values])
+                         item.text, kind.codebook(item, q)])
     return ["column", "section", "type", "measures", "reversed", "question", "values"], rows
 
 

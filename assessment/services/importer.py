@@ -12,19 +12,18 @@ import io
 from dataclasses import dataclass, field
 from typing import Optional
 
+from questionnaires import types
 from questionnaires.schema import Item, Questionnaire
+from questionnaires.types import AnswerValue
 
 from .. import catalog
 from ..db import db
-from ..forms import AnswerValue
 from ..models import Agency, Answer, Response, Round, utcnow
 from ..text import clean
 from ..vocabulary import ResponseStatus, RoleLevel, RoundStatus
 from . import Refused, audit, snapshots
 
 ROSTER_PREFIX = "roster:"
-MULTI_SEPARATOR = "|"
-DONT_KNOW = "dk"
 
 
 @dataclass(frozen=True)
@@ -74,7 +73,7 @@ class _Columns:
         self.roster: dict[int, Agency] = {}
         self.problems: list[Problem] = []
         self.agency = self.role = self.language = None
-        known = {i.id: i for i in q.items if i.type != "roster"}
+        known = {i.id: i for i in q.items if not types.of(i).per_target}
         roster_item = q.roster_item
         seen: dict[str, int] = {}
         for index, raw in enumerate(header):
@@ -111,36 +110,6 @@ class _Columns:
 
 def _column_name(index: int, name: str) -> str:
     return name or f"#{index + 1}"
-
-
-def _number(cell: str, low: int, high: int) -> AnswerValue:
-    if cell.lower() == DONT_KNOW:
-        return AnswerValue(dont_know=True)
-    if cell.lstrip("-").isdigit() and low <= int(cell) <= high:
-        return AnswerValue(value=float(int(cell)))
-    raise ValueError(f"{cell!r} is not a whole number from {low} to {high}, nor DK")
-
-
-def _item_value(q: Questionnaire, item: Item, cell: str) -> AnswerValue:
-    if item.type == "likert":
-        scale = q.scales[item.scale]
-        return _number(cell, scale.min, scale.max)
-    if item.type == "choice":
-        for option in item.options:
-            if cell.lower() in (option.value, option.label.lower()):
-                return AnswerValue(text=option.value)
-        raise ValueError(f"{cell!r} is not one of {', '.join(o.value for o in item.options)}")
-    if item.type == "multi":
-        chosen, values = [], {o.value: o.value for o in item.options} | {o.label.lower(): o.value for o in item.options}
-        for part in (p.strip() for p in cell.split(MULTI_SEPARATOR)):
-            if part.lower() not in values:
-                raise ValueError(f"{part!r} is not one of {', '.join(o.value for o in item.options)} "
-                                 f"(separate several with {MULTI_SEPARATOR})")
-            chosen.append(values[part.lower()])
-        return AnswerValue(text="\n".join(o.value for o in item.options if o.value in chosen))
-    if len(cell) > item.max_length:
-        raise ValueError(f"the text is longer than {item.max_length} characters")
-    return AnswerValue(text=cell)
 
 
 def parse(round_: Round, data: bytes) -> list[ParsedRow]:
@@ -204,10 +173,9 @@ def _row(q, number, cells, header, columns: _Columns, agencies, by_name, role_it
         if not cell:
             continue
         try:
-            row.answers[(item.id, None)] = _item_value(q, item, cell)
+            row.answers[(item.id, None)] = types.of(item).parse(item, q, cell)
         except ValueError as exc:
             problems.append(Problem(number, header[index].strip(), str(exc)))
-    roster_scale = q.scales[q.roster_item.scale] if q.roster_item else None
     for index, target in columns.roster.items():
         cell = cells[index]
         if not cell:
@@ -217,7 +185,7 @@ def _row(q, number, cells, header, columns: _Columns, agencies, by_name, role_it
                                                                   "leave this cell blank"))
             continue
         try:
-            row.answers[(q.roster_item.id, target.id)] = _number(cell, roster_scale.min, roster_scale.max)
+            row.answers[(q.roster_item.id, target.id)] = types.of(q.roster_item).parse(q.roster_item, q, cell)
         except ValueError as exc:
             problems.append(Problem(number, header[index].strip(), str(exc)))
     if role is not None and role_item is not None:

@@ -9,10 +9,11 @@ from typing import Optional
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import joinedload
 
+from questionnaires import types
 from questionnaires.schema import Item, Questionnaire
+from questionnaires.types import AnswerKey, AnswerValue, Target
 
 from ..db import db
-from ..forms import AnswerKey, AnswerValue, Target
 from ..models import Agency, Answer, Invitation, Response, Round, utcnow
 from ..tokens import hash_token
 from ..vocabulary import InvitationStatus, ResponseStatus, RoleLevel
@@ -100,13 +101,7 @@ def missing_required(questionnaire: Questionnaire, answers: dict[AnswerKey, Answ
     missing = []
     for index, section in enumerate(questionnaire.sections):
         for item in section.items:
-            if not item.required:
-                continue
-            if item.type == "roster":
-                done = all((item.id, t.id) in answers for t in targets)
-            else:
-                done = (item.id, None) in answers
-            if not done:
+            if item.required and not types.of(item).answered(item, answers, targets):
                 missing.append((index, item))
     return missing
 
