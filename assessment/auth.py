@@ -11,7 +11,6 @@ from flask_login import LoginManager, current_user, login_required, login_user, 
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
-from .db import db
 from .services import accounts, audit
 from .text import CleanForm
 
@@ -64,7 +63,6 @@ def login():
         session.clear()  # a fresh session: nothing from before sign-in, its CSRF token included, carries over
         login_user(user)
         audit.record("sign_in", user.email, actor=user.email)
-        db.session.commit()
         flash("Signed in.", "success")
         return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form, limit=LOGIN_LIMIT), 400 if form.errors else 200
@@ -72,7 +70,6 @@ def login():
 
 def _refused(form: LoginForm, message: str, detail: str = ""):
     audit.record("sign_in_failed", form.email.data.strip().lower()[:200], detail, actor=None)
-    db.session.commit()
     flash(message, "error")
     return render_template("auth/login.html", form=form, limit=LOGIN_LIMIT), 401
 
@@ -83,7 +80,6 @@ def logout():
     """Ends every session of the account, so that a copy of this session's cookie opens nothing afterwards."""
     current_user.end_sessions()
     audit.record("sign_out", current_user.email)
-    db.session.commit()
     logout_user()
     session.clear()
     flash("Signed out.", "success")

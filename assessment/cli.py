@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import sys
 
@@ -33,8 +34,19 @@ def _date(_ctx, _param, value):
         raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD") from None
 
 
-def _fail(exc: Exception):
-    raise click.ClickException(str(exc))
+def one_transaction(command):
+    """A command's work as one transaction (services only flush): committed when the command ends, rolled back
+    when a service refuses, the refusal printed as `Error: ...` with exit status 1."""
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        try:
+            result = command(*args, **kwargs)
+        except ServiceError as exc:
+            db.session.rollback()
+            raise click.ClickException(str(exc)) from None
+        db.session.commit()
+        return result
+    return run
 
 
 @click.command("init-db")
@@ -69,11 +81,9 @@ def validate_questionnaire(file):
 
 @jurisdiction_cli.command("add")
 @click.argument("name")
+@one_transaction
 def add_jurisdiction(name):
-    try:
-        jurisdiction = setup.add_jurisdiction(name)
-    except ServiceError as exc:
-        _fail(exc)
+    jurisdiction = setup.add_jurisdiction(name)
     click.echo(f"Added jurisdiction {jurisdiction.id}: {jurisdiction.name}")
 
 
@@ -82,11 +92,9 @@ def add_jurisdiction(name):
 @click.argument("name")
 @click.option("--sector", required=True, type=click.Choice([s.value for s in Sector]))
 @click.option("--slug", help="Short name used in links and files (made from the name when omitted).")
+@one_transaction
 def add_agency(jurisdiction, name, sector, slug):
-    try:
-        agency = setup.add_agency(setup.find_jurisdiction(jurisdiction), name, sector, slug)
-    except ServiceError as exc:
-        _fail(exc)
+    agency = setup.add_agency(setup.find_jurisdiction(jurisdiction), name, sector, slug)
     click.echo(f"Added agency {agency.slug}: {agency.name} ({agency.sector.label})")
 
 
@@ -98,17 +106,16 @@ def add_agency(jurisdiction, name, sector, slug):
 @click.option("--min-group-size", type=click.IntRange(min=1), default=3, show_default=True)
 @click.option("--opens", callback=_date, help="YYYY-MM-DD")
 @click.option("--closes", callback=_date, help="YYYY-MM-DD")
+@one_transaction
 def create_round(jurisdiction, title, questionnaire_id, version, min_group_size, opens, closes):
-    try:
-        round_ = setup.create_round(setup.find_jurisdiction(jurisdiction), title, questionnaire_id, version,
-                                    min_group_size, opens, closes)
-    except ServiceError as exc:
-        _fail(exc)
+    round_ = setup.create_round(setup.find_jurisdiction(jurisdiction), title, questionnaire_id, version,
+                                min_group_size, opens, closes)
     click.echo(f"Created round {round_.id}: {round_.title} ({round_.questionnaire_id} "
                f"v{round_.questionnaire_version}, draft)")
 
 
 @round_cli.command("list")
+@one_transaction
 def list_rounds():
     rows = setup.list_rounds()
     if not rows:
@@ -122,33 +129,27 @@ def list_rounds():
 
 @round_cli.command("open")
 @click.argument("round_id", type=int)
+@one_transaction
 def open_round(round_id):
-    try:
-        setup.open_round(setup.get_round(round_id))
-    except ServiceError as exc:
-        _fail(exc)
+    setup.open_round(setup.get_round(round_id))
     click.echo(f"Round {round_id} is open.")
 
 
 @round_cli.command("reopen")
 @click.argument("round_id", type=int)
 @click.option("--reason", required=True, help="Why the round takes answers again (goes into the audit log).")
+@one_transaction
 def reopen_round(round_id, reason):
     """Let a closed round take answers again; its results may already have been read as final."""
-    try:
-        setup.reopen_round(setup.get_round(round_id), reason)
-    except ServiceError as exc:
-        _fail(exc)
+    setup.reopen_round(setup.get_round(round_id), reason)
     click.echo(f"Round {round_id} is open again.")
 
 
 @round_cli.command("close")
 @click.argument("round_id", type=int)
+@one_transaction
 def close_round(round_id):
-    try:
-        drafts = setup.close_round(setup.get_round(round_id))
-    except ServiceError as exc:
-        _fail(exc)
+    drafts = setup.close_round(setup.get_round(round_id))
     click.echo(f"Round {round_id} is closed. {drafts} unsubmitted draft(s) are left out of its results.")
 
 
@@ -157,20 +158,19 @@ def close_round(round_id):
 @click.option("--agency", "agency_slug", required=True, help="Agency slug or name.")
 @click.option("--role", required=True, type=click.Choice([r.value for r in RoleLevel]))
 @click.option("--count", type=int, default=1, show_default=True)
+@one_transaction
 def invite(round_id, agency_slug, role, count):
     """Create invitations and print their links (shown only this once)."""
-    try:
-        round_ = setup.get_round(round_id)
-        agency = setup.find_agency(round_.jurisdiction, agency_slug)
-        tokens = setup.issue_invitations(round_, agency, role, count)
-    except ServiceError as exc:
-        _fail(exc)
+    round_ = setup.get_round(round_id)
+    agency = setup.find_agency(round_.jurisdiction, agency_slug)
+    tokens = setup.issue_invitations(round_, agency, role, count)
     click.echo(f"{len(tokens)} link(s) for {agency.name}, {RoleLevel(role).label}. They are shown only now:")
     for token in tokens:
         click.echo(survey_link(token))
 
 
 @click.command("seed-demo")
+@one_transaction
 def seed_demo():
     """Create Demo County (when missing) and print a fresh survey link for its open round."""
     if demo.demo_exists():
@@ -203,16 +203,15 @@ def _read_password() -> str:
 @user_cli.command("create")
 @click.argument("email")
 @click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@one_transaction
 def create_user(email, role):
     """Create an account; the password is prompted, or read from standard input."""
-    try:
-        user = accounts.create_user(email, _read_password(), role)
-    except ServiceError as exc:
-        _fail(exc)
+    user = accounts.create_user(email, _read_password(), role)
     click.echo(f"Created {user.role.label.lower()} {user.email}.")
 
 
 @user_cli.command("list")
+@one_transaction
 def list_users():
     """Every account with its role, whether it is enabled, and the jurisdictions it may see."""
     users = accounts.list_users()
@@ -229,15 +228,13 @@ def list_users():
 
 
 def _user_and_place(email: str, jurisdiction: str):
-    try:
-        return accounts.get_user(email), setup.find_jurisdiction(jurisdiction)
-    except ServiceError as exc:
-        _fail(exc)
+    return accounts.get_user(email), setup.find_jurisdiction(jurisdiction)
 
 
 @user_cli.command("grant")
 @click.argument("email")
 @click.argument("jurisdiction")
+@one_transaction
 def grant_user(email, jurisdiction):
     """Give a facilitator access to a jurisdiction."""
     user, place = _user_and_place(email, jurisdiction)
@@ -250,6 +247,7 @@ def grant_user(email, jurisdiction):
 @user_cli.command("revoke")
 @click.argument("email")
 @click.argument("jurisdiction")
+@one_transaction
 def revoke_user(email, jurisdiction):
     """Take a jurisdiction away from a facilitator, from their next request on."""
     user, place = _user_and_place(email, jurisdiction)
@@ -261,49 +259,41 @@ def revoke_user(email, jurisdiction):
 
 @user_cli.command("disable")
 @click.argument("email")
+@one_transaction
 def disable_user(email):
     """Stop an account from signing in; its sessions end at once."""
-    try:
-        user = accounts.get_user(email)
-        accounts.disable(user)
-    except ServiceError as exc:
-        _fail(exc)
+    user = accounts.get_user(email)
+    accounts.disable(user)
     click.echo(f"{user.email} is disabled: signed out everywhere, and cannot sign in until enabled.")
 
 
 @user_cli.command("enable")
 @click.argument("email")
+@one_transaction
 def enable_user(email):
     """Let a disabled account sign in again, with the grants it had."""
-    try:
-        user = accounts.get_user(email)
-        accounts.enable(user)
-    except ServiceError as exc:
-        _fail(exc)
+    user = accounts.get_user(email)
+    accounts.enable(user)
     click.echo(f"{user.email} is enabled and can sign in again.")
 
 
 @user_cli.command("set-password")
 @click.argument("email")
+@one_transaction
 def set_user_password(email):
     """Give an account a new password (prompted, or read from standard input); its sessions end."""
-    try:
-        user = accounts.get_user(email)
-        accounts.set_password(user, _read_password())
-    except ServiceError as exc:
-        _fail(exc)
+    user = accounts.get_user(email)
+    accounts.set_password(user, _read_password())
     click.echo(f"New password set for {user.email}; its sessions have ended.")
 
 
 @click.command("scores")
 @click.argument("round_id", type=int)
 @click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True)
+@one_transaction
 def scores_command(round_id, fmt):
     """Print a round's scores: the jurisdiction, agencies, sectors, role levels, pairs and network."""
-    try:
-        results = scores.round_scores(setup.get_round(round_id))
-    except ServiceError as exc:
-        _fail(exc)
+    results = scores.round_scores(setup.get_round(round_id))
     if fmt == "json":
         click.echo(json.dumps(results.as_json(), indent=2, allow_nan=False))
     else:
@@ -314,24 +304,20 @@ def scores_command(round_id, fmt):
 @click.argument("earlier_id", type=int)
 @click.argument("later_id", type=int)
 @click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True)
+@one_transaction
 def compare_command(earlier_id, later_id, fmt):
     """How a jurisdiction moved between two rounds: changes with bootstrap 95% intervals, levels, pairs."""
-    try:
-        comparison = scores.compare_rounds(setup.get_round(earlier_id), setup.get_round(later_id))
-    except ServiceError as exc:
-        _fail(exc)
+    comparison = scores.compare_rounds(setup.get_round(earlier_id), setup.get_round(later_id))
     click.echo(json.dumps(comparison.as_json(), indent=2, allow_nan=False))
 
 
 @click.command("import-responses")
 @click.argument("round_id", type=int)
 @click.argument("file", type=click.File("rb"))
+@one_transaction
 def import_responses_command(round_id, file):
     """Import responses from a CSV file; nothing is imported when any cell is wrong."""
-    try:
-        count = importer.import_responses(setup.get_round(round_id), file.read())
-    except ServiceError as exc:
-        _fail(exc)
+    count = importer.import_responses(setup.get_round(round_id), file.read())
     click.echo(f"Imported {count} response(s) into round {round_id}.")
 
 
@@ -340,15 +326,12 @@ def import_responses_command(round_id, file):
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True,
               help="Where to write the PDF.")
 @click.option("--compare", "earlier_id", type=int, help="An earlier round of the same jurisdiction to compare with.")
+@one_transaction
 def report_command(round_id, output, earlier_id):
     """Write a round's readiness report as a PDF, printing each step."""
-    try:
-        round_ = setup.get_round(round_id)
-        earlier = setup.get_round(earlier_id) if earlier_id is not None else None
-        pdf = report.report_pdf(round_, earlier, progress=lambda message: click.echo(f"  {message}"))
-    except ServiceError as exc:
-        _fail(exc)
-    db.session.commit()
+    round_ = setup.get_round(round_id)
+    earlier = setup.get_round(earlier_id) if earlier_id is not None else None
+    pdf = report.report_pdf(round_, earlier, progress=lambda message: click.echo(f"  {message}"))
     with open(output, "wb") as out:
         out.write(pdf)
     click.echo(f"Wrote {output} ({len(pdf) // 1024} KiB).")
@@ -360,10 +343,7 @@ def report_command(round_id, output, earlier_id):
               help="Where to write the JSON document.")
 def export_round_command(round_id, output):
     """Write a round (agencies, invitations as token hashes, responses, answers, commitments) as JSON."""
-    try:
-        document = backup.export_round(setup.get_round(round_id))
-    except ServiceError as exc:
-        _fail(exc)
+    document = backup.export_round(setup.get_round(round_id))
     with open(output, "w", encoding="utf-8") as out:
         json.dump(document, out, ensure_ascii=False, indent=1)
     click.echo(f"Wrote round {round_id} to {output}: {len(document['responses'])} responses, "
@@ -372,12 +352,13 @@ def export_round_command(round_id, output):
 
 @click.command("import-round")
 @click.argument("file", type=click.File("rb"))
+@one_transaction
 def import_round_command(file):
     """Restore a round written by export-round; nothing is written when any part of the file is wrong."""
     try:
         round_ = backup.import_round(backup.read_document(file.read()))
     except ServiceError as exc:
-        _fail(f"{file.name}: {exc}")
+        raise ServiceError(f"{file.name}: {exc}") from None
     click.echo(f"Restored round {round_.id} ({round_.title}) of {round_.jurisdiction.name}.")
 
 

@@ -302,7 +302,6 @@ def report(round_id: int):
     except ServiceError as exc:
         flash(f"No report: {exc}.", "error")
         return redirect(url_for("console.results_page", round_id=round_id))
-    db.session.commit()
     return Response(pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": f"attachment; filename=readiness-report-round{round_.id}.pdf"})
 
@@ -388,7 +387,6 @@ def export(round_id: int, kind: str, fmt: str):
     else:
         sheets = {"responses": exports.responses_wide(round_, results), "codebook": exports.codebook(q)}
     audit.record("export", f"round {round_.id}", f"{kind}.{fmt}")
-    db.session.commit()
     filename = f"round{round_.id}-{kind}.{fmt}"
     if fmt == "csv":
         body, mimetype = exports.to_csv(next(iter(sheets.values()))), "text/csv"

@@ -47,6 +47,17 @@ def database_url(url: str) -> str:
     return url
 
 
+def commit_per_request(app) -> None:
+    """The unit of work: services add and flush, and each request commits once, at its end, so that the services
+    a view calls share one transaction. A request that fails with a server error commits nothing (the error page
+    rolls back); a service that refuses (ServiceError) does so before it writes."""
+    @app.after_request
+    def commit(response):
+        if response.status_code < 500:
+            db.session.commit()
+        return response
+
+
 def configure_engine(app) -> None:
     """SQLite: write-ahead log, a busy timeout and enforced foreign keys on every connection."""
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):

@@ -98,6 +98,7 @@ def seed(url: str, respondents: int) -> list[Respondent]:
                             if a.id != agency.id)
             token = setup.issue_invitations(round_, agency, ROLES[n % 3], 1)[0]
             people.append(Respondent(token, [page_answers(q, s, targets, likert=str(1 + n % 5)) for s in q.sections]))
+        db.session.commit()
         db.session.remove()
         db.engine.dispose()
     return people

@@ -53,6 +53,7 @@ def build_database(path: Path, respondents: int) -> int:
             roster = ["" if a.id == agency.id else int(np.clip(round(rng.normal(2, 1)), 0, 4)) for a in agencies]
             writer.writerow([agency.slug, ROLES[n % 3], *answers, *roster])
         importer.import_responses(round_, out.getvalue().encode())
+        db.session.commit()
         return round_.id
 
 

@@ -51,6 +51,7 @@ def main() -> None:
             pdf = report_pdf(closed[-1], compare_with=closed[0])
             (OUT / "sample-report.pdf").write_bytes(pdf)
             later_id = closed[-1].id
+            db.session.commit()
 
         with live_server(app) as base, sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)

@@ -7,6 +7,7 @@ import uuid
 import pytest
 import sqlalchemy as sa
 from flask import g
+from flask.testing import FlaskCliRunner
 from werkzeug.serving import make_server
 
 from app import create_app
@@ -26,9 +27,27 @@ def fresh_context_per_request(app):
             delattr(g, name)
 
 
+class CommittingRunner(FlaskCliRunner):
+    """A command runs in its own transaction; what the test set up before it is committed first, as it would be."""
+
+    def invoke(self, *args, **kwargs):
+        db.session.commit()
+        return super().invoke(*args, **kwargs)
+
+
+def commit_setup_before_requests(app):
+    """Tests set up data through services, which only flush (the request or command commits): what a test set up
+    is committed before each request, as the earlier requests that made it would have done."""
+    @app.before_request
+    def commit_setup():
+        db.session.commit()
+
+
 def serve(app):
     """Yield `app` with its tables created, inside one app context (requests still get a fresh `g`)."""
     fresh_context_per_request(app)
+    commit_setup_before_requests(app)
+    app.test_cli_runner_class = CommittingRunner
     with app.app_context():
         db.create_all()
         yield app
@@ -124,13 +143,16 @@ def county(app):
                 setup.add_agency(jurisdiction, "Victim Advocates", "victim_advocacy")]
     round_ = setup.create_round(jurisdiction, "Spring survey")
     setup.open_round(round_)
+    db.session.commit()
     return {"jurisdiction": jurisdiction, "agencies": agencies, "round": round_}
 
 
 @pytest.fixture
 def token(county):
     """A fresh invitation for a line-staff member of the probation department."""
-    return setup.issue_invitations(county["round"], county["agencies"][0], RoleLevel.LINE_STAFF, 1)[0]
+    token = setup.issue_invitations(county["round"], county["agencies"][0], RoleLevel.LINE_STAFF, 1)[0]
+    db.session.commit()
+    return token
 
 
 def csrf_from(html: bytes | str) -> str:
@@ -143,7 +165,9 @@ def csrf_from(html: bytes | str) -> str:
 
 @contextlib.contextmanager
 def live_server(app):
-    """Serve `app` over real HTTP on a free loopback port, one thread per request; yields the base URL."""
+    """Serve `app` over real HTTP on a free loopback port, one thread per request; yields the base URL. What the
+    test set up is committed first: the server's threads read the database through sessions of their own."""
+    db.session.commit()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

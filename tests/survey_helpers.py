@@ -6,6 +6,7 @@ import urllib.parse
 import urllib.request
 
 from assessment import catalog
+from assessment.db import db
 from tests.conftest import csrf_from
 
 
@@ -113,6 +114,7 @@ def fill_through_services(token: str, likert: float | dict = 4.0, roster: float 
             elif item.type == "roster":
                 answers.update({(item.id, t.id): AnswerValue(value=roster) for t in targets})
         survey.save_section(response, q, index, answers, index + 1)
+    db.session.commit()  # as the requests that saved each page would have
     return invitation, response, q, targets
 
 

@@ -78,7 +78,7 @@ def create_user(email: str, password: str, role: str | Role) -> User:
     user.set_password(password)
     db.session.add(user)
     audit.record("user_created", email, role.label.lower())
-    db.session.commit()
+    db.session.flush()
     return user
 
 
@@ -101,7 +101,7 @@ def set_password(user: User, password: str) -> None:
     user.set_password(password)
     user.end_sessions()
     audit.record("password_changed", user.email)
-    db.session.commit()
+    db.session.flush()
 
 
 def grant(user: User, jurisdiction: Jurisdiction) -> bool:
@@ -110,7 +110,7 @@ def grant(user: User, jurisdiction: Jurisdiction) -> bool:
         return False
     user.grants.append(Grant(jurisdiction=jurisdiction))
     audit.record("access_granted", user.email, jurisdiction.name)
-    db.session.commit()
+    db.session.flush()
     return True
 
 
@@ -121,7 +121,7 @@ def revoke(user: User, jurisdiction: Jurisdiction) -> bool:
         return False
     user.grants.remove(held[0])
     audit.record("access_revoked", user.email, jurisdiction.name)
-    db.session.commit()
+    db.session.flush()
     return True
 
 
@@ -134,7 +134,7 @@ def disable(user: User) -> None:
     user.disabled_at = utcnow()
     user.end_sessions()
     audit.record("user_disabled", user.email)
-    db.session.commit()
+    db.session.flush()
 
 
 def enable(user: User) -> None:
@@ -142,7 +142,7 @@ def enable(user: User) -> None:
         raise ServiceError(f"{user.email} is already enabled")
     user.disabled_at = None
     audit.record("user_enabled", user.email)
-    db.session.commit()
+    db.session.flush()
 
 
 def _enabled_admins() -> int:

@@ -113,15 +113,10 @@ def import_round(document: Any) -> Round:
     its place. The jurisdiction and agencies are matched by name and slug, and made when missing. A round whose
     links already exist in this database is refused (it is already here)."""
     plan = _check(document)
-    try:
-        round_ = _write(plan)
-        snapshots.advance(round_, final=round_.status == RoundStatus.CLOSED)  # documents written before snapshots
-        audit.record("import", f"round {round_.id}", f"restored round {round_.title!r} of {plan.jurisdiction} "
-                                                     f"({len(plan.responses)} responses)")
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+    round_ = _write(plan)
+    snapshots.advance(round_, final=round_.status == RoundStatus.CLOSED)  # documents written before snapshots
+    audit.record("import", f"round {round_.id}", f"restored round {round_.title!r} of {plan.jurisdiction} "
+                                                 f"({len(plan.responses)} responses)")
     return round_
 
 

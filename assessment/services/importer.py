@@ -194,25 +194,20 @@ def _row(q, number, cells, header, columns: _Columns, agencies, by_name, role_it
 
 
 def import_responses(round_: Round, data: bytes) -> int:
-    """Check the whole file, then store every row as a submitted response in one transaction."""
+    """Check the whole file, then store every row as a submitted response (all in the caller's transaction)."""
     rows = parse(round_, data)
     now = utcnow()
-    try:
-        for row in rows:
-            response = Response(round_id=round_.id, agency_id=row.agency.id, role_level=row.role,
-                                questionnaire_id=round_.questionnaire_id,
-                                questionnaire_version=round_.questionnaire_version, language=row.language,
-                                status=ResponseStatus.SUBMITTED, current_section=0, started_at=now, updated_at=now,
-                                submitted_at=now)
-            response.answers = [Answer(item_id=item_id, target_agency_id=target, value=a.value,
-                                       dont_know=a.dont_know, text=a.text)
-                                for (item_id, target), a in row.answers.items()]
-            db.session.add(response)
-        db.session.flush()
-        snapshots.advance(round_, final=round_.status == RoundStatus.CLOSED)
-        audit.record("import", f"round {round_.id}", f"{len(rows)} response(s) imported")
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+    for row in rows:
+        response = Response(round_id=round_.id, agency_id=row.agency.id, role_level=row.role,
+                            questionnaire_id=round_.questionnaire_id,
+                            questionnaire_version=round_.questionnaire_version, language=row.language,
+                            status=ResponseStatus.SUBMITTED, current_section=0, started_at=now, updated_at=now,
+                            submitted_at=now)
+        response.answers = [Answer(item_id=item_id, target_agency_id=target, value=a.value,
+                                   dont_know=a.dont_know, text=a.text)
+                            for (item_id, target), a in row.answers.items()]
+        db.session.add(response)
+    db.session.flush()
+    snapshots.advance(round_, final=round_.status == RoundStatus.CLOSED)
+    audit.record("import", f"round {round_.id}", f"{len(rows)} response(s) imported")
     return len(rows)

@@ -42,7 +42,7 @@ def add_jurisdiction(name: str) -> Jurisdiction:
         raise ServiceError(f"a jurisdiction named {name!r} already exists")
     jurisdiction = Jurisdiction(name=name)
     db.session.add(jurisdiction)
-    db.session.commit()
+    db.session.flush()
     return jurisdiction
 
 
@@ -61,7 +61,7 @@ def add_agency(jurisdiction: Jurisdiction, name: str, sector: str | Sector, slug
         raise ServiceError(f"{jurisdiction.name} already has an agency with the slug {slug!r}")
     agency = Agency(jurisdiction=jurisdiction, name=name, slug=slug, sector=sector)
     db.session.add(agency)
-    db.session.commit()
+    db.session.flush()
     return agency
 
 
@@ -80,7 +80,7 @@ def edit_agency(agency: Agency, name: str, sector: str | Sector, slug: str) -> N
         raise ServiceError("the slug of an agency that a round already uses cannot change (links and files "
                            "name it); change its name instead")
     agency.name, agency.sector, agency.slug = name, sector, slug
-    db.session.commit()
+    db.session.flush()
 
 
 def agency_in_use(agency: Agency) -> bool:
@@ -94,7 +94,7 @@ def remove_agency(agency: Agency) -> None:
     if agency_in_use(agency):
         raise ServiceError(f"{agency.name} cannot be removed: a round already uses it")
     db.session.delete(agency)
-    db.session.commit()
+    db.session.flush()
 
 
 def find_agency(jurisdiction: Jurisdiction, slug_or_name: str, required: bool = True) -> Optional[Agency]:
@@ -129,7 +129,7 @@ def create_round(jurisdiction: Jurisdiction, title: str, questionnaire_id: str =
     db.session.add(round_)
     db.session.flush()
     audit.record("round_created", f"round {round_.id}", f"{jurisdiction.name}: {title}")
-    db.session.commit()
+    db.session.flush()
     return round_
 
 
@@ -154,7 +154,7 @@ def open_round(round_: Round) -> None:
         raise ServiceError(f"{round_.jurisdiction.name} needs at least two agencies before a round can open")
     round_.status = RoundStatus.OPEN
     audit.record("round_opened", f"round {round_.id}", round_.title)
-    db.session.commit()
+    db.session.flush()
 
 
 def reopen_round(round_: Round, reason: str) -> None:
@@ -170,7 +170,7 @@ def reopen_round(round_: Round, reason: str) -> None:
     if round_.closes_at is not None and round_.closes_at <= utcnow():
         round_.closes_at = None
     audit.record("round_reopened", f"round {round_.id}", reason)
-    db.session.commit()
+    db.session.flush()
 
 
 def close_round(round_: Round) -> int:
@@ -182,7 +182,7 @@ def close_round(round_: Round) -> int:
     round_.status = RoundStatus.CLOSED
     snapshots.advance(round_, final=True)
     audit.record("round_closed", f"round {round_.id}", f"{drafts} unsubmitted draft(s) left out of the results")
-    db.session.commit()
+    db.session.flush()
     return drafts
 
 
@@ -224,7 +224,7 @@ def issue_invitations(round_: Round, agency: Agency, role: str | RoleLevel, coun
     db.session.add_all(Invitation(round_id=round_.id, agency_id=agency.id, role_level=role,
                                   token_hash=hash_token(t)) for t in tokens)
     audit.record("invitations_created", f"round {round_.id}", f"{count} for {agency.name}, {role.label}")
-    db.session.commit()
+    db.session.flush()
     return tokens
 
 
@@ -235,14 +235,14 @@ def enable_open_link(round_: Round) -> str:
     token = new_token()
     round_.open_link_hash = hash_token(token)
     audit.record("open_link_changed", f"round {round_.id}", "open link created")
-    db.session.commit()
+    db.session.flush()
     return token
 
 
 def disable_open_link(round_: Round) -> None:
     round_.open_link_hash = None
     audit.record("open_link_changed", f"round {round_.id}", "open link turned off")
-    db.session.commit()
+    db.session.flush()
 
 
 def round_by_open_link(token: str) -> Optional[Round]:
@@ -260,7 +260,7 @@ def join_by_open_link(round_: Round, agency: Agency, role: str | RoleLevel) -> s
     db.session.add(Invitation(round_id=round_.id, agency_id=agency.id, role_level=role, token_hash=hash_token(token)))
     audit.record("invitations_created", f"round {round_.id}", f"1 through the open link for {agency.name}, "
                                                                f"{role.label}", actor="open link")
-    db.session.commit()
+    db.session.flush()
     return token
 
 
@@ -271,7 +271,7 @@ def revoke_invitation(invitation: Invitation) -> None:
     invitation.revoked_at = utcnow()
     audit.record("invitation_revoked", f"round {invitation.round_id}",
                  f"invitation {invitation.id} ({invitation.agency.name}, {invitation.role_level.label})")
-    db.session.commit()
+    db.session.flush()
 
 
 def add_commitment(round_: Round, dimension: str, what: str, owner: str,
@@ -285,7 +285,7 @@ def add_commitment(round_: Round, dimension: str, what: str, owner: str,
         raise ServiceError("a commitment needs what will be done and who owns it")
     commitment = Commitment(round_id=round_.id, dimension=dimension, what=what, owner=owner, due=due)
     db.session.add(commitment)
-    db.session.commit()
+    db.session.flush()
     return commitment
 
 

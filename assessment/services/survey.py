@@ -1,6 +1,7 @@
 """Taking the survey: find an invitation by its token, start, save a page, submit.
 
-Every save and every submit is one transaction: a page's answers are replaced as a whole or not at all.
+Every save and every submit is part of its request's one transaction (`db.commit_per_request`): a page's answers
+are replaced as a whole or not at all.
 """
 from __future__ import annotations
 
@@ -50,7 +51,7 @@ def start(invitation: Invitation, questionnaire: Questionnaire, language: str) -
     invitation.response = response
     invitation.status = InvitationStatus.IN_PROGRESS
     db.session.add(response)
-    db.session.commit()
+    db.session.flush()
     return response
 
 
@@ -62,27 +63,23 @@ def stored_answers(response: Response) -> dict[AnswerKey, AnswerValue]:
 def save_section(response: Response, questionnaire: Questionnaire, section_index: int,
                  answers: dict[AnswerKey, AnswerValue], next_section: int, language: Optional[str] = None) -> None:
     """Replace the answers of one section and move the respondent's place (and, when given, change the language
-    the response is answered in), in one transaction."""
+    the response is answered in): all of it in the request's one transaction, or none of it."""
     if response.status != ResponseStatus.DRAFT:
         raise ServiceError("this survey has already been submitted")
     section = questionnaire.sections[section_index]
     item_ids = [item.id for item in section.items]
-    try:
-        db.session.execute(delete(Answer).where(Answer.response_id == response.id, Answer.item_id.in_(item_ids)))
-        db.session.add_all(Answer(response_id=response.id, item_id=item_id, target_agency_id=target,
-                                  value=a.value, dont_know=a.dont_know, text=a.text)
-                           for (item_id, target), a in answers.items())
-        role_item = questionnaire.profile_item("role_level")
-        if role_item is not None and (role_item.id, None) in answers:
-            response.role_level = RoleLevel(answers[(role_item.id, None)].text)
-        response.current_section = max(0, min(next_section, len(questionnaire.sections)))
-        if language is not None:
-            response.language = language
-        response.updated_at = utcnow()
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+    db.session.execute(delete(Answer).where(Answer.response_id == response.id, Answer.item_id.in_(item_ids)))
+    db.session.add_all(Answer(response_id=response.id, item_id=item_id, target_agency_id=target,
+                              value=a.value, dont_know=a.dont_know, text=a.text)
+                       for (item_id, target), a in answers.items())
+    role_item = questionnaire.profile_item("role_level")
+    if role_item is not None and (role_item.id, None) in answers:
+        response.role_level = RoleLevel(answers[(role_item.id, None)].text)
+    response.current_section = max(0, min(next_section, len(questionnaire.sections)))
+    if language is not None:
+        response.language = language
+    response.updated_at = utcnow()
+    db.session.flush()
     db.session.expire(response, ["answers"])
 
 
@@ -92,7 +89,7 @@ def set_language(response: Response, language: str) -> None:
         raise ServiceError("this survey has already been submitted")
     response.language = language
     response.updated_at = utcnow()
-    db.session.commit()
+    db.session.flush()
 
 
 def missing_required(questionnaire: Questionnaire, answers: dict[AnswerKey, AnswerValue],
@@ -116,10 +113,8 @@ def submit(invitation: Invitation, response: Response, questionnaire: Questionna
         update(Response).where(Response.id == response.id, Response.status == ResponseStatus.DRAFT)
         .values(status=ResponseStatus.SUBMITTED, submitted_at=now, updated_at=now))
     if done.rowcount != 1:
-        db.session.rollback()
         return False
     invitation.status = InvitationStatus.SUBMITTED
     snapshots.advance(invitation.round)
-    db.session.commit()
     db.session.refresh(response)
     return True

@@ -38,6 +38,7 @@ def world(app):
     accounts.create_user("admin@test.org", PASSWORD, "admin")
     accounts.grant(accounts.create_user("alpha@test.org", PASSWORD, "facilitator"), a)
     accounts.grant(accounts.create_user("beta@test.org", PASSWORD, "facilitator"), b)
+    db.session.commit()
     return {"a": a.id, "b": b.id, "round": round_.id, "agency": probation.id, "treatment": treatment.id,
             "spare": spare.id, "invitation": invitation.id}
 

@@ -39,6 +39,7 @@ def coverage_line(page) -> str:
 def test_facilitator_runs_a_round_from_the_browser(browser, site, app):
     demo.seed()
     accounts.grant(accounts.create_user(EMAIL, PASSWORD, "facilitator"), setup.find_jurisdiction(demo.DEMO_NAME))
+    db.session.commit()  # as the commands that set a jurisdiction up would (the server reads it in its own session)
     context, page = new_page(browser, viewport={"width": 1280, "height": 900}, accept_downloads=True)
 
     page.goto(f"{site}/console/")
@@ -104,6 +105,7 @@ def test_an_administrator_manages_accounts_with_the_keyboard(browser, site, app)
     jurisdiction = setup.add_jurisdiction("Lake County")
     accounts.create_user("admin@lake.test", PASSWORD, "admin")
     accounts.grant(accounts.create_user(EMAIL, PASSWORD, "facilitator"), jurisdiction)
+    db.session.commit()
     context, page = new_page(browser, viewport={"width": 1280, "height": 900})
     page.goto(f"{site}/login")
     page.get_by_label("Email").fill("admin@lake.test")
