@@ -14,7 +14,18 @@ from questionnaires import QuestionnaireError, language_name, load_file
 
 from . import demo
 from .db import db
-from .services import ServiceError, accounts, backup, exports, importer, report, scores, setup
+from .services import (
+    ServiceError,
+    accounts,
+    backup,
+    exports,
+    importer,
+    invitations,
+    jurisdictions,
+    report,
+    rounds,
+    scores,
+)
 from .survey import survey_link
 from .vocabulary import Role, RoleLevel, Sector
 
@@ -83,7 +94,7 @@ def validate_questionnaire(file):
 @click.argument("name")
 @one_transaction
 def add_jurisdiction(name):
-    jurisdiction = setup.add_jurisdiction(name)
+    jurisdiction = jurisdictions.add_jurisdiction(name)
     click.echo(f"Added jurisdiction {jurisdiction.id}: {jurisdiction.name}")
 
 
@@ -94,7 +105,7 @@ def add_jurisdiction(name):
 @click.option("--slug", help="Short name used in links and files (made from the name when omitted).")
 @one_transaction
 def add_agency(jurisdiction, name, sector, slug):
-    agency = setup.add_agency(setup.find_jurisdiction(jurisdiction), name, sector, slug)
+    agency = jurisdictions.add_agency(jurisdictions.find_jurisdiction(jurisdiction), name, sector, slug)
     click.echo(f"Added agency {agency.slug}: {agency.name} ({agency.sector.label})")
 
 
@@ -108,7 +119,7 @@ def add_agency(jurisdiction, name, sector, slug):
 @click.option("--closes", callback=_date, help="YYYY-MM-DD")
 @one_transaction
 def create_round(jurisdiction, title, questionnaire_id, version, min_group_size, opens, closes):
-    round_ = setup.create_round(setup.find_jurisdiction(jurisdiction), title, questionnaire_id, version,
+    round_ = rounds.create_round(jurisdictions.find_jurisdiction(jurisdiction), title, questionnaire_id, version,
                                 min_group_size, opens, closes)
     click.echo(f"Created round {round_.id}: {round_.title} ({round_.questionnaire_id} "
                f"v{round_.questionnaire_version}, draft)")
@@ -117,7 +128,7 @@ def create_round(jurisdiction, title, questionnaire_id, version, min_group_size,
 @round_cli.command("list")
 @one_transaction
 def list_rounds():
-    rows = setup.list_rounds()
+    rows = rounds.list_rounds()
     if not rows:
         click.echo("No rounds yet.")
         return
@@ -131,7 +142,7 @@ def list_rounds():
 @click.argument("round_id", type=int)
 @one_transaction
 def open_round(round_id):
-    setup.open_round(setup.get_round(round_id))
+    rounds.open_round(rounds.get_round(round_id))
     click.echo(f"Round {round_id} is open.")
 
 
@@ -141,7 +152,7 @@ def open_round(round_id):
 @one_transaction
 def reopen_round(round_id, reason):
     """Let a closed round take answers again; its results may already have been read as final."""
-    setup.reopen_round(setup.get_round(round_id), reason)
+    rounds.reopen_round(rounds.get_round(round_id), reason)
     click.echo(f"Round {round_id} is open again.")
 
 
@@ -149,7 +160,7 @@ def reopen_round(round_id, reason):
 @click.argument("round_id", type=int)
 @one_transaction
 def close_round(round_id):
-    drafts = setup.close_round(setup.get_round(round_id))
+    drafts = rounds.close_round(rounds.get_round(round_id))
     click.echo(f"Round {round_id} is closed. {drafts} unsubmitted draft(s) are left out of its results.")
 
 
@@ -161,9 +172,9 @@ def close_round(round_id):
 @one_transaction
 def invite(round_id, agency_slug, role, count):
     """Create invitations and print their links (shown only this once)."""
-    round_ = setup.get_round(round_id)
-    agency = setup.find_agency(round_.jurisdiction, agency_slug)
-    tokens = setup.issue_invitations(round_, agency, role, count)
+    round_ = rounds.get_round(round_id)
+    agency = jurisdictions.find_agency(round_.jurisdiction, agency_slug)
+    tokens = invitations.issue_invitations(round_, agency, role, count)
     click.echo(f"{len(tokens)} link(s) for {agency.name}, {RoleLevel(role).label}. They are shown only now:")
     for token in tokens:
         click.echo(survey_link(token))
@@ -183,7 +194,7 @@ def seed_demo():
         click.echo(f"{demo.DEMO_NAME} has no open round, so there is no survey link to print.")
         return
     agency = round_.jurisdiction.agencies[0]
-    token = setup.issue_invitations(round_, agency, RoleLevel.LINE_STAFF, 1)[0]
+    token = invitations.issue_invitations(round_, agency, RoleLevel.LINE_STAFF, 1)[0]
     email, password = demo.facilitator_account(round_.jurisdiction)
     click.echo(f"Console: {current_app.config['PUBLIC_URL'].rstrip('/')}/console (sign in as {email} with the "
                f"password {password}; a new one each time, for this demo only)")
@@ -228,7 +239,7 @@ def list_users():
 
 
 def _user_and_place(email: str, jurisdiction: str):
-    return accounts.get_user(email), setup.find_jurisdiction(jurisdiction)
+    return accounts.get_user(email), jurisdictions.find_jurisdiction(jurisdiction)
 
 
 @user_cli.command("grant")
@@ -293,7 +304,7 @@ def set_user_password(email):
 @one_transaction
 def scores_command(round_id, fmt):
     """Print a round's scores: the jurisdiction, agencies, sectors, role levels, pairs and network."""
-    results = scores.round_scores(setup.get_round(round_id))
+    results = scores.round_scores(rounds.get_round(round_id))
     if fmt == "json":
         click.echo(json.dumps(results.as_json(), indent=2, allow_nan=False))
     else:
@@ -307,7 +318,7 @@ def scores_command(round_id, fmt):
 @one_transaction
 def compare_command(earlier_id, later_id, fmt):
     """How a jurisdiction moved between two rounds: changes with bootstrap 95% intervals, levels, pairs."""
-    comparison = scores.compare_rounds(setup.get_round(earlier_id), setup.get_round(later_id))
+    comparison = scores.compare_rounds(rounds.get_round(earlier_id), rounds.get_round(later_id))
     click.echo(json.dumps(comparison.as_json(), indent=2, allow_nan=False))
 
 
@@ -317,7 +328,7 @@ def compare_command(earlier_id, later_id, fmt):
 @one_transaction
 def import_responses_command(round_id, file):
     """Import responses from a CSV file; nothing is imported when any cell is wrong."""
-    count = importer.import_responses(setup.get_round(round_id), file.read())
+    count = importer.import_responses(rounds.get_round(round_id), file.read())
     click.echo(f"Imported {count} response(s) into round {round_id}.")
 
 
@@ -329,8 +340,8 @@ def import_responses_command(round_id, file):
 @one_transaction
 def report_command(round_id, output, earlier_id):
     """Write a round's readiness report as a PDF, printing each step."""
-    round_ = setup.get_round(round_id)
-    earlier = setup.get_round(earlier_id) if earlier_id is not None else None
+    round_ = rounds.get_round(round_id)
+    earlier = rounds.get_round(earlier_id) if earlier_id is not None else None
     pdf = report.report_pdf(round_, earlier, progress=lambda message: click.echo(f"  {message}"))
     with open(output, "wb") as out:
         out.write(pdf)
@@ -343,7 +354,7 @@ def report_command(round_id, output, earlier_id):
               help="Where to write the JSON document.")
 def export_round_command(round_id, output):
     """Write a round (agencies, invitations as token hashes, responses, answers, commitments) as JSON."""
-    document = backup.export_round(setup.get_round(round_id))
+    document = backup.export_round(rounds.get_round(round_id))
     with open(output, "w", encoding="utf-8") as out:
         json.dump(document, out, ensure_ascii=False, indent=1)
     click.echo(f"Wrote round {round_id} to {output}: {len(document['responses'])} responses, "

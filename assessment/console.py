@@ -9,35 +9,17 @@ import csv
 import datetime as dt
 import io
 
-from flask import (
-    Blueprint,
-    Response,
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from reports import content, figures
 
 from . import access, catalog
 from .auth import limiter
-from .console_forms import (
-    AgencyForm,
-    CommitmentForm,
-    ImportForm,
-    InviteForm,
-    JurisdictionForm,
-    ReopenForm,
-    RoundForm,
-)
+from .console_forms import AgencyForm, CommitmentForm, ImportForm, InviteForm, JurisdictionForm, ReopenForm, RoundForm
 from .db import db
 from .models import Invitation
-from .services import ServiceError, audit, exports, importer, setup
+from .services import ServiceError, audit, commitments, exports, importer, invitations, jurisdictions, rounds
 from .services.report import report_pdf
 from .services.scores import compare_rounds, round_scores
 from .survey import open_link_url, survey_link
@@ -77,7 +59,7 @@ def add_jurisdiction():
     form = JurisdictionForm()
     if form.validate_on_submit():
         try:
-            jurisdiction = setup.add_jurisdiction(form.name.data)
+            jurisdiction = jurisdictions.add_jurisdiction(form.name.data)
         except ServiceError as exc:
             flash(str(exc), "error")
         else:
@@ -94,7 +76,7 @@ def _round_form() -> RoundForm:
 
 
 def _jurisdiction_page(jurisdiction, agency_form=None, round_form=None, status=200):
-    used = {a.id: setup.agency_in_use(a) for a in jurisdiction.agencies}
+    used = {a.id: jurisdictions.agency_in_use(a) for a in jurisdiction.agencies}
     return render_template("console/jurisdiction.html", jurisdiction=jurisdiction, used=used,
                            agency_form=agency_form or AgencyForm(), round_form=round_form or _round_form(),
                            sector_labels={s.value: s.label for s in Sector}), status
@@ -111,7 +93,7 @@ def add_agency(jurisdiction_id: int):
     form = AgencyForm()
     if form.validate_on_submit():
         try:
-            agency = setup.add_agency(jurisdiction, form.name.data, form.sector.data, form.slug.data or None)
+            agency = jurisdictions.add_agency(jurisdiction, form.name.data, form.sector.data, form.slug.data or None)
         except ServiceError as exc:
             form.name.errors.append(str(exc))
         else:
@@ -128,7 +110,7 @@ def edit_agency(agency_id: int):
         form.sector.data = agency.sector.value
     elif form.validate_on_submit():
         try:
-            setup.edit_agency(agency, form.name.data, form.sector.data, form.slug.data or agency.slug)
+            jurisdictions.edit_agency(agency, form.name.data, form.sector.data, form.slug.data or agency.slug)
         except ServiceError as exc:
             form.name.errors.append(str(exc))
         else:
@@ -142,7 +124,7 @@ def edit_agency(agency_id: int):
 def delete_agency(agency_id: int):
     agency = access.agency_or_404(agency_id)
     back = url_for("console.jurisdiction", jurisdiction_id=agency.jurisdiction_id)
-    return _carry_out(lambda: setup.remove_agency(agency), f"Removed {agency.name}.", back)
+    return _carry_out(lambda: jurisdictions.remove_agency(agency), f"Removed {agency.name}.", back)
 
 
 @bp.post("/jurisdictions/<int:jurisdiction_id>/rounds")
@@ -153,7 +135,7 @@ def create_round(jurisdiction_id: int):
         as_datetime = lambda d: dt.datetime.combine(d, dt.time()) if d else None  # noqa: E731
         questionnaire_id, version = form.questionnaire.data.rsplit(":", 1)
         try:
-            round_ = setup.create_round(jurisdiction, form.title.data, questionnaire_id, int(version),
+            round_ = rounds.create_round(jurisdiction, form.title.data, questionnaire_id, int(version),
                                         min_group_size=form.min_group_size.data,
                                         opens_at=as_datetime(form.opens_at.data),
                                         closes_at=as_datetime(form.closes_at.data))
@@ -173,7 +155,7 @@ def _invite_form(round_) -> InviteForm:
 
 def _commitment_form(round_) -> CommitmentForm:
     form = CommitmentForm()
-    form.dimension.choices = [(d.id, d.label) for d in setup.questionnaire_of(round_).dimensions]
+    form.dimension.choices = [(d.id, d.label) for d in rounds.questionnaire_of(round_).dimensions]
     return form
 
 
@@ -181,10 +163,10 @@ def _round_page(round_, invite_form=None, commitment_form=None, status=200):
     results = round_scores(round_)
     invitations = db.session.scalars(db.select(Invitation).where(Invitation.round_id == round_.id)
                                      .order_by(Invitation.id)).all()
-    labels = {d.id: d.label for d in setup.questionnaire_of(round_).dimensions}
+    labels = {d.id: d.label for d in rounds.questionnaire_of(round_).dimensions}
     return render_template("console/round.html", round=round_, coverage=results.coverage, results=results,
                            invitations=invitations, form=invite_form or _invite_form(round_),
-                           commitments=setup.commitments_of(round_), dimension_labels=labels,
+                           commitments=commitments.commitments_of(round_), dimension_labels=labels,
                            commitment_form=commitment_form or _commitment_form(round_),
                            sector_labels={s.value: s.label for s in Sector}), status
 
@@ -195,7 +177,7 @@ def add_commitment(round_id: int):
     form = _commitment_form(round_)
     if form.validate_on_submit():
         try:
-            setup.add_commitment(round_, form.dimension.data, form.what.data, form.owner.data, form.due.data)
+            commitments.add_commitment(round_, form.dimension.data, form.what.data, form.owner.data, form.due.data)
         except ServiceError as exc:
             form.what.errors.append(str(exc))
         else:
@@ -212,7 +194,7 @@ def round_page(round_id: int):
 @bp.post("/rounds/<int:round_id>/open")
 def open_round(round_id: int):
     round_ = access.round_or_404(round_id)
-    return _carry_out(lambda: setup.open_round(round_), "The round is open: links now work.",
+    return _carry_out(lambda: rounds.open_round(round_), "The round is open: links now work.",
                       url_for("console.round_page", round_id=round_id))
 
 
@@ -227,7 +209,7 @@ def reopen_round(round_id: int):
     form = ReopenForm()
     if form.validate_on_submit():
         try:
-            setup.reopen_round(round_, form.reason.data)
+            rounds.reopen_round(round_, form.reason.data)
         except ServiceError as exc:
             form.reason.errors.append(str(exc))
         else:
@@ -239,7 +221,7 @@ def reopen_round(round_id: int):
 @bp.post("/rounds/<int:round_id>/close")
 def close_round(round_id: int):
     round_ = access.round_or_404(round_id)
-    return _carry_out(lambda: setup.close_round(round_),
+    return _carry_out(lambda: rounds.close_round(round_),
                       lambda drafts: f"The round is closed. {drafts} unsubmitted draft(s) are left out of its results.",
                       url_for("console.round_page", round_id=round_id))
 
@@ -252,7 +234,7 @@ def invite(round_id: int):
         return _round_page(round_, invite_form=form, status=400)
     agency = access.agency_or_404(form.agency.data)
     try:
-        tokens = setup.issue_invitations(round_, agency, form.role.data, form.count.data)
+        tokens = invitations.issue_invitations(round_, agency, form.role.data, form.count.data)
     except ServiceError as exc:
         flash(str(exc), "error")
         return redirect(url_for("console.round_page", round_id=round_id))
@@ -273,11 +255,11 @@ def invite(round_id: int):
 def open_link(round_id: int):
     round_ = access.round_or_404(round_id)
     if request.form.get("turn") == "off":
-        setup.disable_open_link(round_)
+        invitations.disable_open_link(round_)
         flash("The open link is turned off; personal links already given out keep working.", "success")
         return redirect(url_for("console.round_page", round_id=round_id))
     try:
-        token = setup.enable_open_link(round_)
+        token = invitations.enable_open_link(round_)
     except ServiceError as exc:
         flash(str(exc), "error")
         return redirect(url_for("console.round_page", round_id=round_id))
@@ -287,7 +269,7 @@ def open_link(round_id: int):
 @bp.post("/invitations/<int:invitation_id>/revoke")
 def revoke(invitation_id: int):
     invitation = access.invitation_or_404(invitation_id)
-    return _carry_out(lambda: setup.revoke_invitation(invitation),
+    return _carry_out(lambda: invitations.revoke_invitation(invitation),
                       "The link is revoked and no longer opens the survey.",
                       url_for("console.round_page", round_id=invitation.round_id))
 
@@ -378,7 +360,7 @@ def export(round_id: int, kind: str, fmt: str):
     if kind != "scores" and not current_user.is_admin:
         return render_template("error.html", status=403, title="Administrators only",
                                message=RAW_RESPONSES_ONLY_FOR_ADMINS, detail=""), 403
-    q = setup.questionnaire_of(round_)
+    q = rounds.questionnaire_of(round_)
     results = round_scores(round_)
     if kind == "scores":
         sheets = {"scores": exports.score_table(results)}

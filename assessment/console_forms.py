@@ -7,7 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from .services.accounts import MAX_PASSWORD, PASSWORD_RULE
-from .services.setup import MAX_INVITATIONS_AT_ONCE
+from .services.invitations import MAX_INVITATIONS_AT_ONCE
 from .text import CleanForm
 from .vocabulary import Role, RoleLevel, Sector
 

@@ -14,7 +14,7 @@ from questionnaires.schema import Questionnaire
 from . import catalog
 from .db import db
 from .models import Agency, Answer, Commitment, Invitation, Jurisdiction, Response, Round
-from .services import accounts, setup, snapshots
+from .services import accounts, jurisdictions, snapshots
 from .tokens import hash_token, new_token
 from .vocabulary import InvitationStatus, ResponseStatus, RoleLevel, RoundStatus, Sector
 
@@ -78,8 +78,8 @@ def seed() -> Round:
     """Create the demo; returns its open round."""
     rng = np.random.default_rng(SEED)
     questionnaire = catalog.latest("collaboration_readiness")
-    jurisdiction = setup.add_jurisdiction(DEMO_NAME)
-    agencies = [setup.add_agency(jurisdiction, name, sector) for name, sector, _, _ in AGENCIES]
+    jurisdiction = jurisdictions.add_jurisdiction(DEMO_NAME)
+    agencies = [jurisdictions.add_agency(jurisdiction, name, sector) for name, sector, _, _ in AGENCIES]
     pair_levels = _pair_levels(rng, agencies)
 
     for title, truth, year, roster_lift in (("Baseline survey 2024", BASELINE, 2024, 0.0),

@@ -4,17 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    flash,
-    g,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -36,7 +26,7 @@ from .forms import (
     section_form_class,
 )
 from .models import Invitation, Response, Round
-from .services import setup
+from .services import invitations
 from .services import survey as service
 from .vocabulary import ResponseStatus, RoleLevel
 
@@ -62,7 +52,7 @@ def _invitation(token: str) -> Optional[Invitation]:
 
 def _open_round(token: str) -> Optional[Round]:
     if "open_round" not in g:
-        g.open_round = setup.round_by_open_link(token)
+        g.open_round = invitations.round_by_open_link(token)
     return g.open_round
 
 
@@ -229,7 +219,7 @@ def open_link(token: str):
         if agency is None or role is None:
             error = _("Please choose your agency and your role level.")
         else:
-            personal = setup.join_by_open_link(round_, agency, role)
+            personal = invitations.join_by_open_link(round_, agency, role)
             return redirect(url_for("survey.welcome", token=personal, new=1, lang=language))
     return render_template("survey/open_link.html", round=round_, agencies=agencies.values(), roles=ROLE_CHOICES,
                            error=error, language=language, switch=switch), 400 if error else 200

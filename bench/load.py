@@ -42,8 +42,6 @@ from bench import AGENCIES, ROLES, SECTORS  # noqa: E402
 from tests.conftest import csrf_from  # noqa: E402
 from tests.survey_helpers import Browser, page_answers  # noqa: E402
 
-
-
 # ---------------------------------------------------------------------------------------------------- database
 
 def database_url(folder: Path, postgres: bool) -> str:
@@ -82,21 +80,21 @@ def seed(url: str, respondents: int) -> list[Respondent]:
     from assessment import catalog
     from assessment.db import db
     from assessment.forms import Target
-    from assessment.services import setup
+    from assessment.services import invitations, jurisdictions, rounds
 
     app = create_app({"ENVIRONMENT": "development", "SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
-        jurisdiction = setup.add_jurisdiction("Load County")
-        agencies = [setup.add_agency(jurisdiction, f"Agency {k:02d}", SECTORS[k]) for k in range(AGENCIES)]
-        round_ = setup.create_round(jurisdiction, "Deadline day")
-        setup.open_round(round_)
+        jurisdiction = jurisdictions.add_jurisdiction("Load County")
+        agencies = [jurisdictions.add_agency(jurisdiction, f"Agency {k:02d}", SECTORS[k]) for k in range(AGENCIES)]
+        round_ = rounds.create_round(jurisdiction, "Deadline day")
+        rounds.open_round(round_)
         q = catalog.get(round_.questionnaire_id, round_.questionnaire_version)
         people = []
         for n in range(respondents):
             agency = agencies[n % AGENCIES]
             targets = tuple(Target(a.id, a.slug, a.name) for a in sorted(agencies, key=lambda a: a.name)
                             if a.id != agency.id)
-            token = setup.issue_invitations(round_, agency, ROLES[n % 3], 1)[0]
+            token = invitations.issue_invitations(round_, agency, ROLES[n % 3], 1)[0]
             people.append(Respondent(token, [page_answers(q, s, targets, likert=str(1 + n % 5)) for s in q.sections]))
         db.session.commit()
         db.session.remove()

@@ -31,14 +31,14 @@ def build_database(path: Path, respondents: int) -> int:
     from app import create_app
     from assessment import catalog
     from assessment.db import db
-    from assessment.services import importer, setup
+    from assessment.services import importer, jurisdictions, rounds
 
     app = create_app({"ENVIRONMENT": "development", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
     with app.app_context():
         db.create_all()
-        jurisdiction = setup.add_jurisdiction("Bench County")
-        agencies = [setup.add_agency(jurisdiction, f"Agency {k:02d}", SECTORS[k]) for k in range(AGENCIES)]
-        round_ = setup.create_round(jurisdiction, "Bench round")
+        jurisdiction = jurisdictions.add_jurisdiction("Bench County")
+        agencies = [jurisdictions.add_agency(jurisdiction, f"Agency {k:02d}", SECTORS[k]) for k in range(AGENCIES)]
+        round_ = rounds.create_round(jurisdiction, "Bench round")
         q = catalog.get(round_.questionnaire_id, round_.questionnaire_version)
         likert = [i for i in q.items if i.type == "likert"]
         rng = np.random.default_rng(3)

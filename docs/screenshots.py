@@ -27,7 +27,7 @@ def main() -> None:
     from assessment import demo
     from assessment.db import db
     from assessment.models import Round
-    from assessment.services import setup
+    from assessment.services import invitations
     from assessment.services.report import report_pdf
     from assessment.vocabulary import RoleLevel, RoundStatus
     from tests.conftest import live_server
@@ -45,7 +45,7 @@ def main() -> None:
             email, password = demo.facilitator_account(open_round.jurisdiction)
             closed = db.session.scalars(select(Round).where(Round.status == RoundStatus.CLOSED)
                                         .order_by(Round.id)).all()
-            token, token_es = setup.issue_invitations(open_round, open_round.jurisdiction.agencies[0],
+            token, token_es = invitations.issue_invitations(open_round, open_round.jurisdiction.agencies[0],
                                                       RoleLevel.LINE_STAFF, 2)
             print("Rendering the sample report ...")
             pdf = report_pdf(closed[-1], compare_with=closed[0])

@@ -20,17 +20,7 @@ from babel import Locale, UnknownLocaleError
 
 from assessment.vocabulary import RoleLevel
 
-from .schema import (
-    CONDITIONS,
-    CONTINUUM,
-    PROFILE_FIELDS,
-    Construct,
-    Item,
-    Option,
-    Questionnaire,
-    Scale,
-    Section,
-)
+from .schema import CONDITIONS, CONTINUUM, PROFILE_FIELDS, Construct, Item, Option, Questionnaire, Scale, Section
 from .types import TYPES
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,63}$")

@@ -22,14 +22,7 @@ from assessment.scoring.continuum import (
     LEVELS,
 )
 from assessment.scoring.network import PAIR_LEVELS
-from assessment.scoring.results import (
-    Comparison,
-    Group,
-    Pair,
-    Placement,
-    RoundResults,
-    TrendPoint,
-)
+from assessment.scoring.results import Comparison, Group, Pair, Placement, RoundResults, TrendPoint
 
 FONT = dict(family="DejaVu Sans, Arial, sans-serif", size=12, color="#1d2430")
 INK, MID, PALE = "#1d2430", "#5b6b80", "#dfe5ec"

@@ -12,7 +12,7 @@ from werkzeug.serving import make_server
 
 from app import create_app
 from assessment.db import db
-from assessment.services import setup
+from assessment.services import invitations, jurisdictions, rounds
 from assessment.vocabulary import RoleLevel
 
 
@@ -137,12 +137,12 @@ def runner(app):
 @pytest.fixture
 def county(app):
     """A jurisdiction with three agencies and an open round."""
-    jurisdiction = setup.add_jurisdiction("Test County")
-    agencies = [setup.add_agency(jurisdiction, "Probation Department", "community_supervision"),
-                setup.add_agency(jurisdiction, "Treatment Center", "treatment"),
-                setup.add_agency(jurisdiction, "Victim Advocates", "victim_advocacy")]
-    round_ = setup.create_round(jurisdiction, "Spring survey")
-    setup.open_round(round_)
+    jurisdiction = jurisdictions.add_jurisdiction("Test County")
+    agencies = [jurisdictions.add_agency(jurisdiction, "Probation Department", "community_supervision"),
+                jurisdictions.add_agency(jurisdiction, "Treatment Center", "treatment"),
+                jurisdictions.add_agency(jurisdiction, "Victim Advocates", "victim_advocacy")]
+    round_ = rounds.create_round(jurisdiction, "Spring survey")
+    rounds.open_round(round_)
     db.session.commit()
     return {"jurisdiction": jurisdiction, "agencies": agencies, "round": round_}
 
@@ -150,7 +150,7 @@ def county(app):
 @pytest.fixture
 def token(county):
     """A fresh invitation for a line-staff member of the probation department."""
-    token = setup.issue_invitations(county["round"], county["agencies"][0], RoleLevel.LINE_STAFF, 1)[0]
+    token = invitations.issue_invitations(county["round"], county["agencies"][0], RoleLevel.LINE_STAFF, 1)[0]
     db.session.commit()
     return token
 

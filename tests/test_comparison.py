@@ -9,12 +9,7 @@ from assessment.scoring import score_round
 from assessment.scoring.comparison import comparable_items, compare
 from assessment.scoring.results import NotCompared
 from questionnaires import load_text
-from tests.scoring_data import (
-    round_data,
-    small_questionnaire,
-    small_questionnaire_data,
-    uniform,
-)
+from tests.scoring_data import round_data, small_questionnaire, small_questionnaire_data, uniform
 
 Q = small_questionnaire()
 
@@ -155,10 +150,10 @@ def test_report_with_a_comparison_names_no_suppressed_agency(runner, tmp_path):
 def test_three_closed_rounds_get_a_trend(app, runner, tmp_path):
     """A third closed round (the follow-up's answers restored again as a new round) adds a trend to the
     comparison."""
-    from assessment.services import backup, setup
+    from assessment.services import backup, rounds
 
     demo.seed()
-    document = backup.export_round(setup.get_round(2))
+    document = backup.export_round(rounds.get_round(2))
     document["round"]["title"] = "Second follow-up 2026"
     document["invitations"], document["commitments"] = [], []
     third = backup.import_round(document)

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from assessment.db import db
 from assessment.models import Answer, Response
-from assessment.services import setup
+from assessment.services import invitations
 from assessment.vocabulary import ResponseStatus, RoleLevel
 from tests.conftest import csrf_from, live_server
 from tests.survey_helpers import Browser, fill_through_services
@@ -33,7 +33,7 @@ def test_two_concurrent_final_submits_leave_one_submitted_response(app, client, 
     with live_server(app) as base:
         for attempt in range(5):  # several rounds of the race, each on a fresh respondent
             if attempt:
-                token = setup.issue_invitations(county["round"], county["agencies"][0], RoleLevel.EXECUTIVE, 1)[0]
+                token = invitations.issue_invitations(county["round"], county["agencies"][0], RoleLevel.EXECUTIVE, 1)[0]
                 fill_through_services(token)
             browser = Browser(base)
             _, review = browser.request(f"/s/{token}/review")
@@ -48,7 +48,7 @@ def test_two_concurrent_final_submits_leave_one_submitted_response(app, client, 
 
 
 def test_concurrent_saves_of_different_respondents_all_land(app, county):
-    tokens = setup.issue_invitations(county["round"], county["agencies"][1], RoleLevel.LINE_STAFF, 8)
+    tokens = invitations.issue_invitations(county["round"], county["agencies"][1], RoleLevel.LINE_STAFF, 8)
     with live_server(app) as base:
         browsers = [Browser(base) for _ in tokens]
         for browser, token in zip(browsers, tokens):
@@ -79,7 +79,7 @@ def test_submits_at_once_publish_snapshots_of_at_least_k(app, county):
     """Six respondents submit at the same moment into a round whose minimum is 3: every snapshot the round takes
     holds at least 3 new responses (the round's row is locked while one is taken), so no two readings of the
     results differ by fewer than 3 people."""
-    tokens = setup.issue_invitations(county["round"], county["agencies"][1], RoleLevel.LINE_STAFF, 6)
+    tokens = invitations.issue_invitations(county["round"], county["agencies"][1], RoleLevel.LINE_STAFF, 6)
     for token in tokens:
         fill_through_services(token)
     with live_server(app) as base:

@@ -18,7 +18,7 @@ from assessment.models import Response, Round
 from assessment.scoring import RoundData, respondent_scores, score_round
 from assessment.scoring.continuum import band, place
 from assessment.scoring.results import RoundInfo, replace
-from assessment.services import accounts, setup
+from assessment.services import accounts, invitations, jurisdictions, rounds
 from assessment.services.scores import round_data as stored_round_data
 from assessment.services.scores import round_scores
 from assessment.vocabulary import RoleLevel, Sector
@@ -146,7 +146,7 @@ agency_sizes = st.lists(st.integers(1, 20), min_size=2, max_size=6)
 
 
 @st.composite
-def jurisdictions(draw):
+def generated_jurisdictions(draw):
     sizes = draw(agency_sizes)
     sectors = draw(st.lists(st.sampled_from([s.value for s in Sector][:4]), min_size=len(sizes),
                             max_size=len(sizes)))
@@ -163,7 +163,7 @@ def jurisdictions(draw):
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(jurisdictions())
+@given(generated_jurisdictions())
 def test_generated_jurisdictions_expose_no_small_group(data):
     auditor = audit(data)
     assert auditor.exposures() == [], [str(e) for e in auditor.exposures()]
@@ -235,11 +235,13 @@ def demo_console(app, client):
 def test_every_output_of_the_demo_round_exposes_no_small_group(app, demo_console):
     client = demo_console
     round_ = db.session.get(Round, 2)
-    q_constructs = [c.id for c in setup.questionnaire_of(round_).dimensions + setup.questionnaire_of(round_).conditions]
+    q = rounds.questionnaire_of(round_)
+    q_constructs = [c.id for c in q.dimensions + q.conditions]
     auditor = Auditor(truth(round_), q_constructs, round_.min_group_size)
     results = client.get("/api/rounds/2/scores").get_json()
     collect_results(auditor, results, {})
-    collect_score_table(auditor, *score_rows(client.get("/console/rounds/2/export/scores.csv").get_data(as_text=True)))
+    exported = client.get("/console/rounds/2/export/scores.csv").get_data(as_text=True)
+    collect_score_table(auditor, *score_rows(exported))
     book = openpyxl.load_workbook(io.BytesIO(client.get("/console/rounds/2/export/scores.xlsx").data))
     sheet = list(book["scores"].iter_rows(values_only=True))
     collect_score_table(auditor, list(sheet[0]), [list(r) for r in sheet[1:]])
@@ -296,8 +298,8 @@ def test_an_open_round_publishes_snapshots_not_a_live_feed(app, demo_console):
     results move in steps of at least k, and when the round closes."""
     client = demo_console
     round_ = demo.open_demo_round()
-    probation = setup.find_agency(round_.jurisdiction, "adult-probation-and-parole")
-    tokens = setup.issue_invitations(round_, probation, RoleLevel.LINE_STAFF, 7)
+    probation = jurisdictions.find_agency(round_.jurisdiction, "adult-probation-and-parole")
+    tokens = invitations.issue_invitations(round_, probation, RoleLevel.LINE_STAFF, 7)
     readings = [scores_without_coverage(client, round_.id)]
     for n, token in enumerate(tokens, start=1):
         submit_through_services(token, likert=float(1 + n % 5))
@@ -316,7 +318,7 @@ def test_an_open_round_publishes_snapshots_not_a_live_feed(app, demo_console):
     assert state["coverage"]["overall"]["submitted"] == 7  # coverage stays live
     page = client.get(f"/console/rounds/{round_.id}/results").get_data(as_text=True)
     assert "holding 6 responses" in page and "1 later submission will join them" in page
-    setup.close_round(round_)
+    rounds.close_round(round_)
     final = client.get(f"/api/rounds/{round_.id}/scores").get_json()
     assert final["jurisdiction"]["n"] == 7 and final["snapshot"]["final"]
     stored = db.session.scalars(select(Response).where(Response.round_id == round_.id)).all()

@@ -13,18 +13,11 @@ from assessment import catalog
 from assessment.db import db
 from assessment.forms import Target
 from assessment.models import Answer, Response
-from assessment.services import setup
+from assessment.services import invitations, jurisdictions, rounds
 from assessment.vocabulary import ResponseStatus, RoleLevel
 from questionnaires import QuestionnaireError
 from tests.conftest import csrf_from
-from tests.survey_helpers import (
-    complete,
-    is_checked,
-    page_answers,
-    post_page,
-    start,
-    submit_through_services,
-)
+from tests.survey_helpers import complete, is_checked, page_answers, post_page, start, submit_through_services
 from tests.test_questionnaire_loader import dump
 from tests.test_questionnaire_translations import bilingual, spanish
 
@@ -180,7 +173,7 @@ def test_a_switch_that_is_not_offered_is_refused_and_saves_nothing(client, token
 def test_the_language_of_a_submitted_response_stays_as_it_was_answered(client, token, targets, county):
     in_spanish(client)
     complete(client, token, targets)
-    other = setup.issue_invitations(county["round"], county["agencies"][1], RoleLevel.LINE_STAFF, 1)[0]
+    other = invitations.issue_invitations(county["round"], county["agencies"][1], RoleLevel.LINE_STAFF, 1)[0]
     csrf = csrf_from(client.get(f"/s/{other}").data)
     english = client.get(f"/s/{token}/thanks?lang=en").get_data(as_text=True)
     assert lang_of(english) == "en" and "<h1>Thank you</h1>" in english
@@ -194,13 +187,13 @@ def test_the_language_of_a_submitted_response_stays_as_it_was_answered(client, t
 
 def test_closed_and_not_yet_open_pages_speak_spanish(client, county):
     in_spanish(client)
-    later = setup.create_round(county["jurisdiction"], "Otoño", opens_at=dt.datetime(2031, 3, 5))
-    waiting = setup.issue_invitations(later, county["agencies"][0], RoleLevel.SUPERVISOR, 1)[0]
+    later = rounds.create_round(county["jurisdiction"], "Otoño", opens_at=dt.datetime(2031, 3, 5))
+    waiting = invitations.issue_invitations(later, county["agencies"][0], RoleLevel.SUPERVISOR, 1)[0]
     page = client.get(f"/s/{waiting}").get_data(as_text=True)
     assert "Esta encuesta todavía no está abierta" in page and "se abre el 5 de marzo de 2031" in page
     assert lang_of(client.get(f"/s/{waiting}?lang=en").get_data(as_text=True)) == "en"
-    token = setup.issue_invitations(county["round"], county["agencies"][0], RoleLevel.SUPERVISOR, 1)[0]
-    setup.close_round(county["round"])
+    token = invitations.issue_invitations(county["round"], county["agencies"][0], RoleLevel.SUPERVISOR, 1)[0]
+    rounds.close_round(county["round"])
     closed = client.get(f"/s/{token}")
     assert closed.status_code == 403 and "Esta encuesta está cerrada" in closed.get_data(as_text=True)
 
@@ -233,7 +226,7 @@ def test_required_answers_are_asked_for_in_spanish(client, token, es, targets):
 
 def test_the_open_link_in_spanish(client, county, es):
     in_spanish(client)
-    link = setup.enable_open_link(county["round"])
+    link = invitations.enable_open_link(county["round"])
     page = client.get(f"/s/open/{link}").get_data(as_text=True)
     assert lang_of(page) == "es" and "Elija su agencia" in page and "Personal de primera línea" in page
     incomplete = client.post(f"/s/open/{link}", data={"lang": "es", "csrf_token": csrf_from(page)})
@@ -279,15 +272,15 @@ def test_names_typed_by_a_facilitator_stay_literal_inside_translated_sentences(c
     """Translated sentences carry names as placeholders (%(agency)s): the names are escaped, the sentence's own
     markup is kept."""
     script = '<script>alert("x")</script>'
-    jurisdiction = setup.add_jurisdiction(f"{script} County")
-    agency = setup.add_agency(jurisdiction, f"{script} Probation", "community_supervision")
-    setup.add_agency(jurisdiction, "Treatment", "treatment")
-    later = setup.create_round(jurisdiction, script, opens_at=dt.datetime(2031, 3, 5))
-    open_round = setup.create_round(jurisdiction, f"{script} round")
-    setup.open_round(open_round)
+    jurisdiction = jurisdictions.add_jurisdiction(f"{script} County")
+    agency = jurisdictions.add_agency(jurisdiction, f"{script} Probation", "community_supervision")
+    jurisdictions.add_agency(jurisdiction, "Treatment", "treatment")
+    later = rounds.create_round(jurisdiction, script, opens_at=dt.datetime(2031, 3, 5))
+    open_round = rounds.create_round(jurisdiction, f"{script} round")
+    rounds.open_round(open_round)
     in_spanish(client)
-    waiting = client.get(f"/s/{setup.issue_invitations(later, agency, RoleLevel.SUPERVISOR, 1)[0]}")
-    token = setup.issue_invitations(open_round, agency, RoleLevel.LINE_STAFF, 1)[0]
+    waiting = client.get(f"/s/{invitations.issue_invitations(later, agency, RoleLevel.SUPERVISOR, 1)[0]}")
+    token = invitations.issue_invitations(open_round, agency, RoleLevel.LINE_STAFF, 1)[0]
     welcome = client.get(f"/s/{token}")
     submit_through_services(token, language="es")
     thanks = client.get(f"/s/{token}/thanks")

@@ -10,7 +10,7 @@ from app import create_app
 from assessment import demo
 from assessment.db import db
 from assessment.models import Round
-from assessment.services import setup
+from assessment.services import invitations, jurisdictions
 from assessment.services.report import report_pdf
 from assessment.services.scores import round_scores
 from assessment.vocabulary import RoundStatus
@@ -133,10 +133,11 @@ def test_url_fetcher_serves_static_and_data_only(app):
 def test_names_typed_by_a_facilitator_appear_literally(app, client, county):
     """An agency called `<b>x</b>` (or one that tries to load a file) is printed as typed."""
     jurisdiction, round_ = county["jurisdiction"], county["round"]
-    tricky = setup.add_agency(jurisdiction, '<b>x</b> <img src="file:///etc/passwd">', "judiciary", slug="tricky")
+    tricky = jurisdictions.add_agency(jurisdiction, '<b>x</b> <img src="file:///etc/passwd">', "judiciary",
+                                      slug="tricky")
     from assessment.vocabulary import RoleLevel
     for agency in (tricky, county["agencies"][0]):
-        for token in setup.issue_invitations(round_, agency, RoleLevel.LINE_STAFF, 3):
+        for token in invitations.issue_invitations(round_, agency, RoleLevel.LINE_STAFF, 3):
             submit_through_services(token)
     results = round_scores(round_)
     html = report_html(results, {}, "no charts")

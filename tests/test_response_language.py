@@ -12,7 +12,7 @@ from assessment.db import db
 from assessment.forms import Target
 from assessment.models import Response
 from assessment.scoring.languages import language_counts
-from assessment.services import backup, exports, importer, setup
+from assessment.services import backup, exports, importer, invitations, rounds
 from assessment.services.scores import round_scores
 from assessment.vocabulary import RoleLevel
 from reports.pdf import report_html
@@ -66,15 +66,15 @@ def comparable(results: dict) -> dict:
 def test_half_in_spanish_scores_the_same_as_all_in_english(app, county, targets):
     q = catalog.latest("collaboration_readiness")
     mixed = county["round"]
-    english = setup.create_round(county["jurisdiction"], "All in English")
-    setup.open_round(english)
+    english = rounds.create_round(county["jurisdiction"], "All in English")
+    rounds.open_round(english)
     for pattern in range(6):
         agency = county["agencies"][pattern % 2]
         role = (RoleLevel.LINE_STAFF, RoleLevel.SUPERVISOR)[pattern % 2]
         mine = tuple(t for t in (Target(a.id, a.slug, a.name) for a in county["agencies"]) if t.id != agency.id)
         mine = tuple(sorted(mine, key=lambda t: t.name))
         for round_, language in ((mixed, "es" if pattern < 3 else "en"), (english, "en")):
-            token = setup.issue_invitations(round_, agency, role, 1)[0]
+            token = invitations.issue_invitations(round_, agency, role, 1)[0]
             answer_over_http(app.test_client(), token, q, mine, pattern, language)
     languages = db.session.scalars(select(Response.language).where(Response.round_id == mixed.id)).all()
     assert sorted(languages) == ["en"] * 3 + ["es"] * 3
@@ -93,7 +93,7 @@ def report_languages(results) -> str:
 
 def submit(round_, agency, role, languages: list[str]):
     for language in languages:
-        token = setup.issue_invitations(round_, agency, role, 1)[0]
+        token = invitations.issue_invitations(round_, agency, role, 1)[0]
         submit_through_services(token, language=language)
 
 
@@ -103,7 +103,7 @@ def test_exports_carry_the_language_only_where_every_language_of_the_label_holds
     submit(round_, probation, RoleLevel.LINE_STAFF, ["en"] * 4 + ["es"] * 3)    # both languages hold 3: shown
     submit(round_, treatment, RoleLevel.SUPERVISOR, ["en"] * 3 + ["es"])        # Spanish alone: no language
     submit(round_, advocates, RoleLevel.LINE_STAFF, ["es"] * 3)                 # all Spanish, 3: shown
-    setup.close_round(round_)
+    rounds.close_round(round_)
     results = round_scores(round_)
     header, rows = exports.responses_wide(round_, results)
     assert header[:3] == ["agency", "role_level", "language"]
@@ -127,7 +127,7 @@ def test_a_language_class_below_k_hides_the_language_of_its_whole_label(app, cou
     round_ = county["round"]
     submit(round_, probation, RoleLevel.LINE_STAFF, ["en"] * 5 + ["es"] * 2)
     submit(round_, treatment, RoleLevel.LINE_STAFF, ["en"] * 3)
-    setup.close_round(round_)
+    rounds.close_round(round_)
     results = round_scores(round_)
     _, rows = exports.responses_wide(round_, results)
     assert {(r[0], r[2]) for r in rows} == {("probation-department", ""), ("treatment-center", "en")}
@@ -140,7 +140,7 @@ def test_the_report_counts_responses_by_language_in_its_method(app, county):
     probation, treatment, _ = county["agencies"]
     round_ = county["round"]
     submit(round_, probation, RoleLevel.LINE_STAFF, ["en"] * 4 + ["es"] * 3)
-    setup.close_round(round_)
+    rounds.close_round(round_)
     assert report_languages(round_scores(round_)).startswith(" Answered in English (4); Spanish (3). Answers are "
                                                              "stored as values")
 
@@ -150,9 +150,9 @@ def test_the_wide_export_imports_back_with_its_languages(app, county):
     round_ = county["round"]
     submit(round_, probation, RoleLevel.LINE_STAFF, ["en"] * 3 + ["es"] * 3)
     submit(round_, treatment, RoleLevel.LINE_STAFF, ["es"] * 3)
-    setup.close_round(round_)
+    rounds.close_round(round_)
     data = exports.to_csv(exports.responses_wide(round_, round_scores(round_))).encode()
-    copy = setup.create_round(county["jurisdiction"], "Copy")
+    copy = rounds.create_round(county["jurisdiction"], "Copy")
     assert importer.import_responses(copy, data) == 9
     copied = db.session.scalars(select(Response.language).where(Response.round_id == copy.id)).all()
     assert sorted(copied) == ["en"] * 3 + ["es"] * 6

@@ -274,8 +274,10 @@ def test_alpha_by_hand_with_item_deleted_and_item_total():
 
 def test_alpha_is_listwise():
     # the person with a don't know drops out of alpha's n
-    people = [("a", "line_staff", {"inf1": 1, "inf2": 2, "inf3": 5}), ("a", "line_staff", {"inf1": 4, "inf2": 4, "inf3": 2}),
-              ("a", "line_staff", {"inf1": 2, "inf2": 3, "inf3": 4}), ("a", "line_staff", {"inf1": DK, "inf2": 3, "inf3": 4})]
+    people = [("a", "line_staff", {"inf1": 1, "inf2": 2, "inf3": 5}),
+              ("a", "line_staff", {"inf1": 4, "inf2": 4, "inf3": 2}),
+              ("a", "line_staff", {"inf1": 2, "inf2": 3, "inf3": 4}),
+              ("a", "line_staff", {"inf1": DK, "inf2": 3, "inf3": 4})]
     assert scored(round_data(Q, people))["reliability"]["information"]["n"] == 3
 
 

@@ -6,7 +6,7 @@ from assessment import catalog
 from assessment.db import db
 from assessment.forms import Target
 from assessment.models import Answer, Invitation, Response
-from assessment.services import setup
+from assessment.services import invitations, rounds
 from assessment.vocabulary import InvitationStatus, ResponseStatus, RoleLevel
 from tests.conftest import csrf_from
 from tests.survey_helpers import complete, is_checked, page_answers, post_page, start
@@ -157,7 +157,7 @@ def test_second_submit_post_is_refused_and_changes_nothing(client, token, target
     complete(client, token, targets)
     submitted_at = the_response().submitted_at
     # a token from another page of the same session is still valid for CSRF
-    other = setup.issue_invitations(county["round"], county["agencies"][1], RoleLevel.LINE_STAFF, 1)[0]
+    other = invitations.issue_invitations(county["round"], county["agencies"][1], RoleLevel.LINE_STAFF, 1)[0]
     csrf = csrf_from(client.get(f"/s/{other}").data)
     again = client.post(f"/s/{token}/submit", data={"csrf_token": csrf})
     assert again.status_code == 409 and "already been submitted" in again.get_data(as_text=True)
@@ -166,14 +166,14 @@ def test_second_submit_post_is_refused_and_changes_nothing(client, token, target
 
 
 def test_closed_round_shows_a_friendly_page(client, token, county):
-    setup.close_round(county["round"])
+    rounds.close_round(county["round"])
     page = client.get(f"/s/{token}")
     assert page.status_code == 403 and "This survey is closed" in page.get_data(as_text=True)
 
 
 def test_round_not_open_yet(client, county, app):
-    draft = setup.create_round(county["jurisdiction"], "Autumn survey")
-    token = setup.issue_invitations(draft, county["agencies"][0], RoleLevel.SUPERVISOR, 1)[0]
+    draft = rounds.create_round(county["jurisdiction"], "Autumn survey")
+    token = invitations.issue_invitations(draft, county["agencies"][0], RoleLevel.SUPERVISOR, 1)[0]
     page = client.get(f"/s/{token}")
     assert page.status_code == 403 and "not open yet" in page.get_data(as_text=True)
 

@@ -15,7 +15,7 @@ from babel.messages.pofile import read_po
 
 from assessment import catalog, languages
 from assessment.forms import Target
-from assessment.services import setup
+from assessment.services import invitations, rounds
 from assessment.vocabulary import RoleLevel
 from tests.conftest import csrf_from
 from tests.survey_helpers import page_answers, post_page, start
@@ -128,7 +128,7 @@ def every_respondent_page(client, county, targets) -> dict[str, str]:
         return pages[name]
 
     q = catalog.latest("collaboration_readiness")
-    link = setup.enable_open_link(county["round"])
+    link = invitations.enable_open_link(county["round"])
     form = keep("open link", client.get(f"/s/open/{link}"), 200)
     keep("open link, nothing chosen", client.post(f"/s/open/{link}", data={"csrf_token": csrf_from(form)}), 400)
     joined = client.post(f"/s/open/{link}", data={"agency": county["agencies"][0].id, "role": "line_staff",
@@ -161,16 +161,16 @@ def every_respondent_page(client, county, targets) -> dict[str, str]:
     keep("submitted again", client.post(f"/s/{token}/submit", data={"csrf_token": csrf_from(review)}), 409)
     keep("unknown link", client.get("/s/not-a-link"), 404)
 
-    later = setup.create_round(county["jurisdiction"], "Fall survey", opens_at=dt.datetime(2031, 3, 5))
-    keep("not open yet, with a date",
-         client.get(f"/s/{setup.issue_invitations(later, county['agencies'][0], RoleLevel.SUPERVISOR, 1)[0]}"), 403)
-    undated = setup.create_round(county["jurisdiction"], "Winter survey")
-    keep("not open yet", client.get(f"/s/{setup.issue_invitations(undated, county['agencies'][0], 'executive', 1)[0]}"),
-         403)
-    keep("open link, not open yet", client.get(f"/s/open/{setup.enable_open_link(undated)}"), 403)
-    draft = setup.issue_invitations(county["round"], county["agencies"][1], RoleLevel.SUPERVISOR, 1)[0]
+    later = rounds.create_round(county["jurisdiction"], "Fall survey", opens_at=dt.datetime(2031, 3, 5))
+    dated = invitations.issue_invitations(later, county["agencies"][0], RoleLevel.SUPERVISOR, 1)[0]
+    keep("not open yet, with a date", client.get(f"/s/{dated}"), 403)
+    undated = rounds.create_round(county["jurisdiction"], "Winter survey")
+    waiting = invitations.issue_invitations(undated, county["agencies"][0], "executive", 1)[0]
+    keep("not open yet", client.get(f"/s/{waiting}"), 403)
+    keep("open link, not open yet", client.get(f"/s/open/{invitations.enable_open_link(undated)}"), 403)
+    draft = invitations.issue_invitations(county["round"], county["agencies"][1], RoleLevel.SUPERVISOR, 1)[0]
     start(client, draft)
-    setup.close_round(county["round"])
+    rounds.close_round(county["round"])
     keep("closed, with a draft", client.get(f"/s/{draft}"), 403)
     keep("open link, closed", client.get(f"/s/open/{link}"), 403)
     return pages

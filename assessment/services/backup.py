@@ -25,7 +25,7 @@ from ..models import Agency, Answer, Commitment, Invitation, Jurisdiction, Respo
 from ..text import first_control_character
 from ..vocabulary import InvitationStatus, ResponseStatus, RoleLevel, RoundStatus, Sector
 from . import Refused, ServiceError, audit, snapshots
-from .setup import slugify
+from .jurisdictions import slugify
 
 FORMAT = "continuum-round"
 VERSION = 1

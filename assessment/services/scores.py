@@ -10,15 +10,7 @@ from ..db import db
 from ..models import Agency, Answer, Commitment, Invitation, Response, Round
 from ..scoring import RoundData, score_round
 from ..scoring.comparison import NotComparable, compare
-from ..scoring.results import (
-    CarriedCommitment,
-    Comparison,
-    RoundInfo,
-    RoundRef,
-    RoundResults,
-    TrendPoint,
-    replace,
-)
+from ..scoring.results import CarriedCommitment, Comparison, RoundInfo, RoundRef, RoundResults, TrendPoint, replace
 from ..vocabulary import ResponseStatus, RoundStatus
 from . import ServiceError, snapshots
 

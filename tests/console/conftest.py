@@ -6,7 +6,7 @@ from sqlalchemy import select
 from app import create_app
 from assessment.db import db
 from assessment.models import Invitation
-from assessment.services import accounts, setup
+from assessment.services import accounts, invitations, jurisdictions, rounds
 from assessment.vocabulary import RoleLevel
 from tests.conftest import csrf_from, serve
 
@@ -26,14 +26,14 @@ def app(database):
 @pytest.fixture
 def world(app):
     """Jurisdiction A (two agencies, an open round with an invitation) and B; an admin and one facilitator each."""
-    a = setup.add_jurisdiction("Alpha County")
-    b = setup.add_jurisdiction("Beta County")
-    probation = setup.add_agency(a, "Alpha Probation", "community_supervision")
-    treatment = setup.add_agency(a, "Alpha Treatment", "treatment")
-    spare = setup.add_agency(a, "Alpha Spare", "other")
-    round_ = setup.create_round(a, "Alpha round")
-    setup.open_round(round_)
-    setup.issue_invitations(round_, probation, RoleLevel.LINE_STAFF, 1)
+    a = jurisdictions.add_jurisdiction("Alpha County")
+    b = jurisdictions.add_jurisdiction("Beta County")
+    probation = jurisdictions.add_agency(a, "Alpha Probation", "community_supervision")
+    treatment = jurisdictions.add_agency(a, "Alpha Treatment", "treatment")
+    spare = jurisdictions.add_agency(a, "Alpha Spare", "other")
+    round_ = rounds.create_round(a, "Alpha round")
+    rounds.open_round(round_)
+    invitations.issue_invitations(round_, probation, RoleLevel.LINE_STAFF, 1)
     invitation = db.session.scalar(select(Invitation))
     accounts.create_user("admin@test.org", PASSWORD, "admin")
     accounts.grant(accounts.create_user("alpha@test.org", PASSWORD, "facilitator"), a)

@@ -11,7 +11,7 @@ from assessment import demo
 from assessment.db import db
 from assessment.forms import Target
 from assessment.models import Agency, AuditEvent, Invitation, Jurisdiction, Round
-from assessment.services import accounts, setup
+from assessment.services import accounts, invitations, jurisdictions, rounds
 from assessment.tokens import hash_token
 from assessment.vocabulary import RoleLevel, RoundStatus
 from tests.conftest import csrf_from
@@ -128,7 +128,8 @@ def test_audit_log_records_each_audited_action(client, world):
         "agency": world["agency"], "role": "executive", "count": "1", "output": "page", "csrf_token": csrf(client)})
     client.post(f"/console/invitations/{world['invitation']}/revoke", data={"csrf_token": csrf(client)})
     round_ = db.session.get(Round, round_id)
-    for token in setup.issue_invitations(round_, db.session.get(Agency, world["agency"]), RoleLevel.LINE_STAFF, 3):
+    agency = db.session.get(Agency, world["agency"])
+    for token in invitations.issue_invitations(round_, agency, RoleLevel.LINE_STAFF, 3):
         submit_through_services(token)  # a report needs the minimum group size of respondents
     client.post(f"/console/rounds/{round_id}/close", data={"csrf_token": csrf(client)})
     assert client.get(f"/console/rounds/{round_id}/report.pdf").status_code == 200
@@ -245,7 +246,7 @@ def test_the_whole_round_lifecycle_from_the_console(app, client):
 
 
 def test_user_commands(runner, app):
-    setup.add_jurisdiction("Lake County")
+    jurisdictions.add_jurisdiction("Lake County")
     created = runner.invoke(args=["user", "create", "Fac@Test.org", "--role", "facilitator"], input=PASSWORD + "\n")
     assert created.exit_code == 0 and "Created facilitator fac@test.org" in created.output
     user = accounts.find_user("fac@test.org")
@@ -333,7 +334,7 @@ def test_comparing_a_round_that_has_no_responses_yet_says_so(client, runner, wor
 def test_nothing_private_is_kept_in_a_cache(client, world):
     sign_in(client, "admin@test.org")
     round_ = db.session.get(Round, world["round"])
-    token = setup.issue_invitations(round_, db.session.get(Agency, world["agency"]), "line_staff", 1)[0]
+    token = invitations.issue_invitations(round_, db.session.get(Agency, world["agency"]), "line_staff", 1)[0]
     for url in ("/login", "/console/", f"/console/rounds/{world['round']}", f"/console/rounds/{world['round']}/results",
                 f"/console/rounds/{world['round']}/export/scores.csv",
                 f"/console/rounds/{world['round']}/export/responses-wide.xlsx",
@@ -345,7 +346,7 @@ def test_nothing_private_is_kept_in_a_cache(client, world):
 
 def closed_round(world) -> Round:
     round_ = db.session.get(Round, world["round"])
-    setup.close_round(round_)
+    rounds.close_round(round_)
     return round_
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from assessment.db import db
 from assessment.forms import Target
 from assessment.models import AuditEvent, Response
-from assessment.services import accounts, setup
+from assessment.services import accounts, invitations, jurisdictions, rounds
 from assessment.services.exports import neutralise
 from assessment.vocabulary import RoleLevel
 from tests.console.conftest import PASSWORD, csrf, sign_in
@@ -24,17 +24,18 @@ def round_with_answers(app, client):
     """Three agencies (one named like a formula, one with a script tag); six respondents in the first, one in
     the second and two in the third (both below the minimum of 3; together they make 3). Nine submissions make
     three snapshots of three: all are published."""
-    jurisdiction = setup.add_jurisdiction("Lake County")
-    agencies = [setup.add_agency(jurisdiction, "Lake Probation", "community_supervision"),
-                setup.add_agency(jurisdiction, FORMULA, "treatment", slug="formula-agency"),
-                setup.add_agency(jurisdiction, "</script><script>alert(1)</script>", "judiciary", slug="scripted")]
-    round_ = setup.create_round(jurisdiction, "Spring")
-    setup.open_round(round_)
-    first = setup.issue_invitations(round_, agencies[0], RoleLevel.LINE_STAFF, 1)[0]
+    jurisdiction = jurisdictions.add_jurisdiction("Lake County")
+    agencies = [jurisdictions.add_agency(jurisdiction, "Lake Probation", "community_supervision"),
+                jurisdictions.add_agency(jurisdiction, FORMULA, "treatment", slug="formula-agency"),
+                jurisdictions.add_agency(jurisdiction, "</script><script>alert(1)</script>", "judiciary",
+                                         slug="scripted")]
+    round_ = rounds.create_round(jurisdiction, "Spring")
+    rounds.open_round(round_)
+    first = invitations.issue_invitations(round_, agencies[0], RoleLevel.LINE_STAFF, 1)[0]
     complete(app.test_client(), first, tuple(Target(a.id, a.slug, a.name) for a in sorted(
         agencies[1:], key=lambda a: a.name)))  # one respondent through the pages, the others through services
     for agency, count in ((agencies[0], 5), (agencies[1], 1), (agencies[2], 2)):
-        for token in setup.issue_invitations(round_, agency, RoleLevel.LINE_STAFF, count):
+        for token in invitations.issue_invitations(round_, agency, RoleLevel.LINE_STAFF, count):
             submit_through_services(token)
     accounts.create_user("admin@test.org", PASSWORD, "admin")
     accounts.grant(accounts.create_user("fac@test.org", PASSWORD, "facilitator"), jurisdiction)
@@ -112,15 +113,15 @@ def test_wide_export_imports_back(app, client, round_with_answers):
     """The wide export is in the import format: a round whose agencies are all shown can be carried over as a
     file (agencies below the minimum are labelled together, which no import can place)."""
     from assessment.services import importer
-    round_ = setup.get_round(round_with_answers["round"])
-    scripted = setup.find_agency(round_.jurisdiction, "scripted")
-    for token in setup.issue_invitations(round_, scripted, RoleLevel.SUPERVISOR, 1):
+    round_ = rounds.get_round(round_with_answers["round"])
+    scripted = jurisdictions.find_agency(round_.jurisdiction, "scripted")
+    for token in invitations.issue_invitations(round_, scripted, RoleLevel.SUPERVISOR, 1):
         submit_through_services(token)  # scripted now has 3; formula-agency (1) stays pooled with nobody
-    setup.close_round(round_)
+    rounds.close_round(round_)
     sign_in(client, "admin@test.org")
     data = client.get(f"/console/rounds/{round_.id}/export/responses-wide.csv").data
     assert b"other agencies" in data
-    copy = setup.create_round(round_.jurisdiction, "Copy")
+    copy = rounds.create_round(round_.jurisdiction, "Copy")
     with pytest.raises(importer.ImportRefused) as refused:
         importer.import_responses(copy, data)
     assert "'other agencies' is not an agency of this jurisdiction" in str(refused.value)
@@ -194,7 +195,8 @@ def test_commitments_are_recorded_and_validated(client, round_with_answers):
     assert missing.status_code == 400 and 'id="what-error"' in missing.get_data(as_text=True)
     unknown = client.post(url, data={"dimension": "morale", "what": "x", "owner": "y", "csrf_token": csrf(client)})
     assert unknown.status_code == 400
-    done = client.post(url, data={"dimension": "capacity", "what": "Cross-train <b>staff</b>", "owner": "Lake Probation",
+    done = client.post(url, data={"dimension": "capacity", "what": "Cross-train <b>staff</b>",
+                                  "owner": "Lake Probation",
                                   "due": "2027-06-30", "csrf_token": csrf(client)}, follow_redirects=True)
     html = done.get_data(as_text=True)
     assert "Commitment recorded." in html and "Cross-train &lt;b&gt;staff&lt;/b&gt;" in html and "2027-06-30" in html

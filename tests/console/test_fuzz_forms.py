@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assessment import catalog
-from assessment.services import setup
+from assessment.services import invitations
 from assessment.vocabulary import RoleLevel
 from tests.conftest import csrf_from
 from tests.console.conftest import csrf, sign_in
@@ -92,7 +92,7 @@ def test_console_pages_never_answer_with_a_server_error(fuzz_app, client, world,
 def test_survey_pages_never_answer_with_a_server_error(fuzz_app, client, county, data):
     token = getattr(client, "fuzz_token", None)
     if token is None:
-        token = client.fuzz_token = setup.issue_invitations(county["round"], county["agencies"][0],
+        token = client.fuzz_token = invitations.issue_invitations(county["round"], county["agencies"][0],
                                                             RoleLevel.LINE_STAFF, 1)[0]
         client.fuzz_csrf = csrf_from(client.get(f"/s/{token}").data)  # valid for the whole session
         start(client, token)

@@ -14,7 +14,7 @@ from assessment import catalog
 from assessment.db import db
 from assessment.forms import Target
 from assessment.models import Agency, Answer, Jurisdiction, Round
-from assessment.services import exports, importer, setup
+from assessment.services import commitments, exports, importer, invitations, jurisdictions, rounds
 from assessment.text import first_control_character
 from assessment.vocabulary import RoleLevel
 from tests.conftest import csrf_from
@@ -41,12 +41,12 @@ def hostile_round(app, client, world):
     round_ = db.session.scalar(select(Round).where(Round.title == HOSTILE))
     assert client.post(f"/console/rounds/{round_.id}/commitments", data={
         "dimension": "capacity", "what": HOSTILE, "owner": HOSTILE, "csrf_token": csrf(client)}).status_code == 302
-    setup.open_round(round_)
+    rounds.open_round(round_)
     agencies = db.session.scalars(select(Agency).where(Agency.jurisdiction_id == jurisdiction.id)).all()
     q = catalog.latest("collaboration_readiness")
     for agency in agencies:
         targets = tuple(Target(a.id, a.slug, a.name) for a in sorted(agencies, key=lambda a: a.name) if a != agency)
-        token = setup.issue_invitations(round_, agency, RoleLevel.LINE_STAFF, 1)[0]
+        token = invitations.issue_invitations(round_, agency, RoleLevel.LINE_STAFF, 1)[0]
         respondent = client.application.test_client()
         complete_but_submit(respondent, token, targets)
         last = len(q.sections)
@@ -114,10 +114,10 @@ def control_round(app, client, world):
     round_ = db.session.scalar(select(Round).where(Round.jurisdiction_id == jurisdiction.id))
     assert client.post(f"/console/rounds/{round_.id}/commitments", data={
         "dimension": "capacity", "what": CONTROL, "owner": CONTROL, "csrf_token": csrf(client)}).status_code == 302
-    setup.open_round(round_)
+    rounds.open_round(round_)
     agencies = sorted(jurisdiction.agencies, key=lambda a: a.name)
     q = catalog.latest("collaboration_readiness")
-    token = setup.issue_invitations(round_, agencies[0], RoleLevel.LINE_STAFF, 1)[0]
+    token = invitations.issue_invitations(round_, agencies[0], RoleLevel.LINE_STAFF, 1)[0]
     respondent = client.application.test_client()
     complete_but_submit(respondent, token, (Target(agencies[1].id, agencies[1].slug, agencies[1].name),))
     answers = {item.id: f"Answer{CONTROL}" for item in q.sections[-1].items if item.type == "text"}
@@ -130,7 +130,7 @@ def control_round(app, client, world):
 def test_control_characters_typed_anywhere_are_left_out(control_round):
     stored = [control_round.jurisdiction.name, control_round.title,
               *[a.name for a in control_round.jurisdiction.agencies],
-              *[t for c in setup.commitments_of(control_round) for t in (c.what, c.owner)],
+              *[t for c in commitments.commitments_of(control_round) for t in (c.what, c.owner)],
               *db.session.scalars(select(Answer.text).where(Answer.text.like("Answer%")))]
     assert len(stored) == 8
     assert all(first_control_character(text) is None and "verticaltab[31m" in text for text in stored), stored
@@ -161,7 +161,7 @@ def test_exports_leave_out_control_characters_stored_before_they_were_refused(cl
 
 def test_text_given_on_the_command_line_or_in_a_file_is_cleaned_too(app, runner, world):
     assert runner.invoke(args=["jurisdiction", "add", "Gamma\x00County"]).exit_code == 0
-    assert setup.find_jurisdiction("GammaCounty").name == "GammaCounty"
+    assert jurisdictions.find_jurisdiction("GammaCounty").name == "GammaCounty"
     round_ = db.session.get(Round, world["round"])
     q = catalog.get(round_.questionnaire_id, round_.questionnaire_version)
     text_item = next(i for i in q.items if i.type == "text")

@@ -5,7 +5,7 @@ import pytest
 from app import create_app
 from assessment.db import db
 from assessment.models import Agency, Round
-from assessment.services import accounts, setup
+from assessment.services import accounts, invitations
 from assessment.vocabulary import RoleLevel
 from tests.conftest import serve
 from tests.console.conftest import PASSWORD, sign_in
@@ -67,8 +67,8 @@ def test_behind_the_proxy_https_is_seen_from_the_forwarded_scheme(proxied):
 
 def test_wrong_survey_links_never_lock_an_office_out_of_its_real_ones(app, world):
     round_ = db.session.get(Round, world["round"])
-    token = setup.issue_invitations(round_, db.session.get(Agency, world["agency"]), "line_staff", 1)[0]
-    open_link = setup.enable_open_link(round_)
+    token = invitations.issue_invitations(round_, db.session.get(Agency, world["agency"]), "line_staff", 1)[0]
+    open_link = invitations.enable_open_link(round_)
     office = app.test_client()  # one address for everyone behind the county's NAT
     statuses = [office.get(f"/s/not-a-real-link-{n}").status_code for n in range(21)]
     assert statuses[:20] == [404] * 20 and statuses[20] == 429
@@ -94,7 +94,8 @@ def test_a_refusal_says_when_to_try_again(app, world):
 
 def test_reports_are_limited_per_user_not_per_address(app, world):
     round_ = db.session.get(Round, world["round"])
-    for token in setup.issue_invitations(round_, db.session.get(Agency, world["agency"]), RoleLevel.LINE_STAFF, 3):
+    agency = db.session.get(Agency, world["agency"])
+    for token in invitations.issue_invitations(round_, agency, RoleLevel.LINE_STAFF, 3):
         submit_through_services(token)  # a report needs the minimum group size of respondents
     app.config["REPORT_LIMIT"] = "2 per minute"
     url = f"/console/rounds/{world['round']}/report.pdf"

@@ -12,7 +12,7 @@ from assessment import demo
 from assessment.db import db
 from assessment.forms import Target
 from assessment.models import Invitation
-from assessment.services import accounts, setup
+from assessment.services import accounts, jurisdictions
 from tests.e2e.conftest import assert_accessible, assert_fits, new_page
 from tests.survey_helpers import complete
 
@@ -38,7 +38,8 @@ def coverage_line(page) -> str:
 
 def test_facilitator_runs_a_round_from_the_browser(browser, site, app):
     demo.seed()
-    accounts.grant(accounts.create_user(EMAIL, PASSWORD, "facilitator"), setup.find_jurisdiction(demo.DEMO_NAME))
+    accounts.grant(accounts.create_user(EMAIL, PASSWORD, "facilitator"),
+                   jurisdictions.find_jurisdiction(demo.DEMO_NAME))
     db.session.commit()  # as the commands that set a jurisdiction up would (the server reads it in its own session)
     context, page = new_page(browser, viewport={"width": 1280, "height": 900}, accept_downloads=True)
 
@@ -102,7 +103,7 @@ def test_facilitator_runs_a_round_from_the_browser(browser, site, app):
 
 
 def test_an_administrator_manages_accounts_with_the_keyboard(browser, site, app):
-    jurisdiction = setup.add_jurisdiction("Lake County")
+    jurisdiction = jurisdictions.add_jurisdiction("Lake County")
     accounts.create_user("admin@lake.test", PASSWORD, "admin")
     accounts.grant(accounts.create_user(EMAIL, PASSWORD, "facilitator"), jurisdiction)
     db.session.commit()

@@ -8,7 +8,7 @@ from assessment import catalog
 from assessment.db import db
 from assessment.forms import Target
 from assessment.models import Answer, Response
-from assessment.services import setup
+from assessment.services import invitations
 from assessment.vocabulary import ResponseStatus, RoleLevel
 from tests.e2e.conftest import PHONE, assert_accessible, assert_fits, new_page
 from tests.survey_helpers import complete
@@ -101,7 +101,7 @@ def test_survey_by_keyboard_on_a_phone_leave_and_come_back(browser, site, token,
                                                          Answer.text.is_not(None))).all()
     assert "Typed with the keyboard alone." in texts
     # as many answers as a respondent who answers everything through plain HTTP stores
-    reference = setup.issue_invitations(county["round"], county["agencies"][0], RoleLevel.SUPERVISOR, 1)[0]
+    reference = invitations.issue_invitations(county["round"], county["agencies"][0], RoleLevel.SUPERVISOR, 1)[0]
     targets = tuple(Target(a.id, a.slug, a.name) for a in sorted(county["agencies"][1:], key=lambda a: a.name))
     assert complete(client, reference, targets).status_code == 302
     counts = dict(db.session.execute(select(Answer.response_id, func.count(Answer.id))

@@ -1,0 +1,102 @@
+"""Jurisdictions and their agencies."""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from sqlalchemy import func, select
+
+from ..db import MAX_INTEGER, db
+from ..models import Agency, Answer, Invitation, Jurisdiction, Response
+from ..text import clean
+from ..vocabulary import Sector
+from . import ServiceError
+
+
+def slugify(name: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", re.sub(r"['’]", "", name.lower())).strip("-")
+    return slug[:80]
+
+
+def find_jurisdiction(name_or_id: str) -> Jurisdiction:
+    text = clean(str(name_or_id)).strip()
+    found = db.session.scalar(select(Jurisdiction).where(func.lower(Jurisdiction.name) == text.lower()))
+    if found is None and text.isdigit() and int(text) <= MAX_INTEGER:
+        found = db.session.get(Jurisdiction, int(text))
+    if found is None:
+        raise ServiceError(f"no jurisdiction named {text!r}")
+    return found
+
+
+def add_jurisdiction(name: str) -> Jurisdiction:
+    name = clean(name).strip()
+    if not name:
+        raise ServiceError("a jurisdiction needs a name")
+    if db.session.scalar(select(Jurisdiction).where(func.lower(Jurisdiction.name) == name.lower())):
+        raise ServiceError(f"a jurisdiction named {name!r} already exists")
+    jurisdiction = Jurisdiction(name=name)
+    db.session.add(jurisdiction)
+    db.session.flush()
+    return jurisdiction
+
+
+def add_agency(jurisdiction: Jurisdiction, name: str, sector: str | Sector, slug: Optional[str] = None) -> Agency:
+    name = clean(name).strip()
+    if not name:
+        raise ServiceError("an agency needs a name")
+    try:
+        sector = Sector.parse(sector) if isinstance(sector, str) else sector
+    except ValueError as exc:
+        raise ServiceError(str(exc)) from None
+    slug = slugify(slug or name)
+    if not slug:
+        raise ServiceError(f"cannot make a slug from {name!r}; give one with letters or digits")
+    if find_agency(jurisdiction, slug, required=False):
+        raise ServiceError(f"{jurisdiction.name} already has an agency with the slug {slug!r}")
+    agency = Agency(jurisdiction=jurisdiction, name=name, slug=slug, sector=sector)
+    db.session.add(agency)
+    db.session.flush()
+    return agency
+
+
+def edit_agency(agency: Agency, name: str, sector: str | Sector, slug: str) -> None:
+    name, slug = clean(name).strip(), slugify(slug or name)
+    if not name or not slug:
+        raise ServiceError("an agency needs a name and a slug with letters or digits")
+    try:
+        sector = Sector.parse(sector) if isinstance(sector, str) else sector
+    except ValueError as exc:
+        raise ServiceError(str(exc)) from None
+    other = find_agency(agency.jurisdiction, slug, required=False)
+    if other is not None and other.id != agency.id:
+        raise ServiceError(f"{agency.jurisdiction.name} already has an agency with the slug {slug!r}")
+    if slug != agency.slug and agency_in_use(agency):
+        raise ServiceError("the slug of an agency that a round already uses cannot change (links and files "
+                           "name it); change its name instead")
+    agency.name, agency.sector, agency.slug = name, sector, slug
+    db.session.flush()
+
+
+def agency_in_use(agency: Agency) -> bool:
+    """Whether any round has invited, heard from or been told about this agency."""
+    return any(db.session.scalar(select(func.count()).select_from(model).where(column == agency.id))
+               for model, column in ((Invitation, Invitation.agency_id), (Response, Response.agency_id),
+                                     (Answer, Answer.target_agency_id)))
+
+
+def remove_agency(agency: Agency) -> None:
+    if agency_in_use(agency):
+        raise ServiceError(f"{agency.name} cannot be removed: a round already uses it")
+    db.session.delete(agency)
+    db.session.flush()
+
+
+def find_agency(jurisdiction: Jurisdiction, slug_or_name: str, required: bool = True) -> Optional[Agency]:
+    text = slug_or_name.strip()
+    for agency in jurisdiction.agencies:
+        if agency.slug == text or agency.name.lower() == text.lower():
+            return agency
+    if required:
+        known = ", ".join(a.slug for a in jurisdiction.agencies) or "none yet"
+        raise ServiceError(f"{jurisdiction.name} has no agency {text!r} (agencies: {known})")
+    return None
