@@ -13,7 +13,6 @@ def init_app(app) -> None:
         catalog,
         cli,
         console,
-        console_accounts,  # noqa: F401 - adds the accounts pages to the console's blueprint
         errors,
         headers,
         languages,

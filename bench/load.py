@@ -79,8 +79,8 @@ def seed(url: str, respondents: int) -> list[Respondent]:
     from app import create_app
     from assessment import catalog
     from assessment.db import db
-    from assessment.forms import Target
     from assessment.services import invitations, jurisdictions, rounds
+    from assessment.survey.forms import Target
 
     app = create_app({"ENVIRONMENT": "development", "SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():

@@ -88,8 +88,8 @@ def fill_through_services(token: str, likert: float | dict = 4.0, roster: float 
     have their own tests), leaving a complete draft in `language`. `likert` is one answer for every Likert item,
     or item id -> answer (a value, or "DK" for don't know; items left out stay unanswered). Returns what `submit`
     needs."""
-    from assessment.forms import AnswerValue
-    from assessment.services import survey
+    from assessment.survey import service as survey
+    from assessment.survey.forms import AnswerValue
 
     invitation = survey.find_invitation(token)
     q = catalog.get(invitation.round.questionnaire_id, invitation.round.questionnaire_version)
@@ -121,6 +121,6 @@ def fill_through_services(token: str, likert: float | dict = 4.0, roster: float 
 def submit_through_services(token: str, likert: float | dict = 4.0, roster: float = 2.0,
                             language: str = "en") -> None:
     """`fill_through_services`, then submit."""
-    from assessment.services import survey
+    from assessment.survey import service as survey
 
     assert survey.submit(*fill_through_services(token, likert, roster, language))

@@ -4,7 +4,7 @@ import yaml
 from werkzeug.datastructures import MultiDict
 
 from assessment import catalog
-from assessment.forms import AnswerValue, TamperedInput, Target, check_posted, form_data, section_form_class
+from assessment.survey.forms import AnswerValue, TamperedInput, Target, check_posted, form_data, section_form_class
 from questionnaires import load_text
 from tests.test_questionnaire_loader import minimal
 

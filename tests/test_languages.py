@@ -11,9 +11,9 @@ from sqlalchemy import select
 from app import create_app
 from assessment import catalog
 from assessment.db import db
-from assessment.forms import Target
 from assessment.models import Answer, Response
 from assessment.services import invitations, jurisdictions, rounds
+from assessment.survey.forms import Target
 from assessment.vocabulary import ResponseStatus, RoleLevel
 from questionnaires import QuestionnaireError
 from tests.conftest import csrf_from

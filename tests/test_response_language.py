@@ -9,11 +9,11 @@ from sqlalchemy import select
 
 from assessment import catalog
 from assessment.db import db
-from assessment.forms import Target
 from assessment.models import Response
 from assessment.scoring.languages import language_counts
 from assessment.services import backup, exports, importer, invitations, rounds
 from assessment.services.scores import round_scores
+from assessment.survey.forms import Target
 from assessment.vocabulary import RoleLevel
 from reports.pdf import report_html
 from tests.conftest import csrf_from

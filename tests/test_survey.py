@@ -4,9 +4,9 @@ from sqlalchemy import func, select
 
 from assessment import catalog
 from assessment.db import db
-from assessment.forms import Target
 from assessment.models import Answer, Invitation, Response
 from assessment.services import invitations, rounds
+from assessment.survey.forms import Target
 from assessment.vocabulary import InvitationStatus, ResponseStatus, RoleLevel
 from tests.conftest import csrf_from
 from tests.survey_helpers import complete, is_checked, page_answers, post_page, start

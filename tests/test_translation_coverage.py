@@ -14,8 +14,8 @@ from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
 from assessment import catalog, languages
-from assessment.forms import Target
 from assessment.services import invitations, rounds
+from assessment.survey.forms import Target
 from assessment.vocabulary import RoleLevel
 from tests.conftest import csrf_from
 from tests.survey_helpers import page_answers, post_page, start

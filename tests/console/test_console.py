@@ -9,9 +9,9 @@ from werkzeug.security import check_password_hash
 
 from assessment import demo
 from assessment.db import db
-from assessment.forms import Target
 from assessment.models import Agency, AuditEvent, Invitation, Jurisdiction, Round
 from assessment.services import accounts, invitations, jurisdictions, rounds
+from assessment.survey.forms import Target
 from assessment.tokens import hash_token
 from assessment.vocabulary import RoleLevel, RoundStatus
 from tests.conftest import csrf_from

@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import func, select
 
 from assessment.db import db
-from assessment.forms import Target
 from assessment.models import AuditEvent, Response
 from assessment.services import accounts, invitations, jurisdictions, rounds
 from assessment.services.exports import neutralise
+from assessment.survey.forms import Target
 from assessment.vocabulary import RoleLevel
 from tests.console.conftest import PASSWORD, csrf, sign_in
 from tests.survey_helpers import complete, submit_through_services

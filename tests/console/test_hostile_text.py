@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from assessment import catalog
 from assessment.db import db
-from assessment.forms import Target
 from assessment.models import Agency, Answer, Jurisdiction, Round
 from assessment.services import commitments, exports, importer, invitations, jurisdictions, rounds
+from assessment.survey.forms import Target
 from assessment.text import first_control_character
 from assessment.vocabulary import RoleLevel
 from tests.conftest import csrf_from

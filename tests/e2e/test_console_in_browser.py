@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from assessment import demo
 from assessment.db import db
-from assessment.forms import Target
 from assessment.models import Invitation
 from assessment.services import accounts, jurisdictions
+from assessment.survey.forms import Target
 from tests.e2e.conftest import assert_accessible, assert_fits, new_page
 from tests.survey_helpers import complete
 

@@ -6,10 +6,10 @@ from wtforms import DateField, EmailField, IntegerField, PasswordField, SelectFi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from .services.accounts import MAX_PASSWORD, PASSWORD_RULE
-from .services.invitations import MAX_INVITATIONS_AT_ONCE
-from .text import CleanForm
-from .vocabulary import Role, RoleLevel, Sector
+from ..services.accounts import MAX_PASSWORD, PASSWORD_RULE
+from ..services.invitations import MAX_INVITATIONS_AT_ONCE
+from ..text import CleanForm
+from ..vocabulary import Role, RoleLevel, Sector
 
 
 def _choices(enum) -> list[SelectChoice]:

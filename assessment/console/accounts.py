@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user, login_user
 
-from . import access
-from .console import _carry_out, bp
-from .console_forms import AccountForm, GrantForm, PasswordForm
-from .services import ServiceError, accounts
+from .. import access
+from ..services import ServiceError, accounts
+from . import bp, carry_out
+from .forms import AccountForm, GrantForm, PasswordForm
 
 
 @bp.get("/users")
@@ -84,14 +84,14 @@ def disable_user(user_id: int):
     if user.id == current_user.id:
         flash("You cannot disable your own account: ask another administrator.", "error")
         return redirect(back)
-    return _carry_out(lambda: accounts.disable(user),
+    return carry_out(lambda: accounts.disable(user),
                       f"{user.email} is disabled: signed out everywhere, and cannot sign in until enabled.", back)
 
 
 @bp.post("/users/<int:user_id>/enable")
 def enable_user(user_id: int):
     user = access.user_or_404(user_id)
-    return _carry_out(lambda: accounts.enable(user), f"{user.email} is enabled and can sign in again.",
+    return carry_out(lambda: accounts.enable(user), f"{user.email} is enabled and can sign in again.",
                       url_for("console.user_page", user_id=user.id))
 
 

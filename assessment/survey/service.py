@@ -16,9 +16,9 @@ from questionnaires.types import AnswerKey, AnswerValue, Target
 
 from ..db import db
 from ..models import Agency, Answer, Invitation, Response, Round, utcnow
+from ..services import ServiceError, snapshots
 from ..tokens import hash_token
 from ..vocabulary import InvitationStatus, ResponseStatus, RoleLevel
-from . import ServiceError, snapshots
 
 
 def find_invitation(token: str) -> Optional[Invitation]:

@@ -19,7 +19,7 @@ from questionnaires.types import AnswerKey, AnswerValue, Target
 __all__ = ["AnswerKey", "AnswerValue", "CONTROL_FIELDS", "TamperedInput", "Target", "answers_from_form",
            "check_posted", "fields_of", "form_data", "section_form_class"]
 
-from .text import CleanForm
+from ..text import CleanForm
 
 #: Form fields that a survey page posts besides the items: the page's action, or the language it switches to.
 CONTROL_FIELDS = frozenset({"csrf_token", "action", "lang"})

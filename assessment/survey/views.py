@@ -4,16 +4,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from questionnaires import types
 from questionnaires.schema import Questionnaire
 
-from . import catalog, languages
-from .auth import limiter
-from .errors import InvalidSubmission
+from .. import catalog, languages
+from ..auth import limiter
+from ..errors import InvalidSubmission
+from ..models import Invitation, Response, Round
+from ..services import invitations
+from ..vocabulary import ResponseStatus, RoleLevel
+from . import service
 from .forms import (
     AnswerKey,
     AnswerValue,
@@ -25,10 +29,7 @@ from .forms import (
     form_data,
     section_form_class,
 )
-from .models import Invitation, Response, Round
-from .services import invitations
-from .services import survey as service
-from .vocabulary import ResponseStatus, RoleLevel
+from .links import survey_link
 
 bp = Blueprint("survey", __name__, url_prefix="/s")
 ACTIONS = ("next", "back", "save")
@@ -62,15 +63,6 @@ def _real_link() -> bool:
 
 
 token_guard = limiter.shared_limit(TOKEN_GUESS_LIMIT, scope="survey-token", exempt_when=_real_link)
-
-
-def survey_link(token: str) -> str:
-    """The address a respondent opens, on the configured public address (the same from a command or a page)."""
-    return f"{current_app.config['PUBLIC_URL'].rstrip('/')}/s/{token}"
-
-
-def open_link_url(token: str) -> str:
-    return f"{current_app.config['PUBLIC_URL'].rstrip('/')}/s/open/{token}"
 
 
 @bp.after_request

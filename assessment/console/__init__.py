@@ -1,0 +1,46 @@
+"""The facilitator console (`/console`): thin views over the services, one module per job (setting up
+jurisdictions, running a round, invitations, results, imports, the audit log, accounts).
+
+Every view needs a signed-in user, and every id goes through `access`, which answers 404 outside the user's
+jurisdictions.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect
+from flask_login import current_user, login_required
+
+from ..services import ServiceError
+from ..vocabulary import InvitationStatus, RoundStatus
+
+bp = Blueprint("console", __name__, url_prefix="/console")
+
+
+@bp.before_request
+@login_required
+def require_login():
+    """Every console page needs a signed-in user."""
+
+
+def carry_out(action, done, back: str):
+    """Run a service action; flash what happened (`done` is a message, or makes one from the action's result)
+    or why it could not be done, and go back."""
+    try:
+        result = action()
+    except ServiceError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(done(result) if callable(done) else done, "success")
+    return redirect(back)
+
+
+def chart_json(fig) -> str:
+    """Figure JSON safe inside a <script type="application/json"> block: no "</script>" can close it."""
+    return fig.to_json().replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+@bp.app_context_processor
+def console_context():
+    return {"RoundStatus": RoundStatus, "InvitationStatus": InvitationStatus, "current_user": current_user}
+
+
+from . import accounts, audit, imports, invitations, jurisdictions, results, rounds  # noqa: E402,F401 - the routes

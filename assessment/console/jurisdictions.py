@@ -1,0 +1,112 @@
+"""Jurisdictions and their agencies, and new rounds: the console's setting-up pages."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import flash, redirect, render_template, request, url_for
+
+from .. import access, catalog
+from ..services import ServiceError, jurisdictions, rounds
+from ..vocabulary import Sector
+from . import bp, carry_out
+from .forms import AgencyForm, JurisdictionForm, RoundForm
+
+
+@bp.get("/")
+def index():
+    return render_template("console/index.html", jurisdictions=access.visible_jurisdictions(),
+                           form=JurisdictionForm())
+
+
+@bp.post("/jurisdictions")
+def add_jurisdiction():
+    access.admin_only()
+    form = JurisdictionForm()
+    if form.validate_on_submit():
+        try:
+            jurisdiction = jurisdictions.add_jurisdiction(form.name.data)
+        except ServiceError as exc:
+            flash(str(exc), "error")
+        else:
+            flash(f"Added {jurisdiction.name}.", "success")
+            return redirect(url_for("console.jurisdiction", jurisdiction_id=jurisdiction.id))
+    return render_template("console/index.html", jurisdictions=access.visible_jurisdictions(), form=form), 400
+
+
+def _round_form() -> RoundForm:
+    form = RoundForm()
+    installed = sorted(catalog.all_questionnaires().values(), key=lambda q: (q.id, -q.version))
+    form.questionnaire.choices = [(f"{q.id}:{q.version}", f"{q.title} (version {q.version})") for q in installed]
+    return form
+
+
+def _jurisdiction_page(jurisdiction, agency_form=None, round_form=None, status=200):
+    used = {a.id: jurisdictions.agency_in_use(a) for a in jurisdiction.agencies}
+    return render_template("console/jurisdiction.html", jurisdiction=jurisdiction, used=used,
+                           agency_form=agency_form or AgencyForm(), round_form=round_form or _round_form(),
+                           sector_labels={s.value: s.label for s in Sector}), status
+
+
+@bp.get("/jurisdictions/<int:jurisdiction_id>")
+def jurisdiction(jurisdiction_id: int):
+    return _jurisdiction_page(access.jurisdiction_or_404(jurisdiction_id))
+
+
+@bp.post("/jurisdictions/<int:jurisdiction_id>/agencies")
+def add_agency(jurisdiction_id: int):
+    jurisdiction = access.jurisdiction_or_404(jurisdiction_id)
+    form = AgencyForm()
+    if form.validate_on_submit():
+        try:
+            agency = jurisdictions.add_agency(jurisdiction, form.name.data, form.sector.data, form.slug.data or None)
+        except ServiceError as exc:
+            form.name.errors.append(str(exc))
+        else:
+            flash(f"Added {agency.name}.", "success")
+            return redirect(url_for("console.jurisdiction", jurisdiction_id=jurisdiction.id))
+    return _jurisdiction_page(jurisdiction, agency_form=form, status=400)
+
+
+@bp.route("/agencies/<int:agency_id>/edit", methods=["GET", "POST"])
+def edit_agency(agency_id: int):
+    agency = access.agency_or_404(agency_id)
+    form = AgencyForm(obj=agency) if request.method == "GET" else AgencyForm()
+    if request.method == "GET":
+        form.sector.data = agency.sector.value
+    elif form.validate_on_submit():
+        try:
+            jurisdictions.edit_agency(agency, form.name.data, form.sector.data, form.slug.data or agency.slug)
+        except ServiceError as exc:
+            form.name.errors.append(str(exc))
+        else:
+            flash(f"Saved {agency.name}.", "success")
+            return redirect(url_for("console.jurisdiction", jurisdiction_id=agency.jurisdiction_id))
+    status = 400 if form.errors else 200
+    return render_template("console/agency_edit.html", agency=agency, form=form), status
+
+
+@bp.post("/agencies/<int:agency_id>/delete")
+def delete_agency(agency_id: int):
+    agency = access.agency_or_404(agency_id)
+    back = url_for("console.jurisdiction", jurisdiction_id=agency.jurisdiction_id)
+    return carry_out(lambda: jurisdictions.remove_agency(agency), f"Removed {agency.name}.", back)
+
+
+@bp.post("/jurisdictions/<int:jurisdiction_id>/rounds")
+def create_round(jurisdiction_id: int):
+    jurisdiction = access.jurisdiction_or_404(jurisdiction_id)
+    form = _round_form()
+    if form.validate_on_submit():
+        as_datetime = lambda d: dt.datetime.combine(d, dt.time()) if d else None  # noqa: E731
+        questionnaire_id, version = form.questionnaire.data.rsplit(":", 1)
+        try:
+            round_ = rounds.create_round(jurisdiction, form.title.data, questionnaire_id, int(version),
+                                        min_group_size=form.min_group_size.data,
+                                        opens_at=as_datetime(form.opens_at.data),
+                                        closes_at=as_datetime(form.closes_at.data))
+        except ServiceError as exc:
+            form.title.errors.append(str(exc))
+        else:
+            flash(f"Created the round {round_.title} as a draft. Invite people, then open it.", "success")
+            return redirect(url_for("console.round_page", round_id=round_.id))
+    return _jurisdiction_page(jurisdiction, round_form=form, status=400)

@@ -1,0 +1,113 @@
+"""A round's published results in every form: the results page, the comparison, the report and the exports."""
+from __future__ import annotations
+
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from reports import content, figures
+
+from .. import access
+from ..auth import limiter
+from ..services import ServiceError, audit, exports, rounds
+from ..services.report import report_pdf
+from ..services.scores import compare_rounds, round_scores
+from . import bp, chart_json
+
+
+@bp.get("/rounds/<int:round_id>/report.pdf")
+@limiter.limit(lambda: current_app.config["REPORT_LIMIT"], key_func=lambda: f"user-{current_user.id}")
+def report(round_id: int):
+    """The PDF takes seconds of CPU, so each user may ask for only a few at a time (REPORT_LIMIT)."""
+    round_ = access.round_or_404(round_id)
+    try:
+        pdf = report_pdf(round_)
+    except ServiceError as exc:
+        flash(f"No report: {exc}.", "error")
+        return redirect(url_for("console.results_page", round_id=round_id))
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f"attachment; filename=readiness-report-round{round_.id}.pdf"})
+
+
+RAW_RESPONSES_ONLY_FOR_ADMINS = (
+    "Raw responses are available to administrators only: a row of answers with its agency and role level can "
+    "identify a person in a small agency. Facilitators can export the scores, in which groups below the minimum "
+    "size carry no figure.")
+
+
+@bp.get("/rounds/<int:round_id>/results")
+def results_page(round_id: int):
+    round_ = access.round_or_404(round_id)
+    results = round_scores(round_)
+    sector, role = request.args.get("sector", ""), request.args.get("role", "")
+    sectors = {s.id: s for s in results.sectors}
+    roles = {r.id: r for r in results.role_levels}
+    if (sector and sector not in sectors) or (role and role not in roles):
+        abort(400)
+    cells = {(c.sector, c.role_level): c for c in results.sector_roles}
+    group = cells[(sector, role)] if sector and role else roles.get(role) or sectors.get(sector)
+    charts = {}
+    if results.published and not (group and group.suppressed):
+        charts = {"dimensions": figures.profile_figure(results, "dimensions", group),
+                  "conditions": figures.profile_figure(results, "conditions", group),
+                  "agencies": figures.agency_heatmap(results, sector or None)}
+        if not group:
+            charts.update(continuum=figures.continuum_figure(results), roster=figures.roster_matrix(results),
+                          network=figures.network_figure(results), pair_levels=figures.pair_levels_figure(results),
+                          role_levels=figures.role_levels_figure(results))
+    return render_template("console/results.html", round=round_, results=results,
+                           report=content.build(results) if results.published else None,
+                           charts={name: (fig.layout.title.text, chart_json(fig)) for name, fig in charts.items()},
+                           group=group, sector=sector, role=role, sectors=results.sectors,
+                           roles=results.role_levels)
+
+
+@bp.get("/rounds/<int:round_id>/compare")
+def compare_page(round_id: int):
+    round_ = access.round_or_404(round_id)
+    earlier_rounds = [r for r in round_.jurisdiction.rounds if r.id != round_id and r.id < round_id]
+    earlier_id = request.args.get("with", type=int)
+    if earlier_id is None:
+        return render_template("console/compare.html", round=round_, choices=earlier_rounds, comparison=None)
+    earlier = next((r for r in earlier_rounds if r.id == earlier_id), None)
+    if earlier is None:
+        abort(404)
+    results = round_scores(round_)
+    try:
+        comparison = compare_rounds(earlier, round_, results)
+    except ServiceError as exc:
+        return render_template("console/compare.html", round=round_, choices=earlier_rounds, earlier=earlier,
+                               comparison=None, refused=str(exc))
+    charts = figures.change_figures(results, comparison)
+    return render_template("console/compare.html", round=round_, choices=earlier_rounds, earlier=earlier,
+                           comparison=comparison, change=content.build(results, comparison)["change"],
+                           dimensions=results.dimensions,
+                           charts={name: (fig.layout.title.text, chart_json(fig)) for name, fig in charts.items()})
+
+
+EXPORTS = {"scores", "responses-long", "responses-wide"}
+
+
+@bp.get("/rounds/<int:round_id>/export/<kind>.<fmt>")
+def export(round_id: int, kind: str, fmt: str):
+    round_ = access.round_or_404(round_id)
+    if kind not in EXPORTS or fmt not in ("csv", "xlsx"):
+        abort(404)
+    if kind != "scores" and not current_user.is_admin:
+        return render_template("error.html", status=403, title="Administrators only",
+                               message=RAW_RESPONSES_ONLY_FOR_ADMINS, detail=""), 403
+    q = rounds.questionnaire_of(round_)
+    results = round_scores(round_)
+    if kind == "scores":
+        sheets = {"scores": exports.score_table(results)}
+    elif kind == "responses-long":
+        sheets = {"responses": exports.responses_long(round_, results), "codebook": exports.codebook(q)}
+    else:
+        sheets = {"responses": exports.responses_wide(round_, results), "codebook": exports.codebook(q)}
+    audit.record("export", f"round {round_.id}", f"{kind}.{fmt}")
+    filename = f"round{round_.id}-{kind}.{fmt}"
+    if fmt == "csv":
+        body, mimetype = exports.to_csv(next(iter(sheets.values()))), "text/csv"
+    else:
+        body = exports.to_xlsx(sheets)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={filename}"})

@@ -1,0 +1,89 @@
+"""A round's page (coverage, people, action plan) and its life: open, close, reopen; commitments."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+
+from .. import access
+from ..services import ServiceError, commitments, invitations, rounds
+from ..services.scores import round_scores
+from ..vocabulary import RoundStatus, Sector
+from . import bp, carry_out
+from .forms import CommitmentForm, InviteForm, ReopenForm
+
+
+def _invite_form(round_) -> InviteForm:
+    form = InviteForm()
+    form.agency.choices = [(a.id, a.name) for a in round_.jurisdiction.agencies]
+    return form
+
+
+def _commitment_form(round_) -> CommitmentForm:
+    form = CommitmentForm()
+    form.dimension.choices = [(d.id, d.label) for d in rounds.questionnaire_of(round_).dimensions]
+    return form
+
+
+def _round_page(round_, invite_form=None, commitment_form=None, status=200):
+    results = round_scores(round_)
+    issued = invitations.of_round(round_)
+    labels = {d.id: d.label for d in rounds.questionnaire_of(round_).dimensions}
+    return render_template("console/round.html", round=round_, coverage=results.coverage, results=results,
+                           invitations=issued, form=invite_form or _invite_form(round_),
+                           commitments=commitments.commitments_of(round_), dimension_labels=labels,
+                           commitment_form=commitment_form or _commitment_form(round_),
+                           sector_labels={s.value: s.label for s in Sector}), status
+
+
+@bp.post("/rounds/<int:round_id>/commitments")
+def add_commitment(round_id: int):
+    round_ = access.round_or_404(round_id)
+    form = _commitment_form(round_)
+    if form.validate_on_submit():
+        try:
+            commitments.add_commitment(round_, form.dimension.data, form.what.data, form.owner.data, form.due.data)
+        except ServiceError as exc:
+            form.what.errors.append(str(exc))
+        else:
+            flash("Commitment recorded. The next round's comparison will show it beside its dimension.", "success")
+            return redirect(url_for("console.round_page", round_id=round_id) + "#commitments")
+    return _round_page(round_, commitment_form=form, status=400)
+
+
+@bp.get("/rounds/<int:round_id>")
+def round_page(round_id: int):
+    return _round_page(access.round_or_404(round_id))
+
+
+@bp.post("/rounds/<int:round_id>/open")
+def open_round(round_id: int):
+    round_ = access.round_or_404(round_id)
+    return carry_out(lambda: rounds.open_round(round_), "The round is open: links now work.",
+                      url_for("console.round_page", round_id=round_id))
+
+
+@bp.route("/rounds/<int:round_id>/reopen", methods=["GET", "POST"])
+def reopen_round(round_id: int):
+    """Administrators only, after a confirmation page that asks why: results may already have been read."""
+    access.admin_only()
+    round_ = access.round_or_404(round_id)
+    if round_.status != RoundStatus.CLOSED:
+        flash("Only a closed round can be reopened.", "error")
+        return redirect(url_for("console.round_page", round_id=round_id))
+    form = ReopenForm()
+    if form.validate_on_submit():
+        try:
+            rounds.reopen_round(round_, form.reason.data)
+        except ServiceError as exc:
+            form.reason.errors.append(str(exc))
+        else:
+            flash("The round is open again: its links work until you close it.", "success")
+            return redirect(url_for("console.round_page", round_id=round_id))
+    return render_template("console/reopen.html", round=round_, form=form), 400 if form.errors else 200
+
+
+@bp.post("/rounds/<int:round_id>/close")
+def close_round(round_id: int):
+    round_ = access.round_or_404(round_id)
+    return carry_out(lambda: rounds.close_round(round_),
+                      lambda drafts: f"The round is closed. {drafts} unsubmitted draft(s) are left out of its results.",
+                      url_for("console.round_page", round_id=round_id))
