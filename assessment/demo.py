@@ -10,13 +10,15 @@ import datetime as dt
 import numpy as np
 
 from questionnaires.schema import Questionnaire
+from questionnaires.types import AnswerKey, AnswerValue
 
 from . import catalog
 from .db import db
-from .models import Agency, Answer, Commitment, Invitation, Jurisdiction, Response, Round
-from .services import accounts, jurisdictions, snapshots
-from .tokens import hash_token, new_token
-from .vocabulary import InvitationStatus, ResponseStatus, RoleLevel, RoundStatus, Sector
+from .models import Agency, Jurisdiction, Round
+from .services import accounts, commitments, invitations, jurisdictions, rounds
+from .survey import service as survey
+from .tokens import new_token
+from .vocabulary import RoleLevel, RoundStatus, Sector
 
 DEMO_NAME = "Demo County"
 SEED = 20001001
@@ -75,7 +77,8 @@ def open_demo_round() -> Round | None:
 
 
 def seed() -> Round:
-    """Create the demo; returns its open round."""
+    """Create the demo through the services a facilitator and the respondents would use (the caller commits);
+    returns its open round."""
     rng = np.random.default_rng(SEED)
     questionnaire = catalog.latest("collaboration_readiness")
     jurisdiction = jurisdictions.add_jurisdiction(DEMO_NAME)
@@ -84,39 +87,31 @@ def seed() -> Round:
 
     for title, truth, year, roster_lift in (("Baseline survey 2024", BASELINE, 2024, 0.0),
                                              ("Follow-up survey 2025", FOLLOW_UP, 2025, 0.5)):
-        round_ = _round(jurisdiction, questionnaire, title, RoundStatus.CLOSED, dt.datetime(year, 10, 1),
-                        dt.datetime(year, 10, 29))
+        round_ = rounds.create_round(jurisdiction, title, questionnaire.id, questionnaire.version,
+                                     opens_at=dt.datetime(year, 10, 1), closes_at=dt.datetime(year, 10, 29))
+        rounds.open_round(round_)
+        levels = {k: v + roster_lift for k, v in pair_levels.items()}
         for agency, (_, _, size, offset) in zip(agencies, AGENCIES):
-            for n in range(size):
-                role = ROLE_MIX[(n * 7 + agency.id) % len(ROLE_MIX)] if n else RoleLevel.LINE_STAFF
-                _respondent(rng, questionnaire, round_, agency, agencies, role, truth, offset,
-                            {k: v + roster_lift for k, v in pair_levels.items()}, dt.datetime(year, 10, 3 + n))
-            _invite(round_, agency, RoleLevel.LINE_STAFF, 2)  # never answered: response rates below 100%
-        _draft(round_, agencies[3], questionnaire, dt.datetime(year, 10, 20))  # left out of the results
-        snapshots.advance(round_, final=True)
+            roles = [ROLE_MIX[(n * 7 + agency.id) % len(ROLE_MIX)] if n else RoleLevel.LINE_STAFF
+                     for n in range(size)]
+            tokens = {role: invitations.issue_invitations(round_, agency, role, roles.count(role))
+                      for role in dict.fromkeys(roles)}
+            for role in roles:
+                _respond(rng, questionnaire, tokens[role].pop(), agency, agencies, role, truth, offset, levels)
+            invitations.issue_invitations(round_, agency, RoleLevel.LINE_STAFF, 2)  # never answered
+        started = invitations.issue_invitations(round_, agencies[3], RoleLevel.LINE_STAFF, 1)[0]
+        survey.start(survey.find_invitation(started), questionnaire, questionnaire.languages[0])  # a draft: left out
+        rounds.close_round(round_)
         if year == 2024:
             _commitments(round_)
-    open_round = _round(jurisdiction, questionnaire, "Survey 2026", RoundStatus.OPEN, dt.datetime(2026, 10, 1), None)
+    open_round = rounds.create_round(jurisdiction, "Survey 2026", questionnaire.id, questionnaire.version,
+                                     opens_at=dt.datetime(2026, 10, 1))
+    rounds.open_round(open_round)
     for agency, (_, _, size, _) in zip(agencies, AGENCIES):
-        _invite(open_round, agency, RoleLevel.LINE_STAFF, max(size - 2, 1))
-        _invite(open_round, agency, RoleLevel.SUPERVISOR, 1)
-        _invite(open_round, agency, RoleLevel.EXECUTIVE, 1)
-    db.session.commit()
+        invitations.issue_invitations(open_round, agency, RoleLevel.LINE_STAFF, max(size - 2, 1))
+        invitations.issue_invitations(open_round, agency, RoleLevel.SUPERVISOR, 1)
+        invitations.issue_invitations(open_round, agency, RoleLevel.EXECUTIVE, 1)
     return open_round
-
-
-def _round(jurisdiction, questionnaire: Questionnaire, title, status, opens_at, closes_at) -> Round:
-    round_ = Round(jurisdiction=jurisdiction, title=title, questionnaire_id=questionnaire.id,
-                   questionnaire_version=questionnaire.version, status=status, opens_at=opens_at,
-                   closes_at=closes_at, min_group_size=3, created_at=opens_at)
-    db.session.add(round_)
-    db.session.flush()
-    return round_
-
-
-def _invite(round_: Round, agency: Agency, role: RoleLevel, count: int) -> None:
-    db.session.add_all(Invitation(round_id=round_.id, agency_id=agency.id, role_level=role,
-                                  token_hash=hash_token(new_token())) for _ in range(count))
 
 
 def _pair_levels(rng, agencies: list[Agency]) -> dict[tuple[int, int], float]:
@@ -133,14 +128,14 @@ def _pair_levels(rng, agencies: list[Agency]) -> dict[tuple[int, int], float]:
     return levels
 
 
-def _respondent(rng, q: Questionnaire, round_: Round, agency: Agency, agencies: list[Agency], role: RoleLevel,
-                truth: dict[str, float], offset: float, pair_levels, when: dt.datetime) -> None:
-    response = Response(round_id=round_.id, agency_id=agency.id, role_level=role, questionnaire_id=q.id,
-                        questionnaire_version=q.version, status=ResponseStatus.SUBMITTED,
-                        current_section=len(q.sections), started_at=when, updated_at=when, submitted_at=when)
-    db.session.add(response)
-    db.session.flush()
-    answers = []
+def _respond(rng, q: Questionnaire, token: str, agency: Agency, agencies: list[Agency], role: RoleLevel,
+             truth: dict[str, float], offset: float, pair_levels) -> None:
+    """One respondent's answers, drawn around the agency's level, saved page by page and submitted through the
+    survey's service."""
+    invitation = survey.find_invitation(token)
+    response = survey.start(invitation, q, q.languages[0])
+    targets = survey.roster_targets(invitation.round, agency.id)
+    answers: dict[AnswerKey, AnswerValue] = {}
     lift = EXECUTIVE_OPTIMISM if role == RoleLevel.EXECUTIVE else 0
     personal = rng.normal(0, 14)
     for item in q.items:
@@ -148,54 +143,37 @@ def _respondent(rng, q: Questionnaire, round_: Round, agency: Agency, agencies: 
             scale = q.scales[item.scale]
             dk_rate = 0.12 if item.dimension == "information" and agency.sector == Sector.JUDICIARY else 0.03
             if rng.random() < dk_rate:
-                answers.append(Answer(response_id=response.id, item_id=item.id, dont_know=True))
+                answers[(item.id, None)] = AnswerValue(dont_know=True)
                 continue
             target = truth[item.construct] + offset + lift + personal
             mean = scale.min + (scale.max - scale.min) * np.clip(target, 0, 100) / 100
             value = float(np.clip(np.rint(mean + rng.normal(0, 0.55)), scale.min, scale.max))
-            answers.append(Answer(response_id=response.id, item_id=item.id,
-                                  value=scale.reverse(value) if item.reverse else value))
+            answers[(item.id, None)] = AnswerValue(value=scale.reverse(value) if item.reverse else value)
         elif item.type == "roster":
             scale = q.scales[item.scale]
             for other in agencies:
                 if other.id == agency.id:
                     continue
                 if rng.random() < 0.05:
-                    answers.append(Answer(response_id=response.id, item_id=item.id, target_agency_id=other.id,
-                                          dont_know=True))
+                    answers[(item.id, other.id)] = AnswerValue(dont_know=True)
                     continue
                 level = np.clip(np.rint(pair_levels[(agency.id, other.id)] + rng.normal(0, 0.45)),
                                 scale.min, scale.max)
-                answers.append(Answer(response_id=response.id, item_id=item.id, target_agency_id=other.id,
-                                      value=float(level)))
+                answers[(item.id, other.id)] = AnswerValue(value=float(level))
         elif item.sets == "role_level":
-            answers.append(Answer(response_id=response.id, item_id=item.id, text=role.value))
-    db.session.add_all(answers)
-    db.session.add(Invitation(round_id=round_.id, agency_id=agency.id, role_level=role,
-                              token_hash=hash_token(new_token()), status=InvitationStatus.SUBMITTED,
-                              response_id=response.id, created_at=when))
+            answers[(item.id, None)] = AnswerValue(text=role.value)
+    for index, section in enumerate(q.sections):
+        mine = {item.id for item in section.items}
+        survey.save_section(response, q, index, {k: v for k, v in answers.items() if k[0] in mine}, index + 1)
+    if not survey.submit(invitation, response, q, targets):
+        raise RuntimeError("the demo's respondent could not submit")
 
 
 def _commitments(round_: Round) -> None:
     """The action plan the demo's agencies agreed after the baseline round."""
-    db.session.add_all([
-        Commitment(round_id=round_.id, dimension="information", owner="Probation and treatment leads",
-                   what="Agree one release-of-information form and a weekly exchange of progress reports.",
-                   due=dt.date(2025, 3, 31)),
-        Commitment(round_id=round_.id, dimension="capacity", owner="Victim Services Center",
-                   what="Start monthly joint case staffing with supervision, treatment and victim advocacy.",
-                   due=dt.date(2025, 6, 30)),
-        Commitment(round_id=round_.id, dimension="resources", owner="County administrator's office",
-                   what="Fund a shared analyst for the multi-agency team.", due=dt.date(2025, 9, 30)),
-    ])
-
-
-def _draft(round_: Round, agency: Agency, q: Questionnaire, when: dt.datetime) -> None:
-    response = Response(round_id=round_.id, agency_id=agency.id, role_level=RoleLevel.LINE_STAFF,
-                        questionnaire_id=q.id, questionnaire_version=q.version, status=ResponseStatus.DRAFT,
-                        current_section=2, started_at=when, updated_at=when)
-    db.session.add(response)
-    db.session.flush()
-    db.session.add(Invitation(round_id=round_.id, agency_id=agency.id, role_level=RoleLevel.LINE_STAFF,
-                              token_hash=hash_token(new_token()), status=InvitationStatus.IN_PROGRESS,
-                              response_id=response.id, created_at=when))
+    commitments.add_commitment(round_, "information", "Agree one release-of-information form and a weekly exchange "
+                               "of progress reports.", "Probation and treatment leads", dt.date(2025, 3, 31))
+    commitments.add_commitment(round_, "capacity", "Start monthly joint case staffing with supervision, treatment "
+                               "and victim advocacy.", "Victim Services Center", dt.date(2025, 6, 30))
+    commitments.add_commitment(round_, "resources", "Fund a shared analyst for the multi-agency team.",
+                               "County administrator's office", dt.date(2025, 9, 30))

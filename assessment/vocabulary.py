@@ -17,10 +17,6 @@ class Labelled(str, enum.Enum):
         return self.value
 
     @classmethod
-    def choices(cls) -> list[tuple[str, str]]:
-        return [(m.value, m.label) for m in cls]
-
-    @classmethod
     def parse(cls, text: str):
         """Accept a value (`line_staff`) or a label (`Line staff`), case-insensitively."""
         wanted = text.strip().lower().replace("-", "_").replace(" ", "_")

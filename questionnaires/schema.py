@@ -120,12 +120,6 @@ class Questionnaire:
                 return item
         raise KeyError(item_id)
 
-    def construct(self, construct_id: str) -> Construct:
-        for construct in self.dimensions + self.conditions:
-            if construct.id == construct_id:
-                return construct
-        raise KeyError(construct_id)
-
     def scored_items(self, construct_id: str) -> tuple[Item, ...]:
         return tuple(i for i in self.items if i.type == "likert" and i.construct == construct_id)
 

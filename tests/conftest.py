@@ -1,6 +1,7 @@
 import contextlib
 import os
 import re
+import shutil
 import threading
 import uuid
 
@@ -11,6 +12,7 @@ from flask.testing import FlaskCliRunner
 from werkzeug.serving import make_server
 
 from app import create_app
+from assessment import demo
 from assessment.db import db
 from assessment.services import invitations, jurisdictions, rounds
 from assessment.vocabulary import RoleLevel
@@ -71,14 +73,31 @@ def pytest_collection_modifyitems(config, items):
         items[:] = touching
 
 
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory):
+    """The demo, seeded once per run through the services, as a database that tests marked `demo` start from."""
+    url = new_database(tmp_path_factory.mktemp("demo"), "demo")
+    template = create_app({"TESTING": True, "SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": url})
+    with template.app_context():
+        db.create_all()
+        demo.seed()
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    yield url
+    drop_databases([url])
+
+
 @pytest.fixture
-def database(tmp_path):
-    """Makes databases for a test: `database("name")` is the URL of a new, empty one (a SQLite file in the
-    test's folder, or a PostgreSQL database dropped after the test when the suite runs on PostgreSQL)."""
+def database(tmp_path, request):
+    """Makes databases for a test: `database("name")` is the URL of a new one (a SQLite file in the test's
+    folder, or a PostgreSQL database dropped after the test when the suite runs on PostgreSQL). It is empty, or,
+    for a test marked `demo`, the first one holds a copy of the demo."""
     made = []
+    template = request.getfixturevalue("demo_template") if request.node.get_closest_marker("demo") else None
 
     def make(name: str = "test") -> str:
-        url = new_database(tmp_path, name)
+        url = new_database(tmp_path, name, template if not made else None)
         made.append(url)
         return url
 
@@ -86,12 +105,17 @@ def database(tmp_path):
     drop_databases(made)
 
 
-def new_database(folder, name: str) -> str:
+def new_database(folder, name: str, template: str | None = None) -> str:
+    """A new database, empty or a copy of `template`."""
     if not ON_POSTGRES:
-        return f"sqlite:///{folder / (name + '.sqlite')}"
+        path = folder / (name + ".sqlite")
+        if template:
+            shutil.copyfile(sa.make_url(template).database, path)
+        return f"sqlite:///{path}"
     database_name = f"t_{name}_{uuid.uuid4().hex[:12]}"
+    copy = f' TEMPLATE "{sa.make_url(template).database}"' if template else ""
     with _maintenance().connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{database_name}"'))
+        connection.execute(sa.text(f'CREATE DATABASE "{database_name}"{copy}'))
     return sa.make_url(POSTGRES).set(database=database_name).render_as_string(hide_password=False)
 
 

@@ -5,7 +5,6 @@ import pytest
 from sqlalchemy import func, select
 
 from app import create_app
-from assessment import demo
 from assessment.db import db
 from assessment.models import Answer, Invitation, Jurisdiction, Response, Round
 from assessment.services import backup
@@ -21,7 +20,6 @@ def _closed_demo_round() -> Round:
 @pytest.fixture
 def exported(app, runner, tmp_path):
     """The path of the last closed demo round's export."""
-    demo.seed()
     round_ = _closed_demo_round()
     path = tmp_path / "round.json"
     result = runner.invoke(args=["export-round", str(round_.id), "-o", str(path)])
@@ -34,11 +32,11 @@ def without_ids(results: dict) -> dict:
     return {**results, "round": {**results["round"], "id": None}}
 
 
+@pytest.mark.demo
 @pytest.mark.parametrize("title", ["Baseline survey 2024", "Follow-up survey 2025", "Survey 2026"])
 def test_every_demo_round_restores_into_another_database_and_scores_the_same(app, runner, tmp_path, database, title):
     """The baseline round holds the demo's commitments, the follow-up only responses, the open round drafts and
     invitations not yet used."""
-    demo.seed()
     round_ = db.session.scalar(select(Round).where(Round.title == title))
     original = round_scores(round_)
     path = tmp_path / "round.json"
@@ -61,12 +59,14 @@ def test_every_demo_round_restores_into_another_database_and_scores_the_same(app
         assert {**again, "exported_at": None} == {**document, "exported_at": None}
 
 
+@pytest.mark.demo
 def test_importing_a_round_twice_is_refused(exported, runner):
     result = runner.invoke(args=["import-round", str(exported)])
     assert result.exit_code == 1 and "already in the database" in result.output
     assert db.session.scalar(select(func.count(Round.id))) == 3
 
 
+@pytest.mark.demo
 @pytest.mark.parametrize(("change", "message"), [
     (lambda d: d.update(format="something-else"), "not a Continuum round export"),
     (lambda d: d["round"].update(questionnaire_version=99), "version 99 is not installed here"),
@@ -119,6 +119,7 @@ def claim_one_response_twice(document) -> None:
     claims[1]["response"] = claims[0]["response"]
 
 
+@pytest.mark.demo
 def test_every_problem_is_listed_at_once(exported, database):
     document = json.loads(exported.read_text())
     document["round"]["min_group_size"] = 0
@@ -130,6 +131,7 @@ def test_every_problem_is_listed_at_once(exported, database):
         assert where in result.output
 
 
+@pytest.mark.demo
 @pytest.mark.parametrize(("text", "message"), [
     ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
     ('{"format": "continuum-round", "version": ' + "7" * 5000 + "}", "digits"),
@@ -140,6 +142,7 @@ def test_a_file_json_cannot_hold_safely_is_refused_without_a_traceback(exported,
     assert result.exit_code == 1 and message in result.output and "Traceback" not in result.output, result.output
 
 
+@pytest.mark.demo
 def test_an_overflowing_number_is_refused_where_it_is(exported, database):
     document = json.loads(exported.read_text())
     document["responses"][2]["answers"][4]["value"] = "OVERFLOW"

@@ -4,7 +4,6 @@ import json
 import pytest
 import yaml
 
-from assessment import demo
 from assessment.scoring import score_round
 from assessment.scoring.comparison import comparable_items, compare
 from assessment.scoring.results import NotCompared
@@ -108,8 +107,8 @@ def test_items_that_changed_meaning_do_not_compare():
     assert result["dimensions"]["activities"]["items_changed"] == []
 
 
+@pytest.mark.demo
 def test_compare_command_on_the_demo(runner):
-    demo.seed()
     result = runner.invoke(args=["compare", "1", "2"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
@@ -128,12 +127,12 @@ def test_compare_command_on_the_demo(runner):
     assert refused.exit_code == 1 and "two different rounds" in refused.output
 
 
+@pytest.mark.demo
 def test_report_with_a_comparison_names_no_suppressed_agency(runner, tmp_path):
     import io
 
     import pypdf
 
-    demo.seed()
     output = tmp_path / "report.pdf"
     result = runner.invoke(args=["report", "2", "--compare", "1", "-o", str(output)])
     assert result.exit_code == 0, result.output
@@ -147,12 +146,12 @@ def test_report_with_a_comparison_names_no_suppressed_agency(runner, tmp_path):
     assert text.count("County Board of Supervisors") == 2  # the coverage warning and the agencies table only
 
 
+@pytest.mark.demo
 def test_three_closed_rounds_get_a_trend(app, runner, tmp_path):
     """A third closed round (the follow-up's answers restored again as a new round) adds a trend to the
     comparison."""
     from assessment.services import backup, rounds
 
-    demo.seed()
     document = backup.export_round(rounds.get_round(2))
     document["round"]["title"] = "Second follow-up 2026"
     document["invitations"], document["commitments"] = [], []

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from assessment import demo
 from assessment.db import db
 from assessment.models import Round
 from assessment.services import exports
@@ -62,19 +61,16 @@ def table(text: str) -> list[list]:
     return [[cell(v) for v in row] for row in csv.reader(io.StringIO(text))]
 
 
-@pytest.fixture
-def seeded(app):
-    demo.seed()
-
-
+@pytest.mark.demo
 @pytest.mark.parametrize("round_id", [1, 2, 3])
-def test_the_scores_json_of_the_demo(runner, seeded, round_id):
+def test_the_scores_json_of_the_demo(runner, round_id):
     result = runner.invoke(args=["scores", str(round_id), "--format", "json"])
     assert result.exit_code == 0, result.output
     check(f"scores-round{round_id}.json", normalised(json.loads(result.output)))
 
 
-def test_the_exports_of_the_demo(seeded):
+@pytest.mark.demo
+def test_the_exports_of_the_demo(app):
     round_ = db.session.get(Round, 2)
     results = round_scores(round_)
     check("scores-round2.csv.json", table(exports.to_csv(exports.score_table(results))))

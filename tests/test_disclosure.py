@@ -226,12 +226,12 @@ def score_rows(text: str) -> tuple[list[str], list[list]]:
 
 @pytest.fixture
 def demo_console(app, client):
-    demo.seed()
     accounts.create_user("admin@test.org", PASSWORD, "admin")
     sign_in(client, "admin@test.org")
     return client
 
 
+@pytest.mark.demo
 def test_every_output_of_the_demo_round_exposes_no_small_group(app, demo_console):
     client = demo_console
     round_ = db.session.get(Round, 2)
@@ -266,6 +266,7 @@ def test_every_output_of_the_demo_round_exposes_no_small_group(app, demo_console
         assert figures["later"] == pytest.approx(results["jurisdiction"]["dimensions"][d]["score"])
 
 
+@pytest.mark.demo
 def test_subtraction_gives_the_pool_not_the_hidden_agency(app, demo_console):
     """Attack 2: K x (agency-weighted score) - (the shown agencies' scores), and the respondent-weighted mean times
     n minus the shown agencies' sums, give the hidden agencies together, never the one below the minimum."""
@@ -293,6 +294,7 @@ def scores_without_coverage(client, round_id: int) -> dict:
     return {k: v for k, v in published.items() if k not in ("coverage", "snapshot")}
 
 
+@pytest.mark.demo
 def test_an_open_round_publishes_snapshots_not_a_live_feed(app, demo_console):
     """Attacks 1 and 3: one submission shows nothing; reading before and after a submission tells nothing; the
     results move in steps of at least k, and when the round closes."""
@@ -325,6 +327,7 @@ def test_an_open_round_publishes_snapshots_not_a_live_feed(app, demo_console):
     assert all(r.published_at is not None for r in stored if r.status.value == "submitted")
 
 
+@pytest.mark.demo
 def test_a_raw_export_attributes_no_row_to_a_small_group(app, demo_console):
     """Open answers and raw rows carry an agency or role level only where that group holds at least k."""
     text = demo_console.get("/console/rounds/2/export/responses-wide.csv").get_data(as_text=True)

@@ -7,7 +7,6 @@ import pypdf
 import pytest
 
 from app import create_app
-from assessment import demo
 from assessment.db import db
 from assessment.models import Round
 from assessment.services import invitations, jurisdictions
@@ -31,13 +30,11 @@ def text_of(pdf: bytes) -> str:
 
 
 @pytest.fixture(scope="module")
-def demo_report(tmp_path_factory):
+def demo_report(tmp_path_factory, demo_template):
     """The demo's later closed round, scored and rendered once for the module."""
-    url = new_database(tmp_path_factory.mktemp("report"), "demo")
+    url = new_database(tmp_path_factory.mktemp("report"), "demo", demo_template)
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
-        db.create_all()
-        demo.seed()
         round_ = db.session.scalars(db.select(Round).where(Round.status == RoundStatus.CLOSED)
                                     .order_by(Round.id)).all()[-1]
         results = round_scores(round_)
@@ -155,8 +152,8 @@ def test_letter_pages_and_unknown_page_size(app, demo_report):
             report_html(demo_report["results"], {}, None, page_size="A5")
 
 
+@pytest.mark.demo
 def test_report_command_writes_the_pdf_and_prints_each_step(runner, tmp_path):
-    demo.seed()
     output = tmp_path / "report.pdf"
     result = runner.invoke(args=["report", "1", "-o", str(output)])
     assert result.exit_code == 0, result.output

@@ -6,7 +6,6 @@ import json
 import pytest
 from sqlalchemy import select
 
-from assessment import demo
 from assessment.db import db
 from assessment.models import Round
 from assessment.vocabulary import RoundStatus
@@ -14,10 +13,10 @@ from assessment.vocabulary import RoundStatus
 
 @pytest.fixture
 def demo_round(app):
-    demo.seed()
     return db.session.scalars(select(Round).where(Round.status == RoundStatus.CLOSED).order_by(Round.id)).all()[-1]
 
 
+@pytest.mark.demo
 def test_json_holds_the_documented_shape(runner, demo_round):
     result = runner.invoke(args=["scores", str(demo_round.id), "--format", "json"])
     assert result.exit_code == 0, result.output
@@ -43,6 +42,7 @@ def test_json_holds_the_documented_shape(runner, demo_round):
     assert "NaN" not in result.output
 
 
+@pytest.mark.demo
 def test_the_demo_agency_below_the_minimum_is_suppressed_everywhere(runner, demo_round):
     data = json.loads(runner.invoke(args=["scores", str(demo_round.id)]).output)
     board = next(a for a in data["agencies"] if a["slug"] == "county-board-of-supervisors")
@@ -62,6 +62,7 @@ def test_the_demo_agency_below_the_minimum_is_suppressed_everywhere(runner, demo
     assert board_rows[0]["score"] == "" and board_rows[0]["n"] == "2"
 
 
+@pytest.mark.demo
 def test_csv_rows_match_the_json(runner, demo_round):
     data = json.loads(runner.invoke(args=["scores", str(demo_round.id)]).output)
     rows = list(csv.DictReader(io.StringIO(runner.invoke(args=["scores", str(demo_round.id), "--format", "csv"])
@@ -73,9 +74,9 @@ def test_csv_rows_match_the_json(runner, demo_round):
     assert scopes == {"jurisdiction", "agency", "sector", "role_level", "sector_role"}
 
 
+@pytest.mark.demo
 def test_the_later_demo_round_is_better_on_most_dimensions(app):
     from assessment.services.scores import round_scores
-    demo.seed()
     first, second = db.session.scalars(select(Round).where(Round.status == RoundStatus.CLOSED)
                                        .order_by(Round.id)).all()
     before, after = round_scores(first).jurisdiction.profile, round_scores(second).jurisdiction.profile

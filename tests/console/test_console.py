@@ -7,7 +7,6 @@ import pytest
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash
 
-from assessment import demo
 from assessment.db import db
 from assessment.models import Agency, AuditEvent, Invitation, Jurisdiction, Round
 from assessment.services import accounts, invitations, jurisdictions, rounds
@@ -313,8 +312,8 @@ def test_ids_beyond_any_database_integer_answer_404(client, world, number):
     assert client.post(f"/console/invitations/{number}/revoke", data={"csrf_token": csrf(client)}).status_code == 404
 
 
+@pytest.mark.demo
 def test_comparing_a_round_that_has_no_responses_yet_says_so(client, runner, world, tmp_path):
-    demo.seed()
     sign_in(client, "admin@test.org")
     rounds = {r.title: r.id for r in db.session.scalars(select(Round))}
     page = client.get(f"/console/rounds/{rounds['Survey 2026']}/compare",

@@ -169,9 +169,8 @@ def test_api_holds_suppression(client, round_with_answers):
         "below_minimum"] is True
 
 
+@pytest.mark.demo
 def test_comparison_page(app, client):
-    from assessment import demo
-    demo.seed()
     accounts.create_user("admin@test.org", PASSWORD, "admin")
     sign_in(client, "admin@test.org")
     choose = client.get("/console/rounds/2/compare").get_data(as_text=True)

@@ -36,8 +36,8 @@ def coverage_line(page) -> str:
     return re.search(r"\d+ of \d+ invited have submitted", page.inner_text("main")).group(0)
 
 
+@pytest.mark.demo
 def test_facilitator_runs_a_round_from_the_browser(browser, site, app):
-    demo.seed()
     accounts.grant(accounts.create_user(EMAIL, PASSWORD, "facilitator"),
                    jurisdictions.find_jurisdiction(demo.DEMO_NAME))
     db.session.commit()  # as the commands that set a jurisdiction up would (the server reads it in its own session)
