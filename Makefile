@@ -28,10 +28,13 @@ system:
 		echo "warning: missing Debian packages:$$missing (install them as root: apt-get install$$missing)"; \
 	fi
 
-$(VENV)/.installed: requirements.txt
+# The pinned packages, then Continuum itself as an editable install (pyproject.toml), so that scripts under bench/
+# and docs/ import it from anywhere.
+$(VENV)/.installed: requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 
 translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(VENV)/.installed

@@ -7,17 +7,13 @@ three).
 """
 from __future__ import annotations
 
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from assessment.scoring import disclosure  # noqa: E402
-from bench import ROLES, SECTORS  # noqa: E402
+from assessment.scoring import disclosure
+from bench import ROLES, SECTORS
 
 CONSTRUCTS = ["information", "activities", "resources", "capacity", "trust", "time", "turf", "leadership"]
 

@@ -20,10 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from bench import AGENCIES, ROLES, SECTORS  # noqa: E402
+from bench import AGENCIES, ROLES, SECTORS
 
 
 def build_database(path: Path, respondents: int) -> int:

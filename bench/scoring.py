@@ -11,17 +11,13 @@ import subprocess
 import sys
 import time
 import tracemalloc
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from assessment.scoring import RoundData, score_round  # noqa: E402
-from bench import AGENCIES, ROLES, SECTORS  # noqa: E402
-from questionnaires import DIRECTORY, load_file  # noqa: E402
+from assessment.scoring import RoundData, score_round
+from bench import AGENCIES, ROLES, SECTORS
+from questionnaires import DIRECTORY, load_file
 
 ROLE_NAMES = np.array(ROLES)
 

@@ -13,7 +13,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 PASSWORD = "the real passphrase of this account"
 
@@ -22,7 +21,7 @@ def main(attempts: int) -> None:
     from app import create_app
     from assessment.db import db
     from assessment.services import accounts
-    from tests.conftest import csrf_from
+    from tests.support.web import csrf_from
 
     with tempfile.TemporaryDirectory() as folder:
         app = create_app({"ENVIRONMENT": "development", "RATELIMIT_ENABLED": False,

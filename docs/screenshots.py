@@ -14,7 +14,6 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 OUT = ROOT / "docs"
 SHOTS = OUT / "screenshots"
 
@@ -30,8 +29,7 @@ def main() -> None:
     from assessment.services import invitations
     from assessment.services.report import report_pdf
     from assessment.vocabulary import RoleLevel, RoundStatus
-    from tests.conftest import live_server
-    from tests.e2e.conftest import CHROMIUM_ARGS, PHONE
+    from tests.support.web import CHROMIUM_ARGS, PHONE, live_server
 
     chromium = shutil.which("chromium")
     if chromium is None or shutil.which("pdftoppm") is None:

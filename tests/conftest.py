@@ -1,15 +1,11 @@
-import contextlib
 import os
-import re
 import shutil
-import threading
 import uuid
 
 import pytest
 import sqlalchemy as sa
 from flask import g
 from flask.testing import FlaskCliRunner
-from werkzeug.serving import make_server
 
 from app import create_app
 from assessment import demo
@@ -177,26 +173,3 @@ def token(county):
     token = invitations.issue_invitations(county["round"], county["agencies"][0], RoleLevel.LINE_STAFF, 1)[0]
     db.session.commit()
     return token
-
-
-def csrf_from(html: bytes | str) -> str:
-    text = html.decode() if isinstance(html, bytes) else html
-    for tag in re.findall(r"<input[^>]*>", text):
-        if 'name="csrf_token"' in tag:
-            return re.search(r'value="([^"]+)"', tag).group(1)
-    raise AssertionError("the page holds no CSRF token")
-
-
-@contextlib.contextmanager
-def live_server(app):
-    """Serve `app` over real HTTP on a free loopback port, one thread per request; yields the base URL. What the
-    test set up is committed first: the server's threads read the database through sessions of their own."""
-    db.session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join()

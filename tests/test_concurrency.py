@@ -7,8 +7,8 @@ from assessment.db import db
 from assessment.models import Answer, Response
 from assessment.services import invitations
 from assessment.vocabulary import ResponseStatus, RoleLevel
-from tests.conftest import csrf_from, live_server
-from tests.survey_helpers import Browser, fill_through_services
+from tests.support.survey import fill_through_services
+from tests.support.web import Browser, csrf_from, live_server
 
 
 def race(*calls):

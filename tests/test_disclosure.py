@@ -26,7 +26,7 @@ from reports.pdf import report_html
 from tests.console.conftest import PASSWORD, sign_in
 from tests.disclosure_auditor import Auditor, Person, collect_page, collect_results, collect_score_table
 from tests.scoring_data import round_data, scored, small_questionnaire, uniform
-from tests.survey_helpers import submit_through_services
+from tests.support.survey import submit_through_services
 
 Q = small_questionnaire()
 CONSTRUCTS = [c.id for c in Q.dimensions + Q.conditions]

@@ -1,13 +1,13 @@
 """Under gunicorn as production runs it (gunicorn.conf.py: 2 workers of 8 threads): a worker killed with SIGKILL
 in the middle of a rush loses no acknowledged submit, leaves none half-written, and the server goes on serving;
-clients that send their requests slowly do not stall it. The harness is bench/load.py's, at a size that runs in
-seconds; the benchmark runs it with 200 respondents and prints the figures."""
+clients that send their requests slowly do not stall it. The harness is tests/support/load.py, at a size that runs
+in seconds; the benchmark runs it with 200 respondents and prints the figures."""
 import socket
 import subprocess
 import urllib.request
 
-from bench import load
-from tests.survey_helpers import Browser
+from tests.support import load
+from tests.support.web import Browser
 
 
 def test_a_killed_worker_loses_no_acknowledged_submit(database):

@@ -16,8 +16,8 @@ from assessment.services import invitations, jurisdictions, rounds
 from assessment.survey.forms import Target
 from assessment.vocabulary import ResponseStatus, RoleLevel
 from questionnaires import QuestionnaireError
-from tests.conftest import csrf_from
-from tests.survey_helpers import complete, is_checked, page_answers, post_page, start, submit_through_services
+from tests.support.survey import complete, is_checked, page_answers, post_page, start, submit_through_services
+from tests.support.web import csrf_from
 from tests.test_questionnaire_loader import dump
 from tests.test_questionnaire_translations import bilingual, spanish
 

@@ -17,7 +17,7 @@ from reports.fetcher import RefusedURL, StaticOnlyFetcher
 from reports.pdf import build_pdf, report_html
 from reports.render import find_browser
 from tests.conftest import drop_databases, new_database
-from tests.survey_helpers import submit_through_services
+from tests.support.survey import submit_through_services
 
 CHART_TITLES = ["Where the jurisdiction stands on the continuum", "Dimensions of the continuum",
                 "Agencies by dimension", "Network map: ties at networking or above",

@@ -16,8 +16,8 @@ from assessment.services.scores import round_scores
 from assessment.survey.forms import Target
 from assessment.vocabulary import RoleLevel
 from reports.pdf import report_html
-from tests.conftest import csrf_from
-from tests.survey_helpers import page_answers, post_page, start, submit_through_services
+from tests.support.survey import page_answers, post_page, start, submit_through_services
+from tests.support.web import csrf_from
 
 
 @pytest.mark.parametrize("languages, k, expected", [

@@ -8,8 +8,8 @@ from assessment.models import Answer, Invitation, Response
 from assessment.services import invitations, rounds
 from assessment.survey.forms import Target
 from assessment.vocabulary import InvitationStatus, ResponseStatus, RoleLevel
-from tests.conftest import csrf_from
-from tests.survey_helpers import complete, is_checked, page_answers, post_page, start
+from tests.support.survey import complete, is_checked, page_answers, post_page, start
+from tests.support.web import csrf_from
 
 
 @pytest.fixture

@@ -17,8 +17,8 @@ from assessment import catalog, languages
 from assessment.services import invitations, rounds
 from assessment.survey.forms import Target
 from assessment.vocabulary import RoleLevel
-from tests.conftest import csrf_from
-from tests.survey_helpers import page_answers, post_page, start
+from tests.support.survey import page_answers, post_page, start
+from tests.support.web import csrf_from
 from tests.test_questionnaire_translations import respondent_texts
 
 ROOT = Path(__file__).resolve().parent.parent

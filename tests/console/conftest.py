@@ -8,7 +8,8 @@ from assessment.db import db
 from assessment.models import Invitation
 from assessment.services import accounts, invitations, jurisdictions, rounds
 from assessment.vocabulary import RoleLevel
-from tests.conftest import csrf_from, serve
+from tests.conftest import serve
+from tests.support.web import csrf_from
 
 PASSWORD = "correct horse battery"
 

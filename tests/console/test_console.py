@@ -13,9 +13,9 @@ from assessment.services import accounts, invitations, jurisdictions, rounds
 from assessment.survey.forms import Target
 from assessment.tokens import hash_token
 from assessment.vocabulary import RoleLevel, RoundStatus
-from tests.conftest import csrf_from
 from tests.console.conftest import PASSWORD, csrf, sign_in
-from tests.survey_helpers import complete, submit_through_services
+from tests.support.survey import complete, submit_through_services
+from tests.support.web import csrf_from
 
 VISITORS = {"anonymous": None, "other facilitator": "beta@test.org", "this facilitator": "alpha@test.org",
             "admin": "admin@test.org"}

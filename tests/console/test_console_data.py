@@ -14,7 +14,7 @@ from assessment.services.exports import neutralise
 from assessment.survey.forms import Target
 from assessment.vocabulary import RoleLevel
 from tests.console.conftest import PASSWORD, csrf, sign_in
-from tests.survey_helpers import complete, submit_through_services
+from tests.support.survey import complete, submit_through_services
 
 FORMULA = '=HYPERLINK("http://evil.example","x")'
 

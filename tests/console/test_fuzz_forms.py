@@ -8,9 +8,9 @@ from hypothesis import strategies as st
 from assessment import catalog
 from assessment.services import invitations
 from assessment.vocabulary import RoleLevel
-from tests.conftest import csrf_from
 from tests.console.conftest import csrf, sign_in
-from tests.survey_helpers import start
+from tests.support.survey import start
+from tests.support.web import csrf_from
 
 FUZZ = settings(max_examples=120, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])

@@ -17,9 +17,9 @@ from assessment.services import commitments, exports, importer, invitations, jur
 from assessment.survey.forms import Target
 from assessment.text import first_control_character
 from assessment.vocabulary import RoleLevel
-from tests.conftest import csrf_from
 from tests.console.conftest import csrf, sign_in
-from tests.survey_helpers import complete_but_submit, post_page
+from tests.support.survey import complete_but_submit, post_page
+from tests.support.web import csrf_from
 
 SCRIPT = '<script>alert("x")</script>'
 HOSTILE = '=HYPERLINK("http://evil.example","' + SCRIPT + '")'

@@ -9,7 +9,7 @@ from assessment.services import accounts, invitations
 from assessment.vocabulary import RoleLevel
 from tests.conftest import serve
 from tests.console.conftest import PASSWORD, sign_in
-from tests.survey_helpers import start, submit_through_services
+from tests.support.survey import start, submit_through_services
 
 PROXY = "127.0.0.1"  # the reverse proxy, on the same machine as gunicorn
 

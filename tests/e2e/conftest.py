@@ -9,15 +9,11 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import sync_playwright
 
-from tests.conftest import live_server
+from tests.support.web import CHROMIUM_ARGS, PHONE, live_server  # noqa: F401 - shared with the tests
 
-PHONE = {"width": 375, "height": 667}
 #: WCAG 2.1 A and AA rules only, and only what fails.
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
                "resultTypes": ["violations"]}
-#: Flags for a closed network: no background connections, no sandbox as root, no GPU.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
 
 
 def chromium_path() -> str:

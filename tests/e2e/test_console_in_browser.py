@@ -14,7 +14,7 @@ from assessment.models import Invitation
 from assessment.services import accounts, jurisdictions
 from assessment.survey.forms import Target
 from tests.e2e.conftest import assert_accessible, assert_fits, new_page
-from tests.survey_helpers import complete
+from tests.support.survey import complete
 
 pytestmark = pytest.mark.browser
 

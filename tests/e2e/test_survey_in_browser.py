@@ -11,7 +11,7 @@ from assessment.services import invitations
 from assessment.survey.forms import Target
 from assessment.vocabulary import ResponseStatus, RoleLevel
 from tests.e2e.conftest import PHONE, assert_accessible, assert_fits, new_page
-from tests.survey_helpers import complete
+from tests.support.survey import complete
 
 pytestmark = pytest.mark.browser
 

@@ -1,13 +1,10 @@
-"""Drive the survey through the test client, or over real HTTP, the way a browser without JavaScript does."""
-import http.cookiejar
+"""Taking the survey: through the test client page by page, as a browser without JavaScript does, or through the
+survey's services where the pages are not what is tested."""
 import re
-import urllib.error
-import urllib.parse
-import urllib.request
 
 from assessment import catalog
 from assessment.db import db
-from tests.conftest import csrf_from
+from tests.support.web import csrf_from
 
 
 def page_answers(q, section, targets, likert="4"):
@@ -62,25 +59,7 @@ def complete(client, token, targets):
     return client.post(f"/s/{token}/submit", data={"csrf_token": csrf_from(review.data)})
 
 
-class Browser:
-    """One respondent's browser: its own cookies, no redirects followed."""
 
-    class _NoRedirect(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *args, **kwargs):
-            return None
-
-    def __init__(self, base: str):
-        self.base = base
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), self._NoRedirect())
-
-    def request(self, path: str, data: dict | None = None) -> tuple[int, str]:
-        body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
-        try:
-            with self.opener.open(self.base + path, data=body, timeout=30) as reply:
-                return reply.status, reply.read().decode()
-        except urllib.error.HTTPError as error:
-            return error.code, error.read().decode()
 
 
 def fill_through_services(token: str, likert: float | dict = 4.0, roster: float = 2.0, language: str = "en"):
