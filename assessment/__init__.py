@@ -19,12 +19,14 @@ def init_app(app) -> None:
         survey,
     )
     from .db import IdConverter, commit_per_request, configure_engine, db, migrate
+    from .services import jobs
 
     app.url_map.converters["int"] = IdConverter
     db.init_app(app)
     migrate.init_app(app, db)
     configure_engine(app)
     commit_per_request(app)
+    jobs.init_app(app)
     CSRFProtect(app)
     catalog.init_app(app)
     languages.init_app(app)

@@ -5,6 +5,7 @@ import datetime as dt
 import functools
 import json
 import sys
+import time
 
 import click
 from flask import Flask, current_app
@@ -21,6 +22,7 @@ from .services import (
     exports,
     importer,
     invitations,
+    jobs,
     jurisdictions,
     report,
     rounds,
@@ -342,10 +344,22 @@ def report_command(round_id, output, earlier_id):
     """Write a round's readiness report as a PDF, printing each step."""
     round_ = rounds.get_round(round_id)
     earlier = rounds.get_round(earlier_id) if earlier_id is not None else None
-    pdf = report.report_pdf(round_, earlier, progress=lambda message: click.echo(f"  {message}"))
+    pdf = report.export(round_, earlier, progress=lambda message: click.echo(f"  {message}"))
     with open(output, "wb") as out:
         out.write(pdf)
     click.echo(f"Wrote {output} ({len(pdf) // 1024} KiB).")
+
+
+@click.command("worker")
+@click.option("--poll", type=float, default=2.0, show_default=True, help="Seconds between looks for new jobs.")
+def worker_command(poll):
+    """Run background jobs (reports, emails) until stopped: for servers that leave them to worker processes
+    (FLASK_JOBS=worker). Several workers, on one machine or several, never run a job twice."""
+    name = jobs.worker_name()
+    click.echo(f"Worker {name} running jobs; Ctrl-C stops it.")
+    while True:
+        if not jobs.run_pending(name):
+            time.sleep(poll)
 
 
 @click.command("export-round")
@@ -375,6 +389,6 @@ def import_round_command(file):
 
 def init_app(app: Flask) -> None:
     for command in (init_db_command, seed_demo, invite, scores_command, compare_command, import_responses_command,
-                    report_command, export_round_command, import_round_command,
+                    report_command, worker_command, export_round_command, import_round_command,
                     jurisdiction_cli, agency_cli, round_cli, questionnaire_cli, user_cli):
         app.cli.add_command(command)

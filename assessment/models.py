@@ -10,13 +10,13 @@ from typing import Optional
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import Enum, ForeignKey, String, Text, UniqueConstraint, event
+from sqlalchemy import Enum, ForeignKey, LargeBinary, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import generate_password_hash
 
 from .db import db
 from .tokens import new_token
-from .vocabulary import InvitationStatus, ResponseStatus, Role, RoleLevel, RoundStatus, Sector
+from .vocabulary import InvitationStatus, JobStatus, ResponseStatus, Role, RoleLevel, RoundStatus, Sector
 
 
 def utcnow() -> dt.datetime:
@@ -196,6 +196,43 @@ class Grant(db.Model):
 
     user: Mapped[User] = relationship(back_populates="grants")
     jurisdiction: Mapped[Jurisdiction] = relationship()
+
+
+class Job(db.Model):
+    """Work done in the background (a report rendered, a round's emails sent), claimed by one worker at a time.
+
+    A worker claims the oldest queued job by a conditional update (`status` from queued to running), so two
+    workers, in one process or on several servers, never run it twice; on PostgreSQL the candidate is also
+    selected with FOR UPDATE SKIP LOCKED, so workers do not wait on each other. A running job whose heartbeat
+    stopped (its worker died) is queued again."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    #: What the job is about (`round:5`): one unfinished job per kind and key.
+    key: Mapped[str] = mapped_column(String(200), index=True)
+    payload: Mapped[str] = mapped_column(Text, default="{}")
+    status: Mapped[JobStatus] = mapped_column(_enum(JobStatus), default=JobStatus.QUEUED, index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    done: Mapped[int] = mapped_column(default=0)
+    total: Mapped[int] = mapped_column(default=0)
+    message: Mapped[Optional[str]] = mapped_column(Text)
+    error: Mapped[Optional[str]] = mapped_column(Text)
+    worker: Mapped[Optional[str]] = mapped_column(String(64))
+    not_before: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    heartbeat_at: Mapped[Optional[dt.datetime]]
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[Optional[dt.datetime]]
+
+
+class ReportFile(db.Model):
+    """A rendered report, kept by the hash of everything it was made from (the published results, the renderer's
+    code and templates, the options): a download of the same inputs is served from here, on any server."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), index=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
 class AuditEvent(db.Model):

@@ -80,6 +80,13 @@ class ResponseStatus(Labelled):
     SUBMITTED = ("submitted", "Submitted")
 
 
+class JobStatus(Labelled):
+    QUEUED = ("queued", "Queued")
+    RUNNING = ("running", "Running")
+    DONE = ("done", "Done")
+    FAILED = ("failed", "Failed")
+
+
 class Role(Labelled):
     ADMIN = ("admin", "Administrator")
     FACILITATOR = ("facilitator", "Facilitator")

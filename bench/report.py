@@ -84,7 +84,7 @@ def measure(database: str, round_id: int, output: str, spawned_at: float) -> Non
     from app import create_app
     from assessment.db import db
     from assessment.models import Round
-    from assessment.services.report import report_pdf
+    from assessment.services.report import render as report_pdf
 
     app = create_app({"ENVIRONMENT": "development", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"})
     started = time.time() - spawned_at

@@ -27,7 +27,7 @@ def main() -> None:
     from assessment.db import db
     from assessment.models import Round
     from assessment.services import invitations
-    from assessment.services.report import report_pdf
+    from assessment.services.report import render as report_pdf
     from assessment.vocabulary import RoleLevel, RoundStatus
     from tests.support.web import CHROMIUM_ARGS, PHONE, live_server
 

@@ -10,7 +10,7 @@ from flask.testing import FlaskCliRunner
 from app import create_app
 from assessment import demo
 from assessment.db import db
-from assessment.services import invitations, jurisdictions, rounds
+from assessment.services import invitations, jobs, jurisdictions, rounds
 from assessment.vocabulary import RoleLevel
 
 
@@ -71,13 +71,15 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory):
-    """The demo, seeded once per run through the services, as a database that tests marked `demo` start from."""
+    """The demo, seeded once per run through the services (its closed rounds' reports rendered, as the server
+    would), as a database that tests marked `demo` start from."""
     url = new_database(tmp_path_factory.mktemp("demo"), "demo")
     template = create_app({"TESTING": True, "SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": url})
     with template.app_context():
         db.create_all()
         demo.seed()
         db.session.commit()
+        jobs.run_pending()  # the closed rounds' reports, as the server's job thread renders them
         db.session.remove()
         db.engine.dispose()
     yield url

@@ -10,7 +10,7 @@ from app import create_app
 from assessment.db import db
 from assessment.models import Round
 from assessment.services import invitations, jurisdictions
-from assessment.services.report import report_pdf
+from assessment.services.report import render as report_pdf
 from assessment.services.scores import round_scores
 from assessment.vocabulary import RoundStatus
 from reports.fetcher import RefusedURL, StaticOnlyFetcher

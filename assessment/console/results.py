@@ -9,23 +9,48 @@ from reports import content, figures
 from .. import access
 from ..auth import limiter
 from ..services import ServiceError, audit, exports, rounds
-from ..services.report import report_pdf
+from ..services import report as report_service
 from ..services.scores import compare_rounds, round_scores
+from ..vocabulary import JobStatus
 from . import bp, chart_json
 
 
 @bp.get("/rounds/<int:round_id>/report.pdf")
 @limiter.limit(lambda: current_app.config["REPORT_LIMIT"], key_func=lambda: f"user-{current_user.id}")
 def report(round_id: int):
-    """The PDF takes seconds of CPU, so each user may ask for only a few at a time (REPORT_LIMIT)."""
+    """The PDF of the round's published results, from the store; when it is not rendered yet, the page that shows
+    its rendering (queued now, in the background). Each user may ask only so often (REPORT_LIMIT)."""
     round_ = access.round_or_404(round_id)
     try:
-        pdf = report_pdf(round_)
+        pdf, _job = report_service.download(round_)
     except ServiceError as exc:
         flash(f"No report: {exc}.", "error")
         return redirect(url_for("console.results_page", round_id=round_id))
+    if pdf is None:
+        return redirect(url_for("console.report_progress", round_id=round_id))
     return Response(pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": f"attachment; filename=readiness-report-round{round_.id}.pdf"})
+
+
+@bp.get("/rounds/<int:round_id>/report")
+def report_progress(round_id: int):
+    """How far the report's rendering is; the page reloads itself until the report can be downloaded."""
+    round_ = access.round_or_404(round_id)
+    try:
+        ready = report_service.ready(round_)
+    except ServiceError as exc:
+        flash(f"No report: {exc}.", "error")
+        return redirect(url_for("console.results_page", round_id=round_id))
+    return render_template("console/report_progress.html", round=round_, ready=ready,
+                           job=report_service.progress_of(round_), JobStatus=JobStatus)
+
+
+@bp.post("/rounds/<int:round_id>/report")
+def report_again(round_id: int):
+    """Render the report again after a rendering failed."""
+    round_ = access.round_or_404(round_id)
+    report_service.queue(round_)
+    return redirect(url_for("console.report_progress", round_id=round_id))
 
 
 RAW_RESPONSES_ONLY_FOR_ADMINS = (

@@ -12,7 +12,7 @@ from ..db import MAX_INTEGER, db
 from ..models import Jurisdiction, Response, Round, utcnow
 from ..text import clean
 from ..vocabulary import ResponseStatus, RoundStatus
-from . import ServiceError, audit, snapshots
+from . import ServiceError, audit, report, snapshots
 
 
 def create_round(jurisdiction: Jurisdiction, title: str, questionnaire_id: str = "collaboration_readiness",
@@ -81,7 +81,8 @@ def reopen_round(round_: Round, reason: str) -> None:
 
 
 def close_round(round_: Round) -> int:
-    """Close a round; returns how many unsubmitted drafts are left out of its results."""
+    """Close a round (its results are final, so its report is rendered now, in the background, when it has
+    results to show); returns how many unsubmitted drafts are left out of its results."""
     if round_.status == RoundStatus.CLOSED:
         raise ServiceError(f"round {round_.id} is already closed")
     drafts = db.session.scalar(select(func.count(Response.id)).where(
@@ -89,6 +90,9 @@ def close_round(round_: Round) -> int:
     round_.status = RoundStatus.CLOSED
     snapshots.advance(round_, final=True)
     audit.record("round_closed", f"round {round_.id}", f"{drafts} unsubmitted draft(s) left out of the results")
+    if db.session.scalar(select(func.count(Response.id)).where(Response.round_id == round_.id, snapshots.published())
+                         ) >= round_.min_group_size:
+        report.queue(round_)
     db.session.flush()
     return drafts
 

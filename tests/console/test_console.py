@@ -9,7 +9,7 @@ from werkzeug.security import check_password_hash
 
 from assessment.db import db
 from assessment.models import Agency, AuditEvent, Invitation, Jurisdiction, Round
-from assessment.services import accounts, invitations, jurisdictions, rounds
+from assessment.services import accounts, invitations, jobs, jurisdictions, rounds
 from assessment.survey.forms import Target
 from assessment.tokens import hash_token
 from assessment.vocabulary import RoleLevel, RoundStatus
@@ -131,6 +131,7 @@ def test_audit_log_records_each_audited_action(client, world):
     for token in invitations.issue_invitations(round_, agency, RoleLevel.LINE_STAFF, 3):
         submit_through_services(token)  # a report needs the minimum group size of respondents
     client.post(f"/console/rounds/{round_id}/close", data={"csrf_token": csrf(client)})
+    assert jobs.run_pending() == 1  # closing the round queued its report
     assert client.get(f"/console/rounds/{round_id}/report.pdf").status_code == 200
     actions = audit_actions()
     for expected in [("sign_in_failed", None), ("sign_in", "alpha@test.org"),
@@ -239,6 +240,14 @@ def test_the_whole_round_lifecycle_from_the_console(app, client):
     assert "1 unsubmitted draft(s) are left out of its results" in closed
     scores = client.get(f"/api/rounds/{round_.id}/scores").get_json()
     assert scores["jurisdiction"]["n"] == 1 and scores["round"]["status"] == "closed"
+    # the closed round's report is being prepared in the background; the download says so until it is ready
+    waiting = client.get(f"/console/rounds/{round_.id}/report.pdf")
+    assert waiting.status_code == 302 and waiting.headers["Location"].endswith(f"/console/rounds/{round_.id}/report")
+    progress = client.get(waiting.headers["Location"]).get_data(as_text=True)
+    assert "waiting its turn" in progress and "data-poll=" in progress  # the page checks again by itself
+    assert jobs.run_pending() == 1
+    ready = client.get(f"/console/rounds/{round_.id}/report").get_data(as_text=True)
+    assert "is ready" in ready and "data-poll=" not in ready
     pdf = client.get(f"/console/rounds/{round_.id}/report.pdf")
     assert pdf.headers["Content-Type"] == "application/pdf"
     assert "Lake County" in pypdf.PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text()

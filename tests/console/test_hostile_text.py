@@ -13,7 +13,7 @@ from sqlalchemy import select
 from assessment import catalog
 from assessment.db import db
 from assessment.models import Agency, Answer, Jurisdiction, Round
-from assessment.services import commitments, exports, importer, invitations, jurisdictions, rounds
+from assessment.services import commitments, exports, importer, invitations, jobs, jurisdictions, rounds
 from assessment.survey.forms import Target
 from assessment.text import first_control_character
 from assessment.vocabulary import RoleLevel
@@ -88,6 +88,8 @@ def test_every_export_neutralises_the_formulas(client, hostile_round):
 
 
 def test_the_report_prints_typed_text_literally(client, hostile_round):
+    assert client.get(f"/console/rounds/{hostile_round['round']}/report.pdf").status_code == 302  # being prepared
+    assert jobs.run_pending() == 1
     pdf = client.get(f"/console/rounds/{hostile_round['round']}/report.pdf")
     assert pdf.status_code == 200
     text = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf.data)).pages)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from assessment import demo
 from assessment.db import db
 from assessment.models import Invitation
-from assessment.services import accounts, jurisdictions
+from assessment.services import accounts, jobs, jurisdictions
 from assessment.survey.forms import Target
 from tests.e2e.conftest import assert_accessible, assert_fits, new_page
 from tests.support.survey import complete
@@ -88,10 +88,16 @@ def test_facilitator_runs_a_round_from_the_browser(browser, site, app):
     with page.expect_download() as scores:
         page.get_by_role("link", name="Scores (CSV)").click()
     assert open(scores.value.path(), encoding="utf-8").readline().startswith("scope,group,name,suppressed")
-    with page.expect_download(timeout=120_000) as report:
-        page.get_by_role("link", name="Report (PDF)").click()
+    page.get_by_role("link", name="Report (PDF)").click()  # not rendered yet: its page shows it being prepared
+    assert "waiting its turn to be prepared" in page.inner_text("main")
+    check(page, "report being prepared")
+    assert jobs.run_pending() == 1  # what the server's job thread does
+    page.wait_for_selector("text=is ready", timeout=15_000)  # the page checks again by itself
+    with page.expect_download(timeout=60_000) as report:
+        page.get_by_role("link", name="Download the report (PDF)").click()
     pdf = pypdf.PdfReader(io.BytesIO(open(report.value.path(), "rb").read()))
     assert len(pdf.pages) > 5 and "Spring 2027" in pdf.pages[0].extract_text()
+    page.get_by_role("link", name="Results: Spring 2027").click()
 
     page.get_by_role("link", name="Compare with an earlier round").click()
     page.get_by_label(re.compile("Compare Spring 2027 with")).select_option(label="Follow-up survey 2025")

@@ -1,0 +1,196 @@
+"""Background work: rendering a report, sending a round's emails.
+
+A job is a row (`models.Job`). `enqueue` adds one, or finds the unfinished job of the same kind and key. A worker
+`claim`s the oldest queued job with a conditional update (queued -> running), so that two workers never run the
+same job, whether they are threads of one process or processes on several servers sharing one PostgreSQL
+(where the candidate row is also selected FOR UPDATE SKIP LOCKED, so that workers skip each other's rows instead
+of waiting on them). A running job beats a heartbeat as it reports progress; one whose heartbeat stopped (its
+worker died) is claimed again, and its handler resumes from what it recorded. A failing job is retried with a
+growing pause, then marked failed with the reason.
+
+Where jobs run is set by JOBS: "thread" (the default) runs them in a thread of the app's own process, woken when
+a transaction that queued one commits; "worker" leaves them to `flask --app app worker` processes; "manual"
+leaves them to the caller (`run_pending`), as the tests do (the default when TESTING).
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import socket
+import threading
+import traceback
+from datetime import timedelta
+from typing import Callable, Optional
+
+from flask import Flask, current_app, has_request_context
+from sqlalchemy import event, or_, select, update
+from sqlalchemy.orm import Session
+
+from ..db import db
+from ..models import Job, utcnow
+from ..vocabulary import JobStatus
+
+log = logging.getLogger(__name__)
+
+#: A running job that has not reported for this long has lost its worker.
+STALE_AFTER = timedelta(minutes=5)
+MAX_ATTEMPTS = 5
+#: The pause before attempt n + 1: 30 s, 1 min, 2 min, 4 min.
+FIRST_RETRY = timedelta(seconds=30)
+
+Progress = Callable[[int, int, str], None]
+#: kind -> the function that does a job of that kind: (its payload, a progress callback).
+HANDLERS: dict[str, Callable[[dict, Progress], None]] = {}
+UNFINISHED = (JobStatus.QUEUED, JobStatus.RUNNING)
+
+
+def handler(kind: str):
+    """Register the function that does jobs of `kind`."""
+    def register(function):
+        HANDLERS[kind] = function
+        return function
+    return register
+
+
+def enqueue(kind: str, key: str, payload: Optional[dict] = None) -> Job:
+    """The unfinished job of this kind and key, or a new one (flushed; it runs once the caller commits)."""
+    found = unfinished(kind, key)
+    if found is not None:
+        return found
+    job = Job(kind=kind, key=key, payload=json.dumps(payload or {}, sort_keys=True))
+    db.session.add(job)
+    db.session.flush()
+    db.session.info["jobs_queued"] = True
+    return job
+
+
+def unfinished(kind: str, key: str) -> Optional[Job]:
+    return db.session.scalar(select(Job).where(Job.kind == kind, Job.key == key, Job.status.in_(UNFINISHED))
+                             .order_by(Job.id.desc()))
+
+
+def latest(kind: str, key: str) -> Optional[Job]:
+    return db.session.scalar(select(Job).where(Job.kind == kind, Job.key == key).order_by(Job.id.desc()))
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
+
+
+def claim(worker: str) -> Optional[Job]:
+    """The oldest job this worker may run now, marked running for it (committed), or None."""
+    now = utcnow()
+    candidate = (select(Job.id).where(or_(
+        (Job.status == JobStatus.QUEUED) & (Job.not_before <= now),
+        (Job.status == JobStatus.RUNNING) & (Job.heartbeat_at < now - STALE_AFTER)))
+        .order_by(Job.id).limit(1).with_for_update(skip_locked=True))
+    for _ in range(5):  # another worker may take the candidate between the two statements
+        job_id = db.session.scalar(candidate)
+        if job_id is None:
+            db.session.commit()
+            return None
+        taken = db.session.execute(
+            update(Job).where(Job.id == job_id, or_(Job.status == JobStatus.QUEUED,
+                                                    Job.heartbeat_at < now - STALE_AFTER))
+            .values(status=JobStatus.RUNNING, worker=worker, heartbeat_at=now, attempts=Job.attempts + 1)
+            .execution_options(synchronize_session=False))
+        db.session.commit()
+        if taken.rowcount == 1:
+            return db.session.get(Job, job_id)
+    return None
+
+
+def run_one(worker: str) -> bool:
+    """Claim and run one job; False when there was none."""
+    job = claim(worker)
+    if job is None:
+        return False
+    job_id, kind, payload = job.id, job.kind, json.loads(job.payload)
+
+    def progress(done: int, total: int, message: str = "") -> None:
+        """Record how far the job is (and that its worker lives), committing what the handler did so far."""
+        db.session.execute(update(Job).where(Job.id == job_id).values(
+            done=done, total=total, message=message, heartbeat_at=utcnow()).execution_options(
+            synchronize_session=False))
+        db.session.commit()
+
+    try:
+        HANDLERS[kind](payload, progress)
+    except Exception as exc:  # noqa: BLE001 - a failed job is recorded and retried, never lost
+        db.session.rollback()
+        log.exception("job %s (%s) failed", job_id, kind)
+        job = db.session.get(Job, job_id)
+        if job.attempts >= MAX_ATTEMPTS:
+            job.status, job.finished_at = JobStatus.FAILED, utcnow()
+        else:
+            job.status, job.not_before = JobStatus.QUEUED, utcnow() + FIRST_RETRY * 2 ** (job.attempts - 1)
+        job.error = "".join(traceback.format_exception_only(exc)).strip()[:2000]
+    else:
+        job = db.session.get(Job, job_id)
+        job.status, job.finished_at, job.error = JobStatus.DONE, utcnow(), None
+    db.session.commit()
+    return True
+
+
+def run_pending(worker: Optional[str] = None) -> int:
+    """Run jobs until none is due; how many ran."""
+    worker = worker or worker_name()
+    count = 0
+    while run_one(worker):
+        count += 1
+    return count
+
+
+# --- in-process worker ---------------------------------------------------------------------------------------
+
+class ThreadWorker:
+    """One thread per process that runs due jobs, woken when a transaction that queued a job commits."""
+
+    def __init__(self, app: Flask):
+        self.app = app
+        self.wake = threading.Event()
+        self.thread: Optional[threading.Thread] = None
+        self.lock = threading.Lock()
+
+    def poke(self) -> None:
+        with self.lock:
+            if self.thread is None or not self.thread.is_alive():
+                self.thread = threading.Thread(target=self._loop, name="continuum-jobs", daemon=True)
+                self.thread.start()
+        self.wake.set()
+
+    def _loop(self) -> None:
+        while True:
+            self.wake.wait(timeout=60)  # due retries run within a minute even when nothing wakes it
+            self.wake.clear()
+            with self.app.app_context():
+                try:
+                    run_pending()
+                except Exception:  # noqa: BLE001 - the thread must outlive a broken database connection
+                    log.exception("the job thread could not run jobs")
+                finally:
+                    db.session.remove()
+
+
+@event.listens_for(Session, "after_commit")
+def _wake_on_commit(session: Session) -> None:
+    """A request that queued a job has committed: wake this process's job thread, when it has one. (A command's
+    jobs wait for the server: a command's process ends before they would be done.)"""
+    if session.info.pop("jobs_queued", False) and has_request_context():
+        worker = current_app.extensions.get("continuum-jobs")
+        if worker is not None:
+            worker.poke()
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("JOBS", "manual" if app.testing else "thread")
+    if app.config["JOBS"] != "thread":
+        return
+    worker = app.extensions["continuum-jobs"] = ThreadWorker(app)
+
+    @app.before_request
+    def start_jobs_thread() -> None:
+        """The first request starts the thread, which runs whatever was queued before the server started."""
+        if worker.thread is None:
+            worker.poke()
