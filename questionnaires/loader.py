@@ -18,9 +18,21 @@ from typing import Any, Iterable, Mapping, Optional
 import yaml
 from babel import Locale, UnknownLocaleError
 
-from assessment.vocabulary import RoleLevel
+from assessment.vocabulary import RoleLevel, Sector
 
-from .schema import CONDITIONS, CONTINUUM, PROFILE_FIELDS, Construct, Item, Option, Questionnaire, Scale, Section
+from .schema import (
+    CONDITIONS,
+    CONTINUUM,
+    PROFILE_FIELDS,
+    Concern,
+    Construct,
+    Guidance,
+    Item,
+    Option,
+    Questionnaire,
+    Scale,
+    Section,
+)
 from .types import TYPES
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
@@ -29,13 +41,15 @@ LANGUAGE_PATTERN = re.compile(r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}
 #: The language of a questionnaire that does not say.
 DEFAULT_LANGUAGE = "en"
 TOP_KEYS = {"id", "version", "title", "introduction", "estimated_minutes", "languages", "scales", "dimensions",
-            "conditions", "sections"}
+            "conditions", "sections", "guidance"}
 TRANSLATION_KEYS = {"title", "introduction", "scales", "sections"}
 SCALE_KEYS = {"min", "max", "labels", "dont_know"}
 CONSTRUCT_KEYS = {"id", "label", "description", "practices"}
 SECTION_KEYS = {"id", "title", "intro", "items"}
 ITEM_KEYS = {"id", "type", "text", "required", "help", "scale", "dimension", "condition", "reverse", "options",
-             "sets", "max_length", "replaces"}
+             "sets", "max_length", "replaces", "practice"}
+GUIDANCE_KEYS = {"perception_gaps", "weak_ties", "tensions", "principles"}
+CONCERN_KEYS = {"id", "label", "description", "sectors", "items", "practices"}
 OPTION_KEYS = {"value", "label", "description"}
 
 
@@ -238,10 +252,55 @@ def _questionnaire(data: Any, problems: _Problems) -> Optional[Questionnaire]:
         if sum(1 for i in items if i.sets == name) > 1:
             problems.add("sections", f"only one item may set {name}")
 
+    guidance = _guidance(data.get("guidance"), items, problems)
     return Questionnaire(id=qid, version=version, title=title, introduction=introduction,
                          estimated_minutes=minutes, scales=scales, dimensions=dimensions,
                          conditions=conditions, sections=tuple(sections), source=problems.source,
-                         language=languages[0], languages=languages)
+                         language=languages[0], languages=languages, guidance=guidance)
+
+
+def _guidance(node: Any, items: list[Item], problems: _Problems) -> Guidance:
+    item_practices = {i.id: i.practice for i in items if i.practice}
+    if node is None:
+        return Guidance(item_practices=item_practices)
+    if _mapping(node, "guidance", problems) is None:
+        return Guidance(item_practices=item_practices)
+    _unknown_keys(node, GUIDANCE_KEYS, "guidance", problems)
+    likert = {i.id for i in items if i.type == "likert"}
+    sectors = {s.value for s in Sector}
+    concerns = {}
+    for key in ("tensions", "principles"):
+        found, seen = [], set()
+        entries = node.get(key) or []
+        if not isinstance(entries, list):
+            problems.add(f"guidance.{key}", "must be a list")
+            entries = []
+        for index, spec in enumerate(entries):
+            where = f"guidance.{key}[{index}]"
+            if _mapping(spec, where, problems) is None:
+                continue
+            _unknown_keys(spec, CONCERN_KEYS, where, problems)
+            cid = _identifier(spec, where, problems)
+            if cid in seen:
+                problems.add(where, f"duplicate id {cid!r}")
+            seen.add(cid)
+            named = {}
+            for field, known, what in (("sectors", sectors, "sector"), ("items", likert, "Likert item")):
+                values = spec.get(field) or []
+                if not isinstance(values, list):
+                    problems.add(where, f"{field} must be a list")
+                    values = []
+                for value in values:
+                    if value not in known:
+                        problems.add(where, f"unknown {what} {value!r} in {field}")
+                named[field] = tuple(v for v in values if v in known)
+            found.append(Concern(id=cid, label=_text(spec, "label", where, problems),
+                                 description=_text(spec, "description", where, problems),
+                                 practices=_practices(spec, where, problems, required=True), **named))
+        concerns[key] = tuple(found)
+    return Guidance(item_practices=item_practices,
+                    perception_gaps=_practices(node, "guidance", problems, key="perception_gaps"),
+                    weak_ties=_practices(node, "guidance", problems, key="weak_ties"), **concerns)
 
 
 def _languages(node: Any, problems: _Problems) -> tuple[str, ...]:
@@ -328,17 +387,23 @@ def _constructs(node: Any, key: str, kind: str, problems: _Problems, required: b
         if cid in seen:
             problems.add(where, f"duplicate {kind} id {cid!r}")
         seen.add(cid)
-        practices = spec.get("practices", [])
-        if kind == "dimension" and (not isinstance(practices, list) or not practices):
-            problems.add(where, "a dimension needs a list of recommended practices")
-            practices = []
-        if not all(isinstance(p, str) and p.strip() for p in practices):
-            problems.add(where, "every practice must be non-empty text")
-            practices = []
         found.append(Construct(id=cid, kind=kind, label=_text(spec, "label", where, problems),
                                description=_text(spec, "description", where, problems),
-                               practices=tuple(p.strip() for p in practices)))
+                               practices=_practices(spec, where, problems, required=kind == "dimension")))
     return tuple(found)
+
+
+def _practices(node: dict, where: str, problems: _Problems, required: bool = False, key: str = "practices",
+               ) -> tuple[str, ...]:
+    """A list of recommended practices: each one non-empty text."""
+    practices = node.get(key, [])
+    if not isinstance(practices, list) or (required and not practices):
+        problems.add(where, f"{key} must be a list of recommended practices" + (", one at least" if required else ""))
+        return ()
+    if not all(isinstance(p, str) and p.strip() for p in practices):
+        problems.add(where, f"every one of {key} must be non-empty text")
+        return ()
+    return tuple(" ".join(p.split()) for p in practices)
 
 
 def _sections(node: Any, scales: dict[str, Scale], dimensions: tuple[str, ...], conditions: tuple[str, ...],
@@ -416,10 +481,13 @@ def _item(spec: Any, where: str, scales: dict[str, Scale], dimensions: tuple[str
     if not isinstance(max_length, int) or isinstance(max_length, bool) or not 1 <= max_length <= 10000:
         problems.add(where, f"max_length must be a whole number from 1 to 10000, not {max_length!r}")
         max_length = 2000
+    practice = _text(spec, "practice", where, problems, required=False)
+    if practice and item_type != "likert":
+        problems.add(where, "only a Likert item has a practice (what the report recommends when it scores low)")
     return Item(id=item_id, type=item_type if item_type in TYPES else "", text=text, required=required,
                 help=_text(spec, "help", where, problems, required=False), scale=scale_id,
                 dimension=dimension, condition=condition, reverse=reverse, options=options, sets=sets,
-                max_length=max_length, replaces=replaces)
+                max_length=max_length, replaces=replaces, practice=practice)
 
 
 def _options(node: Any, where: str, item_type: Any, problems: _Problems) -> tuple[Option, ...]:

@@ -60,10 +60,47 @@ class Item:
     max_length: int = 2000
     #: In a later version: the id of the earlier item this one replaces (it measures the same, so they compare).
     replaces: Optional[str] = None
+    #: What the report recommends when this (Likert) item scores low.
+    practice: str = ""
 
     @property
     def construct(self) -> Optional[str]:
         return self.dimension or self.condition
+
+
+@dataclass(frozen=True)
+class Concern:
+    """A tension between agencies (whose roles in court oppose each other, say) or a principle of the field: what
+    the report says of it, the sectors and items that bear on it, and what it recommends."""
+
+    id: str
+    label: str
+    description: str
+    practices: tuple[str, ...]
+    sectors: tuple[str, ...] = ()
+    items: tuple[str, ...] = ()
+
+    def as_json(self) -> dict:
+        return {"id": self.id, "label": self.label, "description": self.description,
+                "practices": list(self.practices), "sectors": list(self.sectors), "items": list(self.items)}
+
+
+@dataclass(frozen=True)
+class Guidance:
+    """What the report recommends beyond each dimension's and condition's practices: per item, for perception
+    gaps and weak ties in the roster, for tensions and for the field's principles. Facilitator-facing text, in the
+    questionnaire's own language."""
+
+    item_practices: dict[str, str] = field(default_factory=dict)
+    perception_gaps: tuple[str, ...] = ()
+    weak_ties: tuple[str, ...] = ()
+    tensions: tuple[Concern, ...] = ()
+    principles: tuple[Concern, ...] = ()
+
+    def as_json(self) -> dict:
+        return {"item_practices": dict(self.item_practices), "perception_gaps": list(self.perception_gaps),
+                "weak_ties": list(self.weak_ties), "tensions": [t.as_json() for t in self.tensions],
+                "principles": [p.as_json() for p in self.principles]}
 
 
 @dataclass(frozen=True)
@@ -92,6 +129,7 @@ class Questionnaire:
     #: in, the one it is written in first.
     language: str = "en"
     languages: tuple[str, ...] = ("en",)
+    guidance: Guidance = field(default_factory=Guidance)
     #: language -> the same questionnaire in that language; shared by all of them (see `in_language`).
     by_language: dict[str, Questionnaire] = field(default_factory=dict, repr=False)
 

@@ -113,7 +113,7 @@ def _change(comparison: Comparison, results: RoundResults) -> dict:
         "dimensions": [row(c, f) for c, f in comparison.dimensions.items()],
         "conditions": [row(c, f) for c, f in comparison.conditions.items()],
         "not_comparable": comparison.not_comparable,
-        "agencies": [{"name": a.name, "changes": [signed(v) for v in a.change.values()],
+        "agencies": [{"name": a.name, "changes": [signed(v.change) for v in a.change.values()],
                       "then": a.earlier.placed, "now": a.later.placed} for a in comparison.agencies],
         "agencies_left_out": comparison.agencies_left_out,
         "new_ties": [pair(p) for p in moves.new_ties], "lost_ties": [pair(p) for p in moves.lost_ties],

@@ -28,7 +28,10 @@ def test_a_round_compared_with_itself_changes_nothing():
     for figures in list(result["dimensions"].values()) + list(result["conditions"].values()):
         assert figures["change"] == 0.0
         assert figures["ci_low"] <= 0 <= figures["ci_high"] and not figures["excludes_zero"]
-    assert result["agencies_left_out"] == 0 and all(v == 0 for a in result["agencies"] for v in a["change"].values())
+    assert result["agencies_left_out"] == 0
+    for agency in result["agencies"]:
+        for c in agency["change"].values():
+            assert c["change"] == 0 and c["ci_low"] <= 0 <= c["ci_high"] and not c["excludes_zero"]
     assert not any(result["pairs"][k] for k in ("new_ties", "lost_ties", "level_up", "level_down"))
 
 
@@ -67,7 +70,9 @@ def test_agencies_suppressed_in_either_round_are_left_out_and_counted():
     after = round_data(Q, varied([4, 4, 4]) + varied([4, 4, 4], "b") + varied([4, 4, 4], "c"), min_group_size=3)
     result = both(before, after, resamples=50)
     assert [a["slug"] for a in result["agencies"]] == ["a"] and result["agencies_left_out"] == 2
-    assert result["agencies"][0]["change"]["information"] == pytest.approx(25.0)
+    change = result["agencies"][0]["change"]["information"]
+    assert change["change"] == pytest.approx(25.0) and change["excludes_zero"]
+    assert result["agencies"][0]["n_earlier"] == 3 and result["agencies"][0]["n_later"] == 3
     assert all(a["slug"] != "b" for a in result["agencies"])
 
 

@@ -63,6 +63,12 @@ def test_shipped_questionnaire_meets_the_content_rules():
     assert [c.id for c in q.conditions] == ["trust", "time", "turf", "leadership"]
     for condition in q.conditions:
         assert len(q.scored_items(condition.id)) >= 2, condition.id
+        assert condition.practices, condition.id
+    likert = [i for i in q.items if i.type == "likert"]
+    assert set(q.guidance.item_practices) == {i.id for i in likert}, "every scored item says what to do when low"
+    assert [t.sectors for t in q.guidance.tensions] == [("prosecution", "defense")]
+    assert [p.id for p in q.guidance.principles] == ["victim_centred", "public_education", "monitoring_evaluation"]
+    assert q.guidance.perception_gaps and q.guidance.weak_ties
     roster = q.scales[q.roster_item.scale]
     assert (roster.min, roster.max) == (0, 4) and roster.dont_know
     assert [o.label for o in roster.options] == ["No contact", "Networking", "Coordination", "Cooperation",
@@ -122,7 +128,18 @@ INVALID = [
     ("two rosters", lambda d: (d["sections"][1]["items"].append(
         {"id": "ros2", "type": "roster", "scale": "rel", "text": "Again."}), d)[1], "only one roster item"),
     ("missing practices", lambda d: (d["dimensions"][0].pop("practices"), d)[1],
-     "dimensions[0]: a dimension needs a list of recommended practices"),
+     "dimensions[0]: practices must be a list of recommended practices, one at least"),
+    ("practice on a text item", lambda d: (d["sections"][1]["items"][1].update(practice="Talk."), d)[1],
+     "sections[1].items[1] (note): only a Likert item has a practice"),
+    ("guidance: unknown sector", _set(["guidance"], {"tensions": [
+        {"id": "t", "label": "T", "description": "D", "sectors": ["prosecutor"], "practices": ["P."]}]}),
+     "guidance.tensions[0]: unknown sector 'prosecutor' in sectors"),
+    ("guidance: unknown item", _set(["guidance"], {"principles": [
+        {"id": "p", "label": "P", "description": "D", "items": ["note"], "practices": ["P."]}]}),
+     "guidance.principles[0]: unknown Likert item 'note' in items"),
+    ("guidance: no practices", _set(["guidance"], {"principles": [{"id": "p", "label": "P", "description": "D"}]}),
+     "guidance.principles[0]: practices must be a list of recommended practices, one at least"),
+    ("guidance: unknown key", _set(["guidance"], {"gaps": []}), "guidance: unknown key 'gaps'"),
 ]
 
 

@@ -232,6 +232,20 @@ def test_network_figures():
     assert network["isolated"] == ["d"]
     # directed ties >= 1 where both sides rated: a->b, b->a, b->c, c->b; all four reciprocated
     assert network["reciprocity"] == pytest.approx(1.0)
+    # scores received: a gets R(b->a) = 1 (c said don't know); b gets R(a->b) = 3 and R(c->b) = 2, mean 2.5;
+    # c gets R(a->c) = 0.5 and R(b->c) = 2, mean 1.25; nobody rated d
+    assert network["received"] == {"a": {"rating": 1.0, "raters": 1}, "b": {"rating": 2.5, "raters": 2},
+                                   "c": {"rating": 1.25, "raters": 2}, "d": {"rating": None, "raters": 0}}
+    # below networking: a-c (0.5) and every pair with d (unrated), unrated first. b is tied to a and to c at
+    # coordination (2), so it could introduce a and c; nobody is tied to d
+    assert network["connections"] == [
+        {"a": "a", "b": "d", "level": None, "brokers": []}, {"a": "b", "b": "d", "level": None, "brokers": []},
+        {"a": "c", "b": "d", "level": None, "brokers": []}, {"a": "a", "b": "c", "level": 0.5, "brokers": ["b"]}]
+
+
+def test_connections_leave_out_hidden_agencies():
+    # with a minimum of 2 only a is shown: no pair of shown agencies remains to suggest
+    assert scored(roster_round(min_group_size=2))["network"]["connections"] == []
 
 
 def test_ratings_by_a_suppressed_agency_are_never_shown():

@@ -7,6 +7,7 @@ agency, separately in each round, with a fixed seed. Only items both rounds aske
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Optional
 
 import numpy as np
@@ -33,7 +34,7 @@ from .results import (
     RateChange,
     RoundResults,
 )
-from .uncertainty import resampled_scores
+from .uncertainty import mean_draws, resampled_scores
 
 RESAMPLES = 2000
 
@@ -118,18 +119,11 @@ def compare(earlier: RoundData, later: RoundData, earlier_results: RoundResults,
     then = agency_weighted(before[constructs], before["_agency"], shown_before).to_numpy()
     now = agency_weighted(after[constructs], after["_agency"], shown_after).to_numpy()
     changed = {i.item for i in not_comparable}
-    figures = {}
-    for k, construct in enumerate(constructs):
-        column = boot[:, k][~np.isnan(boot[:, k])]
-        low, high = (np.percentile(column, [2.5, 97.5]) if len(column) else (math.nan, math.nan))
-        figures[construct] = Change(
-            earlier=number(then[k]), later=number(now[k]), change=number(now[k] - then[k]),
-            ci_low=number(low), ci_high=number(high),
-            excludes_zero=bool(not math.isnan(low) and (low > 0 or high < 0)),
-            items_changed=tuple(sorted(changed & {i.id for i in earlier.questionnaire.scored_items(construct)
-                                                  + q.scored_items(construct)})))
+    figures = {construct: _change(then[k], now[k], boot[:, k], tuple(sorted(
+        changed & {i.id for i in earlier.questionnaire.scored_items(construct) + q.scored_items(construct)})))
+        for k, construct in enumerate(constructs)}
     dimension_ids = [d.id for d in q.dimensions]
-    agencies, left_out = _agencies(before, after, earlier_results, later_results, dimension_ids)
+    agencies, left_out = _agencies(before, after, earlier_results, later_results, dimension_ids, resamples, rng)
     return Comparison(
         resamples=resamples, seed=seed, comparable_items=len(items_after), not_comparable=tuple(not_comparable),
         dimensions={c: figures[c] for c in dimension_ids},
@@ -141,22 +135,37 @@ def compare(earlier: RoundData, later: RoundData, earlier_results: RoundResults,
     )
 
 
+def _change(then: float, now: float, draws: np.ndarray, items_changed: tuple[str, ...] = ()) -> Change:
+    """A change from `then` to `now` with the 95% percentile interval of its bootstrap `draws`."""
+    kept = draws[~np.isnan(draws)]
+    low, high = np.percentile(kept, [2.5, 97.5]) if len(kept) else (math.nan, math.nan)
+    return Change(earlier=number(then), later=number(now), change=number(now - then), ci_low=number(low),
+                  ci_high=number(high), excludes_zero=bool(not math.isnan(low) and (low > 0 or high < 0)),
+                  items_changed=items_changed)
+
+
 def _agencies(before: pd.DataFrame, after: pd.DataFrame, earlier: RoundResults, later: RoundResults,
-              dimensions: list[str]) -> tuple[tuple[AgencyChange, ...], int]:
-    """Agencies shown on their own in both rounds (change per dimension, level transition), and how many are
-    left out."""
+              dimensions: list[str], resamples: int, rng: np.random.Generator,
+              ) -> tuple[tuple[AgencyChange, ...], int]:
+    """Agencies shown on their own in both rounds (change per dimension with its interval, each round's
+    respondents resampled; level transition), and how many are left out."""
     shown_before = {a.slug: a for a in earlier.shown_agencies()}
     shown_after = {a.slug: a for a in later.shown_agencies()}
     both = [a.slug for a in later.agencies if a.slug in shown_before and a.slug in shown_after]
     all_slugs = {a.slug for a in earlier.agencies} | {a.slug for a in later.agencies}
-    means_before = before.groupby("_agency")[dimensions].mean()
-    means_after = after.groupby("_agency")[dimensions].mean()
-    rows = tuple(AgencyChange(slug=slug, name=shown_after[slug].name,
-                              change={d: number(means_after.at[slug, d] - means_before.at[slug, d])
-                                      for d in dimensions},
-                              earlier=_placement(shown_before[slug]), later=_placement(shown_after[slug]))
-                 for slug in both)
-    return rows, len(all_slugs) - len(both)
+    rows = []
+    for slug in both:
+        then = before.loc[before["_agency"] == slug, dimensions].to_numpy(dtype=float)
+        now = after.loc[after["_agency"] == slug, dimensions].to_numpy(dtype=float)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            draws = mean_draws(now, resamples, rng) - mean_draws(then, resamples, rng)
+            means_then, means_now = np.nanmean(then, axis=0), np.nanmean(now, axis=0)
+        rows.append(AgencyChange(
+            slug=slug, name=shown_after[slug].name, n_earlier=shown_before[slug].n, n_later=shown_after[slug].n,
+            change={d: _change(means_then[k], means_now[k], draws[:, k]) for k, d in enumerate(dimensions)},
+            earlier=_placement(shown_before[slug]), later=_placement(shown_after[slug])))
+    return tuple(rows), len(all_slugs) - len(both)
 
 
 def _pairs(earlier: RoundResults, later: RoundResults) -> PairChanges:

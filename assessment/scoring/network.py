@@ -10,10 +10,12 @@ import pandas as pd
 
 from .continuum import LEVELS
 from .numbers import exact, number
-from .results import DirectedRating, Network, Pair
+from .results import Connection, DirectedRating, Network, Pair, Received
 
 PAIR_LEVELS = ("no contact",) + LEVELS
 GAP_FROM = 1.0
+#: A tie at networking or above; a broker is tied to both agencies at coordination or above.
+TIE_FROM, BROKER_FROM = 1.0, 2.0
 
 
 class Roster(NamedTuple):
@@ -74,4 +76,30 @@ def roster_figures(roster: pd.DataFrame, rater_agency: pd.Series, agencies: list
         pairs=tuple(pairs),
         network=Network(agencies=n, density=density, share_at_level=share,
                         weighted_degree={a: number(d) for a, d in graph.degree(weight="weight")},
-                        isolated=tuple(sorted(nx.isolates(ties))), reciprocity=number(reciprocity)))
+                        isolated=tuple(sorted(nx.isolates(ties))), reciprocity=number(reciprocity),
+                        received=_received(directed, agencies), connections=_connections(pairs, shown)))
+
+
+def _received(directed: dict[tuple[str, str], tuple[float, int]], agencies: list[str]) -> dict[str, Received]:
+    """Each agency's score received: the mean of the published ratings others give it (each a shown agency's)."""
+    given: dict[str, list[float]] = {a: [] for a in agencies}
+    for (_source, target), (rating, _count) in directed.items():
+        given[target].append(rating)
+    return {a: Received(rating=number(sum(r) / len(r)) if r else None, raters=len(r)) for a, r in given.items()}
+
+
+def _connections(pairs: list[Pair], shown: set[str]) -> tuple[Connection, ...]:
+    """Pairs of shown agencies below networking (or unrated), weakest first, each with the shown agencies tied to
+    both at coordination or above (decided on exact values)."""
+    level = {(p.a, p.b): p.level for p in pairs}
+
+    def tie(x: str, y: str) -> float:
+        found = level.get((x, y), level.get((y, x)))
+        return -1.0 if found is None else found
+
+    weak = [p for p in pairs if p.a in shown and p.b in shown and tie(p.a, p.b) < TIE_FROM]
+    out = [Connection(a=p.a, b=p.b, level=p.level,
+                      brokers=tuple(sorted(c for c in shown - {p.a, p.b}
+                                           if tie(p.a, c) >= BROKER_FROM and tie(p.b, c) >= BROKER_FROM)))
+           for p in weak]
+    return tuple(sorted(out, key=lambda c: (tie(c.a, c.b), c.a, c.b)))

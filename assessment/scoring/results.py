@@ -11,10 +11,10 @@ from typing import Optional
 
 from .continuum import FRAGMENTED
 
-__all__ = ["Agency", "Agreement", "Cell", "Construct", "Coverage", "CoverageAgency", "CoverageRole",
+__all__ = ["Agency", "Agreement", "Cell", "Connection", "Construct", "Coverage", "CoverageAgency", "CoverageRole",
            "DirectedRating", "DontKnow", "Figures", "Group", "Interval", "Item", "ItemReliability", "Jurisdiction",
-           "LanguageCount", "Network", "Pair", "Profile", "Reliability", "RoleLevel", "RoundInfo", "RoundResults",
-           "Sector", "Snapshot", "replace"]
+           "LanguageCount", "Network", "Pair", "Profile", "Received", "Reliability", "RoleLevel", "RoundInfo",
+           "RoundResults", "Sector", "Snapshot", "replace"]
 
 
 @dataclass(frozen=True)
@@ -208,6 +208,32 @@ class Pair:
 
 
 @dataclass(frozen=True)
+class Received:
+    """PARTNER's score received: the mean of the published ratings other agencies give an agency (0-4), and how
+    many agencies' ratings it rests on."""
+
+    rating: Optional[float]
+    raters: int
+
+    def as_json(self) -> dict:
+        return {"rating": self.rating, "raters": self.raters}
+
+
+@dataclass(frozen=True)
+class Connection:
+    """Two agencies shown on their own whose tie is below networking (or unrated), and the agencies tied to both
+    at coordination or above, which could introduce them."""
+
+    a: str
+    b: str
+    level: Optional[float]
+    brokers: tuple[str, ...]
+
+    def as_json(self) -> dict:
+        return {"a": self.a, "b": self.b, "level": self.level, "brokers": list(self.brokers)}
+
+
+@dataclass(frozen=True)
 class Network:
     agencies: int
     density: dict[str, Optional[float]]
@@ -215,11 +241,14 @@ class Network:
     weighted_degree: dict[str, Optional[float]]
     isolated: tuple[str, ...]
     reciprocity: Optional[float]
+    received: dict[str, Received] = field(default_factory=dict)
+    connections: tuple[Connection, ...] = ()
 
     def as_json(self) -> dict:
         return {"agencies": self.agencies, "density": dict(self.density), "share_at_level": dict(self.share_at_level),
                 "weighted_degree": dict(self.weighted_degree), "isolated": list(self.isolated),
-                "reciprocity": self.reciprocity}
+                "reciprocity": self.reciprocity, "received": {k: r.as_json() for k, r in self.received.items()},
+                "connections": [c.as_json() for c in self.connections]}
 
 
 @dataclass(frozen=True)
@@ -488,14 +517,20 @@ class Placement:
 
 @dataclass(frozen=True)
 class AgencyChange:
+    """An agency shown in both rounds: its respondents then and now, each dimension's change with its bootstrap
+    interval (its own respondents resampled), and its level then and now."""
+
     slug: str
     name: str
-    change: dict[str, Optional[float]]
+    n_earlier: int
+    n_later: int
+    change: dict[str, Change]
     earlier: Placement
     later: Placement
 
     def as_json(self) -> dict:
-        return {"slug": self.slug, "name": self.name, "change": dict(self.change), "earlier": self.earlier.as_json(),
+        return {"slug": self.slug, "name": self.name, "n_earlier": self.n_earlier, "n_later": self.n_later,
+                "change": {k: c.as_json() for k, c in self.change.items()}, "earlier": self.earlier.as_json(),
                 "later": self.later.as_json()}
 
 

@@ -79,6 +79,17 @@ def resampled_scores(table: pd.DataFrame, agency: pd.Series, shown: set[str], re
     return np.where(weight > 0, total / np.maximum(weight, 1), np.nan)
 
 
+def mean_draws(values: np.ndarray, resamples: int, rng: np.random.Generator) -> np.ndarray:
+    """The column means of `resamples` resamplings (with replacement) of one group's rows (resamples x columns);
+    NaN where a resample has no answer in a column."""
+    values = canonical(values)
+    present = ~np.isnan(values)
+    picked = rng.integers(0, len(values), size=(resamples, len(values)))
+    counts = present[picked].sum(axis=1)
+    sums = np.nan_to_num(values)[picked].sum(axis=1)
+    return np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
+
+
 def percentile_interval(draws: np.ndarray) -> tuple[Optional[float], Optional[float]]:
     kept = draws[~np.isnan(draws)]
     if not len(kept):
