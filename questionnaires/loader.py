@@ -47,7 +47,9 @@ SCALE_KEYS = {"min", "max", "labels", "dont_know"}
 CONSTRUCT_KEYS = {"id", "label", "description", "practices"}
 SECTION_KEYS = {"id", "title", "intro", "items"}
 ITEM_KEYS = {"id", "type", "text", "required", "help", "scale", "dimension", "condition", "reverse", "options",
-             "sets", "max_length", "replaces", "practice"}
+             "sets", "max_length", "replaces", "practice", "short"}
+#: The longest short label of an item (what the report's charts call it).
+SHORT_MAX = 42
 GUIDANCE_KEYS = {"perception_gaps", "weak_ties", "tensions", "principles"}
 CONCERN_KEYS = {"id", "label", "description", "sectors", "items", "practices"}
 OPTION_KEYS = {"value", "label", "description"}
@@ -484,10 +486,13 @@ def _item(spec: Any, where: str, scales: dict[str, Scale], dimensions: tuple[str
     practice = _text(spec, "practice", where, problems, required=False)
     if practice and item_type != "likert":
         problems.add(where, "only a Likert item has a practice (what the report recommends when it scores low)")
+    short = _text(spec, "short", where, problems, required=False)
+    if len(short) > SHORT_MAX:
+        problems.add(where, f"short must be at most {SHORT_MAX} characters (it labels a chart), not {len(short)}")
     return Item(id=item_id, type=item_type if item_type in TYPES else "", text=text, required=required,
                 help=_text(spec, "help", where, problems, required=False), scale=scale_id,
                 dimension=dimension, condition=condition, reverse=reverse, options=options, sets=sets,
-                max_length=max_length, replaces=replaces, practice=practice)
+                max_length=max_length, replaces=replaces, practice=practice, short=short)
 
 
 def _options(node: Any, where: str, item_type: Any, problems: _Problems) -> tuple[Option, ...]:

@@ -60,8 +60,9 @@ class Item:
     max_length: int = 2000
     #: In a later version: the id of the earlier item this one replaces (it measures the same, so they compare).
     replaces: Optional[str] = None
-    #: What the report recommends when this (Likert) item scores low.
+    #: What the report recommends when this (Likert) item scores low, and what its charts call it.
     practice: str = ""
+    short: str = ""
 
     @property
     def construct(self) -> Optional[str]:

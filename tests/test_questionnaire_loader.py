@@ -66,6 +66,7 @@ def test_shipped_questionnaire_meets_the_content_rules():
         assert condition.practices, condition.id
     likert = [i for i in q.items if i.type == "likert"]
     assert set(q.guidance.item_practices) == {i.id for i in likert}, "every scored item says what to do when low"
+    assert all(i.short for i in likert), "every scored item has a short label for the report's charts"
     assert [t.sectors for t in q.guidance.tensions] == [("prosecution", "defense")]
     assert [p.id for p in q.guidance.principles] == ["victim_centred", "public_education", "monitoring_evaluation"]
     assert q.guidance.perception_gaps and q.guidance.weak_ties
@@ -139,6 +140,7 @@ INVALID = [
      "guidance.principles[0]: unknown Likert item 'note' in items"),
     ("guidance: no practices", _set(["guidance"], {"principles": [{"id": "p", "label": "P", "description": "D"}]}),
      "guidance.principles[0]: practices must be a list of recommended practices, one at least"),
+    ("short label too long", _item(0, short="x" * 43), "sections[0].items[0] (i1): short must be at most 42"),
     ("guidance: unknown key", _set(["guidance"], {"gaps": []}), "guidance: unknown key 'gaps'"),
 ]
 

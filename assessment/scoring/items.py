@@ -28,7 +28,7 @@ def item_figures(q: Questionnaire, answers: pd.DataFrame, min_group_size: int) -
         mean = number(means.get(item.id)) if shown else None
         scored = scale.reverse(mean) if mean is not None and item.reverse else mean
         out.append(Item(
-            id=item.id, text=item.text, construct=item.construct,
+            id=item.id, text=item.text, short=item.short or item.text, construct=item.construct,
             kind="dimension" if item.dimension else "condition", reverse=item.reverse,
             n=n, suppressed=not shown, mean=mean,
             # the mean after reverse-coding, on 0-100: higher is always more collaboration

@@ -294,6 +294,7 @@ class Item:
 
     id: str
     text: str
+    short: str
     construct: str
     kind: str
     reverse: bool
@@ -306,7 +307,7 @@ class Item:
     dont_know_share: Optional[float]
 
     def as_json(self) -> dict:
-        return {"id": self.id, "text": self.text, "construct": self.construct, "kind": self.kind,
+        return {"id": self.id, "text": self.text, "short": self.short, "construct": self.construct, "kind": self.kind,
                 "reverse": self.reverse, "n": self.n, "suppressed": self.suppressed, "mean": self.mean,
                 "score": self.score, "distribution": dict(self.distribution) if self.distribution else None,
                 "dont_know": self.dont_know, "dont_know_share": self.dont_know_share}
