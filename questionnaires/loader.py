@@ -50,7 +50,7 @@ ITEM_KEYS = {"id", "type", "text", "required", "help", "scale", "dimension", "co
              "sets", "max_length", "replaces", "practice", "short"}
 #: The longest short label of an item (what the report's charts call it).
 SHORT_MAX = 42
-GUIDANCE_KEYS = {"perception_gaps", "weak_ties", "tensions", "principles"}
+GUIDANCE_KEYS = {"perception_gaps", "weak_ties", "declines", "tensions", "principles"}
 CONCERN_KEYS = {"id", "label", "description", "sectors", "items", "practices"}
 OPTION_KEYS = {"value", "label", "description"}
 
@@ -302,7 +302,8 @@ def _guidance(node: Any, items: list[Item], problems: _Problems) -> Guidance:
         concerns[key] = tuple(found)
     return Guidance(item_practices=item_practices,
                     perception_gaps=_practices(node, "guidance", problems, key="perception_gaps"),
-                    weak_ties=_practices(node, "guidance", problems, key="weak_ties"), **concerns)
+                    weak_ties=_practices(node, "guidance", problems, key="weak_ties"),
+                    declines=_practices(node, "guidance", problems, key="declines"), **concerns)
 
 
 def _languages(node: Any, problems: _Problems) -> tuple[str, ...]:

@@ -89,18 +89,20 @@ class Concern:
 @dataclass(frozen=True)
 class Guidance:
     """What the report recommends beyond each dimension's and condition's practices: per item, for perception
-    gaps and weak ties in the roster, for tensions and for the field's principles. Facilitator-facing text, in the
+    gaps and weak ties in the roster, for a dimension that fell, for tensions and for the field's principles. Facilitator-facing text, in the
     questionnaire's own language."""
 
     item_practices: dict[str, str] = field(default_factory=dict)
     perception_gaps: tuple[str, ...] = ()
     weak_ties: tuple[str, ...] = ()
+    #: For a dimension that fell between two rounds by more than chance would explain.
+    declines: tuple[str, ...] = ()
     tensions: tuple[Concern, ...] = ()
     principles: tuple[Concern, ...] = ()
 
     def as_json(self) -> dict:
         return {"item_practices": dict(self.item_practices), "perception_gaps": list(self.perception_gaps),
-                "weak_ties": list(self.weak_ties), "tensions": [t.as_json() for t in self.tensions],
+                "weak_ties": list(self.weak_ties), "declines": list(self.declines), "tensions": [t.as_json() for t in self.tensions],
                 "principles": [p.as_json() for p in self.principles]}
 
 

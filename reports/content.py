@@ -1,15 +1,16 @@
-"""What the report says, as plain values for the template. It selects and words figures from the scoring
-results; it computes no figure of its own."""
+"""What the report says, as plain values for the template (and for the console's results and comparison pages).
+It selects and words figures from the scoring results; it computes no figure of its own."""
 from __future__ import annotations
 
+import math
 from typing import Optional
 
 from babel import Locale
 
-from assessment.scoring.continuum import CONCERN, FRAGMENTED
+from assessment.scoring.continuum import FRAGMENTED, band
 from assessment.scoring.disclosure import BELOW_MINIMUM, COMPLEMENTARY
 from assessment.scoring.results import (
-    Change,
+    CarriedCommitment,
     Comparison,
     Construct,
     DontKnow,
@@ -20,6 +21,25 @@ from assessment.scoring.results import (
     RoundResults,
 )
 from assessment.vocabulary import Sector
+from questionnaires.schema import Guidance
+
+from . import findings
+from .decisions import decisions
+from .recommendations import recommendations
+from .words import (
+    CAVEAT,
+    SMALL_GROUP,
+    chance_of_one,
+    change_span,
+    decimal,
+    joined,
+    percent,
+    score,
+    signed,
+    small,
+    span,
+    verdict,
+)
 
 SECTOR_LABELS = {s.value: s.label for s in Sector}
 LEVEL_WORDS = {
@@ -32,46 +52,38 @@ LEVEL_WORDS = {
 LOW_RESPONSE_RATE = 0.5
 
 
-def score(value: Optional[float]) -> str:
-    return "–" if value is None else f"{value:.0f}"
-
-
-def decimal(value: Optional[float], places: int = 1) -> str:
-    return "–" if value is None else f"{value:.{places}f}"
-
-
-def percent(value: Optional[float]) -> str:
-    return "–" if value is None else f"{100 * value:.0f}%"
-
-
-def signed(value: Optional[float]) -> str:
-    if value is None:
-        return "–"
-    rounded = round(value)
-    return "0" if rounded == 0 else f"{rounded:+d}"
-
-
-def build(results: RoundResults, comparison: Optional[Comparison] = None) -> dict:
+def build(results: RoundResults, comparison: Optional[Comparison] = None, guidance: Optional[Guidance] = None,
+          agreed: tuple[CarriedCommitment, ...] = ()) -> dict:
+    """Everything the report prints. `guidance` is the questionnaire's (what to recommend); `agreed` the
+    commitments already recorded after this round."""
+    guidance = guidance or Guidance()
     j = results.jurisdiction
     profile = j.profile
-    size = results.min_group_size
     return {
         "round": results.round,
         "jurisdiction": j,
-        "min_group_size": size,
+        "min_group_size": results.min_group_size,
+        "small_group": SMALL_GROUP,
+        "caveat": CAVEAT,
         "cover": _cover(results),
+        "brief": _brief(results, guidance, comparison, agreed),
         "summary": _summary(results),
-        "dimension_rows": [_construct_row(c, profile.dimensions[c.id], j.dont_know[c.id]) for c in results.dimensions],
-        "condition_rows": [_construct_row(c, profile.conditions[c.id], j.dont_know[c.id]) for c in results.conditions],
+        "dimension_rows": [_construct_row(results, c, profile.dimensions[c.id], j.dont_know[c.id])
+                           for c in results.dimensions],
+        "condition_rows": [_construct_row(results, c, profile.conditions[c.id], j.dont_know[c.id])
+                           for c in results.conditions],
         "dimensions": results.dimensions,
         "agencies": _agencies(results),
+        "spread": _spread(results),
         "spread_flags": [results.construct(c).label for c, a in results.agreement.items() if a.spread_flag],
         "roster": _roster(results),
         "role_levels": _groups(results.role_levels, results),
-        "recommendations": _recommendations(results),
+        "recommendations": recommendations(results, guidance),
         "reliability": [{"label": results.construct(c).label, "alpha": decimal(r.alpha, 2), "n": r.n, "flag": r.flag,
                          "item_count": len(r.items)} for c, r in results.reliability.items()],
         "items": [_item_row(i, results) for i in results.items],
+        "item_groups": [(c.label, [_item_row(i, results) for i in results.items if i.construct == c.id])
+                        for c in results.constructs],
         "change": _change(comparison, results) if comparison else None,
         "languages": [{"label": " and ".join(Locale.parse(code, sep="-").get_display_name("en")
                                              for code in group.languages), "n": group.n}
@@ -79,57 +91,80 @@ def build(results: RoundResults, comparison: Optional[Comparison] = None) -> dic
     }
 
 
-def _item_row(item: Item, results: RoundResults) -> dict:
-    distribution = (" / ".join(str(v) for v in item.distribution.values()) if item.distribution
-                    else f"fewer than {results.min_group_size} answers")
-    return {"text": item.text, "construct": results.construct(item.construct).label, "reverse": item.reverse,
-            "n": item.n, "mean": decimal(item.mean, 2), "distribution": distribution,
-            "dont_know": percent(item.dont_know_share)}
+# --- the brief ----------------------------------------------------------------------------------------------------
 
-
-def _verdict(change: Change) -> str:
-    return "a real change" if change.excludes_zero else "within what chance alone could give"
-
-
-def _change(comparison: Comparison, results: RoundResults) -> dict:
-    """The comparison with an earlier round, worded: every figure comes from `compare`."""
-    def row(construct_id: str, f: Change) -> dict:
-        return {"label": results.construct(construct_id).label, "earlier": score(f.earlier), "later": score(f.later),
-                "change": signed(f.change), "interval": f"{signed(f.ci_low)} to {signed(f.ci_high)}",
-                "verdict": _verdict(f), "items_changed": list(f.items_changed)}
-
-    names = results.agency_names()
-
-    def pair(p: PairMove) -> str:
-        return f"{names.get(p.a, p.a)} and {names.get(p.b, p.b)}"
-
-    moves = comparison.pairs
-    overall = comparison.coverage.overall
+def _brief(results: RoundResults, guidance: Guidance, comparison: Optional[Comparison],
+           agreed: tuple[CarriedCommitment, ...]) -> dict:
+    j = results.jurisdiction
+    profile = j.profile
+    dims = [findings.standing(results, d.id) for d in results.dimensions]
+    conditions = [findings.standing(results, c.id) for c in results.conditions]
+    index_open = findings.open_question(profile.readiness_index, *(
+        (j.readiness_interval.low, j.readiness_interval.high) if j.readiness_interval else (None, None)))
+    costly = [c for c in conditions if c.band == "concern"]
+    if costly:
+        cost = (f"{joined([c.label for c in costly])} {'is' if len(costly) == 1 else 'are'} in the concern band: "
+                "each step up the continuum asks more of "
+                f"{'it' if len(costly) == 1 else 'them'} than the agencies say they have. Plan for "
+                f"{'it' if len(costly) == 1 else 'them'} before asking more of partners.")
+    else:
+        cost = "No condition is in the concern band: the agencies report the time, trust and standing to move up."
     labels = {c.id: c.label for c in results.constructs}
     return {
-        "earlier": comparison.earlier.title,
-        "resamples": comparison.resamples,
-        "level_then": comparison.level_earlier.placed, "level_now": comparison.level_later.placed,
-        "dimensions": [row(c, f) for c, f in comparison.dimensions.items()],
-        "conditions": [row(c, f) for c, f in comparison.conditions.items()],
-        "not_comparable": comparison.not_comparable,
-        "agencies": [{"name": a.name, "changes": [signed(v.change) for v in a.change.values()],
-                      "then": a.earlier.placed, "now": a.later.placed} for a in comparison.agencies],
-        "agencies_left_out": comparison.agencies_left_out,
-        "new_ties": [pair(p) for p in moves.new_ties], "lost_ties": [pair(p) for p in moves.lost_ties],
-        "level_up": len(moves.level_up), "level_down": len(moves.level_down),
-        "gaps_opened": [pair(p) for p in moves.gaps_opened], "gaps_closed": [pair(p) for p in moves.gaps_closed],
-        "response_rate": f"{percent(overall.earlier)} then, {percent(overall.later)} now",
-        "sector_rates": [{"sector": SECTOR_LABELS.get(r.key, r.key), "earlier": percent(r.rate.earlier),
-                          "later": percent(r.rate.later)} for r in comparison.coverage.sectors],
-        "trend": [{"title": r.title, "scores": [score(v) for v in r.dimensions.values()]} for r in comparison.trend],
-        "commitments": [{"dimension": labels.get(c.dimension, c.dimension), "what": c.what, "owner": c.owner,
-                         "due": c.due or "",
-                         "movement": (f"{signed(c.movement.change)} ({_verdict(c.movement)})" if c.movement
-                                      else "not compared")}
-                        for c in comparison.commitments],
+        "level": profile.placed,
+        "meaning": _meaning(results),
+        "readiness": score(profile.readiness_index),
+        "readiness_interval": span(j.readiness_interval),
+        "readiness_band": _band_of(profile.readiness_index),
+        "readiness_open": index_open,
+        "dimensions": dims,
+        "borderline": [d for d in dims if d.borderline],
+        "conditions": conditions,
+        "cost": cost,
+        "since": _since(results, comparison) if comparison else None,
+        "decisions": decisions(results, guidance, comparison),
+        "agreed": [{"what": c.what, "owner": c.owner, "due": c.due or "no date", "dimension": labels.get(
+            c.dimension, c.dimension)} for c in agreed],
+        "facts": _facts(results),
     }
 
+
+def _band_of(value: Optional[float]) -> str:
+    return band(value) or "–"
+
+
+def _meaning(results: RoundResults) -> str:
+    profile = results.jurisdiction.profile
+    if profile.level == FRAGMENTED:
+        return "Agencies do not yet reliably exchange information on these cases."
+    return f"Agencies are {LEVEL_WORDS[profile.level]}."
+
+
+def _facts(results: RoundResults) -> str:
+    """Dates, respondents and agencies, with how many agencies are hidden to keep small groups confidential."""
+    overall = results.coverage.overall
+    r = results.round
+    dates = " to ".join(d for d in (r.opens_at, r.closes_at) if d) if r else ""
+    shown = len(results.shown_agencies())
+    said = (f"{results.jurisdiction.n} respondents of {overall.invited} invited ({percent(overall.response_rate)}); "
+            f"{len(results.agencies)} agencies")
+    hidden = len(results.agencies) - shown
+    if hidden:
+        said += (f", {hidden} of them not shown on their own to keep small groups' answers confidential (they count "
+                 "in every jurisdiction figure)")
+    return f"{dates}. {said}." if dates else f"{said}."
+
+
+def _since(results: RoundResults, comparison: Comparison) -> dict:
+    changes = {**comparison.dimensions, **comparison.conditions}
+    moved = [f"{results.construct(c).label} {signed(f.change)}" for c, f in changes.items() if f.excludes_zero]
+    return {"earlier": comparison.earlier.title if comparison.earlier else "the earlier round",
+            "level_then": comparison.level_earlier.placed, "level_now": comparison.level_later.placed,
+            "moved": moved, "compared": len(changes), "chance": chance_of_one(len(changes)),
+            "commitments": len(comparison.commitments)}
+
+
+# --- sections -----------------------------------------------------------------------------------------------------
 
 def _cover(results: RoundResults) -> dict:
     overall = results.coverage.overall
@@ -141,35 +176,18 @@ def _cover(results: RoundResults) -> dict:
 
 
 def _summary(results: RoundResults) -> dict:
+    """The level, index and next step in a sentence or two, with what to read with care (the console's summary)."""
     profile = results.jurisdiction.profile
     step = profile.next_step
     if step is None:
         next_step = "Every dimension is established: the work now is to keep it so, round after round."
     else:
-        construct = results.construct(step)
-        next_step = (f"Build {construct.label.lower()}: the lowest dimension not yet established "
-                     f"(score {score(profile.dimensions[step].score)} of 100). {construct.description}")
-    rated = sorted((i for i in results.items if i.score is not None), key=lambda i: i.score)
-    if profile.level == FRAGMENTED:
-        meaning = "Agencies do not yet reliably exchange information on these cases."
-    else:
-        meaning = f"Agencies are {LEVEL_WORDS[profile.level]}."
-    return {"level": profile.placed, "meaning": meaning, "readiness": score(profile.readiness_index),
-            "next_step": next_step, "strengths": [_item_line(i, results, True) for i in rated[::-1][:3]],
-            "concerns": [_item_line(i, results, False) for i in rated[:3]],
-            "warnings": _warnings(results)}
-
-
-def _item_line(item: Item, results: RoundResults, strength: bool) -> dict:
-    """A statement as respondents judged it: a negatively worded strength was mostly disagreed with, a positively
-    worded concern was mostly not agreed with."""
-    lead = ""
-    if strength and item.reverse:
-        lead = "Most disagree that: "
-    elif not strength and not item.reverse:
-        lead = "Few agree that: "
-    return {"lead": lead, "text": item.text, "construct": results.construct(item.construct).label,
-            "score": score(item.score)}
+        said = findings.standing(results, step)
+        next_step = (f"Build {said.label.lower()}: the lowest dimension not yet established "
+                     f"(score {said.score} of 100, 95% interval {said.interval}). "
+                     f"{results.construct(step).description}")
+    return {"level": profile.placed, "meaning": _meaning(results), "readiness": score(profile.readiness_index),
+            "next_step": next_step, "warnings": _warnings(results)}
 
 
 def _warnings(results: RoundResults) -> list[str]:
@@ -180,14 +198,18 @@ def _warnings(results: RoundResults) -> list[str]:
         warnings.append("No respondent from these key sectors: "
                         + ", ".join(SECTOR_LABELS[s] for s in missing) + ".")
     for kind, groups in (("Agencies", results.agencies), ("Role levels", results.role_levels)):
-        small = [g for g in groups if g.suppressed and g.reason == BELOW_MINIMUM and g.n]
+        below = [g for g in groups if g.suppressed and g.reason == BELOW_MINIMUM and g.n]
         shielding = [g for g in groups if g.suppressed and g.reason == COMPLEMENTARY]
-        if small:
+        if below:
             warnings.append(f"{kind} with fewer than {size} respondents, not shown on their own (still counted in "
-                            f"the jurisdiction's totals): " + ", ".join(_name(g) for g in small) + ".")
+                            f"the jurisdiction's totals): " + ", ".join(_name(g) for g in below) + ".")
         if shielding:
             warnings.append(f"{kind} also hidden so that a smaller group cannot be worked out by subtracting the "
                             f"others from the total: " + ", ".join(_name(g) for g in shielding) + ".")
+    few = [a for a in results.shown_agencies() if small(a.n)]
+    if few:
+        warnings.append(f"Agencies shown with fewer than {SMALL_GROUP} respondents (printed muted): "
+                        + ", ".join(_name(a) for a in few) + ". One or two answers move their figures a long way.")
     rate = results.coverage.overall.response_rate
     if rate is not None and rate < LOW_RESPONSE_RATE:
         warnings.append(f"Only {percent(rate)} of those invited responded: read the results with care.")
@@ -201,50 +223,88 @@ def _name(group: Group) -> str:
     return f"{getattr(group, 'name', None) or group.label} ({group.n})"
 
 
-def _construct_row(construct: Construct, figures: Figures, dont_know: DontKnow) -> dict:
+def _construct_row(results: RoundResults, construct: Construct, figures: Figures, dont_know: DontKnow) -> dict:
+    interval = results.jurisdiction.intervals.get(construct.id)
     return {"label": construct.label, "description": construct.description, "score": score(figures.score),
+            "interval": span(interval), "borderline": bool(interval and interval.borderline),
             "weighted": score(figures.respondent_weighted), "n": figures.n, "sd": decimal(figures.sd),
             "band": figures.band or "–", "dont_know": percent(dont_know.dont_know_share)}
+
+
+def _cell(value: Optional[float]) -> dict:
+    return {"text": score(value), "band": _band_of(value) if value is not None else "none"}
 
 
 def _agencies(results: RoundResults) -> list[dict]:
     rows = []
     for a in results.agencies:
         row = {"name": a.name, "sector": SECTOR_LABELS.get(a.sector, a.sector), "sector_id": a.sector,
-               "suppressed": a.suppressed, "n": a.n, "reason": a.reason_text}
+               "suppressed": a.suppressed, "n": a.n, "reason": a.reason_text, "small": small(a.n)}
         if a.profile is not None:
             row.update(level=a.profile.placed, readiness=score(a.profile.readiness_index),
                        scores=[score(a.profile.dimensions[d.id].score) for d in results.dimensions],
+                       cells=[_cell(a.profile.dimensions[d.id].score) for d in results.dimensions],
+                       conditions=[_cell(a.profile.conditions[c.id].score) for c in results.conditions],
                        nested=a.profile.nested)
         rows.append(row)
     return rows
 
 
+def _spread(results: RoundResults) -> dict:
+    """How far apart the shown agencies are on each construct, against what chance alone gives for agencies of
+    these sizes."""
+    rows = [{"label": results.construct(c).label, "spread": score(a.spread), "chance": score(a.spread_by_chance),
+             "flag": a.spread_flag} for c, a in results.agreement.items() if a.spread is not None]
+    flagged = [r["label"] for r in rows if r["flag"]]
+    if not rows:
+        sentence = "Fewer than two agencies are shown on their own: there is no spread between agencies to judge."
+    elif flagged:
+        sentence = (f"Agencies differ by more than chance would give for groups of these sizes on {joined(flagged)}: "
+                    "a jurisdiction-wide figure hides real differences there.")
+    else:
+        sentence = ("On every dimension and condition, the agencies differ by no more than chance alone would give "
+                    "for groups of these sizes: a single agency's figure is not, on its own, a finding.")
+    return {"rows": rows, "sentence": sentence, "by_label": {r["label"]: r for r in rows}}
+
+
 def _groups(groups, results: RoundResults) -> list[dict]:
-    return [{"label": g.label, "suppressed": g.suppressed, "n": g.n, "reason": g.reason_text,
+    return [{"label": g.label, "suppressed": g.suppressed, "n": g.n, "reason": g.reason_text, "small": small(g.n),
              "level": None if g.profile is None else g.profile.placed,
              "scores": ([] if g.profile is None
-                        else [score(g.profile.dimensions[d.id].score) for d in results.dimensions])}
+                        else [score(g.profile.dimensions[d.id].score) for d in results.dimensions]),
+             "cells": ([] if g.profile is None
+                       else [_cell(g.profile.dimensions[d.id].score) for d in results.dimensions])}
             for g in groups]
 
 
 def _roster(results: RoundResults) -> dict:
-    """The roster as the report shows it: only agencies shown on their own appear, in the matrix, the network
-    table and the discussion points; the network-wide shares and densities count every pair."""
+    """The roster as the report shows it: only agencies shown on their own appear, in the matrix, the scores
+    received, the gaps and the ties to build; the network-wide shares and densities count every pair."""
     names = results.agency_names()
     agencies = results.shown_agencies()
     visible = {a.slug for a in agencies}
-    rating = {(r.source, r.target): r.rating for r in results.directed}
+    rating = {(r.source, r.target): r for r in results.directed}
     network = results.network
-    gaps = sorted((p for p in results.pairs if p.perception_gap and p.a in visible and p.b in visible),
-                  key=lambda p: -abs(p.gap))
+    if network is None:
+        return {"columns": [], "matrix": [], "hidden": False, "gaps": [], "share": [], "density": [], "degree": [],
+                "isolated": [], "reciprocity": "–", "pairs": 0, "received": [], "connections": []}
+
+    def cell(a: str, b: str) -> dict:
+        if a == b:
+            return {"text": "—", "level": "self"}
+        found = rating.get((a, b))
+        if found is None:
+            return {"text": "·", "level": "none"}
+        return {"text": decimal(found.rating), "level": str(min(4, math.floor(found.rating)))}
+
+    gaps = findings.visible_gaps(results)
     return {
         "columns": [a.name for a in agencies],
-        "matrix": [{"name": a.name, "cells": [decimal(rating.get((a.slug, b.slug))) if a.slug != b.slug else "·"
-                                              for b in agencies]} for a in agencies],
+        "matrix": [{"name": a.name, "n": a.n, "small": small(a.n), "cells": [cell(a.slug, b.slug) for b in agencies]}
+                   for a in agencies],
         "hidden": any(a.suppressed for a in results.agencies),
-        "gaps": [{"a": names[p.a], "b": names[p.b], "a_rates": decimal(rating[(p.a, p.b)]),
-                  "b_rates": decimal(rating[(p.b, p.a)]), "gap": decimal(abs(p.gap))} for p in gaps],
+        "gaps": [{"a": names[p.a], "b": names[p.b], "a_rates": decimal(rating[(p.a, p.b)].rating),
+                  "b_rates": decimal(rating[(p.b, p.a)].rating), "gap": decimal(abs(p.gap))} for p in gaps],
         "share": [(k.capitalize(), percent(v)) for k, v in network.share_at_level.items()],
         "density": [(k.capitalize(), percent(v)) for k, v in network.density.items()],
         "degree": sorted(((names[s], decimal(d)) for s, d in network.weighted_degree.items() if s in visible),
@@ -252,27 +312,66 @@ def _roster(results: RoundResults) -> dict:
         "isolated": [names[s] for s in network.isolated if s in visible],
         "reciprocity": percent(network.reciprocity),
         "pairs": network.agencies * (network.agencies - 1) // 2,
+        "received": [{"name": names[s], "rating": decimal(r.rating), "raters": r.raters}
+                     for s, r in sorted(network.received.items(), key=lambda kv: -(kv[1].rating or 0))
+                     if s in visible],
+        "connections": [findings.connection_sentence(results, c) for c in network.connections],
     }
 
 
-def _recommendations(results: RoundResults) -> list[dict]:
-    profile = results.jurisdiction.profile
-    out = []
-    step = profile.next_step
-    if step is not None:
-        construct = results.construct(step)
-        out.append({"heading": f"Next step: {construct.label}", "why": construct.description,
-                    "score": score(profile.dimensions[step].score), "practices": construct.practices})
-    for d in results.dimensions:
-        figures = profile.dimensions[d.id]
-        if d.id != step and figures.band == CONCERN:
-            out.append({"heading": f"Also a concern: {d.label}", "why": d.description,
-                        "score": score(figures.score), "practices": d.practices})
-    watch = [f"{c.label} ({score(profile.conditions[c.id].score)})" for c in results.conditions
-             if profile.conditions[c.id].band == CONCERN]
-    if watch:
-        out.append({"heading": "Conditions to attend to", "score": None, "practices": [],
-                    "why": "These conditions score as a concern: " + ", ".join(watch) + ". Moving up the "
-                           "continuum costs more time, trust and turf; plan for them before asking more of "
-                           "partners."})
-    return out
+def _item_row(item: Item, results: RoundResults) -> dict:
+    return {"text": item.text, "short": item.short, "construct": results.construct(item.construct).label,
+            "reverse": item.reverse, "n": item.n, "small": small(item.n) and not item.suppressed,
+            "mean": decimal(item.mean, 2), "score": score(item.score),
+            "distribution": (" / ".join(str(v) for v in item.distribution.values()) if item.distribution
+                             else f"fewer than {results.min_group_size} answers"),
+            "dont_know": percent(item.dont_know_share)}
+
+
+# --- the comparison -----------------------------------------------------------------------------------------------
+
+def _change(comparison: Comparison, results: RoundResults) -> dict:
+    """The comparison with an earlier round, worded: every figure comes from `compare`."""
+    def row(construct_id: str, f) -> dict:
+        return {"label": results.construct(construct_id).label, "earlier": score(f.earlier), "later": score(f.later),
+                "change": signed(f.change), "interval": change_span(f), "verdict": verdict(f),
+                "items_changed": list(f.items_changed)}
+
+    names = results.agency_names()
+
+    def pair(p: PairMove) -> str:
+        return f"{names.get(p.a, p.a)} and {names.get(p.b, p.b)}"
+
+    moves = comparison.pairs
+    overall = comparison.coverage.overall
+    labels = {c.id: c.label for c in results.constructs}
+    compared = len(comparison.dimensions) + len(comparison.conditions)
+    return {
+        "earlier": comparison.earlier.title,
+        "resamples": comparison.resamples,
+        "compared": compared,
+        "chance": chance_of_one(compared),
+        "level_then": comparison.level_earlier.placed, "level_now": comparison.level_later.placed,
+        "dimensions": [row(c, f) for c, f in comparison.dimensions.items()],
+        "conditions": [row(c, f) for c, f in comparison.conditions.items()],
+        "not_comparable": comparison.not_comparable,
+        "agencies": [{"name": a.name, "n": f"{a.n_earlier} → {a.n_later}",
+                      "small": small(a.n_earlier) or small(a.n_later),
+                      "changes": [signed(c.change) for c in a.change.values()],
+                      "cells": [{"text": signed(c.change), "interval": change_span(c), "real": c.excludes_zero}
+                                for c in a.change.values()],
+                      "then": a.earlier.placed, "now": a.later.placed} for a in comparison.agencies],
+        "agencies_left_out": comparison.agencies_left_out,
+        "new_ties": [pair(p) for p in moves.new_ties], "lost_ties": [pair(p) for p in moves.lost_ties],
+        "level_up": len(moves.level_up), "level_down": len(moves.level_down),
+        "gaps_opened": [pair(p) for p in moves.gaps_opened], "gaps_closed": [pair(p) for p in moves.gaps_closed],
+        "response_rate": f"{percent(overall.earlier)} then, {percent(overall.later)} now",
+        "sector_rates": [{"sector": SECTOR_LABELS.get(r.key, r.key), "earlier": percent(r.rate.earlier),
+                          "later": percent(r.rate.later)} for r in comparison.coverage.sectors],
+        "trend": [{"title": r.title, "scores": [score(v) for v in r.dimensions.values()]} for r in comparison.trend],
+        "commitments": [{"dimension": labels.get(c.dimension, c.dimension), "what": c.what, "owner": c.owner,
+                         "due": c.due or "",
+                         "movement": (f"{signed(c.movement.change)} ({verdict(c.movement)})" if c.movement
+                                      else "not compared")}
+                        for c in comparison.commitments],
+    }

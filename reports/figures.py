@@ -309,3 +309,235 @@ def trend_figure(results: RoundResults, trend: tuple[TrendPoint, ...]) -> go.Fig
     fig.update_xaxes(title_text="Round")
     fig.update_yaxes(title_text="Score (0-100, agency-weighted)", range=[0, 100])
     return _layout(fig, "Trend across the closed rounds", height=380, legend=dict(orientation="h", y=-0.25, x=0))
+
+
+# --- the printed report's charts ------------------------------------------------------------------------------
+# Drawn at the size they print (the width of an A4 text block, 174 mm at 96 px to the inch) with 12 px (9 pt)
+# text, without titles (the report gives each a caption), each with an alt text that states its values.
+
+PRINT_WIDTH = 656
+PRINT_FONT = dict(FONT, size=12)
+ROW = 16
+DIVERGING = {  # answer (after reverse-coding: 5 is the most favourable) -> colour; lightness-ordered from 3 out
+    1: "#7f3b08", 2: "#e0a872", 3: "#d9d9d9", 4: "#7fa6c9", 5: "#1d3557"}
+ANSWER_WORDS = {1: "strongly unfavourable", 2: "unfavourable", 3: "neutral", 4: "favourable",
+                5: "strongly favourable"}
+
+
+def for_print(fig: go.Figure, height: int, left: int = 10, bottom: int = 45, top: int = 28) -> go.Figure:
+    fig.update_layout(title=None, width=PRINT_WIDTH, height=height, font=PRINT_FONT, paper_bgcolor="white",
+                      plot_bgcolor="white", margin=dict(l=left, r=24, t=top, b=bottom))
+    fig.update_xaxes(showgrid=False, ticks="outside", ticklen=4, linecolor=MID, showline=True)
+    fig.update_yaxes(showgrid=False, ticks="")
+    return fig
+
+
+def _bands(fig: go.Figure, labels: bool = True) -> None:
+    for band, low, high, shade in BAND_SHADES:
+        fig.add_vrect(x0=low, x1=high, fillcolor=shade, line_width=0, layer="below")
+        if labels:
+            fig.add_annotation(x=(low + high) / 2, y=1.0, yref="paper", yanchor="bottom", text=band,
+                               showarrow=False, font=dict(size=12, color=MID))
+
+
+def _span(interval) -> str:
+    if interval is None or interval.low is None or interval.high is None:
+        return "no interval"
+    return f"95% interval {interval.low:.0f} to {interval.high:.0f}"
+
+
+def standing_figure(results: RoundResults) -> go.Figure:
+    """The brief's chart: each dimension and the readiness index as a dot with its 95% interval, on the bands."""
+    j = results.jurisdiction
+    rows = [(plain(d.label), j.profile.dimensions[d.id].score, j.intervals.get(d.id)) for d in results.dimensions]
+    rows.append(("<b>Readiness index</b>", j.profile.readiness_index, j.readiness_interval))
+    names = [r[0] for r in rows]
+    scores = [r[1] for r in rows]
+    lows = [s - i.low if s is not None and i and i.low is not None else 0 for _, s, i in rows]
+    highs = [i.high - s if s is not None and i and i.high is not None else 0 for _, s, i in rows]
+    fig = go.Figure(go.Scatter(
+        x=scores, y=names, mode="markers", marker=dict(size=11, color=INK, symbol="diamond"),
+        error_x=dict(type="data", symmetric=False, array=highs, arrayminus=lows, color=INK, thickness=2, width=6),
+        hoverinfo="skip", showlegend=False))
+    for name, value, interval in rows:
+        if value is not None:
+            right = interval.high if interval and interval.high is not None else value
+            fig.add_annotation(x=right + 1.5, y=name, text=f"{value:.0f}", xanchor="left", showarrow=False,
+                               font=dict(size=12, color=INK))
+    _bands(fig)
+    fig.update_xaxes(range=[0, 100], tickvals=[0, 25, CONCERN_BELOW, ESTABLISHED_FROM, 100],
+                     title_text="Score (0-100), with its 95% interval")
+    fig.update_yaxes(autorange="reversed", automargin=True, title_text="")
+    return for_print(fig, height=int(ROW * 1.5 * len(rows)) + 68)
+
+
+def standing_alt(results: RoundResults) -> str:
+    j = results.jurisdiction
+    parts = [f"{d.label} {j.profile.dimensions[d.id].score:.0f} ({_span(j.intervals.get(d.id))})"
+             for d in results.dimensions if j.profile.dimensions[d.id].score is not None]
+    index = j.profile.readiness_index
+    if index is not None:
+        parts.append(f"readiness index {index:.0f} ({_span(j.readiness_interval)})")
+    return ("Dot chart of each dimension's score and the readiness index, with 95% intervals, against the concern "
+            "(below 50), emerging and established (75 and above) bands: " + "; ".join(parts) + ".")
+
+
+def factor_figure(results: RoundResults, kind: str = "dimensions") -> go.Figure:
+    """Wilder-style factor bars: each dimension (or condition) with its 95% interval, its items nested beneath
+    (reverse-coded, so that longer is better everywhere), on the bands."""
+    j = results.jurisdiction
+    constructs = results.dimensions if kind == "dimensions" else results.conditions
+    names, values, colours, widths, lows, highs = [], [], [], [], [], []
+    for c in constructs:
+        figures = j.profile.figures(c.id)
+        interval = j.intervals.get(c.id)
+        names.append(f"<b>{plain(c.label)}</b> (n {figures.n})")
+        values.append(figures.score)
+        colours.append(INK)
+        widths.append(0.8)
+        lows.append(figures.score - interval.low if figures.score is not None and interval and interval.low is not None
+                    else 0)
+        highs.append(interval.high - figures.score if figures.score is not None and interval
+                     and interval.high is not None else 0)
+        for item in (i for i in results.items if i.construct == c.id):
+            label = plain(item.short) + (" (reversed)" if item.reverse else "")
+            names.append(label if not item.suppressed
+                         else f"{label} (fewer than {results.min_group_size} answers)")
+            values.append(item.score)
+            colours.append("#8696ab")
+            widths.append(0.55)
+            lows.append(0)
+            highs.append(0)
+    fig = go.Figure(go.Bar(
+        x=[v if v is not None else 0 for v in values], y=names, orientation="h", width=widths,
+        marker=dict(color=colours), hoverinfo="skip", showlegend=False))
+    whiskers = [k for k, h in enumerate(highs) if h or lows[k]]
+    fig.add_trace(go.Scatter(
+        x=[values[k] for k in whiskers], y=[names[k] for k in whiskers], mode="markers",
+        marker=dict(size=1, color=INK), hoverinfo="skip", showlegend=False,
+        error_x=dict(type="data", symmetric=False, array=[highs[k] for k in whiskers],
+                     arrayminus=[lows[k] for k in whiskers], color=INK, thickness=1.5, width=4)))
+    for name, value, high in zip(names, values, highs):
+        if value is not None:
+            fig.add_annotation(x=value + high + 1.5, y=name, text=f"{value:.0f}", xanchor="left", showarrow=False,
+                               font=dict(size=12, color=INK))
+    _bands(fig)
+    fig.update_xaxes(range=[0, 100], tickvals=[0, 25, CONCERN_BELOW, ESTABLISHED_FROM, 100],
+                     title_text="Score (0-100)")
+    fig.update_yaxes(autorange="reversed", automargin=True, title_text="")
+    return for_print(fig, height=ROW * len(names) + 75, bottom=40)
+
+
+def factor_alt(results: RoundResults, kind: str = "dimensions") -> str:
+    j = results.jurisdiction
+    constructs = results.dimensions if kind == "dimensions" else results.conditions
+    parts = []
+    for c in constructs:
+        figures = j.profile.figures(c.id)
+        interval = j.intervals.get(c.id)
+        items = ", ".join(f"{i.short} {i.score:.0f}" if i.score is not None else f"{i.short} not shown"
+                          for i in results.items if i.construct == c.id)
+        value = "no score" if figures.score is None else f"{figures.score:.0f}"
+        parts.append(f"{c.label} {value} ({_span(interval)}, n {figures.n}); items: {items}")
+    return (f"Bar chart of each {kind[:-1]}'s score with its items beneath, against the concern, emerging and "
+            "established bands: " + "; ".join(parts) + ".")
+
+
+def _favourable(item) -> dict[int, float]:
+    """An item's answers as shares of those who answered, turned so that 5 is the most favourable."""
+    counts = {int(k): v for k, v in item.distribution.items()}
+    total = sum(counts.values()) or 1
+    return {(6 - k if item.reverse else k): 100 * v / total for k, v in counts.items()}
+
+
+def answers_figure(results: RoundResults) -> go.Figure:
+    """Diverging stacked bars: each item's answers, unfavourable to the left of the centre line and favourable to
+    the right (reverse-coded items turned), neutral split across it; grouped by dimension and condition."""
+    rows, shares = [], []
+    for c in results.constructs:
+        rows.append(f"<b>{plain(c.label)}</b>")
+        shares.append(None)
+        for item in (i for i in results.items if i.construct == c.id):
+            label = plain(item.short) + (" (reversed)" if item.reverse else "")
+            if item.distribution is None:
+                rows.append(f"{label} (fewer than {results.min_group_size} answers)")
+                shares.append(None)
+            else:
+                rows.append(label)
+                shares.append(_favourable(item))
+    fig = go.Figure()
+    parts = [(3, -0.5), (2, -1), (1, -1), (3, 0.5), (4, 1), (5, 1)]
+    for answer, sign in parts:
+        fig.add_trace(go.Bar(
+            y=rows, x=[sign * s[answer] if s else 0 for s in shares], orientation="h", hoverinfo="skip",
+            marker=dict(color=DIVERGING[answer], line=dict(color="white", width=0.5)),
+            name=ANSWER_WORDS[answer].capitalize()))
+    for row, s in zip(rows, shares):
+        if s:
+            against, towards = s[1] + s[2] + s[3] / 2, s[4] + s[5] + s[3] / 2
+            fig.add_annotation(x=-against - 2, y=row, text=f"{s[1] + s[2]:.0f}%", xanchor="right", showarrow=False,
+                               font=dict(size=12, color=INK))
+            fig.add_annotation(x=towards + 2, y=row, text=f"{s[4] + s[5]:.0f}%", xanchor="left", showarrow=False,
+                               font=dict(size=12, color=INK))
+    fig.add_vline(x=0, line=dict(color=INK, width=1))
+    fig.update_xaxes(range=[-115, 115], tickvals=[-100, -50, 0, 50, 100],
+                     ticktext=["100%", "50%", "0", "50%", "100%"], title_text="Share of those who answered")
+    fig.update_yaxes(autorange="reversed", automargin=True, title_text="")
+    fig.update_layout(barmode="relative", bargap=0.25, showlegend=False)
+    return for_print(fig, height=ROW * len(rows) + 55, top=10)
+
+
+def answers_alt(results: RoundResults) -> str:
+    parts = []
+    for item in results.items:
+        if item.distribution is None:
+            parts.append(f"{item.short}: fewer than {results.min_group_size} answers")
+        else:
+            s = _favourable(item)
+            parts.append(f"{item.short}: {s[1] + s[2]:.0f}% unfavourable, {s[3]:.0f}% neutral, "
+                         f"{s[4] + s[5]:.0f}% favourable")
+    return ("Diverging bar chart of the answers to each item, unfavourable to the left and favourable to the right: "
+            + "; ".join(parts) + ".")
+
+
+def received_figure(results: RoundResults) -> go.Figure:
+    """PARTNER's scores received: the mean rating the other agencies give each agency shown on its own, 0-4."""
+    received = results.network.received
+    agencies = sorted(results.shown_agencies(), key=lambda a: (-(received[a.slug].rating or 0), a.name))
+    names = [f"{plain(a.name)} ({received[a.slug].raters})" for a in agencies]
+    values = [received[a.slug].rating for a in agencies]
+    fig = go.Figure(go.Bar(x=[v or 0 for v in values], y=names, orientation="h", marker=dict(color=INK),
+                           width=0.6, hoverinfo="skip", showlegend=False,
+                           text=[f"{v:.1f}" if v is not None else "not rated" for v in values],
+                           textposition="outside", cliponaxis=False))
+    fig.update_xaxes(range=[0, 4.05], tickvals=[0, 1, 2, 3, 4], title_text="Mean rating received (0-4)")
+    fig.update_yaxes(autorange="reversed", automargin=True, title_text="")
+    return for_print(fig, height=int(ROW * 1.6 * len(names)) + 55, top=10, bottom=40)
+
+
+def received_alt(results: RoundResults) -> str:
+    received = results.network.received
+    parts = [f"{a.name} {received[a.slug].rating:.1f} from {received[a.slug].raters} agencies"
+             if received[a.slug].rating is not None else f"{a.name} not rated"
+             for a in results.shown_agencies()]
+    return "Bar chart of the mean rating (0 to 4) the other agencies give each agency: " + "; ".join(parts) + "."
+
+
+#: The printed report's charts: name -> (builder, alt text), in the order they appear.
+PRINT = {
+    "standing": (standing_figure, standing_alt),
+    "dimensions": (lambda r: factor_figure(r, "dimensions"), lambda r: factor_alt(r, "dimensions")),
+    "conditions": (lambda r: factor_figure(r, "conditions"), lambda r: factor_alt(r, "conditions")),
+    "answers": (answers_figure, answers_alt),
+    "received": (received_figure, received_alt),
+}
+
+
+def print_figures(results: RoundResults) -> tuple[dict[str, go.Figure], dict[str, str]]:
+    """The printed report's figures and their alt texts, by name."""
+    built = {name: build(results) for name, (build, _) in PRINT.items()}
+    alts = {name: describe(results) for name, (_, describe) in PRINT.items()}
+    if results.network is None or not results.shown_agencies():
+        built.pop("received")
+        alts.pop("received")
+    return built, alts

@@ -1,0 +1,164 @@
+"""Recommendations driven by the data: each names what scored low (the construct, its lowest items, the agencies
+furthest behind, the pairs that see each other differently) and maps it to practices from the questionnaire's
+data. Groups: the dimensions not yet established (the next step first), the conditions below established, the
+relationships, the tensions between agencies that take part, and the field's principles."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from assessment.scoring.continuum import CONCERN, ESTABLISHED, band
+from assessment.scoring.results import RoundResults
+from questionnaires.schema import Concern, Guidance
+
+from . import findings
+from .words import joined, score, sized, small
+
+#: How many weak ties the relationships' recommendation names.
+TIES_NAMED = 4
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    heading: str
+    finding: str
+    #: (what was found, what to do about it): an item and its practice, a pair and what to do.
+    specifics: tuple[tuple[str, str], ...] = ()
+    practices: tuple[str, ...] = ()
+    who: str = ""
+
+
+@dataclass(frozen=True)
+class Group:
+    title: str
+    intro: str
+    items: list[Recommendation] = field(default_factory=list)
+    #: Printed as a list (heading run in, practices in a line) rather than as blocks.
+    compact: bool = False
+
+
+def recommendations(results: RoundResults, guidance: Guidance) -> list[Group]:
+    groups = [_dimensions(results, guidance), _conditions(results, guidance), _relationships(results, guidance),
+              _concerns(results, guidance, guidance.tensions, "Tensions between roles",
+                        "Some agencies' roles oppose each other in court. Collaboration does not ask them to give "
+                        "those roles up; it asks for rules everyone can rely on."),
+              _concerns(results, guidance, guidance.principles, "Principles of the field",
+                        "The field's principles apply whatever the scores; where the survey measures them, the "
+                        "score is given.", compact=True)]
+    return [g for g in groups if g.items]
+
+
+def _construct(results: RoundResults, guidance: Guidance, construct_id: str, heading: str,
+               practices: bool = True, items: int = 2) -> Recommendation:
+    said = findings.standing(results, construct_id)
+    construct = results.construct(construct_id)
+    specifics = tuple((f"“{i.short}” scores {score(i.score)} (n {i.n})", guidance.item_practices.get(i.id, ""))
+                      for i in findings.lowest_items(results, construct_id, limit=items))
+    behind = findings.behind(results, construct_id)
+    who = (f"Furthest behind (concern band): {findings.agencies_line(results, construct_id, behind)}."
+           if behind else "")
+    finding = said.sentence
+    if practices:
+        finding += f" The aim: {construct.description[:1].lower()}{construct.description[1:]}"
+    return Recommendation(heading=heading, finding=finding, specifics=specifics,
+                          practices=construct.practices if practices else (), who=who)
+
+
+def _dimensions(results: RoundResults, guidance: Guidance) -> Group:
+    """The next step in full (its lowest items, the agencies behind, its practices); a dimension in the concern
+    band by its lowest items and the agencies behind; an emerging one by its lowest item."""
+    profile = results.jurisdiction.profile
+    step = profile.next_step
+    items = []
+    for d in results.dimensions:
+        band = profile.dimensions[d.id].band
+        if band == ESTABLISHED or band is None:
+            continue
+        if d.id == step:
+            items.insert(0, _construct(results, guidance, d.id, f"Next step: {d.label}"))
+        elif band == CONCERN:
+            items.append(_construct(results, guidance, d.id, f"Also a concern: {d.label}", practices=False))
+        else:
+            items.append(_construct(results, guidance, d.id, f"Also emerging: {d.label}", practices=False, items=1))
+    return Group("Dimensions of the continuum",
+                 "Each dimension not yet established, the next step first: its lowest items, with what to do "
+                 "about each, and the agencies furthest behind.", items)
+
+
+def _conditions(results: RoundResults, guidance: Guidance) -> Group:
+    """Conditions in the concern band in full, lowest first; those emerging together, each by its lowest item."""
+    profile = results.jurisdiction.profile
+    scored = sorted((c for c in results.conditions if profile.conditions[c.id].band is not None),
+                    key=lambda c: (profile.conditions[c.id].score, c.id))
+    items = [_construct(results, guidance, c.id, c.label) for c in scored
+             if profile.conditions[c.id].band == CONCERN]
+    emerging = [c for c in scored if profile.conditions[c.id].band not in (CONCERN, ESTABLISHED)]
+    if emerging:
+        specifics = tuple((f"{c.label} {score(profile.conditions[c.id].score)}: “{i.short}” scores "
+                           f"{score(i.score)} (n {i.n})", guidance.item_practices.get(i.id, ""))
+                          for c in emerging for i in findings.lowest_items(results, c.id, limit=1))
+        items.append(Recommendation(
+            heading="Also emerging: " + joined([c.label for c in emerging]),
+            finding="Not yet established; the lowest item of each, and what to do about it:", specifics=specifics))
+    return Group("Time, trust, turf and leadership",
+                 "Moving up the continuum costs more of each. The conditions in the concern band first.", items)
+
+
+def _relationships(results: RoundResults, guidance: Guidance) -> Group:
+    names = results.agency_names()
+    items = []
+    gaps = findings.visible_gaps(results)
+    if gaps:
+        pairs = "; ".join(f"{names[p.a]} and {names[p.b]}" for p in gaps)
+        items.append(Recommendation(
+            heading="Pairs that see their relationship differently",
+            finding=f"{len(gaps)} pair{'s' if len(gaps) != 1 else ''} of agencies rate each other a full level or "
+                    f"more apart (their ratings are under Relationships): {pairs}.",
+            practices=guidance.perception_gaps))
+    ties = findings.weak_ties(results)
+    if ties:
+        named = sorted(ties, key=lambda c: (not c.brokers, c.level if c.level is not None else -1))[:TIES_NAMED]
+        listed = "; ".join(f"{names[c.a]} and {names[c.b]}"
+                           + (f" (through {joined([names[b] for b in c.brokers])})" if c.brokers else "")
+                           for c in named)
+        items.append(Recommendation(
+            heading="Who to connect",
+            finding=f"{len(ties)} pair{'s' if len(ties) != 1 else ''} of agencies shown on their own "
+                    f"{'are' if len(ties) != 1 else 'is'} below networking. Start with {listed}.",
+            practices=guidance.weak_ties))
+    return Group("Relationships between agencies", "From the roster: every pair named is between agencies shown on "
+                 "their own.", items)
+
+
+def _concerns(results: RoundResults, guidance: Guidance, concerns: tuple[Concern, ...], title: str,
+              intro: str, compact: bool = False) -> Group:
+    """Each tension whose roles all take part in the round, and each principle: what bears on it in the data (its
+    items' scores, the pairs between its sectors) and its practices."""
+    taking_part = {a.sector for a in results.agencies}
+    items = []
+    for concern in concerns:
+        if concern.sectors and not set(concern.sectors) <= taking_part:
+            continue  # a tension between roles that do not all take part in this round
+        rated = [i for i in results.items if i.id in concern.items and i.score is not None]
+        found = [f"“{i.short}” scores {score(i.score)} (n {i.n}, {band(i.score)})" for i in rated]
+        found += _pairs_between(results, concern.sectors)
+        lead = concern.description
+        if found:
+            lead += " Here: " + "; ".join(found) + "."
+        items.append(Recommendation(heading=concern.label, finding=lead, practices=concern.practices))
+    return Group(title, intro, items, compact)
+
+
+def _pairs_between(results: RoundResults, sectors: tuple[str, ...]) -> list[str]:
+    """The published levels of pairs of shown agencies between two sectors (for a tension between two roles)."""
+    if len(sectors) != 2:
+        return []
+    shown = {a.slug: a for a in results.shown_agencies()}
+    out = []
+    for p in results.pairs:
+        a, b = shown.get(p.a), shown.get(p.b)
+        if a is None or b is None or p.level is None or {a.sector, b.sector} != set(sectors):
+            continue
+        size = ", small groups: read with care" if small(a.n) or small(b.n) else ""
+        out.append(f"{sized(a.name, a.n)} and {sized(b.name, b.n)} are at {p.level:.1f} of 4 "
+                   f"({p.level_name}{size})")
+    return out
