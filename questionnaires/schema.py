@@ -89,8 +89,8 @@ class Concern:
 @dataclass(frozen=True)
 class Guidance:
     """What the report recommends beyond each dimension's and condition's practices: per item, for perception
-    gaps and weak ties in the roster, for a dimension that fell, for tensions and for the field's principles. Facilitator-facing text, in the
-    questionnaire's own language."""
+    gaps and weak ties in the roster, for a dimension that fell, for tensions and for the field's principles.
+    Facilitator-facing text, in the questionnaire's own language."""
 
     item_practices: dict[str, str] = field(default_factory=dict)
     perception_gaps: tuple[str, ...] = ()
@@ -102,8 +102,8 @@ class Guidance:
 
     def as_json(self) -> dict:
         return {"item_practices": dict(self.item_practices), "perception_gaps": list(self.perception_gaps),
-                "weak_ties": list(self.weak_ties), "declines": list(self.declines), "tensions": [t.as_json() for t in self.tensions],
-                "principles": [p.as_json() for p in self.principles]}
+                "weak_ties": list(self.weak_ties), "declines": list(self.declines),
+                "tensions": [t.as_json() for t in self.tensions], "principles": [p.as_json() for p in self.principles]}
 
 
 @dataclass(frozen=True)
