@@ -169,10 +169,10 @@ def _since(results: RoundResults, comparison: Comparison) -> dict:
 def _cover(results: RoundResults) -> dict:
     overall = results.coverage.overall
     r = results.round
-    dates = " to ".join(d for d in (r.opens_at, r.closes_at) if d) or "not set"
+    dates = (" to ".join(d for d in (r.opens_at, r.closes_at) if d) if r else "") or "not set"
     return {"dates": dates, "respondents": results.jurisdiction.n, "invited": overall.invited,
             "response_rate": percent(overall.response_rate),
-            "questionnaire": f"{r.questionnaire_id} version {r.questionnaire_version}"}
+            "questionnaire": f"{r.questionnaire_id} version {r.questionnaire_version}" if r else ""}
 
 
 def _summary(results: RoundResults) -> dict:

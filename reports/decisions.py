@@ -122,6 +122,7 @@ def _fallen(results: RoundResults, guidance: Guidance, comparison: Optional[Comp
     action = guidance.declines[0] if guidance.declines else f"Find out why {label.lower()} fell."
     return Decision(
         action=action,
-        finding=f"{label} changed by {signed(change.change)} since {comparison.earlier.title} (95% interval "
+        finding=f"{label} changed by {signed(change.change)} since "
+                f"{comparison.earlier.title if comparison.earlier else 'the earlier round'} (95% interval "
                 f"{change_span(change)}): unlikely to be chance.",
         who="all agencies", dimension=dimension)
