@@ -80,7 +80,8 @@ def results_page(round_id: int):
                           network=figures.network_figure(results), pair_levels=figures.pair_levels_figure(results),
                           role_levels=figures.role_levels_figure(results))
     return render_template("console/results.html", round=round_, results=results,
-                           report=content.build(results) if results.published else None,
+                           report=(content.build(results, guidance=rounds.questionnaire_of(round_).guidance)
+                                   if results.published else None),
                            charts={name: (fig.layout.title.text, chart_json(fig)) for name, fig in charts.items()},
                            group=group, sector=sector, role=role, sectors=results.sectors,
                            roles=results.role_levels)

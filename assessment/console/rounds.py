@@ -1,7 +1,7 @@
 """A round's page (coverage, people, action plan) and its life: open, close, reopen; commitments."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 
 from .. import access
 from ..services import ServiceError, commitments, invitations, rounds
@@ -18,8 +18,14 @@ def _invite_form(round_) -> InviteForm:
 
 
 def _commitment_form(round_) -> CommitmentForm:
+    """The form to record a commitment; on the round's page it may arrive filled in from a decision of the results
+    page (`?dimension=...&what=...`), for the facilitator to give it an owner and a date."""
     form = CommitmentForm()
     form.dimension.choices = [(d.id, d.label) for d in rounds.questionnaire_of(round_).dimensions]
+    if request.method == "GET" and request.args.get("what"):
+        form.what.data = request.args["what"][:2000]
+        if request.args.get("dimension") in dict(form.dimension.choices):
+            form.dimension.data = request.args["dimension"]
     return form
 
 

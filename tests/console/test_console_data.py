@@ -199,3 +199,30 @@ def test_commitments_are_recorded_and_validated(client, round_with_answers):
                                   "due": "2027-06-30", "csrf_token": csrf(client)}, follow_redirects=True)
     html = done.get_data(as_text=True)
     assert "Commitment recorded." in html and "Cross-train &lt;b&gt;staff&lt;/b&gt;" in html and "2027-06-30" in html
+
+
+def test_a_decision_of_the_results_page_becomes_a_commitment_and_the_report_moves_with_it(app, client,
+                                                                                         round_with_answers):
+    from html import unescape
+
+    from assessment.services import report
+
+    round_id = round_with_answers["round"]
+    sign_in(client, "fac@test.org")
+    html = client.get(f"/console/rounds/{round_id}/results").get_data(as_text=True)
+    assert "Decisions for the policy team" in html and html.count("Record as a commitment") >= 1
+    link = unescape(re.search(r'<a href="([^"]+)">Record as a commitment</a>', html).group(1))
+    action = unescape(re.search(r"<li><strong>(.*?)</strong>", html.split('id="decisions"')[1]).group(1))
+    page = client.get(link).get_data(as_text=True)
+    assert "<details class=\"panel\" open>" in page  # the form opens, filled in, for an owner and a date
+    assert f"{action}</textarea>" in unescape(page)
+    round_ = db.session.get(rounds.Round, round_id)
+    key = report.report_key(report.inputs_of(round_))
+    dimension = re.search(r"dimension=(\w+)", link).group(1)
+    done = client.post(f"/console/rounds/{round_id}/commitments", follow_redirects=True, data={
+        "dimension": dimension, "what": action, "owner": "Lake Probation", "due": "2027-03-31",
+        "csrf_token": csrf(client)})
+    assert "Commitment recorded." in done.get_data(as_text=True)
+    db.session.expire_all()
+    assert report.report_key(report.inputs_of(round_)) != key  # the report now shows it as agreed
+    assert report.inputs_of(round_).agreed[0].what == action
