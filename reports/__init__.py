@@ -13,14 +13,18 @@ __all__ = ["FINGERPRINT", "build_pdf", "find_browser", "report_html", "warm_up"]
 
 
 def _fingerprint() -> str:
-    """What a report looks like depends on: this package's code and templates, the report's stylesheet and fonts'
-    settings, and the libraries that draw and lay it out. A rendered report is kept under this fingerprint (with
-    its inputs), so a change to any of them renders anew."""
+    """What a report says and looks like depends on, besides its data: the code that scores a round and reads a
+    questionnaire, this package's code and templates, the report's stylesheet, and the libraries that compute,
+    draw and lay it out. A rendered report is kept under this fingerprint (with its inputs), so a change to any of
+    them renders anew."""
     digest = hashlib.sha256()
     here = Path(__file__).parent
-    for path in sorted([*here.rglob("*.py"), *here.rglob("*.html"), here.parent / "static" / "report.css"]):
-        digest.update(path.relative_to(here.parent).as_posix().encode() + b"\0" + path.read_bytes())
-    for package in ("weasyprint", "plotly", "kaleido"):
+    root = here.parent
+    code = [*here.rglob("*.py"), *here.rglob("*.html"), root / "static" / "report.css",
+            *(root / "assessment" / "scoring").rglob("*.py"), *(root / "questionnaires").glob("*.py")]
+    for path in sorted(code):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    for package in ("weasyprint", "plotly", "kaleido", "numpy", "pandas", "scipy"):
         digest.update(f"{package}=={version(package)}".encode())
     return digest.hexdigest()
 

@@ -324,12 +324,22 @@ ANSWER_WORDS = {1: "strongly unfavourable", 2: "unfavourable", 3: "neutral", 4: 
                 5: "strongly favourable"}
 
 
-def for_print(fig: go.Figure, height: int, left: int = 10, bottom: int = 45, top: int = 28) -> go.Figure:
+def for_print(fig: go.Figure, height: int, left: int = 10, bottom: int = 45, top: int = 28,
+              rows: int = 0) -> go.Figure:
+    """The figure drawn at print width with print-size text; `rows` categories read top down, without padding."""
+    if rows:
+        fig.update_yaxes(autorange=False, range=[rows - 0.5, -0.5])
     fig.update_layout(title=None, width=PRINT_WIDTH, height=height, font=PRINT_FONT, paper_bgcolor="white",
                       plot_bgcolor="white", margin=dict(l=left, r=24, t=top, b=bottom))
     fig.update_xaxes(showgrid=False, ticks="outside", ticklen=4, linecolor=MID, showline=True)
     fig.update_yaxes(showgrid=False, ticks="")
     return fig
+
+
+def _labels(fig: go.Figure, xs: list, ys: list, texts: list, position: str = "middle right") -> None:
+    """Value labels beside bars or dots, as one text trace (far quicker to build than an annotation each)."""
+    fig.add_trace(go.Scatter(x=xs, y=ys, text=texts, mode="text", textposition=position, cliponaxis=False,
+                             textfont=dict(size=12, color=INK), hoverinfo="skip", showlegend=False))
 
 
 def _bands(fig: go.Figure, labels: bool = True) -> None:
@@ -359,16 +369,15 @@ def standing_figure(results: RoundResults) -> go.Figure:
         x=scores, y=names, mode="markers", marker=dict(size=11, color=INK, symbol="diamond"),
         error_x=dict(type="data", symmetric=False, array=highs, arrayminus=lows, color=INK, thickness=2, width=6),
         hoverinfo="skip", showlegend=False))
-    for name, value, interval in rows:
-        if value is not None:
-            right = interval.high if interval and interval.high is not None else value
-            fig.add_annotation(x=right + 1.5, y=name, text=f"{value:.0f}", xanchor="left", showarrow=False,
-                               font=dict(size=12, color=INK))
+    shown = [(name, value, interval.high if interval and interval.high is not None else value)
+             for name, value, interval in rows if value is not None]
+    _labels(fig, [right + 1 for _, _, right in shown], [name for name, _, _ in shown],
+            [f"{value:.0f}" for _, value, _ in shown])
     _bands(fig)
     fig.update_xaxes(range=[0, 100], tickvals=[0, 25, CONCERN_BELOW, ESTABLISHED_FROM, 100],
                      title_text="Score (0-100), with its 95% interval")
     fig.update_yaxes(autorange="reversed", automargin=True, title_text="")
-    return for_print(fig, height=int(ROW * 1.5 * len(rows)) + 68)
+    return for_print(fig, height=int(ROW * 1.5 * len(rows)) + 68, rows=len(rows))
 
 
 def standing_alt(results: RoundResults) -> str:
@@ -417,15 +426,14 @@ def factor_figure(results: RoundResults, kind: str = "dimensions") -> go.Figure:
         marker=dict(size=1, color=INK), hoverinfo="skip", showlegend=False,
         error_x=dict(type="data", symmetric=False, array=[highs[k] for k in whiskers],
                      arrayminus=[lows[k] for k in whiskers], color=INK, thickness=1.5, width=4)))
-    for name, value, high in zip(names, values, highs):
-        if value is not None:
-            fig.add_annotation(x=value + high + 1.5, y=name, text=f"{value:.0f}", xanchor="left", showarrow=False,
-                               font=dict(size=12, color=INK))
+    shown = [(name, value, high) for name, value, high in zip(names, values, highs) if value is not None]
+    _labels(fig, [value + high + 1 for _, value, high in shown], [name for name, _, _ in shown],
+            [f"{value:.0f}" for _, value, _ in shown])
     _bands(fig)
     fig.update_xaxes(range=[0, 100], tickvals=[0, 25, CONCERN_BELOW, ESTABLISHED_FROM, 100],
                      title_text="Score (0-100)")
     fig.update_yaxes(autorange="reversed", automargin=True, title_text="")
-    return for_print(fig, height=ROW * len(names) + 75, bottom=40)
+    return for_print(fig, height=ROW * len(names) + 75, bottom=40, rows=len(names))
 
 
 def factor_alt(results: RoundResults, kind: str = "dimensions") -> str:
@@ -472,19 +480,17 @@ def answers_figure(results: RoundResults) -> go.Figure:
             y=rows, x=[sign * s[answer] if s else 0 for s in shares], orientation="h", hoverinfo="skip",
             marker=dict(color=DIVERGING[answer], line=dict(color="white", width=0.5)),
             name=ANSWER_WORDS[answer].capitalize()))
-    for row, s in zip(rows, shares):
-        if s:
-            against, towards = s[1] + s[2] + s[3] / 2, s[4] + s[5] + s[3] / 2
-            fig.add_annotation(x=-against - 2, y=row, text=f"{s[1] + s[2]:.0f}%", xanchor="right", showarrow=False,
-                               font=dict(size=12, color=INK))
-            fig.add_annotation(x=towards + 2, y=row, text=f"{s[4] + s[5]:.0f}%", xanchor="left", showarrow=False,
-                               font=dict(size=12, color=INK))
+    answered = [(row, s) for row, s in zip(rows, shares) if s]
+    _labels(fig, [-(s[1] + s[2] + s[3] / 2) - 1 for _, s in answered], [row for row, _ in answered],
+            [f"{s[1] + s[2]:.0f}%" for _, s in answered], "middle left")
+    _labels(fig, [s[4] + s[5] + s[3] / 2 + 1 for _, s in answered], [row for row, _ in answered],
+            [f"{s[4] + s[5]:.0f}%" for _, s in answered])
     fig.add_vline(x=0, line=dict(color=INK, width=1))
     fig.update_xaxes(range=[-115, 115], tickvals=[-100, -50, 0, 50, 100],
                      ticktext=["100%", "50%", "0", "50%", "100%"], title_text="Share of those who answered")
     fig.update_yaxes(autorange="reversed", automargin=True, title_text="")
     fig.update_layout(barmode="relative", bargap=0.25, showlegend=False)
-    return for_print(fig, height=ROW * len(rows) + 55, top=10)
+    return for_print(fig, height=ROW * len(rows) + 55, top=10, rows=len(rows))
 
 
 def answers_alt(results: RoundResults) -> str:
@@ -512,7 +518,7 @@ def received_figure(results: RoundResults) -> go.Figure:
                            textposition="outside", cliponaxis=False))
     fig.update_xaxes(range=[0, 4.05], tickvals=[0, 1, 2, 3, 4], title_text="Mean rating received (0-4)")
     fig.update_yaxes(autorange="reversed", automargin=True, title_text="")
-    return for_print(fig, height=int(ROW * 1.6 * len(names)) + 55, top=10, bottom=40)
+    return for_print(fig, height=int(ROW * 1.6 * len(names)) + 55, top=10, bottom=40, rows=len(names))
 
 
 def received_alt(results: RoundResults) -> str:

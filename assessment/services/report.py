@@ -1,29 +1,33 @@
 """The readiness report of a round: scored once, compared when asked, rendered by the pure `reports` package, and
 kept. The only place that joins the database, the app's settings and the report.
 
-A rendered PDF is stored (`ReportFile`) under the hash of everything it was made from: the published results (and
-the comparison), what the questionnaire recommends, the commitments recorded after the round, the options, and the
-renderer's fingerprint. A closed round's report is rendered in the
-background when the round closes; later downloads, on any server, are served from the store. A download that
-finds nothing stored queues the rendering as a job and the console shows its progress.
+A rendered PDF is stored (`ReportFile`) under the hash of everything it is made from, taken without scoring: the
+round's published data (the frames scoring reads), how the round is named and where its snapshot stands, the
+questionnaire (its texts and what it recommends), the commitments recorded after the round, the earlier round's
+data when compared, the options, and the fingerprint of the code that scores and renders. Scores follow from
+these (the bootstrap is seeded), so the same key means the same PDF, and a download finds it by reading the data
+and hashing it, without scoring. A closed round's report is rendered in the background when the round closes;
+later downloads, on any server, are served from the store. A download that finds nothing stored queues the
+rendering as a job and the console shows its progress.
 """
 from __future__ import annotations
 
 import hashlib
 import json
-from typing import Callable, NamedTuple, Optional
+from typing import Callable, Optional
 
+import pandas as pd
 from flask import current_app
 from sqlalchemy import select
 
 import reports
-from questionnaires.schema import Guidance
 
 from ..db import db
 from ..models import Job, ReportFile, Round
-from ..scoring.results import CarriedCommitment, Comparison, RoundResults
-from . import ServiceError, audit, commitments, jobs, rounds
-from .scores import compare_rounds, round_scores
+from ..scoring import RoundData
+from ..scoring.results import CarriedCommitment, RoundResults
+from . import ServiceError, audit, commitments, jobs, snapshots
+from .scores import compare_rounds, round_data, round_scores
 
 KIND = "report"
 #: The steps a rendering reports, for its progress.
@@ -38,37 +42,44 @@ def options() -> dict:
     return {"page_size": current_app.config.get("REPORT_PAGE_SIZE", "A4")}
 
 
-def report_key(inputs: Inputs, comparison: Optional[Comparison] = None) -> str:
-    """The hash of a report's inputs: the published results (with the live coverage counts an open round's report
-    shows), the questionnaire's guidance, the commitments agreed, the comparison, the options and the renderer."""
-    results, guidance, agreed = inputs
-    digest = {"results": results.as_json(), "guidance": guidance.as_json(),
-              "agreed": [c.as_json() for c in agreed], "comparison": comparison.as_json() if comparison else None,
-              "options": options(), "renderer": reports.FINGERPRINT}
-    return hashlib.sha256(json.dumps(digest, sort_keys=True, default=str).encode()).hexdigest()
+def agreed_after(round_: Round) -> tuple[CarriedCommitment, ...]:
+    """The commitments recorded after the round, which its report shows as agreed."""
+    return tuple(CarriedCommitment(dimension=c.dimension, what=c.what, owner=c.owner,
+                                   due=c.due.isoformat() if c.due else None, movement=None)
+                 for c in commitments.commitments_of(round_))
 
 
-class Inputs(NamedTuple):
-    results: RoundResults
-    guidance: Guidance
-    agreed: tuple[CarriedCommitment, ...]
+def report_key(round_: Round, compare_with: Optional[Round] = None, data: Optional[RoundData] = None) -> str:
+    """The hash of what the round's report is made from (see the module's docstring); `data`, when read already."""
+    digest = hashlib.sha256()
+    for part in (_round_part(round_, data or round_data(round_)),
+                 _round_part(compare_with, round_data(compare_with)) if compare_with is not None else b"",
+                 json.dumps({"agreed": [c.as_json() for c in agreed_after(round_)], "options": options(),
+                             "code": reports.FINGERPRINT}, sort_keys=True).encode()):
+        digest.update(hashlib.sha256(part).digest())
+    return digest.hexdigest()
 
 
-def published_results(round_: Round) -> RoundResults:
-    results = round_scores(round_)
+def _round_part(round_: Round, data: RoundData) -> bytes:
+    digest = hashlib.sha256()
+    q = data.questionnaire
+    named = {"round": [round_.id, round_.title, round_.status.value, str(round_.opens_at), str(round_.closes_at)],
+             "jurisdiction": round_.jurisdiction.name, "snapshot": snapshots.state(round_).as_json(),
+             "min_group_size": data.min_group_size,
+             "questionnaire": repr((q.id, q.version, q.dimensions, q.conditions, q.sections, q.scales, q.guidance))}
+    digest.update(json.dumps(named, sort_keys=True, default=str).encode())
+    for frame in (data.agencies, data.respondents, data.answers, data.roster, data.participation):
+        digest.update(json.dumps([list(map(str, frame.columns)), len(frame)]).encode())
+        digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+    return digest.digest()
+
+
+def published_results(round_: Round, data: Optional[RoundData] = None) -> RoundResults:
+    results = round_scores(round_, data)
     if not results.published:
         raise ServiceError(f"the round has fewer than {results.min_group_size} published responses: a report "
                            "would show the answers of too few people")
     return results
-
-
-def inputs_of(round_: Round) -> Inputs:
-    """What a round's report is made from, besides a comparison: its published results, what its questionnaire
-    recommends, and the commitments recorded after it."""
-    agreed = tuple(CarriedCommitment(dimension=c.dimension, what=c.what, owner=c.owner,
-                                     due=c.due.isoformat() if c.due else None, movement=None)
-                   for c in commitments.commitments_of(round_))
-    return Inputs(published_results(round_), rounds.questionnaire_of(round_).guidance, agreed)
 
 
 def stored(key: str) -> Optional[bytes]:
@@ -80,16 +91,17 @@ def render(round_: Round, compare_with: Optional[Round] = None,
     """A round's report, rendered now and stored (flushed; the caller commits); with `compare_with`, an earlier
     round of the same jurisdiction, it has a "Change since ..." section."""
     progress(STEPS[0])
-    inputs = inputs_of(round_)
     browser = reports.find_browser(current_app.config.get("CHROMIUM_PATH"))
     reports.warm_up(browser)
+    data = round_data(round_)
+    results = published_results(round_, data)
     comparison = None
     if compare_with is not None:
         progress(f"Comparing with {compare_with.title} (bootstrap intervals)")
-        comparison = compare_rounds(compare_with, round_, inputs.results)
-    key = report_key(inputs, comparison)
-    pdf = reports.build_pdf(inputs.results, current_app.static_folder, browser, options()["page_size"], progress,
-                            comparison, inputs.guidance, inputs.agreed)
+        comparison = compare_rounds(compare_with, round_, results)
+    key = report_key(round_, compare_with, data)
+    pdf = reports.build_pdf(results, current_app.static_folder, browser, options()["page_size"], progress,
+                            comparison, data.questionnaire.guidance, agreed_after(round_))
     if stored(key) is None:
         db.session.add(ReportFile(round_id=round_.id, key=key, pdf=pdf))
         db.session.flush()
@@ -98,17 +110,18 @@ def render(round_: Round, compare_with: Optional[Round] = None,
 
 def download(round_: Round) -> tuple[Optional[bytes], Optional[Job]]:
     """The report of the round's published results: from the store (audited as downloaded), or not yet, with the
-    job that is rendering it (queued now when none is)."""
-    pdf = stored(report_key(inputs_of(round_)))
+    job that is rendering it (queued now when none is; refused when the round publishes nothing)."""
+    pdf = stored(report_key(round_))
     if pdf is not None:
         audit.record("report_downloaded", f"round {round_.id}", round_.title)
         return pdf, None
+    published_results(round_)
     return None, queue(round_)
 
 
 def ready(round_: Round) -> bool:
     """Whether the report of the round's published results is stored."""
-    return stored(report_key(inputs_of(round_))) is not None
+    return stored(report_key(round_)) is not None
 
 
 def queue(round_: Round) -> Job:
