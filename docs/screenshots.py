@@ -2,8 +2,8 @@
 
 Builds the demo in a throwaway SQLite database, serves it on loopback, and with Playwright and Debian's Chromium
 takes: a survey page on a 375 px phone (in English, and in Spanish for a browser that asks for it), the console's
-results page, and the summary page of the demo's report (whose whole PDF is kept as docs/sample-report.pdf,
-rendered to PNG with pdftoppm).
+results page, and the brief (page 1) of the demo's report, compared with the earlier round (whose whole PDF is
+kept as docs/sample-report.pdf, rendered to PNG with pdftoppm).
 """
 from __future__ import annotations
 
@@ -74,8 +74,8 @@ def main() -> None:
             desk.screenshot(path=SHOTS / "console-results.png")  # the top: filters, downloads, the continuum
             browser.close()
 
-    subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", "2", "-l", "2", "-singlefile",
-                    str(OUT / "sample-report.pdf"), str(SHOTS / "report-summary")], check=True)
+    subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile",
+                    str(OUT / "sample-report.pdf"), str(SHOTS / "report-brief")], check=True)
     for path in sorted(SHOTS.glob("*.png")) + [OUT / "sample-report.pdf"]:
         print(f"Wrote {path.relative_to(ROOT)} ({path.stat().st_size // 1024} KiB)")
 

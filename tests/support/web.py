@@ -11,6 +11,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
+from flask import has_app_context
 from werkzeug.serving import make_server
 
 from assessment.db import db
@@ -32,8 +33,10 @@ def csrf_from(html: bytes | str) -> str:
 @contextlib.contextmanager
 def live_server(app):
     """Serve `app` over real HTTP on a free loopback port, one thread per request; yields the base URL. What the
-    test set up is committed first: the server's threads read the database through sessions of their own."""
-    db.session.commit()
+    test set up is committed first (when there is an app context to commit in): the server's threads read the
+    database through sessions of their own."""
+    if has_app_context():
+        db.session.commit()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
