@@ -1,8 +1,9 @@
-"""Plotly figures built from the scoring results. One set of builders serves the PDF and the web console.
+"""Plotly figures built from the scoring results: the console's interactive charts, and the printed report's
+(`PRINT`, at the bottom), drawn at print size with an alt text that states their values.
 
-Every builder takes the typed results (and nothing from the database), returns a `go.Figure` with a title and
-labelled axes, and shows no figure of a suppressed group. Colours are ordered light to dark (cividis) or carried
-by line width and dash, so that charts survive greyscale printing and colour-blindness.
+Every builder takes the typed results (and nothing from the database), returns a `go.Figure` with labelled axes,
+and shows no figure of a suppressed group. Colours are ordered light to dark or carried by line width and dash,
+so that charts survive greyscale printing and colour-blindness.
 """
 from __future__ import annotations
 
@@ -231,23 +232,6 @@ def role_levels_figure(results: RoundResults) -> go.Figure:
     fig.update_yaxes(title_text="Score (0-100)", range=[0, 110])
     return _layout(fig, "Dimensions by role level", height=400, barmode="group",
                    legend=dict(orientation="h", y=1.0, yanchor="bottom", x=1, xanchor="right"))
-
-
-#: The report's charts, by name, in the order they appear.
-BUILDERS = {
-    "continuum": continuum_figure,
-    "dimensions": lambda r: profile_figure(r, "dimensions"),
-    "conditions": lambda r: profile_figure(r, "conditions"),
-    "agencies": agency_heatmap,
-    "roster": roster_matrix,
-    "network": network_figure,
-    "pair_levels": pair_levels_figure,
-    "role_levels": role_levels_figure,
-}
-
-
-def report_figures(results: RoundResults) -> dict[str, go.Figure]:
-    return {name: build(results) for name, build in BUILDERS.items()}
 
 
 def change_figures(results: RoundResults, comparison: Comparison) -> dict[str, go.Figure]:

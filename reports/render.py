@@ -178,13 +178,6 @@ class Drawing:
         return self.wait().get(name)
 
 
-def render(figures: dict[str, go.Figure], browser: Optional[str]) -> tuple[dict[str, str], Optional[str]]:
-    """SVG text per figure name, and a reason when the charts could not be drawn."""
-    drawing = Drawing(figures, browser)
-    svgs = drawing.wait()
-    return svgs, drawing.note
-
-
 @atexit.register
 def _shutdown() -> None:
     if _engine is not None:
