@@ -26,6 +26,17 @@ def _echo(payload: dict, progress) -> None:
         raise RuntimeError("the server said no")
 
 
+@jobs.handler("test-steps")
+def _steps(payload: dict, progress):
+    """Three steps; each step of it is logged, and it goes on at once (behind what fell due meanwhile)."""
+    done = sum(1 for p in ran if p.get("steps") == payload["steps"])
+    ran.append(payload)
+    if done == 0:  # as a request would while the step runs: another job falls due
+        jobs.enqueue("test-echo", "report", {"n": 1})
+    progress(done + 1, 3, "a step")
+    return utcnow() if done + 1 < 3 else None
+
+
 @pytest.fixture(autouse=True)
 def forget():
     ran.clear()
@@ -81,6 +92,26 @@ def test_a_failing_job_is_retried_later_then_marked_failed_with_the_reason(app):
         assert jobs.run_pending() == 1
         db.session.refresh(job)
     assert job.status == JobStatus.FAILED and job.attempts == jobs.MAX_ATTEMPTS and job.finished_at is not None
+
+
+def test_a_long_job_goes_in_steps_and_lets_a_job_queued_meanwhile_run_between_them(app):
+    long = jobs.enqueue("test-steps", "long", {"steps": "long"})
+    db.session.commit()
+    assert jobs.run_pending() == 4  # the first step, the job queued during it, then the two other steps
+    assert ran == [{"steps": "long"}, {"n": 1}, {"steps": "long"}, {"steps": "long"}]
+    db.session.refresh(long)
+    assert (long.status, long.done, long.total, long.attempts) == (JobStatus.DONE, 3, 3, 1)
+
+
+def test_a_step_due_later_waits_and_the_thread_knows_how_long(app):
+    job = jobs.enqueue("test-echo", "later", {"n": 5})
+    job.not_before = utcnow() + dt.timedelta(seconds=30)
+    db.session.commit()
+    assert jobs.run_pending() == 0
+    assert 20 < jobs.seconds_to_next() <= 30
+    job.not_before = utcnow()
+    db.session.commit()
+    assert jobs.seconds_to_next() == 0 and jobs.run_pending() == 1
 
 
 def test_a_job_whose_worker_died_is_claimed_again(app):

@@ -8,12 +8,17 @@ of waiting on them). A running job beats a heartbeat as it reports progress; one
 worker died) is claimed again, and its handler resumes from what it recorded. A failing job is retried with a
 growing pause, then marked failed with the reason.
 
+A long job works in steps: a handler that returns a time is queued again to go on from there at that time,
+behind the jobs that fell due before it (claims go by due time), so that one long job (a round's emails, sent at
+a steady rate) does not hold up the others (a report) in a process that runs one job at a time.
+
 Where jobs run is set by JOBS: "thread" (the default) runs them in a thread of the app's own process, woken when
 a transaction that queued one commits; "worker" leaves them to `flask --app app worker` processes; "manual"
 leaves them to the caller (`run_pending`), as the tests do (the default when TESTING).
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import os
@@ -21,10 +26,10 @@ import socket
 import threading
 import traceback
 from datetime import timedelta
-from typing import Callable, Optional
+from typing import Callable, Iterable, Optional
 
 from flask import Flask, current_app, has_request_context
-from sqlalchemy import event, or_, select, update
+from sqlalchemy import event, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..db import db
@@ -39,9 +44,13 @@ MAX_ATTEMPTS = 5
 #: The pause before attempt n + 1: 30 s, 1 min, 2 min, 4 min.
 FIRST_RETRY = timedelta(seconds=30)
 
+#: The longest the job thread sleeps when nothing wakes it (due retries and later steps run within this).
+IDLE_WAKE = 60.0
+
 Progress = Callable[[int, int, str], None]
-#: kind -> the function that does a job of that kind: (its payload, a progress callback).
-HANDLERS: dict[str, Callable[[dict, Progress], None]] = {}
+#: kind -> the function that does a job of that kind: (its payload, a progress callback) -> None when the job is
+#: done, or the time to go on with it.
+HANDLERS: dict[str, Callable[[dict, Progress], Optional[dt.datetime]]] = {}
 UNFINISHED = (JobStatus.QUEUED, JobStatus.RUNNING)
 
 
@@ -78,13 +87,16 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
 
 
-def claim(worker: str) -> Optional[Job]:
-    """The oldest job this worker may run now, marked running for it (committed), or None."""
+def claim(worker: str, kinds: Optional[Iterable[str]] = None) -> Optional[Job]:
+    """The job that fell due first (of `kinds`, when given) that this worker may run now, marked running for it
+    (committed), or None."""
     now = utcnow()
     candidate = (select(Job.id).where(or_(
         (Job.status == JobStatus.QUEUED) & (Job.not_before <= now),
         (Job.status == JobStatus.RUNNING) & (Job.heartbeat_at < now - STALE_AFTER)))
-        .order_by(Job.id).limit(1).with_for_update(skip_locked=True))
+        .order_by(Job.not_before, Job.id).limit(1).with_for_update(skip_locked=True))
+    if kinds is not None:
+        candidate = candidate.where(Job.kind.in_(list(kinds)))
     for _ in range(5):  # another worker may take the candidate between the two statements
         job_id = db.session.scalar(candidate)
         if job_id is None:
@@ -101,9 +113,9 @@ def claim(worker: str) -> Optional[Job]:
     return None
 
 
-def run_one(worker: str) -> bool:
-    """Claim and run one job; False when there was none."""
-    job = claim(worker)
+def run_one(worker: str, kinds: Optional[Iterable[str]] = None) -> bool:
+    """Claim and run one job (or one step of it); False when there was none."""
+    job = claim(worker, kinds)
     if job is None:
         return False
     job_id, kind, payload = job.id, job.kind, json.loads(job.payload)
@@ -116,7 +128,7 @@ def run_one(worker: str) -> bool:
         db.session.commit()
 
     try:
-        HANDLERS[kind](payload, progress)
+        again = HANDLERS[kind](payload, progress)
     except Exception as exc:  # noqa: BLE001 - a failed job is recorded and retried, never lost
         db.session.rollback()
         log.exception("job %s (%s) failed", job_id, kind)
@@ -128,18 +140,30 @@ def run_one(worker: str) -> bool:
         job.error = "".join(traceback.format_exception_only(exc)).strip()[:2000]
     else:
         job = db.session.get(Job, job_id)
-        job.status, job.finished_at, job.error = JobStatus.DONE, utcnow(), None
+        if again is not None:  # a step done: the next one waits its turn (a failure then starts a fresh count)
+            job.status, job.not_before, job.attempts, job.error = JobStatus.QUEUED, again, 0, None
+        else:
+            job.status, job.finished_at, job.error = JobStatus.DONE, utcnow(), None
     db.session.commit()
     return True
 
 
-def run_pending(worker: Optional[str] = None) -> int:
-    """Run jobs until none is due; how many ran."""
+def run_pending(worker: Optional[str] = None, kinds: Optional[Iterable[str]] = None) -> int:
+    """Run jobs (of `kinds`, when given) until none is due; how many ran (each step of a job counts)."""
     worker = worker or worker_name()
     count = 0
-    while run_one(worker):
+    while run_one(worker, kinds):
         count += 1
     return count
+
+
+def seconds_to_next() -> float:
+    """How long until the next queued job falls due (0 when one is due now), at most IDLE_WAKE."""
+    due = db.session.scalar(select(func.min(Job.not_before)).where(Job.status == JobStatus.QUEUED))
+    db.session.commit()
+    if due is None:
+        return IDLE_WAKE
+    return min(IDLE_WAKE, max(0.0, (due - utcnow()).total_seconds()))
 
 
 # --- in-process worker ---------------------------------------------------------------------------------------
@@ -161,14 +185,17 @@ class ThreadWorker:
         self.wake.set()
 
     def _loop(self) -> None:
+        pause = IDLE_WAKE
         while True:
-            self.wake.wait(timeout=60)  # due retries run within a minute even when nothing wakes it
+            self.wake.wait(timeout=pause)  # a retry or a later step falls due; at worst a minute later
             self.wake.clear()
             with self.app.app_context():
                 try:
                     run_pending()
+                    pause = seconds_to_next()
                 except Exception:  # noqa: BLE001 - the thread must outlive a broken database connection
                     log.exception("the job thread could not run jobs")
+                    pause = IDLE_WAKE
                 finally:
                     db.session.remove()
 
