@@ -1,7 +1,11 @@
-"""The stored data: jurisdictions, agencies, rounds, invitations, responses and answers.
+"""The stored data: jurisdictions, agencies, rounds, invitations, responses and answers; contacts and the emails
+sent to them.
 
-Identity never meets answers: an invitation holds only a hash of its token and the agency and role level it was
-issued for, and a response holds the same agency and role level; no name or address is stored anywhere.
+Identity never meets answers. An invitation holds only a hash of its token and the agency and role level it was
+issued for, and a response holds the same agency and role level. An email address is stored in one place, the
+contacts table (`Contact`), only to send a round's invitations and reminders, and only until the round closes. A
+draft is reached through its invitation (so that its link resumes it); when the response is submitted that link is
+cut and the invitation keeps only its status, so no join ties submitted answers to an invitation or an address.
 """
 from __future__ import annotations
 
@@ -11,12 +15,24 @@ from typing import Optional
 from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import Enum, ForeignKey, LargeBinary, String, Text, UniqueConstraint, event
+from sqlalchemy import false as sa_false
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import generate_password_hash
 
 from .db import db
 from .tokens import new_token
-from .vocabulary import InvitationStatus, JobStatus, ResponseStatus, Role, RoleLevel, RoundStatus, Sector
+from .vocabulary import (
+    EmailKind,
+    EmailStatus,
+    InvitationStatus,
+    JobStatus,
+    ResponseStatus,
+    Role,
+    RoleLevel,
+    RoundStatus,
+    Sector,
+)
 
 
 def utcnow() -> dt.datetime:
@@ -65,6 +81,17 @@ class Round(db.Model):
     open_link_hash: Mapped[Optional[str]] = mapped_column(String(64), unique=True)
     #: When the round's results last moved (see `services.snapshots`); None until they first appear.
     snapshot_at: Mapped[Optional[dt.datetime]]
+    #: Who the round's emails come from (the From name and the signature) and where replies go (Reply-To).
+    sender_name: Mapped[Optional[str]] = mapped_column(String(200))
+    reply_to: Mapped[Optional[str]] = mapped_column(String(254))
+    #: Days before the closing date on which reminders go out (`send-due`), comma-separated: "7,2"; empty for none.
+    reminder_days: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    #: The most reminders one contact gets in this round, by schedule and by hand together.
+    max_reminders: Mapped[int] = mapped_column(default=2, server_default="2")
+    #: Whether `send-due` closes the round once its closing date has passed (which also deletes its addresses).
+    closes_itself: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
+    #: When the round's contact addresses were deleted (at its close, or on demand); None while they are kept.
+    contacts_purged_at: Mapped[Optional[dt.datetime]]
 
     jurisdiction: Mapped[Jurisdiction] = relationship(back_populates="rounds")
 
@@ -97,6 +124,9 @@ class Response(db.Model):
     #: When the response entered the round's published results: a snapshot publishes k or more at once, so that
     #: no reading of the results before and after isolates one respondent.
     published_at: Mapped[Optional[dt.datetime]]
+    #: Whether it came through an invitation (not a paper import): coverage counts it among the invited. Once it
+    #: is submitted nothing else says which invitation it came through.
+    invited: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
 
     agency: Mapped[Agency] = relationship()
     answers: Mapped[list[Answer]] = relationship(back_populates="response", cascade="all, delete-orphan")
@@ -120,7 +150,10 @@ class Answer(db.Model):
 
 
 class Invitation(db.Model):
-    """A personal survey link. Only the SHA-256 hash of its token is stored; the token is shown once."""
+    """A personal survey link. Only the SHA-256 hash of its token is stored; the token is shown once (or, for a
+    contact's invitation, made again from the contact's link key and the app's secret key to be emailed).
+
+    `response` is the draft the link resumes; a submit cuts it (the invitation keeps only "submitted")."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), index=True)
@@ -136,6 +169,68 @@ class Invitation(db.Model):
     round: Mapped[Round] = relationship()
     agency: Mapped[Agency] = relationship()
     response: Mapped[Optional[Response]] = relationship()
+
+
+class Contact(db.Model):
+    """Someone invited to one round by email: the only place Continuum stores an address, used only to send the
+    round's invitations and reminders. Each contact has an invitation of their own; the console shows its status
+    (never answers). When the round closes, or on demand, the address and link key are deleted and the row stays,
+    so that the counts of who was invited, reminded or opted out remain."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), index=True)
+    invitation_id: Mapped[int] = mapped_column(ForeignKey("invitation.id"), unique=True)
+    #: None once deleted.
+    email: Mapped[Optional[str]] = mapped_column(String(254))
+    #: The language the contact's messages are written in (one of the questionnaire's).
+    language: Mapped[str] = mapped_column(String(35))
+    #: A random value the survey link is made from with the app's secret key (services.contacts.link_of), so
+    #: that the database alone holds no working link; None once the address is deleted.
+    link_key: Mapped[Optional[str]] = mapped_column(String(64))
+    opted_out_at: Mapped[Optional[dt.datetime]]
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    invitation: Mapped[Invitation] = relationship()
+    emails: Mapped[list[Email]] = relationship(back_populates="contact", order_by="Email.id")
+
+
+class Email(db.Model):
+    """One message to one contact (an invitation or a reminder), recorded before and after it is handed to the
+    mail server, so that a send cut off midway resumes without losing or repeating a message."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), index=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id"), index=True)
+    kind: Mapped[EmailKind] = mapped_column(_enum(EmailKind))
+    #: For a scheduled reminder, how many days before the closing date it was due.
+    slot: Mapped[Optional[int]]
+    status: Mapped[EmailStatus] = mapped_column(_enum(EmailStatus), default=EmailStatus.QUEUED, index=True)
+    #: The background job that sends it (its progress counts the emails it was given).
+    job_id: Mapped[Optional[int]] = mapped_column(ForeignKey("job.id"), index=True)
+    tries: Mapped[int] = mapped_column(default=0)
+    #: A message that met a temporary failure waits until then before it is tried again.
+    not_before: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    #: Why it failed, bounced or was not sent, in the mail server's words (with the address taken out).
+    reason: Mapped[Optional[str]] = mapped_column(Text)
+    message_id: Mapped[Optional[str]] = mapped_column(String(250), index=True)
+    queued_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[Optional[dt.datetime]]
+
+    contact: Mapped[Contact] = relationship(back_populates="emails")
+
+
+class EmailTemplate(db.Model):
+    """A round's own wording of one kind of message in one language (the built-in wording when there is none)."""
+
+    __table_args__ = (UniqueConstraint("round_id", "kind", "language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), index=True)
+    kind: Mapped[EmailKind] = mapped_column(_enum(EmailKind))
+    language: Mapped[str] = mapped_column(String(35))
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
 class Commitment(db.Model):

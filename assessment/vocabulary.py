@@ -87,6 +87,25 @@ class JobStatus(Labelled):
     FAILED = ("failed", "Failed")
 
 
+class EmailKind(Labelled):
+    INVITATION = ("invitation", "Invitation")
+    REMINDER = ("reminder", "Reminder")
+
+
+class EmailStatus(Labelled):
+    """Where one message to one contact stands. `sending` is recorded just before the message's content goes to
+    the mail server and replaced by the outcome just after: a message found `sending` when a send resumes was cut
+    off mid-transfer, and is marked `unconfirmed` (it may or may not have arrived) rather than sent twice."""
+
+    QUEUED = ("queued", "Queued")
+    SENDING = ("sending", "Sending")
+    SENT = ("sent", "Sent")
+    FAILED = ("failed", "Failed")
+    BOUNCED = ("bounced", "Bounced")
+    UNCONFIRMED = ("unconfirmed", "Unconfirmed")
+    CANCELLED = ("cancelled", "Not sent")
+
+
 class Role(Labelled):
     ADMIN = ("admin", "Administrator")
     FACILITATOR = ("facilitator", "Facilitator")

@@ -60,6 +60,31 @@ def test_every_demo_round_restores_into_another_database_and_scores_the_same(app
 
 
 @pytest.mark.demo
+def test_a_document_from_before_the_cut_is_restored_with_submitted_answers_tied_to_no_link(exported, database):
+    """Documents written before submitted responses were cut from their invitations name them, and have no
+    `invited`: the restore counts them as invited and does not tie them to their links again."""
+    document = json.loads(exported.read_text())
+    original = round_scores(_closed_demo_round())
+    submitted = iter(r for r in document["responses"] if r["status"] == "submitted")
+    for invitation in document["invitations"]:
+        if invitation["status"] == "submitted":
+            invitation["response"] = next(submitted)["key"]
+    for response in document["responses"]:
+        del response["invited"]
+    other = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": database("old")})
+    for _ in serve(other):
+        path = exported.with_name("old.json")
+        path.write_text(json.dumps(document))
+        result = other.test_cli_runner().invoke(args=["import-round", str(path)])
+        assert result.exit_code == 0, result.output
+        assert db.session.scalar(select(func.count(Invitation.id)).where(Invitation.status == "submitted",
+                                                                        Invitation.response_id.is_not(None))) == 0
+        assert db.session.scalar(select(func.count(Response.id)).where(Response.invited.is_(False))) == 0
+        restored = round_scores(db.session.scalar(select(Round)))
+        assert restored.coverage == original.coverage
+
+
+@pytest.mark.demo
 def test_importing_a_round_twice_is_refused(exported, runner):
     result = runner.invoke(args=["import-round", str(exported)])
     assert result.exit_code == 1 and "already in the database" in result.output
@@ -115,8 +140,10 @@ def import_elsewhere(exported, text: str, database):
 
 
 def claim_one_response_twice(document) -> None:
-    claims = [i for i in document["invitations"] if i["response"] is not None]
-    claims[1]["response"] = claims[0]["response"]
+    """Another invitation claims the draft of the one that names it (a submitted response is named by none)."""
+    claim = next(i for i in document["invitations"] if i["response"] is not None)
+    other = next(i for i in document["invitations"] if i["response"] is None)
+    other["response"] = claim["response"]
 
 
 @pytest.mark.demo

@@ -27,7 +27,7 @@ def test_a_killed_worker_loses_no_acknowledged_submit(database):
     held = load.count(url, results.acknowledged)
     assert held["acknowledged"] == len(people)  # every respondent got through, retrying a cut-off request once
     assert held["acknowledged but missing"] == 0
-    assert held["submitted but incomplete"] == 0
+    assert held["submitted but incomplete"] == 0 and held["links that submitted"] == held["submitted"]
     assert held["responses without an invitation"] == 0 and held["responses"] == len(people)
     assert health == 200 and len(workers) == 2
 

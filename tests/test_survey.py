@@ -141,11 +141,13 @@ def test_review_lists_missing_answers_and_submit_is_refused_until_complete(clien
 
 def test_complete_survey_then_second_submit_is_refused(client, token, targets):
     done = complete(client, token, targets)
-    assert done.status_code == 302 and done.headers["Location"].endswith(f"/s/{token}/thanks")
+    assert done.status_code == 302 and done.headers["Location"].endswith(f"/s/{token}/thanks?lang=en")
     assert "Thank you" in client.get(f"/s/{token}/thanks").get_data(as_text=True)
     stored = the_response()
-    assert stored.status == ResponseStatus.SUBMITTED and stored.submitted_at is not None
-    assert db.session.scalar(select(Invitation)).status == InvitationStatus.SUBMITTED
+    assert stored.status == ResponseStatus.SUBMITTED and stored.submitted_at is not None and stored.invited
+    invitation = db.session.scalar(select(Invitation))
+    # the invitation keeps only its status: nothing ties the answers to the link any more
+    assert invitation.status == InvitationStatus.SUBMITTED and invitation.response_id is None
 
     again = client.get(f"/s/{token}")
     assert "already been submitted" in again.get_data(as_text=True)

@@ -2,7 +2,9 @@
 
 The document holds the round, the agencies of its jurisdiction, its invitations (token hashes only, so links
 keep working where the round is restored), its responses with their answers, and its commitments. Answers name
-agencies by slug, never by database id, so a round restores into a database whose ids differ.
+agencies by slug, never by database id, so a round restores into a database whose ids differ. It holds no contact
+and no address; an invitation names its response only while that is a draft (a submitted response is tied to no
+invitation, here as in the database).
 """
 from __future__ import annotations
 
@@ -62,7 +64,7 @@ def export_round(round_: Round) -> dict[str, Any]:
             "questionnaire_id": r.questionnaire_id, "questionnaire_version": r.questionnaire_version,
             "language": r.language, "status": r.status.value, "current_section": r.current_section,
             "started_at": _time(r.started_at), "updated_at": _time(r.updated_at),
-            "submitted_at": _time(r.submitted_at), "published_at": _time(r.published_at),
+            "submitted_at": _time(r.submitted_at), "published_at": _time(r.published_at), "invited": r.invited,
             "answers": [{"item": a.item_id, "target": agencies.get(a.target_agency_id), "value": a.value,
                          "dont_know": a.dont_know, "text": a.text}
                         for a in sorted(r.answers, key=lambda a: a.id)],
@@ -160,9 +162,9 @@ def _write(plan: _Plan) -> Round:
                             for a in row.answers]
         responses[row.key] = response
         db.session.add(response)
-    for row in plan.invitations:
-        db.session.add(Invitation(round=round_, agency=agencies[row.agency], response=responses.get(row.key),
-                                  **row.columns))
+    for row in plan.invitations:  # a submitted response is tied to no invitation (documents from before: cut now)
+        draft = responses.get(row.key) if row.columns["status"] != InvitationStatus.SUBMITTED else None
+        db.session.add(Invitation(round=round_, agency=agencies[row.agency], response=draft, **row.columns))
     db.session.add_all(Commitment(round_id=round_.id, **columns) for columns in plan.commitments)
     db.session.flush()
     return round_
@@ -186,6 +188,10 @@ def _check(document: Any) -> _Plan:
     round_, q = _check_round(read, document)
     responses = _check_responses(read, document, known)
     invitations = _check_invitations(read, document, known, responses)
+    claimed = {row.key for row in invitations if row.key is not None}
+    for key, row in responses.items():  # documents written before `invited`: what came through an invitation
+        if row.columns["invited"] is None:
+            row.columns["invited"] = key in claimed
     commitments = _check_commitments(read, document, q)
     if read.problems:
         raise RestoreRefused(read.problems)
@@ -244,7 +250,8 @@ def _check_responses(read: _Reader, document: dict, known: set[str]) -> dict[int
                     "started_at": read.time(entry, "started_at", where, required=True),
                     "updated_at": read.time(entry, "updated_at", where, required=True),
                     "submitted_at": read.time(entry, "submitted_at", where),
-                    "published_at": read.time(entry, "published_at", where)}, agency=agency, key=key)
+                    "published_at": read.time(entry, "published_at", where),
+                    "invited": read.boolean(entry, "invited", where, required=False)}, agency=agency, key=key)
         seen = set()
         for at, answer in read.entries(entry, "answers", where):
             checked = _check_answer(read, answer, at, q, agency, known)
@@ -448,8 +455,8 @@ class _Reader:
             return None
         return float(value)
 
-    def boolean(self, entry, key, where) -> Optional[bool]:
-        value = self._get(entry, key, where, required=True)
+    def boolean(self, entry, key, where, required: bool = True) -> Optional[bool]:
+        value = self._get(entry, key, where, required=required)
         if value is not None and not isinstance(value, bool):
             self._wrong(where, key, "true or false")
             return None

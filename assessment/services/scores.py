@@ -55,15 +55,15 @@ def round_data(round_: Round) -> RoundData:
 
 def participation(round_: Round, slug_of: dict[int, str]) -> pd.DataFrame:
     """Per agency and role level: invited (invitations, plus responses that came without one, such as imports),
-    started and submitted. A revoked invitation still counts as invited."""
+    started and submitted. A revoked invitation still counts as invited. (A submitted response no longer names
+    its invitation: `Response.invited` says whether it came through one.)"""
     invited: dict[tuple[int, str], int] = {}
     for agency_id, role, count in db.session.execute(
             select(Invitation.agency_id, Invitation.role_level, func.count(Invitation.id))
             .where(Invitation.round_id == round_.id).group_by(Invitation.agency_id, Invitation.role_level)).all():
         invited[(agency_id, role.value)] = count
     uninvited = (select(Response.agency_id, Response.role_level, func.count(Response.id))
-                 .outerjoin(Invitation, Invitation.response_id == Response.id)
-                 .where(Response.round_id == round_.id, Invitation.id.is_(None))
+                 .where(Response.round_id == round_.id, Response.invited.is_(False))
                  .group_by(Response.agency_id, Response.role_level))
     for agency_id, role, count in db.session.execute(uninvited).all():
         invited[(agency_id, role.value)] = invited.get((agency_id, role.value), 0) + count

@@ -39,12 +39,14 @@ def roster_targets(round_: Round, own_agency_id: int) -> tuple[Target, ...]:
 def start(invitation: Invitation, questionnaire: Questionnaire, language: str) -> Response:
     """The invitation's response, created on first use with the questionnaire version it will answer and the
     language it is answered in."""
+    if invitation.status == InvitationStatus.SUBMITTED:
+        raise ServiceError("this survey has already been submitted")
     if invitation.response is not None:
         return invitation.response
     response = Response(round_id=invitation.round_id, agency_id=invitation.agency_id,
                         role_level=invitation.role_level, questionnaire_id=questionnaire.id,
                         questionnaire_version=questionnaire.version, language=language,
-                        status=ResponseStatus.DRAFT)
+                        status=ResponseStatus.DRAFT, invited=True)
     role_item = questionnaire.profile_item("role_level")
     if role_item is not None:  # pre-filled from the invitation; the respondent may correct it
         response.answers.append(Answer(item_id=role_item.id, text=invitation.role_level.value))
@@ -105,7 +107,10 @@ def missing_required(questionnaire: Questionnaire, answers: dict[AnswerKey, Answ
 
 def submit(invitation: Invitation, response: Response, questionnaire: Questionnaire,
            targets: tuple[Target, ...]) -> bool:
-    """Submit a complete draft. Returns False when it was already submitted (a second, or concurrent, submit)."""
+    """Submit a complete draft. Returns False when it was already submitted (a second, or concurrent, submit).
+
+    The invitation then keeps only its status: the link between it and the response is cut, so that nothing in
+    the database (no join, export or backup) ties the answers to the link, or to the address it was sent to."""
     if missing_required(questionnaire, stored_answers(response), targets):
         raise ServiceError("some required questions are not answered yet")
     now = utcnow()
@@ -115,6 +120,7 @@ def submit(invitation: Invitation, response: Response, questionnaire: Questionna
     if done.rowcount != 1:
         return False
     invitation.status = InvitationStatus.SUBMITTED
+    invitation.response = None
     snapshots.advance(invitation.round)
     db.session.refresh(response)
     return True

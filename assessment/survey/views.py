@@ -16,7 +16,7 @@ from ..auth import limiter
 from ..errors import InvalidSubmission
 from ..models import Invitation, Response, Round
 from ..services import invitations
-from ..vocabulary import ResponseStatus, RoleLevel
+from ..vocabulary import InvitationStatus, ResponseStatus, RoleLevel
 from . import service
 from .forms import (
     AnswerKey,
@@ -87,7 +87,9 @@ class Visit:
 
     @property
     def submitted(self) -> bool:
-        return self.response is not None and self.response.status == ResponseStatus.SUBMITTED
+        """Submitted through this link: the invitation says so (it no longer names the response)."""
+        return (self.invitation.status == InvitationStatus.SUBMITTED
+                or (self.response is not None and self.response.status == ResponseStatus.SUBMITTED))
 
     @property
     def in_progress(self) -> bool:
@@ -341,7 +343,8 @@ def submit(token: str):
         return redirect(url_for("survey.review", token=token))
     if not submitted:
         return render_template("survey/submitted.html", visit=visit, switch=_visit_switch(visit)), 409
-    return redirect(url_for("survey.thanks", token=token))
+    # the invitation no longer names the response, so the page after says in which language it was answered
+    return redirect(url_for("survey.thanks", token=token, lang=visit.language))
 
 
 @bp.get("/<token>/thanks")

@@ -93,26 +93,26 @@ def count(url: str, acknowledged: set[str]) -> dict[str, int]:
     from assessment.db import db
     from assessment.models import Answer, Invitation, Response
     from assessment.tokens import hash_token
-    from assessment.vocabulary import ResponseStatus
+    from assessment.vocabulary import InvitationStatus, ResponseStatus
 
     app = create_app({"ENVIRONMENT": "development", "SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
         answers = dict(db.session.execute(select(Answer.response_id, func.count(Answer.id))
                                           .group_by(Answer.response_id)).all())
-        submitted = db.session.execute(
-            select(Invitation.token_hash, Response.id).join(Response, Invitation.response_id == Response.id)
-            .where(Response.status == ResponseStatus.SUBMITTED)).all()
-        by_hash = {token_hash: response_id for token_hash, response_id in submitted}
+        # a submitted response names no invitation: the invitations say which links submitted
+        submitted_links = set(db.session.scalars(select(Invitation.token_hash).where(
+            Invitation.status == InvitationStatus.SUBMITTED)))
+        submitted = db.session.scalars(select(Response.id).where(Response.status == ResponseStatus.SUBMITTED)).all()
         complete = max(answers.values(), default=0)
         figures = {
             "responses": db.session.scalar(select(func.count(Response.id))),
             "submitted": len(submitted),
+            "links that submitted": len(submitted_links),
             "acknowledged": len(acknowledged),
-            "acknowledged but missing": sum(1 for t in acknowledged if hash_token(t) not in by_hash),
+            "acknowledged but missing": sum(1 for t in acknowledged if hash_token(t) not in submitted_links),
             "responses without an invitation": db.session.scalar(
-                select(func.count(Response.id)).where(~Response.id.in_(select(Invitation.response_id).where(
-                    Invitation.response_id.is_not(None))))),
-            "submitted but incomplete": sum(1 for r in by_hash.values() if answers.get(r, 0) != complete),
+                select(func.count(Response.id)).where(Response.invited.is_(False))),
+            "submitted but incomplete": sum(1 for r in submitted if answers.get(r, 0) != complete),
             "answers per complete response": complete,
         }
         db.session.remove()
