@@ -40,3 +40,10 @@ class CleanForm(FlaskForm):
                 return unbound_field.bind(form=form, **options)
             filters = [*unbound_field.kwargs.get("filters", ()), _clean_field]
             return unbound_field.bind(form=form, filters=filters, **options)
+
+
+def csv_delimiter(text: str) -> str:
+    """The separator of a CSV file's header line: a comma, or the semicolon that Excel writes where the comma is
+    the decimal mark."""
+    header = text.split("\n", 1)[0]
+    return ";" if header.count(";") > header.count(",") else ","

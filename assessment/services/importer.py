@@ -19,7 +19,7 @@ from questionnaires.types import AnswerValue
 from .. import catalog
 from ..db import db
 from ..models import Agency, Answer, Response, Round, utcnow
-from ..text import clean
+from ..text import clean, csv_delimiter
 from ..vocabulary import ResponseStatus, RoleLevel, RoundStatus
 from . import Refused, audit, snapshots
 
@@ -58,11 +58,6 @@ def _decode(data: bytes) -> str:
     except UnicodeDecodeError as exc:
         raise ImportRefused([Problem(1, "", f"the file is not UTF-8 text (byte {exc.start} cannot be read); "
                                             "save it as CSV UTF-8 and try again")]) from None
-
-
-def _delimiter(text: str) -> str:
-    header = text.split("\n", 1)[0]
-    return ";" if header.count(";") > header.count(",") else ","
 
 
 class _Columns:
@@ -118,7 +113,7 @@ def parse(round_: Round, data: bytes) -> list[ParsedRow]:
     agencies = {a.slug: a for a in round_.jurisdiction.agencies}
     by_name = {a.name.lower(): a for a in agencies.values()}
     text = _decode(data)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=csv_delimiter(text))
     try:
         header = next(reader)
     except StopIteration:
