@@ -19,7 +19,7 @@ def init_app(app) -> None:
         survey,
     )
     from .db import IdConverter, commit_per_request, configure_engine, db, migrate
-    from .services import jobs
+    from .services import jobs, mailings
 
     app.url_map.converters["int"] = IdConverter
     db.init_app(app)
@@ -27,7 +27,9 @@ def init_app(app) -> None:
     configure_engine(app)
     commit_per_request(app)
     jobs.init_app(app)
-    CSRFProtect(app)
+    mailings.init_app(app)
+    # A mail program's one-click opt-out (RFC 8058) posts without a session; the link itself is the secret.
+    CSRFProtect(app).exempt("assessment.survey.views.opt_out")
     catalog.init_app(app)
     languages.init_app(app)
     errors.init_app(app)

@@ -12,7 +12,7 @@ from ..db import MAX_INTEGER, db
 from ..models import Jurisdiction, Response, Round, utcnow
 from ..text import clean
 from ..vocabulary import ResponseStatus, RoundStatus
-from . import ServiceError, audit, report, snapshots
+from . import ServiceError, audit, contacts, report, snapshots
 
 
 def create_round(jurisdiction: Jurisdiction, title: str, questionnaire_id: str = "collaboration_readiness",
@@ -82,7 +82,8 @@ def reopen_round(round_: Round, reason: str) -> None:
 
 def close_round(round_: Round) -> int:
     """Close a round (its results are final, so its report is rendered now, in the background, when it has
-    results to show); returns how many unsubmitted drafts are left out of its results."""
+    results to show; its contacts' addresses are deleted); returns how many unsubmitted drafts are left out of its
+    results."""
     if round_.status == RoundStatus.CLOSED:
         raise ServiceError(f"round {round_.id} is already closed")
     drafts = db.session.scalar(select(func.count(Response.id)).where(
@@ -93,6 +94,8 @@ def close_round(round_: Round) -> int:
     if db.session.scalar(select(func.count(Response.id)).where(Response.round_id == round_.id, snapshots.published())
                          ) >= round_.min_group_size:
         report.queue(round_)
+    if contacts.held(round_):
+        contacts.purge(round_, "the round closed")
     db.session.flush()
     return drafts
 

@@ -15,7 +15,7 @@ from .. import catalog, languages
 from ..auth import limiter
 from ..errors import InvalidSubmission
 from ..models import Invitation, Response, Round
-from ..services import invitations
+from ..services import contacts, invitations
 from ..vocabulary import InvitationStatus, ResponseStatus, RoleLevel
 from . import service
 from .forms import (
@@ -354,6 +354,29 @@ def thanks(token: str):
     if not visit.submitted:
         return redirect(url_for("survey.welcome", token=token))
     return render_template("survey/thanks.html", visit=visit, switch=_visit_switch(visit, "thanks"))
+
+
+@bp.route("/<token>/opt-out", methods=["GET", "POST"])
+@token_guard
+def opt_out(token: str):
+    """Stop a contact's messages: a page with one button (mail programs and link scanners open links, so opening
+    it changes nothing), or the one-click POST of RFC 8058 that mail programs send for List-Unsubscribe-Post.
+    Exempt from CSRF (see `assessment.init_app`): the link itself is the secret."""
+    invitation = contacts.by_token(token)
+    if invitation is None:
+        abort(404)
+    contact = contacts.of_invitation(invitation)
+    q = catalog.get(invitation.round.questionnaire_id, invitation.round.questionnaire_version)
+    language = languages.choose(q.languages, contact.language if contact else None)
+    languages.use(language)
+    done = contact is not None and contact.opted_out_at is not None
+    if request.method == "POST" and contact is not None:
+        contacts.opt_out(invitation)
+        done = True
+    return render_template("survey/opt_out.html", round=invitation.round, contact=contact, done=done,
+                           switch=_switch(q.languages, language, "get", url_for("survey.opt_out", token=token)),
+                           can_answer=not invitation.revoked_at and invitation.status != InvitationStatus.SUBMITTED
+                           and invitation.round.availability() == "open", token=token)
 
 
 def _review_rows(q: Questionnaire, answers: dict[AnswerKey, AnswerValue], targets: tuple[Target, ...]):

@@ -1,0 +1,448 @@
+"""A round's contacts: people invited by email, each with a personal link of their own.
+
+The contacts table is the one place an address is stored, and it is used only to send the round's invitations and
+reminders. A contact's link is not stored: it is made from a random link key and the app's secret key when a
+message is written (`token_of`), and only its hash is kept, on the contact's invitation, like every other link.
+When a response is submitted, the link between it and its invitation is cut (`survey.service.submit`), so the
+status "submitted" is all that ties a contact to the survey. Addresses and link keys are deleted when the round
+closes, or on demand (`purge`); the rows stay, so that the counts remain.
+"""
+from __future__ import annotations
+
+import base64
+import csv
+import hashlib
+import hmac
+import io
+import re
+import secrets
+from collections import Counter
+from dataclasses import dataclass, field
+from email.utils import getaddresses
+from typing import Iterable, Optional
+
+from flask import current_app
+from sqlalchemy import func, select, update
+
+from .. import catalog
+from ..db import db
+from ..mail import addresses
+from ..models import Agency, Contact, Email, Invitation, Round, utcnow
+from ..survey.links import survey_link
+from ..text import clean, csv_delimiter
+from ..tokens import hash_token
+from ..vocabulary import EmailKind, EmailStatus, InvitationStatus, RoleLevel, RoundStatus
+from . import Refused, ServiceError, audit
+
+#: The most contacts one file or paste may add.
+MAX_AT_ONCE = 5000
+#: What each column may be called in a file (compared without regard to case).
+COLUMNS = {"email": ("email", "e-mail", "email address", "e-mail address"), "agency": ("agency",),
+           "role_level": ("role_level", "role level", "role"), "language": ("language",)}
+
+
+@dataclass(frozen=True)
+class Problem:
+    where: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.reason}"
+
+
+class ContactsRefused(Refused):
+    """The list was checked whole and nothing was added; `problems` says why, each with its place."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__("no contact was added", problems)
+
+
+@dataclass(frozen=True)
+class NewContact:
+    email: str
+    agency: Agency
+    role: RoleLevel
+    language: str
+
+
+@dataclass(frozen=True)
+class Read:
+    """A checked list, ready to add; `ignored` names the columns of a file that were left out (never stored)."""
+
+    contacts: list[NewContact]
+    ignored: tuple[str, ...] = ()
+
+
+def decode(data: bytes) -> str:
+    """A file's text: UTF-8 (with or without the byte order mark Excel's "CSV UTF-8" writes), or else Windows-1252,
+    what Excel's plain "CSV" writes on Windows."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise ContactsRefused([Problem("the file", f"it is neither UTF-8 nor Excel's CSV text (byte {exc.start}); "
+                                                   "save it as CSV UTF-8 and try again")]) from None
+
+
+def _open_round(round_: Round) -> None:
+    if round_.status == RoundStatus.CLOSED:
+        raise ServiceError(f"round {round_.id} is closed; it takes no more contacts")
+
+
+def read_file(round_: Round, data: bytes) -> Read:
+    """Check a whole contacts file (columns `email`, `agency` (slug or name), `role_level`, and optionally
+    `language`); ContactsRefused lists every problem by row and column."""
+    _open_round(round_)
+    text = clean(decode(data))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=csv_delimiter(text))
+    try:
+        header = [cell.strip() for cell in next(reader)]
+    except StopIteration:
+        raise ContactsRefused([Problem("the file", "it is empty")]) from None
+    except csv.Error as exc:
+        raise ContactsRefused([Problem("the file", f"not readable as CSV: {exc}")]) from None
+    where: dict[str, int] = {}
+    problems: list[Problem] = []
+    for index, name in enumerate(header):
+        column = next((key for key, names in COLUMNS.items() if name.lower() in names), None)
+        if column is None:
+            continue
+        if column in where:
+            problems.append(Problem(f"row 1, column {index + 1}", f"a second {column} column (the first is column "
+                                                                  f"{where[column] + 1})"))
+        where.setdefault(column, index)
+    for required in ("email", "agency", "role_level"):
+        if required not in where:
+            problems.append(Problem("row 1", f"no {required} column (the columns are: "
+                                             f"{', '.join(h or '(blank)' for h in header)})"))
+    if problems:
+        raise ContactsRefused(problems)
+    ignored = tuple(h or f"column {i + 1}" for i, h in enumerate(header) if i not in where.values())
+    entries = []
+    try:
+        for number, cells in enumerate(reader, start=2):
+            if not any(c.strip() for c in cells):
+                continue
+            cells += [""] * (len(header) - len(cells))
+            value = {column: cells[index].strip() for column, index in where.items()}
+            entries.append((f"row {number}", value["email"], value["agency"], value["role_level"],
+                            value.get("language", "")))
+    except csv.Error as exc:
+        raise ContactsRefused([Problem(f"row {reader.line_num}", f"not readable as CSV: {exc}")]) from None
+    return Read(_check(round_, entries, in_columns=True), ignored)
+
+
+def read_pasted(round_: Round, text: str, agency: Agency, role: str | RoleLevel, language: str = "") -> Read:
+    """Check pasted addresses (separated by lines, semicolons, commas or spaces; `Name <address>` as a mail program
+    copies them is fine, and the name is dropped), all for one agency and role level."""
+    _open_round(round_)
+    role = role.value if isinstance(role, RoleLevel) else role
+    found = []
+    for line in re.split(r"[\n;]", clean(text)):
+        if "<" in line:
+            found += [address for _name, address in getaddresses([line]) if address] or [line.strip()]
+        else:
+            found += [piece for piece in re.split(r"[,\s]+", line) if piece]
+    entries = [(f"address {n} ({address!r})", address, agency.slug, role, language)
+               for n, address in enumerate(found, start=1)]
+    return Read(_check(round_, entries, in_columns=False))
+
+
+def _check(round_: Round, entries: list[tuple[str, str, str, str, str]], in_columns: bool) -> list[NewContact]:
+    """Each entry (where, address, agency, role level, language) checked against the round and the others."""
+    q = catalog.get(round_.questionnaire_id, round_.questionnaire_version)
+    agencies = {a.slug: a for a in round_.jurisdiction.agencies}
+    by_name = {a.name.lower(): a for a in agencies.values()}
+    #: address -> where it was seen first (None: already a contact of the round)
+    seen: dict[str, Optional[str]] = {addresses.same(e): None for e in db.session.scalars(
+        select(Contact.email).where(Contact.round_id == round_.id, Contact.email.is_not(None)))}
+    problems: list[Problem] = []
+    checked: list[NewContact] = []
+    if not entries:
+        problems.append(Problem("the list", "it holds no address"))
+    if len(entries) > MAX_AT_ONCE:
+        problems.append(Problem("the list", f"{len(entries)} addresses; add at most {MAX_AT_ONCE} at once"))
+    for where, address, agency_text, role_text, language in entries:
+        column = (lambda name: f"{where}, column {name}") if in_columns else (lambda _name: where)
+        before = len(problems)
+        reason = addresses.problem(address)
+        key = addresses.same(address)
+        if reason is not None:
+            problems.append(Problem(column("email"), f"not an email address: {reason}"))
+        elif key in seen:
+            problems.append(Problem(column("email"), f"{address} is already a contact of this round"
+                                    if seen[key] is None else f"{address} is also on {seen[key]}"))
+        else:
+            seen[key] = where
+        agency = agencies.get(agency_text) or by_name.get(agency_text.lower())
+        if agency is None:
+            problems.append(Problem(column("agency"), f"{agency_text!r} is not an agency of "
+                                                      f"{round_.jurisdiction.name} (agencies: {', '.join(agencies)})"
+                                    if agency_text else "the agency is missing"))
+        try:
+            role = RoleLevel.parse(role_text) if role_text else None
+        except ValueError as exc:
+            role, reason = None, str(exc)
+        else:
+            reason = "the role level is missing"
+        if role is None:
+            problems.append(Problem(column("role_level"), reason))
+        if language and language not in q.languages:
+            problems.append(Problem(column("language"), f"{language!r} is not a language of this survey "
+                                                        f"({', '.join(q.languages)})"))
+        if len(problems) == before:
+            checked.append(NewContact(addresses.normal(address), agency, role, language or q.languages[0]))
+    if problems:
+        raise ContactsRefused(problems)
+    return checked
+
+
+def add(round_: Round, read: Read) -> list[Contact]:
+    """Add checked contacts, each with an invitation (a link) of their own."""
+    _open_round(round_)
+    added = []
+    for new in read.contacts:
+        key = secrets.token_urlsafe(24)
+        invitation = Invitation(round_id=round_.id, agency_id=new.agency.id, role_level=new.role,
+                                token_hash=hash_token(_token(key)))
+        contact = Contact(round_id=round_.id, invitation=invitation, email=new.email, language=new.language,
+                          link_key=key)
+        db.session.add_all([invitation, contact])
+        added.append(contact)
+    audit.record("contacts_added", f"round {round_.id}", f"{len(added)} contact(s), each with a link of their own")
+    db.session.flush()
+    return added
+
+
+# --- links -------------------------------------------------------------------------------------------------
+
+def _token(link_key: str) -> str:
+    secret = current_app.secret_key
+    secret = secret.encode() if isinstance(secret, str) else secret
+    digest = hmac.new(secret, b"continuum contact link\0" + link_key.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def token_of(contact: Contact) -> str:
+    """The contact's survey token, made again from its link key. Should the secret key have changed since the
+    contact was added, the link is made anew (the draft stays with the invitation; an earlier message's link then
+    no longer opens it)."""
+    if contact.link_key is None:
+        raise ServiceError("this contact's address and link were deleted")
+    token = _token(contact.link_key)
+    if hash_token(token) != contact.invitation.token_hash:
+        contact.link_key = secrets.token_urlsafe(24)
+        token = _token(contact.link_key)
+        contact.invitation.token_hash = hash_token(token)
+        db.session.flush()
+    return token
+
+
+def links_of(contact: Contact) -> tuple[str, str]:
+    """The contact's survey link (opening in the contact's language) and opt-out link."""
+    token = token_of(contact)
+    round_ = contact.invitation.round
+    first = catalog.get(round_.questionnaire_id, round_.questionnaire_version).languages[0]
+    survey = survey_link(token) + (f"?lang={contact.language}" if contact.language != first else "")
+    return survey, survey_link(token) + "/opt-out"
+
+
+# --- opting out, revoking, deleting ------------------------------------------------------------------------
+
+def of_invitation(invitation: Invitation) -> Optional[Contact]:
+    return db.session.scalar(select(Contact).where(Contact.invitation_id == invitation.id))
+
+
+def by_token(token: str) -> Optional[Invitation]:
+    """The invitation a link names, revoked or not (an opt-out must work whatever became of the link)."""
+    if not token or len(token) > 128:
+        return None
+    return db.session.scalar(select(Invitation).where(Invitation.token_hash == hash_token(token)))
+
+
+def _cancel_queued(where, reason: str) -> int:
+    return db.session.execute(update(Email).where(where, Email.status == EmailStatus.QUEUED)
+                              .values(status=EmailStatus.CANCELLED, reason=reason)
+                              .execution_options(synchronize_session=False)).rowcount
+
+
+def opt_out(invitation: Invitation) -> bool:
+    """No more messages to the invitation's contact; False when there is none (a link given out by hand)."""
+    contact = of_invitation(invitation)
+    if contact is None:
+        return False
+    if contact.opted_out_at is None:
+        contact.opted_out_at = utcnow()
+        _cancel_queued(Email.contact_id == contact.id, "opted out")
+    db.session.flush()
+    return True
+
+
+def revoke(round_: Round, invitation_ids: Iterable[int]) -> int:
+    """Revoke the chosen links of this round (those not submitted nor revoked yet); their contacts get no more
+    messages. Returns how many were revoked."""
+    chosen = list(db.session.scalars(select(Invitation).where(
+        Invitation.round_id == round_.id, Invitation.id.in_(list(invitation_ids)), Invitation.revoked_at.is_(None),
+        Invitation.status != InvitationStatus.SUBMITTED)))
+    if not chosen:
+        raise ServiceError("none of the chosen links can be revoked (already revoked, or submitted)")
+    now = utcnow()
+    for invitation in chosen:
+        invitation.revoked_at = now
+    _cancel_queued(Email.contact_id.in_(select(Contact.id).where(Contact.invitation_id.in_([i.id for i in chosen]))),
+                   "link revoked")
+    audit.record("invitation_revoked", f"round {round_.id}", f"{len(chosen)} link(s): invitation(s) "
+                 + ", ".join(str(i.id) for i in chosen[:50]) + (" ..." if len(chosen) > 50 else ""))
+    db.session.flush()
+    return len(chosen)
+
+
+def purge(round_: Round, why: str) -> int:
+    """Delete the round's addresses and link keys (its queued messages are not sent); the contacts' statuses and
+    counts stay. Returns how many addresses were deleted."""
+    held = db.session.scalars(select(Contact).where(Contact.round_id == round_.id, Contact.email.is_not(None))).all()
+    _cancel_queued(Email.round_id == round_.id, "the addresses were deleted")
+    for contact in held:
+        contact.email, contact.link_key = None, None
+    round_.contacts_purged_at = utcnow()
+    audit.record("contacts_purged", f"round {round_.id}", f"{len(held)} address(es) deleted ({why})")
+    db.session.flush()
+    return len(held)
+
+
+# --- the people of a round, as the console lists them ------------------------------------------------------
+
+#: The filters of the people list: key -> label.
+FILTERS = {
+    "all": "Everyone",
+    "not_started": "Not started",
+    "in_progress": "In progress",
+    "submitted": "Submitted",
+    "not_sent": "Not emailed yet",
+    "queued": "Email queued",
+    "sent": "Emailed",
+    "problem": "Email failed, bounced or unconfirmed",
+    "opted_out": "Opted out",
+    "revoked": "Revoked",
+    "no_address": "Link given out by hand",
+}
+PROBLEMS = (EmailStatus.FAILED, EmailStatus.BOUNCED, EmailStatus.UNCONFIRMED)
+
+
+@dataclass(frozen=True)
+class Person:
+    """One invitation of the round as the console lists it: who (an address, or none for a link given out by hand
+    or an address deleted), its status and its emails' status, never its answers."""
+
+    invitation_id: int
+    agency: str
+    role: str
+    address: Optional[str]
+    contact: bool
+    survey: InvitationStatus
+    revoked: bool
+    opted_out: bool
+    email: Optional[EmailStatus] = None
+    email_kind: Optional[EmailKind] = None
+    reason: Optional[str] = None
+    reminders: int = 0
+
+    @property
+    def filters(self) -> set[str]:
+        found = {"all", "revoked" if self.revoked else self.survey.value}
+        if not self.contact:
+            found.add("no_address")
+        elif self.opted_out:
+            found.add("opted_out")
+        if self.contact and self.email is None:
+            found.add("not_sent")
+        elif self.email in (EmailStatus.QUEUED, EmailStatus.SENDING):
+            found.add("queued")
+        elif self.email == EmailStatus.SENT:
+            found.add("sent")
+        elif self.email in PROBLEMS:
+            found.add("problem")
+        return found
+
+    def matches(self, search: str) -> bool:
+        return not search or (self.address is not None and search.lower() in self.address.lower())
+
+
+@dataclass
+class AgencyGroup:
+    agency: str
+    people: list[Person] = field(default_factory=list)
+    #: Everyone of the agency, by survey status (whatever the filter shows).
+    counts: Counter = field(default_factory=Counter)
+    total: int = 0
+
+
+@dataclass(frozen=True)
+class People:
+    groups: list[AgencyGroup]
+    #: filter -> how many people it holds (over the whole round).
+    counts: dict[str, int]
+    shown: int
+    total: int
+
+
+def people(round_: Round, status: str = "all", search: str = "", agency_id: Optional[int] = None) -> People:
+    """The round's invitations grouped by agency, with counts, those matching `status`, `search` (part of an
+    address) and `agency_id` listed."""
+    rows = db.session.execute(
+        select(Invitation.id, Invitation.agency_id, Agency.name, Invitation.role_level, Invitation.status,
+               Invitation.revoked_at, Contact.id.label("contact_id"), Contact.email, Contact.opted_out_at)
+        .join(Agency, Agency.id == Invitation.agency_id)
+        .outerjoin(Contact, Contact.invitation_id == Invitation.id)
+        .where(Invitation.round_id == round_.id)).all()
+    latest: dict[int, tuple[EmailStatus, EmailKind, Optional[str]]] = {}
+    reminders: Counter = Counter()
+    for contact_id, kind, state, reason in db.session.execute(
+            select(Email.contact_id, Email.kind, Email.status, Email.reason).where(Email.round_id == round_.id)
+            .order_by(Email.id)):
+        if state == EmailStatus.CANCELLED:
+            continue
+        latest[contact_id] = (state, kind, reason)
+        if kind == EmailKind.REMINDER and state == EmailStatus.SENT:
+            reminders[contact_id] += 1
+    everyone = []
+    for row in rows:
+        state, kind, reason = latest.get(row.contact_id, (None, None, None))
+        everyone.append((row.agency_id, Person(
+            invitation_id=row.id, agency=row.name, role=row.role_level.label, address=row.email,
+            contact=row.contact_id is not None, survey=row.status, revoked=row.revoked_at is not None,
+            opted_out=row.opted_out_at is not None, email=state, email_kind=kind, reason=reason,
+            reminders=reminders[row.contact_id])))
+    counts = Counter(f for _agency, person in everyone for f in person.filters)
+    groups: dict[int, AgencyGroup] = {}
+    shown = 0
+    for agency, person in sorted(everyone, key=lambda p: (p[1].agency.lower(), p[0], p[1].address is None,
+                                                           (p[1].address or "").lower(), p[1].invitation_id)):
+        group = groups.setdefault(agency, AgencyGroup(person.agency))
+        group.total += 1
+        group.counts["revoked" if person.revoked else person.survey.value] += 1
+        if status in person.filters and person.matches(search) and agency_id in (None, agency):
+            group.people.append(person)
+            shown += 1
+    return People(list(groups.values()), {key: counts.get(key, 0) for key in FILTERS}, shown, len(everyone))
+
+
+def held(round_: Round) -> int:
+    """How many addresses the round holds now."""
+    return db.session.scalar(select(func.count(Contact.id)).where(Contact.round_id == round_.id,
+                                                                  Contact.email.is_not(None)))
+
+
+def by_address(round_: Round, emails: Iterable[str]) -> list[Contact]:
+    """The round's contacts with these addresses; ServiceError naming any that is not one."""
+    wanted = {addresses.same(e): e for e in emails}
+    found = {addresses.same(c.email): c for c in db.session.scalars(
+        select(Contact).where(Contact.round_id == round_.id, Contact.email.is_not(None)))
+        if addresses.same(c.email) in wanted}
+    missing = [e for key, e in wanted.items() if key not in found]
+    if missing:
+        raise ServiceError(f"not a contact of round {round_.id}: {', '.join(missing)}")
+    return list(found.values())

@@ -1,0 +1,312 @@
+"""Invitations and reminders by email, against a real SMTP server (aiosmtpd on a loopback port, STARTTLS or TLS
+with a login): the right people, one message each, links that work and belong to their contact, the headers
+(Reply-To, List-Unsubscribe), both parts, retries of temporary refusals, failures with the server's reason,
+reminders that skip the submitted and the opted out, and no address anywhere once answers are in."""
+import datetime as dt
+import io
+import os
+import re
+import subprocess
+import sys
+import threading
+from urllib.parse import urlsplit
+
+import openpyxl
+import pytest
+from sqlalchemy import func, select
+
+from app import create_app
+from assessment.db import db
+from assessment.models import Contact, Email, utcnow
+from assessment.services import contacts, jobs, mailings
+from assessment.vocabulary import EmailKind, EmailStatus, InvitationStatus, JobStatus, RoundStatus
+from tests.conftest import serve
+from tests.support.smtp import mail_server
+from tests.support.survey import complete, start
+from tests.support.web import csrf_from
+
+PEOPLE = ["ana@probation.test", "ben@probation.test", "cy@treatment.test", "dee@treatment.test",
+          "eve@advocates.test"]
+
+
+@pytest.fixture(params=["starttls"])
+def smtp(request, tmp_path):
+    with mail_server(tmp_path, request.param) as (handler, settings):
+        yield handler, settings
+
+
+@pytest.fixture
+def app(database, smtp):
+    yield from serve(create_app({
+        "TESTING": True, "SECRET_KEY": "test-secret", "SQLALCHEMY_DATABASE_URI": database(),
+        "PUBLIC_URL": "http://survey.test", "MAIL_RATE": 0, "MAIL_RETRY_SECONDS": 0, **smtp[1]}))
+
+
+@pytest.fixture
+def server(smtp):
+    return smtp[0]
+
+
+def contacts_file(rows) -> bytes:
+    return ("email,agency,role_level\n" + "".join(f"{e},{a},{r}\n" for e, a, r in rows)).encode()
+
+
+@pytest.fixture
+def people(county):
+    """Five contacts of the county's open round, with the facilitator's name and reply-to set."""
+    round_ = county["round"]
+    slugs = [a.slug for a in county["agencies"]]
+    rows = [(PEOPLE[0], slugs[0], "line_staff"), (PEOPLE[1], slugs[0], "supervisor"),
+            (PEOPLE[2], slugs[1], "line_staff"), (PEOPLE[3], slugs[1], "executive"),
+            (PEOPLE[4], slugs[2], "line_staff")]
+    contacts.add(round_, contacts.read_file(round_, contacts_file(rows)))
+    mailings.save_settings(round_, "Dana Facilitator", "dana@county.test", "", 2, True)
+    db.session.commit()
+    return {c.email: c for c in db.session.scalars(select(Contact))}
+
+
+def token_in(link: str) -> str:
+    return urlsplit(link).path.split("/s/")[1].split("/")[0]
+
+
+def link_of(received) -> str:
+    return re.search(r"(http://survey\.test/s/[\w-]+)", received.part("plain")).group(1)
+
+
+def send_all() -> None:
+    db.session.commit()
+    jobs.run_pending()
+    db.session.expire_all()
+
+
+@pytest.mark.parametrize("smtp", ["starttls", "tls"], indirect=True)
+def test_each_contact_gets_one_invitation_with_a_link_of_their_own(app, client, county, people, server):
+    queued = mailings.queue_invitations(county["round"])
+    assert queued.count == 5
+    send_all()
+    assert sorted(r.to for r in server.received) == sorted(PEOPLE)  # the right people, one message each
+    for received in server.received:
+        message, contact = received.message, people[received.to]
+        link = link_of(received)
+        assert link in received.part("html")
+        # the link opens the survey, and it is this contact's
+        assert contacts.by_token(token_in(link)).id == contact.invitation_id
+        assert client.get(urlsplit(link).path).status_code == 200
+        assert message["Reply-To"] == "dana@county.test"
+        assert message["From"].addresses[0].display_name == "Dana Facilitator"
+        assert message["From"].addresses[0].addr_spec == received.sender == "surveys@continuum.test"
+        assert message["List-Unsubscribe"] == f"<{link}/opt-out>"
+        assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        assert message.get_content_type() == "multipart/alternative"
+        assert message["Content-Language"] == "en" and message["Message-ID"]
+        for part in ("plain", "html"):
+            text = received.part(part)
+            assert "Dana Facilitator" in text and "Spring survey" in text
+            assert "no longer linked to your email address" in text and "groups of at least 3 people" in text
+    emails = db.session.scalars(select(Email)).all()
+    assert {e.status for e in emails} == {EmailStatus.SENT} and all(e.tries == 1 for e in emails)
+    again = mailings.queue_invitations(county["round"])  # no one is invited twice
+    assert again.count == 0 and again.skipped == {"already invited": 5}
+
+
+def test_a_temporary_refusal_is_retried_and_a_permanent_one_is_marked_failed_with_the_reason(app, county,
+                                                                                             people, server):
+    server.temporary[PEOPLE[0]] = 2  # greylisted twice, then taken
+    server.temporary[PEOPLE[1]] = 99  # never taken
+    server.refuse[PEOPLE[2]] = f"550 5.1.1 <{PEOPLE[2]}>: Recipient address rejected: User unknown"
+    mailings.queue_invitations(county["round"])
+    send_all()
+    by_address = {e.contact.email: e for e in db.session.scalars(select(Email))}
+    assert len(server.to(PEOPLE[0])) == 1 and by_address[PEOPLE[0]].status == EmailStatus.SENT
+    assert by_address[PEOPLE[0]].tries == 3
+    assert not server.to(PEOPLE[1]) and by_address[PEOPLE[1]].status == EmailStatus.FAILED
+    assert by_address[PEOPLE[1]].tries == app.config["MAIL_MAX_TRIES"]
+    assert "451 4.7.1 Greylisted" in by_address[PEOPLE[1]].reason and "still refused after 5 tries" in \
+        by_address[PEOPLE[1]].reason
+    refused = by_address[PEOPLE[2]]
+    assert not server.to(PEOPLE[2]) and refused.status == EmailStatus.FAILED and refused.tries == 1
+    # the server's reason, without the address (addresses live in the contacts table only)
+    assert refused.reason == "550 5.1.1 <<the address>>: Recipient address rejected: User unknown"
+    assert {len(server.to(p)) for p in PEOPLE[3:]} == {1}
+
+
+def test_reminders_skip_the_submitted_and_the_opted_out_and_tell_who_started_to_carry_on(app, client, county,
+                                                                                         people, server):
+    round_ = county["round"]
+    mailings.queue_invitations(round_)
+    send_all()
+    links = {r.to: link_of(r) for r in server.received}
+    targets = tuple(sorted(((a.id, a.slug, a.name) for a in county["agencies"][1:]), key=lambda t: t[2]))
+    from assessment.survey.forms import Target
+    targets = tuple(Target(*t) for t in targets)
+    assert complete(client, token_in(links[PEOPLE[0]]), targets).status_code == 302  # submitted
+    one_click = client.post(urlsplit(links[PEOPLE[1]]).path + "/opt-out",
+                            data={"List-Unsubscribe": "One-Click"})  # as a mail program sends it: no session
+    assert one_click.status_code == 200
+    start(client, token_in(links[PEOPLE[2]]))  # started, not finished
+    invitation = db.session.get(Contact, people[PEOPLE[4]].id).invitation
+    contacts.revoke(round_, [invitation.id])
+    db.session.commit()
+    server.received.clear()
+
+    queued = mailings.queue_reminders(round_)
+    assert queued.count == 2
+    assert queued.skipped == {"submitted": 1, "opted out": 1, "link revoked": 1}
+    send_all()
+    assert sorted(r.to for r in server.received) == sorted([PEOPLE[2], PEOPLE[3]])
+    started, fresh = server.to(PEOPLE[2])[0], server.to(PEOPLE[3])[0]
+    for part in ("plain", "html"):
+        assert "takes you back to where you left off" in started.part(part)
+        assert "Carry on with the survey" in started.part(part)
+        assert "where you left off" not in fresh.part(part) and "Open the survey" in fresh.part(part)
+    assert link_of(started) == links[PEOPLE[2]]  # the same personal link
+    assert mailings.queue_reminders(round_).count == 2
+    send_all()
+    assert mailings.queue_reminders(round_).skipped["reminded 2 time(s) already"] == 2  # at most two each
+    db.session.expire_all()
+    assert db.session.get(Contact, people[PEOPLE[0]].id).invitation.status == InvitationStatus.SUBMITTED
+    assert {e.kind for e in db.session.scalars(select(Email).where(Email.contact_id == people[PEOPLE[0]].id))} \
+        == {EmailKind.INVITATION}
+
+
+def test_the_opt_out_link_asks_first_then_stops_the_messages(app, client, county, people, server):
+    mailings.queue_invitations(county["round"])
+    send_all()
+    path = urlsplit(link_of(server.to(PEOPLE[3])[0])).path + "/opt-out"
+    page = client.get(path)
+    assert page.status_code == 200 and "Stop messages about this survey" in page.get_data(as_text=True)
+    assert db.session.get(Contact, people[PEOPLE[3]].id).opted_out_at is None  # opening the page changes nothing
+    done = client.post(path)  # the page's button
+    assert "You will get no more messages" in done.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Contact, people[PEOPLE[3]].id).opted_out_at is not None
+
+
+def worker(app, settings) -> subprocess.Popen:
+    """`flask worker` in a process of its own, on the test's database and mail server (as on another server)."""
+    env = {**os.environ, "FLASK_SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+           "FLASK_ENVIRONMENT": "development", "FLASK_JOBS": "worker", "FLASK_SECRET_KEY": app.secret_key,
+           "FLASK_PUBLIC_URL": app.config["PUBLIC_URL"], "FLASK_MAIL_RATE": "0",
+           **{f"FLASK_{name}": str(value) for name, value in settings.items()}}
+    return subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "worker", "--poll", "0.2"], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+@pytest.mark.parametrize("cut_at", ["rcpt", "data"])
+def test_a_send_killed_midway_resumes_and_sends_the_rest_exactly_once(app, county, people, smtp, cut_at):
+    """The worker is killed while the third message is with the server: at RCPT (nothing of it has gone, so it
+    is sent on resuming) or after its content went (it may have arrived: it is marked unconfirmed, not sent
+    twice). Every other contact gets exactly one message."""
+    server, settings = smtp
+    round_, third = county["round"], PEOPLE[2]
+    (server.hold_rcpt if cut_at == "rcpt" else server.hold_data)[third] = threading.Event()
+    mailings.queue_invitations(round_)
+    db.session.commit()
+    process = worker(app, settings)
+    try:
+        assert server.reached.wait(60), "the worker never reached the third message"
+    finally:
+        process.kill()
+        process.wait(30)
+    (server.hold_rcpt if cut_at == "rcpt" else server.hold_data).pop(third).set()
+    sent_before = sorted(r.to for r in server.received)
+    assert sent_before == (PEOPLE[:2] if cut_at == "rcpt" else PEOPLE[:3])
+    job = jobs.unfinished(mailings.KIND, mailings.key(round_))
+    assert job.status == JobStatus.RUNNING  # its worker is dead; once its heartbeat is stale another takes it up
+    job.heartbeat_at = utcnow() - jobs.STALE_AFTER - dt.timedelta(seconds=1)
+    send_all()
+    assert sorted(r.to for r in server.received) == sorted(PEOPLE)  # everyone exactly once
+    statuses = {e.contact.email: e.status for e in db.session.scalars(select(Email))}
+    assert statuses.pop(third) == (EmailStatus.SENT if cut_at == "rcpt" else EmailStatus.UNCONFIRMED)
+    assert set(statuses.values()) == {EmailStatus.SENT}
+    if cut_at == "data":  # the facilitator may send it again, knowing it may arrive twice
+        assert mailings.queue_retries(round_).count == 1
+
+
+def every_stored_value() -> str:
+    """Every value of every row of every table, as text."""
+    db.session.expire_all()
+    values = []
+    for table in db.metadata.sorted_tables:
+        for row in db.session.execute(table.select()):
+            values += [str(v) for v in row]
+    return "\n".join(values)
+
+
+def test_no_address_in_any_export_or_backup_once_answers_are_in_and_none_at_all_after_the_close(
+        app, client, runner, county, people, server, tmp_path):
+    from assessment.models import Invitation, Response
+    from assessment.services import accounts
+    from assessment.survey.forms import Target
+
+    round_ = county["round"]
+    mailings.queue_invitations(round_)
+    send_all()
+    for address in PEOPLE[:3]:
+        invitation = people[address].invitation
+        targets = tuple(Target(a.id, a.slug, a.name) for a in sorted(county["agencies"], key=lambda a: a.name)
+                        if a.id != invitation.agency_id)
+        assert complete(client, token_in(link_of(server.to(address)[0])), targets).status_code == 302
+    db.session.expire_all()
+    submitted = db.session.scalars(select(Invitation).where(Invitation.status == InvitationStatus.SUBMITTED)).all()
+    assert len(submitted) == 3 and all(i.response_id is None for i in submitted)
+    assert db.session.scalar(select(Response.id).where(Response.id.in_(select(Invitation.response_id)))) is None
+    assert not [a for a in PEOPLE if a in every_other_table_but_contact()]  # the contacts table is the only place
+
+    accounts.create_user("admin@county.test", "a long enough passphrase", "admin")
+    db.session.commit()
+    client.post("/login", data={"email": "admin@county.test", "password": "a long enough passphrase",
+                                "csrf_token": csrf_from(client.get("/login").data)})
+    published = [client.get(f"/api/rounds/{round_.id}/scores").get_data(as_text=True),
+                 client.get(f"/api/rounds/{round_.id}/coverage").get_data(as_text=True)]
+    for kind in ("scores", "responses-long", "responses-wide"):
+        published.append(client.get(f"/console/rounds/{round_.id}/export/{kind}.csv").get_data(as_text=True))
+        workbook = openpyxl.load_workbook(io.BytesIO(client.get(f"/console/rounds/{round_.id}/export/{kind}.xlsx")
+                                                     .data))
+        published += [str(cell) for sheet in workbook for row in sheet.iter_rows(values_only=True) for cell in row]
+    backup = tmp_path / "round.json"
+    assert runner.invoke(args=["export-round", str(round_.id), "-o", str(backup)]).exit_code == 0
+    published.append(backup.read_text())
+    assert "Probation Department" in "\n".join(published)  # the exports were read
+    assert not [a for a in PEOPLE if a in "\n".join(published)]
+    assert "@" not in backup.read_text().replace("admin@county.test", "")
+
+    assert runner.invoke(args=["round", "close", str(round_.id)]).exit_code == 0
+    everything = every_stored_value()
+    assert not [a for a in PEOPLE if a in everything]  # deleted with the close: counts stay
+    assert db.session.scalar(select(func.count(Contact.id))) == 5
+
+
+def every_other_table_but_contact() -> str:
+    db.session.expire_all()
+    return "\n".join(str(v) for table in db.metadata.sorted_tables if table.name != "contact"
+                     for row in db.session.execute(table.select()) for v in row)
+
+
+def test_send_due_sends_the_scheduled_reminders_then_closes_the_round_and_deletes_its_addresses(
+        app, runner, county, people, server):
+    round_ = county["round"]
+    closes = (utcnow() + dt.timedelta(days=10)).replace(microsecond=0)
+    round_.closes_at = closes
+    mailings.save_settings(round_, "Dana Facilitator", "dana@county.test", "2, 7", 2, True)
+    assert round_.reminder_days == "7,2"
+    mailings.queue_invitations(round_)
+    send_all()
+    assert mailings.send_due(now=closes - dt.timedelta(days=8)) == []
+    result = runner.invoke(args=["send-due"])  # now: nothing is due yet
+    assert result.exit_code == 0 and "Nothing is due" in result.output, result.output
+    done = mailings.send_due(now=closes - dt.timedelta(days=7))
+    assert done == [f"round {round_.id} (Spring survey): 7 day(s) before the close, 5 reminders queued"]
+    send_all()
+    assert {len(server.to(p)) for p in PEOPLE} == {2}
+    assert mailings.send_due(now=closes - dt.timedelta(days=6)) == []  # that date's reminders are sent
+    assert len(mailings.send_due(now=closes - dt.timedelta(days=1))) == 1  # the 2-day one, late but not missed
+    send_all()
+    assert {len(server.to(p)) for p in PEOPLE} == {3}
+    assert mailings.send_due(now=closes - dt.timedelta(hours=1)) == []  # two reminders each: no more
+    done = mailings.send_due(now=closes + dt.timedelta(minutes=1))
+    assert done == [f"round {round_.id} (Spring survey): closed on its closing date; 0 unsubmitted draft(s) left "
+                    "out, its addresses deleted"]
+    db.session.expire_all()
+    assert round_.status == RoundStatus.CLOSED and round_.contacts_purged_at is not None
+    assert [c.email for c in db.session.scalars(select(Contact))] == [None] * 5
