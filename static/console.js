@@ -41,3 +41,65 @@
   }
   window.setTimeout(check, 3000);
 })();
+
+// A button marked data-confirm asks before its form goes (revoking links, deleting addresses).
+document.addEventListener("click", function (event) {
+  "use strict";
+  var button = event.target.closest("[data-confirm]");
+  if (button && !window.confirm(button.dataset.confirm)) { event.preventDefault(); }
+});
+
+// The people list: "select everyone" boxes (one per agency, one for all shown) and a count of those selected.
+(function () {
+  "use strict";
+  var form = document.getElementById("people-form");
+  if (!form) { return; }
+  var count = document.getElementById("selected-count");
+  function boxes(scope) {
+    return Array.prototype.filter.call(scope.querySelectorAll("input[name='chosen']"), function (box) {
+      return !box.disabled;
+    });
+  }
+  function update() {
+    var chosen = boxes(form).filter(function (box) { return box.checked; }).length;
+    count.textContent = chosen === 1 ? "1 person" : chosen + " people";
+    form.querySelectorAll("[data-select]").forEach(function (all) {
+      var inside = boxes(document.querySelector(all.dataset.select));
+      var checked = inside.filter(function (box) { return box.checked; }).length;
+      all.checked = inside.length > 0 && checked === inside.length;
+      all.indeterminate = checked > 0 && checked < inside.length;
+    });
+  }
+  form.querySelectorAll("[data-select]").forEach(function (all) {
+    all.hidden = false;
+    if (all.parentElement.tagName === "LABEL") { all.parentElement.hidden = false; }
+    all.addEventListener("change", function () {
+      boxes(document.querySelector(all.dataset.select)).forEach(function (box) { box.checked = all.checked; });
+      update();
+    });
+  });
+  form.addEventListener("change", function (event) { if (event.target.name === "chosen") { update(); } });
+  update();
+})();
+
+// The wording of a message: the preview follows what is typed (the server writes it, exactly as it is sent).
+(function () {
+  "use strict";
+  var form = document.querySelector("form[data-preview]");
+  var preview = document.getElementById("preview");
+  if (!form || !preview) { return; }
+  var timer = null;
+  var asked = 0;
+  function refresh() {
+    var mine = ++asked;
+    var data = new FormData(form);
+    fetch(form.dataset.preview, {method: "POST", body: data, credentials: "same-origin"})
+      .then(function (answer) { return answer.ok ? answer.text() : null; })
+      .then(function (html) { if (html !== null && mine === asked) { preview.innerHTML = html; } })
+      .catch(function () { /* the Preview button still works */ });
+  }
+  form.addEventListener("input", function () {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(refresh, 300);
+  });
+})();

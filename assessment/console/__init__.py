@@ -1,5 +1,6 @@
 """The facilitator console (`/console`): thin views over the services, one module per job (setting up
-jurisdictions, running a round, invitations, results, imports, the audit log, accounts).
+jurisdictions, running a round, its people, its messages, invitations, results, imports, the audit log,
+accounts).
 
 Every view needs a signed-in user, and every id goes through `access`, which answers 404 outside the user's
 jurisdictions.
@@ -43,4 +44,14 @@ def console_context():
     return {"RoundStatus": RoundStatus, "InvitationStatus": InvitationStatus, "current_user": current_user}
 
 
-from . import accounts, audit, imports, invitations, jurisdictions, results, rounds  # noqa: E402,F401 - the routes
+from . import (  # noqa: E402,F401 - the routes
+    accounts,
+    audit,
+    imports,
+    invitations,
+    jurisdictions,
+    messages,
+    people,
+    results,
+    rounds,
+)

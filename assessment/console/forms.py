@@ -2,7 +2,17 @@
 from __future__ import annotations
 
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, EmailField, IntegerField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
@@ -53,6 +63,43 @@ class ImportForm(CleanForm):
     file = FileField("CSV file", validators=[FileRequired("Choose a CSV file to import.")],
                      description="One row per respondent: agency, role_level, one column per item id and "
                                  "roster:<agency-slug>. Blank is unanswered, DK is don't know.")
+
+
+class ContactsFileForm(CleanForm):
+    file = FileField("Contacts file (CSV)", validators=[FileRequired("Choose a CSV file of contacts.")],
+                     description="One row per person: email, agency (its short name or name) and role_level "
+                                 "(line_staff, supervisor or executive); a language column is optional. UTF-8 or "
+                                 "Excel's CSV, comma or semicolon. Other columns are left out, never stored.")
+
+
+class ContactsPasteForm(CleanForm):
+    addresses = TextAreaField("Addresses", validators=[DataRequired("Paste at least one address.")],
+                              description="One per line, or separated by commas or semicolons; copied from a mail "
+                                          "program (Name <address>) is fine: only the address is kept.")
+    agency = SelectField("Their agency", coerce=int)
+    role = SelectField("Their role level", choices=_choices(RoleLevel))
+    language = SelectField("Language of their messages")
+
+
+class MailSettingsForm(CleanForm):
+    sender_name = StringField("Facilitator's name", validators=[DataRequired(), Length(max=200)],
+                              description="The messages come from this name and are signed with it.")
+    reply_to = EmailField("Reply-to address", validators=[DataRequired(), Length(max=254)],
+                          description="Where people's replies go.")
+    reminder_days = StringField("Send reminders this many days before the closing date",
+                                validators=[Length(max=40)],
+                                description="For example 7, 2. Empty: reminders only when you send them. Sent by "
+                                            "flask send-due (see the README).")
+    max_reminders = IntegerField("At most this many reminders per person", default=2,
+                                 validators=[NumberRange(min=0, max=10)])
+    closes_itself = BooleanField("Close the round by itself on its closing date (its addresses are then deleted)")
+
+
+class TemplateForm(CleanForm):
+    kind = HiddenField()
+    language = HiddenField()
+    subject = StringField("Subject", validators=[Length(max=200)])
+    body = TextAreaField("Message", validators=[Length(max=5000)])
 
 
 class CommitmentForm(CleanForm):

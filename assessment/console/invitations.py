@@ -8,7 +8,7 @@ from ..services import ServiceError, exports, invitations
 from ..survey import open_link_url, survey_link
 from ..vocabulary import RoleLevel
 from . import bp, carry_out
-from .rounds import _invite_form, _round_page
+from .people import _invite_form, _people_page
 
 
 @bp.post("/rounds/<int:round_id>/invitations")
@@ -16,13 +16,13 @@ def invite(round_id: int):
     round_ = access.round_or_404(round_id)
     form = _invite_form(round_)
     if not form.validate_on_submit():
-        return _round_page(round_, invite_form=form, status=400)
+        return _people_page(round_, invite_form=form, status=400)
     agency = access.agency_or_404(form.agency.data)
     try:
         tokens = invitations.issue_invitations(round_, agency, form.role.data, form.count.data)
     except ServiceError as exc:
         flash(str(exc), "error")
-        return redirect(url_for("console.round_page", round_id=round_id))
+        return redirect(url_for("console.people_page", round_id=round_id))
     links = [survey_link(t) for t in tokens]
     role = RoleLevel(form.role.data)
     if form.output.data == "csv":
@@ -39,12 +39,12 @@ def open_link(round_id: int):
     if request.form.get("turn") == "off":
         invitations.disable_open_link(round_)
         flash("The open link is turned off; personal links already given out keep working.", "success")
-        return redirect(url_for("console.round_page", round_id=round_id))
+        return redirect(url_for("console.people_page", round_id=round_id))
     try:
         token = invitations.enable_open_link(round_)
     except ServiceError as exc:
         flash(str(exc), "error")
-        return redirect(url_for("console.round_page", round_id=round_id))
+        return redirect(url_for("console.people_page", round_id=round_id))
     return render_template("console/open_link.html", round=round_, link=open_link_url(token))
 
 
@@ -53,4 +53,4 @@ def revoke(invitation_id: int):
     invitation = access.invitation_or_404(invitation_id)
     return carry_out(lambda: invitations.revoke_invitation(invitation),
                       "The link is revoked and no longer opens the survey.",
-                      url_for("console.round_page", round_id=invitation.round_id))
+                      url_for("console.people_page", round_id=invitation.round_id))

@@ -1,25 +1,20 @@
-"""A round's page (coverage, people, action plan) and its life: open, close, reopen; commitments."""
+"""A round's pages (coverage, people, messages, action plan: one tab each) and its life: open, close, reopen;
+commitments. The people and messages tabs have modules of their own."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 
 from .. import access
-from ..services import ServiceError, commitments, invitations, rounds
+from ..services import ServiceError, commitments, rounds
 from ..services.scores import round_scores
 from ..vocabulary import RoundStatus, Sector
 from . import bp, carry_out
-from .forms import CommitmentForm, InviteForm, ReopenForm
-
-
-def _invite_form(round_) -> InviteForm:
-    form = InviteForm()
-    form.agency.choices = [(a.id, a.name) for a in round_.jurisdiction.agencies]
-    return form
+from .forms import CommitmentForm, ReopenForm
 
 
 def _commitment_form(round_) -> CommitmentForm:
-    """The form to record a commitment; on the round's page it may arrive filled in from a decision of the results
-    page (`?dimension=...&what=...`), for the facilitator to give it an owner and a date."""
+    """The form to record a commitment; on the action plan tab it may arrive filled in from a decision of the
+    results page (`?dimension=...&what=...`), for the facilitator to give it an owner and a date."""
     form = CommitmentForm()
     form.dimension.choices = [(d.id, d.label) for d in rounds.questionnaire_of(round_).dimensions]
     if request.method == "GET" and request.args.get("what"):
@@ -29,15 +24,22 @@ def _commitment_form(round_) -> CommitmentForm:
     return form
 
 
-def _round_page(round_, invite_form=None, commitment_form=None, status=200):
+def _round_page(round_):
     results = round_scores(round_)
-    issued = invitations.of_round(round_)
+    return render_template("console/round.html", round=round_, tab="coverage", coverage=results.coverage,
+                           results=results, sector_labels={s.value: s.label for s in Sector})
+
+
+def _plan_page(round_, commitment_form=None, status=200):
     labels = {d.id: d.label for d in rounds.questionnaire_of(round_).dimensions}
-    return render_template("console/round.html", round=round_, coverage=results.coverage, results=results,
-                           invitations=issued, form=invite_form or _invite_form(round_),
+    return render_template("console/round_plan.html", round=round_, tab="plan",
                            commitments=commitments.commitments_of(round_), dimension_labels=labels,
-                           commitment_form=commitment_form or _commitment_form(round_),
-                           sector_labels={s.value: s.label for s in Sector}), status
+                           commitment_form=commitment_form or _commitment_form(round_)), status
+
+
+@bp.get("/rounds/<int:round_id>/plan")
+def plan_page(round_id: int):
+    return _plan_page(access.round_or_404(round_id))
 
 
 @bp.post("/rounds/<int:round_id>/commitments")
@@ -51,8 +53,8 @@ def add_commitment(round_id: int):
             form.what.errors.append(str(exc))
         else:
             flash("Commitment recorded. The next round's comparison will show it beside its dimension.", "success")
-            return redirect(url_for("console.round_page", round_id=round_id) + "#commitments")
-    return _round_page(round_, commitment_form=form, status=400)
+            return redirect(url_for("console.plan_page", round_id=round_id) + "#commitments")
+    return _plan_page(round_, commitment_form=form, status=400)
 
 
 @bp.get("/rounds/<int:round_id>")

@@ -57,9 +57,13 @@ def test_facilitator_runs_a_round_from_the_browser(browser, site, app):
     assert page.get_by_role("heading", level=1).inner_text() == "Spring 2027"
     check(page, "new round")
 
-    page.get_by_label("Agency").select_option(index=0)
-    page.get_by_label("Role level").select_option("line_staff")
-    page.get_by_label("How many links").fill("3")
+    page.get_by_role("navigation", name="This round").get_by_role("link", name="People").click()
+    check(page, "people, none yet")
+    links_form = page.locator("#invite")
+    links_form.get_by_text("Links without an address").click()  # folded away in a <details> panel
+    links_form.get_by_label("Agency").select_option(index=0)
+    links_form.get_by_label("Role level").select_option("line_staff")
+    links_form.get_by_label("How many links").fill("3")
     page.get_by_role("button", name="Create links").click()
     check(page, "links")
     tokens = re.findall(re.escape(site) + r"/s/([\w-]+)", page.get_by_label("Links, one per line").input_value())

@@ -1,0 +1,128 @@
+"""A round's people: its links grouped by agency with counts, filters and search; contacts added from a file or
+pasted; actions on a selection (invite, remind, revoke); deleting the addresses. Status only, never answers."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+
+from .. import access
+from ..services import ServiceError, contacts, mailings
+from ..services.rounds import questionnaire_of
+from ..vocabulary import RoundStatus
+from . import bp
+from .forms import ContactsFileForm, ContactsPasteForm, InviteForm
+
+#: With more people than this and no filter, the agencies' lists start folded (their counts show).
+FOLDED_ABOVE = 60
+
+
+def _invite_form(round_) -> InviteForm:
+    form = InviteForm()
+    form.agency.choices = [(a.id, a.name) for a in round_.jurisdiction.agencies]
+    return form
+
+
+def _paste_form(round_) -> ContactsPasteForm:
+    """Its fields carry a prefix (`paste-agency`): the page has another form with an agency and a role level."""
+    form = ContactsPasteForm(prefix="paste")
+    form.agency.choices = [(a.id, a.name) for a in round_.jurisdiction.agencies]
+    form.language.choices = [(code, code) for code in questionnaire_of(round_).languages]
+    return form
+
+
+def _filters() -> dict:
+    status = request.args.get("status", "all")
+    agency = request.args.get("agency", type=int)
+    return {"status": status if status in contacts.FILTERS else "all",
+            "q": request.args.get("q", "").strip()[:254], "agency": agency}
+
+
+def _people_page(round_, invite_form=None, file_form=None, paste_form=None, problems=(), status=200):
+    chosen = _filters()
+    listed = contacts.people(round_, chosen["status"], chosen["q"], chosen["agency"])
+    filtered = chosen["status"] != "all" or bool(chosen["q"]) or chosen["agency"] is not None
+    query = {k: v for k, v in chosen.items() if v not in (None, "", "all")}
+    return render_template(
+        "console/round_people.html", round=round_, tab="people", people=listed, chosen=chosen, filtered=filtered,
+        unfolded=filtered or listed.total <= FOLDED_ABOVE, filters=contacts.FILTERS, query=query,
+        back=url_for("console.people_page", round_id=round_.id, **query),
+        filter_url=lambda **change: url_for("console.people_page", round_id=round_.id,
+                                            **{k: v for k, v in {**query, **change}.items() if v not in (None, "",
+                                                                                                          "all")}),
+        form=invite_form or _invite_form(round_), file_form=file_form or ContactsFileForm(),
+        paste_form=paste_form or _paste_form(round_), problems=problems, held=contacts.held(round_),
+        ready=mailings.ready_problem(round_), closed=round_.status == RoundStatus.CLOSED), status
+
+
+@bp.get("/rounds/<int:round_id>/people")
+def people_page(round_id: int):
+    return _people_page(access.round_or_404(round_id))
+
+
+def _back(round_) -> str:
+    """Where an action on the people page returns: the page with the filters it was sent from."""
+    back = request.form.get("back", "")
+    page = url_for("console.people_page", round_id=round_.id)
+    return back if back == page or back.startswith(page + "?") else page
+
+
+@bp.post("/rounds/<int:round_id>/contacts")
+def add_contacts(round_id: int):
+    """Contacts from a file, or pasted: checked whole, and added only when every one is right."""
+    round_ = access.round_or_404(round_id)
+    pasted = "paste-addresses" in request.form
+    form = _paste_form(round_) if pasted else ContactsFileForm()
+    if not form.validate_on_submit():
+        return (_people_page(round_, paste_form=form, status=400) if pasted
+                else _people_page(round_, file_form=form, status=400))
+    try:
+        if pasted:
+            read = contacts.read_pasted(round_, form.addresses.data, access.agency_or_404(form.agency.data),
+                                        form.role.data, form.language.data)
+        else:
+            read = contacts.read_file(round_, form.file.data.read())
+        added = contacts.add(round_, read)
+    except contacts.ContactsRefused as exc:
+        return _people_page(round_, paste_form=form if pasted else None, problems=exc.problems, status=400)
+    except ServiceError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("console.people_page", round_id=round_id))
+    ignored = f" Columns left out, not stored: {', '.join(read.ignored)}." if read.ignored else ""
+    flash(f"Added {len(added)} contact(s), each with a link of their own.{ignored} Send their invitations from "
+          "the Messages tab.", "success")
+    return redirect(url_for("console.people_page", round_id=round_id))
+
+
+ACTIONS = {"invite": "invitation", "remind": "reminder", "revoke": None}
+
+
+@bp.post("/rounds/<int:round_id>/people")
+def act_on_people(round_id: int):
+    """An action on the people chosen on the page (their invitations' ids)."""
+    round_ = access.round_or_404(round_id)
+    action = request.form.get("action", "")
+    chosen = [int(v) for v in request.form.getlist("chosen") if v.isdigit()]
+    if action not in ACTIONS:
+        flash("Choose what to do with the people you selected.", "error")
+    elif not chosen:
+        flash("Select at least one person first.", "error")
+    else:
+        try:
+            if action == "revoke":
+                flash(f"Revoked {contacts.revoke(round_, chosen)} link(s): they no longer open the survey, and no "
+                      "more messages go to them.", "success")
+            else:
+                queue = mailings.queue_invitations if action == "invite" else mailings.queue_reminders
+                flash(queue(round_, chosen).describe(ACTIONS[action]).capitalize() + ". The Messages tab shows "
+                      "their progress.", "success")
+        except ServiceError as exc:
+            flash(str(exc), "error")
+    return redirect(_back(round_))
+
+
+@bp.post("/rounds/<int:round_id>/contacts/purge")
+def purge_contacts(round_id: int):
+    round_ = access.round_or_404(round_id)
+    count = contacts.purge(round_, "on demand")
+    flash(f"Deleted {count} address(es). Their statuses and the counts stay; messages still queued will not be "
+          "sent.", "success")
+    return redirect(url_for("console.people_page", round_id=round_id))
