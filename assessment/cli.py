@@ -533,6 +533,28 @@ def purge_contacts(round_id):
                "were still queued will not be sent.")
 
 
+@contacts_cli.command("bounces")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@one_transaction
+def record_bounces(files):
+    """Read delivery reports (bounces) from .eml or mbox files (the sender mailbox's, for example from a cron job)
+    and mark the messages they report as bounced, with the server's diagnostic."""
+    import mailbox
+    from email import message_from_bytes, policy
+
+    messages = []
+    for path in files:
+        with open(path, "rb") as file:
+            data = file.read()
+        if data.startswith(b"From "):
+            messages += [message_from_bytes(m.as_bytes(), policy=policy.default) for m in mailbox.mbox(path)]
+        else:
+            messages.append(message_from_bytes(data, policy=policy.default))
+    bounced, unknown = mailings.record_bounces(messages)
+    click.echo(f"{bounced} message(s) marked bounced; {unknown} report(s) about messages Continuum did not send; "
+               f"{len(messages) - bounced - unknown} other message(s) passed over.")
+
+
 @contacts_cli.command("settings")
 @click.argument("round_id", type=int)
 @click.option("--facilitator", help="The name the messages come from and are signed with.")

@@ -310,3 +310,106 @@ def test_send_due_sends_the_scheduled_reminders_then_closes_the_round_and_delete
     db.session.expire_all()
     assert round_.status == RoundStatus.CLOSED and round_.contacts_purged_at is not None
     assert [c.email for c in db.session.scalars(select(Contact))] == [None] * 5
+
+
+def test_the_command_line_does_what_the_console_does(app, runner, county, server, tmp_path):
+    round_id = county["round"].id
+    bad = tmp_path / "bad.csv"
+    bad.write_text("email,agency,role_level\nana@probation.test,probation-department,line_staff\n"
+                   "ana@probation.test,probation-department,boss\n")
+    refused = runner.invoke(args=["contacts", "import", str(round_id), str(bad)])
+    assert refused.exit_code == 1
+    assert "no contact was added; 2 problem(s)" in refused.output
+    assert "row 3, column email: ana@probation.test is also on row 2" in refused.output
+    assert "row 3, column role_level: unknown role level 'boss'" in refused.output
+    good = tmp_path / "good.csv"
+    good.write_text("email,agency,role_level,phone\nana@probation.test,probation-department,line_staff,555\n"
+                    "ben@probation.test,Probation Department,supervisor,556\n")
+    added = runner.invoke(args=["contacts", "import", str(round_id), str(good)])
+    assert "Added 2 contact(s)" in added.output and "Columns left out (not stored): phone." in added.output
+    pasted = tmp_path / "pasted.txt"
+    pasted.write_text("Cy <cy@treatment.test>; dee@treatment.test\n")
+    added = runner.invoke(args=["contacts", "import", str(round_id), str(pasted), "--agency", "treatment-center",
+                                "--role", "executive"])
+    assert "Added 2 contact(s)" in added.output, added.output
+    unready = runner.invoke(args=["contacts", "send", str(round_id)])
+    assert unready.exit_code == 1 and "say who the messages come from first" in unready.output
+    settings = runner.invoke(args=["contacts", "settings", str(round_id), "--facilitator", "Dana Facilitator",
+                                   "--reply-to", "dana@county.test", "--reminder-days", "7,2"])
+    assert "From: Dana Facilitator; reply-to: dana@county.test; reminders 7,2 day(s)" in settings.output
+    body = tmp_path / "body.txt"
+    body.write_text("Hello {agency}.\n\n{facilitator}")
+    wording = runner.invoke(args=["contacts", "template", str(round_id), "--subject", "Survey for {agency}",
+                                  "--body", str(body)])
+    assert "Invitation (en, this round)" in wording.output and "Subject: Survey for {agency}" in wording.output
+    sent = runner.invoke(args=["contacts", "send", str(round_id), "--wait"])
+    assert sent.exit_code == 0 and "4 invitations queued" in sent.output and "sent 4 of 4" in sent.output
+    assert sorted(r.to for r in server.received) == sorted(["ana@probation.test", "ben@probation.test",
+                                                            "cy@treatment.test", "dee@treatment.test"])
+    assert {r.message["Subject"] for r in server.received} == {"Survey for Probation Department",
+                                                               "Survey for Treatment Center"}
+    revoked = runner.invoke(args=["contacts", "revoke", str(round_id), "BEN@probation.test"])
+    assert "Revoked 1 link(s)" in revoked.output
+    reminded = runner.invoke(args=["contacts", "remind", str(round_id), "ana@probation.test", "--wait"])
+    assert "1 reminder queued" in reminded.output and len(server.to("ana@probation.test")) == 2
+    listed = runner.invoke(args=["contacts", "list", str(round_id)])
+    assert "Sending: sent 1 of 1 (done)" in listed.output
+    assert re.search(r"ana@probation\.test\s+Line staff\s+not started\s+sent", listed.output)
+    assert re.search(r"ben@probation\.test\s+Supervisor\s+revoked", listed.output)
+    assert "4 of 4 shown." in listed.output
+
+    dsn = tmp_path / "bounce.eml"
+    message_id = db.session.scalar(select(Email.message_id).join(Contact).where(Contact.email == "dee@treatment.test"))
+    dsn.write_text(DSN.format(message_id=message_id))
+    bounced = runner.invoke(args=["contacts", "bounces", str(dsn)])
+    assert "1 message(s) marked bounced" in bounced.output, bounced.output
+    dee = db.session.scalar(select(Email).join(Contact).where(Contact.email == "dee@treatment.test"))
+    assert dee.status == EmailStatus.BOUNCED
+    assert dee.reason == "bounced: smtp; 550 5.1.1 <<the address>>: Recipient address rejected: User unknown"
+
+    purged = runner.invoke(args=["contacts", "purge", str(round_id)])
+    assert "Deleted 4 address(es)" in purged.output
+    assert runner.invoke(args=["contacts", "list", str(round_id)]).output.count("(no address)") == 4
+
+
+DSN = """From: Mail Delivery System <MAILER-DAEMON@mx.county.test>
+To: surveys@continuum.test
+Subject: Undelivered Mail Returned to Sender
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="b1"
+
+--b1
+Content-Type: text/plain
+
+Your message could not be delivered.
+
+--b1
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mx.county.test
+
+Final-Recipient: rfc822; dee@treatment.test
+Action: failed
+Status: 5.1.1
+Diagnostic-Code: smtp; 550 5.1.1 <dee@treatment.test>: Recipient address rejected: User unknown
+
+--b1
+Content-Type: text/rfc822-headers
+
+From: Dana Facilitator <surveys@continuum.test>
+To: dee@treatment.test
+Message-ID: {message_id}
+
+--b1--
+"""
+
+
+@pytest.mark.parametrize("settings, message", [
+    ({"MAIL_SERVER": "smtp.test"}, "FLASK_MAIL_FROM must be the address messages are sent from"),
+    ({"MAIL_SERVER": "smtp.test", "MAIL_FROM": "s@x.test", "MAIL_USERNAME": "u", "MAIL_SECURITY": "none"},
+     "would send the mail login in clear"),
+    ({"MAIL_SECURITY": "ssl"}, "FLASK_MAIL_SECURITY must be one of starttls, tls, none"),
+])
+def test_mail_settings_that_cannot_work_stop_the_app_with_the_reason(settings, message):
+    with pytest.raises(mailings.MailConfigurationError, match=message):
+        create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", **settings})

@@ -12,11 +12,15 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
+from sqlalchemy import select
 
 from assessment import catalog, languages
-from assessment.services import invitations, rounds
+from assessment.db import db
+from assessment.mail import compose
+from assessment.models import Contact
+from assessment.services import contacts, invitations, mailings, rounds
 from assessment.survey.forms import Target
-from assessment.vocabulary import RoleLevel
+from assessment.vocabulary import EmailKind, RoleLevel
 from tests.support.survey import page_answers, post_page, start
 from tests.support.web import csrf_from
 from tests.test_questionnaire_translations import respondent_texts
@@ -161,6 +165,15 @@ def every_respondent_page(client, county, targets) -> dict[str, str]:
     keep("submitted again", client.post(f"/s/{token}/submit", data={"csrf_token": csrf_from(review)}), 409)
     keep("unknown link", client.get("/s/not-a-link"), 404)
 
+    language = "es" if "es" in client.environ_base.get("HTTP_ACCEPT_LANGUAGE", "") else "en"
+    round_ = county["round"]
+    contacts.add(round_, contacts.read_file(round_, f"email,agency,role_level,language\nana@probation.test,"
+                                                    f"{county['agencies'][0].slug},line_staff,{language}\n".encode()))
+    contact = db.session.scalar(select(Contact))
+    opt_out = f"/s/{contacts.token_of(contact)}/opt-out"
+    keep("opt-out", client.get(opt_out), 200)
+    keep("opted out", client.post(opt_out), 200)
+
     later = rounds.create_round(county["jurisdiction"], "Fall survey", opens_at=dt.datetime(2031, 3, 5))
     dated = invitations.issue_invitations(later, county["agencies"][0], RoleLevel.SUPERVISOR, 1)[0]
     keep("not open yet, with a date", client.get(f"/s/{dated}"), 403)
@@ -190,7 +203,7 @@ def test_no_english_is_left_on_any_spanish_page(app, county, targets):
     spanish = app.test_client()
     spanish.environ_base["HTTP_ACCEPT_LANGUAGE"] = "es"
     pages = every_respondent_page(spanish, county, targets)
-    assert len(pages) == 30
+    assert len(pages) == 32
     assert {name: foreign_words(html, vocabulary) for name, html in pages.items()} == {name: set() for name in pages}
     assert {name for name, html in pages.items() if 'lang="es"' not in html[:60]} == set()
 
@@ -202,3 +215,25 @@ def test_the_walk_finds_english_where_there_is_english(app, county, targets):
     pages = every_respondent_page(app.test_client(), county, targets)
     assert all(foreign_words(html, vocabulary) for html in pages.values())
     assert {"survey", "answers", "the"} <= foreign_words(pages["welcome, to resume"], vocabulary)
+
+
+@pytest.mark.parametrize("kind, started", [(EmailKind.INVITATION, False), (EmailKind.REMINDER, False),
+                                           (EmailKind.REMINDER, True)])
+def test_a_spanish_contact_gets_messages_wholly_in_spanish(app, county, kind, started):
+    """Every part of a message (the built-in wording, the link's button, the closing date, the privacy promise, the
+    signature and the opt-out) in Spanish; the same message in English is caught."""
+    q = catalog.latest("collaboration_readiness")
+    round_ = county["round"]
+    round_.closes_at = dt.datetime(2031, 5, 1)
+    mailings.save_settings(round_, "Dana Facilitadora", "dana@county.test", "", 2, True)
+    link = "https://encuestas.example/s/ABCdef"
+    data = [county["jurisdiction"].name, round_.title, county["agencies"][0].name, "Dana Facilitadora", link,
+            link + "/opt-out"]  # addresses, not prose
+    vocabulary = spanish_vocabulary(q, data)
+    for language, foreign in (("es", False), ("en", True)):
+        written = compose.write(mailings.letter(round_, kind, language, county["agencies"][0].name, link,
+                                                link + "/opt-out", started=started))
+        found = foreign_words(written.html, vocabulary) | (words(written.text, written.subject) - vocabulary)
+        assert bool(found) == foreign, (language, found)
+        if language == "es":
+            assert "1 de mayo de 2031" in written.text and 'lang="es"' in written.html

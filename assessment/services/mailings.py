@@ -16,9 +16,12 @@ cannot be reached stops the step, and the job is retried later (the messages wai
 from __future__ import annotations
 
 import datetime as dt
+import os
 import time
 from collections import Counter
 from dataclasses import dataclass
+from email import message_from_string
+from email.message import EmailMessage
 from email.utils import make_msgid
 from typing import Iterable, Optional
 
@@ -28,7 +31,7 @@ from sqlalchemy.orm import joinedload
 
 from ..db import db
 from ..mail import addresses, compose, transport
-from ..models import Contact, Email, EmailTemplate, Invitation, Job, Round, utcnow
+from ..models import Contact, Email, EmailTemplate, Job, Round, utcnow
 from ..text import clean
 from ..vocabulary import EmailKind, EmailStatus, InvitationStatus, JobStatus, RoundStatus
 from . import ServiceError, audit, contacts, jobs, rounds
@@ -42,10 +45,12 @@ MIN_GAP = dt.timedelta(days=1)
 MAX_REMINDERS = 10
 
 
+class MailConfigurationError(RuntimeError):
+    """A mail setting that cannot work; the app refuses to start with it."""
+
+
 def init_app(app) -> None:
     """Mail settings (FLASK_MAIL_...); with no MAIL_SERVER, messages are written to instance/outbox/."""
-    import os
-
     app.config.setdefault("MAIL_SERVER", None)
     app.config.setdefault("MAIL_OUTBOX", os.path.join(app.instance_path, "outbox"))
     app.config.setdefault("MAIL_FROM", None)
@@ -55,23 +60,16 @@ def init_app(app) -> None:
     app.config.setdefault("MAIL_MAX_TRIES", 5)
     security = app.config.setdefault("MAIL_SECURITY", "starttls")
     if security not in transport.SECURITY:
-        raise transport_error(f"FLASK_MAIL_SECURITY must be one of {', '.join(transport.SECURITY)}, not "
-                              f"{security!r}")
+        raise MailConfigurationError(f"FLASK_MAIL_SECURITY must be one of {', '.join(transport.SECURITY)}, "
+                                     f"not {security!r}")
     if app.config["MAIL_SERVER"]:
         sender = app.config["MAIL_FROM"]
         if not sender or addresses.problem(str(sender)):
-            raise transport_error("FLASK_MAIL_SERVER is set, so FLASK_MAIL_FROM must be the address messages are "
-                                  "sent from (for example surveys@agency.gov)")
+            raise MailConfigurationError("FLASK_MAIL_SERVER is set, so FLASK_MAIL_FROM must be the address "
+                                         "messages are sent from (for example surveys@agency.gov)")
         if app.config.get("MAIL_USERNAME") and security == "none":
-            raise transport_error("FLASK_MAIL_SECURITY=none would send the mail login in clear: use starttls or tls")
-
-
-class MailConfigurationError(RuntimeError):
-    """A mail setting that cannot work; the app refuses to start with it."""
-
-
-def transport_error(message: str) -> MailConfigurationError:
-    return MailConfigurationError(message)
+            raise MailConfigurationError("FLASK_MAIL_SECURITY=none would send the mail login in clear: use "
+                                         "starttls or tls")
 
 
 def sender_address() -> str:
@@ -512,6 +510,44 @@ def send_step(payload: dict, progress) -> Optional[dt.datetime]:
     return None if due is None else max(due, utcnow())
 
 
+# --- bounces ------------------------------------------------------------------------------------------------
+
+def record_bounces(messages: Iterable[EmailMessage]) -> tuple[int, int]:
+    """Delivery status notifications (RFC 3464: the reports mail servers send back to the sender's mailbox when a
+    message could not be delivered after they took it): each report of a failed delivery marks the message it
+    names (by its Message-ID) bounced, with the server's diagnostic. Other messages are passed over. Returns
+    (messages marked bounced, reports of messages Continuum did not send)."""
+    bounced = unknown = 0
+    for report in messages:
+        if report.get_content_type() != "multipart/report":
+            continue
+        parts = list(report.walk())
+        status = next((p for p in parts if p.get_content_type() == "message/delivery-status"), None)
+        original = next((p for p in parts if p.get_content_type() in ("message/rfc822", "text/rfc822-headers")),
+                        None)
+        if status is None or original is None:
+            continue
+        failed = [f for f in status.get_payload()[1:] if str(f.get("Action", "")).strip().lower() == "failed"]
+        if not failed:
+            continue
+        headers = (original.get_payload(0) if original.get_content_type() == "message/rfc822"
+                   else message_from_string(original.get_payload(decode=True).decode("utf-8", "replace")))
+        email = db.session.scalar(select(Email).where(Email.message_id == str(headers.get("Message-ID", "")).strip()))
+        if email is None:
+            unknown += 1
+            continue
+        diagnostic = " ".join(str(failed[0].get("Diagnostic-Code") or failed[0].get("Status") or "").split())
+        address = email.contact.email
+        email.status = EmailStatus.BOUNCED
+        email.reason = (f"bounced: {_without_address(diagnostic, address) if address else diagnostic}"
+                        if diagnostic else "bounced")[:1000]
+        bounced += 1
+    if bounced:
+        audit.record("emails_bounced", "", f"{bounced} message(s) marked bounced from delivery reports")
+    db.session.flush()
+    return bounced, unknown
+
+
 # --- what the console shows --------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -589,23 +625,6 @@ def send_due(now: Optional[dt.datetime] = None) -> list[str]:
         if waiting(round_) and ready_problem(round_) is None:
             done.append(f"round {round_.id} ({round_.title}): sending resumed, {resume(round_)} message(s)")
     return done
-
-
-def statuses(round_: Round) -> Counter:
-    """How many of the round's messages stand at each status."""
-    return Counter(dict(db.session.execute(select(Email.status, func.count(Email.id))
-                                           .where(Email.round_id == round_.id).group_by(Email.status)).all()))
-
-
-def held_and_opted_out(round_: Round) -> tuple[int, int]:
-    opted = db.session.scalar(select(func.count(Contact.id)).where(Contact.round_id == round_.id,
-                                                                   Contact.opted_out_at.is_not(None)))
-    return contacts.held(round_), opted
-
-
-def invitations_without_contact(round_: Round) -> int:
-    return db.session.scalar(select(func.count(Invitation.id)).where(
-        Invitation.round_id == round_.id, ~Invitation.id.in_(select(Contact.invitation_id))))
 
 
 def job_status_label(job: Optional[Job]) -> str:
