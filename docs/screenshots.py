@@ -2,11 +2,13 @@
 
 Builds the demo in a throwaway SQLite database, serves it on loopback, and with Playwright and Debian's Chromium
 takes: a survey page on a 375 px phone (in English, and in Spanish for a browser that asks for it), the console's
-results page, and the brief (page 1) of the demo's report, compared with the earlier round (whose whole PDF is
-kept as docs/sample-report.pdf, rendered to PNG with pdftoppm).
+results page, a round's People tab with 500 contacts (on a desktop screen and on a phone) and the wording of its
+invitation, and the brief (page 1) of the demo's report, compared with the earlier round (whose whole PDF is kept
+as docs/sample-report.pdf, rendered to PNG with pdftoppm).
 """
 from __future__ import annotations
 
+import random
 import shutil
 import subprocess
 import sys
@@ -36,7 +38,8 @@ def main() -> None:
         sys.exit("needs Debian's chromium and poppler-utils (make screenshots installs them)")
     SHOTS.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as folder:
-        app = create_app({"ENVIRONMENT": "development", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/demo.sqlite"})
+        app = create_app({"ENVIRONMENT": "development", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/demo.sqlite",
+                          "MAIL_OUTBOX": f"{folder}/outbox", "MAIL_RATE": 0})
         with app.app_context():
             db.create_all()
             open_round = demo.seed()
@@ -50,8 +53,10 @@ def main() -> None:
             (OUT / "sample-report.pdf").write_bytes(pdf)
             later_id = closed[-1].id
             db.session.commit()
+            five_hundred(open_round)
+            open_id = open_round.id
 
-        with live_server(app) as base, sync_playwright() as playwright:
+        with app.app_context(), live_server(app) as base, sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
             phone = browser.new_page(viewport=PHONE, device_scale_factor=2, is_mobile=True)
             phone.goto(f"{base}/s/{token}")
@@ -72,12 +77,64 @@ def main() -> None:
             desk.goto(f"{base}/console/rounds/{later_id}/results")
             desk.wait_for_selector("#chart-dimensions svg.main-svg")
             desk.screenshot(path=SHOTS / "console-results.png")  # the top: filters, downloads, the continuum
+            desk.goto(f"{base}/console/rounds/{open_id}/people")
+            desk.screenshot(path=SHOTS / "console-people.png")
+            desk.goto(f"{base}/console/rounds/{open_id}/people?status=in_progress")
+            desk.screenshot(path=SHOTS / "console-people-filtered.png")
+            desk.goto(f"{base}/console/rounds/{open_id}/messages#wording")
+            desk.screenshot(path=SHOTS / "console-wording.png")
+            hand = browser.new_page(viewport=PHONE, device_scale_factor=2, is_mobile=True)
+            hand.goto(f"{base}/login")
+            hand.get_by_label("Email").fill(email)
+            hand.get_by_label("Password").fill(password)
+            hand.get_by_role("button", name="Sign in").click()
+            hand.goto(f"{base}/console/rounds/{open_id}/people?q=probation")
+            hand.evaluate("document.getElementById('people').scrollIntoView()")
+            hand.screenshot(path=SHOTS / "console-people-phone.png")
             browser.close()
 
     subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile",
                     str(OUT / "sample-report.pdf"), str(SHOTS / "report-brief")], check=True)
     for path in sorted(SHOTS.glob("*.png")) + [OUT / "sample-report.pdf"]:
         print(f"Wrote {path.relative_to(ROOT)} ({path.stat().st_size // 1024} KiB)")
+
+
+def five_hundred(round_) -> None:
+    """500 contacts in the demo's open round (50 per agency), their invitations written to the outbox; some have
+    submitted, some started, a few opted out or were revoked."""
+    from assessment.db import db
+    from assessment.services import contacts, jobs, mailings
+    from assessment.survey import service as survey
+    from tests.support.survey import submit_through_services
+
+    agencies = round_.jurisdiction.agencies
+    names = [(first, last) for last in LAST for first in FIRST][:500]
+    roles = ("line_staff", "line_staff", "supervisor", "executive")
+    rows = "".join(f"{first}.{last}@{agencies[n % len(agencies)].slug}.example.gov,{agencies[n % len(agencies)].slug},"
+                   f"{roles[n % 4]}\n" for n, (first, last) in enumerate(names))
+    added = contacts.add(round_, contacts.read_file(round_, ("email,agency,role_level\n" + rows).encode()))
+    mailings.save_settings(round_, "Dana Whitfield", "dana.whitfield@demo-county.example.gov", "7, 2", 2, True)
+    mailings.queue_invitations(round_)
+    db.session.commit()
+    jobs.run_pending(kinds=(mailings.KIND,))
+    q = mailings.rounds.questionnaire_of(round_)
+    chance = random.Random(2026)
+    for contact in added:
+        draw = chance.random()
+        if draw < 0.3:
+            submit_through_services(contacts.token_of(contact))
+        elif draw < 0.45:
+            survey.start(contact.invitation, q, q.languages[0])
+        elif draw < 0.47:
+            contacts.opt_out(contact.invitation)
+    contacts.revoke(round_, [added[3].invitation_id, added[13].invitation_id])
+    db.session.commit()
+
+
+FIRST = ("alex", "blair", "casey", "drew", "emery", "finley", "gray", "harper", "indy", "jordan", "kai", "logan",
+         "morgan", "noel", "oakley", "parker", "quinn", "reese", "sage", "taylor")
+LAST = ("adams", "baker", "clark", "diaz", "evans", "flores", "garcia", "hughes", "ito", "jones", "kim", "lopez",
+        "moore", "nguyen", "ortiz", "patel", "reyes", "smith", "tran", "walsh", "young", "zhou", "cole", "ford", "hale")
 
 
 if __name__ == "__main__":

@@ -105,7 +105,7 @@ def test_the_people_tab_at_desktop_width_and_on_a_phone_by_keyboard(browser, sit
         page.keyboard.press("Space")
         assert page.locator("#selected-count").inner_text() == "10 people"
         check(page, f"people searched at {viewport['width']} px")
-        page.get_by_role("button", name="Remind them").click()
+        page.get_by_role("button", name="Remind", exact=True).click()
         assert "left out: 10 not invited yet" in page.inner_text("main")
         assert page.url.endswith("q=person0")  # back where it was
         context.close()
