@@ -11,7 +11,8 @@ from ..vocabulary import RoundStatus
 from . import bp
 from .forms import ContactsFileForm, ContactsPasteForm, InviteForm
 
-#: With more people than this and no filter, the agencies' lists start folded (their counts show).
+#: With more people than this and no filter, each agency shows its counts and a link to its people, rather than
+#: all of them on one page.
 FOLDED_ABOVE = 60
 
 

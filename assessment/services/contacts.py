@@ -332,7 +332,7 @@ FILTERS = {
 PROBLEMS = (EmailStatus.FAILED, EmailStatus.BOUNCED, EmailStatus.UNCONFIRMED)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Person:
     """One invitation of the round as the console lists it: who (an address, or none for a link given out by hand
     or an address deleted), its status and its emails' status, never its answers."""
@@ -373,6 +373,7 @@ class Person:
 
 @dataclass
 class AgencyGroup:
+    agency_id: int
     agency: str
     people: list[Person] = field(default_factory=list)
     #: Everyone of the agency, by survey status (whatever the filter shows).
@@ -409,22 +410,24 @@ def people(round_: Round, status: str = "all", search: str = "", agency_id: Opti
         if kind == EmailKind.REMINDER and state == EmailStatus.SENT:
             reminders[contact_id] += 1
     everyone = []
+    counts: Counter = Counter()
     for row in rows:
         state, kind, reason = latest.get(row.contact_id, (None, None, None))
-        everyone.append((row.agency_id, Person(
-            invitation_id=row.id, agency=row.name, role=row.role_level.label, address=row.email,
-            contact=row.contact_id is not None, survey=row.status, revoked=row.revoked_at is not None,
-            opted_out=row.opted_out_at is not None, email=state, email_kind=kind, reason=reason,
-            reminders=reminders[row.contact_id])))
-    counts = Counter(f for _agency, person in everyone for f in person.filters)
+        person = Person(invitation_id=row.id, agency=row.name, role=row.role_level.label, address=row.email,
+                        contact=row.contact_id is not None, survey=row.status, revoked=row.revoked_at is not None,
+                        opted_out=row.opted_out_at is not None, email=state, email_kind=kind, reason=reason,
+                        reminders=reminders[row.contact_id])
+        filters = person.filters
+        counts.update(filters)
+        everyone.append(((row.name.lower(), row.agency_id, row.email is None, (row.email or "").lower(), row.id),
+                         row.agency_id, person, status in filters))
     groups: dict[int, AgencyGroup] = {}
     shown = 0
-    for agency, person in sorted(everyone, key=lambda p: (p[1].agency.lower(), p[0], p[1].address is None,
-                                                           (p[1].address or "").lower(), p[1].invitation_id)):
-        group = groups.setdefault(agency, AgencyGroup(person.agency))
+    for _order, agency, person, chosen in sorted(everyone, key=lambda entry: entry[0]):
+        group = groups.get(agency) or groups.setdefault(agency, AgencyGroup(agency, person.agency))
         group.total += 1
         group.counts["revoked" if person.revoked else person.survey.value] += 1
-        if status in person.filters and person.matches(search) and agency_id in (None, agency):
+        if chosen and agency_id in (None, agency) and person.matches(search):
             group.people.append(person)
             shown += 1
     return People(list(groups.values()), {key: counts.get(key, 0) for key in FILTERS}, shown, len(everyone))

@@ -114,13 +114,16 @@ def test_the_people_are_grouped_by_agency_with_counts_filters_and_search(signed_
     assert "handed out" in by_status and "p001@agency.test" not in by_status
 
 
-def test_five_hundred_people_fold_into_their_agencies_until_a_filter_is_chosen(signed_in, world):
+def test_five_hundred_people_show_as_agencies_with_counts_until_a_filter_lists_them(signed_in, world):
     add_people(world, 500)
     html = signed_in.get(f"/console/rounds/{world['round']}/people").get_data(as_text=True)
-    assert html.count('<details class="agency-group">') == 2 and "agency-group\" open" not in html
-    assert html.count('name="chosen"') == 501  # everyone is there, folded by agency
-    filtered = signed_in.get(f"/console/rounds/{world['round']}/people?q=p01").get_data(as_text=True)
-    assert filtered.count('<details class="agency-group" open>') == 2
+    assert 'name="chosen"' not in html  # a page of counts, not of 501 rows
+    assert "Alpha Probation 251 people: 0 submitted · 0 in progress · 251 not started" in texts(html)
+    agency = re.search(r'href="(/console/rounds/\d+/people\?agency=\d+)">Alpha Treatment<', html).group(1)
+    listed = signed_in.get(agency).get_data(as_text=True)
+    assert listed.count('name="chosen"') == 250 and "250 of 501 shown" in texts(listed)
+    searched = signed_in.get(f"/console/rounds/{world['round']}/people?q=p01").get_data(as_text=True)
+    assert searched.count('name="chosen"') == 10  # p010 to p019
 
 
 def test_actions_on_a_selection_invite_remind_and_revoke_and_are_audited(signed_in, world):
