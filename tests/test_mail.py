@@ -413,3 +413,17 @@ Message-ID: {message_id}
 def test_mail_settings_that_cannot_work_stop_the_app_with_the_reason(settings, message):
     with pytest.raises(mailings.MailConfigurationError, match=message):
         create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", **settings})
+
+
+def test_a_message_not_sent_because_the_round_had_closed_to_answers_can_be_queued_again(app, county, people, server):
+    round_ = county["round"]
+    mailings.queue_invitations(round_)
+    round_.closes_at = utcnow() - dt.timedelta(minutes=1)  # its closing date passed before the job ran
+    send_all()
+    assert not server.received
+    assert {(e.status, e.reason) for e in db.session.scalars(select(Email))} == {
+        (EmailStatus.CANCELLED, "not sent: the round is not open")}
+    round_.closes_at = utcnow() + dt.timedelta(days=3)  # a later date
+    assert mailings.queue_invitations(round_).count == 5
+    send_all()
+    assert sorted(r.to for r in server.received) == sorted(PEOPLE)

@@ -19,7 +19,7 @@ import datetime as dt
 import os
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email import message_from_string
 from email.message import EmailMessage
 from email.utils import make_msgid
@@ -237,7 +237,7 @@ class ContactState:
     invited_at: Optional[dt.datetime] = None
     pending: bool = False
     reminders: int = 0
-    slots: set = None
+    slots: set = field(default_factory=set)
     last_sent: Optional[dt.datetime] = None
     latest: Optional[EmailStatus] = None
     latest_kind: Optional[EmailKind] = None
@@ -248,11 +248,11 @@ def _states(round_: Round) -> dict[int, ContactState]:
     states: dict[int, ContactState] = {}
     for email in db.session.execute(select(Email.contact_id, Email.kind, Email.status, Email.slot, Email.sent_at)
                                     .where(Email.round_id == round_.id).order_by(Email.id)):
-        state = states.setdefault(email.contact_id, ContactState(slots=set()))
+        state = states.setdefault(email.contact_id, ContactState())
         if email.status in ON_ITS_WAY:
             state.pending = True
         if email.kind == EmailKind.INVITATION:
-            state.any_invitation = True
+            state.any_invitation = state.any_invitation or email.status != EmailStatus.CANCELLED
             if email.status == EmailStatus.SENT and state.invited_at is None:
                 state.invited_at = email.sent_at
         elif email.status in COUNTED:
@@ -355,7 +355,7 @@ def queue_reminders(round_: Round, invitation_ids: Optional[Iterable[int]] = Non
     states = _states(round_)
     chosen, skipped = [], Counter()
     for contact in _contacts(round_, invitation_ids):
-        state = states.get(contact.id) or ContactState(slots=set())
+        state = states.get(contact.id) or ContactState()
         reason = _unreachable(contact)
         if reason is None:
             if state.invited_at is None:
