@@ -59,7 +59,8 @@ def commit_per_request(app) -> None:
 
 
 def configure_engine(app) -> None:
-    """SQLite: write-ahead log, a busy timeout and enforced foreign keys on every connection."""
+    """SQLite: write-ahead log, a busy timeout, enforced foreign keys, and deleted content overwritten (an address
+    deleted at a round's close must not linger in the file's free pages) on every connection."""
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         return
     from sqlalchemy import event
@@ -71,4 +72,5 @@ def configure_engine(app) -> None:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA busy_timeout=5000")
             cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA secure_delete=ON")
             cursor.close()

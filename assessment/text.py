@@ -43,7 +43,7 @@ class CleanForm(FlaskForm):
 
 
 def csv_delimiter(text: str) -> str:
-    """The separator of a CSV file's header line: a comma, or the semicolon that Excel writes where the comma is
-    the decimal mark."""
+    """The separator of a CSV file's header line: a comma, the semicolon that Excel writes where the comma is the
+    decimal mark, or the tab of Excel's "Unicode text"."""
     header = text.split("\n", 1)[0]
-    return ";" if header.count(";") > header.count(",") else ","
+    return max((",", ";", "\t"), key=header.count)

@@ -370,6 +370,10 @@ def test_the_command_line_does_what_the_console_does(app, runner, county, server
     purged = runner.invoke(args=["contacts", "purge", str(round_id)])
     assert "Deleted 4 address(es)" in purged.output
     assert runner.invoke(args=["contacts", "list", str(round_id)]).output.count("(no address)") == 4
+    # a report read after the addresses went does not bring one back
+    assert "1 message(s) marked bounced" in runner.invoke(args=["contacts", "bounces", str(dsn)]).output
+    db.session.expire_all()
+    assert "treatment.test" not in db.session.get(Email, dee.id).reason
 
 
 DSN = """From: Mail Delivery System <MAILER-DAEMON@mx.county.test>
@@ -427,3 +431,87 @@ def test_a_message_not_sent_because_the_round_had_closed_to_answers_can_be_queue
     assert mailings.queue_invitations(round_).count == 5
     send_all()
     assert sorted(r.to for r in server.received) == sorted(PEOPLE)
+
+
+def test_a_copy_of_the_database_taken_during_a_draft_does_not_recognise_the_submitted_answers(
+        app, client, county, people, server):
+    from assessment.models import Answer, Response
+    from assessment.survey.forms import Target
+    from tests.support.survey import complete_but_submit
+
+    round_ = county["round"]
+    mailings.queue_invitations(round_)
+    send_all()
+    contact = people[PEOPLE[0]]
+    token = token_in(link_of(server.to(PEOPLE[0])[0]))
+    targets = tuple(Target(a.id, a.slug, a.name) for a in sorted(county["agencies"], key=lambda a: a.name)
+                    if a.id != contact.invitation.agency_id)
+    complete_but_submit(client, token, targets)
+    db.session.expire_all()
+    draft = db.session.get(Response, contact.invitation.response_id)  # what a dump taken now would show
+    seen = {"id": draft.id, "answers": {a.id for a in draft.answers}, "started": draft.started_at}
+    assert contact.language == "en" and len(seen["answers"]) > 30
+    assert complete(client, token, targets).status_code == 302  # submit (the pages again, then submit)
+    db.session.expire_all()
+    submitted = db.session.scalars(select(Response)).all()
+    assert len(submitted) == 1 and submitted[0].status.value == "submitted"
+    assert submitted[0].id != seen["id"] and submitted[0].started_at != seen["started"]
+    assert len(submitted[0].answers) == len(seen["answers"])
+    assert not seen["answers"] & set(db.session.scalars(select(Answer.id)))
+    assert db.session.get(Contact, contact.id).language == ""  # agency, role level and language single people out
+
+
+@pytest.mark.parametrize("what", ["invitations", "reminders"])
+def test_two_clicks_at_once_queue_each_message_once(app, county, people, server, what):
+    from assessment.models import Round
+    from assessment.services import accounts
+
+    round_ = county["round"]
+    accounts.grant(accounts.create_user("dana@county.test", "a long enough passphrase", "facilitator"),
+                   round_.jurisdiction)
+    round_.max_reminders = 1
+    db.session.commit()
+    if what == "reminders":
+        mailings.queue_invitations(round_)
+        send_all()
+    clients = [app.test_client() for _ in range(2)]
+    tokens = []
+    for one in clients:
+        one.post("/login", data={"email": "dana@county.test", "password": "a long enough passphrase",
+                                 "csrf_token": csrf_from(one.get("/login").data)})
+        tokens.append(csrf_from(one.get(f"/console/rounds/{round_.id}/messages").data))
+    barrier, answers, url = threading.Barrier(2), [], f"/console/rounds/{round_.id}/messages/send"
+
+    def click(one, token):
+        barrier.wait()
+        answers.append(one.post(url,
+                                data={"what": what, "csrf_token": token}).status_code)
+
+    threads = [threading.Thread(target=click, args=pair) for pair in zip(clients, tokens)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert answers == [302, 302]
+    db.session.expire_all()
+    kind = EmailKind.INVITATION if what == "invitations" else EmailKind.REMINDER
+    queued = db.session.execute(select(Email.contact_id, func.count(Email.id)).where(Email.kind == kind)
+                                .group_by(Email.contact_id)).all()
+    assert len(queued) == 5 and {n for _, n in queued} == {1}
+    assert db.session.scalar(select(func.count()).select_from(Round)) == 1
+    send_all()
+    assert {len(server.to(p)) for p in PEOPLE} == {1 if what == "invitations" else 2}
+
+
+def test_the_message_names_the_last_day_that_takes_answers_and_keeps_a_long_subject_short(app, county):
+    from assessment.mail import compose
+
+    round_ = county["round"]
+    round_.closes_at = dt.datetime(2026, 12, 20)  # closed from the start of that day (UTC): the 19th in the US
+    round_.title = "A long round title " * 10  # 190 characters, three times in the subject
+    letter = mailings.letter(round_, EmailKind.INVITATION, "en", "Probation Department", "http://survey.test/s/x",
+                             "http://survey.test/s/x/opt-out", subject="{round} {round} {round}",
+                             body="Hello.")
+    written = compose.write(letter)
+    assert "December 19, 2026" in written.text and "December 20" not in written.text
+    assert len(written.subject) == compose.MAX_SUBJECT and written.subject.endswith("…")

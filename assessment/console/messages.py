@@ -18,6 +18,9 @@ from .forms import MailSettingsForm, TemplateForm
 #: Outbox files of a round: round<id>-<email id>-<kind>.eml, after a time stamp.
 OUTBOX_NAME = re.compile(r"\d{8}T\d{6}Z-round(\d+)-\d+-(invitation|reminder)\.eml")
 OUTBOX_LISTED = 50
+#: A personal link's token in a message (survey and opt-out links alike): the console never shows it, or a
+#: facilitator could open a contact's draft through it.
+PERSONAL_TOKEN = re.compile(r"(/s/)(?!open/)[A-Za-z0-9_-]{8,}")
 
 
 def _kind_and_language(round_, source) -> tuple[EmailKind, str]:
@@ -64,7 +67,7 @@ def _preview(round_, kind, language, subject: str, body: str):
 def _outbox(round_) -> list[dict]:
     """The round's newest messages in the outbox: when, to whom, what."""
     folder = Path(current_app.config["MAIL_OUTBOX"])
-    if not mailings.outbox_in_use() or not folder.is_dir():
+    if not mailings.outbox_in_use() or not folder.is_dir() or round_.contacts_purged_at is not None:
         return []
     names = sorted((p.name for p in folder.iterdir() if (m := OUTBOX_NAME.fullmatch(p.name))
                     and int(m.group(1)) == round_.id), reverse=True)[:OUTBOX_LISTED]
@@ -79,8 +82,8 @@ def _outbox(round_) -> list[dict]:
 def _messages_page(round_, settings_form=None, template_form=None, preview_of=None, status=200):
     kind, language = _kind_and_language(round_, request.values)
     template_form = template_form or _template_form(round_, kind, language)
-    written, problems = _preview(round_, kind, language, preview_of[0] if preview_of else template_form.subject.data,
-                                 preview_of[1] if preview_of else template_form.body.data)
+    subject, body = preview_of or (template_form.subject.data, template_form.body.data)
+    written, problems = _preview(round_, kind, language, subject or "", body or "")
     people = contacts.people(round_)
     return render_template(
         "console/round_messages.html", round=round_, tab="messages", kind=kind, language=language,
@@ -124,13 +127,13 @@ def mail_template(round_id: int):
     if not form.validate_on_submit():
         return _messages_page(round_, template_form=form, status=400)
     if action == "preview":
-        return _messages_page(round_, template_form=form, preview_of=(form.subject.data, form.body.data))
+        return _messages_page(round_, template_form=form, preview_of=(form.subject.data or "", form.body.data or ""))
     try:
         if action == "reset":
             mailings.reset_template(round_, kind, language)
             flash(f"The {kind.label.lower()} ({language}) is back to the built-in wording.", "success")
         else:
-            mailings.save_template(round_, kind, language, form.subject.data, form.body.data)
+            mailings.save_template(round_, kind, language, form.subject.data or "", form.body.data or "")
             flash(f"Saved the wording of the {kind.label.lower()} ({language}).", "success")
     except ServiceError as exc:
         form.body.errors.append(str(exc))
@@ -172,13 +175,24 @@ def send_messages(round_id: int):
     return redirect(url_for("console.messages_page", round_id=round_id) + "#sending")
 
 
+def _readable(raw: bytes) -> str:
+    """A message of the outbox as text (its headers, then each text part decoded) with every personal link's
+    token taken out: the file itself, with working links, stays in the folder for whoever runs the server."""
+    message = message_from_bytes(raw, policy=policy.default)
+    headers = "".join(f"{name}: {value}\n" for name, value in message.items())
+    parts = [f"--- {part.get_content_type()} ---\n{part.get_content()}" for part in message.walk()
+             if part.get_content_maintype() == "text"]
+    return PERSONAL_TOKEN.sub(r"\1[personal-link]", headers + "\n" + "\n".join(parts))
+
+
 @bp.get("/rounds/<int:round_id>/outbox/<name>")
 def outbox_message(round_id: int, name: str):
-    """One message of the outbox, as the file it is (open it in a mail program, or read it here)."""
+    """One message of the outbox as its contact got it, with the personal links left out. Not once the round's
+    addresses are deleted (the message names its contact)."""
     round_ = access.round_or_404(round_id)
     found = OUTBOX_NAME.fullmatch(name)
     path = Path(current_app.config["MAIL_OUTBOX"]) / name
-    if not found or int(found.group(1)) != round_.id or not path.is_file():
+    if not found or int(found.group(1)) != round_.id or not path.is_file() or round_.contacts_purged_at is not None:
         abort(404)
-    return Response(path.read_bytes(), mimetype="text/plain",
-                    headers={"Content-Disposition": f'inline; filename="{name}"'})
+    return Response(_readable(path.read_bytes()), mimetype="text/plain",
+                    headers={"Content-Disposition": f'inline; filename="{name}.txt"'})

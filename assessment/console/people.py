@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 
 from .. import access
+from ..db import MAX_INTEGER
 from ..services import ServiceError, contacts, mailings
 from ..services.rounds import questionnaire_of
 from ..vocabulary import RoundStatus
@@ -101,7 +102,8 @@ def act_on_people(round_id: int):
     """An action on the people chosen on the page (their invitations' ids)."""
     round_ = access.round_or_404(round_id)
     action = request.form.get("action", "")
-    chosen = [int(v) for v in request.form.getlist("chosen") if v.isdigit()]
+    chosen = [int(v) for v in request.form.getlist("chosen") if v.isascii() and v.isdigit()
+              and len(v) <= 10 and int(v) <= MAX_INTEGER]
     if action not in ACTIONS:
         flash("Choose what to do with the people you selected.", "error")
     elif not chosen:

@@ -125,14 +125,23 @@ class Written:
     html: str
 
 
+def last_day(closes_at: dt.datetime) -> dt.date:
+    """The day a message names as the one the survey closes on: the last day it takes answers. A round closes at
+    the start of its closing date in UTC, which is the evening before in every US time zone, so a message that
+    named the closing date itself would promise a day that is not there."""
+    return (closes_at - dt.timedelta(microseconds=1)).date()
+
+
 def write(letter: Letter) -> Written:
     """The message in the letter's language: its subject, its plain text and its HTML."""
     with force_locale(babel_tag(letter.language)):
-        close_date = (format_date(letter.closes_at, "long") if letter.closes_at is not None
+        close_date = (format_date(last_day(letter.closes_at), "long") if letter.closes_at is not None
                       else _("(no closing date yet)"))
         values = {"jurisdiction": letter.jurisdiction, "round": letter.round_title, "agency": letter.agency,
                   "close_date": close_date, "facilitator": letter.facilitator}
         subject = " ".join(fill(letter.subject, values).split())
+        if len(subject) > MAX_SUBJECT:  # placeholders filled in can make a checked subject long
+            subject = subject[:MAX_SUBJECT - 1].rstrip() + "…"
         body = fill(letter.body, values).strip()
         paragraphs = [p.strip() for p in re.split(r"\n\s*\n", body) if p.strip()]
         context = {"letter": letter, "close_date": close_date if letter.closes_at is not None else None,

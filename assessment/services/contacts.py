@@ -10,6 +10,7 @@ closes, or on demand (`purge`); the rows stay, so that the counts remain.
 from __future__ import annotations
 
 import base64
+import codecs
 import csv
 import hashlib
 import hmac
@@ -18,7 +19,6 @@ import re
 import secrets
 from collections import Counter
 from dataclasses import dataclass, field
-from email.utils import getaddresses
 from typing import Iterable, Optional
 
 from flask import current_app
@@ -76,6 +76,11 @@ class Read:
 def decode(data: bytes) -> str:
     """A file's text: UTF-8 (with or without the byte order mark Excel's "CSV UTF-8" writes), or else Windows-1252,
     what Excel's plain "CSV" writes on Windows."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Excel's "Unicode text"
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise ContactsRefused([Problem("the file", "it starts as UTF-16 text but is not")]) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -90,6 +95,11 @@ def decode(data: bytes) -> str:
 def _open_round(round_: Round) -> None:
     if round_.status == RoundStatus.CLOSED:
         raise ServiceError(f"round {round_.id} is closed; it takes no more contacts")
+    if round_.contacts_purged_at is not None:
+        raise ServiceError(f"round {round_.id}'s addresses were deleted on {round_.contacts_purged_at:%Y-%m-%d}, so "
+                           "people added now could not be told apart from those already invited (who may have "
+                           "answered or opted out): it takes no more contacts. Give out links by hand, or start "
+                           "a new round")
 
 
 def read_file(round_: Round, data: bytes) -> Read:
@@ -142,8 +152,10 @@ def read_pasted(round_: Round, text: str, agency: Agency, role: str | RoleLevel,
     role = role.value if isinstance(role, RoleLevel) else role
     found = []
     for line in re.split(r"[\n;]", clean(text)):
-        if "<" in line:
-            found += [address for _name, address in getaddresses([line]) if address] or [line.strip()]
+        if "<" in line:  # `Name <address>`, names perhaps with commas (Outlook's "Doe, Jane <jane@...>")
+            found += [address.strip() for address in re.findall(r"<([^<>]*)>", line)]
+            rest = re.sub(r'"[^"]*"|<[^<>]*>', " ", line)
+            found += [piece for piece in re.split(r"[,\s]+", rest) if "@" in piece]
         else:
             found += [piece for piece in re.split(r"[,\s]+", line) if piece]
     entries = [(f"address {n} ({address!r})", address, agency.slug, role, language)
@@ -306,7 +318,7 @@ def purge(round_: Round, why: str) -> int:
     held = db.session.scalars(select(Contact).where(Contact.round_id == round_.id, Contact.email.is_not(None))).all()
     _cancel_queued(Email.round_id == round_.id, "the addresses were deleted")
     for contact in held:
-        contact.email, contact.link_key = None, None
+        contact.email, contact.link_key, contact.language = None, None, ""
     round_.contacts_purged_at = utcnow()
     audit.record("contacts_purged", f"round {round_.id}", f"{len(held)} address(es) deleted ({why})")
     db.session.flush()

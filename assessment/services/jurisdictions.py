@@ -21,7 +21,7 @@ def slugify(name: str) -> str:
 def find_jurisdiction(name_or_id: str) -> Jurisdiction:
     text = clean(str(name_or_id)).strip()
     found = db.session.scalar(select(Jurisdiction).where(func.lower(Jurisdiction.name) == text.lower()))
-    if found is None and text.isdigit() and int(text) <= MAX_INTEGER:
+    if found is None and text.isascii() and text.isdigit() and len(text) <= 10 and int(text) <= MAX_INTEGER:
         found = db.session.get(Jurisdiction, int(text))
     if found is None:
         raise ServiceError(f"no jurisdiction named {text!r}")

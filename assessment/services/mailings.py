@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -93,7 +94,7 @@ def parse_days(text: str) -> list[int]:
         piece = piece.strip()
         if not piece:
             continue
-        if not piece.isdigit() or not 1 <= int(piece) <= 365:
+        if not (piece.isascii() and piece.isdigit() and len(piece) <= 3) or not 1 <= int(piece) <= 365:
             raise ServiceError(f"reminder days are whole numbers of days before the closing date, from 1 to 365, "
                                f"such as 7, 2 ({piece!r} is not)")
         days.add(int(piece))
@@ -103,10 +104,16 @@ def parse_days(text: str) -> list[int]:
 def save_settings(round_: Round, sender_name: str, reply_to: str, reminder_days: str, max_reminders: int,
                   closes_itself: bool) -> None:
     name = " ".join(clean(sender_name or "").split())
-    reply_to = addresses.normal(clean(reply_to or ""))
+    reply_to = clean(reply_to or "").strip()
+    if bracketed := re.fullmatch(r'[^<>]*<([^<>]*)>\s*', reply_to):  # "Dana <dana@county.gov>", as mail programs copy
+        reply_to = bracketed.group(1)
+    reply_to = addresses.normal(reply_to)
     problems = []
     if not name:
         problems.append("the facilitator's name is empty (it signs the messages)")
+    elif re.search(r"[<>@]", name):
+        problems.append("the facilitator's name holds <, > or @: write the name alone (an address beside the name "
+                        "could pass for the sender's)")
     elif len(name) > 200:
         problems.append("the facilitator's name is longer than 200 characters")
     if addresses.problem(reply_to):
@@ -301,6 +308,9 @@ class Queued:
 
 
 def _refuse_unless_ready(round_: Round) -> None:
+    """Refuse to queue for a round that cannot send; otherwise hold the round until the caller commits, so that
+    two clicks (or a click and `send-due`) never queue the same message twice."""
+    rounds.lock(round_)
     problem = ready_problem(round_)
     if problem:
         raise ServiceError(problem)
@@ -383,13 +393,19 @@ def queue_reminders(round_: Round, invitation_ids: Optional[Iterable[int]] = Non
 
 # --- sending -----------------------------------------------------------------------------------------------
 
-def _without_address(reason: str, address: str) -> str:
-    """A server's answer with the address taken out (answers often quote it): addresses live in contacts only."""
-    found = reason.lower().find(address.lower())
-    while found >= 0:
-        reason = reason[:found] + "<the address>" + reason[found + len(address):]
+#: Anything shaped like an address in a mail server's words (its own postmaster's, or a forwarding address).
+ADDRESS_SHAPED = re.compile(r"[^\s<>()\[\];:,\"']+@[^\s<>()\[\];:,\"']+")
+
+
+def _without_address(reason: str, address: Optional[str] = None) -> str:
+    """A server's answer with the address taken out (answers often quote it), and any other address too: addresses
+    live in contacts only, and a report read after they were deleted must not bring one back."""
+    if address:
         found = reason.lower().find(address.lower())
-    return reason[:1000]
+        while found >= 0:
+            reason = reason[:found] + "<the address>" + reason[found + len(address):]
+            found = reason.lower().find(address.lower())
+    return ADDRESS_SHAPED.sub("[an address]", reason)[:1000]
 
 
 def _settle_interrupted(round_: Round) -> None:
@@ -539,8 +555,7 @@ def record_bounces(messages: Iterable[EmailMessage]) -> tuple[int, int]:
         diagnostic = " ".join(str(failed[0].get("Diagnostic-Code") or failed[0].get("Status") or "").split())
         address = email.contact.email
         email.status = EmailStatus.BOUNCED
-        email.reason = (f"bounced: {_without_address(diagnostic, address) if address else diagnostic}"
-                        if diagnostic else "bounced")[:1000]
+        email.reason = f"bounced: {_without_address(diagnostic, address)}" if diagnostic else "bounced"
         bounced += 1
     if bounced:
         audit.record("emails_bounced", "", f"{bounced} message(s) marked bounced from delivery reports")

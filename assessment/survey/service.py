@@ -15,7 +15,7 @@ from questionnaires.schema import Item, Questionnaire
 from questionnaires.types import AnswerKey, AnswerValue, Target
 
 from ..db import db
-from ..models import Agency, Answer, Invitation, Response, Round, utcnow
+from ..models import Agency, Answer, Contact, Invitation, Response, Round, utcnow
 from ..services import ServiceError, snapshots
 from ..tokens import hash_token
 from ..vocabulary import InvitationStatus, ResponseStatus, RoleLevel
@@ -110,7 +110,8 @@ def submit(invitation: Invitation, response: Response, questionnaire: Questionna
     """Submit a complete draft. Returns False when it was already submitted (a second, or concurrent, submit).
 
     The invitation then keeps only its status: the link between it and the response is cut, so that nothing in
-    the database (no join, export or backup) ties the answers to the link, or to the address it was sent to."""
+    the database (no join, export or backup) ties the answers to the link, or to the address it was sent to. The
+    contact, if any, keeps no language either (with the agency and role level it would single a person out)."""
     if missing_required(questionnaire, stored_answers(response), targets):
         raise ServiceError("some required questions are not answered yet")
     now = utcnow()
@@ -121,6 +122,27 @@ def submit(invitation: Invitation, response: Response, questionnaire: Questionna
         return False
     invitation.status = InvitationStatus.SUBMITTED
     invitation.response = None
+    db.session.execute(update(Contact).where(Contact.invitation_id == invitation.id).values(language="")
+                       .execution_options(synchronize_session=False))
+    db.session.flush()
+    _renumber(response, now)
     snapshots.advance(invitation.round)
-    db.session.refresh(response)
     return True
+
+
+def _renumber(draft: Response, now) -> Response:
+    """The submitted answers moved to a new response with new ids, and the draft's rows deleted. A copy of the
+    database taken while the survey was a draft (a backup, a replica, a dump) shows the draft's ids beside its
+    invitation; none of them, nor its start time, survives into the submitted response."""
+    db.session.refresh(draft)
+    submitted = Response(round_id=draft.round_id, agency_id=draft.agency_id, role_level=draft.role_level,
+                         questionnaire_id=draft.questionnaire_id, questionnaire_version=draft.questionnaire_version,
+                         language=draft.language, status=ResponseStatus.SUBMITTED,
+                         current_section=draft.current_section, started_at=now, updated_at=now, submitted_at=now,
+                         invited=draft.invited,
+                         answers=[Answer(item_id=a.item_id, target_agency_id=a.target_agency_id, value=a.value,
+                                         dont_know=a.dont_know, text=a.text) for a in draft.answers])
+    db.session.add(submitted)
+    db.session.delete(draft)
+    db.session.flush()
+    return submitted

@@ -206,15 +206,34 @@ def test_the_wording_is_checked_and_previewed_and_sending_writes_to_the_outbox(s
     message = signed_in.get(f"/console/rounds/{world['round']}/outbox/{names[0]}").get_data(as_text=True)
     assert "Subject: Your turn, Alpha" in message and "Reply-To: facilitator@alpha.test" in message
     assert "List-Unsubscribe-Post: List-Unsubscribe=One-Click" in message
+    # the console never hands a facilitator a respondent's link (through it they could read a draft)
+    links = re.findall(r"http://survey\.test/s/\S+", message)
+    assert links and all(link.startswith("http://survey.test/s/[personal-link]") for link in links)
+    tokens = [contacts.token_of(c) for c in db.session.scalars(select(Contact))]
+    assert not any(token in message for token in tokens)
     assert signed_in.get(f"/console/rounds/{world['round']}/outbox/..%2Fsecret.eml").status_code == 404
     assert signed_in.get(f"/console/rounds/{world['round'] + 1}/outbox/{names[0]}").status_code == 404
 
 
-def test_deleting_the_addresses_keeps_the_counts(signed_in, world):
-    add_people(world, 3)
+def test_deleting_the_addresses_keeps_the_counts_hides_the_outbox_and_takes_no_more_contacts(signed_in, world):
+    round_ = add_people(world, 3)
+    mailings.save_settings(round_, "Alpha Facilitator", "facilitator@alpha.test", "", 2, True)
+    mailings.queue_invitations(round_)
+    db.session.commit()
+    jobs.run_pending()
+    listed = signed_in.get(f"/console/rounds/{world['round']}/messages").get_data(as_text=True)
+    name = re.search(rf'href="/console/rounds/{world["round"]}/outbox/([^"]+)"', listed).group(1)
     done = signed_in.post(f"/console/rounds/{world['round']}/contacts/purge", data={"csrf_token": csrf(signed_in)})
     page = texts(signed_in.get(done.headers["Location"]).get_data(as_text=True))
     assert "Deleted 3 address(es)" in page and "address deleted" in page
+    messages = signed_in.get(f"/console/rounds/{world['round']}/messages").get_data(as_text=True)
+    assert "@agency.test" not in messages and "No message of this round in the outbox" in messages
+    assert signed_in.get(f"/console/rounds/{world['round']}/outbox/{name}").status_code == 404
+    # the same list again would give those already invited (who may have answered) a second link
+    again = upload(signed_in, world["round"], "email,agency,role_level\np000@agency.test,alpha-probation,line_staff\n")
+    said = texts(signed_in.get(again.headers["Location"]).get_data(as_text=True))
+    assert "people added now could not be told apart" in said
+    assert db.session.scalar(select(func.count(Contact.id))) == 3
     assert "Alpha Probation 3 people" in page  # two of them and the world's link
     assert db.session.scalar(select(func.count(Contact.id)).where(Contact.email.is_not(None))) == 0
     assert db.session.scalar(select(AuditEvent.detail).where(AuditEvent.action == "contacts_purged")) == \
@@ -231,3 +250,42 @@ def test_a_facilitator_of_another_jurisdiction_sees_none_of_it(client, world):
         assert client.post(f"/console/rounds/{world['round']}/{url}",
                            data={**data, "csrf_token": csrf(client)}).status_code == 404
     assert db.session.scalar(select(func.count(Contact.id)).where(Contact.email.is_not(None))) == 2
+
+
+def test_odd_input_gets_a_message_never_a_server_error(signed_in, world):
+    round_ = add_people(world, 2)
+    url = f"/console/rounds/{world['round']}/messages"
+    for action in ("save", "preview"):  # no subject or body field at all
+        page = signed_in.post(f"{url}/template", data={"kind": "invitation", "language": "en", "action": action,
+                                                       "csrf_token": csrf(signed_in)})
+        assert page.status_code in (200, 400) and "The subject is empty." in page.get_data(as_text=True)
+    for chosen in ("99999999999999999999999", "²", "1" * 5000):
+        for action in ("invite", "remind", "revoke"):
+            page = signed_in.post(f"/console/rounds/{world['round']}/people", data={
+                "action": action, "chosen": chosen, "csrf_token": csrf(signed_in)})
+            assert page.status_code == 302
+    refused = signed_in.post(f"{url}/settings", data={"sender_name": "Alpha", "reply_to": "a@alpha.test",
+                                                      "reminder_days": "²", "max_reminders": "2",
+                                                      "csrf_token": csrf(signed_in)})
+    assert refused.status_code == 400 and "('²' is not)" in texts(refused.get_data(as_text=True))
+    disguised = signed_in.post(f"{url}/settings", data={"sender_name": 'Director "CEO" <ceo@agency.gov>',
+                                                        "reply_to": "a@alpha.test", "max_reminders": "2",
+                                                        "csrf_token": csrf(signed_in)})
+    assert disguised.status_code == 400 and "write the name alone" in texts(disguised.get_data(as_text=True))
+    named = signed_in.post(f"{url}/settings", data={"sender_name": "Dana", "reply_to": "Dana <dana@County.test>",
+                                                    "max_reminders": "2", "csrf_token": csrf(signed_in)})
+    assert named.status_code == 302
+    db.session.refresh(round_)
+    assert round_.reply_to == "dana@county.test"
+
+
+def test_contacts_from_unicode_text_a_tab_separated_file_and_an_outlook_paste(signed_in, world):
+    rows = "email\tagency\trole_level\nzoe@probation.test\tAlpha Probation\tline_staff\n"
+    assert upload(signed_in, world["round"], rows.encode("utf-16")).status_code == 302  # Excel's "Unicode text"
+    pasted = signed_in.post(f"/console/rounds/{world['round']}/contacts", data={
+        "paste-addresses": "Smith, Ana <ana@probation.test>; Doe, Ben <ben@probation.test>",
+        "paste-agency": world["treatment"], "paste-role": "supervisor", "paste-language": "en",
+        "csrf_token": csrf(signed_in)})
+    assert pasted.status_code == 302
+    assert sorted(db.session.scalars(select(Contact.email))) == ["ana@probation.test", "ben@probation.test",
+                                                                 "zoe@probation.test"]
