@@ -224,7 +224,7 @@ def test_a_spanish_contact_gets_messages_wholly_in_spanish(app, county, kind, st
     signature and the opt-out) in Spanish; the same message in English is caught."""
     q = catalog.latest("collaboration_readiness")
     round_ = county["round"]
-    round_.closes_at = dt.datetime(2031, 5, 1)
+    round_.closes_at = dt.datetime(2031, 5, 1)  # closed from the start of May 1: the last day is April 30
     mailings.save_settings(round_, "Dana Facilitadora", "dana@county.test", "", 2, True)
     link = "https://encuestas.example/s/ABCdef"
     data = [county["jurisdiction"].name, round_.title, county["agencies"][0].name, "Dana Facilitadora", link,
@@ -236,4 +236,4 @@ def test_a_spanish_contact_gets_messages_wholly_in_spanish(app, county, kind, st
         found = foreign_words(written.html, vocabulary) | (words(written.text, written.subject) - vocabulary)
         assert bool(found) == foreign, (language, found)
         if language == "es":
-            assert "1 de mayo de 2031" in written.text and 'lang="es"' in written.html
+            assert "30 de abril de 2031" in written.text and 'lang="es"' in written.html
