@@ -69,11 +69,15 @@ def main() -> None:
             spanish.get_by_role("button", name="Siguiente").click()
             spanish.screenshot(path=SHOTS / "survey-phone-es.png")
 
-            desk = browser.new_page(viewport={"width": 1280, "height": 1000})
-            desk.goto(f"{base}/login")
-            desk.get_by_label("Email").fill(email)
-            desk.get_by_label("Password").fill(password)
-            desk.get_by_role("button", name="Sign in").click()
+            def signed_in(**page_options):
+                page = browser.new_page(**page_options)
+                page.goto(f"{base}/login")
+                page.get_by_label("Email").fill(email)
+                page.get_by_label("Password").fill(password)
+                page.get_by_role("button", name="Sign in").click()
+                return page
+
+            desk = signed_in(viewport={"width": 1280, "height": 1000})
             desk.goto(f"{base}/console/rounds/{later_id}/results")
             desk.wait_for_selector("#chart-dimensions svg.main-svg")
             desk.screenshot(path=SHOTS / "console-results.png")  # the top: filters, downloads, the continuum
@@ -83,11 +87,7 @@ def main() -> None:
             desk.screenshot(path=SHOTS / "console-people-filtered.png")
             desk.goto(f"{base}/console/rounds/{open_id}/messages#wording")
             desk.screenshot(path=SHOTS / "console-wording.png")
-            hand = browser.new_page(viewport=PHONE, device_scale_factor=2, is_mobile=True)
-            hand.goto(f"{base}/login")
-            hand.get_by_label("Email").fill(email)
-            hand.get_by_label("Password").fill(password)
-            hand.get_by_role("button", name="Sign in").click()
+            hand = signed_in(viewport=PHONE, device_scale_factor=2, is_mobile=True)
             hand.goto(f"{base}/console/rounds/{open_id}/people?q=probation")
             hand.evaluate("document.getElementById('people').scrollIntoView()")
             hand.screenshot(path=SHOTS / "console-people-phone.png")

@@ -1,8 +1,20 @@
 """Services: the only code that reads and writes the database on behalf of views and commands."""
+from dataclasses import dataclass
 
 
 class ServiceError(ValueError):
     """A request that cannot be carried out, with a message a person can act on."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem of a checked file, with its place ("row 6, column email", "responses[3].answers[5]")."""
+
+    where: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.reason}"
 
 
 class Refused(ServiceError):

@@ -26,7 +26,7 @@ from ..db import MAX_INTEGER, db
 from ..models import Agency, Answer, Commitment, Invitation, Jurisdiction, Response, Round
 from ..text import first_control_character
 from ..vocabulary import InvitationStatus, ResponseStatus, RoleLevel, RoundStatus, Sector
-from . import Refused, ServiceError, audit, snapshots
+from . import Problem, Refused, ServiceError, audit, snapshots
 from .jurisdictions import slugify
 
 FORMAT = "continuum-round"
@@ -91,15 +91,6 @@ def read_document(data: bytes) -> Any:
 
 def _refuse_constant(name: str):
     raise ValueError(f"{name} is not a number JSON allows")
-
-
-@dataclass(frozen=True)
-class Problem:
-    where: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.where}: {self.reason}"
 
 
 class RestoreRefused(Refused):

@@ -32,22 +32,13 @@ from ..survey.links import survey_link
 from ..text import clean, csv_delimiter
 from ..tokens import hash_token
 from ..vocabulary import EmailKind, EmailStatus, InvitationStatus, RoleLevel, RoundStatus
-from . import Refused, ServiceError, audit
+from . import Problem, Refused, ServiceError, audit
 
 #: The most contacts one file or paste may add.
 MAX_AT_ONCE = 5000
 #: What each column may be called in a file (compared without regard to case).
 COLUMNS = {"email": ("email", "e-mail", "email address", "e-mail address"), "agency": ("agency",),
            "role_level": ("role_level", "role level", "role"), "language": ("language",)}
-
-
-@dataclass(frozen=True)
-class Problem:
-    where: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.where}: {self.reason}"
 
 
 class ContactsRefused(Refused):
