@@ -463,7 +463,6 @@ def test_a_copy_of_the_database_taken_during_a_draft_does_not_recognise_the_subm
 
 @pytest.mark.parametrize("what", ["invitations", "reminders"])
 def test_two_clicks_at_once_queue_each_message_once(app, county, people, server, what):
-    from assessment.models import Round
     from assessment.services import accounts
 
     round_ = county["round"]
@@ -498,7 +497,6 @@ def test_two_clicks_at_once_queue_each_message_once(app, county, people, server,
     queued = db.session.execute(select(Email.contact_id, func.count(Email.id)).where(Email.kind == kind)
                                 .group_by(Email.contact_id)).all()
     assert len(queued) == 5 and {n for _, n in queued} == {1}
-    assert db.session.scalar(select(func.count()).select_from(Round)) == 1
     send_all()
     assert {len(server.to(p)) for p in PEOPLE} == {1 if what == "invitations" else 2}
 
