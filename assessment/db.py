@@ -3,7 +3,7 @@ from pathlib import Path
 
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, select, update
 from sqlalchemy.orm import DeclarativeBase
 from werkzeug.routing import IntegerConverter
 
@@ -36,6 +36,18 @@ class IdConverter(IntegerConverter):
 db = SQLAlchemy(model_class=Base)
 #: Alembic migrations in `migrations/`; batch mode so that SQLite can alter tables too.
 migrate = Migrate(render_as_batch=True, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+
+
+def hold(model, row_id: int) -> None:
+    """Hold one row until the transaction ends, so that transactions deciding from the same state take turns: the
+    second reads what the first wrote. On PostgreSQL FOR NO KEY UPDATE, which neither waits on nor deadlocks with
+    transactions that only insert rows referring to this one. SQLite has no row locks: a write that changes nothing
+    takes the database's write lock (a read alone would take none)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(select(model.id).where(model.id == row_id).with_for_update(key_share=True))
+    else:
+        db.session.execute(update(model).where(model.id == row_id).values(id=model.id)
+                           .execution_options(synchronize_session=False))
 
 
 def database_url(url: str) -> str:

@@ -273,42 +273,37 @@ def _guidance(node: Any, items: list[Item], problems: _Problems) -> Guidance:
     if _mapping(node, "guidance", problems) is None:
         return Guidance(item_practices=item_practices)
     _unknown_keys(node, GUIDANCE_KEYS, "guidance", problems)
-    likert = {i.id for i in items if i.type == "likert"}
-    sectors = {s.value for s in Sector}
+    known = {"sectors": ({s.value for s in Sector}, "sector"),
+             "items": ({i.id for i in items if i.type == "likert"}, "Likert item")}
     concerns = {}
     for key in ("tensions", "principles"):
-        found, seen = [], set()
         entries = node.get(key) or []
         if not isinstance(entries, list):
             problems.add(f"guidance.{key}", "must be a list")
             entries = []
-        for index, spec in enumerate(entries):
-            where = f"guidance.{key}[{index}]"
-            if _mapping(spec, where, problems) is None:
-                continue
-            _unknown_keys(spec, CONCERN_KEYS, where, problems)
-            cid = _identifier(spec, where, problems)
-            if cid in seen:
-                problems.add(where, f"duplicate id {cid!r}")
-            seen.add(cid)
-            named = {}
-            for field, known, what in (("sectors", sectors, "sector"), ("items", likert, "Likert item")):
-                values = spec.get(field) or []
-                if not isinstance(values, list):
-                    problems.add(where, f"{field} must be a list")
-                    values = []
-                for value in values:
-                    if value not in known:
-                        problems.add(where, f"unknown {what} {value!r} in {field}")
-                named[field] = tuple(v for v in values if v in known)
-            found.append(Concern(id=cid, label=_text(spec, "label", where, problems),
-                                 description=_text(spec, "description", where, problems),
-                                 practices=_practices(spec, where, problems, required=True), **named))
-        concerns[key] = tuple(found)
+        concerns[key] = tuple(_concern(spec, where, cid, known, problems) for where, spec, cid
+                              in _identified(entries, f"guidance.{key}", CONCERN_KEYS, "id", problems))
     return Guidance(item_practices=item_practices,
                     perception_gaps=_practices(node, "guidance", problems, key="perception_gaps"),
                     weak_ties=_practices(node, "guidance", problems, key="weak_ties"),
                     declines=_practices(node, "guidance", problems, key="declines"), **concerns)
+
+
+def _concern(spec: dict, where: str, cid: str, known: dict[str, tuple[set, str]], problems: _Problems) -> Concern:
+    """A tension or principle, naming only sectors and items that exist (`known`: field -> (values, what))."""
+    named = {}
+    for field_name, (values_known, what) in known.items():
+        values = spec.get(field_name) or []
+        if not isinstance(values, list):
+            problems.add(where, f"{field_name} must be a list")
+            values = []
+        for value in values:
+            if value not in values_known:
+                problems.add(where, f"unknown {what} {value!r} in {field_name}")
+        named[field_name] = tuple(v for v in values if v in values_known)
+    return Concern(id=cid, label=_text(spec, "label", where, problems),
+                   description=_text(spec, "description", where, problems),
+                   practices=_practices(spec, where, problems, required=True), **named)
 
 
 def _languages(node: Any, problems: _Problems) -> tuple[str, ...]:
@@ -383,22 +378,28 @@ def _scales(node: Any, problems: _Problems) -> dict[str, Scale]:
     return scales
 
 
-def _constructs(node: Any, key: str, kind: str, problems: _Problems, required: bool = True) -> tuple[Construct, ...]:
-    entries = _list(node, key, key, problems) if required else (node if isinstance(node, list) else [])
-    found, seen = [], set()
+def _identified(entries: list, prefix: str, keys: set[str], what: str, problems: _Problems):
+    """(where, spec, id) of each entry that is a mapping, its keys checked and its id unique among them ("duplicate
+    {what} 'x'" otherwise)."""
+    seen = set()
     for index, spec in enumerate(entries):
-        where = f"{key}[{index}]"
+        where = f"{prefix}[{index}]"
         if _mapping(spec, where, problems) is None:
             continue
-        _unknown_keys(spec, CONSTRUCT_KEYS, where, problems)
-        cid = _identifier(spec, where, problems)
-        if cid in seen:
-            problems.add(where, f"duplicate {kind} id {cid!r}")
-        seen.add(cid)
-        found.append(Construct(id=cid, kind=kind, label=_text(spec, "label", where, problems),
-                               description=_text(spec, "description", where, problems),
-                               practices=_practices(spec, where, problems, required=kind == "dimension")))
-    return tuple(found)
+        _unknown_keys(spec, keys, where, problems)
+        identifier = _identifier(spec, where, problems)
+        if identifier in seen:
+            problems.add(where, f"duplicate {what} {identifier!r}")
+        seen.add(identifier)
+        yield where, spec, identifier
+
+
+def _constructs(node: Any, key: str, kind: str, problems: _Problems, required: bool = True) -> tuple[Construct, ...]:
+    entries = _list(node, key, key, problems) if required else (node if isinstance(node, list) else [])
+    return tuple(Construct(id=cid, kind=kind, label=_text(spec, "label", where, problems),
+                           description=_text(spec, "description", where, problems),
+                           practices=_practices(spec, where, problems, required=kind == "dimension"))
+                 for where, spec, cid in _identified(entries, key, CONSTRUCT_KEYS, f"{kind} id", problems))
 
 
 def _practices(node: dict, where: str, problems: _Problems, required: bool = False, key: str = "practices",
@@ -416,16 +417,9 @@ def _practices(node: dict, where: str, problems: _Problems, required: bool = Fal
 
 def _sections(node: Any, scales: dict[str, Scale], dimensions: tuple[str, ...], conditions: tuple[str, ...],
               problems: _Problems) -> list[Section]:
-    sections, seen_items, seen_sections = [], set(), set()
-    for s_index, spec in enumerate(_list(node, "sections", "sections", problems)):
-        where = f"sections[{s_index}]"
-        if _mapping(spec, where, problems) is None:
-            continue
-        _unknown_keys(spec, SECTION_KEYS, where, problems)
-        sid = _identifier(spec, where, problems)
-        if sid in seen_sections:
-            problems.add(where, f"duplicate section id {sid!r}")
-        seen_sections.add(sid)
+    sections, seen_items = [], set()
+    for where, spec, sid in _identified(_list(node, "sections", "sections", problems), "sections", SECTION_KEYS,
+                                        "section id", problems):
         items_node = spec.get("items")
         if not items_node:
             problems.add(where, f"empty section {sid!r}: it needs at least one item")

@@ -43,6 +43,10 @@ class Construct:
     description: str
     practices: tuple[str, ...] = ()
 
+    def as_json(self) -> dict:
+        return {"id": self.id, "kind": self.kind, "label": self.label, "description": self.description,
+                "practices": list(self.practices)}
+
 
 @dataclass(frozen=True)
 class Item:

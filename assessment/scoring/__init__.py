@@ -111,8 +111,7 @@ def score_round(data: RoundData) -> RoundResults:
         items, whole, roster = [], results.Jurisdiction(**hidden(plan, whole_cell)), None
     return RoundResults(
         min_group_size=size,
-        constructs=tuple(results.Construct(c.id, c.kind, c.label, c.description, tuple(c.practices))
-                         for c in q.dimensions + q.conditions),
+        constructs=q.dimensions + q.conditions,
         jurisdiction=whole,
         agencies=agencies,
         sectors=tuple(results.Sector(id=s.value, label=s.label,

@@ -9,27 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Optional
 
+from questionnaires.schema import Construct
+
 from .continuum import FRAGMENTED
 
 __all__ = ["Agency", "Agreement", "Cell", "Connection", "Construct", "Coverage", "CoverageAgency", "CoverageRole",
            "DirectedRating", "DontKnow", "Figures", "Group", "Interval", "Item", "ItemReliability", "Jurisdiction",
            "LanguageCount", "Network", "Pair", "Profile", "Received", "Reliability", "RoleLevel", "RoundInfo",
            "RoundResults", "Sector", "Snapshot", "replace"]
-
-
-@dataclass(frozen=True)
-class Construct:
-    """A dimension or condition of the questionnaire, as the results name it."""
-
-    id: str
-    kind: str
-    label: str
-    description: str
-    practices: tuple[str, ...]
-
-    def as_json(self) -> dict:
-        return {"id": self.id, "kind": self.kind, "label": self.label, "description": self.description,
-                "practices": list(self.practices)}
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 
-from ..db import db
+from ..db import db, hold
 from ..mail import addresses, compose, transport
 from ..models import Contact, Email, EmailTemplate, Job, Round, utcnow
 from ..text import clean
@@ -44,6 +44,8 @@ COUNTED = (EmailStatus.QUEUED, EmailStatus.SENDING, EmailStatus.SENT, EmailStatu
 #: A scheduled reminder skips someone emailed less than this long ago.
 MIN_GAP = dt.timedelta(days=1)
 MAX_REMINDERS = 10
+#: Seconds between two progress reports of a send (each counts the job's messages; the step's end reports too).
+PROGRESS_EVERY = 1.0
 
 
 class MailConfigurationError(RuntimeError):
@@ -218,7 +220,7 @@ def _job_for(round_: Round) -> Job:
     """The round's unfinished sending job, or a new one. The job's row is locked (on PostgreSQL) so that a step
     finishing at this moment either sees the messages queued now or is seen finished (and a new job is made)."""
     job = jobs.enqueue(KIND, key(round_), {"round": round_.id})
-    db.session.execute(select(Job.id).where(Job.id == job.id).with_for_update())
+    hold(Job, job.id)
     db.session.refresh(job)
     if job.status not in jobs.UNFINISHED:
         job = jobs.enqueue(KIND, key(round_), {"round": round_.id})
@@ -310,7 +312,7 @@ class Queued:
 def _refuse_unless_ready(round_: Round) -> None:
     """Refuse to queue for a round that cannot send; otherwise hold the round until the caller commits, so that
     two clicks (or a click and `send-due`) never queue the same message twice."""
-    rounds.lock(round_)
+    hold(Round, round_.id)
     problem = ready_problem(round_)
     if problem:
         raise ServiceError(problem)
@@ -502,6 +504,7 @@ def send_step(payload: dict, progress) -> Optional[dt.datetime]:
     pace = 1 / rate if rate > 0 else 0.0
     deadline = time.monotonic() + float(config["MAIL_STEP_SECONDS"])
     next_at = time.monotonic()
+    reported = float("-inf")
     mailer = transport.from_config(config)
     try:
         while time.monotonic() < deadline:
@@ -511,12 +514,13 @@ def send_step(payload: dict, progress) -> Optional[dt.datetime]:
             time.sleep(max(0.0, next_at - time.monotonic()))
             next_at = max(next_at + pace, time.monotonic() - pace)
             _send_one(round_, email, mailer)
-            if job is not None:
-                progress(*job_progress(job.id))
+            if job is not None and time.monotonic() - reported >= PROGRESS_EVERY:
+                progress(*job_progress(job.id))  # a count over the job's messages: not after each of hundreds
+                reported = time.monotonic()
     finally:
         mailer.close()
     if job is not None:  # lock the job's row: a request queueing messages now waits, then sees it finished
-        db.session.execute(select(Job.id).where(Job.id == job.id).with_for_update())
+        hold(Job, job.id)
         progress_now = job_progress(job.id)
         db.session.execute(update(Job).where(Job.id == job.id).values(
             done=progress_now[0], total=progress_now[1], message=progress_now[2])

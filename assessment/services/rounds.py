@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Optional
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from .. import catalog
 from ..db import MAX_INTEGER, db
@@ -49,14 +49,6 @@ def get_round(round_id: int) -> Round:
     if round_ is None:
         raise ServiceError(f"no round with id {round_id}")
     return round_
-
-
-def lock(round_: Round) -> None:
-    """Hold the round's row until the transaction ends, so that two requests deciding from the same state (who has
-    had which message) take turns: the second reads what the first wrote. A write that changes nothing takes the
-    row's lock on PostgreSQL and the database's write lock on SQLite (where a read alone would take none)."""
-    db.session.execute(update(Round).where(Round.id == round_.id).values(id=Round.id)
-                       .execution_options(synchronize_session=False))
 
 
 def open_round(round_: Round) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, func, select, update
 
-from ..db import db
+from ..db import db, hold
 from ..models import Response, Round, utcnow
 from ..scoring.results import Snapshot
 from ..vocabulary import ResponseStatus, RoundStatus
@@ -21,9 +21,9 @@ def advance(round_: Round, final: bool = False) -> int:
     """Publish the round's submitted responses that no snapshot holds yet, when there are at least k of them (or
     any, when `final`); returns how many were published. Flushes; the caller commits.
 
-    The round's row is locked first (PostgreSQL; SQLite writes one transaction at a time anyway), so two
-    submissions at once cannot both take a snapshot of the same batch, nor one of a batch smaller than k."""
-    db.session.execute(select(Round.id).where(Round.id == round_.id).with_for_update())
+    The round's row is held first, so two submissions at once cannot both take a snapshot of the same batch, nor
+    one of a batch smaller than k."""
+    hold(Round, round_.id)
     waiting = (Response.round_id == round_.id) & SUBMITTED & Response.published_at.is_(None)
     pending = db.session.scalar(select(func.count(Response.id)).where(waiting))
     if not pending or (pending < round_.min_group_size and not final):

@@ -120,9 +120,6 @@ def submit(invitation: Invitation, response: Response, questionnaire: Questionna
         .values(status=ResponseStatus.SUBMITTED, submitted_at=now, updated_at=now))
     if done.rowcount != 1:
         return False
-    # the round's row first (as the snapshot takes it): the new response's row would otherwise take a share lock
-    # on it, and two submits holding one each would wait for each other's snapshot lock (PostgreSQL)
-    db.session.execute(select(Round.id).where(Round.id == invitation.round_id).with_for_update())
     invitation.status = InvitationStatus.SUBMITTED
     invitation.response = None
     db.session.execute(update(Contact).where(Contact.invitation_id == invitation.id).values(language="")
