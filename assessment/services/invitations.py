@@ -34,12 +34,6 @@ def issue_invitations(round_: Round, agency: Agency, role: str | RoleLevel, coun
     return tokens
 
 
-def of_round(round_: Round) -> list[Invitation]:
-    """The round's invitations, oldest first (the console lists their status, never their answers)."""
-    return list(db.session.scalars(select(Invitation).where(Invitation.round_id == round_.id)
-                                   .order_by(Invitation.id)))
-
-
 def enable_open_link(round_: Round) -> str:
     """A new open link for the round (any earlier one stops working); its token exists in clear only now."""
     if round_.status == RoundStatus.CLOSED:
