@@ -1,15 +1,30 @@
 """A disclosure auditor: an attacker with every published figure and a spreadsheet, written as linear algebra.
 
-Every published mean with its n is the sum of its group's hidden per-respondent scores; an agency-weighted mean is
-a sum with weights 1 / (K n_i). The auditor writes each published figure as an equation over the respondents
-(one set of unknowns per construct: the respondents who have a score on it) and asks, for every group of fewer
-than k respondents (each respondent alone, each agency, sector, role level, agency x role level and sector x role
-level cell, and each union of two small agency x role level cells), whether the group's indicator vector lies in
-the row space of the equations. If it does, some combination of published figures gives that small group's sum.
+Every published mean with its n is the sum of its group's hidden per-respondent scores (and a standard deviation
+with it the sum of their squares, over the same group: the same equations over the squares); an agency-weighted
+mean is a sum with weights 1 / (K n_i). The auditor writes each published figure as an equation over the
+respondents (one set of unknowns per construct: the respondents who have a score on it) and asks, for every group
+of fewer than k respondents (each respondent alone, each agency, sector, role level, agency x role level and
+sector x role level cell, and each union of two small agency x role level cells), whether the group's indicator
+vector lies in the row space of the equations. If it does, some combination of published figures gives that
+small group's sum.
+
+It reads a round more than once, as a reader who looks again does: `read` takes one look at the published results
+(the scores JSON) and adds its equations to all the earlier ones, so the union of every release is what is
+audited. People are listed in the order they submitted, which live coverage tells anyone who watches it; a look
+that holds N responses (`snapshot.responses`) holds the first N. A group shown with fewer respondents than it has
+in that look is shown as published earlier: the auditor finds the earlier look with that count. Sectors are read
+from each look's agencies, so a regrouping between looks writes the new grouping's equations beside the old.
+
+An insider knows some answers already (paper forms they imported, responses they made up): `known` people's
+values are givens, so a small group is exposed when its indicator lies in the row space together with the known
+people's unit vectors.
 
 It knows the truth (who belongs where), as an insider attacker would, and nothing of how Continuum decides what
 to hide: the figures it reads come from the outputs themselves (the scores JSON, exports, console pages, the
-report's content), gathered by the `collect_*` functions below.
+report's content), gathered by `read` and the `collect_*` functions below. `small_round_solutions` attacks the
+figures that are not linear (interval ends, SDs) by enumeration on small rounds; `tests/raw_file_attack.py`
+attacks the raw export with an integer program.
 """
 from __future__ import annotations
 
@@ -17,6 +32,7 @@ import itertools
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from typing import Callable, Optional
 
 import numpy as np
 
@@ -44,67 +60,119 @@ class Exposure:
 
 @dataclass
 class Auditor:
-    people: list[Person]
+    people: list[Person]  # in the order they submitted
     constructs: list[str]
     k: int
-    rows: dict[str, list[np.ndarray]] = field(default_factory=dict)
+    known: set[int] = field(default_factory=set)  # ids of people whose answers the attacker already has
+    rows: dict[str, list[dict[int, float]]] = field(default_factory=dict)  # each: person position -> weight
     notes: list[str] = field(default_factory=list)
+    #: the look being read: how many of `people` it holds, and each agency's sector in it
+    prefix: Optional[int] = None
+    sector_of: dict[str, str] = field(default_factory=dict)
+    sectors_seen: list[dict[str, str]] = field(default_factory=list)
 
     def __post_init__(self):
         self.index = {p.id: n for n, p in enumerate(self.people)}
 
     # --- what a published figure tells -------------------------------------------------------------------------
 
-    def members(self, agency=None, sector=None, role=None) -> list[Person]:
-        return [p for p in self.people if (agency is None or p.agency == agency)
-                and (sector is None or p.sector == sector) and (role is None or p.role == role)]
+    def published(self, upto: Optional[int] = None) -> list[Person]:
+        limit = self.prefix if upto is None else upto
+        return self.people if limit is None else self.people[:limit]
+
+    def sector(self, p: Person) -> str:
+        return self.sector_of.get(p.agency, p.sector)
+
+    def members(self, agency=None, sector=None, role=None, upto: Optional[int] = None) -> list[Person]:
+        return [p for p in self.published(upto) if (agency is None or p.agency == agency)
+                and (sector is None or self.sector(p) == sector) and (role is None or p.role == role)]
+
+    def as_published(self, n: int, agency=None, sector=None, role=None) -> list[Person]:
+        """The group's members in the look, or, when the figure holds fewer (it is shown as published earlier),
+        in the latest earlier prefix that held exactly `n` of them."""
+        now = self.members(agency, sector, role)
+        if len(now) == n or self.prefix is None:
+            return now
+        for upto in range(len(self.published()), -1, -1):
+            earlier = self.members(agency, sector, role, upto=upto)
+            if len(earlier) == n:
+                return earlier
+        raise AssertionError(f"no earlier look holds {n} of {agency or sector or role}")
 
     def mean(self, people: list[Person], constructs=None, source: str = "") -> None:
         """A mean with its n, on each construct: the sum of the group's scores."""
         for construct in constructs or self.constructs:
-            row = np.zeros(len(self.people))
-            for p in people:
-                if construct in p.scored:
-                    row[self.index[p.id]] = 1.0
-            if row.any():
+            row = {self.index[p.id]: 1.0 for p in people if construct in p.scored}
+            if row:
                 self.rows.setdefault(construct, []).append(row)
         if source:
             self.notes.append(source)
 
     def weighted(self, construct: str, weights: dict[int, float]) -> None:
-        row = np.zeros(len(self.people))
-        for person_id, weight in weights.items():
-            row[self.index[person_id]] = weight
-        self.rows.setdefault(construct, []).append(row)
+        self.rows.setdefault(construct, []).append({self.index[p]: w for p, w in weights.items()})
 
-    def agency_weighted(self, shown: set[str]) -> None:
-        """The jurisdiction's agency-weighted score as Continuum documents it: each shown agency's mean counts once,
-        the hidden agencies together at their pooled mean, weighing as many agencies as they are."""
+    def agency_weighted(self, current: set[str]) -> None:
+        """The jurisdiction's agency-weighted score as Continuum documents it: each agency shown with this look's
+        respondents counts once, and the others together at their pooled mean, weighing as many agencies as they
+        are (every agency with a respondent in the look, whether or not it has a score on the construct)."""
+        everyone = self.published()
+        agencies = sorted({p.agency for p in everyone})
+        pooled = [a for a in agencies if a not in current]
         for construct in self.constructs:
-            scored = [p for p in self.people if construct in p.scored]
-            agencies = sorted({p.agency for p in scored})
-            hidden = [a for a in agencies if a not in shown]
-            total = len(agencies)
+            scored = [p for p in everyone if construct in p.scored]
             weights = {}
-            for agency in agencies:
-                if agency in shown:
-                    mine = [p for p in scored if p.agency == agency]
-                    weights.update({p.id: 1 / (total * len(mine)) for p in mine})
-            pool = [p for p in scored if p.agency in hidden]
-            weights.update({p.id: len(hidden) / (total * len(pool)) for p in pool})
+            shown_with_score = [a for a in agencies if a in current and any(p.agency == a for p in scored)]
+            pool = [p for p in scored if p.agency in pooled]
+            total = len(shown_with_score) + (len(pooled) if pool else 0)
+            for agency in shown_with_score:
+                mine = [p for p in scored if p.agency == agency]
+                weights.update({p.id: 1 / (total * len(mine)) for p in mine})
+            weights.update({p.id: len(pooled) / (total * len(pool)) for p in pool})
             if weights:
                 self.weighted(construct, weights)
+
+    # --- reading a look at the round -----------------------------------------------------------------------------
+
+    def read(self, results: dict, source: str = "scores") -> None:
+        """One look at the scores JSON (API, `flask scores`): its figures join every earlier look's."""
+        snapshot = results.get("snapshot") or {}
+        self.prefix = snapshot.get("responses") if snapshot else None
+        self.sector_of = {a["slug"]: a["sector"] for a in results["agencies"]}
+        if self.sector_of not in self.sectors_seen:
+            self.sectors_seen.append(dict(self.sector_of))
+        j = results["jurisdiction"]
+        if shown(j):
+            self.mean(self.published(), source=f"{source}: jurisdiction (respondent-weighted)")
+            self.agency_weighted({a["slug"] for a in results["agencies"] if shown(a) and not a.get("as_of")})
+        for a in results["agencies"]:
+            if shown(a):
+                self.mean(self.as_published(a["n"], agency=a["slug"]), source=f"{source}: agency {a['slug']}")
+        for s in results["sectors"]:
+            if shown(s):
+                self.mean(self.as_published(s["n"], sector=s["id"]), source=f"{source}: sector {s['id']}")
+        for r in results["role_levels"]:
+            if shown(r):
+                self.mean(self.as_published(r["n"], role=r["id"]), source=f"{source}: role level {r['id']}")
+        for c in results.get("sector_roles", []):
+            if shown(c):
+                self.mean(self.as_published(c["n"], sector=c["sector"], role=c["role_level"]),
+                          source=f"{source}: {c['sector']} x {c['role_level']}")
 
     # --- the attack ----------------------------------------------------------------------------------------------
 
     def small_groups(self) -> dict[str, list[Person]]:
         groups = {f"respondent {p.id}": [p] for p in self.people}
+        groupings = self.sectors_seen or [{}]
         for p in self.people:
-            groups.setdefault(f"agency {p.agency}", self.members(agency=p.agency))
-            groups.setdefault(f"sector {p.sector}", self.members(sector=p.sector))
-            groups.setdefault(f"role level {p.role}", self.members(role=p.role))
-            groups.setdefault(f"{p.agency} x {p.role}", self.members(agency=p.agency, role=p.role))
-            groups.setdefault(f"{p.sector} x {p.role}", self.members(sector=p.sector, role=p.role))
+            every = self.people
+            groups.setdefault(f"agency {p.agency}", [q for q in every if q.agency == p.agency])
+            groups.setdefault(f"role level {p.role}", [q for q in every if q.role == p.role])
+            groups.setdefault(f"{p.agency} x {p.role}", [q for q in every if q.agency == p.agency and q.role == p.role])
+            for grouping in groupings:
+                sector = grouping.get(p.agency, p.sector)
+                in_sector = [q for q in every if grouping.get(q.agency, q.sector) == sector]
+                groups.setdefault(f"sector {sector}", in_sector)
+                groups.setdefault(f"{sector} x {p.role}", [q for q in in_sector if q.role == p.role])
         cells = {name: g for name, g in groups.items() if " x " in name and name.split(" x ")[0] in
                  {p.agency for p in self.people}}
         for (a, left), (b, right) in itertools.combinations(cells.items(), 2):
@@ -116,12 +184,16 @@ class Auditor:
         found = []
         groups = self.small_groups()
         for construct in self.constructs:
-            rows = self.rows.get(construct)
+            rows = list(self.rows.get(construct, []))
             if not rows:
                 continue
-            matrix = np.array(rows)
+            rows += [{self.index[person_id]: 1.0} for person_id in self.known]  # what the insider knows already
+            matrix = np.zeros((len(rows), len(self.people)))
+            for n, row in enumerate(rows):
+                for position, weight in row.items():
+                    matrix[n, position] = weight
             for name, group in groups.items():
-                scored = [p for p in group if construct in p.scored]
+                scored = [p for p in group if construct in p.scored and p.id not in self.known]
                 if not 0 < len(scored) < self.k:
                     continue
                 target = np.zeros(len(self.people))
@@ -139,45 +211,29 @@ def shown(group: dict) -> bool:
     return not group.get("suppressed") and "dimensions" in group
 
 
-def collect_results(auditor: Auditor, results: dict, sectors: dict[str, str]) -> None:
-    """Everything the scores JSON (API, `flask scores`) publishes about groups."""
-    j = results["jurisdiction"]
-    if shown(j):
-        auditor.mean(auditor.people, source="jurisdiction (respondent-weighted)")
-        auditor.agency_weighted({a["slug"] for a in results["agencies"] if shown(a)})
-    for a in results["agencies"]:
-        if shown(a):
-            auditor.mean(auditor.members(agency=a["slug"]), source=f"agency {a['slug']}")
-    for s in results["sectors"]:
-        if shown(s):
-            auditor.mean(auditor.members(sector=s["id"]), source=f"sector {s['id']}")
-    for r in results["role_levels"]:
-        if shown(r):
-            auditor.mean(auditor.members(role=r["id"]), source=f"role level {r['id']}")
-    for c in results.get("sector_roles", []):
-        if shown(c):
-            auditor.mean(auditor.members(sector=c["sector"], role=c["role_level"]),
-                          source=f"{c['sector']} x {c['role_level']}")
+def collect_results(auditor: Auditor, results: dict, sectors: Optional[dict] = None) -> None:
+    """Everything the scores JSON (API, `flask scores`) publishes about groups: one look (see `Auditor.read`)."""
+    auditor.read(results)
 
 
 def collect_score_table(auditor: Auditor, header: list[str], rows: list[list]) -> None:
-    """The scores export (CSV or XLSX): a row with a score publishes its group."""
+    """The scores export (CSV or XLSX) of the look last read: a row with a score publishes its group."""
     at = {name: n for n, name in enumerate(header)}
     for row in rows:
         if row[at["score"]] in (None, ""):
             continue
-        scope, key = row[at["scope"]], row[at["group"]]
+        scope, key, n = row[at["scope"]], row[at["group"]], int(row[at["n"]])
         if scope == "jurisdiction":
-            people = auditor.people
+            people = auditor.published()
         elif scope == "agency":
-            people = auditor.members(agency=key)
+            people = auditor.as_published(n, agency=key)
         elif scope == "sector":
-            people = auditor.members(sector=key)
+            people = auditor.as_published(n, sector=key)
         elif scope == "role_level":
-            people = auditor.members(role=key)
+            people = auditor.as_published(n, role=key)
         else:
             sector, role = key.split("/")
-            people = auditor.members(sector=sector, role=role)
+            people = auditor.as_published(n, sector=sector, role=role)
         auditor.mean(people, [row[at["construct"]]], source=f"export {scope} {key}")
 
 
@@ -239,3 +295,26 @@ def collect_page(auditor: Auditor, html: str, names: dict[str, list], source: st
     heading = re.search(r"<h2>([^<]+?) <span class=\"muted\">\((\d+) respondents\)</span></h2>", html)
     if heading and heading.group(1) in names and "<caption>Dimensions: " in html:
         auditor.mean(names[heading.group(1)], source=f"{source}: filtered view")
+
+
+# --- figures that are not linear, on small rounds ----------------------------------------------------------------
+
+def small_round_solutions(grid: np.ndarray, agencies: list[str], published: Callable[[np.ndarray], np.ndarray],
+                          observed: np.ndarray) -> np.ndarray:
+    """Every way the respondents of a small round could have scored (one score from `grid` each) that reproduces
+    what was published: `published(candidates)` computes, for each row of candidate scores (candidates x
+    respondents), the published figures (means, SDs, interval ends, as the method documents them), compared with
+    `observed` to six places. Returns the candidates that fit (solutions x respondents); a column with one value
+    across all of them is a respondent whose score the figures determine."""
+    n = len(agencies)
+    candidates = np.array(list(itertools.product(grid, repeat=n)), dtype=float)
+    figures = published(candidates)
+    fits = np.all(np.abs(figures - observed[None, :]) < 1e-6, axis=1)
+    return candidates[fits]
+
+
+def determined(solutions: np.ndarray) -> list[int]:
+    """Positions of respondents whose score is the same in every solution (none when nothing fits)."""
+    if not len(solutions):
+        return []
+    return [j for j in range(solutions.shape[1]) if np.all(solutions[:, j] == solutions[0, j])]

@@ -1,0 +1,93 @@
+"""The raw export is an anonymised file, proven so: no tell in the data, an order that cannot be undone without
+the app's secret, open answers in a file of their own, and no row that the published results let anyone put in
+a group smaller than the round's minimum (checked by the integer program of tests/raw_file_attack.py)."""
+import csv
+import hashlib
+import io
+
+import pytest
+from sqlalchemy import select
+
+from assessment.db import db
+from assessment.models import Response
+from tests.raw_file_attack import pinned_roles, read_wide, self_rating_tells
+from tests.support.history import History
+from tests.test_release_history import AGENCIES, ROUND
+
+ROLES = ["line_staff", "supervisor", "executive"]
+
+
+@pytest.fixture
+def closed(app, client):
+    h = History(client, "Raw County", AGENCIES, 3, seed=5)
+    for n, (agency, role) in enumerate(ROUND):
+        h.submit(agency, role)
+    h.close()
+    h.published = h.look()
+    return h
+
+
+def wide(h) -> str:
+    response = h.client.get(f"/console/rounds/{h.round.id}/export/responses-wide.csv")
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def atom_sizes(h) -> dict[tuple[str, str], int]:
+    sizes = {}
+    for p in h.people:
+        sizes[(p.agency, p.role)] = sizes.get((p.agency, p.role), 0) + 1
+    return sizes
+
+
+def test_no_row_is_put_back_in_a_small_group(closed):
+    """The integer program looks for role levels for the rows that have none, meeting the published role-level
+    and sector x role level figures; no row is pinned to an agency's role level that holds fewer than k."""
+    h = closed
+    rows = read_wide(wide(h), h.q)
+    assert rows, "the file holds rows"
+    sizes = atom_sizes(h)
+    labelled = {(r.agency, r.role) for r in rows if r.role}
+    for label in labelled:
+        assert sum(1 for r in rows if (r.agency, r.role) == label) >= 3
+    pinned = pinned_roles(rows, h.published, ROLES)
+    exposed = [(rows[p].agency, role) for p, role in pinned.items()
+               if rows[p].agency in dict(AGENCIES) and sizes.get((rows[p].agency, role), 0) < 3]
+    assert exposed == [], exposed
+
+
+def test_no_roster_blank_names_an_agency(closed):
+    rows = read_wide(wide(closed), closed.q)
+    assert self_rating_tells(rows, list(AGENCIES)) == []
+
+
+def test_the_order_cannot_be_undone_without_the_secret(closed):
+    """Rows are not in the order of a hash anyone can compute from the round and the responses' ids."""
+    h = closed
+    text = wide(h)
+    rows = list(csv.DictReader(io.StringIO(text)))
+    likert = [i.id for i in h.q.items if i.type == "likert"]
+    stored = db.session.scalars(select(Response).where(Response.round_id == h.round.id)).all()
+    by_answers = {}
+    for response in stored:
+        values = {a.item_id: a.value for a in response.answers}
+        by_answers[tuple(values.get(i) for i in likert)] = response.id
+    ids = [by_answers.get(tuple(float(r[i]) if r[i] not in ("", "DK") else None for i in likert)) for r in rows]
+    assert None not in ids
+    public = [hashlib.sha256(f"{h.round.id}:{i}".encode()).hexdigest() for i in ids]
+    labels = [(r["agency"], r["role_level"]) for r in rows]
+    in_public_order = all(labels[n] != labels[n + 1] or public[n] <= public[n + 1] for n in range(len(rows) - 1))
+    assert not in_public_order
+    assert ids != sorted(ids)
+
+
+def test_open_answers_are_a_file_of_their_own(closed):
+    h = closed
+    header = next(csv.reader(io.StringIO(wide(h))))
+    open_items = [i.id for i in h.q.items if i.type == "text"]
+    assert not set(open_items) & set(header)
+    response = h.client.get(f"/console/rounds/{h.round.id}/export/open-answers.csv")
+    assert response.status_code == 200
+    answers = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    assert set(answers[0]) == {"question", "answer"}
+    assert {a["question"] for a in answers} <= set(open_items)

@@ -1,0 +1,350 @@
+"""Confidentiality that survives time and insiders: the union of everything a round ever published, read after
+every step of its life (snapshots, the close, late imports, reopening, regrouping, made-up paper forms) by the
+disclosure auditor, recovers no group smaller than the round's minimum. The round of the attacks: 24 people,
+k = 3, agencies of 7, 5, 4, 4, 2, 1 and 1, a lone executive in the largest."""
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sqlalchemy import select
+
+from assessment.db import db
+from assessment.models import AuditEvent
+from assessment.scoring import RoundData, score_round
+from tests.support.history import History, agency_score, close_to
+
+AGENCIES = {
+    "probation": ("Probation", "community_supervision"),
+    "treatment": ("Treatment", "treatment"),
+    "advocates": ("Advocates", "victim_advocacy"),
+    "police": ("Police", "law_enforcement"),
+    "court": ("Court", "judiciary"),
+    "shelter": ("Shelter", "victim_advocacy"),
+    "board": ("Board", "policymaker"),
+}
+#: Who answers, in the order they submit: the attack's 24 people, the lone executive of probation among them.
+ROUND = ([("probation", "line_staff")] * 6 + [("probation", "executive")] + [("treatment", "line_staff")] * 5
+         + [("advocates", "line_staff")] * 4 + [("police", "supervisor")] * 4
+         + [("court", "line_staff"), ("court", "executive"), ("shelter", "line_staff"), ("board", "executive")])
+
+
+def interleaved(people):
+    """The same people arriving mixed, as real submissions do."""
+    order = np.random.default_rng(3).permutation(len(people))
+    return [people[i] for i in order]
+
+
+@pytest.fixture
+def history(app, client):
+    made = []
+
+    def make(name="County", agencies=AGENCIES, k=3, seed=1):
+        h = History(client, f"{name} {len(made)}", agencies, k, seed)
+        made.append(h)
+        return h
+    return make
+
+
+def test_the_history_auditor_finds_a_step_of_one(history):
+    """The check can fail: two looks whose agency figure differs by one respondent give that respondent."""
+    h = history()
+    for agency, role in ROUND[:7]:
+        h.submit(agency, role)
+    auditor = h.auditor
+    probation = [p for p in h.people if p.agency == "probation"]
+    auditor.mean(probation[:6], ["information"])
+    auditor.mean(probation[:7], ["information"])
+    assert any(e.group == "respondent 7" for e in auditor.exposures())
+
+
+def test_snapshots_read_after_every_step_isolate_no_one(history):
+    """Attack 1: an open round read after every submission. The jurisdiction moves in steps of at least k, and so
+    does every group: treatment's figures do not move by its one new respondent."""
+    h = history()
+    for agency, role in interleaved(ROUND):
+        h.submit(agency, role)
+        h.look()
+    assert h.exposures() == []
+
+
+def test_a_group_moves_by_at_least_k_or_keeps_its_figures(history):
+    """Attack 1 as the issue computed it: treatment's information score before and after a step that adds one
+    treatment respondent among three."""
+    h = history()
+    for agency, role in [("probation", "line_staff")] * 3 + [("treatment", "line_staff")] * 3:
+        h.submit(agency, role)
+    before = h.look()
+    for agency, role in [("probation", "line_staff"), ("advocates", "line_staff"), ("treatment", "line_staff")]:
+        h.submit(agency, role)
+    after = h.look()
+    assert after["snapshot"]["responses"] == 9  # the jurisdiction moved by three
+    treatment = next(a for a in after["agencies"] if a["slug"] == "treatment")
+    assert treatment["n"] == 3 and treatment["as_of"] == before["snapshot"]["release"]
+    assert agency_score(after, "treatment", "information") == agency_score(before, "treatment", "information")
+    assert h.exposures() == []
+
+
+def test_the_close_publishes_no_step_below_k(history):
+    """Attack 2: results read just before the close and after it. The last submission (the court's lone
+    executive) is below k on its own: it stays out of the final results, which say so."""
+    h = history()
+    for agency, role in ROUND[:-4] + [("court", "line_staff"), ("shelter", "line_staff"), ("board", "executive")]:
+        h.submit(agency, role)
+    h.look()
+    h.submit("court", "executive")
+    h.close()
+    final = h.look()
+    assert final["snapshot"]["final"] and final["snapshot"]["waiting"] == 1
+    assert final["snapshot"]["responses"] == 23
+    assert h.exposures() == []
+
+
+def test_a_closed_round_takes_no_import(history):
+    """Attack 2: a paper form imported into a closed round would be published at once (17 x 59.93 - 16 x 58.67)."""
+    h = history()
+    for agency, role in ROUND:
+        h.submit(agency, role)
+    h.close()
+    h.look()
+    assert h.import_paper([("treatment", "line_staff")], known=False) == 400
+    h.look()
+    assert h.exposures() == []
+
+
+def test_a_reopen_publishes_nothing_until_k_more(history):
+    """Attack 2: an administrator reopens, one submission arrives, the round closes again."""
+    h = history()
+    for agency, role in ROUND:
+        h.submit(agency, role)
+    h.close()
+    first = h.look()
+    h.reopen()
+    h.submit("court", "executive")
+    h.look()
+    h.close()
+    again = h.look()
+    assert again["snapshot"]["responses"] == first["snapshot"]["responses"] and again["snapshot"]["waiting"] == 1
+    assert h.exposures() == []
+
+
+def test_regrouping_a_closed_round_changes_none_of_its_figures(history):
+    """Attack 3: sectors edited between looks at a closed round, and put back. A closed round keeps the grouping
+    it was published with; every edit is audited."""
+    h = history()
+    for agency, role in ROUND:
+        h.submit(agency, role)
+    h.close()
+    first = h.look()
+    edits = 0
+    for agency, (_, home) in AGENCIES.items():  # every agency into every other key sector, and back
+        for sector in ("community_supervision", "treatment", "victim_advocacy", "law_enforcement"):
+            if sector != home:
+                assert h.regroup(agency, sector) == 302
+                h.look()
+                edits += 1
+        h.regroup(agency, home)
+        edits += 1
+    last = h.look()
+    assert {k: v for k, v in last.items() if k != "coverage"} == {k: v for k, v in first.items() if k != "coverage"}
+    assert h.exposures() == []
+    changes = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "agency_changed")).all()
+    assert len(changes) == edits
+    assert all(e.actor == "history-admin@test.org" and "sector" in e.detail for e in changes)
+
+
+def test_regrouping_an_open_round_between_snapshots_isolates_no_one(history):
+    """A sector changed while the round is open applies to rounds that have not published yet: the open round
+    keeps the sectors it first published its agencies under."""
+    h = history()
+    for agency, role in ROUND[:12]:
+        h.submit(agency, role)
+    h.look()
+    h.regroup("treatment", "community_supervision")
+    for agency, role in ROUND[12:18]:
+        h.submit(agency, role)
+    h.look()
+    h.regroup("treatment", "treatment")
+    for agency, role in ROUND[18:]:
+        h.submit(agency, role)
+    h.look()
+    assert h.exposures() == []
+
+
+def test_made_up_paper_forms_cannot_reveal_a_hidden_group(history):
+    """Attack 3: three invented forms imported into the board (one real respondent) of a closed round would show
+    the board and, less the invented answers, its respondent. A closed round takes no import; in an open round the
+    invented forms are the importer's own, and never let a group show with fewer than k other people in it."""
+    h = history()
+    for agency, role in ROUND:
+        h.submit(agency, role)
+    h.close()
+    h.look()
+    assert h.import_paper([("board", "executive")] * 3) == 400
+    h.look()
+
+    h2 = history("Open")
+    for agency, role in ROUND:
+        h2.submit(agency, role)
+    h2.look()
+    assert h2.import_paper([("board", "executive")] * 3) == 302
+    for agency, role in [("probation", "line_staff"), ("treatment", "line_staff"), ("police", "supervisor")]:
+        h2.submit(agency, role)
+    published = h2.look()
+    board = next(a for a in published["agencies"] if a["slug"] == "board")
+    assert board["suppressed"]
+    assert h.exposures() == [] and h2.exposures() == []
+
+
+def test_made_up_forms_do_not_push_a_lone_submission_into_a_snapshot(history):
+    """Attack 3: in an open round, two invented forms beside one waiting submission would make a step of three
+    (3 x 58.33 - 55 - 80 = 40). A step needs k submissions that are not the importer's."""
+    h = history()
+    for agency, role in ROUND[:12]:
+        h.submit(agency, role)
+    first = h.look()
+    h.submit("court", "executive")
+    assert h.import_paper([("probation", "line_staff"), ("treatment", "line_staff")]) == 302
+    after = h.look()
+    assert after["snapshot"]["responses"] == first["snapshot"]["responses"]
+    assert after["snapshot"]["waiting"] == 3
+    assert h.exposures() == []
+
+
+def test_the_pool_weighs_the_same_on_every_construct(history):
+    """Attack 6: the shelter's only respondent answers "don't know" to every resources item. The pool of hidden
+    agencies weighs as many agencies as it holds on every construct, so the agency-weighted score does not say
+    which hidden agency lacks a score."""
+    h = history()
+    for agency, role in ROUND:
+        h.submit(agency, role, dont_know=("resources",) if agency == "shelter" else ())
+    h.close()
+    published = h.look()
+    weights = {}
+    for construct in ("information", "resources"):
+        j = published["jurisdiction"]["dimensions"][construct]
+        moved = [a for a in published["agencies"] if "dimensions" in a and not a.get("as_of")]
+        shown = [a["dimensions"][construct] for a in moved]
+        pool_n = j["n"] - sum(f["n"] for f in shown)
+        pool_mean = (j["respondent_weighted"] * j["n"] - sum(f["score"] * f["n"] for f in shown)) / pool_n
+        weights[construct] = (len(shown) * j["score"] - sum(f["score"] for f in shown)) / (pool_mean - j["score"])
+    assert weights["information"] == pytest.approx(weights["resources"])
+    assert h.exposures() == []
+
+
+# --- rounds made only of small agencies: the figures that are not linear --------------------------------------
+
+def grid_round(q, agencies: dict[str, tuple[str, str]], people, scores: dict[int, float]) -> RoundData:
+    """A round whose respondents score `scores[i]` on information (every item answered) and the same as each other
+    on everything else: what an attacker tries, one candidate at a time."""
+    import pandas as pd
+
+    from tests.scoring_data import round_data
+
+    info = [i for i in q.scored_items("information")]
+    answered = []
+    for n, (agency, role) in enumerate(people):
+        total = int(round(scores[n] / 100 * 4 * len(info))) + len(info)  # the sum of the coded answers
+        values, left = [], total
+        for position, item in enumerate(info):
+            rest = len(info) - position - 1
+            value = max(1, min(5, left - rest))
+            values.append(value)
+            left -= value
+        answers = {i.id: 3 for i in q.items if i.type == "likert"}
+        for item, value in zip(info, values):
+            answers[item.id] = 6 - value if item.reverse else value
+        answered.append((agency, role, answers))
+    frame = pd.DataFrame({"slug": list(agencies), "name": [v[0] for v in agencies.values()],
+                          "sector": [v[1] for v in agencies.values()]})
+    return round_data(q, answered, agencies=frame, min_group_size=3)
+
+
+def test_a_round_of_small_agencies_gives_no_one_away(history):
+    """Attack 5: agencies of 1 and 2 (n = 3). With the mean and the SD, interval ends that resample inside an
+    agency of 1 gave each person's score; no interval is shown for so few, and none resamples inside a hidden
+    agency. Candidates that reproduce every published information figure leave no one's score determined."""
+    from tests.disclosure_auditor import determined
+
+    agencies = {"lone": ("Lone", "judiciary"), "pair": ("Pair", "defense"), "big": ("Big", "treatment")}
+    h = history("Small", agencies)
+    for agency in ("lone", "pair", "pair"):
+        h.submit(agency)
+    h.close()
+    published = h.look()
+    info = published["jurisdiction"]["dimensions"]["information"]
+    interval = published["jurisdiction"].get("intervals", {}).get("information", {})
+    observed = np.array([info["respondent_weighted"] * info["n"], info["sd"]]
+                        + [v for v in (interval.get("low"), interval.get("high")) if v is not None])
+
+    q = h.q
+    items = len(q.scored_items("information"))
+    grid = np.array([s / (4 * items) * 100 for s in range(4 * items + 1)])
+    people = [("lone", "line_staff"), ("pair", "line_staff"), ("pair", "line_staff")]
+    candidates = np.array(np.meshgrid(grid, grid, grid)).reshape(3, -1).T
+    sums, sds = candidates.sum(axis=1), candidates.std(axis=1, ddof=1)
+    close = (np.abs(sums - observed[0]) < 1e-6) & (np.abs(sds - observed[1]) < 1e-6)
+    fits = []
+    for candidate in candidates[close]:
+        results = score_round(grid_round(q, agencies, people, dict(enumerate(candidate)))).as_json()
+        ends = results["jurisdiction"].get("intervals", {}).get("information", {})
+        figures = [ends.get("low"), ends.get("high")]
+        if all(abs(f - o) < 1e-6 for f, o in zip([v for v in figures if v is not None], observed[2:])) \
+                and len([v for v in figures if v is not None]) == len(observed) - 2:
+            fits.append(candidate)
+    assert fits, "the true scores reproduce the published figures"
+    assert determined(np.array(fits)) == [], "a respondent's score follows from the published figures"
+    assert not interval or interval.get("low") is None
+    assert published["reliability"]["information"]["alpha"] is None
+
+
+# --- histories, generated --------------------------------------------------------------------------------------
+
+SECTORS = ["community_supervision", "treatment", "victim_advocacy", "law_enforcement"]
+ROLES = ["line_staff", "supervisor", "executive"]
+
+
+@st.composite
+def round_lives(draw):
+    count = draw(st.integers(2, 5))
+    agencies = {f"a{n}": (f"Agency {n}", draw(st.sampled_from(SECTORS))) for n in range(count)}
+    steps = []
+    for _ in range(draw(st.integers(4, 12))):
+        kind = draw(st.sampled_from(["submit", "submit", "submit", "import", "regroup", "close", "reopen"]))
+        if kind in ("submit", "import"):
+            who = draw(st.lists(st.tuples(st.sampled_from(list(agencies)), st.sampled_from(ROLES)),
+                                min_size=1, max_size=3))
+            steps.append((kind, who))
+        elif kind == "regroup":
+            steps.append((kind, (draw(st.sampled_from(list(agencies))), draw(st.sampled_from(SECTORS)))))
+        else:
+            steps.append((kind, None))
+    return agencies, draw(st.integers(2, 4)), steps
+
+
+@settings(max_examples=12, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
+                                 HealthCheck.data_too_large])
+@given(life=round_lives())
+def test_generated_lives_of_a_round_isolate_no_one(history, life):
+    """Open rounds fed 1-3 submissions at a time with a look after each step, imports of made-up forms, sectors
+    edited, a close and a reopen, in any order: the union of every look exposes no small group."""
+    agencies, k, steps = life
+    h = history("Generated", agencies, k)
+    closed = False
+    for kind, what in steps:
+        if kind == "submit" and not closed:
+            for agency, role in what:
+                h.submit(agency, role)
+        elif kind == "import":
+            h.import_paper(list(what))
+        elif kind == "regroup":
+            h.regroup(*what)
+        elif kind == "close" and not closed:
+            h.close()
+            closed = True
+        elif kind == "reopen" and closed:
+            h.reopen()
+            closed = False
+        h.look()
+    assert h.exposures() == []
