@@ -29,5 +29,5 @@ def scores(round_id: int):
 
 @bp.get("/rounds/<int:round_id>/coverage")
 def coverage(round_id: int):
-    results = round_scores(access.round_or_404(round_id))
+    results = round_scores(access.round_or_404(round_id), take=False)
     return jsonify(round=results.round.as_json(), coverage=results.coverage.as_json())

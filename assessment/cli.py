@@ -166,8 +166,8 @@ def reopen_round(round_id, reason):
 @click.argument("round_id", type=int)
 @one_transaction
 def close_round(round_id):
-    drafts = rounds.close_round(rounds.get_round(round_id))
-    click.echo(f"Round {round_id} is closed. {drafts} unsubmitted draft(s) are left out of its results.")
+    closing = rounds.close_round(rounds.get_round(round_id))
+    click.echo(f"Round {round_id} is closed. {closing}")
 
 
 @click.command("invite")

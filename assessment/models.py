@@ -79,8 +79,6 @@ class Round(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     #: SHA-256 of the round's open link, when it has one: respondents choose their agency and role level there.
     open_link_hash: Mapped[Optional[str]] = mapped_column(String(64), unique=True)
-    #: When the round's results last moved (see `services.snapshots`); None until they first appear.
-    snapshot_at: Mapped[Optional[dt.datetime]]
     #: Who the round's emails come from (the From name and the signature) and where replies go (Reply-To).
     sender_name: Mapped[Optional[str]] = mapped_column(String(200))
     reply_to: Mapped[Optional[str]] = mapped_column(String(254))
@@ -121,15 +119,38 @@ class Response(db.Model):
     started_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[Optional[dt.datetime]]
-    #: When the response entered the round's published results: a snapshot publishes k or more at once, so that
-    #: no reading of the results before and after isolates one respondent.
-    published_at: Mapped[Optional[dt.datetime]]
-    #: Whether it came through an invitation (not a paper import): coverage counts it among the invited. Once it
-    #: is submitted nothing else says which invitation it came through.
+    #: The release of the round's results that first held it (`Release.seq`); None while it waits for one. A
+    #: release publishes k or more at once, so that no reading of the results before and after isolates anyone.
+    released_in: Mapped[Optional[int]]
+    #: Whether it came through an invitation; False for a paper form imported (coverage counts those among the
+    #: invited, and the release rules treat their answers as known to whoever imported them). Once it is
+    #: submitted nothing else says which invitation it came through.
     invited: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
 
     agency: Mapped[Agency] = relationship()
     answers: Mapped[list[Answer]] = relationship(back_populates="response", cascade="all, delete-orphan")
+
+
+class Release(db.Model):
+    """One publication of a round's results (DOMAIN.md, "Confidentiality"; `services.releases`): the responses it
+    holds are those whose `released_in` is at most its `seq`. Everything a release showed stays public, so each one is
+    planned against every release before it, and its results are kept as they were published: pages, exports and
+    reports read them, never a new scoring. `grouping` is how the release named and grouped the jurisdiction's
+    agencies (JSON: slug, name, sector), which a later edit of an agency does not change; `results` is the
+    published `RoundResults` as JSON (`scoring.stored`), None until worked out (a round restored from a backup)."""
+
+    __tablename__ = "round_release"
+    __table_args__ = (UniqueConstraint("round_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), index=True)
+    seq: Mapped[int]
+    taken_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    #: Taken after the round closed: its results are the round's final ones (unless it is reopened).
+    final: Mapped[bool] = mapped_column(default=False)
+    responses: Mapped[int]
+    grouping: Mapped[str] = mapped_column(Text)
+    results: Mapped[Optional[str]] = mapped_column(Text)
 
 
 class Answer(db.Model):

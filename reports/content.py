@@ -239,7 +239,8 @@ def _agencies(results: RoundResults) -> list[dict]:
     rows = []
     for a in results.agencies:
         row = {"name": a.name, "sector": SECTOR_LABELS.get(a.sector, a.sector), "sector_id": a.sector,
-               "suppressed": a.suppressed, "n": a.n, "reason": a.reason_text, "small": small(a.n)}
+               "suppressed": a.suppressed, "n": a.n, "reason": a.reason_text, "small": small(a.n),
+               "as_of": a.as_of}
         if a.profile is not None:
             row.update(level=a.profile.placed, readiness=score(a.profile.readiness_index),
                        scores=[score(a.profile.dimensions[d.id].score) for d in results.dimensions],
@@ -269,7 +270,7 @@ def _spread(results: RoundResults) -> dict:
 
 def _groups(groups, results: RoundResults) -> list[dict]:
     return [{"label": g.label, "suppressed": g.suppressed, "n": g.n, "reason": g.reason_text, "small": small(g.n),
-             "level": None if g.profile is None else g.profile.placed,
+             "as_of": g.as_of, "level": None if g.profile is None else g.profile.placed,
              "scores": ([] if g.profile is None
                         else [score(g.profile.dimensions[d.id].score) for d in results.dimensions]),
              "cells": ([] if g.profile is None

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from assessment.db import db
 from assessment.models import Answer, Response
-from assessment.services import invitations
+from assessment.services import accounts, invitations
 from assessment.vocabulary import ResponseStatus, RoleLevel
 from tests.support.survey import fill_through_services
 from tests.support.web import Browser, csrf_from, live_server
@@ -75,10 +75,11 @@ def _likert_names(html: str) -> set[str]:
     return set(re.findall(r'<input[^>]*type="radio"[^>]*name="([a-z0-9_]+)"[^>]*value="4"', html))
 
 
-def test_submits_at_once_publish_snapshots_of_at_least_k(app, county):
-    """Six respondents submit at the same moment into a round whose minimum is 3: every snapshot the round takes
-    holds at least 3 new responses (the round's row is locked while one is taken), so no two readings of the
-    results differ by fewer than 3 people."""
+def test_submits_and_reads_at_once_take_releases_of_at_least_k(app, county):
+    """Six respondents submit at the same moment as four readers look at the results, into a round whose minimum
+    is 3: every release the round takes holds at least 3 new responses (the round's row is held while one is
+    taken), so no two readings of the results differ by fewer than 3 people."""
+    accounts.create_user("reader@test.org", "correct horse battery", "admin")
     tokens = invitations.issue_invitations(county["round"], county["agencies"][1], RoleLevel.LINE_STAFF, 6)
     for token in tokens:
         fill_through_services(token)
@@ -88,13 +89,25 @@ def test_submits_at_once_publish_snapshots_of_at_least_k(app, county):
         for browser, token in zip(browsers, tokens):
             _, review = browser.request(f"/s/{token}/review")
             forms.append({"csrf_token": csrf_from(review)})
+        readers = [Browser(base) for _ in range(4)]
+        for reader in readers:
+            _, login = reader.request("/login")
+            reader.request("/login", {"email": "reader@test.org", "password": "correct horse battery",
+                                      "csrf_token": csrf_from(login)})
+        path = f"/api/rounds/{county['round'].id}/scores"
+
+        def read_often(reader):
+            return {reader.request(path)[0] for _ in range(8)}
+
         statuses = race(*[lambda b=b, t=t, f=f: b.request(f"/s/{t}/submit", f)[0]
-                          for b, t, f in zip(browsers, tokens, forms)])
-    assert statuses == [302] * 6
+                          for b, t, f in zip(browsers, tokens, forms)],
+                        *[lambda r=r: read_often(r) for r in readers])
+        assert readers[0].request(path)[0] == 200  # one more look, once every submission is in
+    assert statuses == [302] * 6 + [{200}] * 4
     db.session.expire_all()
-    steps = db.session.execute(select(Response.published_at, func.count(Response.id))
+    steps = db.session.execute(select(Response.released_in, func.count(Response.id))
                                .where(Response.status == ResponseStatus.SUBMITTED)
-                               .group_by(Response.published_at)).all()
+                               .group_by(Response.released_in)).all()
     assert sum(n for _, n in steps) == 6
-    assert all(n >= 3 for moment, n in steps if moment is not None), steps
-    assert sum(n for moment, n in steps if moment is None) < 3  # what still waits is fewer than a snapshot
+    assert all(n >= 3 for release, n in steps if release is not None), steps
+    assert sum(n for release, n in steps if release is None) < 3  # what still waits is fewer than a release

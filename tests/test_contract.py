@@ -74,5 +74,6 @@ def test_the_exports_of_the_demo(app):
     round_ = db.session.get(Round, 2)
     results = round_scores(round_)
     check("scores-round2.csv.json", table(exports.to_csv(exports.score_table(results))))
-    check("responses-wide-round2.csv.json", table(exports.to_csv(exports.responses_wide(round_, results))))
-    check("responses-long-round2.csv.json", table(exports.to_csv(exports.responses_long(round_, results))))
+    raw = exports.raw_file(round_, results)
+    check("responses-wide-round2.csv.json", table(exports.to_csv(exports.responses_wide(round_, raw))))
+    check("responses-long-round2.csv.json", table(exports.to_csv(exports.responses_long(round_, raw))))

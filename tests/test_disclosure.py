@@ -19,7 +19,7 @@ from assessment.scoring import RoundData, respondent_scores, score_round
 from assessment.scoring.continuum import band, place
 from assessment.scoring.results import RoundInfo, replace
 from assessment.services import accounts, invitations, jurisdictions, rounds
-from assessment.services.scores import round_data as stored_round_data
+from assessment.services import frames, releases
 from assessment.services.scores import round_scores
 from assessment.vocabulary import RoleLevel, Sector
 from reports.pdf import report_html
@@ -213,6 +213,11 @@ def test_a_perception_gap_of_exactly_one_is_a_gap():
 
 # --- every output of a real round, through HTTP ------------------------------------------------------------------
 
+def stored_round_data(round_: Round) -> RoundData:
+    """The answers the round's latest release publishes."""
+    return frames.round_data(round_, releases.latest(round_))
+
+
 def truth(round_: Round) -> list[Person]:
     """Who answered what, from the database: what an insider knows and the auditor needs to check against."""
     data = stored_round_data(round_)
@@ -295,9 +300,10 @@ def scores_without_coverage(client, round_id: int) -> dict:
 
 
 @pytest.mark.demo
-def test_an_open_round_publishes_snapshots_not_a_live_feed(app, demo_console):
+def test_an_open_round_publishes_releases_not_a_live_feed(app, demo_console):
     """Attacks 1 and 3: one submission shows nothing; reading before and after a submission tells nothing; the
-    results move in steps of at least k, and when the round closes."""
+    results move in releases of at least k, and the close publishes no step smaller than k: the one submission
+    that came after the last release stays out of the final results, which say so."""
     client = demo_console
     round_ = demo.open_demo_round()
     probation = jurisdictions.find_agency(round_.jurisdiction, "adult-probation-and-parole")
@@ -320,21 +326,32 @@ def test_an_open_round_publishes_snapshots_not_a_live_feed(app, demo_console):
     assert state["coverage"]["overall"]["submitted"] == 7  # coverage stays live
     page = client.get(f"/console/rounds/{round_.id}/results").get_data(as_text=True)
     assert "holding 6 responses" in page and "1 later submission will join them" in page
-    rounds.close_round(round_)
+    closing = rounds.close_round(round_)
+    assert closing.left_out == 1
     final = client.get(f"/api/rounds/{round_.id}/scores").get_json()
-    assert final["jurisdiction"]["n"] == 7 and final["snapshot"]["final"]
+    assert final["jurisdiction"]["n"] == 6 and final["snapshot"]["final"] and final["snapshot"]["waiting"] == 1
+    figures = [k for k in readings[6] if k != "round"]  # the final figures are those of the last release
+    assert {k: final[k] for k in figures} == {k: readings[6][k] for k in figures}
     stored = db.session.scalars(select(Response).where(Response.round_id == round_.id)).all()
-    assert all(r.published_at is not None for r in stored if r.status.value == "submitted")
+    assert sorted((r.released_in or 0 for r in stored if r.status.value == "submitted")) == [0] + [1] * 3 + [2] * 3
+    page = client.get(f"/console/rounds/{round_.id}/results").get_data(as_text=True)
+    assert "1 submission that came after the last release is not in them" in page
 
 
 @pytest.mark.demo
 def test_a_raw_export_attributes_no_row_to_a_small_group(app, demo_console):
-    """Open answers and raw rows carry an agency or role level only where that group holds at least k."""
+    """A raw row carries an agency or a role level only where that group holds at least k of the published
+    respondents (each row is one of at least k people), and the file says how many it leaves out."""
     text = demo_console.get("/console/rounds/2/export/responses-wide.csv").get_data(as_text=True)
     rows = list(csv.DictReader(io.StringIO(text)))
-    classes = {}
-    for row in rows:
-        classes[(row["agency"], row["role_level"])] = classes.get((row["agency"], row["role_level"]), 0) + 1
-    assert min(classes.values()) >= 3
-    assert not {"county-board-of-supervisors", "county-jail"} & {agency for agency, _ in classes}
-    assert len(rows) == round_scores(db.session.get(Round, 2)).jurisdiction.n
+    people = truth(db.session.get(Round, 2))
+    for agency, role in {(row["agency"], row["role_level"]) for row in rows}:
+        holding = [p for p in people if (agency == "other agencies" or p.agency == agency)
+                   and (not role or p.role == role)]
+        assert len(holding) >= 3, (agency, role)
+    assert not {"county-board-of-supervisors", "county-jail"} & {row["agency"] for row in rows}
+    book = openpyxl.load_workbook(io.BytesIO(demo_console.get("/console/rounds/2/export/responses-wide.xlsx").data))
+    notes = " ".join(str(r[0]) for r in book["notes"].iter_rows(values_only=True))
+    total = round_scores(db.session.get(Round, 2)).jurisdiction.n
+    assert f"{len(rows)} published responses are in these files" in notes
+    assert f"{total - len(rows)} published responses are left out" in notes

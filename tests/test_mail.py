@@ -305,8 +305,8 @@ def test_send_due_sends_the_scheduled_reminders_then_closes_the_round_and_delete
     assert {len(server.to(p)) for p in PEOPLE} == {3}
     assert mailings.send_due(now=closes - dt.timedelta(hours=1)) == []  # two reminders each: no more
     done = mailings.send_due(now=closes + dt.timedelta(minutes=1))
-    assert done == [f"round {round_.id} (Spring survey): closed on its closing date; 0 unsubmitted draft(s) left "
-                    "out, its addresses deleted"]
+    assert done == [f"round {round_.id} (Spring survey): closed on its closing date, its addresses deleted. "
+                    "0 unsubmitted draft(s) are left out of its results."]
     db.session.expire_all()
     assert round_.status == RoundStatus.CLOSED and round_.contacts_purged_at is not None
     assert [c.email for c in db.session.scalars(select(Contact))] == [None] * 5

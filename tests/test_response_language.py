@@ -105,7 +105,7 @@ def test_exports_carry_the_language_only_where_every_language_of_the_label_holds
     submit(round_, advocates, RoleLevel.LINE_STAFF, ["es"] * 3)                 # all Spanish, 3: shown
     rounds.close_round(round_)
     results = round_scores(round_)
-    header, rows = exports.responses_wide(round_, results)
+    header, rows = exports.responses_wide(round_, exports.raw_file(round_, results))
     assert header[:3] == ["agency", "role_level", "language"]
     labels = sorted(tuple(r[:3]) for r in rows)
     assert labels == sorted([("probation-department", "line_staff", "en")] * 4
@@ -116,7 +116,7 @@ def test_exports_carry_the_language_only_where_every_language_of_the_label_holds
     for label in labels:
         classes[label] = classes.get(label, 0) + 1
     assert min(classes.values()) >= round_.min_group_size
-    long_header, long_rows = exports.responses_long(round_, results)
+    long_header, long_rows = exports.responses_long(round_, exports.raw_file(round_, results))
     assert long_header[:4] == ["respondent", "agency", "role_level", "language"]
     assert {tuple(r[1:4]) for r in long_rows} == set(labels)
     assert results.as_json()["languages"] == [{"languages": ["en"], "n": 7}, {"languages": ["es"], "n": 7}]
@@ -129,7 +129,7 @@ def test_a_language_class_below_k_hides_the_language_of_its_whole_label(app, cou
     submit(round_, treatment, RoleLevel.LINE_STAFF, ["en"] * 3)
     rounds.close_round(round_)
     results = round_scores(round_)
-    _, rows = exports.responses_wide(round_, results)
+    _, rows = exports.responses_wide(round_, exports.raw_file(round_, results))
     assert {(r[0], r[2]) for r in rows} == {("probation-department", ""), ("treatment-center", "en")}
     # the report's count: Spanish (2) is never counted apart, not even by subtraction from the total
     assert results.as_json()["languages"] == [{"languages": ["en", "es"], "n": 10}]
@@ -151,7 +151,7 @@ def test_the_wide_export_imports_back_with_its_languages(app, county):
     submit(round_, probation, RoleLevel.LINE_STAFF, ["en"] * 3 + ["es"] * 3)
     submit(round_, treatment, RoleLevel.LINE_STAFF, ["es"] * 3)
     rounds.close_round(round_)
-    data = exports.to_csv(exports.responses_wide(round_, round_scores(round_))).encode()
+    data = exports.to_csv(exports.responses_wide(round_, exports.raw_file(round_, round_scores(round_)))).encode()
     copy = rounds.create_round(county["jurisdiction"], "Copy")
     assert importer.import_responses(copy, data) == 9
     copied = db.session.scalars(select(Response.language).where(Response.round_id == copy.id)).all()

@@ -276,14 +276,23 @@ def test_cronbach_alpha_matches_the_published_mtcars_value():
 
 
 def test_alpha_by_hand_with_item_deleted_and_item_total():
-    # three items, four people: x1 = 1,2,3,4; x2 = 2,3,4,5; x3 = 4,3,2,1 (reverse-coded: 2,3,4,5 after 6-x)
-    # after reverse-coding the three items move together: alpha = 1, each item-total correlation = 1
+    # three items, four answers repeated five times: x1 = 1,2,3,4; x2 = 2,3,4,5; x3 = 4,3,2,1 (reverse-coded:
+    # 2,3,4,5 after 6-x); after reverse-coding the three items move together: alpha = 1, item-total = 1
     people = [("a", "line_staff", {"inf1": v1, "inf2": v2, "inf3": v3})
-              for v1, v2, v3 in ((1, 2, 5), (2, 3, 4), (3, 4, 3), (4, 5, 2))]
+              for v1, v2, v3 in ((1, 2, 5), (2, 3, 4), (3, 4, 3), (4, 5, 2)) * 5]
     info = scored(round_data(Q, people))["reliability"]["information"]
-    assert info["alpha"] == pytest.approx(1.0) and info["n"] == 4 and info["flag"] is False
+    assert info["alpha"] == pytest.approx(1.0) and info["n"] == 20 and info["flag"] is False
     assert info["items"]["inf1"]["item_total_correlation"] == pytest.approx(1.0)
     assert info["items"]["inf1"]["alpha_if_deleted"] == pytest.approx(1.0)
+
+
+def test_reliability_needs_twenty_complete_answers():
+    """Below 20 complete answers alpha says nothing a reader can use, and beside the items' distributions its
+    figures would deal out a few people's answers: only the count is shown."""
+    people = [("a", "line_staff", {"inf1": v1, "inf2": v2, "inf3": v3})
+              for v1, v2, v3 in ((1, 2, 5), (2, 3, 4), (3, 4, 3), (4, 5, 2), (5, 4, 1)) * 4][:19]
+    info = scored(round_data(Q, people))["reliability"]["information"]
+    assert info["alpha"] is None and info["items"] == {} and info["n"] == 19
 
 
 def test_alpha_is_listwise():

@@ -29,7 +29,7 @@ def test_borderline(low, high, expected):
 
 
 def test_a_group_that_answers_alike_has_no_width():
-    table, agency = frame({"a": [50.0] * 4, "b": [100.0] * 4})
+    table, agency = frame({"a": [50.0] * 5, "b": [100.0] * 5})
     intervals, index = jurisdiction_intervals(table, agency, {"a", "b"}, ["x"])
     assert (intervals["x"].low, intervals["x"].high) == (75.0, 75.0) and not intervals["x"].borderline
     assert (index.low, index.high) == (75.0, 75.0)
@@ -48,11 +48,32 @@ def test_the_interval_holds_the_score_and_narrows_with_more_respondents():
 
 def test_the_jurisdiction_carries_its_intervals():
     people = ([("a", "line_staff", uniform(Q, 4))] * 3 + [("a", "line_staff", uniform(Q, 5))] * 2
-              + [("b", "line_staff", uniform(Q, 3))] * 4)
+              + [("b", "line_staff", uniform(Q, 3))] * 5)
     j = scored(round_data(Q, people))["jurisdiction"]
     info = j["intervals"]["information"]
     assert info["low"] <= j["dimensions"]["information"]["score"] <= info["high"]
     assert j["readiness_interval"]["low"] <= j["readiness_index"] <= j["readiness_interval"]["high"]
+
+
+def test_no_interval_below_ten_scores():
+    """The percentile bootstrap of a handful of people does not keep its coverage, and its ends are their extreme
+    scores: nine scores give no interval, ten do."""
+    nine, agency = frame({"a": [20.0, 40.0, 60.0, 80.0, 50.0], "b": [10.0, 30.0, 70.0, 90.0]})
+    intervals, index = jurisdiction_intervals(nine, agency, {"a", "b"}, ["x"])
+    assert intervals["x"].low is None and index.low is None
+    ten, agency = frame({"a": [20.0, 40.0, 60.0, 80.0, 50.0], "b": [10.0, 30.0, 70.0, 90.0, 55.0]})
+    assert jurisdiction_intervals(ten, agency, {"a", "b"}, ["x"])[0]["x"].low is not None
+
+
+def test_no_resampling_inside_a_hidden_agency():
+    """An agency of one resampled alone is always its one respondent, which puts that person's score in the
+    interval's ends: hidden agencies are resampled together, as one pool, so swapping the scores of the lone
+    respondent and one of the pair (both hidden) leaves every figure as it was."""
+    groups = {"big": [30.0, 45.0, 60.0, 75.0, 50.0, 65.0, 40.0], "lone": [10.0], "pair": [90.0, 20.0]}
+    swapped = {**groups, "lone": [90.0], "pair": [10.0, 20.0]}
+    one = jurisdiction_intervals(*frame(groups), {"big"}, ["x"])
+    other = jurisdiction_intervals(*frame(swapped), {"big"}, ["x"])
+    assert one == other and one[0]["x"].low is not None
 
 
 def test_a_real_difference_is_flagged_and_chance_is_not():

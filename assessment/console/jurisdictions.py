@@ -6,7 +6,7 @@ import datetime as dt
 from flask import flash, redirect, render_template, request, url_for
 
 from .. import access, catalog
-from ..services import ServiceError, jurisdictions, rounds
+from ..services import ServiceError, jurisdictions, releases, rounds
 from ..vocabulary import Sector
 from . import bp, carry_out
 from .forms import AgencyForm, JurisdictionForm, RoundForm
@@ -82,7 +82,8 @@ def edit_agency(agency_id: int):
             flash(f"Saved {agency.name}.", "success")
             return redirect(url_for("console.jurisdiction", jurisdiction_id=agency.jurisdiction_id))
     status = 400 if form.errors else 200
-    return render_template("console/agency_edit.html", agency=agency, form=form), status
+    return render_template("console/agency_edit.html", agency=agency, form=form,
+                           kept_by=releases.frozen_sectors(agency)), status
 
 
 @bp.post("/agencies/<int:agency_id>/delete")

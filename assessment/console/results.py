@@ -110,7 +110,7 @@ def compare_page(round_id: int):
                            charts={name: (fig.layout.title.text, chart_json(fig)) for name, fig in charts.items()})
 
 
-EXPORTS = {"scores", "responses-long", "responses-wide"}
+EXPORTS = {"scores", "responses-long", "responses-wide", "open-answers"}
 
 
 @bp.get("/rounds/<int:round_id>/export/<kind>.<fmt>")
@@ -125,11 +125,15 @@ def export(round_id: int, kind: str, fmt: str):
     results = round_scores(round_)
     if kind == "scores":
         sheets = {"scores": exports.score_table(results)}
-    elif kind == "responses-long":
-        sheets = {"responses": exports.responses_long(round_, results), "codebook": exports.codebook(q)}
+        detail = f"{kind}.{fmt}"
     else:
-        sheets = {"responses": exports.responses_wide(round_, results), "codebook": exports.codebook(q)}
-    audit.record("export", f"round {round_.id}", f"{kind}.{fmt}")
+        raw = exports.raw_file(round_, results)
+        table = {"responses-long": exports.responses_long, "responses-wide": exports.responses_wide,
+                 "open-answers": exports.open_answers}[kind](round_, raw)
+        sheets = {"open answers" if kind == "open-answers" else "responses": table,
+                  "codebook": exports.codebook(q), "notes": exports.notes(round_, raw)}
+        detail = f"{kind}.{fmt}: {len(raw.rows)} response(s), {raw.left_out} left out"
+    audit.record("export", f"round {round_.id}", detail)
     filename = f"round{round_.id}-{kind}.{fmt}"
     if fmt == "csv":
         body, mimetype = exports.to_csv(next(iter(sheets.values()))), "text/csv"

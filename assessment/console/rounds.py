@@ -25,7 +25,7 @@ def _commitment_form(round_) -> CommitmentForm:
 
 
 def _round_page(round_):
-    results = round_scores(round_)
+    results = round_scores(round_, take=False)  # coverage is live; looking at it publishes nothing new
     return render_template("console/round.html", round=round_, tab="coverage", coverage=results.coverage,
                            results=results, sector_labels={s.value: s.label for s in Sector})
 
@@ -93,5 +93,5 @@ def reopen_round(round_id: int):
 def close_round(round_id: int):
     round_ = access.round_or_404(round_id)
     return carry_out(lambda: rounds.close_round(round_),
-                      lambda drafts: f"The round is closed. {drafts} unsubmitted draft(s) are left out of its results.",
+                      lambda closing: f"The round is closed. {closing}",
                       url_for("console.round_page", round_id=round_id))

@@ -86,11 +86,13 @@ def _table(data: RoundData, items: set[str]) -> pd.DataFrame:
     ids = pd.Index(data.respondents["respondent"])
     table = scores(data.questionnaire, reverse_code(data.questionnaire, item_matrix(data.questionnaire, ids,
                                                                                     data.answers)), items)
-    return table.assign(_agency=data.respondents["agency"].to_numpy())
+    joined, _paper = data.joined()
+    return table.assign(_agency=data.respondents["agency"].to_numpy(), _release=joined.to_numpy())
 
 
-def shown_agencies(results: RoundResults) -> set[str]:
-    return {a.slug for a in results.shown_agencies()}
+def moving_agencies(results: RoundResults) -> set[str]:
+    """The agencies a release shows with its own respondents (not kept at an earlier release's figures)."""
+    return {a.slug for a in results.shown_agencies() if a.as_of is None}
 
 
 def _placement(group: Group) -> Placement:
@@ -112,7 +114,7 @@ def compare(earlier: RoundData, later: RoundData, earlier_results: RoundResults,
     items_before, items_after, not_comparable = comparable_items(earlier.questionnaire, q)
     constructs = [c.id for c in q.dimensions + q.conditions]
     before, after = _table(earlier, items_before), _table(later, items_after)
-    shown_before, shown_after = shown_agencies(earlier_results), shown_agencies(later_results)
+    shown_before, shown_after = moving_agencies(earlier_results), moving_agencies(later_results)
     rng = np.random.default_rng(seed)
     boot = (resampled_scores(after[constructs], after["_agency"], shown_after, resamples, rng)
             - resampled_scores(before[constructs], before["_agency"], shown_before, resamples, rng))
@@ -148,15 +150,20 @@ def _agencies(before: pd.DataFrame, after: pd.DataFrame, earlier: RoundResults, 
               dimensions: list[str], resamples: int, rng: np.random.Generator,
               ) -> tuple[tuple[AgencyChange, ...], int]:
     """Agencies shown on their own in both rounds (change per dimension with its interval, each round's
-    respondents resampled; level transition), and how many are left out."""
+    respondents resampled: those its published figures hold, up to the release they are of; level transition),
+    and how many are left out."""
     shown_before = {a.slug: a for a in earlier.shown_agencies()}
     shown_after = {a.slug: a for a in later.shown_agencies()}
     both = [a.slug for a in later.agencies if a.slug in shown_before and a.slug in shown_after]
     all_slugs = {a.slug for a in earlier.agencies} | {a.slug for a in later.agencies}
     rows = []
+    def held(table: pd.DataFrame, results: RoundResults, agency) -> np.ndarray:
+        upto = agency.as_of or results.release
+        mine = (table["_agency"] == agency.slug) & (table["_release"] <= upto)
+        return table.loc[mine, dimensions].to_numpy(dtype=float)
+
     for slug in both:
-        then = before.loc[before["_agency"] == slug, dimensions].to_numpy(dtype=float)
-        now = after.loc[after["_agency"] == slug, dimensions].to_numpy(dtype=float)
+        then, now = held(before, earlier, shown_before[slug]), held(after, later, shown_after[slug])
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             draws = mean_draws(now, resamples, rng) - mean_draws(then, resamples, rng)

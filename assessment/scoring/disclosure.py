@@ -1,39 +1,56 @@
-"""Which groups a round may publish: the confidentiality rule of DOMAIN.md ("Confidentiality") as pure code.
+"""Which groups a round may publish, release after release: the confidentiality rule of DOMAIN.md
+("Confidentiality") as pure code.
 
 Every score Continuum publishes is a mean over a group of respondents with its n, so whoever reads it holds the
-group's sum; a standard deviation with its mean and n gives the sum of squares the same way. Every group is a union
-of *atoms*, the respondents of one agency at one role level, and every published sum is the sum of its atoms'
-sums. A set of atoms is *exposed* when its indicator vector lies in the row space of the published groups'
-indicator vectors: some combination of published figures (a subtraction, or several) then gives exactly its sum.
+group's sum; a standard deviation with its mean and n gives the sum of squares over the same group, so the same
+equations over the squares. Every group is a union of *atoms*: the respondents of one agency at one role level
+who joined the results in one release, web and paper apart. A release publishes each group as the sum of its atoms
+up to that release, so the union of everything a round ever published is a set of such rows, and a set of atoms
+is *exposed* when its indicator vector lies in their row space: some combination of published figures (a
+subtraction across groups or across releases, or several) then gives exactly its sum.
 
-The plan publishes a group only when no set of atoms holding fewer than `min_group_size` (k) respondents is
-exposed:
+A release publishes a group only when, with every earlier release beside it, no set of atoms holding fewer than
+`min_group_size` (k) respondents is exposed, for an outsider and for an insider who knows the paper forms (their
+importer typed them: the known atoms drop out of the unknowns):
 
-1. primary suppression: a group with fewer than k respondents (or fewer than k scores on some construct, for
-   respondents who answered too few of its items) is hidden;
-2. complementary suppression: while some small set of atoms is still exposed, one more group is hidden, the
-   cheapest that closes the leak (sector x role level cells first, then sectors, role levels, and agencies last,
-   the smaller before the larger). A leak is searched for with a small integer program (HiGHS through SciPy):
-   binary atoms `c`, free multipliers `l` of the published rows `P`, `P'l = c`, `1 <= size.c <= k-1`.
+1. primary rule: a group with fewer than k respondents (or fewer than k scores on some construct, for respondents
+   who answered too few of its items), counting all of them and counting only those who did not come on paper, is
+   not published; nor is a group published before that has gained fewer than k since (counted the same ways);
+2. complementary rule: while some small set of atoms is still exposed, one more group is held back, the cheapest
+   that closes the leak (sector x role level cells first, then sectors, agencies and role levels, groups that stay
+   visible with earlier figures before groups that would vanish, the smaller before the larger). A leak is
+   searched for with a small integer program (HiGHS through SciPy) over the classes of atoms that no published
+   figure tells apart: binary classes `c`, free multipliers `l` of the published rows `P`, `P'l = c`,
+   `1 <= size.c <= k-1`. When no class is smaller than k, no leak exists and no program is solved; a program that
+   runs out of time counts as a leak (hide more, never less).
 
-The agency-weighted jurisdiction score takes the hidden agencies together as one pooled group (see
-`groups.jurisdiction`), so it adds nothing to the row space; the roster is published per rating agency only,
-which the plan's agencies decide (see `network.roster_figures`).
+A group published before and held back now is not hidden: its earlier figures are already public, so it keeps
+them (`Plan.kept`, the release they come from), and moves again once at least k more can join it. The
+jurisdiction moves at every release: the service takes a release only when the new respondents allow it
+(`step_allowed`), and then the jurisdiction alone, beside every earlier release, exposes nothing (its new row
+adds only the step, which holds at least k of every count), so holding back every other group always closes a
+leak.
+
+The agency-weighted jurisdiction score takes the agencies not shown with this release's respondents together as
+one pooled group (see `groups.agency_weighted`), which is the jurisdiction less the agencies shown, so it adds
+nothing to the row space; the roster, the items and reliability are published per rating agency, per item and
+per dimension under the same primary rule (`moves`).
 """
 from __future__ import annotations
 
 import itertools
+import time
 from dataclasses import dataclass, field
-from typing import Iterable, Optional
+from typing import Iterable, Optional, Sequence
 
 import numpy as np
 import pandas as pd
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 JURISDICTION, AGENCY, SECTOR, ROLE_LEVEL, SECTOR_ROLE = "jurisdiction", "agency", "sector", "role_level", "sector_role"
-#: The order in which complementary suppression hides groups, the smaller before the larger within a cut: sector x
-#: role level cells (which only a console filter shows), then sectors, agencies and role levels. The jurisdiction is
-#: never hidden to protect a part: it is hidden only when it is itself below k.
+#: The order in which complementary suppression holds groups back, the smaller before the larger within a cut:
+#: sector x role level cells (which only a console filter shows), then sectors, agencies and role levels. The
+#: jurisdiction is never held back to protect a part.
 HIDE_FIRST = (SECTOR_ROLE, SECTOR, AGENCY, ROLE_LEVEL)
 
 BELOW_MINIMUM = "below_minimum"
@@ -47,6 +64,12 @@ REASONS = {
 }
 #: Numerical tolerance of the exposure test (the rows are 0/1, so this is far from any real residual).
 TOLERANCE = 1e-7
+#: Seconds one integer program may take, and the whole plan before it stops giving groups back.
+PROGRAM_SECONDS = 5.0
+PLAN_SECONDS = 30.0
+PAPER = "paper"
+RELEASE = "release"
+KEYS = ("agency", "sector", "role_level", RELEASE, PAPER)
 
 
 @dataclass(frozen=True)
@@ -56,17 +79,37 @@ class Cell:
     cut: str
     key: tuple[str, ...] = ()
 
+    @property
+    def role(self) -> Optional[str]:
+        return self.key[-1] if self.cut in (ROLE_LEVEL, SECTOR_ROLE) else None
+
+
+@dataclass(frozen=True)
+class Published:
+    """A group's figures as one release published them: the respondents of `agencies` (None: every agency) at the
+    cell's role level who had joined the results by release `version`."""
+
+    cell: Cell
+    version: int
+    agencies: Optional[frozenset[str]] = None
+
 
 @dataclass(frozen=True)
 class Plan:
-    """The groups a round publishes; every other group shows its count only, with the reason."""
+    """What a release publishes. A group *moves* (shows this release's figures), is *kept* (shows the figures of
+    the release in `kept`), or is hidden (its count only, with the reason in `hidden`)."""
 
     min_group_size: int
     respondents: dict[Cell, int]
     hidden: dict[Cell, str] = field(default_factory=dict)
+    kept: dict[Cell, int] = field(default_factory=dict)
+    release: int = 1
+
+    def moves(self, cell: Cell) -> bool:
+        return self.respondents.get(cell, 0) > 0 and cell not in self.hidden and cell not in self.kept
 
     def shown(self, cell: Cell) -> bool:
-        return self.respondents.get(cell, 0) > 0 and cell not in self.hidden
+        return self.moves(cell) or cell in self.kept
 
     def reason(self, cell: Cell) -> Optional[str]:
         if self.shown(cell):
@@ -77,6 +120,10 @@ class Plan:
         """The keys of the shown groups of a one-key cut (agency slugs, sectors, role levels)."""
         return {c.key[0] for c in self.respondents if c.cut == cut and self.shown(c)}
 
+    def moving_keys(self, cut: str) -> set[str]:
+        """The keys of the groups of a one-key cut shown with this release's respondents."""
+        return {c.key[0] for c in self.respondents if c.cut == cut and self.moves(c)}
+
 
 def cells_of(agency: str, sector: str, role: str) -> tuple[Cell, ...]:
     """The groups one atom belongs to."""
@@ -84,71 +131,232 @@ def cells_of(agency: str, sector: str, role: str) -> tuple[Cell, ...]:
             Cell(SECTOR_ROLE, (sector, role)))
 
 
-def plan(atoms: pd.DataFrame, min_group_size: int) -> Plan:
-    """`atoms`: one row per agency and role level that has respondents, with columns agency, sector, role_level,
-    `respondents`, and one count per construct of the respondents who have a score on it."""
+def allowed(counts: Iterable[int], k: int) -> bool:
+    """Each count is 0 or at least k."""
+    return all(c == 0 or c >= k for c in counts)
+
+
+def moves(total: Sequence[int], real: Sequence[int], before: Optional[tuple[Sequence[int], Sequence[int]]],
+          k: int) -> bool:
+    """The primary rule for one published figure over a growing group: `total` and `real` (without paper forms)
+    are its counts now (one per measure), `before` the same when it was last published (None: never). It may move
+    when every count is 0 or at least k, now and in the step since it was last published.
+
+    >>> moves([5], [5], None, 3), moves([4], [4], ([3], [3]), 3), moves([6], [6], ([3], [3]), 3)
+    (True, False, True)
+    >>> moves([5], [2], None, 3)  # three of the five are paper forms: the importer would see the other two
+    False
+    """
+    if not allowed(total, k) or not allowed(real, k) or not any(total):
+        return False
+    if before is None:
+        return True
+    return (allowed([a - b for a, b in zip(total, before[0])], k)
+            and allowed([a - b for a, b in zip(real, before[1])], k))
+
+
+def step_allowed(batch: pd.DataFrame, k: int) -> bool:
+    """Whether the submissions waiting for a release may be published together: the jurisdiction's step. `batch`:
+    one row per waiting respondent with `paper` and a 0/1 column per construct (1: has a score on it). Every count
+    of the step is 0 or at least k, counting all of them and those not on paper (paper forms alone are a step when
+    there are k of them)."""
+    if batch.empty:
+        return False
+    measures = [c for c in batch.columns if c != PAPER]
+    real = batch[~batch[PAPER].astype(bool)]
+    totals = [len(batch), *(int(v) for v in batch[measures].sum())]
+    reals = [len(real), *(int(v) for v in real[measures].sum())]
+    return len(batch) >= k and allowed(totals, k) and allowed(reals, k)
+
+
+def plan(atoms: pd.DataFrame, min_group_size: int, history: Sequence[Published] = (), release: int = 1) -> Plan:
+    """`atoms`: one row per agency, role level, release and paper flag that has respondents, with columns agency,
+    sector, role_level, release, paper, `respondents`, and one count per construct of the respondents who have a
+    score on it. `history`: every group each earlier release published."""
     k = int(min_group_size)
-    measures = [c for c in atoms.columns if c not in ("agency", "sector", "role_level")]
-    membership: dict[Cell, list[int]] = {}
+    space = _Space(atoms, k)
+    membership: dict[Cell, np.ndarray] = {}
     for position, row in enumerate(atoms.itertuples(index=False)):
         for cell in cells_of(row.agency, row.sector, row.role_level):
-            membership.setdefault(cell, []).append(position)
-    sizes = atoms[measures].to_numpy(dtype=int)
-    respondents = {cell: int(sizes[members, measures.index("respondents")].sum())
-                   for cell, members in membership.items()}
+            membership.setdefault(cell, np.zeros(len(atoms), dtype=bool))[position] = True
+    respondents = {cell: int(space.sizes[members, 0].sum()) for cell, members in membership.items()}
     if respondents.get(Cell(JURISDICTION), 0) < k:
-        return Plan(k, respondents, {cell: ROUND_BELOW_MINIMUM for cell in membership})
+        return Plan(k, respondents, {cell: ROUND_BELOW_MINIMUM for cell in membership}, release=release)
+
+    past = [space.row(p) for p in history]
+    version: dict[Cell, int] = {}
+    last: dict[Cell, np.ndarray] = {}
+    for published, row in zip(history, past):
+        if published.version >= version.get(published.cell, 0):
+            version[published.cell], last[published.cell] = published.version, row
 
     hidden: dict[Cell, str] = {}
+    kept: dict[Cell, int] = {}
+    held: set[Cell] = set()
+
+    def hold_back(cell: Cell, why: str) -> None:
+        held.add(cell)
+        if cell in version:
+            kept[cell] = version[cell]
+        else:
+            hidden[cell] = why
+
     for cell, members in membership.items():
-        totals = sizes[members].sum(axis=0)
-        if ((totals > 0) & (totals < k)).any():
-            hidden[cell] = BELOW_MINIMUM
-    if Cell(JURISDICTION) in hidden:
-        return Plan(k, respondents, {cell: BELOW_MINIMUM for cell in membership})
+        before = last.get(cell)
+        now = space.counts(members)
+        if not moves(*now, space.counts(before) if before is not None else None, k):
+            if cell.cut == JURISDICTION:
+                if before is None:
+                    return Plan(k, respondents, {c: BELOW_MINIMUM for c in membership}, release=release)
+                raise ValueError("the jurisdiction cannot move by this step: take a release only when "
+                                 "step_allowed says so")
+            hold_back(cell, BELOW_MINIMUM)
 
-    measure_sizes = [np.array(m) for m in sorted({tuple(sizes[:, j]) for j in range(len(measures))})]
+    def rows(without: set[Cell]) -> np.ndarray:
+        current = [membership[c] for c in membership if c not in without]
+        return np.array(past + current, dtype=float).reshape(-1, len(atoms))
 
-    def leak(hide: dict[Cell, str]) -> Optional[tuple[frozenset[int], np.ndarray]]:
-        published = [c for c in membership if c not in hide]
-        return next((found for m in measure_sizes if (found := exposed(published, membership, m, k)) is not None),
-                    None)
+    started = time.monotonic()
+    complementary: list[Cell] = []
+    while (found := space.leak(rows(held))) is not None:
+        candidates = [c for c in membership if c not in held and c.cut != JURISDICTION]
+        if not candidates:
+            break  # the jurisdiction alone beside earlier releases exposes nothing (see the module's docstring)
+        for cell in space.complement(candidates, membership, past, held, respondents, version, found):
+            hold_back(cell, COMPLEMENTARY)
+            complementary.append(cell)
+    # One group at a time, the greedy search may hold back more than in the end it needs: give back, the most
+    # useful first, each group whose return exposes nothing, while there is time (what is not given back stays
+    # held back, which is the safe side).
+    for cell in sorted(complementary, key=lambda c: (-HIDE_FIRST.index(c.cut), -respondents[c], c.key)):
+        if time.monotonic() - started > PLAN_SECONDS:
+            break
+        if space.leak(rows(held - {cell})) is None:
+            held.discard(cell)
+            hidden.pop(cell, None)
+            kept.pop(cell, None)
+    return Plan(k, respondents, hidden, kept, release)
 
-    while (found := leak(hidden)) is not None:
-        published = [c for c in membership if c not in hidden]
-        for cell in _complement(published, membership, respondents, *found):
-            hidden[cell] = COMPLEMENTARY
-    # One group at a time, the greedy search may hide more than in the end it needs: show again, the most useful
-    # first, each group whose return exposes nothing.
-    for cell in sorted((c for c, why in hidden.items() if why == COMPLEMENTARY),
-                       key=lambda c: (-HIDE_FIRST.index(c.cut), -respondents[c], c.key)):
-        trial = {c: why for c, why in hidden.items() if c != cell}
-        if leak(trial) is None:
-            hidden = trial
-    return Plan(k, respondents, hidden)
 
+class _Space:
+    """The atoms of a release and the integer program that looks for an exposed set of them."""
 
-def exposed(published: list[Cell], membership: dict[Cell, list[int]], sizes: np.ndarray,
-            k: int) -> Optional[tuple[frozenset[int], np.ndarray]]:
-    """A set of atoms with 1 to k-1 respondents (by `sizes`) whose sum the published groups give, or None."""
-    counted = np.flatnonzero(sizes > 0)
-    small = sizes[counted] < k
-    if not small.any() or not published:
+    def __init__(self, atoms: pd.DataFrame, k: int):
+        self.atoms, self.k = atoms, k
+        self.measures = [c for c in atoms.columns if c not in KEYS]
+        self.sizes = atoms[self.measures].to_numpy(dtype=int)
+        self.paper = atoms[PAPER].to_numpy(dtype=bool) if PAPER in atoms else np.zeros(len(atoms), dtype=bool)
+        self.release = atoms[RELEASE].to_numpy(dtype=int) if RELEASE in atoms else np.ones(len(atoms), dtype=int)
+        self.agency = atoms["agency"].to_numpy()
+        self.role = atoms["role_level"].to_numpy()
+        self.vectors = sorted({tuple(self.sizes[:, j]) for j in range(len(self.measures))})
+
+    def row(self, published: Published) -> np.ndarray:
+        """The atoms a published figure summed."""
+        cell = published.cell
+        members = self.release <= published.version
+        if published.agencies is not None:
+            members &= np.isin(self.agency, list(published.agencies))
+        if cell.role is not None:
+            members &= self.role == cell.role
+        return members
+
+    def counts(self, members: np.ndarray) -> tuple[list[int], list[int]]:
+        """Per measure, the respondents among `members`: all of them, and those not on paper."""
+        return ([int(v) for v in self.sizes[members].sum(axis=0)],
+                [int(v) for v in self.sizes[members & ~self.paper].sum(axis=0)])
+
+    def modes(self):
+        """(columns, sizes) of each attack: an outsider (every atom unknown), and an insider who knows the paper
+        forms (their atoms drop out), for each distinct vector of per-measure sizes."""
+        for vector in self.vectors:
+            sizes = np.array(vector)
+            yield np.flatnonzero(sizes > 0), sizes
+            if self.paper.any():
+                yield np.flatnonzero((sizes > 0) & ~self.paper), sizes
+
+    def leak(self, rows: np.ndarray) -> Optional[tuple[np.ndarray, np.ndarray]]:
+        """A set of atoms (their positions, with the columns of the attack that exposes it) with 1 to k-1
+        respondents whose sum the published rows give, or None."""
+        for columns, sizes in self.modes():
+            found = exposed(rows[:, columns], sizes[columns], self.k)
+            if found is not None:
+                return columns[found], columns
         return None
-    rows = _rows(published, membership, counted)
-    atoms, multipliers = len(counted), len(published)
-    # P'l - c = 0 for every atom; 1 <= sizes.c <= k - 1
-    equal = LinearConstraint(np.hstack([rows.T, -np.eye(atoms)]), 0, 0)
-    weight = LinearConstraint(np.concatenate([np.zeros(multipliers), sizes[counted]])[None, :], 1, k - 1)
-    bounds = Bounds(np.concatenate([np.full(multipliers, -np.inf), np.zeros(atoms)]),
+
+    def complement(self, candidates: list[Cell], membership: dict[Cell, np.ndarray], past: list[np.ndarray],
+                   held: set[Cell], respondents: dict[Cell, int], version: dict[Cell, int],
+                   found: tuple[np.ndarray, np.ndarray]) -> list[Cell]:
+        """The cheapest groups of this release whose holding back stops the leak being exposed.
+
+        Groups with the same atoms (an agency and its sector when the sector has no other agency) go together:
+        holding one back without the other would hide nothing. One such unit is tried first, cheapest first; then
+        two; failing both, the cheapest unit that overlaps the leak (the plan then looks again)."""
+        leak, columns = found
+        units: dict[bytes, list[Cell]] = {}
+        for cell in candidates:
+            units.setdefault(membership[cell][columns].tobytes(), []).append(cell)
+        cost = {key: (max(HIDE_FIRST.index(c.cut) for c in cells), 0 if all(c in version for c in cells) else 1,
+                      respondents[cells[0]]) for key, cells in units.items()}
+        order = sorted(units, key=lambda key: (cost[key], sorted((c.cut, c.key) for c in units[key])))
+        target = np.isin(columns, leak).astype(float)
+
+        def closes(hide: set[Cell]) -> bool:
+            current = [membership[c][columns] for c in membership if c not in held and c not in hide]
+            matrix = np.array([p[columns] for p in past] + current, dtype=float).reshape(-1, len(columns))
+            return not in_row_space(matrix, target)
+
+        for key in order:
+            if closes(set(units[key])):
+                return units[key]
+        pairs = sorted(itertools.combinations(order, 2),
+                       key=lambda p: (max(cost[p[0]][0], cost[p[1]][0]), cost[p[0]][2] + cost[p[1]][2]))
+        for first, second in pairs[:2000]:
+            if closes(set(units[first]) | set(units[second])):
+                return units[first] + units[second]
+        overlapping = [key for key in order if (np.frombuffer(key, dtype=bool) & (target > 0)).any()]
+        return units[(overlapping or order)[0]]
+
+
+def classes(rows: np.ndarray, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The atoms merged into classes that no row tells apart (each row holds all of a class or none of it): the
+    class of each atom, the distinct rows over classes, and each class's size. A set in the row space is a union
+    of classes, so the search runs over classes."""
+    signature, of = np.unique(rows.T, axis=0, return_inverse=True)
+    of = np.asarray(of).reshape(-1)
+    class_sizes = np.bincount(of, weights=sizes, minlength=len(signature)).astype(int)
+    return of, np.unique(signature.T, axis=0), class_sizes
+
+
+def exposed(rows: np.ndarray, sizes: np.ndarray, k: int) -> Optional[np.ndarray]:
+    """Positions (into `sizes`) of a set of atoms with 1 to k-1 respondents whose sum the rows give, or None. A
+    program that runs out of time without an answer gives the smallest class below k (hide more, never less)."""
+    if not len(sizes) or not len(rows):
+        return None
+    rows = rows[rows.any(axis=1)]
+    if not len(rows):
+        return None
+    of, distinct, class_sizes = classes(rows, sizes)
+    small = (class_sizes > 0) & (class_sizes < k)
+    if not small.any():
+        return None
+    count, multipliers = len(class_sizes), len(distinct)
+    # P'l - c = 0 for every class; 1 <= sizes.c <= k - 1; classes of k or more cannot be in a small set
+    equal = LinearConstraint(np.hstack([distinct.T, -np.eye(count)]), 0, 0)
+    weight = LinearConstraint(np.concatenate([np.zeros(multipliers), class_sizes])[None, :], 1, k - 1)
+    bounds = Bounds(np.concatenate([np.full(multipliers, -np.inf), np.zeros(count)]),
                     np.concatenate([np.full(multipliers, np.inf), small.astype(float)]))
-    integrality = np.concatenate([np.zeros(multipliers), np.ones(atoms)])
-    objective = np.concatenate([np.zeros(multipliers), sizes[counted]])
-    found = milp(objective, constraints=[equal, weight], bounds=bounds, integrality=integrality)
-    if not found.success:
+    integrality = np.concatenate([np.zeros(multipliers), np.ones(count)])
+    objective = np.concatenate([np.zeros(multipliers), class_sizes])
+    found = milp(objective, constraints=[equal, weight], bounds=bounds, integrality=integrality,
+                 options={"time_limit": PROGRAM_SECONDS})
+    if found.status == 2:  # infeasible: no small set is exposed
         return None
-    chosen = frozenset(int(a) for a, c in zip(counted, found.x[multipliers:]) if c > 0.5)
-    return chosen, sizes
+    if found.x is None:  # out of time (or the solver gave up) without an answer
+        chosen = {int(np.flatnonzero(small)[np.argmin(class_sizes[small])])}
+    else:
+        chosen = {int(c) for c, v in enumerate(found.x[multipliers:]) if v > 0.5}
+    return np.flatnonzero(np.isin(of, list(chosen)))
 
 
 def in_row_space(rows: np.ndarray, vector: np.ndarray) -> bool:
@@ -157,46 +365,3 @@ def in_row_space(rows: np.ndarray, vector: np.ndarray) -> bool:
         return not vector.any()
     solution = np.linalg.lstsq(rows.T, vector, rcond=None)[0]
     return bool(np.abs(rows.T @ solution - vector).max() < TOLERANCE)
-
-
-def _rows(cells: Iterable[Cell], membership: dict[Cell, list[int]], counted: np.ndarray) -> np.ndarray:
-    position = {int(a): j for j, a in enumerate(counted)}
-    cells = list(cells)
-    rows = np.zeros((len(cells), len(counted)))
-    for i, cell in enumerate(cells):
-        for atom in membership[cell]:
-            if atom in position:
-                rows[i, position[atom]] = 1.0
-    return rows
-
-
-def _complement(published: list[Cell], membership: dict[Cell, list[int]], respondents: dict[Cell, int],
-                leak: frozenset[int], sizes: np.ndarray) -> list[Cell]:
-    """The cheapest published groups whose hiding stops `leak` being exposed.
-
-    Groups with the same atoms (an agency and its sector when the sector has no other agency) go together: hiding
-    one without the other would hide nothing. One such unit is tried first, cheapest first; then two; failing
-    both, the cheapest unit that overlaps the leak (the plan then looks again)."""
-    counted = np.flatnonzero(sizes > 0)
-    inside = {int(a) for a in counted}
-    units: dict[frozenset[int], list[Cell]] = {}
-    for cell in published:
-        if cell.cut != JURISDICTION:
-            units.setdefault(frozenset(a for a in membership[cell] if a in inside), []).append(cell)
-    cost = {atoms: (max(HIDE_FIRST.index(c.cut) for c in cells), respondents[cells[0]])
-            for atoms, cells in units.items()}
-    order = sorted(units, key=lambda atoms: (cost[atoms], sorted((c.cut, c.key) for c in units[atoms])))
-    target = np.array([1.0 if int(a) in leak else 0.0 for a in counted])
-
-    def closes(hide: set[Cell]) -> bool:
-        return not in_row_space(_rows((c for c in published if c not in hide), membership, counted), target)
-
-    for atoms in order:
-        if closes(set(units[atoms])):
-            return units[atoms]
-    pairs = sorted(itertools.combinations(order, 2),
-                   key=lambda p: (max(cost[p[0]][0], cost[p[1]][0]), cost[p[0]][1] + cost[p[1]][1]))
-    for first, second in pairs:
-        if closes(set(units[first]) | set(units[second])):
-            return units[first] + units[second]
-    return units[next((atoms for atoms in order if atoms & leak), order[0])]

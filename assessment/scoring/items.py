@@ -1,30 +1,59 @@
 """Item figures: mean as answered, distribution, and don't-know share, per item and per construct."""
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import Optional
+
 import pandas as pd
 
 from questionnaires.schema import Questionnaire
 
+from .disclosure import moves
 from .numbers import number
 from .results import DontKnow, Item
 
 
-def item_figures(q: Questionnaire, answers: pd.DataFrame, min_group_size: int) -> list[Item]:
+def item_figures(q: Questionnaire, answers: pd.DataFrame, min_group_size: int, joined: Optional[pd.Series] = None,
+                 paper: Optional[pd.Series] = None, earlier: tuple[Item, ...] = (),
+                 earlier_release: int = 0) -> list[Item]:
     """`answers`: respondent, item, value (NaN for don't know), dont_know. The don't-know share is over those who
     gave any answer to the item (a value or don't know). An item answered by fewer than `min_group_size`
-    respondents shows its counts only: its mean and distribution would be those few people's answers."""
+    respondents (or by fewer than that many who did not answer on paper) shows its counts only: its mean and
+    distribution would be those few people's answers.
+
+    Over releases (`joined`: respondent -> the release they joined in; `paper`: respondent -> came on paper;
+    `earlier`: the items as the release before showed them, release `earlier_release`), an item shown before moves
+    only when at least k answers have joined it since (counted both ways), and otherwise keeps its earlier
+    figures."""
     likert = [i for i in q.items if i.type == "likert"]
     relevant = answers[answers["item"].isin([i.id for i in likert])]
     valued = relevant.dropna(subset=["value"])
     counts = valued.groupby(["item", "value"]).size()
     means = valued.groupby("item")["value"].mean()
     answered = valued.groupby("item").size()
+    on_paper = valued["respondent"].map(paper) if paper is not None else pd.Series(False, index=valued.index)
+    answered_real = valued[~on_paper.astype(bool)].groupby("item").size()
     dont_know = relevant.loc[relevant["dont_know"].astype(bool)].groupby("item").size()
+    before = {i.id: i for i in earlier}
     out = []
     for item in likert:
         scale = q.scales[item.scale]
         n, dk = int(answered.get(item.id, 0)), int(dont_know.get(item.id, 0))
-        shown = n >= min_group_size
+        real = int(answered_real.get(item.id, 0))
+        last = before.get(item.id)
+        version = (last.as_of or earlier_release) if last is not None and not last.suppressed else None
+        then = None
+        if version is not None:
+            mine = valued[valued["item"] == item.id]
+            upto = mine["respondent"].map(joined) <= version
+            then = ([int(upto.sum())], [int((upto & ~on_paper[mine.index].astype(bool)).sum())])
+        if not moves([n], [real], then, min_group_size):
+            if version is not None:
+                out.append(replace(last, as_of=version))
+                continue
+            shown = False
+        else:
+            shown = True
         mean = number(means.get(item.id)) if shown else None
         scored = scale.reverse(mean) if mean is not None and item.reverse else mean
         out.append(Item(
@@ -40,11 +69,12 @@ def item_figures(q: Questionnaire, answers: pd.DataFrame, min_group_size: int) -
     return out
 
 
-def dont_know_by_construct(q: Questionnaire, items: list[Item]) -> dict[str, DontKnow]:
+def dont_know_by_construct(q: Questionnaire, answers: pd.DataFrame) -> dict[str, DontKnow]:
+    """Per construct, the don't-know answers over all answers to its items (values and don't knows)."""
     out = {}
     for construct in q.dimensions + q.conditions:
-        mine = [i for i in items if i.construct == construct.id]
-        answered = sum(i.n for i in mine)
-        dk = sum(i.dont_know for i in mine)
-        out[construct.id] = DontKnow(dont_know=dk, dont_know_share=dk / (answered + dk) if answered + dk else None)
+        mine = answers[answers["item"].isin([i.id for i in q.scored_items(construct.id)])]
+        dk = int(mine["dont_know"].astype(bool).sum())
+        given = int(mine["value"].notna().sum()) + dk
+        out[construct.id] = DontKnow(dont_know=dk, dont_know_share=dk / given if given else None)
     return out

@@ -9,6 +9,7 @@ import networkx as nx
 import pandas as pd
 
 from .continuum import LEVELS
+from .disclosure import moves
 from .numbers import exact, number
 from .results import Connection, DirectedRating, Network, Pair, Received
 
@@ -25,25 +26,46 @@ class Roster(NamedTuple):
 
 
 def roster_figures(roster: pd.DataFrame, rater_agency: pd.Series, agencies: list[str], shown: set[str],
-                   min_group_size: int) -> Roster:
+                   min_group_size: int, joined: pd.Series | None = None, paper: pd.Series | None = None,
+                   earlier: tuple[DirectedRating, ...] = (), earlier_release: int = 0) -> Roster:
     """`roster`: respondent, target, value (NaN for don't know). `rater_agency`: respondent -> agency slug.
 
     R(i->j) is the mean of agency i's respondents' ratings of j. It is published only when agency i is shown and
-    at least `min_group_size` of its respondents rated j. Other ratings are never shown and never enter a pair
-    level (a pair mean with one side shown would give the other away), so such a pair rests on the other side's
-    rating alone. Levels, gaps and densities are decided on exact values (a gap of exactly 1 is a gap).
+    at least `min_group_size` of its respondents rated j (and as many who did not answer on paper). Over releases
+    (`joined`, `paper`: respondent -> the release they joined in, came on paper; `earlier`: the ratings the
+    release before published, release `earlier_release`), a rating published before moves only when at least k
+    ratings have joined it since, and otherwise keeps its earlier value. Other ratings are never shown and never
+    enter a pair level (a pair mean with one side shown would give the other away), so such a pair rests on the
+    other side's rating alone. Levels, gaps and densities are decided on exact values (a gap of exactly 1 is a
+    gap).
     """
     rated = roster.dropna(subset=["value"]).assign(source=lambda f: f["respondent"].map(rater_agency))
     rated = rated[rated["source"].isin(agencies) & rated["target"].isin(agencies)
                   & (rated["source"] != rated["target"])]
-    directed_all = rated.groupby(["source", "target"])["value"].agg(["mean", "count"])
-    directed = {(s, t): (float(row["mean"]), int(row["count"])) for (s, t), row in directed_all.iterrows()
-                if s in shown and row["count"] >= min_group_size}
+    on_paper = (rated["respondent"].map(paper).astype(bool) if paper is not None
+                else pd.Series(False, index=rated.index))
+    release_of = rated["respondent"].map(joined) if joined is not None else pd.Series(1, index=rated.index)
+    before = {(d.source, d.target): d for d in earlier}
+    directed: dict[tuple[str, str], tuple[float, int, int | None]] = {}
+    for (s, t), block in rated.groupby(["source", "target"]):
+        if s not in shown:
+            continue
+        real = int((~on_paper[block.index]).sum())
+        last = before.get((s, t))
+        version = (last.as_of or earlier_release) if last is not None else None
+        then = None
+        if version is not None:
+            upto = release_of[block.index] <= version
+            then = ([int(upto.sum())], [int((upto & ~on_paper[block.index]).sum())])
+        if moves([len(block)], [real], then, min_group_size):
+            directed[(s, t)] = (float(block["value"].mean()), len(block), None)
+        elif last is not None:
+            directed[(s, t)] = (last.rating, last.n, version)
 
     pairs = []
     for a, b in itertools.combinations(sorted(agencies), 2):
         ab, ba = directed.get((a, b)), directed.get((b, a))
-        sides = [r for r, _ in (x for x in (ab, ba) if x is not None)]
+        sides = [x[0] for x in (ab, ba) if x is not None]
         level = exact(sum(sides) / len(sides)) if sides else None
         gap = exact(ab[0] - ba[0]) if ab is not None and ba is not None else None
         pairs.append(Pair(a=a, b=b, level=level,
@@ -67,12 +89,12 @@ def roster_figures(roster: pd.DataFrame, rater_agency: pd.Series, agencies: list
     ties.add_edges_from((p.a, p.b) for p in pairs if p.level is not None and p.level >= 1)
 
     both_rated = nx.DiGraph()
-    both_rated.add_edges_from((s, t) for (s, t), (r, _) in directed.items()
+    both_rated.add_edges_from((s, t) for (s, t), (r, _, _) in directed.items()
                               if exact(r) >= 1 and (t, s) in directed)
     reciprocity = nx.overall_reciprocity(both_rated) if both_rated.number_of_edges() else None
 
     return Roster(
-        directed=tuple(DirectedRating(s, t, r, c) for (s, t), (r, c) in sorted(directed.items())),
+        directed=tuple(DirectedRating(s, t, r, c, v) for (s, t), (r, c, v) in sorted(directed.items())),
         pairs=tuple(pairs),
         network=Network(agencies=n, density=density, share_at_level=share,
                         weighted_degree={a: number(d) for a, d in graph.degree(weight="weight")},
@@ -80,10 +102,10 @@ def roster_figures(roster: pd.DataFrame, rater_agency: pd.Series, agencies: list
                         received=_received(directed, agencies), connections=_connections(pairs, shown)))
 
 
-def _received(directed: dict[tuple[str, str], tuple[float, int]], agencies: list[str]) -> dict[str, Received]:
+def _received(directed: dict[tuple[str, str], tuple], agencies: list[str]) -> dict[str, Received]:
     """Each agency's score received: the mean of the published ratings others give it (each a shown agency's)."""
     given: dict[str, list[float]] = {a: [] for a in agencies}
-    for (_source, target), (rating, _count) in directed.items():
+    for (_source, target), (rating, *_rest) in directed.items():
         given[target].append(rating)
     return {a: Received(rating=number(sum(r) / len(r)) if r else None, raters=len(r)) for a, r in given.items()}
 

@@ -64,12 +64,15 @@ class Profile:
 
 @dataclass(frozen=True, kw_only=True)
 class Group:
-    """A group of respondents. Shown: `profile` holds its figures. Hidden: only `n` and the reason."""
+    """A group of respondents. Shown: `profile` holds its figures, of this release or, when `as_of` names an
+    earlier release, as that release published them (the group has not gained k respondents since). Hidden: only
+    `n` and the reason."""
 
     n: int
     profile: Optional[Profile] = None
     reason: Optional[str] = None
     reason_text: Optional[str] = None
+    as_of: Optional[int] = None
 
     @property
     def suppressed(self) -> bool:
@@ -82,7 +85,7 @@ class Group:
         out = {**self._identity(), "n": self.n, "suppressed": self.suppressed, "reason": self.reason}
         if self.profile is None:
             return {**out, "reason_text": self.reason_text}
-        return {**out, **self.profile.as_json()}
+        return {**out, "as_of": self.as_of, **self.profile.as_json()}
 
 
 @dataclass(frozen=True)
@@ -166,15 +169,17 @@ class Cell(Group):
 
 @dataclass(frozen=True)
 class DirectedRating:
-    """R(source -> target): the mean of the source agency's respondents' ratings of the target."""
+    """R(source -> target): the mean of the source agency's respondents' ratings of the target (of this release, or
+    of the release `as_of`)."""
 
     source: str
     target: str
     rating: float
     n: int
+    as_of: Optional[int] = None
 
     def as_json(self) -> dict:
-        return {"from": self.source, "to": self.target, "rating": self.rating, "n": self.n}
+        return {"from": self.source, "to": self.target, "rating": self.rating, "n": self.n, "as_of": self.as_of}
 
 
 @dataclass(frozen=True)
@@ -264,20 +269,25 @@ class ItemReliability:
 
 @dataclass(frozen=True)
 class Reliability:
+    """Cronbach's alpha of a dimension's complete answers, with alpha if an item is deleted and the corrected
+    item-total correlations: of this release, or of the release `as_of`; none below the minimum n."""
+
     alpha: Optional[float]
     n: int
     flag: bool
     items: dict[str, ItemReliability]
+    as_of: Optional[int] = None
 
     def as_json(self) -> dict:
         return {"alpha": self.alpha, "n": self.n, "flag": self.flag,
-                "items": {k: i.as_json() for k, i in self.items.items()}}
+                "items": {k: i.as_json() for k, i in self.items.items()}, "as_of": self.as_of}
 
 
 @dataclass(frozen=True)
 class Item:
     """A Likert item across the jurisdiction: mean as answered (1-5), score (reverse-coded, 0-100) and answers at
-    each point, unless fewer than k answered it; don't-know counts always."""
+    each point, unless fewer than k answered it; don't-know counts always. `as_of`: the figures are those of an
+    earlier release (fewer than k answers have joined them since)."""
 
     id: str
     text: str
@@ -292,12 +302,13 @@ class Item:
     distribution: Optional[dict[str, int]]
     dont_know: int
     dont_know_share: Optional[float]
+    as_of: Optional[int] = None
 
     def as_json(self) -> dict:
         return {"id": self.id, "text": self.text, "short": self.short, "construct": self.construct, "kind": self.kind,
                 "reverse": self.reverse, "n": self.n, "suppressed": self.suppressed, "mean": self.mean,
                 "score": self.score, "distribution": dict(self.distribution) if self.distribution else None,
-                "dont_know": self.dont_know, "dont_know_share": self.dont_know_share}
+                "dont_know": self.dont_know, "dont_know_share": self.dont_know_share, "as_of": self.as_of}
 
 
 @dataclass(frozen=True)
@@ -389,16 +400,21 @@ class RoundInfo:
 
 @dataclass(frozen=True)
 class Snapshot:
-    """When the published results last moved, what they hold and what waits (see services.snapshots)."""
+    """The release the published results are: its number, when it was taken, how many responses it holds (and
+    how many of them came on paper, said only when that reveals no group below k), how many submissions wait for
+    the next one, and whether the results are final (the round is closed). See services.releases."""
 
     taken_at: Optional[str]
     responses: int
     waiting: int
     final: bool
     min_group_size: int
+    release: Optional[int] = None
+    paper: Optional[int] = None
 
     def as_json(self) -> dict:
-        return {"taken_at": self.taken_at, "responses": self.responses, "waiting": self.waiting, "final": self.final,
+        return {"release": self.release, "taken_at": self.taken_at, "responses": self.responses,
+                "paper": self.paper, "waiting": self.waiting, "final": self.final,
                 "min_group_size": self.min_group_size}
 
 
@@ -421,6 +437,10 @@ class RoundResults:
     coverage: Coverage
     items: tuple[Item, ...]
     languages: tuple[LanguageCount, ...] = ()
+    #: The release these results are (1 for the first), and the release the language counts come from when they
+    #: are an earlier one's.
+    release: int = 1
+    languages_as_of: Optional[int] = None
     round: Optional[RoundInfo] = None
     snapshot: Optional[Snapshot] = None
 
@@ -440,6 +460,15 @@ class RoundResults:
     def construct(self, construct_id: str) -> Construct:
         return next(c for c in self.constructs if c.id == construct_id)
 
+    @property
+    def kept(self) -> bool:
+        """Whether some figures are shown as an earlier release published them (their group has not gained k
+        respondents since)."""
+        groups = self.agencies + self.sectors + self.role_levels + self.sector_roles
+        return (any(g.as_of for g in groups) or any(i.as_of for i in self.items)
+                or any(d.as_of for d in self.directed) or any(r.as_of for r in self.reliability.values())
+                or self.languages_as_of is not None)
+
     def shown_agencies(self) -> tuple[Agency, ...]:
         return tuple(a for a in self.agencies if not a.suppressed)
 
@@ -454,6 +483,7 @@ class RoundResults:
             head["snapshot"] = self.snapshot.as_json()
         return {
             **head,
+            "release": self.release,
             "min_group_size": self.min_group_size,
             "constructs": [c.as_json() for c in self.constructs],
             "jurisdiction": self.jurisdiction.as_json(),
@@ -468,6 +498,7 @@ class RoundResults:
             "coverage": self.coverage.as_json(),
             "items": [i.as_json() for i in self.items],
             "languages": [c.as_json() for c in self.languages],
+            "languages_as_of": self.languages_as_of,
         }
 
 

@@ -3,9 +3,14 @@ chance alone would give.
 
 Respondents are a sample of the people who could have answered, so an agency-weighted score of 74 is not
 clearly below the cut at 75. The jurisdiction's 95% interval resamples respondents with replacement within each
-agency (the hidden agencies pooled, as the score itself takes them; see `groups.agency_weighted`) and reads the
-2.5th and 97.5th percentiles of the resampled scores (Efron and Tibshirani, *An Introduction to the Bootstrap*,
-1993, ch. 13, the percentile interval). A score is "borderline" when its interval reaches across a band's cut.
+agency shown with the release's respondents, and within the pool of the other agencies as one group (as the score
+itself takes them; see `groups.agency_weighted`), and reads the 2.5th and 97.5th percentiles of the resampled
+scores (Efron and Tibshirani, *An Introduction to the Bootstrap*, 1993, ch. 13, the percentile interval). So no
+resampling happens inside a group smaller than k: an agency of one, resampled alone, is always its one
+respondent, and the interval's ends would then be sums that give that person's score. Below `INTERVAL_MIN_N`
+respondents with a score no interval is given: the percentile bootstrap does not keep its promised coverage
+there, and its ends are the extreme respondents' scores. A score is "borderline" when its interval reaches
+across a band's cut.
 
 Agencies of four or five people differ by chance: the spread between agency means is flagged only when it is
 wider than 95% of the spreads that random regrouping of the same respondents into agencies of the same sizes
@@ -31,6 +36,8 @@ CUTS = (CONCERN_BELOW, ESTABLISHED_FROM)
 #: a fraction of a point wide anyway; a round of up to 10,000 gets all of them.
 BUDGET = 20_000_000
 CHUNK = 4_000_000
+#: The fewest respondents with a score for which an interval is given.
+INTERVAL_MIN_N = 10
 
 
 def canonical_order(values: np.ndarray, *first: np.ndarray) -> np.ndarray:
@@ -48,14 +55,20 @@ def draws_for(respondents: int, wanted: int) -> int:
     return max(200, min(wanted, BUDGET // max(respondents, 1)))
 
 
-def resampled_scores(table: pd.DataFrame, agency: pd.Series, shown: set[str], resamples: int,
+POOL = "\x00pooled agencies"
+
+
+def resampled_scores(table: pd.DataFrame, agency: pd.Series, moving: set[str], resamples: int,
                      rng: np.random.Generator) -> np.ndarray:
-    """Agency-weighted scores of `resamples` rounds resampled within each agency (resamples x constructs): the
-    shown agencies' means count once each, the hidden agencies' pooled mean as many times as there are hidden
-    agencies with a score. Drawn in chunks, so memory stays small whatever the round's size."""
+    """Agency-weighted scores of `resamples` rounds resampled within each agency shown with the release's
+    respondents (`moving`) and within the pool of the others (resamples x constructs): the moving agencies' means
+    count once each, the pool's mean as many times as it holds agencies. Drawn in chunks, so memory stays small
+    whatever the round's size."""
     constructs = table.shape[1]
-    total, weight, pool_sum, pool_count, pool_agencies = (np.zeros((resamples, constructs)) for _ in range(5))
-    for name, block in table.groupby(agency.to_numpy(), sort=True):
+    labels = agency.where(agency.isin(moving), POOL).to_numpy()
+    pool_weight = float(agency[~agency.isin(moving)].nunique())
+    total, weight = np.zeros((resamples, constructs)), np.zeros((resamples, constructs))
+    for name, block in table.groupby(labels, sort=True):
         values = canonical(block.to_numpy())
         present = ~np.isnan(values)
         values = np.nan_to_num(values)
@@ -65,17 +78,10 @@ def resampled_scores(table: pd.DataFrame, agency: pd.Series, shown: set[str], re
             picked = rng.integers(0, len(values), size=(min(step, resamples - start), len(values)))
             sums[start:start + len(picked)] = values[picked].sum(axis=1)
             counts[start:start + len(picked)] = present[picked].sum(axis=1)
-        if name in shown:
-            answered = counts > 0
-            total += np.where(answered, sums / np.maximum(counts, 1), 0.0)
-            weight += answered
-        else:
-            pool_sum += sums
-            pool_count += counts
-            pool_agencies += counts > 0
-    pooled = np.where(pool_count > 0, pool_sum / np.maximum(pool_count, 1), 0.0)
-    total += pool_agencies * pooled
-    weight += pool_agencies
+        answered = counts > 0
+        share = pool_weight if name == POOL else 1.0
+        total += np.where(answered, share * sums / np.maximum(counts, 1), 0.0)
+        weight += share * answered
     return np.where(weight > 0, total / np.maximum(weight, 1), np.nan)
 
 
@@ -105,16 +111,25 @@ def borderline(low: Optional[float], high: Optional[float]) -> bool:
     return any(exact(low) < cut <= exact(high) for cut in CUTS)
 
 
-def jurisdiction_intervals(table: pd.DataFrame, agency: pd.Series, shown: set[str], dimensions: list[str],
+NONE = Interval(low=None, high=None, borderline=False)
+
+
+def jurisdiction_intervals(table: pd.DataFrame, agency: pd.Series, moving: set[str], dimensions: list[str],
                            resamples: int = RESAMPLES, seed: int = SEED) -> tuple[dict[str, Interval], Interval]:
     """95% intervals of each construct's agency-weighted score, and of the readiness index (the mean of the
-    dimensions, from the same resamples)."""
+    dimensions, from the same resamples); none for a construct with fewer than `INTERVAL_MIN_N` scores (and none
+    for the index when a dimension has none)."""
+    enough = table.count() >= INTERVAL_MIN_N
+    if not enough.any():
+        return {c: NONE for c in table.columns}, NONE
     rng = np.random.default_rng(seed)
-    draws = resampled_scores(table, agency, shown, draws_for(len(table), resamples), rng)
+    draws = resampled_scores(table, agency, moving, draws_for(len(table), resamples), rng)
     out = {}
     for k, construct in enumerate(table.columns):
-        low, high = percentile_interval(draws[:, k])
+        low, high = percentile_interval(draws[:, k]) if enough[construct] else (None, None)
         out[construct] = Interval(low=low, high=high, borderline=borderline(low, high))
+    if not enough[dimensions].all():
+        return out, NONE
     positions = [table.columns.get_loc(d) for d in dimensions]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
@@ -123,12 +138,12 @@ def jurisdiction_intervals(table: pd.DataFrame, agency: pd.Series, shown: set[st
     return out, Interval(low=low, high=high, borderline=borderline(low, high))
 
 
-def spread_by_chance(table: pd.DataFrame, agency: pd.Series, shown: set[str], permutations: int = PERMUTATIONS,
+def spread_by_chance(table: pd.DataFrame, agency: pd.Series, moving: set[str], permutations: int = PERMUTATIONS,
                      seed: int = SEED) -> dict[str, Optional[float]]:
-    """Per construct, the 95th percentile of the spread (largest minus smallest mean) between the shown agencies
-    when their respondents are dealt at random into agencies of the same sizes. None with fewer than two shown
-    agencies."""
-    mine = agency.isin(shown).to_numpy()
+    """Per construct, the 95th percentile of the spread (largest minus smallest mean) between the agencies shown
+    with the release's respondents when their respondents are dealt at random into agencies of the same sizes.
+    None with fewer than two such agencies."""
+    mine = agency.isin(moving).to_numpy()
     names, codes = np.unique(agency.to_numpy()[mine], return_inverse=True)
     if len(names) < 2:
         return {c: None for c in table.columns}

@@ -15,7 +15,8 @@ ACTIONS = ("sign_in", "sign_in_failed", "sign_out", "round_created", "round_open
            "invitations_created", "invitation_revoked", "open_link_changed", "contacts_added", "contacts_purged",
            "emails_queued", "reminders_queued", "emails_bounced", "email_template_changed", "mail_settings_changed",
            "export", "report_downloaded", "import", "user_created", "access_granted", "access_revoked",
-           "user_disabled", "user_enabled", "password_changed")
+           "user_disabled", "user_enabled", "password_changed", "agency_added", "agency_changed", "agency_removed",
+           "results_released")
 
 
 def record(action: str, target: str = "", detail: str = "", actor: Optional[str] = None) -> AuditEvent:

@@ -1,7 +1,9 @@
 """A round as one JSON document, and back: for backups and for moving a round to another database.
 
 The document holds the round, the agencies of its jurisdiction, its invitations (token hashes only, so links
-keep working where the round is restored), its responses with their answers, and its commitments. Answers name
+keep working where the round is restored), its responses with their answers, the releases of its results (when
+each was taken, and how it grouped the agencies: what a restored round needs to publish the same results, which it
+works out again from the answers), and its commitments. Answers name
 agencies by slug, never by database id, so a round restores into a database whose ids differ. It holds no contact
 and no address; an invitation names its response only while that is a draft (a submitted response is tied to no
 invitation, here as in the database).
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter
 import math
 import re
 from dataclasses import dataclass, field
@@ -23,10 +26,10 @@ from questionnaires.types import AnswerValue
 
 from .. import catalog
 from ..db import MAX_INTEGER, db
-from ..models import Agency, Answer, Commitment, Invitation, Jurisdiction, Response, Round
+from ..models import Agency, Answer, Commitment, Invitation, Jurisdiction, Release, Response, Round
 from ..text import first_control_character
 from ..vocabulary import InvitationStatus, ResponseStatus, RoleLevel, RoundStatus, Sector
-from . import Problem, Refused, ServiceError, audit, snapshots
+from . import Problem, Refused, ServiceError, audit, releases
 from .jurisdictions import slugify
 
 FORMAT = "continuum-round"
@@ -52,8 +55,10 @@ def export_round(round_: Round) -> dict[str, Any]:
             "questionnaire_version": round_.questionnaire_version, "status": round_.status.value,
             "opens_at": _time(round_.opens_at), "closes_at": _time(round_.closes_at),
             "min_group_size": round_.min_group_size, "created_at": _time(round_.created_at),
-            "open_link_hash": round_.open_link_hash, "snapshot_at": _time(round_.snapshot_at),
+            "open_link_hash": round_.open_link_hash,
         },
+        "releases": [{"release": r.seq, "taken_at": _time(r.taken_at), "final": r.final,
+                      "agencies": json.loads(r.grouping)} for r in releases.releases_of(round_)],
         "invitations": [{
             "agency": agencies[i.agency_id], "role_level": i.role_level.value, "token_hash": i.token_hash,
             "status": i.status.value, "response": keys.get(i.response_id), "created_at": _time(i.created_at),
@@ -64,7 +69,7 @@ def export_round(round_: Round) -> dict[str, Any]:
             "questionnaire_id": r.questionnaire_id, "questionnaire_version": r.questionnaire_version,
             "language": r.language, "status": r.status.value, "current_section": r.current_section,
             "started_at": _time(r.started_at), "updated_at": _time(r.updated_at),
-            "submitted_at": _time(r.submitted_at), "published_at": _time(r.published_at), "invited": r.invited,
+            "submitted_at": _time(r.submitted_at), "release": r.released_in, "invited": r.invited,
             "answers": [{"item": a.item_id, "target": agencies.get(a.target_agency_id), "value": a.value,
                          "dont_know": a.dont_know, "text": a.text}
                         for a in sorted(r.answers, key=lambda a: a.id)],
@@ -107,7 +112,6 @@ def import_round(document: Any) -> Round:
     links already exist in this database is refused (it is already here)."""
     plan = _check(document)
     round_ = _write(plan)
-    snapshots.advance(round_, final=round_.status == RoundStatus.CLOSED)  # documents written before snapshots
     audit.record("import", f"round {round_.id}", f"restored round {round_.title!r} of {plan.jurisdiction} "
                                                  f"({len(plan.responses)} responses)")
     return round_
@@ -131,6 +135,7 @@ class _Plan:
     responses: list[_Row]
     invitations: list[_Row]
     commitments: list[dict[str, Any]]
+    releases: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _write(plan: _Plan) -> Round:
@@ -157,6 +162,10 @@ def _write(plan: _Plan) -> Round:
         draft = responses.get(row.key) if row.columns["status"] != InvitationStatus.SUBMITTED else None
         db.session.add(Invitation(round=round_, agency=agencies[row.agency], response=draft, **row.columns))
     db.session.add_all(Commitment(round_id=round_.id, **columns) for columns in plan.commitments)
+    held = Counter(row.columns["released_in"] for row in plan.responses if row.columns["released_in"] is not None)
+    for release in plan.releases:  # results are worked out again when first read (releases.latest)
+        db.session.add(Release(round_id=round_.id, responses=sum(n for seq, n in held.items()
+                                                                 if seq <= release["seq"]), **release))
     db.session.flush()
     return round_
 
@@ -184,9 +193,51 @@ def _check(document: Any) -> _Plan:
         if row.columns["invited"] is None:
             row.columns["invited"] = key in claimed
     commitments = _check_commitments(read, document, q)
+    held = _check_releases(read, document, agencies, responses)
     if read.problems:
         raise RestoreRefused(read.problems)
-    return _Plan(name, list(agencies.values()), round_, list(responses.values()), invitations, commitments)
+    return _Plan(name, list(agencies.values()), round_, list(responses.values()), invitations, commitments, held)
+
+
+def _check_releases(read: _Reader, document: dict, agencies: dict[str, _Row],
+                    responses: dict[int, _Row]) -> list[dict[str, Any]]:
+    """The releases of the round's results, numbered 1, 2, ...; every response a release holds names one of them.
+    A document from before releases held its published responses in one snapshot: that becomes release 1."""
+    found = []
+    if "releases" not in document:
+        published = [row for row in responses.values() if row.columns.pop("published_at", None) is not None]
+        for row in published:
+            row.columns["released_in"] = 1
+        if published:
+            grouping = [{"slug": a.columns["slug"], "name": a.columns["name"],
+                         "sector": a.columns["sector"].value if a.columns["sector"] else None}
+                        for a in agencies.values()]
+            found.append({"seq": 1, "taken_at": max(row.columns["submitted_at"] or row.columns["updated_at"]
+                                                    for row in published), "final": False,
+                          "grouping": json.dumps(grouping)})
+        return found
+    for row in responses.values():
+        row.columns.pop("published_at", None)
+    for where, entry in read.entries(document, "releases", "the document"):
+        seq = read.integer(entry, "release", where, 1, MAX_INTEGER)
+        if seq is not None and seq != len(found) + 1:
+            read.note(where, f"release {seq} should be release {len(found) + 1}: releases are numbered in order")
+        grouping = []
+        for at, agency in read.entries(entry, "agencies", where):
+            slug = read.agency(agency, "slug", at, set(agencies))
+            sector = read.choice(agency, "sector", at, Sector)
+            grouping.append({"slug": slug, "name": read.text(agency, "name", at, NAME),
+                             "sector": sector.value if sector else None})
+        found.append({"seq": seq, "taken_at": read.time(entry, "taken_at", where, required=True),
+                      "final": bool(read.boolean(entry, "final", where, required=False)),
+                      "grouping": json.dumps(grouping)})
+    for key, row in responses.items():
+        seq = row.columns["released_in"]
+        if seq is not None and seq > len(found):
+            read.note(f"responses[{key}]", f"release {seq} is not one of the document's {len(found)} release(s)")
+        if seq is not None and row.columns["status"] != ResponseStatus.SUBMITTED:
+            read.note(f"responses[{key}]", "only a submitted response is in a release")
+    return found
 
 
 def _check_agencies(read: _Reader, document: dict, existing: Optional[Jurisdiction]) -> dict[str, _Row]:
@@ -220,8 +271,7 @@ def _check_round(read: _Reader, document: dict) -> tuple[dict[str, Any], Optiona
             "status": read.choice(info, "status", "round", RoundStatus),
             "opens_at": read.time(info, "opens_at", "round"), "closes_at": read.time(info, "closes_at", "round"),
             "min_group_size": read.integer(info, "min_group_size", "round", 1, MAX_INTEGER),
-            "created_at": read.time(info, "created_at", "round", required=True), "open_link_hash": open_link,
-            "snapshot_at": read.time(info, "snapshot_at", "round")}, q
+            "created_at": read.time(info, "created_at", "round", required=True), "open_link_hash": open_link}, q
 
 
 def _check_responses(read: _Reader, document: dict, known: set[str]) -> dict[int, _Row]:
@@ -242,6 +292,7 @@ def _check_responses(read: _Reader, document: dict, known: set[str]) -> dict[int
                     "updated_at": read.time(entry, "updated_at", where, required=True),
                     "submitted_at": read.time(entry, "submitted_at", where),
                     "published_at": read.time(entry, "published_at", where),
+                    "released_in": read.integer(entry, "release", where, 1, MAX_INTEGER, required=False),
                     "invited": read.boolean(entry, "invited", where, required=False)}, agency=agency, key=key)
         seen = set()
         for at, answer in read.entries(entry, "answers", where):

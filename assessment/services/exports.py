@@ -2,20 +2,21 @@
 
 Every cell and header a spreadsheet would read as a formula is neutralised, so that nothing a respondent or a
 facilitator typed can run in the spreadsheet of whoever opens the file, and loses any control character, which
-an XLSX file cannot hold (text stored before they were refused may have one). Raw responses are those of the
-published results only, and carry an agency, a role level or the language they were answered in only where the
-group it names holds at least the round's minimum group size: no row, open answers included, is attributed to a
-smaller group.
+an XLSX file cannot hold (text stored before they were refused may have one). Raw responses are an anonymised
+file (`scoring.anonymise`): those of the published results that no published figure lets anyone place in a group
+below the round's minimum group size, labelled only as the published results place them, ordered by a keyed hash,
+with the open answers in a file of their own.
 """
 from __future__ import annotations
 
 import csv
-import hashlib
+import hmac
 import io
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from flask import current_app
 from openpyxl import Workbook
 from sqlalchemy import select
 
@@ -26,9 +27,11 @@ from questionnaires.types import AnswerValue
 from .. import catalog
 from ..db import db
 from ..models import Agency, Answer, Response, Round
+from ..scoring import published_groups, respondent_scores
+from ..scoring.anonymise import Rating, file_rows
 from ..scoring.results import RoundResults
 from ..text import clean
-from . import snapshots
+from . import frames, releases
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -70,15 +73,23 @@ OTHER_AGENCIES = "other agencies"
 
 @dataclass(frozen=True)
 class Row:
-    """One published response with the labels it may carry: its agency's slug only when the agency is shown on
-    its own (else OTHER_AGENCIES), its role level only when every role level of that label holds at least k
-    respondents (else blank), and its language only when every language of the rows labelled as it is (agency
-    and role level as shown) holds at least k (else blank)."""
+    """One published response with the labels it may carry (see `scoring.anonymise`): its agency's slug when the
+    published results place it in that agency anyway (else OTHER_AGENCIES), its role level when they place it in
+    that role level (else blank), and the language it was answered in only when every language of the rows
+    labelled as it is holds at least k (else blank)."""
 
     response: Response
     agency: str
     role_level: str
     language: str
+
+
+@dataclass(frozen=True)
+class RawFile:
+    """The rows of a raw export, and how many published responses it leaves out."""
+
+    rows: list[Row]
+    left_out: int
 
 
 def _safe(labels: list[tuple], k: int) -> dict[tuple, bool]:
@@ -88,23 +99,31 @@ def _safe(labels: list[tuple], k: int) -> dict[tuple, bool]:
     return {label[:-1]: all(n >= k for other, n in classes.items() if other[:-1] == label[:-1]) for label in labels}
 
 
-def _published(round_: Round, results: RoundResults) -> list[Row]:
-    """The responses of the round's published results, labelled so that no row belongs to a group below the
-    round's minimum group size (k-anonymity on agency, role level and language), in an order that says nothing of
-    when anyone answered. A round below the minimum publishes no row."""
+def raw_file(round_: Round, results: RoundResults) -> RawFile:
+    """The responses of the round's published results that an anonymised file may hold (see `scoring.anonymise`:
+    planned against everything every release published), labelled, in an order that says nothing of when anyone
+    answered and that cannot be undone without the app's secret key. A round below the minimum holds no row."""
     if not results.published:
-        return []
+        return RawFile([], 0)
     k = round_.min_group_size
-    shown = {a.slug for a in results.shown_agencies()}
-    slugs = {a.id: a.slug for a in round_.jurisdiction.agencies}
-    responses = db.session.scalars(select(Response).where(Response.round_id == round_.id, snapshots.published()))
-    labelled = [(r, slugs[r.agency_id] if slugs[r.agency_id] in shown else OTHER_AGENCIES) for r in responses]
-    roles_safe = _safe([(label, r.role_level.value) for r, label in labelled], k)
-    roled = [(r, label, r.role_level.value if roles_safe[(label,)] else "") for r, label in labelled]
-    languages_safe = _safe([(label, role, r.language) for r, label, role in roled], k)
-    rows = [Row(r, label, role, r.language if languages_safe[(label, role)] else "") for r, label, role in roled]
-    return sorted(rows, key=lambda row: (row.agency, row.role_level,
-                                         hashlib.sha256(f"{round_.id}:{row.response.id}".encode()).hexdigest()))
+    held = [x for x in releases.releases_of(round_) if x.seq <= results.release]
+    history = [releases.results_of(x) for x in held]
+    published = {p for r in history for p in published_groups(r)}
+    ratings = {Rating(d.source, d.target, d.as_of or r.release) for r in history for d in r.directed}
+    data = frames.round_data(round_, held[-1])
+    scored = respondent_scores(data).notna().set_axis(data.respondents["respondent"].to_numpy())
+    rated = data.roster.dropna(subset=["value"])[["respondent", "target"]]
+    kept, left_out = file_rows(data.respondents, scored, rated, sorted(published, key=repr),
+                               sorted(ratings, key=repr), k)
+    by_id = {r.id: r for r in db.session.scalars(select(Response).where(
+        Response.id.in_([row.respondent for row in kept])))}
+    labelled = [(by_id[row.respondent], row.agency or OTHER_AGENCIES, row.role_level or "") for row in kept]
+    languages_safe = _safe([(agency, role, r.language) for r, agency, role in labelled], k)
+    rows = [Row(r, agency, role, r.language if languages_safe[(agency, role)] else "") for r, agency, role in labelled]
+    secret = current_app.config["SECRET_KEY"].encode()
+    rows.sort(key=lambda row: (row.agency, row.role_level,
+                               hmac.new(secret, f"{round_.id}:{row.response.id}".encode(), "sha256").hexdigest()))
+    return RawFile(rows, left_out)
 
 
 def _cell(q: Questionnaire, answer: Answer) -> Any:
@@ -113,39 +132,87 @@ def _cell(q: Questionnaire, answer: Answer) -> Any:
     return types.of(q.item(answer.item_id)).cell(value)
 
 
-def responses_long(round_: Round, results: RoundResults) -> Table:
-    """One row per answer; respondents numbered 1..n, never by anything that names them. The answer that set the
-    role level is left out: the role_level column carries it, where it may."""
+def _in_rows(q: Questionnaire, item_id: str) -> bool:
+    """Whether an answer goes into the rows: not the one that set the role level (the role_level column carries
+    it, where it may), and not an open answer (those have a file of their own, unlinked from the rows)."""
+    item = q.item(item_id)
+    return item.sets != "role_level" and item.type != "text"
+
+
+def _pooled_targets(round_: Round, raw: RawFile) -> set[int]:
+    """The agencies whose rows the file labels together: a row so labelled leaves their roster cells blank, all of
+    them, since a respondent never rates their own agency and one blank among them would name it."""
+    named = {row.agency for row in raw.rows}
+    return {a.id for a in round_.jurisdiction.agencies if a.slug not in named}
+
+
+def responses_long(round_: Round, raw: RawFile) -> Table:
+    """One row per answer; respondents numbered 1..n, never by anything that names them."""
     q = catalog.get(round_.questionnaire_id, round_.questionnaire_version)
-    role_item = q.profile_item("role_level")
     slugs = {a.id: a.slug for a in round_.jurisdiction.agencies}
+    pooled = _pooled_targets(round_, raw)
     rows = []
-    for number, row in enumerate(_published(round_, results), start=1):
+    for number, row in enumerate(raw.rows, start=1):
         for answer in sorted(row.response.answers, key=lambda a: (a.item_id, a.target_agency_id or 0)):
-            if role_item is None or answer.item_id != role_item.id:
-                rows.append([number, row.agency, row.role_level, row.language, answer.item_id,
-                             slugs.get(answer.target_agency_id, ""), _cell(q, answer)])
+            if not _in_rows(q, answer.item_id):
+                continue
+            if answer.target_agency_id in pooled and row.agency == OTHER_AGENCIES:
+                continue
+            rows.append([number, row.agency, row.role_level, row.language, answer.item_id,
+                         slugs.get(answer.target_agency_id, ""), _cell(q, answer)])
     return ["respondent", "agency", "role_level", "language", "item", "about_agency", "answer"], rows
 
 
-def responses_wide(round_: Round, results: RoundResults) -> Table:
+def responses_wide(round_: Round, raw: RawFile) -> Table:
     """One row per respondent in the import format (`roster:<slug>` columns, DK, | between choices)."""
     q = catalog.get(round_.questionnaire_id, round_.questionnaire_version)
     agencies: list[Agency] = round_.jurisdiction.agencies
-    item_columns = [i.id for i in q.items if not types.of(i).per_target and i.sets != "role_level"]
+    item_columns = [i.id for i in q.items if not types.of(i).per_target and _in_rows(q, i.id)]
     roster = q.roster_item
     columns = ["agency", "role_level", "language", *item_columns] + ([f"roster:{a.slug}" for a in agencies]
                                                                      if roster else [])
     slugs = {a.id: a.slug for a in agencies}
+    pooled = _pooled_targets(round_, raw)
     rows = []
-    for row in _published(round_, results):
+    for row in raw.rows:
         cells = {}
         for answer in row.response.answers:
-            key = f"roster:{slugs.get(answer.target_agency_id)}" if answer.target_agency_id else answer.item_id
-            cells[key] = _cell(q, answer)
+            if answer.target_agency_id:
+                if not (answer.target_agency_id in pooled and row.agency == OTHER_AGENCIES):
+                    cells[f"roster:{slugs.get(answer.target_agency_id)}"] = _cell(q, answer)
+            elif _in_rows(q, answer.item_id):
+                cells[answer.item_id] = _cell(q, answer)
         cells.update(agency=row.agency, role_level=row.role_level, language=row.language)
         rows.append([cells.get(c, "") for c in columns])
     return columns, rows
+
+
+def open_answers(round_: Round, raw: RawFile) -> Table:
+    """The open answers of the file's responses, by question, in an order of their own that ties none of them to a
+    row of the other files or to another answer of the same person."""
+    q = catalog.get(round_.questionnaire_id, round_.questionnaire_version)
+    secret = current_app.config["SECRET_KEY"].encode()
+    found = [(a.item_id, a.text, a.id) for row in raw.rows for a in row.response.answers
+             if q.item(a.item_id).type == "text" and a.text]
+    order = {item.id: n for n, item in enumerate(q.items)}
+    found.sort(key=lambda f: (order[f[0]], hmac.new(secret, f"open:{round_.id}:{f[2]}".encode(), "sha256").digest()))
+    return ["question", "answer"], [[item, text] for item, text, _ in found]
+
+
+def notes(round_: Round, raw: RawFile) -> Table:
+    """What the raw files hold and leave out, for whoever opens them."""
+    k = round_.min_group_size
+    lines = [f"{len(raw.rows)} published responses are in these files."]
+    if raw.left_out:
+        lines.append(f"{raw.left_out} published responses are left out: with the published results beside them, "
+                     f"their rows could be placed in a group of fewer than {k} people (an agency's one "
+                     "executive, say, or the only respondent of an agency among those published together).")
+    lines += ["A row names its agency and role level only where the published results place it there anyway; "
+              f"'{OTHER_AGENCIES}' stands for the agencies not shown on their own, whose roster columns are left "
+              "blank in those rows.",
+              "Open answers are in a file of their own, by question, in an order that ties none of them to a row.",
+              "Rows are in an order made from a secret key, which says nothing of when anyone answered."]
+    return ["note"], [[line] for line in lines]
 
 
 def codebook(q: Questionnaire) -> Table:

@@ -21,7 +21,7 @@ from ..db import db
 from ..models import Agency, Answer, Response, Round, utcnow
 from ..text import clean, csv_delimiter
 from ..vocabulary import ResponseStatus, RoleLevel, RoundStatus
-from . import Refused, audit, snapshots
+from . import Refused, ServiceError, audit
 
 ROSTER_PREFIX = "roster:"
 
@@ -189,7 +189,14 @@ def _row(q, number, cells, header, columns: _Columns, agencies, by_name, role_it
 
 
 def import_responses(round_: Round, data: bytes) -> int:
-    """Check the whole file, then store every row as a submitted response (all in the caller's transaction)."""
+    """Check the whole file, then store every row as a submitted response (all in the caller's transaction).
+
+    A closed round takes no import: its results are final. Imported responses wait for a release like any
+    submission; the release rules treat them as known to whoever imported them (`Response.invited` is False), so
+    that made-up forms cannot peel a group back to fewer than k other people."""
+    if round_.status == RoundStatus.CLOSED:
+        raise ServiceError(f"round {round_.id} is closed and its results are final: it takes no import. An "
+                           "administrator can reopen it (saying why) to take late paper forms.")
     rows = parse(round_, data)
     now = utcnow()
     for row in rows:
@@ -203,6 +210,9 @@ def import_responses(round_: Round, data: bytes) -> int:
                             for (item_id, target), a in row.answers.items()]
         db.session.add(response)
     db.session.flush()
-    snapshots.advance(round_, final=round_.status == RoundStatus.CLOSED)
-    audit.record("import", f"round {round_.id}", f"{len(rows)} response(s) imported")
+    by_agency = {}
+    for row in rows:
+        by_agency[row.agency.slug] = by_agency.get(row.agency.slug, 0) + 1
+    audit.record("import", f"round {round_.id}", f"{len(rows)} paper response(s) imported: " +
+                 ", ".join(f"{slug} {count}" for slug, count in sorted(by_agency.items())))
     return len(rows)

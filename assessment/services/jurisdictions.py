@@ -10,7 +10,7 @@ from ..db import MAX_INTEGER, db
 from ..models import Agency, Answer, Invitation, Jurisdiction, Response
 from ..text import clean
 from ..vocabulary import Sector
-from . import ServiceError
+from . import ServiceError, audit
 
 
 def slugify(name: str) -> str:
@@ -56,10 +56,13 @@ def add_agency(jurisdiction: Jurisdiction, name: str, sector: str | Sector, slug
     agency = Agency(jurisdiction=jurisdiction, name=name, slug=slug, sector=sector)
     db.session.add(agency)
     db.session.flush()
+    audit.record("agency_added", f"agency {agency.id}", f"{jurisdiction.name}: {name} ({slug}), {sector.value}")
     return agency
 
 
 def edit_agency(agency: Agency, name: str, sector: str | Sector, slug: str) -> None:
+    """Rename or regroup an agency; audited with what it was. A round that has published the agency keeps the
+    sector it published it under (see `releases`), so a regrouping applies to rounds that have not published."""
     name, slug = clean(name).strip(), slugify(slug or name)
     if not name or not slug:
         raise ServiceError("an agency needs a name and a slug with letters or digits")
@@ -73,7 +76,12 @@ def edit_agency(agency: Agency, name: str, sector: str | Sector, slug: str) -> N
     if slug != agency.slug and agency_in_use(agency):
         raise ServiceError("the slug of an agency that a round already uses cannot change (links and files "
                            "name it); change its name instead")
+    changes = [f"{what} {before!r} -> {after!r}" for what, before, after in
+               (("name", agency.name, name), ("sector", agency.sector.value, sector.value), ("slug", agency.slug, slug))
+               if before != after]
     agency.name, agency.sector, agency.slug = name, sector, slug
+    if changes:
+        audit.record("agency_changed", f"agency {agency.id}", f"{agency.jurisdiction.name}: " + "; ".join(changes))
     db.session.flush()
 
 
@@ -87,6 +95,7 @@ def agency_in_use(agency: Agency) -> bool:
 def remove_agency(agency: Agency) -> None:
     if agency_in_use(agency):
         raise ServiceError(f"{agency.name} cannot be removed: a round already uses it")
+    audit.record("agency_removed", f"agency {agency.id}", f"{agency.jurisdiction.name}: {agency.name}")
     db.session.delete(agency)
     db.session.flush()
 

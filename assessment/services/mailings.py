@@ -629,9 +629,9 @@ def send_due(now: Optional[dt.datetime] = None) -> list[str]:
     done = []
     for round_ in db.session.scalars(select(Round).where(Round.status == RoundStatus.OPEN).order_by(Round.id)):
         if round_.closes_itself and round_.closes_at is not None and now >= round_.closes_at:
-            drafts = rounds.close_round(round_)
-            done.append(f"round {round_.id} ({round_.title}): closed on its closing date; {drafts} unsubmitted "
-                        "draft(s) left out, its addresses deleted")
+            closing = rounds.close_round(round_)
+            done.append(f"round {round_.id} ({round_.title}): closed on its closing date, its addresses deleted. "
+                        f"{closing}")
             continue
         slot = due_slot(round_, now)
         if slot is not None and ready_problem(round_) is None:

@@ -2,11 +2,10 @@
 kept. The only place that joins the database, the app's settings and the report.
 
 A rendered PDF is stored (`ReportFile`) under the hash of everything it is made from, taken without scoring: the
-round's published data (the frames scoring reads), how the round is named and where its snapshot stands, the
-questionnaire (its texts and what it recommends), the commitments recorded after the round, the earlier round's
-data when compared, the options, and the fingerprint of the code that scores and renders. Scores follow from
-these (the bootstrap is seeded), so the same key means the same PDF, and a download finds it by reading the data
-and hashing it, without scoring. A closed round's report is rendered in the background when the round closes;
+round's published results (the release they are, kept as published; see `releases`), how the round is named and
+where its release stands, the questionnaire (its texts and what it recommends), the commitments recorded after
+the round, the earlier round's release when compared, the options, and the fingerprint of the code that renders.
+So the same key means the same PDF, and a download finds it by hashing what is kept, without scoring. A closed round's report is rendered in the background when the round closes;
 later downloads, on any server, are served from the store. A download that finds nothing stored queues the
 rendering as a job and the console shows its progress.
 """
@@ -16,18 +15,17 @@ import hashlib
 import json
 from typing import Callable, Optional
 
-import pandas as pd
 from flask import current_app
 from sqlalchemy import select
 
 import reports
 
+from .. import catalog
 from ..db import db
 from ..models import Job, ReportFile, Round
-from ..scoring import RoundData
 from ..scoring.results import CarriedCommitment, RoundResults
-from . import ServiceError, audit, commitments, jobs, snapshots
-from .scores import compare_rounds, round_data, round_scores
+from . import ServiceError, audit, commitments, jobs, releases
+from .scores import compare_rounds, round_scores
 
 KIND = "report"
 #: The steps a rendering reports, for its progress.
@@ -49,33 +47,31 @@ def agreed_after(round_: Round) -> tuple[CarriedCommitment, ...]:
                  for c in commitments.commitments_of(round_))
 
 
-def report_key(round_: Round, compare_with: Optional[Round] = None, data: Optional[RoundData] = None) -> str:
-    """The hash of what the round's report is made from (see the module's docstring); `data`, when read already."""
+def report_key(round_: Round, compare_with: Optional[Round] = None) -> str:
+    """The hash of what the round's report is made from (see the module's docstring)."""
     digest = hashlib.sha256()
-    for part in (_round_part(round_, data or round_data(round_)),
-                 _round_part(compare_with, round_data(compare_with)) if compare_with is not None else b"",
+    for part in (_round_part(round_, releases.current(round_)),
+                 _round_part(compare_with, releases.latest(compare_with)) if compare_with is not None else b"",
                  json.dumps({"agreed": [c.as_json() for c in agreed_after(round_)], "options": options(),
                              "code": reports.FINGERPRINT}, sort_keys=True).encode()):
         digest.update(hashlib.sha256(part).digest())
     return digest.hexdigest()
 
 
-def _round_part(round_: Round, data: RoundData) -> bytes:
+def _round_part(round_: Round, release) -> bytes:
     digest = hashlib.sha256()
-    q = data.questionnaire
+    q = catalog.get(round_.questionnaire_id, round_.questionnaire_version)
     named = {"round": [round_.id, round_.title, round_.status.value, str(round_.opens_at), str(round_.closes_at)],
-             "jurisdiction": round_.jurisdiction.name, "snapshot": snapshots.state(round_).as_json(),
-             "min_group_size": data.min_group_size,
+             "jurisdiction": round_.jurisdiction.name, "snapshot": releases.state(round_, release).as_json(),
+             "min_group_size": round_.min_group_size,
              "questionnaire": repr((q.id, q.version, q.dimensions, q.conditions, q.sections, q.scales, q.guidance))}
     digest.update(json.dumps(named, sort_keys=True, default=str).encode())
-    for frame in (data.agencies, data.respondents, data.answers, data.roster, data.participation):
-        digest.update(json.dumps([list(map(str, frame.columns)), len(frame)]).encode())
-        digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+    digest.update((release.results or "").encode() if release is not None else b"")
     return digest.digest()
 
 
-def published_results(round_: Round, data: Optional[RoundData] = None) -> RoundResults:
-    results = round_scores(round_, data)
+def published_results(round_: Round) -> RoundResults:
+    results = round_scores(round_)
     if not results.published:
         raise ServiceError(f"the round has fewer than {results.min_group_size} published responses: a report "
                            "would show the answers of too few people")
@@ -93,15 +89,15 @@ def render(round_: Round, compare_with: Optional[Round] = None,
     progress(STEPS[0])
     browser = reports.find_browser(current_app.config.get("CHROMIUM_PATH"))
     reports.warm_up(browser)
-    data = round_data(round_)
-    results = published_results(round_, data)
+    results = published_results(round_)
     comparison = None
     if compare_with is not None:
         progress(f"Comparing with {compare_with.title} (bootstrap intervals)")
         comparison = compare_rounds(compare_with, round_, results)
-    key = report_key(round_, compare_with, data)
+    key = report_key(round_, compare_with)
+    guidance = catalog.get(round_.questionnaire_id, round_.questionnaire_version).guidance
     pdf = reports.build_pdf(results, current_app.static_folder, browser, options()["page_size"], progress,
-                            comparison, data.questionnaire.guidance, agreed_after(round_))
+                            comparison, guidance, agreed_after(round_))
     if stored(key) is None:
         db.session.add(ReportFile(round_id=round_.id, key=key, pdf=pdf))
         db.session.flush()

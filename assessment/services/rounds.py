@@ -12,7 +12,7 @@ from ..db import MAX_INTEGER, db
 from ..models import Jurisdiction, Response, Round, utcnow
 from ..text import clean
 from ..vocabulary import ResponseStatus, RoundStatus
-from . import ServiceError, audit, contacts, report, snapshots
+from . import ServiceError, audit, contacts, releases, report
 
 
 def create_round(jurisdiction: Jurisdiction, title: str, questionnaire_id: str = "collaboration_readiness",
@@ -67,7 +67,8 @@ def open_round(round_: Round) -> None:
 def reopen_round(round_: Round, reason: str) -> None:
     """A closed round takes answers again. Its results may already have been read as final, so this is a
     deliberate act with its reason in the audit log; a closing date already past is cleared, or the round would
-    stay closed to respondents."""
+    stay closed to respondents. Nothing new is published until a release may be taken (`releases`): its final
+    results stay as they are until at least k new submissions can join them together."""
     if round_.status != RoundStatus.CLOSED:
         raise ServiceError(f"round {round_.id} is not closed")
     reason = clean(reason).strip()
@@ -80,24 +81,44 @@ def reopen_round(round_: Round, reason: str) -> None:
     db.session.flush()
 
 
-def close_round(round_: Round) -> int:
-    """Close a round (its results are final, so its report is rendered now, in the background, when it has
-    results to show; its contacts' addresses are deleted); returns how many unsubmitted drafts are left out of its
-    results."""
+@dataclass(frozen=True)
+class Closing:
+    """What the close of a round left out of its final results: drafts never submitted, and submissions that
+    arrived after the last release when they could not be published together (see `releases`)."""
+
+    drafts: int
+    left_out: int
+    min_group_size: int
+
+    def __str__(self) -> str:
+        said = f"{self.drafts} unsubmitted draft(s) are left out of its results"
+        if self.left_out:
+            said += (f"; so are the {self.left_out} submission(s) that came after the results were last published: "
+                     f"fewer than {self.min_group_size} new ones (or too few with a score on each part) would show "
+                     "their answers by difference")
+        return said + "."
+
+
+def close_round(round_: Round) -> Closing:
+    """Close a round: it takes its last release (see `releases`), its results are then final, so its report is
+    rendered now, in the background, when it has results to show; its contacts' addresses are deleted."""
     if round_.status == RoundStatus.CLOSED:
         raise ServiceError(f"round {round_.id} is already closed")
     drafts = db.session.scalar(select(func.count(Response.id)).where(
         Response.round_id == round_.id, Response.status == ResponseStatus.DRAFT))
     round_.status = RoundStatus.CLOSED
-    snapshots.advance(round_, final=True)
-    audit.record("round_closed", f"round {round_.id}", f"{drafts} unsubmitted draft(s) left out of the results")
-    if db.session.scalar(select(func.count(Response.id)).where(Response.round_id == round_.id, snapshots.published())
-                         ) >= round_.min_group_size:
+    releases.take(round_, final=True)
+    left_out = db.session.scalar(select(func.count(Response.id)).where(Response.round_id == round_.id,
+                                                                       releases.waiting()))
+    closing = Closing(drafts, left_out, round_.min_group_size)
+    audit.record("round_closed", f"round {round_.id}", str(closing))
+    final = releases.latest(round_)
+    if final is not None and final.responses >= round_.min_group_size:
         report.queue(round_)
     if contacts.held(round_):
         contacts.purge(round_, "the round closed")
     db.session.flush()
-    return drafts
+    return closing
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from questionnaires.types import AnswerKey, AnswerValue, Target
 
 from ..db import db
 from ..models import Agency, Answer, Contact, Invitation, Response, Round, utcnow
-from ..services import ServiceError, snapshots
+from ..services import ServiceError
 from ..tokens import hash_token
 from ..vocabulary import InvitationStatus, ResponseStatus, RoleLevel
 
@@ -113,6 +113,8 @@ def submit(invitation: Invitation, response: Response, questionnaire: Questionna
     the database (no join, export or backup) ties the answers to the link, or to the address it was sent to. The
     contact, if any, keeps no language either (with the agency and role level it would single a person out)."""
     if missing_required(questionnaire, stored_answers(response), targets):
+        if db.session.scalar(select(Response.status).where(Response.id == response.id)) != ResponseStatus.DRAFT:
+            return False  # submitted meanwhile by a request of the same respondent (a double click)
         raise ServiceError("some required questions are not answered yet")
     now = utcnow()
     done = db.session.execute(
@@ -126,7 +128,6 @@ def submit(invitation: Invitation, response: Response, questionnaire: Questionna
                        .execution_options(synchronize_session=False))
     db.session.flush()
     _renumber(response, now)
-    snapshots.advance(invitation.round)
     return True
 
 

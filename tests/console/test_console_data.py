@@ -95,7 +95,7 @@ def test_raw_responses_are_admin_only_and_say_why(client, round_with_answers):
     sign_in(client, "admin@test.org")
     book = openpyxl.load_workbook(io.BytesIO(client.get(
         f"/console/rounds/{round_with_answers['round']}/export/responses-wide.xlsx").data))
-    assert book.sheetnames == ["responses", "codebook"]
+    assert book.sheetnames == ["responses", "codebook", "notes"]
     responses = list(book["responses"].iter_rows(values_only=True))
     assert len(responses) == 1 + 9 and responses[0][:2] == ("agency", "role_level")
     assert "roster:formula-agency" in responses[0]
@@ -153,7 +153,7 @@ def test_import_upload_lists_every_problem_and_writes_nothing(client, round_with
     good = "agency,role_level,info_progress\nlake-probation,supervisor,4\n".encode()
     done = client.post(url, data={"file": (io.BytesIO(good), "paper.csv"), "csrf_token": csrf(client)},
                        content_type="multipart/form-data", follow_redirects=True)
-    assert "Imported 1 response(s)." in done.get_data(as_text=True)
+    assert "Imported 1 paper response(s)." in done.get_data(as_text=True)
     assert db.session.scalar(select(func.count(Response.id))) == before + 1
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "import")).actor == "fac@test.org"
 

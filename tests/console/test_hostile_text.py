@@ -139,12 +139,12 @@ def test_control_characters_typed_anywhere_are_left_out(control_round):
 
 
 def test_every_export_of_such_a_round_opens(client, control_round):
-    for kind in ("scores", "responses-long", "responses-wide"):
+    for kind in ("scores", "responses-long", "responses-wide", "open-answers"):
         for fmt in ("csv", "xlsx"):
             answer = client.get(f"/console/rounds/{control_round.id}/export/{kind}.{fmt}")
             assert answer.status_code == 200, (kind, fmt)
     book = openpyxl.load_workbook(io.BytesIO(answer.data))
-    assert any("Answeraverticaltab[31m" in str(cell) for row in book["responses"].iter_rows(values_only=True)
+    assert any("Answeraverticaltab[31m" in str(cell) for row in book["open answers"].iter_rows(values_only=True)
                for cell in row)
 
 

@@ -1,0 +1,149 @@
+"""The raw export as an anonymised file: which published responses it may hold, and what each row may say of its
+group, so that no row can be put in a group smaller than k with the published results beside it.
+
+A row of raw answers is far more than a figure: with every group's published sum, an integer program can sort the
+rows into the groups (which rows add up to the executives' sum, which to an agency's, which to a release's step),
+and a row that lands alone in a small intersection (an agency's one executive, the one treatment respondent of a
+release) is that person. So the file is planned against the worst case, an attacker who puts every row back in
+every published group it belongs to:
+
+- The published groups of every release of the round (`disclosure.Published`: the jurisdiction, agencies,
+  sectors, role levels and sector x role level cells, each up to the release its figures are of, and the rating
+  agencies of the published roster ratings) divide the respondents into *parts*: those who belong to exactly the
+  same published groups. A part is the finest group the published results can tell apart, so a row in the file is
+  known to be one of its part's members, and no one in particular among them when the part holds at least k.
+- A part of fewer than k respondents is left out of the file. So would the answers of those left out be given by
+  subtraction (a published sum less the rows in the file), so the left-out respondents of every part together
+  must be, in every published group and on every construct and roster rating, no set of fewer than k whose sum the
+  groups give (the disclosure plan's integer program). While one is, more of the smallest published group that
+  holds it is left out (an agency's one executive is covered by more of that agency, not by anyone).
+- Each row names its agency when its part lies inside an agency that is published, and its role level when its
+  part lies inside a published role-level group: what the published results tell anyway.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional, Sequence
+
+import numpy as np
+import pandas as pd
+
+from .disclosure import AGENCY, ROLE_LEVEL, SECTOR_ROLE, Published, exposed
+
+
+@dataclass(frozen=True)
+class Rating:
+    """A published roster rating: the raters of `source` who rated `target`, up to release `version`."""
+
+    source: str
+    target: str
+    version: int
+
+
+@dataclass(frozen=True)
+class FileRow:
+    respondent: int
+    agency: Optional[str]
+    role_level: Optional[str]
+
+
+def file_rows(respondents: pd.DataFrame, scored: pd.DataFrame, rated: pd.DataFrame,
+              published: Sequence[Published], ratings: Sequence[Rating], k: int) -> tuple[list[FileRow], int]:
+    """`respondents`: respondent, agency, role_level, release (the published ones, in the order in which the file
+    leaves them out first); `scored`: respondent x construct, whether each has a score on it; `rated`: respondent,
+    target of every rating given (not "don't know"). Returns the rows the file may hold, labelled, and how many
+    published responses it leaves out."""
+    people = respondents.reset_index(drop=True)
+    if people.empty:
+        return [], 0
+    cells = [(p, _members(people, p)) for p in published]
+    raters = sorted({(r.source, r.version) for r in ratings})
+    identity = [m for _, m in cells] + [_rated_by(people, source, version) for source, version in raters]
+    _, part = np.unique(np.array(identity).T, axis=0, return_inverse=True)
+    part = np.asarray(part).reshape(-1)
+    spaces = [(np.array([m for _, m in cells]), _measures(people, scored))]
+    for target, block in rated.groupby("target"):
+        gave = people["respondent"].isin(block["respondent"]).to_numpy()
+        rows = [_rated_by(people, r.source, r.version) & gave for r in ratings if r.target == target]
+        if rows:
+            spaces.append((np.array(rows), gave[None, :].astype(int)))
+    groups = np.vstack([rows for rows, _ in spaces])
+    sizes = np.bincount(part)
+    # who of each part is left out, first in the order given
+    out = np.zeros(len(people), dtype=bool)
+    for p in np.flatnonzero(sizes < k):
+        out[part == p] = True
+    while (leak := _leak(spaces, part, out, k)) is not None:
+        _leave_out_more(groups, part, out, leak, k)
+    rows = []
+    for p in sorted(set(part[~out])):
+        members = part == p
+        agency = _label(cells, members, AGENCY)
+        role = _label(cells, members, ROLE_LEVEL) or _label(cells, members, SECTOR_ROLE)
+        rows += [FileRow(int(r), agency, role) for r in people.loc[members & ~out, "respondent"]]
+    return rows, int(out.sum())
+
+
+def _members(people: pd.DataFrame, published: Published) -> np.ndarray:
+    members = (people["release"] <= published.version).to_numpy().copy()
+    if published.agencies is not None:
+        members &= people["agency"].isin(list(published.agencies)).to_numpy()
+    if published.cell.role is not None:
+        members &= (people["role_level"] == published.cell.role).to_numpy()
+    return members
+
+
+def _rated_by(people: pd.DataFrame, source: str, version: int) -> np.ndarray:
+    return ((people["agency"] == source) & (people["release"] <= version)).to_numpy()
+
+
+def _measures(people: pd.DataFrame, scored: pd.DataFrame) -> np.ndarray:
+    """Per measure (respondents, then each construct), 1 where the respondent counts."""
+    flags = scored.reindex(people["respondent"]).fillna(False).astype(int).to_numpy().T
+    return np.vstack([np.ones(len(people), dtype=int), flags])
+
+
+def _leak(spaces, part: np.ndarray, out: np.ndarray, k: int) -> Optional[np.ndarray]:
+    """Respondents left out whose answers the published sums give, less the rows in the file: a set of them with 1
+    to k-1 respondents (on some measure) in the row space of the published groups restricted to those left out.
+    Those left out of one part are alike to every published group, so they are one class of the search."""
+    if not out.any():
+        return None
+    for rows, sizes in spaces:
+        for measure in sizes:
+            counted = out & (measure > 0)
+            if not counted.any():
+                continue
+            columns = np.flatnonzero(counted)
+            classes = np.unique(part[columns])
+            merged = np.array([rows[:, columns[part[columns] == c][0]] for c in classes]).T.astype(float)
+            weight = np.array([int((part[columns] == c).sum()) for c in classes])
+            found = exposed(merged, weight, k)
+            if found is not None:
+                return np.isin(part, classes[found]) & counted
+    return None
+
+
+def _leave_out_more(groups: np.ndarray, part: np.ndarray, out: np.ndarray, leak: np.ndarray, k: int) -> None:
+    """Close a leak: in the smallest published group that holds some of it and still has rows in the file, leave
+    out up to k-1 more of one of its parts (the smallest), so that what is left out there is no longer small. The
+    rows of that part still in the file stay as anonymous as before: each is one of its part's members."""
+    touching = groups[:, leak].any(axis=1)
+    for g in sorted(np.flatnonzero(touching), key=lambda g: (groups[g].sum(), g)):
+        inside = groups[g] & ~out
+        if not inside.any():
+            continue
+        candidates = np.unique(part[inside])
+        chosen = min(candidates, key=lambda p: (int((part == p).sum()), int(p)))
+        out[np.flatnonzero((part == chosen) & ~out)[:k - 1]] = True
+        return
+    out[~out] = True
+
+
+def _label(cells, members: np.ndarray, cut: str) -> Optional[str]:
+    """The agency (or role level) a part lies inside, when a published group of that cut holds the whole part."""
+    for published, group in cells:
+        if published.cell.cut == cut and group[members].all():
+            key = published.cell.key
+            return key[0] if cut == AGENCY else key[-1]
+    return None
