@@ -80,7 +80,10 @@ def build(results: RoundResults, comparison: Optional[Comparison] = None, guidan
         "role_levels": _groups(results.role_levels, results),
         "recommendations": recommendations(results, guidance),
         "reliability": [{"label": results.construct(c).label, "alpha": decimal(r.alpha, 2), "n": r.n, "flag": r.flag,
-                         "item_count": len(r.items)} for c, r in results.reliability.items()],
+                         "item_count": sum(1 for i in results.items if i.construct == c)}
+                        for c, r in results.reliability.items()],
+        "release": results.snapshot,
+        "kept": results.kept,
         "items": [_item_row(i, results) for i in results.items],
         "item_groups": [(c.label, [_item_row(i, results) for i in results.items if i.construct == c.id])
                         for c in results.constructs],

@@ -70,18 +70,44 @@ def test_snapshots_read_after_every_step_isolate_no_one(history):
 
 def test_a_group_moves_by_at_least_k_or_keeps_its_figures(history):
     """Attack 1 as the issue computed it: treatment's information score before and after a step that adds one
-    treatment respondent among three."""
+    treatment respondent among three. While the round is open only the jurisdiction moves; when it closes again,
+    treatment keeps the figures it was first published with."""
     h = history()
     for agency, role in [("probation", "line_staff")] * 3 + [("treatment", "line_staff")] * 3:
         h.submit(agency, role)
+    h.close()
     before = h.look()
+    h.reopen()
     for agency, role in [("probation", "line_staff"), ("advocates", "line_staff"), ("treatment", "line_staff")]:
         h.submit(agency, role)
+    open_again = h.look()
+    assert open_again["snapshot"]["responses"] == 9  # the jurisdiction moved by three
+    h.close()
     after = h.look()
-    assert after["snapshot"]["responses"] == 9  # the jurisdiction moved by three
     treatment = next(a for a in after["agencies"] if a["slug"] == "treatment")
     assert treatment["n"] == 3 and treatment["as_of"] == before["snapshot"]["release"]
     assert agency_score(after, "treatment", "information") == agency_score(before, "treatment", "information")
+    probation = next(a for a in after["agencies"] if a["slug"] == "probation")
+    assert probation["n"] == 3 and probation["as_of"] == before["snapshot"]["release"]
+    assert h.exposures() == []
+
+
+def test_an_open_round_shows_the_jurisdiction_and_the_close_its_breakdown(history):
+    """Looks while the round is open cost the final results nothing but the jurisdiction's steps: no agency,
+    sector or role level is shown until the close, which shows them all at once."""
+    h = history()
+    for agency, role in ROUND[:12]:
+        h.submit(agency, role)
+    interim = h.look()
+    assert not interim["jurisdiction"]["suppressed"]
+    assert all(g["reason"] == "when_closed" for cut in ("agencies", "sectors", "role_levels")
+               for g in interim[cut] if g["n"])
+    assert interim["pairs"]["directed"] == []
+    for agency, role in ROUND[12:]:
+        h.submit(agency, role)
+    h.close()
+    final = h.look()
+    assert sum(1 for a in final["agencies"] if "dimensions" in a) >= 4 and final["pairs"]["directed"]
     assert h.exposures() == []
 
 

@@ -8,7 +8,7 @@ import pytest
 from app import create_app
 from assessment.db import db
 from assessment.models import Round
-from assessment.services import invitations, jurisdictions
+from assessment.services import invitations, jurisdictions, rounds
 from assessment.services.report import render as report_pdf
 from assessment.services.scores import round_scores
 from assessment.vocabulary import RoundStatus
@@ -244,6 +244,7 @@ def test_names_typed_by_a_facilitator_appear_literally(app, client, county):
     for agency in (tricky, county["agencies"][0]):
         for token in invitations.issue_invitations(round_, agency, RoleLevel.LINE_STAFF, 3):
             submit_through_services(token)
+    rounds.close_round(round_)  # the close publishes the agencies
     results = round_scores(round_)
     html = report_html(results, {}, "no charts")
     assert "&lt;b&gt;x&lt;/b&gt; &lt;img src=&#34;file:///etc/passwd&#34;&gt;" in html

@@ -104,10 +104,12 @@ def published_groups(results: RoundResults) -> set[Published]:
     return set(out)
 
 
-def score_round(data: RoundData, history: Sequence[RoundResults] = ()) -> RoundResults:
+def score_round(data: RoundData, history: Sequence[RoundResults] = (), breakdown: bool = True) -> RoundResults:
     """Every figure of a release of a round, through the confidentiality layer: the disclosure plan decides which
     groups are shown, planned against every group each earlier release (`history`, in order) published, and
-    nothing else of a hidden group leaves this function but its count."""
+    nothing else of a hidden group leaves this function but its count. Without `breakdown` (an open round's
+    release) only the jurisdiction's own figures move: groups and roster ratings keep what earlier releases
+    published, or wait for the close."""
     q = data.questionnaire
     ids = pd.Index(data.respondents["respondent"])
     coded = reverse_code(q, item_matrix(q, ids, data.answers))
@@ -123,7 +125,7 @@ def score_round(data: RoundData, history: Sequence[RoundResults] = ()) -> RoundR
     before = earlier.release if earlier else 0
     published = sorted({p for r in history for p in published_groups(r)},
                        key=lambda p: (p.version, p.cell.cut, p.cell.key))
-    plan = disclosure.plan(atoms(people, table), size, published, data.release)
+    plan = disclosure.plan(atoms(people, table), size, published, data.release, breakdown)
     moving, shown_agencies = plan.moving_keys(disclosure.AGENCY), plan.shown_keys(disclosure.AGENCY)
     present_sectors = [s for s in Sector if s.value in set(data.agencies["sector"])]
 
@@ -157,7 +159,7 @@ def score_round(data: RoundData, history: Sequence[RoundResults] = ()) -> RoundR
                                      readiness_interval=readiness)
         rater_agency = pd.Series(data.respondents["agency"].to_numpy(), index=data.respondents["respondent"])
         roster = roster_figures(data.roster, rater_agency, [a.slug for a in agencies], shown_agencies, size,
-                                joined, paper, earlier.directed if earlier else (), before)
+                                joined, paper, earlier.directed if earlier else (), before, moving=breakdown)
         reliability = {c.id: dimension_reliability(coded[[i.id for i in q.scored_items(c.id)]], size,
                                                    joined=joined, paper=paper,
                                                    earlier=earlier.reliability.get(c.id) if earlier else None,

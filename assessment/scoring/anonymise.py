@@ -67,14 +67,13 @@ def file_rows(respondents: pd.DataFrame, scored: pd.DataFrame, rated: pd.DataFra
         rows = [_rated_by(people, r.source, r.version) & gave for r in ratings if r.target == target]
         if rows:
             spaces.append((np.array(rows), gave[None, :].astype(int)))
-    groups = np.vstack([rows for rows, _ in spaces])
     sizes = np.bincount(part)
     # who of each part is left out, first in the order given
     out = np.zeros(len(people), dtype=bool)
     for p in np.flatnonzero(sizes < k):
         out[part == p] = True
-    while (leak := _leak(spaces, part, out, k)) is not None:
-        _leave_out_more(groups, part, out, leak, k)
+    while (found := _leak(spaces, part, out, k)) is not None:
+        _leave_out_more(*found, part, out, k)
     rows = []
     for p in sorted(set(part[~out])):
         members = part == p
@@ -103,10 +102,11 @@ def _measures(people: pd.DataFrame, scored: pd.DataFrame) -> np.ndarray:
     return np.vstack([np.ones(len(people), dtype=int), flags])
 
 
-def _leak(spaces, part: np.ndarray, out: np.ndarray, k: int) -> Optional[np.ndarray]:
+def _leak(spaces, part: np.ndarray, out: np.ndarray, k: int) -> Optional[tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """Respondents left out whose answers the published sums give, less the rows in the file: a set of them with 1
-    to k-1 respondents (on some measure) in the row space of the published groups restricted to those left out.
-    Those left out of one part are alike to every published group, so they are one class of the search."""
+    to k-1 respondents (on some measure) in the row space of the published groups restricted to those left out,
+    with the groups and the measure of the attack. Those left out of one part are alike to every published group,
+    so they are one class of the search."""
     if not out.any():
         return None
     for rows, sizes in spaces:
@@ -120,22 +120,24 @@ def _leak(spaces, part: np.ndarray, out: np.ndarray, k: int) -> Optional[np.ndar
             weight = np.array([int((part[columns] == c).sum()) for c in classes])
             found = exposed(merged, weight, k)
             if found is not None:
-                return np.isin(part, classes[found]) & counted
+                return np.isin(part, classes[found]) & counted, rows, measure > 0
     return None
 
 
-def _leave_out_more(groups: np.ndarray, part: np.ndarray, out: np.ndarray, leak: np.ndarray, k: int) -> None:
-    """Close a leak: in the smallest published group that holds some of it and still has rows in the file, leave
-    out up to k-1 more of one of its parts (the smallest), so that what is left out there is no longer small. The
-    rows of that part still in the file stay as anonymous as before: each is one of its part's members."""
+def _leave_out_more(leak: np.ndarray, groups: np.ndarray, counts: np.ndarray, part: np.ndarray, out: np.ndarray,
+                    k: int) -> None:
+    """Close a leak: in the smallest published group (of the attack's kind) that holds some of it and still has
+    rows in the file that count on the attack's measure, leave out up to k-1 more of those (from its smallest part),
+    so that what is left out there is no longer small. The rows of that part still in the file stay as anonymous as
+    before: each is one of its part's members."""
     touching = groups[:, leak].any(axis=1)
     for g in sorted(np.flatnonzero(touching), key=lambda g: (groups[g].sum(), g)):
-        inside = groups[g] & ~out
+        inside = groups[g] & ~out & counts
         if not inside.any():
             continue
         candidates = np.unique(part[inside])
         chosen = min(candidates, key=lambda p: (int((part == p).sum()), int(p)))
-        out[np.flatnonzero((part == chosen) & ~out)[:k - 1]] = True
+        out[np.flatnonzero((part == chosen) & inside)[:k - 1]] = True
         return
     out[~out] = True
 

@@ -25,7 +25,10 @@ importer typed them: the known atoms drop out of the unknowns):
    runs out of time counts as a leak (hide more, never less).
 
 A group published before and held back now is not hidden: its earlier figures are already public, so it keeps
-them (`Plan.kept`, the release they come from), and moves again once at least k more can join it. The
+them (`Plan.kept`, the release they come from), and moves again once at least k more can join it. While a round is
+open its releases show the jurisdiction as a whole and no breakdown (`breakdown=False`): every group figure
+published early would tie the final results to it (a group can then move only by k or more), so the breakdown is
+published once, at the close, when it holds the most people, beside the jurisdiction's earlier steps. The
 jurisdiction moves at every release: the service takes a release only when the new respondents allow it
 (`step_allowed`), and then the jurisdiction alone, beside every earlier release, exposes nothing (its new row
 adds only the step, which holds at least k of every count), so holding back every other group always closes a
@@ -56,11 +59,13 @@ HIDE_FIRST = (SECTOR_ROLE, SECTOR, AGENCY, ROLE_LEVEL)
 BELOW_MINIMUM = "below_minimum"
 COMPLEMENTARY = "complementary"
 ROUND_BELOW_MINIMUM = "round_below_minimum"
+WHEN_CLOSED = "when_closed"
 #: Why a group shows only its count, in words for pages and reports.
 REASONS = {
     BELOW_MINIMUM: "fewer than {k} respondents",
     COMPLEMENTARY: "hidden so that a smaller group cannot be worked out by subtraction",
     ROUND_BELOW_MINIMUM: "the round has fewer than {k} respondents in all",
+    WHEN_CLOSED: "shown when the round closes",
 }
 #: Numerical tolerance of the exposure test (the rows are 0/1, so this is far from any real residual).
 TOLERANCE = 1e-7
@@ -169,10 +174,12 @@ def step_allowed(batch: pd.DataFrame, k: int) -> bool:
     return len(batch) >= k and allowed(totals, k) and allowed(reals, k)
 
 
-def plan(atoms: pd.DataFrame, min_group_size: int, history: Sequence[Published] = (), release: int = 1) -> Plan:
+def plan(atoms: pd.DataFrame, min_group_size: int, history: Sequence[Published] = (), release: int = 1,
+         breakdown: bool = True) -> Plan:
     """`atoms`: one row per agency, role level, release and paper flag that has respondents, with columns agency,
     sector, role_level, release, paper, `respondents`, and one count per construct of the respondents who have a
-    score on it. `history`: every group each earlier release published."""
+    score on it. `history`: every group each earlier release published. Without `breakdown` (a release of an open
+    round) only the jurisdiction moves: every other group keeps its earlier figures or waits for the close."""
     k = int(min_group_size)
     space = _Space(atoms, k)
     membership: dict[Cell, np.ndarray] = {}
@@ -202,6 +209,9 @@ def plan(atoms: pd.DataFrame, min_group_size: int, history: Sequence[Published] 
             hidden[cell] = why
 
     for cell, members in membership.items():
+        if not breakdown and cell.cut != JURISDICTION:
+            hold_back(cell, WHEN_CLOSED)
+            continue
         before = last.get(cell)
         now = space.counts(members)
         if not moves(*now, space.counts(before) if before is not None else None, k):

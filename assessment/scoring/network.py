@@ -27,14 +27,15 @@ class Roster(NamedTuple):
 
 def roster_figures(roster: pd.DataFrame, rater_agency: pd.Series, agencies: list[str], shown: set[str],
                    min_group_size: int, joined: pd.Series | None = None, paper: pd.Series | None = None,
-                   earlier: tuple[DirectedRating, ...] = (), earlier_release: int = 0) -> Roster:
+                   earlier: tuple[DirectedRating, ...] = (), earlier_release: int = 0, moving: bool = True) -> Roster:
     """`roster`: respondent, target, value (NaN for don't know). `rater_agency`: respondent -> agency slug.
 
     R(i->j) is the mean of agency i's respondents' ratings of j. It is published only when agency i is shown and
     at least `min_group_size` of its respondents rated j (and as many who did not answer on paper). Over releases
     (`joined`, `paper`: respondent -> the release they joined in, came on paper; `earlier`: the ratings the
     release before published, release `earlier_release`), a rating published before moves only when at least k
-    ratings have joined it since, and otherwise keeps its earlier value. Other ratings are never shown and never
+    ratings have joined it since, and otherwise keeps its earlier value (as every rating does without `moving`, in
+    an open round's release). Other ratings are never shown and never
     enter a pair level (a pair mean with one side shown would give the other away), so such a pair rests on the
     other side's rating alone. Levels, gaps and densities are decided on exact values (a gap of exactly 1 is a
     gap).
@@ -42,25 +43,27 @@ def roster_figures(roster: pd.DataFrame, rater_agency: pd.Series, agencies: list
     rated = roster.dropna(subset=["value"]).assign(source=lambda f: f["respondent"].map(rater_agency))
     rated = rated[rated["source"].isin(agencies) & rated["target"].isin(agencies)
                   & (rated["source"] != rated["target"])]
-    on_paper = (rated["respondent"].map(paper).astype(bool) if paper is not None
-                else pd.Series(False, index=rated.index))
-    release_of = rated["respondent"].map(joined) if joined is not None else pd.Series(1, index=rated.index)
+    rated = rated.assign(
+        paper=rated["respondent"].map(paper).astype(bool) if paper is not None else False,
+        joined=rated["respondent"].map(joined) if joined is not None else 1)
     before = {(d.source, d.target): d for d in earlier}
+    version = pd.Series({pair: (d.as_of or earlier_release) for pair, d in before.items()}, dtype=float)
+    pair_version = (pd.MultiIndex.from_frame(rated[["source", "target"]]).map(version.get)
+                    if len(version) else pd.Index([None] * len(rated)))
+    rated["then"] = rated["joined"].to_numpy() <= pd.Series(pair_version, index=rated.index).astype(float)
+    tally = rated.assign(real=~rated["paper"], then_real=rated["then"] & ~rated["paper"]).groupby(
+        ["source", "target"]).agg(mean=("value", "mean"), n=("value", "size"), real=("real", "sum"),
+                                  then=("then", "sum"), then_real=("then_real", "sum"))
     directed: dict[tuple[str, str], tuple[float, int, int | None]] = {}
-    for (s, t), block in rated.groupby(["source", "target"]):
+    for (s, t), row in tally.iterrows():
         if s not in shown:
             continue
-        real = int((~on_paper[block.index]).sum())
         last = before.get((s, t))
-        version = (last.as_of or earlier_release) if last is not None else None
-        then = None
-        if version is not None:
-            upto = release_of[block.index] <= version
-            then = ([int(upto.sum())], [int((upto & ~on_paper[block.index]).sum())])
-        if moves([len(block)], [real], then, min_group_size):
-            directed[(s, t)] = (float(block["value"].mean()), len(block), None)
+        then = ([int(row["then"])], [int(row["then_real"])]) if last is not None else None
+        if moving and moves([int(row["n"])], [int(row["real"])], then, min_group_size):
+            directed[(s, t)] = (float(row["mean"]), int(row["n"]), None)
         elif last is not None:
-            directed[(s, t)] = (last.rating, last.n, version)
+            directed[(s, t)] = (last.rating, last.n, last.as_of or earlier_release)
 
     pairs = []
     for a, b in itertools.combinations(sorted(agencies), 2):

@@ -8,6 +8,9 @@ and everything a round ever published is planned as one:
   the submissions waiting for one may be published together (`disclosure.step_allowed`: at least k of them, every
   count 0 or at least k, counted with and without paper forms), and when the round closes. A release nobody asked
   for is never taken, so every release was seen by someone and the history holds only what was read.
+- While the round is open a release shows the jurisdiction as a whole; the breakdown by agency, sector and role
+  level, and the roster's ratings, are published by the release taken at the close (`Release.final`), planned
+  against the earlier ones, so that early looks cost the final results nothing but the jurisdiction's steps.
 - Its results are scored against every earlier release of the round (`scoring.score_round` with the history) and
   kept with it (`Release.results`): pages, exports and reports read the kept results of the latest release, never
   a new scoring. Coverage counts stay live.
@@ -68,28 +71,36 @@ def current(round_: Round) -> Optional[Release]:
 
 def take(round_: Round, final: bool = False) -> Optional[Release]:
     """Take a release of the waiting submissions when the rule allows it (see the module's docstring); returns
-    it, or None. The round's row is held first, so two readers at once take one release, not two. Flushes; the
-    caller commits."""
-    if not db.session.scalar(select(func.count(Response.id)).where(Response.round_id == round_.id, waiting())):
-        return None
+    it, or None. A closed round's (`final`) release publishes the breakdown: when no waiting submission may join
+    it, it holds what the last release held. The round's row is held first, so two readers at once take one
+    release, not two. Flushes; the caller commits."""
+    final = final or round_.status == RoundStatus.CLOSED
+    count = db.session.scalar(select(func.count(Response.id)).where(Response.round_id == round_.id, waiting()))
+    last_final = db.session.scalar(select(Release.final).where(Release.round_id == round_.id)
+                                   .order_by(Release.seq.desc()).limit(1))
+    if (not final or last_final) and count < round_.min_group_size:
+        return None  # nothing that could be published (read without writing)
     hold(Round, round_.id)
-    ids = list(db.session.scalars(select(Response.id).where(Response.round_id == round_.id, waiting())))
-    if not ids or not disclosure.step_allowed(_step(round_, ids), round_.min_group_size):
-        return None
     every = releases_of(round_)
     previous = every[-1] if every else None
+    ids = list(db.session.scalars(select(Response.id).where(Response.round_id == round_.id, waiting())))
+    if not (ids and disclosure.step_allowed(_step(round_, ids), round_.min_group_size)):
+        if not (final and previous is not None and not previous.final):
+            return None
+        ids = []  # the breakdown of what was published already; the waiting stay out
     seq = previous.seq + 1 if previous else 1
-    db.session.execute(update(Response).where(Response.id.in_(ids)).values(released_in=seq)
-                       .execution_options(synchronize_session=False))
+    if ids:
+        db.session.execute(update(Response).where(Response.id.in_(ids)).values(released_in=seq)
+                           .execution_options(synchronize_session=False))
     count = db.session.scalar(select(func.count(Response.id)).where(Response.round_id == round_.id,
                                                                     published(seq)))
-    release = Release(round_id=round_.id, seq=seq, taken_at=utcnow(), final=final or round_.status ==
-                      RoundStatus.CLOSED, responses=count, grouping=json.dumps(grouping(round_, previous)))
+    release = Release(round_id=round_.id, seq=seq, taken_at=utcnow(), final=final, responses=count,
+                      grouping=json.dumps(grouping(round_, previous)))
     db.session.add(release)
     db.session.flush()
     _work_out(round_, release, [*every, release])
     audit.record("results_released", f"round {round_.id}",
-                 f"release {seq}: {count} response(s), {len(ids)} new")
+                 f"release {seq}{' (final)' if final else ''}: {count} response(s), {len(ids)} new")
     db.session.flush()
     return release
 
@@ -142,6 +153,6 @@ def _step(round_: Round, ids: list[int]) -> pd.DataFrame:
 def _work_out(round_: Round, release: Release, every: list[Release]) -> None:
     """Score a release against every release before it and keep its results."""
     history = [results_of(r) for r in every if r.seq < release.seq]
-    results = score_round(frames.round_data(round_, release), history)
+    results = score_round(frames.round_data(round_, release), history, breakdown=release.final)
     release.results = stored.dumps(results)
     db.session.flush()

@@ -37,6 +37,7 @@ def round_with_answers(app, client):
     for agency, count in ((agencies[0], 5), (agencies[1], 1), (agencies[2], 2)):
         for token in invitations.issue_invitations(round_, agency, RoleLevel.LINE_STAFF, count):
             submit_through_services(token)
+    rounds.close_round(round_)  # its results, with their breakdown, are the close's release
     accounts.create_user("admin@test.org", PASSWORD, "admin")
     accounts.grant(accounts.create_user("fac@test.org", PASSWORD, "facilitator"), jurisdiction)
     return {"round": round_.id, "agencies": [a.id for a in agencies]}
@@ -114,6 +115,7 @@ def test_wide_export_imports_back(app, client, round_with_answers):
     file (agencies below the minimum are labelled together, which no import can place)."""
     from assessment.services import importer
     round_ = rounds.get_round(round_with_answers["round"])
+    rounds.reopen_round(round_, "one more from the court")
     scripted = jurisdictions.find_agency(round_.jurisdiction, "scripted")
     for token in invitations.issue_invitations(round_, scripted, RoleLevel.SUPERVISOR, 1):
         submit_through_services(token)  # scripted now has 3; formula-agency (1) stays pooled with nobody
@@ -138,6 +140,10 @@ def test_neutralise(value, expected):
 def test_import_upload_lists_every_problem_and_writes_nothing(client, round_with_answers):
     sign_in(client, "fac@test.org")
     url = f"/console/rounds/{round_with_answers['round']}/import"
+    closed = client.post(url, data={"file": (io.BytesIO(b"agency,role_level\n"), "paper.csv"), "csrf_token": csrf(client)},
+                         content_type="multipart/form-data")
+    assert closed.status_code == 400 and "it takes no paper forms" in closed.get_data(as_text=True)
+    rounds.reopen_round(rounds.get_round(round_with_answers["round"]), "late paper forms")
     before = db.session.scalar(select(func.count(Response.id)))
     bad = "agency,role_level,info_progress\nnowhere,line_staff,9\nlake-probation,janitor,3\n".encode()
     response = client.post(url, data={"file": (io.BytesIO(bad), "paper.csv"), "csrf_token": csrf(client)},
