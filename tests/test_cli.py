@@ -192,3 +192,49 @@ def test_the_upgrade_gives_existing_accounts_a_session_token_each(database):
         assert db.session.execute(text('SELECT count(*) FROM "user"')).scalar() == 2
         db.session.remove()
         db.engine.dispose()
+
+
+def test_the_upgrade_makes_what_was_published_a_first_release(database):
+    """Rounds published in snapshots before releases: what they published becomes release 1 (its results worked
+    out when first read), what waited still waits, and the downgrade gives the snapshot times back."""
+    from flask_migrate import downgrade, upgrade
+
+    from assessment.services import releases
+    from assessment.services.scores import round_scores
+
+    fresh = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database("releases"), "SECRET_KEY": "t"})
+    with fresh.app_context():
+        upgrade(revision="95b52efa777b")
+        run_sql = lambda sql, **values: db.session.execute(text(sql), values)  # noqa: E731
+        run_sql("INSERT INTO jurisdiction (id, name, created_at) VALUES (1, 'Old County', CURRENT_TIMESTAMP)")
+        for n, (slug, sector) in enumerate((("probation", "community_supervision"), ("treatment", "treatment")), 1):
+            run_sql("INSERT INTO agency (id, jurisdiction_id, name, slug, sector) VALUES (:id, 1, :name, :slug, :s)",
+                    id=n, name=slug.title(), slug=slug, s=sector)
+        run_sql("INSERT INTO round (id, jurisdiction_id, title, questionnaire_id, questionnaire_version, status, "
+                "min_group_size, created_at, snapshot_at, reminder_days, max_reminders, closes_itself) VALUES "
+                "(1, 1, 'Old round', 'collaboration_readiness', 1, 'closed', 3, CURRENT_TIMESTAMP, "
+                "'2026-01-02 10:00:00', '', 2, true)")
+        for n in range(1, 8):  # six published in snapshots, one still waiting
+            published = "'2026-01-02 10:00:00'" if n <= 6 else "NULL"
+            run_sql("INSERT INTO response (id, round_id, agency_id, role_level, questionnaire_id, "
+                    "questionnaire_version, language, status, current_section, started_at, updated_at, "
+                    f"submitted_at, published_at, invited) VALUES (:id, 1, :agency, 'line_staff', "
+                    "'collaboration_readiness', 1, 'en', 'submitted', 0, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, "
+                    f"CURRENT_TIMESTAMP, {published}, true)", id=n, agency=1 + n % 2)
+            for item in ("info_progress", "info_violations", "info_polygraph", "info_registration",
+                         "info_victim_late", "info_unsure"):
+                run_sql("INSERT INTO answer (response_id, item_id, value, dont_know) VALUES (:r, :i, :v, false)",
+                        r=n, i=item, v=float(1 + n % 5))
+        db.session.commit()
+        upgrade()
+        round_ = db.session.get(Round, 1)
+        [release] = releases.releases_of(round_)
+        assert (release.seq, release.responses, release.final, release.results) == (1, 6, True, None)
+        results = round_scores(round_, take=False)  # worked out now, and kept
+        assert results.jurisdiction.n == 6 and results.snapshot.waiting == 1 and results.release == 1
+        assert releases.releases_of(round_)[0].results is not None
+        db.session.commit()
+        downgrade(revision="95b52efa777b")
+        assert db.session.execute(text("SELECT count(*) FROM response WHERE published_at IS NOT NULL")).scalar() == 6
+        db.session.remove()
+        db.engine.dispose()

@@ -374,3 +374,31 @@ def test_generated_lives_of_a_round_isolate_no_one(history, life):
             closed = False
         h.look()
     assert h.exposures() == []
+
+
+def test_the_enumeration_finds_what_resampling_inside_an_agency_of_one_gives_away(monkeypatch):
+    """The check can fail: with intervals allowed for three people and the lone agency resampled on its own (the
+    old rule), the candidates that reproduce the sum, the SD and the interval's ends pin the lone respondent's score;
+    resampled in one pool with the pair, they pin no one."""
+    import pandas as pd
+
+    from assessment.scoring import uncertainty
+    from tests.disclosure_auditor import determined
+
+    monkeypatch.setattr(uncertainty, "INTERVAL_MIN_N", 1)
+    agency = pd.Series(["lone", "pair", "pair"])
+    grid = np.array([s / 24 * 100 for s in range(25)])
+    truth = np.array([grid[5], grid[13], grid[20]])
+
+    def figures(scores, moving):
+        table = pd.DataFrame({"x": scores})
+        ends = uncertainty.jurisdiction_intervals(table, agency, moving, ["x"], resamples=400)[0]["x"]
+        return np.array([scores.sum(), scores.std(ddof=1), ends.low, ends.high])
+
+    for moving, pinned in (({"lone", "pair"}, [0]), (set(), [])):
+        observed = figures(truth, moving)
+        candidates = np.array(np.meshgrid(grid, grid, grid)).reshape(3, -1).T
+        close = (np.abs(candidates.sum(axis=1) - observed[0]) < 1e-6) & \
+            (np.abs(candidates.std(axis=1, ddof=1) - observed[1]) < 1e-6)
+        fits = np.array([c for c in candidates[close] if np.allclose(figures(c, moving), observed, atol=1e-9)])
+        assert len(fits) and determined(fits) == pinned, (moving, fits)

@@ -58,9 +58,11 @@ def upgrade():
              "grouping": grouping})
     op.execute("UPDATE response SET released_in = 1 WHERE published_at IS NOT NULL AND status = 'submitted'")
 
-    with op.batch_alter_table('response', schema=None) as batch_op:
+    # ALTER TABLE ... DROP COLUMN, never a copy of the table: SQLite (3.35 and later) drops a column in place, where
+    # copying `round` would drop a table that other tables' foreign keys refer to.
+    with op.batch_alter_table('response', schema=None, recreate='never') as batch_op:
         batch_op.drop_column('published_at')
-    with op.batch_alter_table('round', schema=None) as batch_op:
+    with op.batch_alter_table('round', schema=None, recreate='never') as batch_op:
         batch_op.drop_column('snapshot_at')
 
 
@@ -74,7 +76,7 @@ def downgrade():
                "WHERE released_in IS NOT NULL")
     op.execute("UPDATE round SET snapshot_at = (SELECT max(r.taken_at) FROM round_release r "
                "WHERE r.round_id = round.id)")
-    with op.batch_alter_table('response', schema=None) as batch_op:
+    with op.batch_alter_table('response', schema=None, recreate='never') as batch_op:
         batch_op.drop_column('released_in')
     with op.batch_alter_table('round_release', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_round_release_round_id'))
