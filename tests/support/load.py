@@ -3,6 +3,7 @@ in a thread of its own with its own cookies: the harness of tests/test_gunicorn.
 of what the database holds against what the clients were told."""
 from __future__ import annotations
 
+import http.client
 import os
 import random
 import secrets
@@ -181,7 +182,8 @@ class Visit:
             began = time.perf_counter()
             try:
                 status, body = self.browser.request(path, data)
-            except (urllib.error.URLError, ConnectionError, TimeoutError, OSError) as exc:
+            except (urllib.error.URLError, http.client.HTTPException, ConnectionError, TimeoutError, OSError) as exc:
+                # a worker killed mid-answer cuts the reply short (IncompleteRead is no OSError)
                 with self.results.lock:
                     self.results.cut_off.append(f"{step}: {exc}")
                 if attempt == 1:
