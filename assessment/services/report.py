@@ -5,8 +5,9 @@ A rendered PDF is stored (`ReportFile`) under the hash of everything it is made 
 round's published results (the release they are, kept as published; see `releases`), how the round is named and
 where its release stands, the questionnaire (its texts and what it recommends), the commitments recorded after
 the round, the earlier round's release when compared, the options, and the fingerprint of the code that renders.
-So the same key means the same PDF, and a download finds it by hashing what is kept, without scoring. A closed round's report is rendered in the background when the round closes;
-later downloads, on any server, are served from the store. A download that finds nothing stored queues the
+So the same key means the same PDF, and a download finds it by hashing what is kept, without scoring. A closed
+round's report is rendered in the background when the round closes; later downloads, on any server, are served
+from the store. A download that finds nothing stored queues the
 rendering as a job and the console shows its progress.
 """
 from __future__ import annotations
