@@ -150,7 +150,7 @@ class Release(db.Model):
     final: Mapped[bool] = mapped_column(default=False)
     responses: Mapped[int]
     grouping: Mapped[str] = mapped_column(Text)
-    results: Mapped[Optional[str]] = mapped_column(Text)
+    results: Mapped[Optional[str]] = mapped_column(Text, deferred=True)  # read only for the release shown
 
 
 class Answer(db.Model):

@@ -56,11 +56,13 @@ def releases_of(round_: Round) -> list[Release]:
 def latest(round_: Round) -> Optional[Release]:
     """The round's latest release with its results worked out (and those of any release before it), or None
     when the round has published nothing."""
-    every = releases_of(round_)
-    for release in every:
-        if release.results is None:
+    mine = Release.round_id == round_.id
+    pending = db.session.scalars(select(Release).where(mine, Release.results.is_(None)).order_by(Release.seq)).all()
+    if pending:  # restored from a backup, or made by the upgrade: worked out in order, each against those before
+        every = releases_of(round_)
+        for release in pending:
             _work_out(round_, release, every)
-    return every[-1] if every else None
+    return db.session.scalar(select(Release).where(mine).order_by(Release.seq.desc()).limit(1))
 
 
 def current(round_: Round) -> Optional[Release]:
@@ -78,7 +80,8 @@ def take(round_: Round, final: bool = False) -> Optional[Release]:
     count = db.session.scalar(select(func.count(Response.id)).where(Response.round_id == round_.id, waiting()))
     last_final = db.session.scalar(select(Release.final).where(Release.round_id == round_.id)
                                    .order_by(Release.seq.desc()).limit(1))
-    if (not final or last_final) and count < round_.min_group_size:
+    breakdown_due = final and last_final is False  # the last release is an open round's: the close's is due
+    if count < round_.min_group_size and not breakdown_due:
         return None  # nothing that could be published (read without writing)
     hold(Round, round_.id)
     every = releases_of(round_)
@@ -115,7 +118,8 @@ def grouping(round_: Round, previous: Optional[Release]) -> list[dict]:
 
 
 def frozen_sectors(agency: Agency) -> list[Round]:
-    """The rounds that published `agency` under its present sector and keep that sector, whatever an edit says."""
+    """The rounds whose releases hold `agency`: they keep the sector they first published it under, whatever an
+    edit of the agency says."""
     out = []
     for round_ in agency.jurisdiction.rounds:
         first = db.session.scalar(select(Release).where(Release.round_id == round_.id).order_by(Release.seq))
