@@ -182,3 +182,37 @@ def test_a_file_that_is_not_json_is_refused(runner, tmp_path):
     path.write_bytes(b"\xff\xfe not json")
     result = runner.invoke(args=["import-round", str(path)])
     assert result.exit_code == 1 and "is not a JSON file" in result.output
+
+
+def test_a_round_with_several_releases_restores_each_of_them(app, county, tmp_path, database):
+    """A round read while open, reopened and closed again keeps every release; restored elsewhere, its releases
+    are worked out again, in order, each against those before, and publish the same results."""
+    from assessment.services import invitations, releases, rounds
+    from assessment.vocabulary import RoleLevel
+    from tests.support.survey import submit_through_services
+
+    round_ = county["round"]
+    for n, agency in enumerate(county["agencies"] * 3):
+        for token in invitations.issue_invitations(round_, agency, RoleLevel.LINE_STAFF, 1):
+            submit_through_services(token, likert=float(1 + n % 5))
+        if n in (3, 6):
+            round_scores(round_)  # a look takes a release of what waits
+    rounds.close_round(round_)
+    rounds.reopen_round(round_, "a late group")
+    for token in invitations.issue_invitations(round_, county["agencies"][0], RoleLevel.SUPERVISOR, 3):
+        submit_through_services(token, likert=2.0)
+    rounds.close_round(round_)
+    original = round_scores(round_)
+    kept = [(r.seq, r.final, r.responses) for r in releases.releases_of(round_)]
+    assert len(kept) >= 4 and kept[-1][1] and original.release == kept[-1][0]
+    document = backup.export_round(round_)
+    path = tmp_path / "round.json"
+    path.write_text(json.dumps(document))
+    db.session.commit()
+    other = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": database("several")})
+    for _ in serve(other):
+        result = other.test_cli_runner().invoke(args=["import-round", str(path)])
+        assert result.exit_code == 0, result.output
+        restored = db.session.scalar(select(Round))
+        assert [(r.seq, r.final, r.responses) for r in releases.releases_of(restored)] == kept
+        assert without_ids(round_scores(restored).as_json()) == without_ids(original.as_json())
