@@ -1,5 +1,6 @@
 """The facilitator console through HTTP: who may see what, CSRF, the audit log, and a round's whole life."""
 import io
+import json
 import re
 
 import pypdf
@@ -10,6 +11,7 @@ from werkzeug.security import check_password_hash
 from assessment.db import db
 from assessment.models import Agency, AuditEvent, Invitation, Jurisdiction, Round
 from assessment.services import accounts, invitations, jobs, jurisdictions, rounds
+from assessment.services.scores import round_scores
 from assessment.survey.forms import Target
 from assessment.tokens import hash_token
 from assessment.vocabulary import RoleLevel, RoundStatus
@@ -412,3 +414,27 @@ def test_the_command_line_reopens_only_when_asked_to_and_told_why(runner, world)
     reopened = runner.invoke(args=["round", "reopen", str(round_.id), "--reason", "Paper forms came in late"])
     assert reopened.exit_code == 0 and db.session.get(Round, round_.id).status == RoundStatus.OPEN
     assert ("round_reopened", "command line") in audit_actions()
+
+
+def test_an_agency_a_round_has_published_keeps_its_sector_there(client, world):
+    """A sector edited after a round published the agency applies to rounds not yet published; the page says which
+    rounds keep the old one, and the edit is audited with what it was."""
+    from assessment.services import releases
+
+    round_ = db.session.get(Round, world["round"])
+    probation = db.session.get(Agency, world["agency"])
+    for token in invitations.issue_invitations(round_, probation, RoleLevel.LINE_STAFF, 3):
+        submit_through_services(token)
+    rounds.close_round(round_)
+    sign_in(client, "alpha@test.org")
+    page = client.get(f"/console/agencies/{probation.id}/edit").get_data(as_text=True)
+    assert "keep this agency in the sector they published it under" in page and "Alpha round" in page
+    client.post(f"/console/agencies/{probation.id}/edit",
+                data={"name": probation.name, "sector": "treatment", "slug": probation.slug, "csrf_token": csrf(client)})
+    db.session.expire_all()
+    assert db.session.get(Agency, world["agency"]).sector.value == "treatment"
+    assert json.loads(releases.latest(round_).grouping)[0]["sector"] == "community_supervision"
+    assert next(a.sector for a in round_scores(round_).agencies if a.slug == probation.slug) == \
+        "community_supervision"
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "agency_changed"))
+    assert event.actor == "alpha@test.org" and "sector 'community_supervision' -> 'treatment'" in event.detail
