@@ -90,6 +90,9 @@ class Round(db.Model):
     closes_itself: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
     #: When the round's contact addresses were deleted (at its close, or on demand); None while they are kept.
     contacts_purged_at: Mapped[Optional[dt.datetime]]
+    #: When its raw responses were first exported (only a closed round's are). The file was planned against what
+    #: the round had published; anything published after it would be set beside it, so the round stays closed.
+    raw_exported_at: Mapped[Optional[dt.datetime]]
 
     jurisdiction: Mapped[Jurisdiction] = relationship(back_populates="rounds")
 

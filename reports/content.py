@@ -207,8 +207,9 @@ def _warnings(results: RoundResults) -> list[str]:
             warnings.append(f"{kind} with fewer than {size} respondents, not shown on their own (still counted in "
                             f"the jurisdiction's totals): " + ", ".join(_name(g) for g in below) + ".")
         if shielding:
-            warnings.append(f"{kind} also hidden so that a smaller group cannot be worked out by subtracting the "
-                            f"others from the total: " + ", ".join(_name(g) for g in shielding) + ".")
+            warnings.append(f"{kind} with {size} or more respondents also not shown on their own, so that no "
+                            f"smaller group's answers can be worked out: " + ", ".join(_name(g) for g in shielding)
+                            + ".")
     few = [a for a in results.shown_agencies() if small(a.n)]
     if few:
         warnings.append(f"Agencies shown with fewer than {SMALL_GROUP} respondents (printed muted): "

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import textwrap
+from typing import Optional
 
 import networkx as nx
 import plotly.graph_objects as go
@@ -261,17 +262,23 @@ def change_figures(results: RoundResults, comparison: Comparison) -> dict[str, g
         x=[changes[d].change for d in dims][::-1], y=[names[d] for d in dims][::-1],
         mode="markers", marker=dict(size=11, color=INK),
         error_x=dict(type="data", symmetric=False, color=MID, thickness=2,
-                     array=[changes[d].ci_high - changes[d].change for d in dims][::-1],
-                     arrayminus=[changes[d].change - changes[d].ci_low for d in dims][::-1]),
+                     array=[_reach(changes[d].change, changes[d].ci_high) for d in dims][::-1],
+                     arrayminus=[_reach(changes[d].ci_low, changes[d].change) for d in dims][::-1]),
         hovertemplate="%{y}: %{x:+.1f}<extra></extra>", showlegend=False))
     change.add_vline(x=0, line=dict(color=INK, width=1, dash="dot"))
-    change.update_xaxes(title_text="Change in score, with 95% interval (bootstrap)", zeroline=False)
+    change.update_xaxes(title_text="Change in score, with 95% interval (bootstrap; none below 10 scores)",
+                        zeroline=False)
     change.update_yaxes(title_text="", automargin=True)
     _layout(change, "Change since the earlier round", height=90 + 45 * len(dims))
     built = {"movement": movement, "slope": slope, "change": change}
     if comparison.trend:
         built["trend"] = trend_figure(results, comparison.trend)
     return built
+
+
+def _reach(low: Optional[float], high: Optional[float]) -> float:
+    """An error bar's length from `low` to `high`: none where the change has no interval (too few scores)."""
+    return 0.0 if low is None or high is None else high - low
 
 
 DASHES = ("solid", "dash", "dot", "dashdot")

@@ -1,6 +1,8 @@
 """Every facilitator command, through Flask's CLI runner against a real SQLite database."""
 import re
 
+import pytest
+
 from sqlalchemy import func, select, text
 
 from app import create_app
@@ -236,5 +238,39 @@ def test_the_upgrade_makes_what_was_published_a_first_release(database):
         db.session.commit()
         downgrade(revision="95b52efa777b")
         assert db.session.execute(text("SELECT count(*) FROM response WHERE published_at IS NOT NULL")).scalar() == 6
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_the_upgrade_keeps_a_round_whose_raw_responses_were_exported_closed(database):
+    """A raw export the audit log shows, from before the round was marked, still keeps the round from reopening."""
+    from flask_migrate import downgrade, upgrade
+
+    from assessment.services import ServiceError, rounds
+
+    fresh = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database("exported"), "SECRET_KEY": "t"})
+    with fresh.app_context():
+        upgrade(revision="a7c3e91f2b60")
+        run_sql = lambda sql, **values: db.session.execute(text(sql), values)  # noqa: E731
+        run_sql("INSERT INTO jurisdiction (id, name, created_at) VALUES (1, 'Old County', CURRENT_TIMESTAMP)")
+        for n in (1, 2):
+            run_sql("INSERT INTO round (id, jurisdiction_id, title, questionnaire_id, questionnaire_version, status, "
+                    "min_group_size, created_at, reminder_days, max_reminders, closes_itself) VALUES "
+                    "(:id, 1, 'Old round', 'collaboration_readiness', 1, 'closed', 3, CURRENT_TIMESTAMP, '', 2, true)",
+                    id=n)
+        for at, target, detail in (("2026-02-01 09:00:00", "round 1", "scores.csv"),
+                                   ("2026-02-02 09:00:00", "round 1", "responses-wide.xlsx: 12 response(s), 3 left out"),
+                                   ("2026-02-03 09:00:00", "round 1", "open-answers.csv: 12 response(s), 0 left out"),
+                                   ("2026-02-04 09:00:00", "round 2", "scores.xlsx")):
+            run_sql("INSERT INTO audit_event (at, actor, action, target, detail) VALUES (:at, 'a@test.org', 'export', "
+                    ":target, :detail)", at=at, target=target, detail=detail)
+        db.session.commit()
+        upgrade()
+        exported, scores_only = db.session.get(Round, 1), db.session.get(Round, 2)
+        assert exported.raw_exported_at.date().isoformat() == "2026-02-02" and scores_only.raw_exported_at is None
+        with pytest.raises(ServiceError, match="raw responses were exported on 2026-02-02"):
+            rounds.reopen_round(exported, "late answers")
+        db.session.rollback()
+        downgrade(revision="a7c3e91f2b60")
         db.session.remove()
         db.engine.dispose()

@@ -23,7 +23,7 @@ def varied(values, agency="a"):
 
 
 def test_a_round_compared_with_itself_changes_nothing():
-    data = round_data(Q, varied([2, 3, 4, 5, 3]) + varied([1, 2, 4], "b"))
+    data = round_data(Q, varied([2, 3, 4, 5, 3, 4]) + varied([1, 2, 4, 5], "b"))
     result = both(data, data, resamples=500)
     for figures in list(result["dimensions"].values()) + list(result["conditions"].values()):
         assert figures["change"] == 0.0
@@ -38,11 +38,39 @@ def test_a_round_compared_with_itself_changes_nothing():
 def test_hand_worked_change_with_no_spread():
     # before: everyone answers 3 (score 50) in agencies a and b; after: everyone answers 4 (score 75).
     # agency-weighted change 75 - 50 = 25; with no spread every resample gives 25, so the interval is [25, 25].
-    before = round_data(Q, varied([3, 3, 3]) + varied([3, 3, 3], "b"))
-    after = round_data(Q, varied([4, 4, 4]) + varied([4, 4, 4], "b"))
-    info = both(before, after, resamples=200)["dimensions"]["information"]
+    before = round_data(Q, varied([3] * 5) + varied([3] * 5, "b"))
+    after = round_data(Q, varied([4] * 5) + varied([4] * 5, "b"))
+    result = both(before, after, resamples=200)
+    info = result["dimensions"]["information"]
     assert (info["earlier"], info["later"], info["change"]) == pytest.approx((50.0, 75.0, 25.0))
     assert (info["ci_low"], info["ci_high"]) == pytest.approx((25.0, 25.0)) and info["excludes_zero"]
+    # an agency that does not vary in either round has no interval: Welch's rests on the spread, and there is none
+    assert result["agencies"][0]["change"]["information"]["ci_low"] is None
+
+
+def test_no_interval_for_a_round_of_fewer_than_ten():
+    """The jurisdiction's change gets no interval when either round has fewer than 10 scores: a percentile
+    bootstrap over a handful of people ends at their extreme scores."""
+    before = round_data(Q, varied([2, 3, 4, 5, 3, 4]) + varied([1, 2, 4, 5], "b"))
+    after = round_data(Q, varied([3, 4, 4]) + varied([2, 3, 5], "b"))
+    info = both(before, after, resamples=200)["dimensions"]["information"]
+    assert info["change"] is not None and info["ci_low"] is None and info["ci_high"] is None
+    assert not info["excludes_zero"]
+
+
+def test_an_agency_change_interval_says_nothing_its_mean_and_sd_do_not():
+    """Attack: a facilitator compares a real round with a made-up one in which everyone of an agency of three
+    scores 50. A percentile bootstrap inside the agency ended at its lowest and highest respondent (a resample
+    picks the same person three times 1 time in 9 per end), so 50 minus each end gave their scores. Welch's
+    interval is the agency's mean change plus or minus a multiple of its standard error: hand-worked here, and
+    the same for any three scores with that mean and SD."""
+    real = round_data(Q, varied([2, 3, 5]) + varied([3, 3, 4], "b"))  # scores 25, 50, 100 in agency a
+    made_up = round_data(Q, varied([3, 3, 3]) + varied([3, 3, 3], "b"))
+    change = both(real, made_up, resamples=200)["agencies"][0]["change"]["information"]
+    # mean 58.33, SD 38.19, n 3; the made-up round has no spread: se = 38.19 / sqrt(3) = 22.05, df = 2,
+    # t = 4.303: 50 - 58.33 = -8.33 +/- 94.87
+    assert (change["ci_low"], change["ci_high"]) == pytest.approx((-103.2, 86.5), abs=0.1)
+    assert {round(50 - change["ci_high"], 2), round(50 - change["ci_low"], 2)}.isdisjoint({25.0, 100.0})
 
 
 def test_the_change_is_agency_weighted():
@@ -54,8 +82,8 @@ def test_the_change_is_agency_weighted():
 
 
 def test_same_seed_same_interval():
-    before = round_data(Q, varied([2, 3, 4, 5]) + varied([1, 3, 5], "b"))
-    after = round_data(Q, varied([3, 4, 4, 5]) + varied([2, 3, 5], "b"))
+    before = round_data(Q, varied([2, 3, 4, 5, 2, 4]) + varied([1, 3, 5, 4], "b"))
+    after = round_data(Q, varied([3, 4, 4, 5, 3, 5]) + varied([2, 3, 5, 4], "b"))
     first = both(before, after, resamples=300, seed=7)["dimensions"]["activities"]
     again = both(before, after, resamples=300, seed=7)["dimensions"]["activities"]
     other = both(before, after, resamples=300, seed=8)["dimensions"]["activities"]
@@ -71,7 +99,7 @@ def test_agencies_suppressed_in_either_round_are_left_out_and_counted():
     result = both(before, after, resamples=50)
     assert [a["slug"] for a in result["agencies"]] == ["a"] and result["agencies_left_out"] == 2
     change = result["agencies"][0]["change"]["information"]
-    assert change["change"] == pytest.approx(25.0) and change["excludes_zero"]
+    assert change["change"] == pytest.approx(25.0)
     assert result["agencies"][0]["n_earlier"] == 3 and result["agencies"][0]["n_later"] == 3
     assert all(a["slug"] != "b" for a in result["agencies"])
 

@@ -259,11 +259,9 @@ def test_no_address_in_any_export_or_backup_once_answers_are_in_and_none_at_all_
                                 "csrf_token": csrf_from(client.get("/login").data)})
     published = [client.get(f"/api/rounds/{round_.id}/scores").get_data(as_text=True),
                  client.get(f"/api/rounds/{round_.id}/coverage").get_data(as_text=True)]
-    for kind in ("scores", "responses-long", "responses-wide"):
-        published.append(client.get(f"/console/rounds/{round_.id}/export/{kind}.csv").get_data(as_text=True))
-        workbook = openpyxl.load_workbook(io.BytesIO(client.get(f"/console/rounds/{round_.id}/export/{kind}.xlsx")
-                                                     .data))
-        published += [str(cell) for sheet in workbook for row in sheet.iter_rows(values_only=True) for cell in row]
+    published += exported(client, round_.id, "scores")
+    for kind in ("responses-long", "responses-wide"):  # raw responses only once the round is closed
+        assert client.get(f"/console/rounds/{round_.id}/export/{kind}.csv").status_code == 409
     backup = tmp_path / "round.json"
     assert runner.invoke(args=["export-round", str(round_.id), "-o", str(backup)]).exit_code == 0
     published.append(backup.read_text())
@@ -275,6 +273,20 @@ def test_no_address_in_any_export_or_backup_once_answers_are_in_and_none_at_all_
     everything = every_stored_value()
     assert not [a for a in PEOPLE if a in everything]  # deleted with the close: counts stay
     assert db.session.scalar(select(func.count(Contact.id))) == 5
+    raw = exported(client, round_.id, "responses-long", "responses-wide")
+    assert "line_staff" in "\n".join(raw) and not [a for a in PEOPLE if a in "\n".join(raw)]
+
+
+def exported(client, round_id: int, *kinds: str) -> list[str]:
+    """The text of every cell of the round's exports of `kinds`, CSV and XLSX."""
+    out = []
+    for kind in kinds:
+        answer = client.get(f"/console/rounds/{round_id}/export/{kind}.csv")
+        assert answer.status_code == 200, kind
+        out.append(answer.get_data(as_text=True))
+        workbook = openpyxl.load_workbook(io.BytesIO(client.get(f"/console/rounds/{round_id}/export/{kind}.xlsx").data))
+        out += [str(cell) for sheet in workbook for row in sheet.iter_rows(values_only=True) for cell in row]
+    return out
 
 
 def every_other_table_but_contact() -> str:

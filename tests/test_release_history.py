@@ -258,6 +258,62 @@ def test_the_pool_weighs_the_same_on_every_construct(history):
     assert h.exposures() == []
 
 
+def test_a_raw_file_is_taken_only_from_a_closed_round_which_then_stays_closed(history, runner):
+    """An administrator's raw file taken while the round is open holds every row labelled only "other agencies";
+    the breakdown the close publishes then sorts those rows back into groups (the executives' figures and
+    probation's share one row: probation's lone executive, every answer). So a raw file is taken only from a
+    closed round, and a round whose raw file was taken is not reopened: nothing is published after it."""
+    h = history()
+    for agency, role in ROUND:
+        h.submit(agency, role)
+    h.look()
+    base = f"/console/rounds/{h.round.id}/export"
+    for kind in ("responses-wide.csv", "responses-long.xlsx", "open-answers.csv"):
+        refused = h.client.get(f"{base}/{kind}")
+        assert refused.status_code == 409 and "only once the round is closed" in refused.get_data(as_text=True)
+    assert h.round.raw_exported_at is None
+    h.close()
+    h.look()
+    assert h.client.get(f"{base}/responses-wide.csv").status_code == 200
+    db.session.expire_all()
+    assert h.round.raw_exported_at is not None
+    page = h.client.get(f"/console/rounds/{h.round.id}").get_data(as_text=True)
+    assert "Reopen the round" not in page and "the round stays closed" in page
+    h.reopen()
+    assert h.round.status.value == "closed"
+    said = runner.invoke(args=["round", "reopen", str(h.round.id), "--reason", "late answers"])
+    assert said.exit_code != 0 and "raw responses were exported" in said.output
+    db.session.expire_all()
+    assert h.round.status.value == "closed"
+    assert h.exposures() == []
+
+
+def test_a_hidden_group_of_k_or_more_says_no_more_than_that_it_is_hidden(history):
+    """Attack: the board's only respondent answers "don't know" to every information item. The executives (the
+    board's, probation's and treatment's: three) were hidden as "fewer than 3 respondents" beside their count of 3,
+    which says some executive lacks an information score; probation and treatment show every information score,
+    so it was the board's. A group of k or more gives one reason, whatever holds it back."""
+    agencies = {"probation": AGENCIES["probation"], "treatment": AGENCIES["treatment"],
+                "advocates": AGENCIES["advocates"], "board": AGENCIES["board"]}
+    h = history("Counts", agencies)
+    for agency in ("probation", "treatment"):
+        for role in ("line_staff",) * 3 + ("executive",):
+            h.submit(agency, role)
+    for _ in range(3):
+        h.submit("advocates")
+    h.submit("board", "executive", dont_know=("information",))
+    h.close()
+    published = h.look()
+    executives = next(r for r in published["role_levels"] if r["id"] == "executive")
+    assert executives["n"] == 3 and executives["suppressed"]
+    hidden = [g for cut in ("agencies", "sectors", "role_levels", "sector_roles") for g in published[cut]
+              if g.get("suppressed") and g["n"] >= 3]
+    assert executives in hidden
+    assert {(g["reason"], g["reason_text"]) for g in hidden} == {
+        ("complementary", "hidden so that no smaller group's answers can be worked out")}
+    assert h.exposures() == []
+
+
 # --- rounds made only of small agencies: the figures that are not linear --------------------------------------
 
 def grid_round(q, agencies: dict[str, tuple[str, str]], people, scores: dict[int, float]) -> RoundData:

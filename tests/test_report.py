@@ -211,8 +211,8 @@ def test_a_suppressed_agency_is_named_only_in_coverage_notes(demo_report):
     assert f"{name} Policymaker 2 fewer than 3 respondents" in text
     jail = "County Jail"
     assert text.count(jail) == 2
-    assert ("hidden so that a smaller group cannot be worked out by subtracting the others from the total: "
-            f"{jail} (4).") in text
+    assert ("with 3 or more respondents also not shown on their own, so that no smaller group's answers can be "
+            f"worked out: {jail} (4).") in text
 
 
 def test_without_chromium_the_report_still_renders_with_notes_and_tables(demo_report):

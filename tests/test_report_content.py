@@ -109,8 +109,8 @@ def test_without_gaps_the_weakest_tie_is_proposed_with_an_agency_that_could_brok
 def test_a_dimension_that_fell_by_more_than_chance_comes_first():
     from assessment.scoring.comparison import compare
     q = questionnaire()
-    before_rows = [({"information": 4, "activities": 4, "resources": 4, "capacity": 4}, 4)] * 6
-    after_rows = [({"information": 2, "activities": 4, "resources": 4, "capacity": 4}, 4)] * 6
+    before_rows = [({"information": 4, "activities": 4, "resources": 4, "capacity": 4}, 4)] * 10
+    after_rows = [({"information": 2, "activities": 4, "resources": 4, "capacity": 4}, 4)] * 10  # 10: an interval
     people = lambda rows: [("a", "line_staff", answers(q, d, t)) for d, t in rows]  # noqa: E731
     before, after = round_data(q, people(before_rows)), round_data(q, people(after_rows))
     earlier, later = score_round(before), score_round(after)

@@ -127,7 +127,11 @@ def export(round_id: int, kind: str, fmt: str):
         sheets = {"scores": exports.score_table(results)}
         detail = f"{kind}.{fmt}"
     else:
-        raw = exports.raw_file(round_, results)
+        try:
+            raw = exports.raw_file(round_, results)
+        except ServiceError as exc:
+            return render_template("error.html", status=409, title="Not while the round is open",
+                                   message=f"{str(exc)[:1].upper()}{str(exc)[1:]}.", detail=""), 409
         table = {"responses-long": exports.responses_long, "responses-wide": exports.responses_wide,
                  "open-answers": exports.open_answers}[kind](round_, raw)
         sheets = {"open answers" if kind == "open-answers" else "responses": table,

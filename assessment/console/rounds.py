@@ -77,6 +77,11 @@ def reopen_round(round_id: int):
     if round_.status != RoundStatus.CLOSED:
         flash("Only a closed round can be reopened.", "error")
         return redirect(url_for("console.round_page", round_id=round_id))
+    if round_.raw_exported_at is not None:
+        flash(f"This round's raw responses were exported on {round_.raw_exported_at:%Y-%m-%d}: it stays closed, "
+              "since results published after that file would be set beside it. Start a new round for late "
+              "answers.", "error")
+        return redirect(url_for("console.round_page", round_id=round_id))
     form = ReopenForm()
     if form.validate_on_submit():
         try:

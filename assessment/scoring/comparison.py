@@ -2,7 +2,10 @@
 
 Respondents are anonymous across rounds, so the rounds are independent samples. The change in each dimension's
 agency-weighted score gets a bootstrap 95% interval: respondents are resampled with replacement within each
-agency, separately in each round, with a fixed seed. Only items both rounds asked in the same words compare.
+agency, separately in each round, with a fixed seed; as for a round's own intervals, none is given when either
+round has fewer than `uncertainty.INTERVAL_MIN_N` scores on the construct. An agency's change gets Welch's
+interval, which rests on its mean, SD and n in each round (see `uncertainty.welch_interval`). Only items both
+rounds asked in the same words compare.
 """
 from __future__ import annotations
 
@@ -34,7 +37,7 @@ from .results import (
     RateChange,
     RoundResults,
 )
-from .uncertainty import mean_draws, resampled_scores
+from .uncertainty import INTERVAL_MIN_N, resampled_scores, welch_interval
 
 RESAMPLES = 2000
 
@@ -121,11 +124,12 @@ def compare(earlier: RoundData, later: RoundData, earlier_results: RoundResults,
     then = agency_weighted(before[constructs], before["_agency"], shown_before).to_numpy()
     now = agency_weighted(after[constructs], after["_agency"], shown_after).to_numpy()
     changed = {i.item for i in not_comparable}
-    figures = {construct: _change(then[k], now[k], boot[:, k], tuple(sorted(
+    enough = (before[constructs].count() >= INTERVAL_MIN_N) & (after[constructs].count() >= INTERVAL_MIN_N)
+    figures = {construct: _change(then[k], now[k], boot[:, k] if enough[construct] else None, tuple(sorted(
         changed & {i.id for i in earlier.questionnaire.scored_items(construct) + q.scored_items(construct)})))
         for k, construct in enumerate(constructs)}
     dimension_ids = [d.id for d in q.dimensions]
-    agencies, left_out = _agencies(before, after, earlier_results, later_results, dimension_ids, resamples, rng)
+    agencies, left_out = _agencies(before, after, earlier_results, later_results, dimension_ids)
     return Comparison(
         resamples=resamples, seed=seed, comparable_items=len(items_after), not_comparable=tuple(not_comparable),
         dimensions={c: figures[c] for c in dimension_ids},
@@ -137,21 +141,25 @@ def compare(earlier: RoundData, later: RoundData, earlier_results: RoundResults,
     )
 
 
-def _change(then: float, now: float, draws: np.ndarray, items_changed: tuple[str, ...] = ()) -> Change:
-    """A change from `then` to `now` with the 95% percentile interval of its bootstrap `draws`."""
-    kept = draws[~np.isnan(draws)]
-    low, high = np.percentile(kept, [2.5, 97.5]) if len(kept) else (math.nan, math.nan)
-    return Change(earlier=number(then), later=number(now), change=number(now - then), ci_low=number(low),
-                  ci_high=number(high), excludes_zero=bool(not math.isnan(low) and (low > 0 or high < 0)),
+def _change(then: float, now: float, draws: Optional[np.ndarray], items_changed: tuple[str, ...] = ()) -> Change:
+    """A change from `then` to `now` with the 95% percentile interval of its bootstrap `draws` (none without)."""
+    kept = draws[~np.isnan(draws)] if draws is not None else np.empty(0)
+    low, high = np.percentile(kept, [2.5, 97.5]) if len(kept) else (None, None)
+    return _interval_change(then, now, number(low), number(high), items_changed)
+
+
+def _interval_change(then: float, now: float, low: Optional[float], high: Optional[float],
+                     items_changed: tuple[str, ...] = ()) -> Change:
+    return Change(earlier=number(then), later=number(now), change=number(now - then), ci_low=low, ci_high=high,
+                  excludes_zero=bool(low is not None and high is not None and (low > 0 or high < 0)),
                   items_changed=items_changed)
 
 
 def _agencies(before: pd.DataFrame, after: pd.DataFrame, earlier: RoundResults, later: RoundResults,
-              dimensions: list[str], resamples: int, rng: np.random.Generator,
-              ) -> tuple[tuple[AgencyChange, ...], int]:
-    """Agencies shown on their own in both rounds (change per dimension with its interval, each round's
-    respondents resampled: those its published figures hold, up to the release they are of; level transition),
-    and how many are left out."""
+              dimensions: list[str]) -> tuple[tuple[AgencyChange, ...], int]:
+    """Agencies shown on their own in both rounds (change per dimension with Welch's interval, on the respondents
+    each round's published figures hold, up to the release they are of; level transition), and how many are left
+    out."""
     shown_before = {a.slug: a for a in earlier.shown_agencies()}
     shown_after = {a.slug: a for a in later.shown_agencies()}
     both = [a.slug for a in later.agencies if a.slug in shown_before and a.slug in shown_after]
@@ -166,11 +174,11 @@ def _agencies(before: pd.DataFrame, after: pd.DataFrame, earlier: RoundResults, 
         then, now = held(before, earlier, shown_before[slug]), held(after, later, shown_after[slug])
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            draws = mean_draws(now, resamples, rng) - mean_draws(then, resamples, rng)
             means_then, means_now = np.nanmean(then, axis=0), np.nanmean(now, axis=0)
         rows.append(AgencyChange(
             slug=slug, name=shown_after[slug].name, n_earlier=shown_before[slug].n, n_later=shown_after[slug].n,
-            change={d: _change(means_then[k], means_now[k], draws[:, k]) for k, d in enumerate(dimensions)},
+            change={d: _interval_change(means_then[k], means_now[k], *welch_interval(then[:, k], now[:, k]))
+                    for k, d in enumerate(dimensions)},
             earlier=_placement(shown_before[slug]), later=_placement(shown_after[slug])))
     return tuple(rows), len(all_slugs) - len(both)
 

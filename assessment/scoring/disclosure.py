@@ -63,7 +63,7 @@ WHEN_CLOSED = "when_closed"
 #: Why a group shows only its count, in words for pages and reports.
 REASONS = {
     BELOW_MINIMUM: "fewer than {k} respondents",
-    COMPLEMENTARY: "hidden so that a smaller group cannot be worked out by subtraction",
+    COMPLEMENTARY: "hidden so that no smaller group's answers can be worked out",
     ROUND_BELOW_MINIMUM: "the round has fewer than {k} respondents in all",
     WHEN_CLOSED: "shown when the round closes",
 }
@@ -117,9 +117,17 @@ class Plan:
         return self.moves(cell) or cell in self.kept
 
     def reason(self, cell: Cell) -> Optional[str]:
+        """Why a group is not shown, as far as saying so reveals nothing: a group of k or more held back because
+        too few of its people have a score on some part (or too few did not come on paper, or too few joined it
+        since it was last shown) gives the same reason as one held back to protect another group. Told apart,
+        "fewer than k" beside a count of k or more would say that some of them answered "don't know" throughout a
+        part, and with the counts of the groups shown, whom."""
         if self.shown(cell):
             return None
-        return self.hidden.get(cell, BELOW_MINIMUM)
+        why = self.hidden.get(cell, BELOW_MINIMUM)
+        if why == BELOW_MINIMUM and self.respondents.get(cell, 0) >= self.min_group_size:
+            return COMPLEMENTARY
+        return why
 
     def shown_keys(self, cut: str) -> set[str]:
         """The keys of the shown groups of a one-key cut (agency slugs, sectors, role levels)."""

@@ -5,7 +5,7 @@ facilitator typed can run in the spreadsheet of whoever opens the file, and lose
 an XLSX file cannot hold (text stored before they were refused may have one). Raw responses are an anonymised
 file (`scoring.anonymise`): those of the published results that no published figure lets anyone place in a group
 below the round's minimum group size, labelled only as the published results place them, ordered by a keyed hash,
-with the open answers in a file of their own.
+with the open answers in a file of their own; and only once the round is closed, which it then stays.
 """
 from __future__ import annotations
 
@@ -26,12 +26,13 @@ from questionnaires.types import AnswerValue
 
 from .. import catalog
 from ..db import db
-from ..models import Agency, Answer, Response, Round
+from ..models import Agency, Answer, Response, Round, utcnow
 from ..scoring import published_groups, respondent_scores
 from ..scoring.anonymise import Rating, file_rows
 from ..scoring.results import RoundResults
 from ..text import clean
-from . import frames, releases
+from ..vocabulary import RoundStatus
+from . import ServiceError, frames, releases
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -84,6 +85,11 @@ class Row:
     language: str
 
 
+RAW_ONLY_WHEN_CLOSED = ("raw responses are exported only once the round is closed: an anonymised file is planned "
+                        "against the results published when it is taken, and the breakdown published at the close "
+                        "would otherwise be set beside it")
+
+
 @dataclass(frozen=True)
 class RawFile:
     """The rows of a raw export, and how many published responses it leaves out."""
@@ -102,7 +108,17 @@ def _safe(labels: list[tuple], k: int) -> dict[tuple, bool]:
 def raw_file(round_: Round, results: RoundResults) -> RawFile:
     """The responses of the round's published results that an anonymised file may hold (see `scoring.anonymise`:
     planned against everything every release published), labelled, in an order that says nothing of when anyone
-    answered and that cannot be undone without the app's secret key. A round below the minimum holds no row."""
+    answered and that cannot be undone without the app's secret key. A round below the minimum holds no row.
+
+    Only a closed round's: a file is planned against what was published when it is taken, and results published
+    after it would be set beside it (a file taken while the round is open holds rows that the breakdown at the
+    close places in small groups). For the same reason the first export marks the round (`raw_exported_at`), which
+    may then not be reopened. Flushes; the caller commits."""
+    if round_.status != RoundStatus.CLOSED:
+        raise ServiceError(RAW_ONLY_WHEN_CLOSED)
+    if round_.raw_exported_at is None:
+        round_.raw_exported_at = utcnow()
+        db.session.flush()
     if not results.published:
         return RawFile([], 0)
     k = round_.min_group_size

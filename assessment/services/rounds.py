@@ -68,9 +68,14 @@ def reopen_round(round_: Round, reason: str) -> None:
     """A closed round takes answers again. Its results may already have been read as final, so this is a
     deliberate act with its reason in the audit log; a closing date already past is cleared, or the round would
     stay closed to respondents. Nothing new is published until a release may be taken (`releases`): its final
-    results stay as they are until at least k new submissions can join them together."""
+    results stay as they are until at least k new submissions can join them together. A round whose raw responses
+    were exported stays closed (see `exports.raw_file`)."""
     if round_.status != RoundStatus.CLOSED:
         raise ServiceError(f"round {round_.id} is not closed")
+    if round_.raw_exported_at is not None:
+        raise ServiceError(f"round {round_.id} cannot be reopened: its raw responses were exported on "
+                           f"{round_.raw_exported_at:%Y-%m-%d}, and results published after that file would be set "
+                           "beside it. Start a new round for late answers")
     reason = clean(reason).strip()
     if not reason:
         raise ServiceError("say why the round is reopened; the reason goes into the audit log")

@@ -33,8 +33,8 @@ ROUTES = [
     ("GET", "/console/rounds/{round}/results", None, (302, 404, 200, 200)),
     ("GET", "/console/rounds/{round}/export/scores.csv", None, (302, 404, 200, 200)),
     ("GET", "/console/rounds/{round}/export/scores.xlsx", None, (302, 404, 200, 200)),
-    ("GET", "/console/rounds/{round}/export/responses-wide.xlsx", None, (302, 404, 403, 200)),
-    ("GET", "/console/rounds/{round}/export/responses-long.csv", None, (302, 404, 403, 200)),
+    ("GET", "/console/rounds/{round}/export/responses-wide.xlsx", None, (302, 404, 403, 409)),  # open: none yet
+    ("GET", "/console/rounds/{round}/export/responses-long.csv", None, (302, 404, 403, 409)),
     ("GET", "/console/rounds/{round}/import", None, (302, 404, 200, 200)),
     ("GET", "/console/rounds/{round}/compare", None, (302, 404, 200, 200)),
     ("GET", "/api/rounds/{round}/scores", None, (401, 404, 200, 200)),

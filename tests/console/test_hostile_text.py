@@ -72,7 +72,14 @@ def test_every_console_page_shows_typed_text_escaped(client, hostile_round):
             assert "</" not in block, page  # a JSON block cannot be closed from inside
 
 
+def close(round_id: int) -> None:
+    """Raw responses are exported only from a closed round."""
+    rounds.close_round(db.session.get(Round, round_id))
+    db.session.commit()
+
+
 def test_every_export_neutralises_the_formulas(client, hostile_round):
+    close(hostile_round["round"])
     base = f"/console/rounds/{hostile_round['round']}/export"
     cells = []
     for kind in ("scores", "responses-long", "responses-wide"):
@@ -139,6 +146,7 @@ def test_control_characters_typed_anywhere_are_left_out(control_round):
 
 
 def test_every_export_of_such_a_round_opens(client, control_round):
+    close(control_round.id)
     for kind in ("scores", "responses-long", "responses-wide", "open-answers"):
         for fmt in ("csv", "xlsx"):
             answer = client.get(f"/console/rounds/{control_round.id}/export/{kind}.{fmt}")
@@ -155,6 +163,7 @@ def test_exports_leave_out_control_characters_stored_before_they_were_refused(cl
     agency = db.session.get(Agency, world["agency"])
     agency.name = "Alpha\x0bProbation"
     db.session.commit()
+    close(round_.id)
     for kind in ("scores", "responses-long", "responses-wide"):
         xlsx = client.get(f"/console/rounds/{round_.id}/export/{kind}.xlsx")
         assert xlsx.status_code == 200, kind
