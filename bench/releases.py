@@ -3,7 +3,8 @@ rounds and a generated county of 30 agencies and about 900 respondents, publishe
 once) and release after release (read after every 30 submissions while open, each look taking a release of the
 jurisdiction, then closed, which publishes the breakdown). Prints, per case, the groups
 shown, kept at an earlier release's figures and hidden (agencies, sectors, role levels, sector x role level
-cells), the items and roster ratings shown, and the seconds the plan and scoring took.
+cells), the items and roster ratings shown, the shown groups that show their standard deviations, and the
+seconds the plan and scoring took.
 
     .venv/bin/python bench/releases.py            # every case
     .venv/bin/python bench/releases.py --once     # only what a single release publishes (runs on older code too)
@@ -68,6 +69,11 @@ def counts(results) -> dict:
         out[name] = (len(shown) - len(kept), len(kept), len(present) - len(shown))
     out["items"] = (sum(1 for i in results.items if not i.suppressed), len(results.items))
     out["ratings"] = len(results.directed)
+    everyone = [results.jurisdiction, *results.agencies, *results.sectors, *results.role_levels, *results.sector_roles]
+    shown = [g for g in everyone if not g.suppressed and g.profile is not None]
+    out["sds"] = (sum(1 for g in shown if any(f.sd is not None for f in (*g.profile.dimensions.values(),
+                                                                             *g.profile.conditions.values()))),
+                  len(shown))
     return out
 
 
@@ -80,9 +86,10 @@ def raw_file(data: RoundData, history) -> str:
     ratings = {Rating(d.source, d.target, d.as_of or r.release) for r in history for d in r.directed}
     respondents = data.respondents if "release" in data.respondents else data.respondents.assign(release=1)
     start = time.perf_counter()
+    spreads = [r.release for r in history if r.jurisdiction.profile is not None and r.jurisdiction.profile.has_spread]
     rows, left_out = file_rows(respondents, respondent_scores(data).notna(),
                                data.roster.dropna(subset=["value"])[["respondent", "target"]],
-                               sorted(published, key=repr), sorted(ratings, key=repr), data.min_group_size)
+                               sorted(published, key=repr), sorted(ratings, key=repr), data.min_group_size, spreads)
     return f"raw export: {len(rows)} rows, {left_out} left out ({time.perf_counter() - start:.2f} s)"
 
 
@@ -91,7 +98,7 @@ def line(case: str, results, seconds: float) -> str:
     groups = "  ".join(f"{name} {moved}/{kept}/{hidden}" for name, (moved, kept, hidden) in
                        ((n, c[n]) for n in ("agencies", "sectors", "role levels", "cells")))
     return (f"{case:<34} {groups}  items {c['items'][0]}/{c['items'][1]}  ratings {c['ratings']}  "
-            f"{seconds:6.2f} s")
+            f"SDs {c['sds'][0]}/{c['sds'][1]}  {seconds:6.2f} s")
 
 
 def step_data(data: RoundData, release: int, seed: int = 1) -> RoundData:

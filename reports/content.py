@@ -20,6 +20,7 @@ from assessment.scoring.results import (
     PairMove,
     RoundResults,
 )
+from assessment.scoring.uncertainty import ASSUMED_SD
 from assessment.vocabulary import Sector
 from questionnaires.schema import Guidance
 
@@ -63,6 +64,7 @@ def build(results: RoundResults, comparison: Optional[Comparison] = None, guidan
         "round": results.round,
         "jurisdiction": j,
         "min_group_size": results.min_group_size,
+        "assumed_sd": f"{ASSUMED_SD:.0f}",
         "small_group": SMALL_GROUP,
         "caveat": CAVEAT,
         "cover": _cover(results),

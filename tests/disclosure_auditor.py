@@ -70,6 +70,10 @@ class Auditor:
     prefix: Optional[int] = None
     sector_of: dict[str, str] = field(default_factory=dict)
     sectors_seen: list[dict[str, str]] = field(default_factory=list)
+    #: every shown group's figures as read: (construct, positions of its people with a score, mean, SD or None)
+    moments: list[tuple[str, tuple[int, ...], float, Optional[float]]] = field(default_factory=list)
+    #: how many people each look's jurisdiction held
+    prefixes: list[int] = field(default_factory=list)
 
     def __post_init__(self):
         self.index = {p.id: n for n, p in enumerate(self.people)}
@@ -99,12 +103,16 @@ class Auditor:
                 return earlier
         raise AssertionError(f"no earlier look holds {n} of {agency or sector or role}")
 
-    def mean(self, people: list[Person], constructs=None, source: str = "") -> None:
-        """A mean with its n, on each construct: the sum of the group's scores."""
+    def mean(self, people: list[Person], constructs=None, source: str = "", figures: Optional[dict] = None) -> None:
+        """A mean with its n, on each construct: the sum of the group's scores. `figures` (construct -> the
+        published figures, with the mean and SD) are kept for the attack on the grid (`grid_exposures`)."""
         for construct in constructs or self.constructs:
             row = {self.index[p.id]: 1.0 for p in people if construct in p.scored}
             if row:
                 self.rows.setdefault(construct, []).append(row)
+                f = (figures or {}).get(construct)
+                if f is not None and f.get("respondent_weighted") is not None:
+                    self.moments.append((construct, tuple(sorted(row)), f["respondent_weighted"], f.get("sd")))
         if source:
             self.notes.append(source)
 
@@ -142,21 +150,25 @@ class Auditor:
             self.sectors_seen.append(dict(self.sector_of))
         j = results["jurisdiction"]
         if shown(j):
-            self.mean(self.published(), source=f"{source}: jurisdiction (respondent-weighted)")
+            self.prefixes.append(len(self.published()))
+            self.mean(self.published(), source=f"{source}: jurisdiction (respondent-weighted)", figures=figures(j))
             self.agency_weighted({a["slug"] for a in results["agencies"] if shown(a) and not a.get("as_of")})
         for a in results["agencies"]:
             if shown(a):
-                self.mean(self.as_published(a["n"], agency=a["slug"]), source=f"{source}: agency {a['slug']}")
+                self.mean(self.as_published(a["n"], agency=a["slug"]), source=f"{source}: agency {a['slug']}",
+                          figures=figures(a))
         for s in results["sectors"]:
             if shown(s):
-                self.mean(self.as_published(s["n"], sector=s["id"]), source=f"{source}: sector {s['id']}")
+                self.mean(self.as_published(s["n"], sector=s["id"]), source=f"{source}: sector {s['id']}",
+                          figures=figures(s))
         for r in results["role_levels"]:
             if shown(r):
-                self.mean(self.as_published(r["n"], role=r["id"]), source=f"{source}: role level {r['id']}")
+                self.mean(self.as_published(r["n"], role=r["id"]), source=f"{source}: role level {r['id']}",
+                          figures=figures(r))
         for c in results.get("sector_roles", []):
             if shown(c):
                 self.mean(self.as_published(c["n"], sector=c["sector"], role=c["role_level"]),
-                          source=f"{source}: {c['sector']} x {c['role_level']}")
+                          source=f"{source}: {c['sector']} x {c['role_level']}", figures=figures(c))
 
     # --- the attack ----------------------------------------------------------------------------------------------
 
@@ -205,10 +217,117 @@ class Auditor:
         return found
 
 
+    def spread_exposures(self, at_least: int) -> list[Exposure]:
+        """The linear attack on the sums of squares that the SDs read give: no group of fewer than `at_least`
+        people (each agency, sector, role level and cell, and each step between two looks) may be a combination
+        of the groups read with their SD."""
+        found = []
+        groups = {f"agency {a}": [p for p in self.people if p.agency == a] for a in {p.agency for p in self.people}}
+        groups.update({f"role level {r}": [p for p in self.people if p.role == r] for r in {p.role for p in self.people}})
+        for grouping in self.sectors_seen or [{}]:
+            for sector in {grouping.get(p.agency, p.sector) for p in self.people}:
+                groups[f"sector {sector}"] = [p for p in self.people if grouping.get(p.agency, p.sector) == sector]
+        sizes = sorted(set(self.prefixes))
+        for first, second in zip([0] + sizes, sizes):
+            groups[f"the step from {first} to {second}"] = self.people[first:second]
+        for construct in self.constructs:
+            rows = [positions for c, positions, _, sd in self.moments if c == construct and sd is not None]
+            if not rows:
+                continue
+            matrix = np.zeros((len(rows), len(self.people)))
+            for n, positions in enumerate(rows):
+                matrix[n, list(positions)] = 1.0
+            for name, group in groups.items():
+                scored = [p for p in group if construct in p.scored and p.id not in self.known]
+                if not 0 < len(scored) < at_least:
+                    continue
+                target = np.zeros(len(self.people))
+                target[[self.index[p.id] for p in scored]] = 1.0
+                solution = np.linalg.lstsq(matrix.T, target, rcond=None)[0]
+                if np.abs(matrix.T @ solution - target).max() < TOLERANCE:
+                    found.append(Exposure(construct, f"{name} (sum of squares)", len(scored)))
+        return found
+
+    def grid_exposures(self, grid: Callable[[Person, str], np.ndarray]) -> list[Exposure]:
+        """The attack that the linear one misses: a person's score lies on a grid (a construct of m answered
+        items takes the values 100 s / 4m), and every shown group gives its sum (n x mean) and, with its SD, its
+        sum of squares ((n - 1) SD^2 + n mean^2). An integer program over which grid value each person scored,
+        meeting every figure read (and what the insider knows), finds one way they could have answered; a person
+        is exposed when no other way changes their score. `grid(person, construct)`: the values their score can
+        take (the attacker is granted how many items each person answered)."""
+        found = []
+        for construct in self.constructs:
+            figures_read = [m for m in self.moments if m[0] == construct]
+            if not figures_read:
+                continue
+            involved = sorted({position for _, positions, _, _ in figures_read for position in positions})
+            found += [Exposure(construct, f"respondent {self.people[p].id}", 1)
+                      for p in _pinned_on_grid(involved, [grid(self.people[p], construct) for p in involved],
+                                               figures_read, {self.index[i] for i in self.known})]
+        return found
+
+
+def _pinned_on_grid(involved: list[int], values: list[np.ndarray], figures_read, known: set[int]) -> list[int]:
+    """Positions of the people whose grid value every solution shares (see `Auditor.grid_exposures`); the known
+    are left out (their values are givens)."""
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    offsets = np.cumsum([0] + [len(v) for v in values])
+    count = int(offsets[-1])
+    where = {p: n for n, p in enumerate(involved)}
+    rows, low, high = [], [], []
+    for n in range(len(involved)):
+        row = np.zeros(count)
+        row[offsets[n]:offsets[n + 1]] = 1
+        rows.append(row)
+        low.append(1)
+        high.append(1)
+    for _, positions, mean, sd in figures_read:
+        size = len(positions)
+        total = np.zeros(count)
+        squares = np.zeros(count)
+        for p in positions:
+            n = where[p]
+            total[offsets[n]:offsets[n + 1]] = values[n]
+            squares[offsets[n]:offsets[n + 1]] = values[n] ** 2
+        rows.append(total)
+        low.append(size * mean - 1e-6 * size)
+        high.append(size * mean + 1e-6 * size)
+        if sd is not None:
+            second = (size - 1) * sd ** 2 + size * mean ** 2
+            rows.append(squares)
+            low.append(second - 1e-5 * max(1.0, second))
+            high.append(second + 1e-5 * max(1.0, second))
+    matrix = np.array(rows)
+
+    def solve(upper: np.ndarray):
+        return milp(np.zeros(count), constraints=LinearConstraint(matrix, low, high), integrality=np.ones(count),
+                    bounds=Bounds(np.zeros(count), upper), options={"time_limit": 20})
+
+    first = solve(np.ones(count))
+    if first.x is None:
+        raise AssertionError("no way of answering meets the figures read: the auditor misread them")
+    chosen = [int(np.argmax(first.x[offsets[n]:offsets[n + 1]])) for n in range(len(involved))]
+    pinned = []
+    for n, p in enumerate(involved):
+        if p in known:
+            continue
+        upper = np.ones(count)
+        upper[offsets[n] + chosen[n]] = 0  # any other value for this person?
+        if solve(upper).status == 2:  # infeasible: every way of answering gives them this score
+            pinned.append(p)
+    return pinned
+
+
 # --- gathering what the outputs publish --------------------------------------------------------------------------
 
 def shown(group: dict) -> bool:
     return not group.get("suppressed") and "dimensions" in group
+
+
+def figures(group: dict) -> dict:
+    """A shown group's figures per construct, dimensions and conditions together."""
+    return {**group.get("dimensions", {}), **group.get("conditions", {})}
 
 
 def collect_results(auditor: Auditor, results: dict, sectors: Optional[dict] = None) -> None:

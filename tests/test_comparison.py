@@ -44,8 +44,10 @@ def test_hand_worked_change_with_no_spread():
     info = result["dimensions"]["information"]
     assert (info["earlier"], info["later"], info["change"]) == pytest.approx((50.0, 75.0, 25.0))
     assert (info["ci_low"], info["ci_high"]) == pytest.approx((25.0, 25.0)) and info["excludes_zero"]
-    # an agency that does not vary in either round has no interval: Welch's rests on the spread, and there is none
-    assert result["agencies"][0]["change"]["information"]["ci_low"] is None
+    # an agency's interval assumes a spread of 25 points, whatever its own: 25 +/- 1.96 x 25 x sqrt(2/5) = 25 +/- 31
+    agency = result["agencies"][0]["change"]["information"]
+    assert (agency["ci_low"], agency["ci_high"]) == pytest.approx((25 - 30.99, 25 + 30.99), abs=0.01)
+    assert not agency["excludes_zero"]
 
 
 def test_no_interval_for_a_round_of_fewer_than_ten():
@@ -58,19 +60,21 @@ def test_no_interval_for_a_round_of_fewer_than_ten():
     assert not info["excludes_zero"]
 
 
-def test_an_agency_change_interval_says_nothing_its_mean_and_sd_do_not():
+def test_an_agency_change_interval_says_nothing_of_its_members():
     """Attack: a facilitator compares a real round with a made-up one in which everyone of an agency of three
     scores 50. A percentile bootstrap inside the agency ended at its lowest and highest respondent (a resample
-    picks the same person three times 1 time in 9 per end), so 50 minus each end gave their scores. Welch's
-    interval is the agency's mean change plus or minus a multiple of its standard error: hand-worked here, and
-    the same for any three scores with that mean and SD."""
-    real = round_data(Q, varied([2, 3, 5]) + varied([3, 3, 4], "b"))  # scores 25, 50, 100 in agency a
+    picks the same person three times 1 time in 9 per end), so 50 minus each end gave their scores; an interval
+    from the agency's own spread would give its SD, and with its mean the three scores as a set. The interval
+    assumes the spread instead: any three scores with the same mean give the same interval."""
     made_up = round_data(Q, varied([3, 3, 3]) + varied([3, 3, 3], "b"))
-    change = both(real, made_up, resamples=200)["agencies"][0]["change"]["information"]
-    # mean 58.33, SD 38.19, n 3; the made-up round has no spread: se = 38.19 / sqrt(3) = 22.05, df = 2,
-    # t = 4.303: 50 - 58.33 = -8.33 +/- 94.87
-    assert (change["ci_low"], change["ci_high"]) == pytest.approx((-103.2, 86.5), abs=0.1)
-    assert {round(50 - change["ci_high"], 2), round(50 - change["ci_low"], 2)}.isdisjoint({25.0, 100.0})
+    intervals = set()
+    for scores in ([2, 3, 5], [3, 3, 4], [4, 4, 2]):  # 25, 50, 100 / 50, 50, 75 / 75, 75, 25: mean 58.33 each
+        real = round_data(Q, varied(scores) + varied([3, 3, 4], "b"))
+        change = both(real, made_up, resamples=200)["agencies"][0]["change"]["information"]
+        intervals.add((round(change["ci_low"], 9), round(change["ci_high"], 9)))
+    assert len(intervals) == 1
+    [(low, high)] = intervals  # 50 - 58.33 = -8.33 +/- 1.96 x 25 x sqrt(2/3) = 40.01
+    assert (low, high) == pytest.approx((-48.34, 31.67), abs=0.01)
 
 
 def test_the_change_is_agency_weighted():

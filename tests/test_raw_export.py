@@ -91,3 +91,16 @@ def test_open_answers_are_a_file_of_their_own(closed):
     answers = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     assert set(answers[0]) == {"question", "answer"}
     assert {a["question"] for a in answers} <= set(open_items)
+
+
+def test_those_left_out_are_none_or_twenty_where_the_jurisdiction_shows_its_sd(closed):
+    """The jurisdiction's SD gives the sum of the squares of every score; less the squares of the rows in the file,
+    that of those left out: three left out would be three scores as a set. So where the SD is shown, those left
+    out on each construct are none or at least 20."""
+    h = closed
+    jurisdiction = {**h.published["jurisdiction"]["dimensions"], **h.published["jurisdiction"]["conditions"]}
+    assert all(f["sd"] is not None for f in jurisdiction.values())  # 24 scores: the SD is shown
+    rows = read_wide(wide(h), h.q)
+    for construct, f in jurisdiction.items():
+        left = f["n"] - sum(1 for r in rows if construct in r.scores)
+        assert left == 0 or left >= 20, (construct, left)

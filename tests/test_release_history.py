@@ -314,6 +314,125 @@ def test_a_hidden_group_of_k_or_more_says_no_more_than_that_it_is_hidden(history
     assert h.exposures() == []
 
 
+# --- standard deviations and reliability: sums of squares on a grid ------------------------------------------
+
+def test_the_grid_attack_finds_what_sds_of_small_groups_give_away(history):
+    """The check can fail: with SDs published for agencies of three and for the executives (the old rule), the
+    integer program on the score grid pins executives' scores (an agency's three scores as a set, the executives'
+    as a set, one person in both); with means alone it pins no one."""
+    h = history("Grid", {a: AGENCIES[a] for a in ("probation", "treatment", "advocates")}, seed=5)
+    for agency in ("probation", "treatment", "advocates"):
+        for role in ("line_staff", "line_staff", "executive"):
+            h.submit(agency, role)
+    h.close()
+    published = h.look()
+    assert h.grid_exposures() == []
+    from assessment.scoring import respondent_scores  # the same figures with every group's SD beside its mean
+    from assessment.services import frames, releases
+
+    data = frames.round_data(h.round, releases.latest(h.round))
+    table = respondent_scores(data).set_axis(data.respondents["respondent"].to_numpy())
+    agency = data.respondents.set_index("respondent")["agency"]
+    role = data.respondents.set_index("respondent")["role_level"]
+    for groups in (published["agencies"], published["role_levels"]):
+        for g in groups:
+            if "dimensions" in g:
+                members = agency[agency == g["slug"]].index if "slug" in g else role[role == g["id"]].index
+                for construct, f in figures_of(g).items():
+                    f["sd"] = float(table.loc[members, construct].std(ddof=1))
+    h.auditor.moments.clear()
+    h.auditor.read(published)
+    assert h.grid_exposures(), "SDs of groups of three, intersected, pin no one: the attack is not working"
+
+
+def figures_of(group: dict) -> dict:
+    return {**group.get("dimensions", {}), **group.get("conditions", {})}
+
+
+def test_sds_of_groups_of_three_give_no_one_away(history):
+    """Attack: three agencies of two line staff and an executive. Each agency's SD with its mean gives its three
+    scores as a set, the executives' SD theirs: the one value an agency shares with the executives is its
+    executive's score (24 of 24 pinned). An SD is published for groups of 20 scores or more."""
+    h = history("Three by three", {a: AGENCIES[a] for a in ("probation", "treatment", "advocates")}, seed=5)
+    for agency in ("probation", "treatment", "advocates"):
+        for role in ("line_staff", "line_staff", "executive"):
+            h.submit(agency, role)
+    h.close()
+    published = h.look()
+    groups = [published["jurisdiction"], *published["agencies"], *published["role_levels"], *published["sectors"]]
+    assert all(f["sd"] is None for g in groups if "dimensions" in g for f in figures_of(g).values())
+    assert h.grid_exposures() == [] and h.exposures() == []
+
+
+def test_a_reader_of_every_step_learns_no_one_from_the_sds(history):
+    """Attack: a reader of an open round reads the jurisdiction after every three submissions (one from each
+    agency, as live coverage shows), then the agencies of three at the close. The jurisdiction's SD before and
+    after a step gave the step's sum of squares: steps by agencies, a 3 x 3 grid of people whose rows and columns
+    were known as sets (up to 72 of 72 scores pinned). No SD moves by fewer than 20."""
+    h = history("Steps", {a: AGENCIES[a] for a in ("probation", "treatment", "advocates")}, seed=3)
+    for order in (("probation", "treatment", "advocates"), ("treatment", "advocates", "probation"),
+                  ("advocates", "probation", "treatment")):
+        for agency in order:
+            h.submit(agency)
+        h.look()
+    h.close()
+    h.look()
+    assert h.grid_exposures() == [] and h.exposures() == []
+
+
+def test_only_the_jurisdiction_shows_sds_and_they_move_by_twenty(history):
+    """A probation department of 20 in a sector with a parole board of 3: the sector's SD beside probation's would
+    give the parole board's sum of squares (its three scores as a set). Only the jurisdiction shows SDs, from 20
+    scores, and again only once 20 more have joined: a step of three read between gives no one's square."""
+    agencies = {"probation": ("Probation", "community_supervision"), "parole": ("Parole", "community_supervision"),
+                "treatment": ("Treatment", "treatment"), "police": ("Police", "law_enforcement")}
+    h = history("Spread", agencies, seed=8)
+    for agency, size in (("probation", 20), ("parole", 3), ("treatment", 12), ("police", 10)):
+        for _ in range(size):
+            h.submit(agency)
+    first = h.look()
+    assert all(f["sd"] is not None for f in figures_of(first["jurisdiction"]).values())
+    for agency in ("parole", "treatment", "police"):
+        h.submit(agency)
+    step = h.look()
+    assert step["snapshot"]["responses"] == 48
+    assert all(f["sd"] is None for f in figures_of(step["jurisdiction"]).values())
+    for _ in range(20):
+        h.submit("police")
+    h.close()
+    final = h.look()
+    assert all(f["sd"] is not None for f in figures_of(final["jurisdiction"]).values())
+    groups = [g for cut in ("agencies", "sectors", "role_levels", "sector_roles") for g in final[cut]]
+    assert all(f["sd"] is None for g in groups if "dimensions" in g for f in figures_of(g).values())
+    assert h.auditor.spread_exposures(20) == [] and h.exposures() == []
+    # the check can fail: had the step of three shown its SDs, its sum of squares would follow
+    h.auditor.moments += [(c, tuple(range(48)), f["respondent_weighted"], 1.0)
+                          for c, f in figures_of(step["jurisdiction"]).items()]
+    assert any("the step from 45 to 48" in str(e) for e in h.auditor.spread_exposures(20))
+
+
+def test_reliability_moves_only_by_twenty(history):
+    """Attack: alpha, alpha if an item is deleted and the items' distributions read at 20 complete answers and at
+    23 gave the three newcomers' answers, item by item and person by person. Reliability shown at 20 keeps those
+    figures until 20 more have joined."""
+    h = history("Alpha", {a: AGENCIES[a] for a in ("probation", "treatment", "advocates", "police")}, seed=9)
+    people = [("probation", "line_staff")] * 6 + [("treatment", "line_staff")] * 5 + \
+        [("advocates", "line_staff")] * 5 + [("police", "supervisor")] * 4
+    for agency, role in people:
+        h.submit(agency, role)
+    first = h.look()
+    assert first["reliability"]["information"]["alpha"] is not None and first["reliability"]["information"]["n"] == 20
+    for agency in ("probation", "treatment", "advocates"):
+        h.submit(agency)
+    second = h.look()
+    assert second["snapshot"]["responses"] == 23
+    assert second["reliability"]["information"] == {**first["reliability"]["information"], "as_of": 1}
+    for _ in range(20):
+        h.submit("probation")
+    third = h.look()
+    assert third["reliability"]["information"]["n"] == 43 and not third["reliability"]["information"].get("as_of")
+
+
 # --- rounds made only of small agencies: the figures that are not linear --------------------------------------
 
 def grid_round(q, agencies: dict[str, tuple[str, str]], people, scores: dict[int, float]) -> RoundData:
@@ -344,8 +463,9 @@ def grid_round(q, agencies: dict[str, tuple[str, str]], people, scores: dict[int
 
 def test_a_round_of_small_agencies_gives_no_one_away(history):
     """Attack 5: agencies of 1 and 2 (n = 3). With the mean and the SD, interval ends that resample inside an
-    agency of 1 gave each person's score; no interval is shown for so few, and none resamples inside a hidden
-    agency. Candidates that reproduce every published information figure leave no one's score determined."""
+    agency of 1 gave each person's score; no interval and no SD is shown for so few, and no interval resamples
+    inside a hidden agency. Candidates that reproduce every published information figure leave no one's score
+    determined, and so does the integer program on the grid."""
     from tests.disclosure_auditor import determined
 
     agencies = {"lone": ("Lone", "judiciary"), "pair": ("Pair", "defense"), "big": ("Big", "treatment")}
@@ -356,7 +476,8 @@ def test_a_round_of_small_agencies_gives_no_one_away(history):
     published = h.look()
     info = published["jurisdiction"]["dimensions"]["information"]
     interval = published["jurisdiction"].get("intervals", {}).get("information", {})
-    observed = np.array([info["respondent_weighted"] * info["n"], info["sd"]]
+    assert info["sd"] is None  # three scores: no SD
+    observed = np.array([info["respondent_weighted"] * info["n"]]
                         + [v for v in (interval.get("low"), interval.get("high")) if v is not None])
 
     q = h.q
@@ -364,20 +485,20 @@ def test_a_round_of_small_agencies_gives_no_one_away(history):
     grid = np.array([s / (4 * items) * 100 for s in range(4 * items + 1)])
     people = [("lone", "line_staff"), ("pair", "line_staff"), ("pair", "line_staff")]
     candidates = np.array(np.meshgrid(grid, grid, grid)).reshape(3, -1).T
-    sums, sds = candidates.sum(axis=1), candidates.std(axis=1, ddof=1)
-    close = (np.abs(sums - observed[0]) < 1e-6) & (np.abs(sds - observed[1]) < 1e-6)
+    close = np.abs(candidates.sum(axis=1) - observed[0]) < 1e-6
     fits = []
     for candidate in candidates[close]:
         results = score_round(grid_round(q, agencies, people, dict(enumerate(candidate)))).as_json()
         ends = results["jurisdiction"].get("intervals", {}).get("information", {})
         figures = [ends.get("low"), ends.get("high")]
-        if all(abs(f - o) < 1e-6 for f, o in zip([v for v in figures if v is not None], observed[2:])) \
-                and len([v for v in figures if v is not None]) == len(observed) - 2:
+        if all(abs(f - o) < 1e-6 for f, o in zip([v for v in figures if v is not None], observed[1:])) \
+                and len([v for v in figures if v is not None]) == len(observed) - 1:
             fits.append(candidate)
     assert fits, "the true scores reproduce the published figures"
     assert determined(np.array(fits)) == [], "a respondent's score follows from the published figures"
     assert not interval or interval.get("low") is None
     assert published["reliability"]["information"]["alpha"] is None
+    assert h.grid_exposures() == []
 
 
 # --- histories, generated --------------------------------------------------------------------------------------

@@ -156,14 +156,19 @@ def test_group_level_and_next_step():
 
 def test_spread_between_agencies_and_its_flag():
     # information: a 100, b 50, c 0 (all shown): spread 100 -> flagged
-    people = ([("a", "line_staff", uniform(Q, 5))] * 3 + [("b", "line_staff", uniform(Q, 3))] * 3
-              + [("c", "line_staff", uniform(Q, 1))] * 3)
+    people = ([("a", "line_staff", uniform(Q, 5))] * 4 + [("b", "line_staff", uniform(Q, 3))] * 4
+              + [("c", "line_staff", uniform(Q, 1))] * 4)
     results = scored(round_data(Q, people))
     assert results["agreement"]["information"]["spread"] == pytest.approx(100.0)
     assert results["agreement"]["information"]["spread_flag"] is True
-    same = scored(round_data(Q, [("a", "line_staff", uniform(Q, 4))] * 3 + [("b", "line_staff", uniform(Q, 4))] * 3))
-    assert same["agreement"]["information"] == {"sd": 0.0, "spread": 0.0, "spread_by_chance": 0.0,
+    same = scored(round_data(Q, [("a", "line_staff", uniform(Q, 4))] * 5 + [("b", "line_staff", uniform(Q, 4))] * 5))
+    # ten people: the chance spread is given; their SD is not (fewer than 20 scores)
+    assert same["agreement"]["information"] == {"sd": None, "spread": 0.0, "spread_by_chance": 0.0,
                                                  "spread_flag": False}
+    few = scored(round_data(Q, [("a", "line_staff", uniform(Q, 4))] * 3 + [("b", "line_staff", uniform(Q, 2))] * 3))
+    # six people: a percentile of their regroupings is a difference of their sums: no chance spread, no flag
+    assert few["agreement"]["information"] == {"sd": None, "spread": 50.0, "spread_by_chance": None,
+                                                "spread_flag": False}
 
 
 def test_dont_know_share_per_item_and_dimension():

@@ -22,7 +22,7 @@ from .groups import agreement, hidden, jurisdiction, summarise
 from .items import dont_know_by_construct, item_figures
 from .languages import released_language_counts
 from .network import roster_figures
-from .reliability import cronbach_alpha, dimension_reliability
+from .reliability import RELIABILITY_MIN_N, cronbach_alpha, dimension_reliability
 from .respondents import item_matrix, reverse_code, scores
 from .results import Group, RoundResults
 from .uncertainty import jurisdiction_intervals
@@ -123,9 +123,14 @@ def score_round(data: RoundData, history: Sequence[RoundResults] = (), breakdown
     size = data.min_group_size
     earlier = history[-1] if history else None
     before = earlier.release if earlier else 0
-    published = sorted({p for r in history for p in published_groups(r)},
-                       key=lambda p: (p.version, p.cell.cut, p.cell.key))
-    plan = disclosure.plan(atoms(people, table), size, published, data.release, breakdown)
+    def every() -> list[Published]:
+        return sorted({p for r in history for p in published_groups(r)}, key=lambda p: (p.version, p.cell.cut, p.cell.key))
+
+    counted = atoms(people, table)
+    plan = disclosure.plan(counted, size, every(), data.release, breakdown)
+    last_spread = max((r.release for r in history if r.jurisdiction.profile is not None
+                       and r.jurisdiction.profile.has_spread), default=None)
+    spread = disclosure.spread_moves(counted, size, last_spread)
     moving, shown_agencies = plan.moving_keys(disclosure.AGENCY), plan.shown_keys(disclosure.AGENCY)
     present_sectors = [s for s in Sector if s.value in set(data.agencies["sector"])]
 
@@ -134,7 +139,7 @@ def score_round(data: RoundData, history: Sequence[RoundResults] = (), breakdown
         return found.get
 
     def cut(keys: pd.Series, cell_of, groups: str, key_of) -> dict:
-        return summarise(q, table, keys, plan, cell_of, earlier_of(groups, key_of), before)
+        return summarise(q, table, keys, plan, size == 1, cell_of, earlier_of(groups, key_of), before)
 
     def group(found: dict, key, cell: Cell) -> dict:
         return found.get(key) or hidden(plan, cell)
@@ -154,13 +159,15 @@ def score_round(data: RoundData, history: Sequence[RoundResults] = (), breakdown
     if shown:
         items = item_figures(q, data.answers, size, joined, paper, earlier.items if earlier else (), before)
         intervals, readiness = jurisdiction_intervals(table, people["agency"], moving, [d.id for d in q.dimensions])
-        whole = results.Jurisdiction(**jurisdiction(q, table, people["agency"], moving),
+        whole = results.Jurisdiction(**jurisdiction(q, table, people["agency"], moving, spread),
                                      dont_know=dont_know_by_construct(q, data.answers), intervals=intervals,
                                      readiness_interval=readiness)
         rater_agency = pd.Series(data.respondents["agency"].to_numpy(), index=data.respondents["respondent"])
         roster = roster_figures(data.roster, rater_agency, [a.slug for a in agencies], shown_agencies, size,
                                 joined, paper, earlier.directed if earlier else (), before, moving=breakdown)
-        reliability = {c.id: dimension_reliability(coded[[i.id for i in q.scored_items(c.id)]], size,
+        # Like SDs, reliability is made of sums of squares and products: it moves by RELIABILITY_MIN_N at least
+        reliability = {c.id: dimension_reliability(coded[[i.id for i in q.scored_items(c.id)]],
+                                                   max(size, RELIABILITY_MIN_N),
                                                    joined=joined, paper=paper,
                                                    earlier=earlier.reliability.get(c.id) if earlier else None,
                                                    earlier_release=before)

@@ -17,6 +17,11 @@ every published group it belongs to:
   must be, in every published group and on every construct and roster rating, no set of fewer than k whose sum the
   groups give (the disclosure plan's integer program). While one is, more of the smallest published group that
   holds it is left out (an agency's one executive is covered by more of that agency, not by anyone).
+- The jurisdiction's standard deviations, where published, give the sum of the squares of its scores, and so of
+  those left out (less the squares of the rows in the file): a few people's sum and sum of squares leave few ways
+  they could have answered (see `disclosure.spread_moves`). So on every construct, the respondents of each release
+  whose SDs were published who are left out are none or at least `SPREAD_MIN_N`; while they are fewer, more of
+  that release's rows are left out.
 - Each row names its agency when its part lies inside an agency that is published, and its role level when its
   part lies inside a published role-level group: what the published results tell anyway.
 """
@@ -28,7 +33,7 @@ from typing import Optional, Sequence
 import numpy as np
 import pandas as pd
 
-from .disclosure import AGENCY, ROLE_LEVEL, SECTOR_ROLE, Published, exposed
+from .disclosure import AGENCY, ROLE_LEVEL, SECTOR_ROLE, SPREAD_MIN_N, Published, exposed
 
 
 @dataclass(frozen=True)
@@ -48,11 +53,13 @@ class FileRow:
 
 
 def file_rows(respondents: pd.DataFrame, scored: pd.DataFrame, rated: pd.DataFrame,
-              published: Sequence[Published], ratings: Sequence[Rating], k: int) -> tuple[list[FileRow], int]:
+              published: Sequence[Published], ratings: Sequence[Rating], k: int,
+              spreads: Sequence[int] = ()) -> tuple[list[FileRow], int]:
     """`respondents`: respondent, agency, role_level, release (the published ones, in the order in which the file
     leaves them out first); `scored`: respondent x construct, whether each has a score on it; `rated`: respondent,
-    target of every rating given (not "don't know"). Returns the rows the file may hold, labelled, and how many
-    published responses it leaves out."""
+    target of every rating given (not "don't know"); `spreads`: the releases that published the jurisdiction's
+    standard deviations. Returns the rows the file may hold, labelled, and how many published responses it leaves
+    out."""
     people = respondents.reset_index(drop=True)
     if people.empty:
         return [], 0
@@ -72,8 +79,14 @@ def file_rows(respondents: pd.DataFrame, scored: pd.DataFrame, rated: pd.DataFra
     out = np.zeros(len(people), dtype=bool)
     for p in np.flatnonzero(sizes < k):
         out[part == p] = True
-    while (found := _leak(spaces, part, out, k)) is not None:
-        _leave_out_more(*found, part, out, k)
+    flags = _measures(people, scored)[1:].astype(bool)
+    while True:
+        while (found := _leak(spaces, part, out, k)) is not None:
+            _leave_out_more(*found, part, out, k)
+        more = _few_squares(people, flags, out, spreads, 1 if k == 1 else SPREAD_MIN_N)
+        if more is None:
+            break
+        out |= more
     rows = []
     for p in sorted(set(part[~out])):
         members = part == p
@@ -121,6 +134,22 @@ def _leak(spaces, part: np.ndarray, out: np.ndarray, k: int) -> Optional[tuple[n
             found = exposed(merged, weight, k)
             if found is not None:
                 return np.isin(part, classes[found]) & counted, rows, measure > 0
+    return None
+
+
+def _few_squares(people: pd.DataFrame, flags: np.ndarray, out: np.ndarray, spreads: Sequence[int],
+                 at_least: int) -> Optional[np.ndarray]:
+    """More rows to leave out when, up to a release that published the jurisdiction's SDs, those left out with a
+    score on some construct are more than none and fewer than `at_least`: the first rows in the file of that
+    release and construct, as many as it takes (None when no such set is left out)."""
+    for version in sorted(set(spreads)):
+        upto = (people["release"] <= version).to_numpy()
+        for scored in flags:
+            left = int((out & upto & scored).sum())
+            if 0 < left < at_least:
+                more = np.zeros(len(out), dtype=bool)
+                more[np.flatnonzero(~out & upto & scored)[:at_least - left]] = True
+                return more
     return None
 
 

@@ -3,9 +3,11 @@
 Respondents are anonymous across rounds, so the rounds are independent samples. The change in each dimension's
 agency-weighted score gets a bootstrap 95% interval: respondents are resampled with replacement within each
 agency, separately in each round, with a fixed seed; as for a round's own intervals, none is given when either
-round has fewer than `uncertainty.INTERVAL_MIN_N` scores on the construct. An agency's change gets Welch's
-interval, which rests on its mean, SD and n in each round (see `uncertainty.welch_interval`). Only items both
-rounds asked in the same words compare.
+round has fewer than `uncertainty.INTERVAL_MIN_N` scores on the construct. An agency's change gets the interval
+that assumes a spread within each agency (`uncertainty.assumed_spread_interval`: 25 points, or the jurisdiction's
+own SD in either round where that is wider and published), which rests on its n alone: an interval from the
+agency's own spread, beside a made-up round in which nobody varies, would give its SD, and with its mean, how each
+of a few people answered. Only items both rounds asked in the same words compare.
 """
 from __future__ import annotations
 
@@ -37,7 +39,7 @@ from .results import (
     RateChange,
     RoundResults,
 )
-from .uncertainty import INTERVAL_MIN_N, resampled_scores, welch_interval
+from .uncertainty import ASSUMED_SD, INTERVAL_MIN_N, assumed_spread_interval, resampled_scores
 
 RESAMPLES = 2000
 
@@ -157,13 +159,15 @@ def _interval_change(then: float, now: float, low: Optional[float], high: Option
 
 def _agencies(before: pd.DataFrame, after: pd.DataFrame, earlier: RoundResults, later: RoundResults,
               dimensions: list[str]) -> tuple[tuple[AgencyChange, ...], int]:
-    """Agencies shown on their own in both rounds (change per dimension with Welch's interval, on the respondents
-    each round's published figures hold, up to the release they are of; level transition), and how many are left
-    out."""
+    """Agencies shown on their own in both rounds (change per dimension with the assumed-spread interval, on the
+    respondents each round's published figures hold, up to the release they are of; level transition), and how
+    many are left out."""
     shown_before = {a.slug: a for a in earlier.shown_agencies()}
     shown_after = {a.slug: a for a in later.shown_agencies()}
     both = [a.slug for a in later.agencies if a.slug in shown_before and a.slug in shown_after]
     all_slugs = {a.slug for a in earlier.agencies} | {a.slug for a in later.agencies}
+    spread = {d: max([ASSUMED_SD] + [r.jurisdiction.profile.figures(d).sd or 0.0 for r in (earlier, later)])
+              for d in dimensions}
     rows = []
     def held(table: pd.DataFrame, results: RoundResults, agency) -> np.ndarray:
         upto = agency.as_of or results.release
@@ -175,10 +179,12 @@ def _agencies(before: pd.DataFrame, after: pd.DataFrame, earlier: RoundResults, 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             means_then, means_now = np.nanmean(then, axis=0), np.nanmean(now, axis=0)
+        counts_then, counts_now = (~np.isnan(then)).sum(axis=0), (~np.isnan(now)).sum(axis=0)
         rows.append(AgencyChange(
             slug=slug, name=shown_after[slug].name, n_earlier=shown_before[slug].n, n_later=shown_after[slug].n,
-            change={d: _interval_change(means_then[k], means_now[k], *welch_interval(then[:, k], now[:, k]))
-                    for k, d in enumerate(dimensions)},
+            change={d: _interval_change(means_then[k], means_now[k], *assumed_spread_interval(
+                number(means_now[k] - means_then[k]), (int(counts_then[k]), int(counts_now[k])), spread[d]))
+                for k, d in enumerate(dimensions)},
             earlier=_placement(shown_before[slug]), later=_placement(shown_after[slug])))
     return tuple(rows), len(all_slugs) - len(both)
 

@@ -42,12 +42,13 @@ def kept(group: Group, release: int) -> dict:
     return {"n": group.n, "profile": group.profile, "as_of": group.as_of or release}
 
 
-def summarise(q: Questionnaire, scores: pd.DataFrame, keys: pd.Series, plan: Plan, cell_of: Callable,
-              earlier: Callable[[Hashable], Optional[Group]] = lambda _key: None,
+def summarise(q: Questionnaire, scores: pd.DataFrame, keys: pd.Series, plan: Plan, spread: bool,
+              cell_of: Callable, earlier: Callable[[Hashable], Optional[Group]] = lambda _key: None,
               earlier_release: int = 0) -> dict[Hashable, dict]:
     """Per group key, the `Group` fields: the profile of respondent means when the plan moves the group
-    (`cell_of(key)`), its earlier figures when the plan keeps it (`earlier(key)`: the group as the release before
-    showed it), else its count and the reason."""
+    (`cell_of(key)`; with their SDs only when `spread`, see `disclosure.spread_moves`), its earlier figures when
+    the plan keeps it (`earlier(key)`: the group as the release before showed it), else its count and the
+    reason."""
     grouped = scores.groupby(keys, sort=False)
     means, sds, counts, sizes = grouped.mean(), grouped.std(ddof=1), grouped.count(), grouped.size()
     out = {}
@@ -56,8 +57,8 @@ def summarise(q: Questionnaire, scores: pd.DataFrame, keys: pd.Series, plan: Pla
         if cell in plan.kept and (before := earlier(key)) is not None and before.profile is not None:
             out[key] = kept(before, earlier_release)
         elif plan.moves(cell):
-            table = {c: construct_figures(means.at[key, c], means.at[key, c], counts.at[key, c], sds.at[key, c])
-                     for c in scores.columns}
+            table = {c: construct_figures(means.at[key, c], means.at[key, c], counts.at[key, c],
+                                          sds.at[key, c] if spread else None) for c in scores.columns}
             out[key] = {"n": int(size), "profile": profile(q, table)}
         else:
             out[key] = hidden(plan, cell)
@@ -91,12 +92,13 @@ def agency_weighted(scores: pd.DataFrame, agency: pd.Series, moving: set[str]) -
     return (means.fillna(0) * weights).sum() / total.where(total > 0, np.nan)
 
 
-def jurisdiction(q: Questionnaire, scores: pd.DataFrame, agency: pd.Series, moving: set[str]) -> dict:
+def jurisdiction(q: Questionnaire, scores: pd.DataFrame, agency: pd.Series, moving: set[str],
+                 spread: bool) -> dict:
     """The jurisdiction's `Group` fields: agency-weighted scores (see `agency_weighted`) beside the
-    respondent-weighted mean."""
+    respondent-weighted mean, with the SD when `spread` (see `disclosure.spread_moves`)."""
     weighted = agency_weighted(scores, agency, moving)
-    table = {c: construct_figures(weighted[c], scores[c].mean(), scores[c].count(), scores[c].std(ddof=1))
-             for c in scores.columns}
+    table = {c: construct_figures(weighted[c], scores[c].mean(), scores[c].count(),
+                                  scores[c].std(ddof=1) if spread else None) for c in scores.columns}
     return {"n": int(len(scores)), "profile": profile(q, table)}
 
 

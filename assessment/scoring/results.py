@@ -51,6 +51,11 @@ class Profile:
         return self.dimensions.get(construct) or self.conditions[construct]
 
     @property
+    def has_spread(self) -> bool:
+        """Whether its standard deviations are published (see `disclosure.spread_moves`)."""
+        return any(f.sd is not None for f in (*self.dimensions.values(), *self.conditions.values()))
+
+    @property
     def placed(self) -> str:
         """The level as a reader meets it: "Coordination (emerging)", or "Fragmented"."""
         return "Fragmented" if self.level == FRAGMENTED else f"{self.level.capitalize()} ({self.qualifier})"

@@ -129,8 +129,9 @@ def raw_file(round_: Round, results: RoundResults) -> RawFile:
     data = frames.round_data(round_, held[-1])
     scored = respondent_scores(data).notna().set_axis(data.respondents["respondent"].to_numpy())
     rated = data.roster.dropna(subset=["value"])[["respondent", "target"]]
+    spreads = [r.release for r in history if r.jurisdiction.profile is not None and r.jurisdiction.profile.has_spread]
     kept, left_out = file_rows(data.respondents, scored, rated, sorted(published, key=repr),
-                               sorted(ratings, key=repr), k)
+                               sorted(ratings, key=repr), k, spreads)
     by_id = {r.id: r for r in db.session.scalars(select(Response).where(
         Response.id.in_([row.respondent for row in kept])))}
     labelled = [(by_id[row.respondent], row.agency or OTHER_AGENCIES, row.role_level or "") for row in kept]

@@ -145,6 +145,14 @@ class History:
     def exposures(self) -> list[str]:
         return [str(e) for e in self.auditor.exposures()]
 
+    def grid_exposures(self) -> list[str]:
+        """The integer program on the score grid, with SDs (`Auditor.grid_exposures`): every answer here is a
+        value or "don't know" throughout a construct, so a score takes the values 100 s / 4m."""
+        def grid(_person, construct: str) -> np.ndarray:
+            steps = 4 * len(self.q.scored_items(construct))
+            return np.arange(steps + 1) * 100 / steps
+        return [str(e) for e in self.auditor.grid_exposures(grid)]
+
 
 def agency_score(published: dict, slug: str, construct: str) -> float | None:
     agency = next(a for a in published["agencies"] if a["slug"] == slug)
