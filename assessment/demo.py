@@ -89,6 +89,7 @@ def seed() -> Round:
                                              ("Follow-up survey 2025", FOLLOW_UP, 2025, 0.5)):
         round_ = rounds.create_round(jurisdiction, title, questionnaire.id, questionnaire.version,
                                      opens_at=dt.datetime(year, 10, 1), closes_at=dt.datetime(year, 10, 29))
+        round_.draws_seed = year  # made-up people: a seed anyone may know, so that the demo's figures stay put
         rounds.open_round(round_)
         levels = {k: v + roster_lift for k, v in pair_levels.items()}
         for agency, (_, _, size, offset) in zip(agencies, AGENCIES):

@@ -10,11 +10,12 @@ cut and the invitation keeps only its status, so no join ties submitted answers 
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from typing import Optional
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import Enum, ForeignKey, LargeBinary, String, Text, UniqueConstraint, event
+from sqlalchemy import BigInteger, Enum, ForeignKey, LargeBinary, String, Text, UniqueConstraint, event
 from sqlalchemy import false as sa_false
 from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -93,6 +94,10 @@ class Round(db.Model):
     #: When its raw responses were first exported (only a closed round's are). The file was planned against what
     #: the round had published; anything published after it would be set beside it, so the round stays closed.
     raw_exported_at: Mapped[Optional[dt.datetime]]
+    #: The seed of the round's random draws (bootstrap intervals, the chance spread between agencies), drawn at
+    #: random and kept secret: with a seed anyone knows, a reader who knows all but a few answers can replay the
+    #: draws and find which answers of those few give the published interval's ends.
+    draws_seed: Mapped[Optional[int]] = mapped_column(BigInteger, default=lambda: secrets.randbits(62))
 
     jurisdiction: Mapped[Jurisdiction] = relationship(back_populates="rounds")
 

@@ -2,6 +2,9 @@
 every step of its life (snapshots, the close, late imports, reopening, regrouping, made-up paper forms) by the
 disclosure auditor, recovers no group smaller than the round's minimum. The round of the attacks: 24 people,
 k = 3, agencies of 7, 5, 4, 4, 2, 1 and 1, a lone executive in the largest."""
+import dataclasses
+import json
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -390,13 +393,18 @@ def test_only_the_jurisdiction_shows_sds_and_they_move_by_twenty(history):
     for agency, size in (("probation", 20), ("parole", 3), ("treatment", 12), ("police", 10)):
         for _ in range(size):
             h.submit(agency)
+    assert all(f["sd"] is None for f in figures_of(h.look()["jurisdiction"]).values())  # open: means only
+    h.close()
     first = h.look()
     assert all(f["sd"] is not None for f in figures_of(first["jurisdiction"]).values())
+    h.reopen()
     for agency in ("parole", "treatment", "police"):
         h.submit(agency)
+    h.close()
     step = h.look()
     assert step["snapshot"]["responses"] == 48
     assert all(f["sd"] is None for f in figures_of(step["jurisdiction"]).values())
+    h.reopen()
     for _ in range(20):
         h.submit("police")
     h.close()
@@ -411,6 +419,33 @@ def test_only_the_jurisdiction_shows_sds_and_they_move_by_twenty(history):
     assert any("the step from 45 to 48" in str(e) for e in h.auditor.spread_exposures(20))
 
 
+def test_intervals_come_at_the_close_drawn_with_the_round_s_secret_seed(history):
+    """Attack: a facilitator fills in seven links, then reads the open round after every three real submissions.
+    With the seed public, the bootstrap draws could be replayed: of the few ways three newcomers could have
+    answered (their sum is known), those that give the published interval's ends were the newcomers' scores (54
+    of 120 pinned). Intervals (like SDs and reliability) come at the close, and again only once 20 more have
+    joined; the draws take the round's own seed, which is never published."""
+    h = history("Seeded", {a: AGENCIES[a] for a in ("probation", "treatment", "advocates", "police")}, seed=4)
+    looks = []
+    for step in range(5):
+        for agency in ("probation", "treatment", "advocates"):
+            h.submit(agency)
+        looks.append(h.look())
+    assert looks[-1]["snapshot"]["responses"] == 15
+    assert all(not look["jurisdiction"].get("intervals", {}).get("information", {}).get("low") for look in looks)
+    h.close()
+    final = h.look()
+    ends = final["jurisdiction"]["intervals"]["information"]
+    assert ends["low"] is not None and ends["high"] is not None
+    from assessment.scoring import score_round  # the same answers drawn with another seed end elsewhere
+    from assessment.services import frames, releases
+
+    data = frames.round_data(h.round, releases.latest(h.round))
+    assert data.seed == h.round.draws_seed and str(data.seed) not in json.dumps(final)
+    other = score_round(dataclasses.replace(data, seed=data.seed + 1)).as_json()
+    assert other["jurisdiction"]["intervals"]["information"] != ends
+
+
 def test_reliability_moves_only_by_twenty(history):
     """Attack: alpha, alpha if an item is deleted and the items' distributions read at 20 complete answers and at
     23 gave the three newcomers' answers, item by item and person by person. Reliability shown at 20 keeps those
@@ -420,15 +455,22 @@ def test_reliability_moves_only_by_twenty(history):
         [("advocates", "line_staff")] * 5 + [("police", "supervisor")] * 4
     for agency, role in people:
         h.submit(agency, role)
+    assert h.look()["reliability"]["information"]["alpha"] is None  # open: none
+    h.close()
     first = h.look()
     assert first["reliability"]["information"]["alpha"] is not None and first["reliability"]["information"]["n"] == 20
+    h.reopen()
     for agency in ("probation", "treatment", "advocates"):
         h.submit(agency)
+    h.close()
     second = h.look()
     assert second["snapshot"]["responses"] == 23
-    assert second["reliability"]["information"] == {**first["reliability"]["information"], "as_of": 1}
+    assert second["reliability"]["information"] == {**first["reliability"]["information"],
+                                                    "as_of": first["snapshot"]["release"]}
+    h.reopen()
     for _ in range(20):
         h.submit("probation")
+    h.close()
     third = h.look()
     assert third["reliability"]["information"]["n"] == 43 and not third["reliability"]["information"].get("as_of")
 

@@ -25,7 +25,7 @@ from .network import roster_figures
 from .reliability import RELIABILITY_MIN_N, cronbach_alpha, dimension_reliability
 from .respondents import item_matrix, reverse_code, scores
 from .results import Group, RoundResults
-from .uncertainty import jurisdiction_intervals
+from .uncertainty import NONE, SEED, jurisdiction_intervals
 
 __all__ = ["LEVELS", "RoundData", "RoundResults", "band", "cronbach_alpha", "place", "published_groups",
            "respondent_scores", "score_round"]
@@ -44,6 +44,7 @@ class RoundData:
     roster:        respondent, target (slug), value (float; NaN for don't know), dont_know (bool)
     participation: agency (slug), role_level, invited, started, submitted
     release:       the release these answers make (1 for the first)
+    seed:          the seed of its random draws
     """
 
     questionnaire: Questionnaire
@@ -54,6 +55,9 @@ class RoundData:
     participation: pd.DataFrame
     min_group_size: int = 3
     release: int = 1
+    #: The seed of the round's random draws (bootstrap, permutations): the round's own secret one (see
+    #: `models.Round.draws_seed`); the public default only for data built by hand.
+    seed: int = SEED
 
     def joined(self) -> tuple[pd.Series, pd.Series]:
         """Respondent -> the release they joined in, and respondent -> came on paper."""
@@ -128,9 +132,13 @@ def score_round(data: RoundData, history: Sequence[RoundResults] = (), breakdown
 
     counted = atoms(people, table)
     plan = disclosure.plan(counted, size, every(), data.release, breakdown)
+    # Figures that are not sums (SDs, intervals) are published at the close, and again only once 20 more have joined
     last_spread = max((r.release for r in history if r.jurisdiction.profile is not None
                        and r.jurisdiction.profile.has_spread), default=None)
-    spread = disclosure.spread_moves(counted, size, last_spread)
+    last_intervals = max((r.release for r in history if any(i.low is not None for i in
+                                                            r.jurisdiction.intervals.values())), default=None)
+    spread = breakdown and disclosure.spread_moves(counted, size, last_spread)
+    resampled = breakdown and disclosure.spread_moves(counted, size, last_intervals, first=1)
     moving, shown_agencies = plan.moving_keys(disclosure.AGENCY), plan.shown_keys(disclosure.AGENCY)
     present_sectors = [s for s in Sector if s.value in set(data.agencies["sector"])]
 
@@ -158,7 +166,11 @@ def score_round(data: RoundData, history: Sequence[RoundResults] = (), breakdown
     languages, languages_as_of = (), None
     if shown:
         items = item_figures(q, data.answers, size, joined, paper, earlier.items if earlier else (), before)
-        intervals, readiness = jurisdiction_intervals(table, people["agency"], moving, [d.id for d in q.dimensions])
+        if resampled:
+            intervals, readiness = jurisdiction_intervals(table, people["agency"], moving,
+                                                          [d.id for d in q.dimensions], seed=data.seed)
+        else:
+            intervals, readiness = {c: NONE for c in table.columns}, NONE
         whole = results.Jurisdiction(**jurisdiction(q, table, people["agency"], moving, spread),
                                      dont_know=dont_know_by_construct(q, data.answers), intervals=intervals,
                                      readiness_interval=readiness)
@@ -170,7 +182,7 @@ def score_round(data: RoundData, history: Sequence[RoundResults] = (), breakdown
                                                    max(size, RELIABILITY_MIN_N),
                                                    joined=joined, paper=paper,
                                                    earlier=earlier.reliability.get(c.id) if earlier else None,
-                                                   earlier_release=before)
+                                                   earlier_release=before, may_move=breakdown)
                        for c in q.dimensions + q.conditions}
         version = (earlier.languages_as_of or before) if earlier else 0
         counted = released_language_counts(
@@ -200,7 +212,7 @@ def score_round(data: RoundData, history: Sequence[RoundResults] = (), breakdown
         directed=roster.directed if roster else (),
         pairs=roster.pairs if roster else (),
         network=roster.network if roster else None,
-        agreement=agreement(table, people["agency"], moving, whole.profile) if shown else {},
+        agreement=agreement(table, people["agency"], moving, whole.profile, data.seed, resampled) if shown else {},
         reliability=reliability,
         coverage=coverage(data.agencies, data.participation, size),
         items=tuple(items),

@@ -2,7 +2,7 @@
 
 Respondents are anonymous across rounds, so the rounds are independent samples. The change in each dimension's
 agency-weighted score gets a bootstrap 95% interval: respondents are resampled with replacement within each
-agency, separately in each round, with a fixed seed; as for a round's own intervals, none is given when either
+agency, separately in each round, with a seed made of the two rounds' secret ones; as for a round's own intervals, none is given when either
 round has fewer than `uncertainty.INTERVAL_MIN_N` scores on the construct. An agency's change gets the interval
 that assumes a spread within each agency (`uncertainty.assumed_spread_interval`: 25 points, or the jurisdiction's
 own SD in either round where that is wider and published), which rests on its n alone: an interval from the
@@ -47,7 +47,7 @@ RESAMPLES = 2000
 class NotComparable(ValueError):
     """A round whose results are not published (fewer respondents than its minimum group size)."""
 
-SEED = 20001001
+
 TIE_FROM = 1.0
 
 
@@ -105,7 +105,7 @@ def _placement(group: Group) -> Placement:
 
 
 def compare(earlier: RoundData, later: RoundData, earlier_results: RoundResults, later_results: RoundResults,
-            resamples: int = RESAMPLES, seed: int = SEED) -> Comparison:
+            resamples: int = RESAMPLES, seed: Optional[int] = None) -> Comparison:
     """The change from `earlier` to `later`; `*_results` are each round's published results (`score_round`).
 
     Figures follow each round's disclosure plan: the agency-weighted scores pool each round's hidden agencies,
@@ -120,7 +120,7 @@ def compare(earlier: RoundData, later: RoundData, earlier_results: RoundResults,
     constructs = [c.id for c in q.dimensions + q.conditions]
     before, after = _table(earlier, items_before), _table(later, items_after)
     shown_before, shown_after = moving_agencies(earlier_results), moving_agencies(later_results)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng([earlier.seed, later.seed] if seed is None else seed)  # the rounds' secret seeds
     boot = (resampled_scores(after[constructs], after["_agency"], shown_after, resamples, rng)
             - resampled_scores(before[constructs], before["_agency"], shown_before, resamples, rng))
     then = agency_weighted(before[constructs], before["_agency"], shown_before).to_numpy()
@@ -133,7 +133,7 @@ def compare(earlier: RoundData, later: RoundData, earlier_results: RoundResults,
     dimension_ids = [d.id for d in q.dimensions]
     agencies, left_out = _agencies(before, after, earlier_results, later_results, dimension_ids)
     return Comparison(
-        resamples=resamples, seed=seed, comparable_items=len(items_after), not_comparable=tuple(not_comparable),
+        resamples=resamples, comparable_items=len(items_after), not_comparable=tuple(not_comparable),
         dimensions={c: figures[c] for c in dimension_ids},
         conditions={c: figures[c] for c in constructs if c not in dimension_ids},
         level_earlier=_placement(earlier_results.jurisdiction), level_later=_placement(later_results.jurisdiction),

@@ -256,27 +256,37 @@ def plan(atoms: pd.DataFrame, min_group_size: int, history: Sequence[Published] 
     return Plan(k, respondents, hidden, kept, release)
 
 
-#: The fewest scores a standard deviation is published for, and the fewest that must join the jurisdiction
-#: before its standard deviations are published again (see `spread_moves`).
+#: The fewest scores a standard deviation is published for, and the fewest that must join the jurisdiction before
+#: figures beyond sums (SDs, intervals, reliability) are published again (see `spread_moves`).
 SPREAD_MIN_N = 20
 
 
-def spread_moves(atoms: pd.DataFrame, min_group_size: int, last_shown: Optional[int]) -> bool:
-    """Whether a release publishes the jurisdiction's standard deviations beside its means (`last_shown`: the
-    release that last did, or None). A mean with its n is a group's sum; an SD adds its sum of squares. Scores lie
-    on a grid (a construct of m items takes 4m + 1 values), so the sum and the sum of squares of a few people leave
-    few ways they could have answered: an agency of three with its SD gave its three scores as a set (all of them,
-    when the SD is 0), two such sets that share one person gave that person's score, and the jurisdiction's SD
-    before and after a step of three gave the step's set. So only the jurisdiction publishes SDs (the agreement
-    figure of DOMAIN.md), for at least `SPREAD_MIN_N` scores on every construct, and again only once at least
-    that many have joined it since they were last published (counted, as every step is, with and without paper
-    forms). A round whose minimum group size is 1 protects no group: every group shows its SDs."""
+def spread_moves(atoms: pd.DataFrame, min_group_size: int, last_shown: Optional[int],
+                 first: int = SPREAD_MIN_N) -> bool:
+    """Whether a release publishes figures of the jurisdiction that are not sums: its standard deviations (with
+    `first` = `SPREAD_MIN_N`), or its resampling figures (intervals, with their own minimum per construct).
+    `last_shown`: the release that last published them, or None.
+
+    A mean with its n is a group's sum; an SD adds its sum of squares. Scores lie on a grid (a construct of m
+    items takes 4m + 1 values), so the sum and the sum of squares of a few people leave few ways they could have
+    answered: an agency of three with its SD gave its three scores as a set (all of them, when the SD is 0), two
+    such sets that share one person gave that person's score, and the jurisdiction's SD before and after a step of
+    three gave the step's set; so did a bootstrap interval's ends before and after such a step, replayed by
+    someone who knew the other answers and the seed. So only the jurisdiction publishes SDs (the agreement figure
+    of DOMAIN.md), for at least `first` scores on every construct, and these figures move again only once at
+    least `SPREAD_MIN_N` have joined since they were last published (counted, as every step is, with and
+    without paper forms). A round whose minimum group size is 1 protects no group: they always move."""
     if min_group_size == 1:
         return True
     space = _Space(atoms, SPREAD_MIN_N)
-    everyone = np.ones(len(atoms), dtype=bool)
-    before = space.counts(space.release <= last_shown) if last_shown is not None else None
-    return moves(*space.counts(everyone), before, SPREAD_MIN_N)
+    total, real = space.counts(np.ones(len(atoms), dtype=bool))
+    if not (any(total) and allowed(total, first) and allowed(real, first)):
+        return False
+    if last_shown is None:
+        return True
+    then, then_real = space.counts(space.release <= last_shown)
+    return (allowed([a - b for a, b in zip(total, then)], SPREAD_MIN_N)
+            and allowed([a - b for a, b in zip(real, then_real)], SPREAD_MIN_N))
 
 
 class _Space:

@@ -102,13 +102,15 @@ def jurisdiction(q: Questionnaire, scores: pd.DataFrame, agency: pd.Series, movi
     return {"n": int(len(scores)), "profile": profile(q, table)}
 
 
-def agreement(scores: pd.DataFrame, agency: pd.Series, moving: set[str], whole: Profile) -> dict[str, Agreement]:
+def agreement(scores: pd.DataFrame, agency: pd.Series, moving: set[str], whole: Profile, seed: int,
+              resampled: bool = True) -> dict[str, Agreement]:
     """Per construct: the SD of respondent scores, and the spread between the means of the agencies shown with
     this release's respondents (a hidden agency's mean could be read back from a spread it defines), flagged when
     it is wider than the spread that chance alone gives 95% of the time (`uncertainty.spread_by_chance`)."""
     means = scores.groupby(agency).mean()
     means = means[means.index.isin(moving)]
-    chance = spread_by_chance(scores, agency, moving)
+    chance = (spread_by_chance(scores, agency, moving, seed=seed) if resampled
+              else dict.fromkeys(scores.columns))  # a resampling figure: see `disclosure.spread_moves`
     out = {}
     for construct in scores.columns:
         values = means[construct].dropna()

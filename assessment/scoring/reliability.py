@@ -44,13 +44,14 @@ def _correlation(x: np.ndarray, y: np.ndarray) -> Optional[float]:
 
 def dimension_reliability(coded: pd.DataFrame, min_group_size: int = 1, minimum: int = RELIABILITY_MIN_N,
                           joined: Optional[pd.Series] = None, paper: Optional[pd.Series] = None,
-                          earlier: Optional[Reliability] = None, earlier_release: int = 0) -> Reliability:
+                          earlier: Optional[Reliability] = None, earlier_release: int = 0,
+                          may_move: bool = True) -> Reliability:
     """`coded`: respondents x the dimension's items, reverse-coded, NaN where not answered (indexed by
     respondent). With fewer than `minimum` complete answers (or fewer than `min_group_size` of them, counted with
     and without those that came on paper) only the count is shown. Over releases (`joined`, `paper`: respondent
     -> the release they joined in, came on paper; `earlier` as the release before showed it), figures shown
     before move only when at least `min_group_size` complete answers have joined them since, and otherwise keep
-    their earlier values."""
+    their earlier values; without `may_move` (a release of an open round) none moves."""
     rows = coded.dropna()
     complete = rows.to_numpy()
     on_paper = rows.index.map(paper).to_numpy(dtype=bool) if paper is not None else np.zeros(len(rows), bool)
@@ -59,7 +60,8 @@ def dimension_reliability(coded: pd.DataFrame, min_group_size: int = 1, minimum:
     if version is not None:
         upto = rows.index.map(joined).to_numpy() <= version
         then = ([int(upto.sum())], [int((upto & ~on_paper).sum())])
-    if len(complete) < minimum or not moves([len(complete)], [int((~on_paper).sum())], then, min_group_size):
+    if (not may_move or len(complete) < minimum
+            or not moves([len(complete)], [int((~on_paper).sum())], then, min_group_size)):
         if version is not None:
             return replace(earlier, as_of=version)
         return Reliability(alpha=None, n=int(len(complete)), flag=False, items={})

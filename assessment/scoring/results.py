@@ -667,7 +667,6 @@ class Comparison:
     service that read the rounds."""
 
     resamples: int
-    seed: int
     comparable_items: int
     not_comparable: tuple[NotCompared, ...]
     dimensions: dict[str, Change]
@@ -692,7 +691,7 @@ class Comparison:
             head = {"earlier": self.earlier.as_json(), "later": self.later.as_json()}
         return {
             **head,
-            "resamples": self.resamples, "seed": self.seed, "comparable_items": self.comparable_items,
+            "resamples": self.resamples, "comparable_items": self.comparable_items,
             "not_comparable": [n.as_json() for n in self.not_comparable],
             "dimensions": {k: c.as_json() for k, c in self.dimensions.items()},
             "conditions": {k: c.as_json() for k, c in self.conditions.items()},

@@ -10,7 +10,8 @@ resampling happens inside a group smaller than k: an agency of one, resampled al
 respondent, and the interval's ends would then be sums that give that person's score. Below `INTERVAL_MIN_N`
 respondents with a score no interval is given: the percentile bootstrap does not keep its promised coverage
 there, and its ends are the extreme respondents' scores. A score is "borderline" when its interval reaches
-across a band's cut.
+across a band's cut. The draws take the round's own seed (`RoundData.seed`), which is never published: with the
+seed, someone who knows all but a few answers can replay the draws and find which of those few give the ends.
 
 Agencies of four or five people differ by chance: the spread between agency means is flagged only when it is
 wider than 95% of the spreads that random regrouping of the same respondents into agencies of the same sizes

@@ -56,6 +56,7 @@ def export_round(round_: Round) -> dict[str, Any]:
             "opens_at": _time(round_.opens_at), "closes_at": _time(round_.closes_at),
             "min_group_size": round_.min_group_size, "created_at": _time(round_.created_at),
             "open_link_hash": round_.open_link_hash, "raw_exported_at": _time(round_.raw_exported_at),
+            "draws_seed": round_.draws_seed,
         },
         "releases": [{"release": r.seq, "taken_at": _time(r.taken_at), "final": r.final,
                       "agencies": json.loads(r.grouping)} for r in releases.releases_of(round_)],
@@ -272,7 +273,8 @@ def _check_round(read: _Reader, document: dict) -> tuple[dict[str, Any], Optiona
             "opens_at": read.time(info, "opens_at", "round"), "closes_at": read.time(info, "closes_at", "round"),
             "min_group_size": read.integer(info, "min_group_size", "round", 1, MAX_INTEGER),
             "created_at": read.time(info, "created_at", "round", required=True), "open_link_hash": open_link,
-            "raw_exported_at": read.time(info, "raw_exported_at", "round")}, q
+            "raw_exported_at": read.time(info, "raw_exported_at", "round"),
+            "draws_seed": read.integer(info, "draws_seed", "round", 0, 2 ** 63 - 1, required=False)}, q
 
 
 def _check_responses(read: _Reader, document: dict, known: set[str]) -> dict[int, _Row]:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 from typing import Optional
 
 import numpy as np
@@ -42,9 +43,12 @@ def round_data(round_: Round, release: Optional[Release]) -> RoundData:
                                      "release": np.array([r.released_in for r in respondents], dtype=int),
                                      "paper": np.array([not r.invited for r in respondents], dtype=bool)})
     answer_frame, roster_frame = _answers(q, held, slug_of)
+    if round_.draws_seed is None:  # made before rounds had one
+        round_.draws_seed = secrets.randbits(62)
+        db.session.flush()
     return RoundData(questionnaire=q, agencies=agency_frame, respondents=respondent_frame, answers=answer_frame,
                      roster=roster_frame, participation=participation(round_, slug_of),
-                     min_group_size=round_.min_group_size, release=max(seq, 1))
+                     min_group_size=round_.min_group_size, release=max(seq, 1), seed=round_.draws_seed)
 
 
 def _answers(q, held, slug_of: dict[int, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
