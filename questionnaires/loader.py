@@ -24,14 +24,18 @@ from .schema import (
     CONDITIONS,
     CONTINUUM,
     PROFILE_FIELDS,
+    CaseLevel,
     Concern,
     Construct,
     Guidance,
     Item,
     Option,
+    PairPractices,
     Questionnaire,
+    Roles,
     Scale,
     Section,
+    SectorRole,
 )
 from .types import TYPES
 
@@ -50,7 +54,11 @@ ITEM_KEYS = {"id", "type", "text", "required", "help", "scale", "dimension", "co
              "sets", "max_length", "replaces", "practice", "short"}
 #: The longest short label of an item (what the report's charts call it).
 SHORT_MAX = 42
-GUIDANCE_KEYS = {"perception_gaps", "weak_ties", "declines", "tensions", "principles"}
+GUIDANCE_KEYS = {"perception_gaps", "weak_ties", "declines", "tensions", "principles", "roles"}
+PAIR_PRACTICE_KEYS = {"system", "case"}
+ROLES_KEYS = {"sectors", "case_level", "peers"}
+SECTOR_ROLE_KEYS = {"bound", "short", "limits_sharing"}
+CASE_LEVEL_KEYS = {"sectors", "condition"}
 CONCERN_KEYS = {"id", "label", "description", "sectors", "items", "practices"}
 OPTION_KEYS = {"value", "label", "description"}
 
@@ -284,9 +292,82 @@ def _guidance(node: Any, items: list[Item], problems: _Problems) -> Guidance:
         concerns[key] = tuple(_concern(spec, where, cid, known, problems) for where, spec, cid
                               in _identified(entries, f"guidance.{key}", CONCERN_KEYS, "id", problems))
     return Guidance(item_practices=item_practices,
-                    perception_gaps=_practices(node, "guidance", problems, key="perception_gaps"),
-                    weak_ties=_practices(node, "guidance", problems, key="weak_ties"),
-                    declines=_practices(node, "guidance", problems, key="declines"), **concerns)
+                    perception_gaps=_pair_practices(node.get("perception_gaps"), "guidance.perception_gaps", problems),
+                    weak_ties=_pair_practices(node.get("weak_ties"), "guidance.weak_ties", problems),
+                    declines=_practices(node, "guidance", problems, key="declines"), **concerns,
+                    roles=_roles(node.get("roles"), problems))
+
+
+def _pair_practices(node: Any, where: str, problems: _Problems) -> PairPractices:
+    """`system` practices (one at least: any pair may get them) and `case` practices (for pairs whose roles allow
+    case-level exchange)."""
+    if node is None:
+        return PairPractices()
+    if _mapping(node, where, problems) is None:
+        return PairPractices()
+    _unknown_keys(node, PAIR_PRACTICE_KEYS, where, problems)
+    return PairPractices(system=_practices(node, where, problems, required=True, key="system"),
+                         case=_practices(node, where, problems, key="case"))
+
+
+def _roles(node: Any, problems: _Problems) -> Roles:
+    """The role table: every sector with what binds it, the pairs of sectors that may work case by case (each
+    with its terms), and the sectors whose agencies work with each other. Every sector must be listed, so that a
+    new sector cannot slip past the table."""
+    where = "guidance.roles"
+    if node is None:
+        return Roles()
+    if _mapping(node, where, problems) is None:
+        return Roles()
+    _unknown_keys(node, ROLES_KEYS, where, problems)
+    known = [s.value for s in Sector]
+    sectors: dict[str, SectorRole] = {}
+    listed = node.get("sectors")
+    if _mapping(listed, f"{where}.sectors", problems) is not None:
+        for name, spec in listed.items():
+            at = f"{where}.sectors.{name}"
+            if name not in known:
+                problems.add(at, f"unknown sector {name!r}; sectors are {', '.join(known)}")
+                continue
+            if _mapping(spec, at, problems) is None:
+                continue
+            _unknown_keys(spec, SECTOR_ROLE_KEYS, at, problems)
+            limits = spec.get("limits_sharing", False)
+            if not isinstance(limits, bool):
+                problems.add(at, "limits_sharing must be true or false")
+            sectors[name] = SectorRole(bound=" ".join(_text(spec, "bound", at, problems).split()),
+                                       short=" ".join(_text(spec, "short", at, problems).split()),
+                                       limits_sharing=limits is True)
+        for name in known:
+            if name not in listed:
+                problems.add(f"{where}.sectors", f"sector {name!r} is missing: say what binds it")
+    pairs = []
+    for index, spec in enumerate(_list(node.get("case_level"), f"{where}.case_level", "case_level", problems)):
+        at = f"{where}.case_level[{index}]"
+        if _mapping(spec, at, problems) is None:
+            continue
+        _unknown_keys(spec, CASE_LEVEL_KEYS, at, problems)
+        named = spec.get("sectors")
+        if not (isinstance(named, list) and len(named) == 2 and all(isinstance(n, str) for n in named)):
+            problems.add(at, "sectors must be a list of two sectors")
+            continue
+        unknown = [n for n in named if n not in known]
+        if unknown:
+            problems.add(at, f"unknown sector {unknown[0]!r}")
+            continue
+        if any(sorted(p.sectors) == sorted(named) for p in pairs):
+            problems.add(at, f"the pair {named[0]}, {named[1]} is listed twice")
+        pairs.append(CaseLevel(sectors=(named[0], named[1]),
+                               condition=" ".join(_text(spec, "condition", at, problems).split())))
+    peers = node.get("peers") or []
+    if not isinstance(peers, list) or any(p not in known for p in peers):
+        problems.add(f"{where}.peers", f"must be a list of sectors ({', '.join(known)})")
+        peers = []
+    for pair in pairs:
+        if pair.sectors[0] == pair.sectors[1] and pair.sectors[0] not in peers:
+            problems.add(f"{where}.case_level", f"{pair.sectors[0]} works case by case with itself, so it must be "
+                                                "among the peers")
+    return Roles(sectors=sectors, case_level=tuple(pairs), peers=tuple(peers))
 
 
 def _concern(spec: dict, where: str, cid: str, known: dict[str, tuple[set, str]], problems: _Problems) -> Concern:

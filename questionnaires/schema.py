@@ -91,23 +91,88 @@ class Concern:
 
 
 @dataclass(frozen=True)
+class PairPractices:
+    """What to recommend to two agencies: `case` practices work on shared cases and go only to a pair whose roles
+    allow case-level exchange (`Roles.case_level`); `system` practices (protocols, memoranda, cross-training,
+    policy tables, a liaison through the proper channel) go to any pair."""
+
+    system: tuple[str, ...] = ()
+    case: tuple[str, ...] = ()
+
+    def as_json(self) -> dict:
+        return {"system": list(self.system), "case": list(self.case)}
+
+
+@dataclass(frozen=True)
+class SectorRole:
+    """What binds what a sector's agencies may share (DOMAIN.md, "What each agency may share"), and whether its role
+    may properly keep its scores on sharing low (a court that takes no part in case staffing is doing its job)."""
+
+    bound: str
+    #: The same in a few words, for a sentence that names the agency: "privilege and its duty to the client".
+    short: str = ""
+    limits_sharing: bool = False
+
+    def as_json(self) -> dict:
+        return {"bound": self.bound, "short": self.short, "limits_sharing": self.limits_sharing}
+
+
+@dataclass(frozen=True)
+class CaseLevel:
+    """Two sectors whose agencies may exchange case-level information, and on what terms."""
+
+    sectors: tuple[str, str]
+    condition: str
+
+    def as_json(self) -> dict:
+        return {"sectors": list(self.sectors), "condition": self.condition}
+
+
+@dataclass(frozen=True)
+class Roles:
+    """The role table every piece of advice that names two agencies passes through: what binds each sector, the
+    pairs of sectors that may work case by case, and the sectors whose agencies have reason to work with each other
+    (two police departments of different districts have none; probation and parole supervise the same people).
+    Empty, it allows no case-level practice and names no pair of one sector."""
+
+    sectors: dict[str, SectorRole] = field(default_factory=dict)
+    case_level: tuple[CaseLevel, ...] = ()
+    peers: tuple[str, ...] = ()
+
+    def case_level_for(self, a: str, b: str) -> Optional[CaseLevel]:
+        """The terms on which agencies of sectors `a` and `b` may work case by case, or None."""
+        return next((c for c in self.case_level if sorted(c.sectors) == sorted((a, b))), None)
+
+    def related(self, a: str, b: str) -> bool:
+        """Whether agencies of sectors `a` and `b` have reason to work together: different sectors, or peers."""
+        return a != b or a in self.peers
+
+    def as_json(self) -> dict:
+        return {"sectors": {k: v.as_json() for k, v in self.sectors.items()},
+                "case_level": [c.as_json() for c in self.case_level], "peers": list(self.peers)}
+
+
+@dataclass(frozen=True)
 class Guidance:
     """What the report recommends beyond each dimension's and condition's practices: per item, for perception
-    gaps and weak ties in the roster, for a dimension that fell, for tensions and for the field's principles.
+    gaps and weak ties in the roster (by what the pair's roles allow), for a dimension that fell, for tensions and
+    for the field's principles; and the role table that advice naming two agencies passes through.
     Facilitator-facing text, in the questionnaire's own language."""
 
     item_practices: dict[str, str] = field(default_factory=dict)
-    perception_gaps: tuple[str, ...] = ()
-    weak_ties: tuple[str, ...] = ()
+    perception_gaps: PairPractices = PairPractices()
+    weak_ties: PairPractices = PairPractices()
     #: For a dimension that fell between two rounds by more than chance would explain.
     declines: tuple[str, ...] = ()
     tensions: tuple[Concern, ...] = ()
     principles: tuple[Concern, ...] = ()
+    roles: Roles = Roles()
 
     def as_json(self) -> dict:
-        return {"item_practices": dict(self.item_practices), "perception_gaps": list(self.perception_gaps),
-                "weak_ties": list(self.weak_ties), "declines": list(self.declines),
-                "tensions": [t.as_json() for t in self.tensions], "principles": [p.as_json() for p in self.principles]}
+        return {"item_practices": dict(self.item_practices), "perception_gaps": self.perception_gaps.as_json(),
+                "weak_ties": self.weak_ties.as_json(), "declines": list(self.declines),
+                "tensions": [t.as_json() for t in self.tensions], "principles": [p.as_json() for p in self.principles],
+                "roles": self.roles.as_json()}
 
 
 @dataclass(frozen=True)

@@ -21,20 +21,22 @@ from assessment.scoring.results import (
     RoundResults,
 )
 from assessment.scoring.uncertainty import ASSUMED_SD
-from assessment.vocabulary import Sector
 from questionnaires.schema import Guidance
 
-from . import findings
+from . import findings, roles
+from .figures import MATRIX_MAX
 from .decisions import decisions
-from .recommendations import recommendations
+from .recommendations import PAIRS_NAMED, pairs_rule, recommendations
 from .words import (
     CAVEAT,
+    SECTOR_LABELS,
     SMALL_GROUP,
     chance_of_one,
     change_span,
     decimal,
     joined,
     percent,
+    printed_change,
     score,
     signed,
     small,
@@ -42,7 +44,6 @@ from .words import (
     verdict,
 )
 
-SECTOR_LABELS = {s.value: s.label for s in Sector}
 LEVEL_WORDS = {
     "networking": "exchanging information",
     "coordination": "exchanging information and altering activities for a common purpose",
@@ -51,6 +52,12 @@ LEVEL_WORDS = {
                      "other's capacity",
 }
 LOW_RESPONSE_RATE = 0.5
+#: How many more pairs of each list (perception gaps, pairs to connect) the appendix names after those in the body:
+#: the rest are counted, and the console lists them all.
+APPENDIX_PAIRS = 30
+#: Reciprocity (the share of ties both sides report) is given only when it rests on this many pairs rated from
+#: both sides: on one or two it says more about those pairs than about the network.
+RECIPROCITY_MIN_PAIRS = 3
 
 
 def build(results: RoundResults, comparison: Optional[Comparison] = None, guidance: Optional[Guidance] = None,
@@ -78,9 +85,13 @@ def build(results: RoundResults, comparison: Optional[Comparison] = None, guidan
         "agencies": _agencies(results),
         "spread": _spread(results),
         "spread_flags": [results.construct(c).label for c, a in results.agreement.items() if a.spread_flag],
-        "roster": _roster(results),
+        "roster": _roster(results, guidance),
         "role_levels": _groups(results.role_levels, results),
         "recommendations": recommendations(results, guidance),
+        "roles": {"terms": [(SECTOR_LABELS[sector], said) for sector, said in
+                            roles.terms(guidance.roles, {a.sector for a in results.agencies})],
+                  "case_level": [f"{SECTOR_LABELS[c.sectors[0]].lower()} with {SECTOR_LABELS[c.sectors[1]].lower()}"
+                                 f" ({c.condition})" for c in guidance.roles.case_level]},
         "reliability": [{"label": results.construct(c).label, "alpha": decimal(r.alpha, 2), "n": r.n, "flag": r.flag,
                          "item_count": sum(1 for i in results.items if i.construct == c)}
                         for c, r in results.reliability.items()],
@@ -117,6 +128,9 @@ def _brief(results: RoundResults, guidance: Guidance, comparison: Optional[Compa
     labels = {c.id: c.label for c in results.constructs}
     return {
         "level": profile.placed,
+        "level_sure": _level_sure(results),
+        "differ": joined([results.construct(c).label.lower() for c, a in results.agreement.items() if a.spread_flag]),
+        "missing": joined([SECTOR_LABELS[s].lower() for s in results.coverage.missing_key_sectors]),
         "meaning": _meaning(results),
         "readiness": score(profile.readiness_index),
         "readiness_interval": span(j.readiness_interval),
@@ -132,6 +146,21 @@ def _brief(results: RoundResults, guidance: Guidance, comparison: Optional[Compa
             c.dimension, c.dimension)} for c in agreed],
         "facts": _facts(results),
     }
+
+
+def _level_sure(results: RoundResults) -> str:
+    """How sure the level is, in words: the share of the resamples at each level (see
+    `uncertainty.level_shares`), or why there is no such figure."""
+    shares = results.jurisdiction.level_shares
+    placed = results.jurisdiction.profile.placed
+    if not shares:
+        return ("How sure the level is cannot be said: it takes at least 10 scores on every dimension, at the "
+                "round's close.")
+    if shares.get(placed, 0) >= 0.995:
+        return f"The level is {placed} in every resample of the respondents: it is not in doubt."
+    others = [f"{name} in {percent(share)}" for name, share in shares.items() if name != placed and share >= 0.005]
+    return (f"Resampling the respondents 2,000 times gives {placed} in {percent(shares.get(placed, 0))} of the "
+            f"resamples; " + joined(others) + ". Read the level with that in mind.")
 
 
 def _band_of(value: Optional[float]) -> str:
@@ -162,7 +191,11 @@ def _facts(results: RoundResults) -> str:
 
 def _since(results: RoundResults, comparison: Comparison) -> dict:
     changes = {**comparison.dimensions, **comparison.conditions}
-    moved = [f"{results.construct(c).label} {signed(f.change)}" for c, f in changes.items() if f.excludes_zero]
+    moved = [f"{results.construct(c).label} {printed_change(f)}"
+             + (f" (mostly from the agencies not shown on their own: {signed(f.from_hidden)})"
+                if f.from_hidden is not None and f.change and f.from_hidden * f.change > 0
+                and abs(f.from_hidden) >= abs(f.change) / 2 else "")
+             for c, f in changes.items() if f.holds]
     return {"earlier": comparison.earlier.title if comparison.earlier else "the earlier round",
             "level_then": comparison.level_earlier.placed, "level_now": comparison.level_later.placed,
             "moved": moved, "compared": len(changes), "chance": chance_of_one(len(changes)),
@@ -244,9 +277,10 @@ def _cell(value: Optional[float]) -> dict:
 def _agencies(results: RoundResults) -> list[dict]:
     rows = []
     for a in results.agencies:
+        room = findings.margin(results, a.n) if a.n else None
         row = {"name": a.name, "sector": SECTOR_LABELS.get(a.sector, a.sector), "sector_id": a.sector,
                "suppressed": a.suppressed, "n": a.n, "reason": a.reason_text, "small": small(a.n),
-               "as_of": a.as_of}
+               "as_of": a.as_of, "margin": f"±{room:.0f}" if room is not None else "–"}
         if a.profile is not None:
             row.update(level=a.profile.placed, readiness=score(a.profile.readiness_index),
                        scores=[score(a.profile.dimensions[d.id].score) for d in results.dimensions],
@@ -277,6 +311,7 @@ def _spread(results: RoundResults) -> dict:
 def _groups(groups, results: RoundResults) -> list[dict]:
     return [{"label": g.label, "suppressed": g.suppressed, "n": g.n, "reason": g.reason_text, "small": small(g.n),
              "as_of": g.as_of, "level": None if g.profile is None else g.profile.placed,
+             "margin": f"±{findings.margin(results, g.n):.0f}" if g.n else "–",
              "scores": ([] if g.profile is None
                         else [score(g.profile.dimensions[d.id].score) for d in results.dimensions]),
              "cells": ([] if g.profile is None
@@ -284,17 +319,24 @@ def _groups(groups, results: RoundResults) -> list[dict]:
             for g in groups]
 
 
-def _roster(results: RoundResults) -> dict:
-    """The roster as the report shows it: only agencies shown on their own appear, in the matrix, the scores
-    received, the gaps and the ties to build; the network-wide shares and densities count every pair."""
+def _roster(results: RoundResults, guidance: Guidance) -> dict:
+    """The roster as the report shows it. Rows are the agencies shown on their own (only their ratings are
+    published); columns are every agency they rate, hidden ones too (a shown agency's rating of a hidden one is
+    its own raters' figure). The gaps and the ties to build are between shown agencies with reason to work
+    together, ranked, the first few in the body with what their roles allow and the rest for the appendix; the
+    network-wide shares and densities count every pair."""
     names = results.agency_names()
     agencies = results.shown_agencies()
     visible = {a.slug for a in agencies}
     rating = {(r.source, r.target): r for r in results.directed}
     network = results.network
     if network is None:
-        return {"columns": [], "matrix": [], "hidden": False, "gaps": [], "share": [], "density": [], "degree": [],
-                "isolated": [], "reciprocity": "–", "pairs": 0, "received": [], "connections": []}
+        return {"columns": [], "matrix": [], "hidden": False, "gaps": [], "gaps_more": [], "share": [],
+                "density": [], "degree": [], "isolated": [], "isolated_hidden": [], "reciprocity": "–",
+                "reciprocity_pairs": 0, "pairs": 0, "received": [], "connections": [], "connections_more": [],
+                "pairs_rule": ""}
+    rated = {r.target for r in results.directed}
+    columns = [*agencies, *(a for a in results.agencies if a.slug not in visible and a.slug in rated)]
 
     def cell(a: str, b: str) -> dict:
         if a == b:
@@ -304,26 +346,68 @@ def _roster(results: RoundResults) -> dict:
             return {"text": "·", "level": "none"}
         return {"text": decimal(found.rating), "level": str(min(4, math.floor(found.rating)))}
 
-    gaps = findings.visible_gaps(results)
+    roles_table = guidance.roles
+
+    def advised(practices, a: str, b: str) -> dict:
+        said = roles.advice(results, roles_table, practices, a, b)
+        return {"practice": said.practices[0] if said.practices else "", "why": said.why,
+                "case_level": said.case_level}
+
+    gaps = [{"a": names[p.a], "b": names[p.b], "a_rates": decimal(rating[(p.a, p.b)].rating),
+             "b_rates": decimal(rating[(p.b, p.a)].rating), "gap": decimal(abs(p.gap)),
+             **advised(guidance.perception_gaps, p.a, p.b)} for p in findings.visible_gaps(results, roles_table)]
+    ties = [{"sentence": findings.connection_sentence(results, c), **advised(guidance.weak_ties, c.a, c.b)}
+            for c in findings.weak_ties(results, roles_table)]
+    both_rated = sum(1 for p in results.pairs if p.gap is not None)  # pairs whose ratings of each other are both shown
+    large = len(agencies) > MATRIX_MAX
     return {
-        "columns": [a.name for a in agencies],
-        "matrix": [{"name": a.name, "n": a.n, "small": small(a.n), "cells": [cell(a.slug, b.slug) for b in agencies]}
+        "large": large,
+        "by_sector": _ratings_by_sector(results) if large else None,
+        "columns": [{"name": a.name, "hidden": a.suppressed} for a in columns],
+        "matrix": [{"name": a.name, "n": a.n, "small": small(a.n), "cells": [cell(a.slug, b.slug) for b in columns]}
                    for a in agencies],
         "hidden": any(a.suppressed for a in results.agencies),
-        "gaps": [{"a": names[p.a], "b": names[p.b], "a_rates": decimal(rating[(p.a, p.b)].rating),
-                  "b_rates": decimal(rating[(p.b, p.a)].rating), "gap": decimal(abs(p.gap))} for p in gaps],
+        "gaps": gaps[:PAIRS_NAMED], "gaps_more": gaps[PAIRS_NAMED:PAIRS_NAMED + APPENDIX_PAIRS],
+        "left_unlisted": max(0, len(gaps) - PAIRS_NAMED - APPENDIX_PAIRS)
+        + max(0, len(ties) - PAIRS_NAMED - APPENDIX_PAIRS),
         "share": [(k.capitalize(), percent(v)) for k, v in network.share_at_level.items()],
         "density": [(k.capitalize(), percent(v)) for k, v in network.density.items()],
         "degree": sorted(((names[s], decimal(d)) for s, d in network.weighted_degree.items() if s in visible),
                          key=lambda row: row[0]),
         "isolated": [names[s] for s in network.isolated if s in visible],
-        "reciprocity": percent(network.reciprocity),
+        "isolated_hidden": [names[s] for s in network.isolated if s not in visible],
+        "reciprocity": percent(network.reciprocity) if both_rated >= RECIPROCITY_MIN_PAIRS else "–",
+        "reciprocity_pairs": both_rated,
         "pairs": network.agencies * (network.agencies - 1) // 2,
         "received": [{"name": names[s], "rating": decimal(r.rating), "raters": r.raters}
                      for s, r in sorted(network.received.items(), key=lambda kv: -(kv[1].rating or 0))
                      if s in visible],
-        "connections": [findings.connection_sentence(results, c) for c in network.connections],
+        "connections": ties[:PAIRS_NAMED], "connections_more": ties[PAIRS_NAMED:PAIRS_NAMED + APPENDIX_PAIRS],
+        "all_gaps": gaps, "all_connections": ties,
+        "pairs_rule": pairs_rule(roles_table),
     }
+
+
+def _ratings_by_sector(results: RoundResults) -> dict:
+    """The roster split by sector, for a jurisdiction too large for an agency-by-agency matrix: for each agency shown
+    on its own (grouped by its sector), the mean of its published ratings of the agencies of each sector."""
+    sector_of = {a.slug: a.sector for a in results.agencies}
+    present = [s for s in SECTOR_LABELS if s in set(sector_of.values())]
+    given: dict[tuple[str, str], list[float]] = {}
+    for r in results.directed:
+        given.setdefault((r.source, sector_of[r.target]), []).append(r.rating)
+    rows = []
+    for sector in present:
+        for a in sorted((a for a in results.shown_agencies() if a.sector == sector), key=lambda a: a.name):
+            cells = []
+            for target in present:
+                ratings = given.get((a.slug, target), [])
+                mean = sum(ratings) / len(ratings) if ratings else None
+                cells.append({"text": decimal(mean), "level": "none" if mean is None else str(min(4, math.floor(mean)))})
+            received = results.network.received[a.slug]
+            rows.append({"name": a.name, "sector": SECTOR_LABELS[sector], "small": small(a.n), "cells": cells,
+                         "received": f"{decimal(received.rating)} ({received.raters})"})
+    return {"sectors": [SECTOR_LABELS[s] for s in present], "rows": rows}
 
 
 def _item_row(item: Item, results: RoundResults) -> dict:
@@ -337,12 +421,28 @@ def _item_row(item: Item, results: RoundResults) -> dict:
 
 # --- the comparison -----------------------------------------------------------------------------------------------
 
+#: How many pairs a list of the comparison names before it says how many more there are.
+NAMED_IN_A_LIST = 5
+
+
+def capped(names: list[str]) -> str:
+    """ "A and B; C and D" for a few pairs, "A and B; ... and 36 more" for many; "none" for none."""
+    if not names:
+        return "none"
+    said = "; ".join(names[:NAMED_IN_A_LIST])
+    more = len(names) - NAMED_IN_A_LIST
+    return f"{len(names)}: {said}; and {more} more" if more > 0 else said
+
 def _change(comparison: Comparison, results: RoundResults) -> dict:
     """The comparison with an earlier round, worded: every figure comes from `compare`."""
     def row(construct_id: str, f) -> dict:
+        mostly_hidden = (f.change is not None and f.from_hidden is not None and abs(f.change) >= 1
+                         and f.from_hidden * f.change > 0 and abs(f.from_hidden) >= abs(f.change) / 2)
         return {"label": results.construct(construct_id).label, "earlier": score(f.earlier), "later": score(f.later),
-                "change": signed(f.change), "interval": change_span(f), "verdict": verdict(f),
-                "items_changed": list(f.items_changed)}
+                "change": printed_change(f), "interval": change_span(f), "verdict": verdict(f),
+                "items_changed": list(f.items_changed),
+                "hidden": (f"{signed(f.from_hidden)} of it from the agencies not shown on their own"
+                           if mostly_hidden else "")}
 
     names = results.agency_names()
 
@@ -358,6 +458,7 @@ def _change(comparison: Comparison, results: RoundResults) -> dict:
         "resamples": comparison.resamples,
         "compared": compared,
         "chance": chance_of_one(compared),
+        "agency_cells": sum(len(a.change) for a in comparison.agencies),
         "level_then": comparison.level_earlier.placed, "level_now": comparison.level_later.placed,
         "dimensions": [row(c, f) for c, f in comparison.dimensions.items()],
         "conditions": [row(c, f) for c, f in comparison.conditions.items()],
@@ -365,13 +466,15 @@ def _change(comparison: Comparison, results: RoundResults) -> dict:
         "agencies": [{"name": a.name, "n": f"{a.n_earlier} → {a.n_later}",
                       "small": small(a.n_earlier) or small(a.n_later),
                       "changes": [signed(c.change) for c in a.change.values()],
-                      "cells": [{"text": signed(c.change), "interval": change_span(c), "real": c.excludes_zero}
+                      "cells": [{"text": signed(c.change), "interval": change_span(c), "real": c.holds}
                                 for c in a.change.values()],
                       "then": a.earlier.placed, "now": a.later.placed} for a in comparison.agencies],
         "agencies_left_out": comparison.agencies_left_out,
-        "new_ties": [pair(p) for p in moves.new_ties], "lost_ties": [pair(p) for p in moves.lost_ties],
+        "new_ties": capped([pair(p) for p in moves.new_ties]), "lost_ties": capped([pair(p) for p in moves.lost_ties]),
         "level_up": len(moves.level_up), "level_down": len(moves.level_down),
-        "gaps_opened": [pair(p) for p in moves.gaps_opened], "gaps_closed": [pair(p) for p in moves.gaps_closed],
+        "gaps_opened": capped([pair(p) for p in moves.gaps_opened]),
+        "gaps_closed": capped([pair(p) for p in moves.gaps_closed]),
+        "density": [(level.capitalize(), percent(m.earlier), percent(m.later)) for level, m in moves.density.items()],
         "response_rate": f"{percent(overall.earlier)} then, {percent(overall.later)} now",
         "sector_rates": [{"sector": SECTOR_LABELS.get(r.key, r.key), "earlier": percent(r.rate.earlier),
                           "later": percent(r.rate.later)} for r in comparison.coverage.sectors],

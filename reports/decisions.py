@@ -15,8 +15,8 @@ from assessment.scoring.continuum import CONCERN
 from assessment.scoring.results import Comparison, RoundResults
 from questionnaires.schema import Guidance
 
-from . import findings
-from .words import change_span, joined, signed
+from . import findings, roles
+from .words import change_span, joined, score, signed, span_of
 
 HOW_MANY = 3
 
@@ -27,6 +27,9 @@ class Decision:
     finding: str
     who: str
     dimension: str
+    #: The two agencies a relationship decision names, and whether its practice is a case-level one.
+    pair: tuple[str, ...] = ()
+    case_level: bool = False
 
     def as_json(self) -> dict:
         return {"action": self.action, "finding": self.finding, "who": self.who, "dimension": self.dimension}
@@ -70,19 +73,34 @@ def decisions(results: RoundResults, guidance: Guidance, comparison: Optional[Co
 
 def _construct_decision(results: RoundResults, guidance: Guidance, construct_id: str, dimension: str,
                         why: str) -> Decision:
-    """Act on the construct's lowest item (its own practice), or on the construct's first practice."""
+    """Act on the construct's lowest item (its own practice), or on the construct's first practice. The finding
+    says how far the construct's items agree (its reliability), and names the lowest item alone only when the
+    others are further from it than chance; "who" names only agencies clearly behind, allowing for chance."""
     said = findings.standing(results, construct_id)
-    low = findings.lowest_items(results, construct_id, limit=1)
+    low = findings.lowest_together(results, construct_id)
     construct = results.construct(construct_id)
     if low and low[0].id in guidance.item_practices:
         action = guidance.item_practices[low[0].id]
-        detail = f" Lowest item: “{low[0].short}” ({low[0].score:.0f})."
+        if len(low) == 1:
+            lo, hi = findings.item_interval(low[0])
+            detail = f" Lowest item: “{low[0].short}” ({score(low[0].score)}, 95% interval {span_of(lo, hi)})."
+        else:
+            detail = (" Lowest items, within chance of each other: "
+                      + joined([f"“{i.short}” ({score(i.score)})" for i in low[:3]]) + ".")
     else:
         action = construct.practices[0] if construct.practices else construct.description
         detail = ""
     behind = findings.behind(results, construct_id, limit=2)
-    who = findings.agencies_line(results, construct_id, behind) if behind else "all agencies"
-    return Decision(action=action, finding=f"{said.sentence[:-1]}; {why}.{detail}", who=who, dimension=dimension)
+    if behind:
+        who = findings.agencies_line(results, construct_id, behind)
+        note = roles.limits_note(results, guidance.roles, [a.slug for a in behind]) \
+            if construct_id in {d.id for d in results.dimensions} else ""
+        who += f". {note}" if note else ""
+    else:
+        who = "all agencies (none is clearly behind the others, allowing for chance)"
+    return Decision(action=action, finding=f"{said.sentence[:-1]}; {why}; "
+                                           f"{findings.reliability_note(results, construct_id)}.{detail}",
+                    who=who, dimension=dimension)
 
 
 def _worst_condition(results: RoundResults) -> Optional[str]:
@@ -92,28 +110,35 @@ def _worst_condition(results: RoundResults) -> Optional[str]:
 
 
 def _relationship(results: RoundResults, guidance: Guidance, dimension: str) -> Optional[Decision]:
+    """The first-ranked perception gap, or else the first-ranked weak tie, with the practice its roles allow (see
+    `roles`): a case-level one only for a pair that may work case by case."""
     names = results.agency_names()
-    gaps = findings.visible_gaps(results)
-    if gaps and guidance.perception_gaps:
+    gaps = findings.visible_gaps(results, guidance.roles)
+    if gaps and guidance.perception_gaps.system:
         pair = gaps[0]
-        return Decision(action=guidance.perception_gaps[0],
-                        finding=findings.gap_sentence(results, pair) + ": a perception gap of a full level or more.",
-                        who=joined([names[pair.a], names[pair.b]]), dimension=dimension)
-    ties = [c for c in findings.weak_ties(results) if c.brokers] or list(findings.weak_ties(results))
-    if ties and guidance.weak_ties:
+        said = roles.advice(results, guidance.roles, guidance.perception_gaps, pair.a, pair.b)
+        return Decision(action=said.practices[0],
+                        finding=f"{findings.gap_sentence(results, pair)}: a perception gap of a full level or more. "
+                                f"{said.why}",
+                        who=joined([names[pair.a], names[pair.b]]), dimension=dimension, pair=(pair.a, pair.b),
+                        case_level=said.case_level)
+    ties = findings.weak_ties(results, guidance.roles)
+    if ties and guidance.weak_ties.system:
         tie = ties[0]
-        return Decision(action=guidance.weak_ties[0], finding=findings.connection_sentence(results, tie) + ".",
+        said = roles.advice(results, guidance.roles, guidance.weak_ties, tie.a, tie.b)
+        return Decision(action=said.practices[0],
+                        finding=f"{findings.connection_sentence(results, tie)}. {said.why}",
                         who=joined([names[tie.a], names[tie.b]] + [names[b] for b in tie.brokers]),
-                        dimension=dimension)
+                        dimension=dimension, pair=(tie.a, tie.b), case_level=said.case_level)
     return None
 
 
 def _fallen(results: RoundResults, guidance: Guidance, comparison: Optional[Comparison]) -> Optional[Decision]:
-    """The dimension that fell most since the earlier round, when its interval excludes zero."""
+    """The dimension that fell most since the earlier round, when its fall holds with every change compared."""
     if comparison is None:
         return None
     fallen = [(c.change, d) for d, c in comparison.dimensions.items()
-              if c.excludes_zero and c.change is not None and c.change < 0]
+              if c.holds and c.change is not None and c.change < 0]
     if not fallen:
         return None
     _, dimension = min(fallen)

@@ -25,6 +25,7 @@ from assessment.scoring.continuum import (
 )
 from assessment.scoring.network import PAIR_LEVELS
 from assessment.scoring.results import Comparison, Group, Pair, Placement, RoundResults, TrendPoint
+from assessment.vocabulary import Sector
 
 FONT = dict(family="DejaVu Sans, Arial, sans-serif", size=12, color="#1d2430")
 INK, MID, PALE = "#1d2430", "#5b6b80", "#dfe5ec"
@@ -520,6 +521,75 @@ def received_alt(results: RoundResults) -> str:
     return "Bar chart of the mean rating (0 to 4) the other agencies give each agency: " + "; ".join(parts) + "."
 
 
+#: Beyond this many agencies shown on their own, the report draws the roster as a network map (and a table of the
+#: ratings each agency gives each sector) instead of an agency-by-agency matrix, whose columns would not fit.
+MATRIX_MAX = 12
+#: A marker shape per sector, so that the map reads in greyscale (the fill carries the sector too).
+SECTOR_SYMBOLS = {"community_supervision": "circle", "treatment": "square", "victim_advocacy": "diamond",
+                  "law_enforcement": "triangle-up", "prosecution": "triangle-down", "judiciary": "pentagon",
+                  "defense": "hexagon", "institutional_corrections": "star", "policymaker": "cross", "other": "x"}
+SECTOR_FILLS = {"community_supervision": "#1d3557", "treatment": "#5f7ea3", "victim_advocacy": "#9fb3ca",
+                "law_enforcement": "white", "prosecution": "#cdd8e5", "judiciary": "#1d2430", "defense": "#6b7480",
+                "institutional_corrections": "#dfe5ec", "policymaker": "#4f6d92", "other": "white"}
+
+
+def network_print_figure(results: RoundResults) -> go.Figure:
+    """PARTNER's network map, for print: each agency shown on its own a node, its shape and fill its sector, its
+    size its score received (the mean rating the others give it); a line for each pair at coordination or above,
+    wider for a higher level (cooperation and collaboration solid, coordination dashed), laid out by a
+    force-directed layout (networkx, seeded) that pulls close the agencies that work together."""
+    shown = results.shown_agencies()
+    slugs = {a.slug for a in shown}
+    pairs = [p for p in results.pairs if p.a in slugs and p.b in slugs and p.level is not None and p.level >= 2]
+    graph = nx.Graph()
+    graph.add_nodes_from(sorted(slugs))
+    graph.add_weighted_edges_from((p.a, p.b, p.level) for p in pairs)
+    positions = nx.spring_layout(graph, seed=LAYOUT_SEED, weight="weight", k=1.6 / max(len(slugs), 1) ** 0.5)
+    fig = go.Figure()
+    for level, style in ((2, dict(width=0.8, dash="dash", color=MID)), (3, dict(width=1.6, color=MID)),
+                         (4, dict(width=3, color=INK))):
+        xs, ys = [], []
+        for p in pairs:
+            if min(4, int(p.level)) == level:
+                (x0, y0), (x1, y1) = positions[p.a], positions[p.b]
+                xs += [x0, x1, None]
+                ys += [y0, y1, None]
+        fig.add_trace(go.Scatter(x=xs or [None], y=ys or [None], mode="lines", line=style, hoverinfo="skip",
+                                 name=PAIR_LEVELS[level].capitalize()))
+    received = results.network.received
+    for sector in SECTOR_SYMBOLS:
+        mine = [a for a in shown if a.sector == sector]
+        if not mine:
+            continue
+        fig.add_trace(go.Scatter(
+            x=[positions[a.slug][0] for a in mine], y=[positions[a.slug][1] for a in mine], mode="markers+text",
+            marker=dict(symbol=SECTOR_SYMBOLS[sector], color=SECTOR_FILLS[sector], line=dict(color=INK, width=1.2),
+                        size=[9 + 5 * (received[a.slug].rating or 0) for a in mine]),
+            text=[wrapped(plain(a.name), 18) for a in mine], textposition="bottom center",
+            textfont=dict(size=9, color=INK), cliponaxis=False, hoverinfo="skip",
+            name=Sector(sector).label))
+    xs = [v[0] for v in positions.values()] or [0]
+    ys = [v[1] for v in positions.values()] or [0]
+    fig.update_xaxes(visible=False, range=[min(xs) - 0.12, max(xs) + 0.12])
+    fig.update_yaxes(visible=False, range=[min(ys) - 0.16, max(ys) + 0.08])
+    fig = for_print(fig, height=640, bottom=10, top=10)
+    fig.update_layout(legend=dict(orientation="h", y=-0.02, x=0, yanchor="top", font=dict(size=10)),
+                      margin=dict(b=90))
+    return fig
+
+
+def network_alt(results: RoundResults) -> str:
+    shown = results.shown_agencies()
+    slugs = {a.slug for a in shown}
+    ties = sum(1 for p in results.pairs if p.a in slugs and p.b in slugs and p.level is not None and p.level >= 2)
+    received = results.network.received
+    top = sorted(shown, key=lambda a: (-(received[a.slug].rating or 0), a.name))[:3]
+    return (f"Network map of the {len(shown)} agencies shown on their own, {ties} pairs at coordination or above. "
+            f"Seen most highly by the others: " + ", ".join(f"{a.name} ({received[a.slug].rating:.1f})" for a in top
+                                                          if received[a.slug].rating is not None)
+            + ". The table of ratings given to each sector, after the map, holds the figures.")
+
+
 #: The printed report's charts: name -> (builder, alt text), in the order they appear.
 PRINT = {
     "standing": (standing_figure, standing_alt),
@@ -527,14 +597,18 @@ PRINT = {
     "conditions": (lambda r: factor_figure(r, "conditions"), lambda r: factor_alt(r, "conditions")),
     "answers": (answers_figure, answers_alt),
     "received": (received_figure, received_alt),
+    "network": (network_print_figure, network_alt),
 }
 
 
 def print_figures(results: RoundResults) -> tuple[dict[str, go.Figure], dict[str, str]]:
-    """The printed report's figures and their alt texts, by name."""
-    built = {name: build(results) for name, (build, _) in PRINT.items()}
-    alts = {name: describe(results) for name, (_, describe) in PRINT.items()}
+    """The printed report's figures and their alt texts, by name: the network map only beyond `MATRIX_MAX`
+    agencies shown on their own (below it, the report prints the matrix)."""
+    names = list(PRINT)
     if results.network is None or not results.shown_agencies():
-        built.pop("received")
-        alts.pop("received")
-    return built, alts
+        names = [n for n in names if n not in ("received", "network")]
+    elif len(results.shown_agencies()) <= MATRIX_MAX:
+        names.remove("network")
+    else:
+        names.remove("received")  # the map sizes each agency by it, and the table beside it gives it
+    return {n: PRINT[n][0](results) for n in names}, {n: PRINT[n][1](results) for n in names}

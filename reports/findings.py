@@ -3,12 +3,19 @@ furthest behind on it, the pairs of agencies that see each other differently, th
 and the recommendations are built from these; they compute no figure of their own."""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Optional
 
+import numpy as np
+from scipy.stats import t
+
 from assessment.scoring.continuum import CONCERN, CONCERN_BELOW, EMERGING, ESTABLISHED, ESTABLISHED_FROM
 from assessment.scoring.numbers import exact
+from assessment.scoring.reliability import RELIABILITY_MIN_N
 from assessment.scoring.results import Agency, Connection, Item, Pair, RoundResults
+from assessment.scoring.uncertainty import ASSUMED_SD, assumed_spread_interval
+from questionnaires.schema import Roles
 
 from .words import decimal, joined, score, sized, small, span
 
@@ -64,26 +71,88 @@ def lowest_items(results: RoundResults, construct_id: str, limit: int = 2) -> li
     return sorted(rated, key=lambda i: (i.score, i.id))[:limit]
 
 
+def item_interval(item: Item) -> tuple[Optional[float], Optional[float]]:
+    """The 95% interval of an item's score (0-100) from its answers (Student's t on the published distribution,
+    which holds every figure it rests on)."""
+    if not item.distribution or item.score is None:
+        return None, None
+    values = np.repeat([float(v) for v in item.distribution], [int(c) for c in item.distribution.values()])
+    if len(values) < 2:
+        return None, None
+    half = 25 * float(t.ppf(0.975, len(values) - 1)) * values.std(ddof=1) / math.sqrt(len(values))
+    return item.score - half, item.score + half
+
+
+def lowest_together(results: RoundResults, construct_id: str) -> list[Item]:
+    """The construct's lowest item not established and the others that do not differ from it by more than chance:
+    those whose score lies inside its 95% interval. A decision never singles out an item the data cannot."""
+    low = lowest_items(results, construct_id, limit=1)
+    if not low:
+        return []
+    _, high = item_interval(low[0])
+    if high is None:
+        return low
+    return [i for i in lowest_items(results, construct_id, limit=len(results.items)) if exact(i.score) <= exact(high)]
+
+
+def margin(results: RoundResults, n: int) -> Optional[float]:
+    """How far a shown group's score of `n` respondents may be from the truth (the half-width of its 95% interval,
+    which assumes the spread within a group: `uncertainty.assumed_spread_interval`)."""
+    low, _ = assumed_spread_interval(0.0, (n,), spread(results))
+    return None if low is None else -low
+
+
+def spread(results: RoundResults) -> float:
+    """The spread within a group that intervals assume: 25 points, or the jurisdiction's published SD if wider."""
+    profile = results.jurisdiction.profile
+    sds = [f.sd for f in (*profile.dimensions.values(), *profile.conditions.values())] if profile else []
+    return max([ASSUMED_SD] + [sd for sd in sds if sd is not None])
+
+
 def behind(results: RoundResults, construct_id: str, limit: int = 3) -> list[Agency]:
-    """Shown agencies in the concern band on the construct, lowest first."""
-    found = [a for a in results.shown_agencies() if a.profile.figures(construct_id).band == CONCERN]
-    return sorted(found, key=lambda a: (a.profile.figures(construct_id).score, a.name))[:limit]
+    """Shown agencies clearly in the concern band on the construct, allowing for chance: their score is below 50
+    by more than their margin (see `margin`). Lowest first; agencies tied with the last one named are named too."""
+    def clear(a: Agency) -> bool:
+        value, room = a.profile.figures(construct_id).score, margin(results, a.n)
+        return value is not None and room is not None and exact(value + room) < CONCERN_BELOW
+    found = sorted((a for a in results.shown_agencies() if clear(a)),
+                   key=lambda a: (a.profile.figures(construct_id).score, a.name))
+    if len(found) <= limit:
+        return found
+    last = exact(found[limit - 1].profile.figures(construct_id).score)
+    return [a for a in found if exact(a.profile.figures(construct_id).score) <= last]
 
 
 def agencies_line(results: RoundResults, construct_id: str, agencies: list[Agency]) -> str:
-    """ "District Court 41 (n 4, read with care) and Sheriff's Office 44 (n 6)"."""
+    """ "District Court 21 (n 4, ±25) and Sheriff's Office 24 (n 6, ±20)"."""
     parts = []
     for a in agencies:
-        note = ", read with care" if small(a.n) else ""
-        parts.append(f"{a.name} {score(a.profile.figures(construct_id).score)} (n {a.n}{note})")
+        parts.append(f"{a.name} {score(a.profile.figures(construct_id).score)} (n {a.n}, "
+                     f"±{margin(results, a.n):.0f})")
     return joined(parts)
 
 
-def visible_gaps(results: RoundResults) -> list[Pair]:
-    """Perception gaps between agencies shown on their own, widest first."""
+def reliability_note(results: RoundResults, construct_id: str) -> str:
+    """How far a construct's items measure one thing, for a finding built on it."""
+    r = results.reliability.get(construct_id)
+    if r is None or r.alpha is None:
+        return (f"its reliability is not given: {r.n if r else 0} complete answers, and it takes "
+                f"{RELIABILITY_MIN_N}")
+    if r.flag:
+        return (f"its items agree with each other less than they should (Cronbach's alpha {r.alpha:.2f}, below 0.70): "
+                "read its score as a pointer, not a measure")
+    return f"Cronbach's alpha {r.alpha:.2f} from {r.n} complete answers"
+
+
+def visible_gaps(results: RoundResults, roles: Roles) -> list[Pair]:
+    """Perception gaps between agencies shown on their own that have reason to work together (`Roles.related`),
+    ranked by what closing them would change: pairs that work case by case first (their gap is felt in every
+    shared case), then the widest."""
     shown = {a.slug for a in results.shown_agencies()}
-    return sorted((p for p in results.pairs if p.perception_gap and p.a in shown and p.b in shown),
-                  key=lambda p: (-abs(p.gap), p.a, p.b))
+    sectors = {a.slug: a.sector for a in results.agencies}
+    return sorted((p for p in results.pairs if p.perception_gap and p.a in shown and p.b in shown
+                   and roles.related(sectors[p.a], sectors[p.b])),
+                  key=lambda p: (roles.case_level_for(sectors[p.a], sectors[p.b]) is None, -abs(p.gap), p.a, p.b))
 
 
 def gap_sentence(results: RoundResults, pair: Pair) -> str:
@@ -93,8 +162,15 @@ def gap_sentence(results: RoundResults, pair: Pair) -> str:
             f"of 4; {names[pair.b]} rates it at {decimal(rating[(pair.b, pair.a)])}")
 
 
-def weak_ties(results: RoundResults) -> tuple[Connection, ...]:
-    return results.network.connections if results.network else ()
+def weak_ties(results: RoundResults, roles: Roles) -> list[Connection]:
+    """Pairs of shown agencies below networking that have reason to work together, ranked by what a tie would
+    change: pairs that work case by case first, then those an agency tied to both could introduce, then the
+    weakest."""
+    sectors = {a.slug: a.sector for a in results.agencies}
+    ties = results.network.connections if results.network else ()
+    return sorted((c for c in ties if roles.related(sectors[c.a], sectors[c.b])),
+                  key=lambda c: (roles.case_level_for(sectors[c.a], sectors[c.b]) is None, not c.brokers,
+                                 -1 if c.level is None else c.level, c.a, c.b))
 
 
 def connection_sentence(results: RoundResults, c: Connection) -> str:

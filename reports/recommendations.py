@@ -8,23 +8,27 @@ from dataclasses import dataclass, field
 
 from assessment.scoring.continuum import CONCERN, ESTABLISHED, band
 from assessment.scoring.results import RoundResults
-from questionnaires.schema import Concern, Guidance
+from questionnaires.schema import Concern, Guidance, PairPractices, Roles
 
-from . import findings
-from .words import joined, score, sized, small
+from . import findings, roles
+from .words import SECTOR_LABELS, joined, score, sized, small
 
-#: How many weak ties the relationships' recommendation names.
-TIES_NAMED = 4
+#: How many perception gaps, and how many pairs to connect, the recommendations name (the rest are listed in the
+#: appendix).
+PAIRS_NAMED = 5
 
 
 @dataclass(frozen=True)
 class Recommendation:
     heading: str
     finding: str
-    #: (what was found, what to do about it): an item and its practice, a pair and what to do.
-    specifics: tuple[tuple[str, str], ...] = ()
+    #: (what was found, what to do about it, why that): an item and its practice, a pair and what their roles
+    #: allow them to do.
+    specifics: tuple[tuple[str, str, str], ...] = ()
     practices: tuple[str, ...] = ()
     who: str = ""
+    #: The advice to each pair of agencies the recommendation names (see `roles`).
+    pairs: tuple[roles.PairAdvice, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -51,11 +55,15 @@ def _construct(results: RoundResults, guidance: Guidance, construct_id: str, hea
                practices: bool = True, items: int = 2) -> Recommendation:
     said = findings.standing(results, construct_id)
     construct = results.construct(construct_id)
-    specifics = tuple((f"“{i.short}” scores {score(i.score)} (n {i.n})", guidance.item_practices.get(i.id, ""))
+    specifics = tuple((f"“{i.short}” scores {score(i.score)} (n {i.n})", guidance.item_practices.get(i.id, ""), "")
                       for i in findings.lowest_items(results, construct_id, limit=items))
     behind = findings.behind(results, construct_id)
-    who = (f"Furthest behind (concern band): {findings.agencies_line(results, construct_id, behind)}."
-           if behind else "")
+    who = ""
+    if behind:
+        who = f"Clearly in the concern band, allowing for chance: {findings.agencies_line(results, construct_id, behind)}."
+        if construct_id in {d.id for d in results.dimensions}:
+            note = roles.limits_note(results, guidance.roles, [a.slug for a in behind])
+            who += f" {note}" if note else ""
     finding = said.sentence
     if practices:
         finding += f" The aim: {construct.description[:1].lower()}{construct.description[1:]}"
@@ -94,7 +102,7 @@ def _conditions(results: RoundResults, guidance: Guidance) -> Group:
     emerging = [c for c in scored if profile.conditions[c.id].band not in (CONCERN, ESTABLISHED)]
     if emerging:
         specifics = tuple((f"{c.label} {score(profile.conditions[c.id].score)}: “{i.short}” scores "
-                           f"{score(i.score)} (n {i.n})", guidance.item_practices.get(i.id, ""))
+                           f"{score(i.score)} (n {i.n})", guidance.item_practices.get(i.id, ""), "")
                           for c in emerging for i in findings.lowest_items(results, c.id, limit=1))
         items.append(Recommendation(
             heading="Also emerging: " + joined([c.label for c in emerging]),
@@ -104,29 +112,58 @@ def _conditions(results: RoundResults, guidance: Guidance) -> Group:
 
 
 def _relationships(results: RoundResults, guidance: Guidance) -> Group:
-    names = results.agency_names()
+    """The pairs that see their relationship differently and the pairs to connect, ranked (see `findings`), the
+    first `PAIRS_NAMED` of each named with what their roles allow them to do (see `roles`); the rest are listed in
+    the appendix."""
     items = []
-    gaps = findings.visible_gaps(results)
+    gaps = findings.visible_gaps(results, guidance.roles)
     if gaps:
-        pairs = "; ".join(f"{names[p.a]} and {names[p.b]}" for p in gaps)
         items.append(Recommendation(
             heading="Pairs that see their relationship differently",
-            finding=f"{len(gaps)} pair{'s' if len(gaps) != 1 else ''} of agencies rate each other a full level or "
-                    f"more apart (their ratings are under Relationships): {pairs}.",
-            practices=guidance.perception_gaps))
-    ties = findings.weak_ties(results)
+            finding=f"{_pairs(len(gaps))} of agencies rate each other a full level or more apart"
+                    + _first(len(gaps)) + ".",
+            specifics=tuple(_pair_line(results, guidance.roles, guidance.perception_gaps, p.a, p.b,
+                                       findings.gap_sentence(results, p)) for p in gaps[:PAIRS_NAMED]),
+            pairs=tuple(roles.advice(results, guidance.roles, guidance.perception_gaps, p.a, p.b)
+                        for p in gaps[:PAIRS_NAMED])))
+    ties = findings.weak_ties(results, guidance.roles)
     if ties:
-        named = sorted(ties, key=lambda c: (not c.brokers, c.level if c.level is not None else -1))[:TIES_NAMED]
-        listed = "; ".join(f"{names[c.a]} and {names[c.b]}"
-                           + (f" (through {joined([names[b] for b in c.brokers])})" if c.brokers else "")
-                           for c in named)
         items.append(Recommendation(
             heading="Who to connect",
-            finding=f"{len(ties)} pair{'s' if len(ties) != 1 else ''} of agencies shown on their own "
-                    f"{'are' if len(ties) != 1 else 'is'} below networking. Start with {listed}.",
-            practices=guidance.weak_ties))
-    return Group("Relationships between agencies", "From the roster: every pair named is between agencies shown on "
-                 "their own.", items)
+            finding=f"{_pairs(len(ties))} of agencies shown on their own {'are' if len(ties) != 1 else 'is'} below "
+                    f"networking" + _first(len(ties)) + ".",
+            specifics=tuple(_pair_line(results, guidance.roles, guidance.weak_ties, c.a, c.b,
+                                       findings.connection_sentence(results, c)) for c in ties[:PAIRS_NAMED]),
+            pairs=tuple(roles.advice(results, guidance.roles, guidance.weak_ties, c.a, c.b)
+                        for c in ties[:PAIRS_NAMED])))
+    return Group("Relationships between agencies",
+                 "From the roster: every pair named is between agencies shown on their own, and gets a case-level "
+                 "practice only where the two agencies' roles allow it. " + pairs_rule(guidance.roles), items)
+
+
+def pairs_rule(roles: Roles) -> str:
+    """The rule that leaves pairs of one sector out, in words."""
+    peers = joined([SECTOR_LABELS[s].lower() for s in roles.peers])
+    said = ("Pairs of agencies of one sector (two police departments of different districts) are not named: they "
+            "share no cases")
+    return said + (f", except in {peers}, whose agencies may supervise the same people." if peers else ".")
+
+
+def _pairs(count: int) -> str:
+    return f"{count} pair{'s' if count != 1 else ''}"
+
+
+def _first(count: int) -> str:
+    if count <= PAIRS_NAMED:
+        return ""
+    return (f"; the {PAIRS_NAMED} whose change would matter most (pairs that work case by case, then those an agency "
+            f"tied to both could introduce) are here, the other {count - PAIRS_NAMED} in the appendix")
+
+
+def _pair_line(results: RoundResults, roles_table: Roles, practices: PairPractices, a: str, b: str,
+               found: str) -> tuple[str, str, str]:
+    said = roles.advice(results, roles_table, practices, a, b)
+    return (found, said.practices[0], said.why) if said.practices else (found, "", "")
 
 
 def _concerns(results: RoundResults, guidance: Guidance, concerns: tuple[Concern, ...], title: str,

@@ -182,7 +182,8 @@ def test_report_with_a_comparison_names_no_suppressed_agency(runner, tmp_path):
     assert "Commitments from Baseline survey 2024" in text and "Response rate by sector, then → now" in text
     assert "Start monthly joint case staffing" in text
     assert "LEVEL ON THE CONTINUUM" in text
-    assert text.count("County Board of Supervisors") == 2  # the coverage warning and the agencies table only
+    # the coverage warning, the agencies table, and the roster's column of how the agencies shown rate it
+    assert text.count("County Board of Supervisors") == 3
 
 
 @pytest.mark.demo
@@ -237,3 +238,22 @@ def test_replaces_is_validated():
     data["sections"][0]["items"][0]["replaces"] = "Not An Id"
     with pytest.raises(Exception, match="replaces must name the id of an earlier Likert item"):
         load_text(yaml.safe_dump(data))
+
+
+def test_a_change_made_by_the_agencies_not_shown_says_so():
+    """a and b (four each) stay at 50; c and d (two each, hidden, pooled) move from 50 to 100. Agency-weighted:
+    (50 + 50 + 2 x 100) / 4 = 75, a change of +25, all of it the pool's: 2 x 100 / 4 - 2 x 50 / 4 = 25."""
+    before = round_data(Q, varied([3] * 4) + varied([3] * 4, "b") + varied([3] * 2, "c") + varied([3] * 2, "d"))
+    after = round_data(Q, varied([3] * 4) + varied([3] * 4, "b") + varied([5] * 2, "c") + varied([5] * 2, "d"))
+    info = both(before, after, resamples=100)["dimensions"]["information"]
+    assert info["change"] == pytest.approx(25.0) and info["from_hidden"] == pytest.approx(25.0)
+    from reports import content
+
+    from dataclasses import replace
+
+    from assessment.scoring.results import RoundRef
+
+    earlier, later = score_round(before), score_round(after)
+    comparison = replace(compare(before, after, earlier, later, resamples=100), earlier=RoundRef(1, "Then", 1))
+    row = content.build(later, comparison)["change"]["dimensions"][0]
+    assert row["hidden"] == "+25 of it from the agencies not shown on their own"

@@ -5,6 +5,7 @@ import pytest
 import yaml
 
 from app import create_app
+from assessment.vocabulary import Sector
 from questionnaires import DIRECTORY, QuestionnaireError, load_file, load_text
 
 SHIPPED = DIRECTORY / "collaboration_readiness.yaml"
@@ -69,7 +70,17 @@ def test_shipped_questionnaire_meets_the_content_rules():
     assert all(i.short for i in likert), "every scored item has a short label for the report's charts"
     assert [t.sectors for t in q.guidance.tensions] == [("prosecution", "defense")]
     assert [p.id for p in q.guidance.principles] == ["victim_centred", "public_education", "monitoring_evaluation"]
-    assert q.guidance.perception_gaps and q.guidance.weak_ties
+    assert q.guidance.perception_gaps.case and q.guidance.perception_gaps.system
+    assert q.guidance.weak_ties.case and q.guidance.weak_ties.system
+    roles = q.guidance.roles  # DOMAIN.md, "What each agency may share"
+    assert {s for s, r in roles.sectors.items() if r.limits_sharing} == {"judiciary", "defense", "victim_advocacy",
+                                                                         "treatment"}
+    assert {tuple(sorted(c.sectors)) for c in roles.case_level} == {
+        ("community_supervision", "treatment"), ("community_supervision", "law_enforcement"),
+        ("community_supervision", "victim_advocacy"), ("community_supervision", "community_supervision")}
+    assert "consent" in roles.case_level_for("victim_advocacy", "community_supervision").condition
+    assert "ex parte" in roles.sectors["judiciary"].bound and "privilege" in roles.sectors["defense"].bound
+    assert not roles.related("law_enforcement", "law_enforcement") and roles.related("judiciary", "defense")
     roster = q.scales[q.roster_item.scale]
     assert (roster.min, roster.max) == (0, 4) and roster.dont_know
     assert [o.label for o in roster.options] == ["No contact", "Networking", "Coordination", "Cooperation",
@@ -98,6 +109,17 @@ def _item(index, **changes):
         data["sections"][0]["items"][index].update(changes)
         return data
     return change
+
+
+def roles(drop: str = "", extra: str = "", short: str = "its rules", limits=True, pair=None) -> dict:
+    """A role table for the minimal questionnaire, with one thing changed."""
+    sectors = {s.value: {"bound": f"What binds {s.value}.", "short": short if s.value == "judiciary" else "rules",
+                         **({"limits_sharing": limits} if s.value == "judiciary" else {})}
+               for s in Sector if s.value != drop}
+    if extra:
+        sectors[extra] = {"bound": "Something.", "short": "it"}
+    return {"sectors": sectors, "peers": [],
+            "case_level": [{"sectors": pair or ["community_supervision", "treatment"], "condition": "with consent"}]}
 
 
 INVALID = [
@@ -142,7 +164,30 @@ INVALID = [
      "guidance.principles[0]: practices must be a list of recommended practices, one at least"),
     ("short label too long", _item(0, short="x" * 43), "sections[0].items[0] (i1): short must be at most 42"),
     ("guidance: unknown key", _set(["guidance"], {"gaps": []}), "guidance: unknown key 'gaps'"),
+    ("roles: a sector left out", _set(["guidance"], {"roles": roles(drop="defense")}),
+     "guidance.roles.sectors: sector 'defense' is missing: say what binds it"),
+    ("roles: unknown sector", _set(["guidance"], {"roles": roles(extra="prosecutors")}),
+     "guidance.roles.sectors.prosecutors: unknown sector 'prosecutors'"),
+    ("roles: no short terms", _set(["guidance"], {"roles": roles(short="")}),
+     "guidance.roles.sectors.judiciary: missing short"),
+    ("roles: limits not true or false", _set(["guidance"], {"roles": roles(limits="yes")}),
+     "guidance.roles.sectors.judiciary: limits_sharing must be true or false"),
+    ("roles: a pair of one", _set(["guidance"], {"roles": roles(pair=["judiciary"])}),
+     "guidance.roles.case_level[0]: sectors must be a list of two sectors"),
+    ("roles: an unknown pair", _set(["guidance"], {"roles": roles(pair=["judiciary", "jury"])}),
+     "guidance.roles.case_level[0]: unknown sector 'jury'"),
+    ("roles: case by case with itself", _set(["guidance"], {"roles": roles(pair=["defense", "defense"])}),
+     "defense works case by case with itself, so it must be among the peers"),
+    ("roles: no case-level pairs", _set(["guidance"], {"roles": {**roles(), "case_level": []}}),
+     "guidance.roles.case_level: case_level is empty"),
+    ("pair practices without system ones", _set(["guidance"], {"weak_ties": {"case": ["Meet on a case."]}}),
+     "guidance.weak_ties: system must be a list of recommended practices, one at least"),
+    ("pair practices as a plain list", _set(["guidance"], {"perception_gaps": ["Talk."]}),
+     "guidance.perception_gaps: expected a mapping of keys to values, found list"),
 ]
+
+
+
 
 
 @pytest.mark.parametrize("change, expected", [(c, e) for _, c, e in INVALID], ids=[n for n, _, _ in INVALID])

@@ -72,9 +72,9 @@ def test_chromium_is_there_to_draw_charts():
     assert find_browser() is not None, "make test installs Debian's chromium; the chart tests need it"
 
 
-def test_the_demo_round_renders_a_tagged_titled_pdf_of_nine_to_eleven_pages(demo_report):
+def test_the_demo_round_renders_a_tagged_titled_pdf_of_nine_to_twelve_pages(demo_report):
     reader = pypdf.PdfReader(io.BytesIO(demo_report["pdf"]))
-    assert 9 <= len(reader.pages) <= 11, len(reader.pages)
+    assert 9 <= len(reader.pages) <= 12, len(reader.pages)  # the role table and margins added one
     assert reader.metadata.title == "Collaboration readiness report: Demo County, Follow-up survey 2025"
     root = reader.trailer["/Root"]
     assert root["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in root  # tagged (PDF/UA)
@@ -132,11 +132,15 @@ def test_recommendations_name_what_scored_low_and_who(demo_report):
     text = demo_report["text"].split("Recommendations Each recommendation")[1]
     # the next step's lowest items, each with its own practice from the questionnaire
     assert "“Progress reports on an agreed schedule” scores 72 (n 46) → Agree a written schedule" in text
-    # agencies furthest behind on a concern, with their n and the small-group caveat
-    assert "Furthest behind (concern band): Public Defender's Office 28 (n 4, read with care)" in text
+    # no agency is named behind when chance could give its distance from the band (the Public Defender's Office
+    # scores 28 with 4 respondents: within its margin of 25 of the cut at 50)
+    assert "Clearly in the concern band" not in text
     # pairs, and the prosecution-defense tension with the pair between those sectors
     assert "Who to connect" in text
-    assert "Public Defender's Office and Victim Services Center (through District Court)" in text
+    assert ("Public Defender's Office and Victim Services Center are at 0.5 of 4, below networking; District Court "
+            "works with both at coordination or above → Ask an agency that works well with both to introduce them at "
+            "a policy table or a cross-training session. System level: Public Defender's Office (privilege and its "
+            "duty to the client); Victim Services Center (victims' confidentiality and consent).") in text
     assert "Prosecution and defense in a shared system" in text
     assert "District Attorney's Office (n 5) and Public Defender's Office (n 4) are at" in text
     assert "how information from case staffing may and may not be used in court" in text
@@ -206,11 +210,11 @@ def test_a_suppressed_agency_is_named_only_in_coverage_notes(demo_report):
     text = demo_report["text"]
     name = "County Board of Supervisors"
     assert next(a for a in demo_report["results"].agencies if a.name == name).suppressed
-    assert text.count(name) == 2
+    assert text.count(name) == 3  # the coverage warning, the agencies table, how the agencies shown rate it
     assert f"not shown on their own (still counted in the jurisdiction's totals): {name} (2)." in text
     assert f"{name} Policymaker 2 fewer than 3 respondents" in text
     jail = "County Jail"
-    assert text.count(jail) == 2
+    assert text.count(jail) == 3
     assert ("with 3 or more respondents also not shown on their own, so that no smaller group's answers can be "
             f"worked out: {jail} (4).") in text
 

@@ -2,8 +2,11 @@
 import pandas as pd
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from assessment.scoring import score_round
+from assessment.vocabulary import Sector
 from questionnaires import load_text
 from questionnaires.schema import Concern, Guidance
 from reports import content, findings, words
@@ -36,6 +39,17 @@ def test_numbers_as_printed():
     assert words.small(5) and not words.small(6)
 
 
+BOUND = {"judiciary", "defense", "victim_advocacy", "treatment"}
+ROLES = {
+    "sectors": {s.value: {"bound": f"What binds {s.label.lower()}.", "short": f"{s.label.lower()}'s rules",
+                          "limits_sharing": s.value in BOUND} for s in Sector},
+    "case_level": [{"sectors": list(pair), "condition": f"as {pair[0]} and {pair[1]} agree"} for pair in
+                   (("community_supervision", "treatment"), ("community_supervision", "law_enforcement"),
+                    ("community_supervision", "victim_advocacy"))],
+    "peers": ["community_supervision"],
+}
+
+
 def questionnaire():
     """The small test questionnaire, with short labels, item practices and guidance like the shipped one."""
     data = small_questionnaire_data()
@@ -44,7 +58,9 @@ def questionnaire():
             item.update(short=f"short {item['id']}", practice=f"do {item['id']}")
     data["conditions"][0]["practices"] = ["trust practice"]
     data["guidance"] = {
-        "perception_gaps": ["talk it through"], "weak_ties": ["introduce them"], "declines": ["ask why"],
+        "perception_gaps": {"case": ["talk it through, case by case"], "system": ["talk it through in general"]},
+        "weak_ties": {"case": ["introduce them on a shared case"], "system": ["introduce them at a policy table"]},
+        "declines": ["ask why"], "roles": ROLES,
         "tensions": [{"id": "court", "label": "Court roles", "description": "Opposed in court.",
                       "sectors": ["prosecution", "defense"], "items": ["tru1"], "practices": ["agree the rules"]}],
         "principles": [{"id": "monitoring_evaluation", "label": "Monitoring", "description": "Measure.",
@@ -81,7 +97,8 @@ def test_decisions_answer_the_next_step_the_costliest_condition_and_the_widest_g
     # a and b, three people each: information emerging (50), resources and capacity concern (25), trust concern
     rows = [(LOW_INFO, 2)] * 3
     roster = [(1, "b", 3), (2, "b", 3), (3, "b", 3), (4, "a", 1), (5, "a", 1), (6, "a", 1)]  # a sees 3, b sees 1
-    q, results = results_of({"a": rows, "b": rows}, roster=roster)
+    q, results = results_of({"a": rows, "b": rows}, roster=roster,
+                            sectors={"a": "community_supervision", "b": "treatment"})
     made = decisions(results, q.guidance)
     assert len(made) == 3
     step, condition, pair = made
@@ -89,8 +106,22 @@ def test_decisions_answer_the_next_step_the_costliest_condition_and_the_widest_g
     assert "the next step up the continuum" in step.finding
     assert condition.action == "do tru1" and "Trust scores 25" in condition.finding
     assert condition.dimension == "information"  # it serves the next step, for a commitment
-    assert pair.action == "talk it through" and pair.who == "A and B"
+    assert pair.action == "talk it through, case by case" and pair.who == "A and B" and pair.case_level
     assert "A rates its relationship with B at 3.0 of 4; B rates it at 1.0" in pair.finding
+    assert "Case by case, as community_supervision and treatment agree." in pair.finding
+
+
+def test_a_pair_whose_roles_forbid_case_level_exchange_gets_a_system_level_practice_and_the_reason():
+    """A court and a police department: case-specific talks with a judge would be ex parte."""
+    rows = [(LOW_INFO, 2)] * 3
+    roster = [(1, "b", 3), (2, "b", 3), (3, "b", 3), (4, "a", 1), (5, "a", 1), (6, "a", 1)]
+    q, results = results_of({"a": rows, "b": rows}, roster=roster, sectors={"a": "judiciary", "b": "law_enforcement"})
+    pair = decisions(results, q.guidance)[-1]
+    assert pair.action == "talk it through in general" and not pair.case_level and pair.pair == ("a", "b")
+    assert "System level: A (judiciary's rules)." in pair.finding
+    # two agencies of one sector that is not among the peers are not named at all
+    _, same = results_of({"a": rows, "b": rows}, roster=roster, sectors={"a": "law_enforcement", "b": "law_enforcement"})
+    assert decisions(same, q.guidance)[-1].pair == ()
 
 
 def test_without_gaps_the_weakest_tie_is_proposed_with_an_agency_that_could_broker_it():
@@ -99,11 +130,13 @@ def test_without_gaps_the_weakest_tie_is_proposed_with_an_agency_that_could_brok
     roster = [(n, t, v) for n, t, v in
               [(1, "b", 0), (2, "b", 0), (3, "b", 0), (4, "a", 0), (5, "a", 0), (6, "a", 0)]
               + [(n, "c", 2) for n in range(1, 7)] + [(n, t, 2) for n in (7, 8, 9) for t in ("a", "b")]]
-    q, results = results_of({"a": rows, "b": rows, "c": rows}, roster=roster)
+    q, results = results_of({"a": rows, "b": rows, "c": rows}, roster=roster,
+                            sectors={"a": "defense", "b": "victim_advocacy", "c": "judiciary"})
     made = decisions(results, q.guidance)
     tie = made[-1]
-    assert tie.action == "introduce them" and tie.who == "A, B and C"
+    assert tie.action == "introduce them at a policy table" and tie.who == "A, B and C"
     assert "C works with both at coordination or above" in tie.finding
+    assert "System level: A (defense's rules); B (victim advocacy's rules)." in tie.finding
 
 
 def test_a_dimension_that_fell_by_more_than_chance_comes_first():
@@ -130,9 +163,10 @@ def test_recommendations_name_items_agencies_and_tensions_only_where_the_roles_t
     dims = groups["Dimensions of the continuum"].items
     assert dims[0].heading == "Next step: information"
     assert any("“short act1” scores" in found and todo == "do act1"
-               for r in dims for found, todo in r.specifics)
+               for r in dims for found, todo, _why in r.specifics)
     concern = next(r for r in dims if r.heading == "Also a concern: activities")
-    assert concern.who.startswith("Furthest behind (concern band): Dao 0 (n 3, read with care)")
+    # behind by more than chance with three people: 0 + 28 < 50 (a 95% interval assuming a spread of 25 points)
+    assert concern.who.startswith("Clearly in the concern band, allowing for chance: Dao 0 (n 3, ±28).")
     assert [r.heading for r in groups["Tensions between roles"].items] == ["Court roles"]
     assert [r.heading for r in groups["Principles of the field"].items] == ["Monitoring"]
     # without a defense agency, the tension between prosecution and defense is not raised
@@ -164,3 +198,67 @@ def test_concern_lists_are_data_not_code():
                                            practices=("agree the rules",), sectors=("prosecution", "defense"),
                                            items=("tru1",)),)
     assert Guidance().as_json()["tensions"] == []
+
+
+# --- every pair the report names, in generated jurisdictions ---------------------------------------------------
+
+@st.composite
+def jurisdictions(draw):
+    """Agencies of any sectors (one sector often twice), each of three to five respondents with their own levels,
+    and a roster in which any agency may rate any other anywhere from 0 to 4."""
+    count = draw(st.integers(3, 9))
+    sectors = {f"g{n}": draw(st.sampled_from([s.value for s in Sector])) for n in range(count)}
+    agencies = {slug: [({"information": draw(st.integers(1, 5)), "activities": draw(st.integers(1, 5)),
+                         "resources": draw(st.integers(1, 5)), "capacity": draw(st.integers(1, 5))},
+                        draw(st.integers(1, 5)))] * draw(st.integers(3, 5)) for slug in sectors}
+    slugs = sorted(agencies)
+    first = {}
+    position = 1
+    for slug in slugs:
+        first[slug] = position
+        position += len(agencies[slug])
+    roster = [(first[rater] + k, target, draw(st.integers(0, 4)))
+              for rater in slugs for target in slugs if target != rater for k in range(len(agencies[rater]))]
+    return agencies, sectors, roster
+
+
+@settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(case=jurisdictions())
+def test_no_pair_the_report_names_gets_a_practice_its_roles_forbid(case):
+    """Every pair named in the decisions, the recommendations and the relationships: a case-level practice only
+    for sectors that may work case by case, a system-level one otherwise, with what binds them; no pair of one
+    sector that is not among the peers. The shipped questionnaire's role table and practices."""
+    agencies, sectors, roster = case
+    q_small, results = results_of(agencies, roster=roster, sectors=sectors)
+    shipped = catalog_guidance()
+    roles_table = shipped.roles
+    built = content.build(results, guidance=shipped)
+    named = []
+    for d in built["brief"]["decisions"]:
+        if d.pair:
+            practices = shipped.perception_gaps if "perception gap" in d.finding else shipped.weak_ties
+            named.append((d.pair, d.case_level, (d.action,), practices, d.finding))
+    for group in built["recommendations"]:
+        for r in group.items:
+            for advice in r.pairs:
+                practices = shipped.perception_gaps if "differently" in r.heading else shipped.weak_ties
+                named.append(((advice.a, advice.b), advice.case_level, advice.practices, practices, advice.why))
+    for g in built["roster"]["gaps"] + built["roster"]["gaps_more"] + built["roster"]["connections"] \
+            + built["roster"]["connections_more"]:
+        assert g["case_level"] == ("Case by case" in g["why"])
+    for (a, b), case_level, given, practices, why in named:
+        allowed = roles_table.case_level_for(sectors[a], sectors[b])
+        assert roles_table.related(sectors[a], sectors[b]), (a, b)
+        if case_level:
+            assert allowed is not None and set(given) <= set(practices.case), (sectors[a], sectors[b], given)
+        else:
+            assert set(given) <= set(practices.system), (sectors[a], sectors[b], given)
+            assert "System level" in why
+        assert not (allowed is None and set(given) & set(practices.case))
+
+
+def catalog_guidance():
+    """The shipped questionnaire's guidance, read from its file."""
+    from questionnaires import DIRECTORY, load_file
+
+    return load_file(DIRECTORY / "collaboration_readiness.yaml").guidance

@@ -30,7 +30,7 @@ def test_borderline(low, high, expected):
 
 def test_a_group_that_answers_alike_has_no_width():
     table, agency = frame({"a": [50.0] * 5, "b": [100.0] * 5})
-    intervals, index = jurisdiction_intervals(table, agency, {"a", "b"}, ["x"])
+    intervals, index, _ = jurisdiction_intervals(table, agency, {"a", "b"}, ["x"])
     assert (intervals["x"].low, intervals["x"].high) == (75.0, 75.0) and not intervals["x"].borderline
     assert (index.low, index.high) == (75.0, 75.0)
 
@@ -39,7 +39,7 @@ def test_the_interval_holds_the_score_and_narrows_with_more_respondents():
     rng = np.random.default_rng(3)
     small = {"a": list(rng.uniform(40, 90, 5)), "b": list(rng.uniform(30, 80, 5))}
     large = {k: v * 8 for k, v in small.items()}  # the same answers, eight times as many people
-    (few, _), (many, _) = (jurisdiction_intervals(*frame(g), {"a", "b"}, ["x"]) for g in (small, large))
+    (few, _, _), (many, _, _) = (jurisdiction_intervals(*frame(g), {"a", "b"}, ["x"]) for g in (small, large))
     estimate = (np.mean(small["a"]) + np.mean(small["b"])) / 2
     assert few["x"].low < estimate < few["x"].high
     assert many["x"].low < estimate < many["x"].high
@@ -59,7 +59,7 @@ def test_no_interval_below_ten_scores():
     """The percentile bootstrap of a handful of people does not keep its coverage, and its ends are their extreme
     scores: nine scores give no interval, ten do."""
     nine, agency = frame({"a": [20.0, 40.0, 60.0, 80.0, 50.0], "b": [10.0, 30.0, 70.0, 90.0]})
-    intervals, index = jurisdiction_intervals(nine, agency, {"a", "b"}, ["x"])
+    intervals, index, _ = jurisdiction_intervals(nine, agency, {"a", "b"}, ["x"])
     assert intervals["x"].low is None and index.low is None
     ten, agency = frame({"a": [20.0, 40.0, 60.0, 80.0, 50.0], "b": [10.0, 30.0, 70.0, 90.0, 55.0]})
     assert jurisdiction_intervals(ten, agency, {"a", "b"}, ["x"])[0]["x"].low is not None
@@ -87,3 +87,18 @@ def test_a_real_difference_is_flagged_and_chance_is_not():
 
 def test_very_large_rounds_draw_fewer_resamples():
     assert draws_for(1_000, 2000) == 2000 and draws_for(100_000, 2000) == 200
+
+
+def test_how_sure_the_level_is():
+    """The share of resamples at each level: a profile well inside its bands stays there in every resample; one
+    at a cut splits between the levels on either side of it."""
+    from assessment.scoring.uncertainty import level_shares
+
+    dims = ["information", "activities", "resources", "capacity"]
+    steady = np.tile([80.0, 60.0, 30.0, 20.0], (100, 1))
+    assert level_shares(steady, dims) == {"Coordination (emerging)": 1.0}
+    split = np.array([[80.0, 60.0, 49.0, 20.0]] * 30 + [[80.0, 60.0, 52.0, 20.0]] * 70)
+    assert level_shares(split, dims) == {"Cooperation (emerging)": 0.7, "Coordination (emerging)": 0.3}
+    people = ([("a", "line_staff", uniform(Q, 4))] * 6 + [("b", "line_staff", uniform(Q, 3))] * 6)
+    shares = scored(round_data(Q, people))["jurisdiction"]["level_shares"]
+    assert shares and sum(shares.values()) == pytest.approx(1.0)

@@ -167,13 +167,13 @@ def score_round(data: RoundData, history: Sequence[RoundResults] = (), breakdown
     if shown:
         items = item_figures(q, data.answers, size, joined, paper, earlier.items if earlier else (), before)
         if resampled:
-            intervals, readiness = jurisdiction_intervals(table, people["agency"], moving,
-                                                          [d.id for d in q.dimensions], seed=data.seed)
+            intervals, readiness, levels = jurisdiction_intervals(table, people["agency"], moving,
+                                                                  [d.id for d in q.dimensions], seed=data.seed)
         else:
-            intervals, readiness = {c: NONE for c in table.columns}, NONE
+            intervals, readiness, levels = {c: NONE for c in table.columns}, NONE, {}
         whole = results.Jurisdiction(**jurisdiction(q, table, people["agency"], moving, spread),
                                      dont_know=dont_know_by_construct(q, data.answers), intervals=intervals,
-                                     readiness_interval=readiness)
+                                     readiness_interval=readiness, level_shares=levels)
         rater_agency = pd.Series(data.respondents["agency"].to_numpy(), index=data.respondents["respondent"])
         roster = roster_figures(data.roster, rater_agency, [a.slug for a in agencies], shown_agencies, size,
                                 joined, paper, earlier.directed if earlier else (), before, moving=breakdown)

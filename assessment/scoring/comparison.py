@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from dataclasses import replace
 from typing import Optional
 
 import numpy as np
@@ -21,7 +22,7 @@ import pandas as pd
 from questionnaires.schema import Item, Questionnaire
 
 from . import RoundData
-from .groups import agency_weighted
+from .groups import agency_weighted, pool_part
 from .numbers import number
 from .respondents import item_matrix, reverse_code, scores
 from .results import (
@@ -125,11 +126,15 @@ def compare(earlier: RoundData, later: RoundData, earlier_results: RoundResults,
             - resampled_scores(before[constructs], before["_agency"], shown_before, resamples, rng))
     then = agency_weighted(before[constructs], before["_agency"], shown_before).to_numpy()
     now = agency_weighted(after[constructs], after["_agency"], shown_after).to_numpy()
+    hidden = (pool_part(after[constructs], after["_agency"], shown_after)
+              - pool_part(before[constructs], before["_agency"], shown_before)).to_numpy()
     changed = {i.item for i in not_comparable}
     enough = (before[constructs].count() >= INTERVAL_MIN_N) & (after[constructs].count() >= INTERVAL_MIN_N)
-    figures = {construct: _change(then[k], now[k], boot[:, k] if enough[construct] else None, tuple(sorted(
-        changed & {i.id for i in earlier.questionnaire.scored_items(construct) + q.scored_items(construct)})))
-        for k, construct in enumerate(constructs)}
+    figures = {construct: _change(then[k], now[k], boot[:, k] if enough[construct] else None, len(constructs),
+                                  tuple(sorted(changed & {i.id for i in earlier.questionnaire.scored_items(construct)
+                                                          + q.scored_items(construct)})))
+               for k, construct in enumerate(constructs)}
+    figures = {c: replace(f, from_hidden=number(hidden[k])) for k, (c, f) in enumerate(figures.items())}
     dimension_ids = [d.id for d in q.dimensions]
     agencies, left_out = _agencies(before, after, earlier_results, later_results, dimension_ids)
     return Comparison(
@@ -143,18 +148,23 @@ def compare(earlier: RoundData, later: RoundData, earlier_results: RoundResults,
     )
 
 
-def _change(then: float, now: float, draws: Optional[np.ndarray], items_changed: tuple[str, ...] = ()) -> Change:
-    """A change from `then` to `now` with the 95% percentile interval of its bootstrap `draws` (none without)."""
+def _change(then: float, now: float, draws: Optional[np.ndarray], family: int,
+            items_changed: tuple[str, ...] = ()) -> Change:
+    """A change from `then` to `now` with the 95% percentile interval of its bootstrap `draws` (none without), and
+    whether it holds with the `family` changes of its table taken together (Bonferroni: the interval at
+    1 - 0.05 / family excludes zero)."""
     kept = draws[~np.isnan(draws)] if draws is not None else np.empty(0)
-    low, high = np.percentile(kept, [2.5, 97.5]) if len(kept) else (None, None)
-    return _interval_change(then, now, number(low), number(high), items_changed)
+    if not len(kept):
+        return _interval_change(then, now, None, None, False, items_changed)
+    low, high, wide_low, wide_high = np.percentile(kept, [2.5, 97.5, 2.5 / family, 100 - 2.5 / family])
+    return _interval_change(then, now, number(low), number(high), bool(wide_low > 0 or wide_high < 0), items_changed)
 
 
-def _interval_change(then: float, now: float, low: Optional[float], high: Optional[float],
+def _interval_change(then: float, now: float, low: Optional[float], high: Optional[float], holds: bool,
                      items_changed: tuple[str, ...] = ()) -> Change:
     return Change(earlier=number(then), later=number(now), change=number(now - then), ci_low=low, ci_high=high,
                   excludes_zero=bool(low is not None and high is not None and (low > 0 or high < 0)),
-                  items_changed=items_changed)
+                  items_changed=items_changed, holds=holds)
 
 
 def _agencies(before: pd.DataFrame, after: pd.DataFrame, earlier: RoundResults, later: RoundResults,
@@ -180,11 +190,17 @@ def _agencies(before: pd.DataFrame, after: pd.DataFrame, earlier: RoundResults, 
             warnings.simplefilter("ignore", RuntimeWarning)
             means_then, means_now = np.nanmean(then, axis=0), np.nanmean(now, axis=0)
         counts_then, counts_now = (~np.isnan(then)).sum(axis=0), (~np.isnan(now)).sum(axis=0)
+        changes = {}
+        for k, d in enumerate(dimensions):
+            sizes, difference = (int(counts_then[k]), int(counts_now[k])), number(means_now[k] - means_then[k])
+            low, high = assumed_spread_interval(difference, sizes, spread[d])
+            wide_low, wide_high = assumed_spread_interval(difference, sizes, spread[d],
+                                                          level=1 - 0.05 / (len(both) * len(dimensions)))
+            changes[d] = _interval_change(means_then[k], means_now[k], low, high,
+                                          bool(wide_low is not None and (wide_low > 0 or wide_high < 0)))
         rows.append(AgencyChange(
             slug=slug, name=shown_after[slug].name, n_earlier=shown_before[slug].n, n_later=shown_after[slug].n,
-            change={d: _interval_change(means_then[k], means_now[k], *assumed_spread_interval(
-                number(means_now[k] - means_then[k]), (int(counts_then[k]), int(counts_now[k])), spread[d]))
-                for k, d in enumerate(dimensions)},
+            change=changes,
             earlier=_placement(shown_before[slug]), later=_placement(shown_after[slug])))
     return tuple(rows), len(all_slugs) - len(both)
 

@@ -28,6 +28,11 @@ def band(score: Optional[float]) -> Optional[str]:
     return EMERGING if score < ESTABLISHED_FROM else ESTABLISHED
 
 
+def placed_name(level: str, qualifier: Optional[str]) -> str:
+    """A level as a reader meets it: "Coordination (emerging)", or "Fragmented"."""
+    return "Fragmented" if level == FRAGMENTED else f"{level.capitalize()} ({qualifier})"
+
+
 def place(dimensions: Sequence[str], scores: dict[str, Optional[float]]) -> dict:
     """Level, qualifier, nesting, next step and readiness index of one profile.
 

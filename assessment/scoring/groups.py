@@ -92,6 +92,21 @@ def agency_weighted(scores: pd.DataFrame, agency: pd.Series, moving: set[str]) -
     return (means.fillna(0) * weights).sum() / total.where(total > 0, np.nan)
 
 
+def pool_part(scores: pd.DataFrame, agency: pd.Series, moving: set[str]) -> pd.Series:
+    """Per construct, the part of the agency-weighted score (see `agency_weighted`) that the pool of agencies not
+    shown with this release's respondents makes: its weight times its mean, over all the weights (0 without a
+    pool). The pool's mean follows from the published figures anyway (the jurisdiction less the agencies shown)."""
+    label = pooled(agency, moving)
+    means = scores.groupby(label, sort=False).mean()
+    if POOL not in means.index:
+        return pd.Series(0.0, index=scores.columns)
+    weights = pd.DataFrame(1.0, index=means.index, columns=means.columns)
+    weights.loc[POOL] = float(agency[~agency.isin(moving)].nunique())
+    weights = weights.where(means.notna(), 0.0)
+    total = weights.sum()
+    return (means.loc[POOL].fillna(0) * weights.loc[POOL]) / total.where(total > 0, np.nan)
+
+
 def jurisdiction(q: Questionnaire, scores: pd.DataFrame, agency: pd.Series, moving: set[str],
                  spread: bool) -> dict:
     """The jurisdiction's `Group` fields: agency-weighted scores (see `agency_weighted`) beside the

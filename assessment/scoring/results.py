@@ -11,7 +11,7 @@ from typing import Optional
 
 from questionnaires.schema import Construct
 
-from .continuum import FRAGMENTED
+from .continuum import placed_name
 
 __all__ = ["Agency", "Agreement", "Cell", "Connection", "Construct", "Coverage", "CoverageAgency", "CoverageRole",
            "DirectedRating", "DontKnow", "Figures", "Group", "Interval", "Item", "ItemReliability", "Jurisdiction",
@@ -58,7 +58,7 @@ class Profile:
     @property
     def placed(self) -> str:
         """The level as a reader meets it: "Coordination (emerging)", or "Fragmented"."""
-        return "Fragmented" if self.level == FRAGMENTED else f"{self.level.capitalize()} ({self.qualifier})"
+        return placed_name(self.level, self.qualifier)
 
     def as_json(self) -> dict:
         return {"dimensions": {k: f.as_json() for k, f in self.dimensions.items()},
@@ -122,6 +122,9 @@ class Jurisdiction(Group):
     #: Per construct, the 95% interval of the agency-weighted score; and that of the readiness index.
     intervals: dict[str, Interval] = field(default_factory=dict)
     readiness_interval: Optional[Interval] = None
+    #: How sure the level is: the share of the bootstrap resamples at each level ("Coordination (emerging)"),
+    #: the most frequent first; empty without intervals.
+    level_shares: dict[str, float] = field(default_factory=dict)
 
     def as_json(self) -> dict:
         out = {"name": self.name, **super().as_json()} if self.name else super().as_json()
@@ -129,6 +132,7 @@ class Jurisdiction(Group):
             out["dont_know"] = {k: d.as_json() for k, d in self.dont_know.items()}
             out["intervals"] = {k: i.as_json() for k, i in self.intervals.items()}
             out["readiness_interval"] = self.readiness_interval.as_json() if self.readiness_interval else None
+            out["level_shares"] = dict(self.level_shares)
         return out
 
 
@@ -511,7 +515,7 @@ class RoundResults:
 
 @dataclass(frozen=True)
 class Change:
-    """A construct's agency-weighted score in each round, the change and its bootstrap 95% interval."""
+    """A construct's agency-weighted score in each round, the change and its 95% interval."""
 
     earlier: Optional[float]
     later: Optional[float]
@@ -520,10 +524,17 @@ class Change:
     ci_high: Optional[float]
     excludes_zero: bool
     items_changed: tuple[str, ...]
+    #: Whether it stays clear of zero with every change of its table taken together (Bonferroni: its interval at
+    #: 1 - 0.05 / the number of changes in the table): what the report bolds and calls unlikely to be chance.
+    holds: bool = False
+    #: For the jurisdiction: how much of the change the agencies not shown on their own make (their pooled part of
+    #: the agency-weighted score now less then), in points.
+    from_hidden: Optional[float] = None
 
     def as_json(self) -> dict:
         return {"earlier": self.earlier, "later": self.later, "change": self.change, "ci_low": self.ci_low,
-                "ci_high": self.ci_high, "excludes_zero": self.excludes_zero, "items_changed": list(self.items_changed)}
+                "ci_high": self.ci_high, "excludes_zero": self.excludes_zero, "holds": self.holds,
+                "from_hidden": self.from_hidden, "items_changed": list(self.items_changed)}
 
 
 @dataclass(frozen=True)
@@ -533,7 +544,7 @@ class Placement:
 
     @property
     def placed(self) -> str:
-        return "Fragmented" if self.level == FRAGMENTED else f"{self.level.capitalize()} ({self.qualifier})"
+        return placed_name(self.level, self.qualifier)
 
     def as_json(self) -> dict:
         return {"level": self.level, "qualifier": self.qualifier}
@@ -541,8 +552,9 @@ class Placement:
 
 @dataclass(frozen=True)
 class AgencyChange:
-    """An agency shown in both rounds: its respondents then and now, each dimension's change with its bootstrap
-    interval (its own respondents resampled), and its level then and now."""
+    """An agency shown in both rounds: its respondents then and now, each dimension's change with its interval
+    (which assumes the spread within the agency: `uncertainty.assumed_spread_interval`), and its level then and
+    now."""
 
     slug: str
     name: str

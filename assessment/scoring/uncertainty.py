@@ -14,8 +14,8 @@ across a band's cut. The draws take the round's own seed (`RoundData.seed`), whi
 seed, someone who knows all but a few answers can replay the draws and find which of those few give the ends.
 
 Agencies of four or five people differ by chance: the spread between agency means is flagged only when it is
-wider than 95% of the spreads that random regrouping of the same respondents into agencies of the same sizes
-gives (a permutation test), not at a fixed number of points.
+wider than the spreads that random regrouping of the same respondents into agencies of the same sizes gives (a
+permutation test, judged for all constructs together), not at a fixed number of points.
 """
 from __future__ import annotations
 
@@ -25,13 +25,14 @@ from typing import Optional
 
 import numpy as np
 import pandas as pd
+from scipy.stats import norm
 
-from .continuum import CONCERN_BELOW, ESTABLISHED_FROM
+from .continuum import CONCERN_BELOW, ESTABLISHED_FROM, place, placed_name
 from .numbers import exact, number
 from .results import Interval
 
 RESAMPLES = 2000
-PERMUTATIONS = 1000
+PERMUTATIONS = 2000
 SEED = 20001001
 CUTS = (CONCERN_BELOW, ESTABLISHED_FROM)
 #: Bound on the numbers drawn (resamples x respondents): a round of 100,000 gets 200 resamples, whose interval is
@@ -117,13 +118,16 @@ NONE = Interval(low=None, high=None, borderline=False)
 
 
 def jurisdiction_intervals(table: pd.DataFrame, agency: pd.Series, moving: set[str], dimensions: list[str],
-                           resamples: int = RESAMPLES, seed: int = SEED) -> tuple[dict[str, Interval], Interval]:
+                           resamples: int = RESAMPLES, seed: int = SEED,
+                           ) -> tuple[dict[str, Interval], Interval, dict[str, float]]:
     """95% intervals of each construct's agency-weighted score, and of the readiness index (the mean of the
     dimensions, from the same resamples); none for a construct with fewer than `INTERVAL_MIN_N` scores (and none
-    for the index when a dimension has none)."""
+    for the index when a dimension has none). Third, how sure the level is: the share of the resamples that place
+    the jurisdiction at each level of the continuum ("Coordination (emerging)": 0.71, ...), most first; none
+    without every dimension's interval."""
     enough = table.count() >= INTERVAL_MIN_N
     if not enough.any():
-        return {c: NONE for c in table.columns}, NONE
+        return {c: NONE for c in table.columns}, NONE, {}
     rng = np.random.default_rng(seed)
     draws = resampled_scores(table, agency, moving, draws_for(len(table), resamples), rng)
     out = {}
@@ -131,13 +135,25 @@ def jurisdiction_intervals(table: pd.DataFrame, agency: pd.Series, moving: set[s
         low, high = percentile_interval(draws[:, k]) if enough[construct] else (None, None)
         out[construct] = Interval(low=low, high=high, borderline=borderline(low, high))
     if not enough[dimensions].all():
-        return out, NONE
+        return out, NONE, {}
     positions = [table.columns.get_loc(d) for d in dimensions]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         index = draws[:, positions].mean(axis=1)
     low, high = percentile_interval(index)
-    return out, Interval(low=low, high=high, borderline=borderline(low, high))
+    return out, Interval(low=low, high=high, borderline=borderline(low, high)), level_shares(draws[:, positions],
+                                                                                             dimensions)
+
+
+def level_shares(draws: np.ndarray, dimensions: list[str]) -> dict[str, float]:
+    """The share of the resampled profiles (draws x dimensions, in continuum order) at each level, as the level is
+    named ("Coordination (emerging)"), the most frequent first."""
+    counts: dict[str, int] = {}
+    for row in draws:
+        placed = place(dimensions, dict(zip(dimensions, row)))
+        name = placed_name(placed["level"], placed["qualifier"])
+        counts[name] = counts.get(name, 0) + 1
+    return {name: count / len(draws) for name, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))}
 
 
 #: The spread within an agency that intervals for small groups assume, in points of the 0-100 score: the upper
@@ -147,14 +163,14 @@ Z95 = 1.959963984540054
 
 
 def assumed_spread_interval(center: Optional[float], sizes: tuple[int, ...], sd: float = ASSUMED_SD,
-                            ) -> tuple[Optional[float], Optional[float]]:
-    """The 95% interval of a mean of `sizes[0]` scores (or of a difference of two independent means, with two
+                            level: float = 0.95) -> tuple[Optional[float], Optional[float]]:
+    """The `level` interval of a mean of `sizes[0]` scores (or of a difference of two independent means, with two
     sizes) that takes the spread within each group to be `sd`, not the group's own:
 
-        center +/- 1.96 * sd * sqrt(sum of 1/n)
+        center +/- z * sd * sqrt(sum of 1/n),  z = 1.96 at 95%
 
     A group's own SD with its mean gives, on the score grid, how each of a few people answered (see
-    `disclosure.spread_plan`), and a percentile bootstrap inside a group of three ends at its extreme members'
+    `disclosure.spread_moves`), and a percentile bootstrap inside a group of three ends at its extreme members'
     scores; this interval rests on n alone and gives no one's answers away. It keeps its 95% coverage whenever
     the true spread is at most `sd` (checked by simulation in the tests for groups of 3 to 10), and it is wider
     than an interval from the group's own spread: for an agency of three, +/- 28 points.
@@ -164,14 +180,17 @@ def assumed_spread_interval(center: Optional[float], sizes: tuple[int, ...], sd:
     """
     if center is None or not sizes or min(sizes) < 1:
         return None, None
-    half = Z95 * sd * math.sqrt(sum(1 / n for n in sizes))
+    z = Z95 if level == 0.95 else float(norm.ppf(0.5 + level / 2))
+    half = z * sd * math.sqrt(sum(1 / n for n in sizes))
     return number(center - half), number(center + half)
 
 
 def spread_by_chance(table: pd.DataFrame, agency: pd.Series, moving: set[str], permutations: int = PERMUTATIONS,
                      seed: int = SEED) -> dict[str, Optional[float]]:
-    """Per construct, the 95th percentile of the spread (largest minus smallest mean) between the agencies shown
-    with the release's respondents when their respondents are dealt at random into agencies of the same sizes.
+    """Per construct, the spread (largest minus smallest mean) between the agencies shown with the release's
+    respondents that chance alone rarely exceeds when their respondents are dealt at random into agencies of the
+    same sizes: its 1 - 0.05 / c percentile, for the c constructs judged together (Bonferroni), so that a flag on
+    any of them is a finding at 95% for the table as a whole.
     None with fewer than two such agencies, and, like an interval, for fewer than `INTERVAL_MIN_N` scores (a
     percentile of a few people's regroupings is a difference of their sums)."""
     mine = agency.isin(moving).to_numpy()
@@ -195,6 +214,6 @@ def spread_by_chance(table: pd.DataFrame, agency: pd.Series, moving: set[str], p
             counts = np.bincount(index, weights=np.tile(present[:, c], count), minlength=count * groups)
             means = (sums / counts).reshape(count, groups)
             widths[:, c] = np.nanmax(means, axis=1) - np.nanmin(means, axis=1)
-        cut = np.nanpercentile(widths, 95, axis=0)
+        cut = np.nanpercentile(widths, 100 * (1 - 0.05 / values.shape[1]), axis=0)
     enough = present.sum(axis=0) >= INTERVAL_MIN_N
     return {c: number(cut[k]) if enough[k] else None for k, c in enumerate(table.columns)}
