@@ -28,7 +28,9 @@ from .vocabulary import (
     EmailStatus,
     InvitationStatus,
     JobStatus,
+    PaperSize,
     ResponseStatus,
+    ReviewStatus,
     Role,
     RoleLevel,
     RoundStatus,
@@ -50,6 +52,9 @@ class Jurisdiction(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    #: The paper its reports are printed on (US agencies print on Letter).
+    paper_size: Mapped[PaperSize] = mapped_column(_enum(PaperSize), default=PaperSize.LETTER,
+                                                  server_default=PaperSize.LETTER.value)
 
     agencies: Mapped[list[Agency]] = relationship(back_populates="jurisdiction", order_by="Agency.name")
     rounds: Mapped[list[Round]] = relationship(back_populates="jurisdiction", order_by="Round.id")
@@ -260,6 +265,20 @@ class EmailTemplate(db.Model):
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class OpenAnswerReview(db.Model):
+    """A facilitator's decision about one open answer of a closed round: published (in the words given, which may
+    leave out a phrase that could identify someone) or withheld. An answer without a review waits; only published
+    ones appear in the console's results and the report, attributed to no group."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    answer_id: Mapped[int] = mapped_column(ForeignKey("answer.id", ondelete="CASCADE"), unique=True)
+    status: Mapped[ReviewStatus] = mapped_column(_enum(ReviewStatus))
+    #: The words published (None when withheld).
+    text: Mapped[Optional[str]] = mapped_column(Text)
+    reviewed_by: Mapped[Optional[str]] = mapped_column(String(254))
+    reviewed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
 class Commitment(db.Model):

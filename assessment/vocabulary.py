@@ -80,6 +80,18 @@ class ResponseStatus(Labelled):
     SUBMITTED = ("submitted", "Submitted")
 
 
+class ReviewStatus(Labelled):
+    """What a facilitator decided about an open answer: shown (as written, or with a phrase taken out), or not."""
+    PUBLISHED = ("published", "Published")
+    WITHHELD = ("withheld", "Withheld")
+
+
+#: The page sizes a jurisdiction's reports are printed on.
+class PaperSize(Labelled):
+    LETTER = ("Letter", "US Letter")
+    A4 = ("A4", "A4")
+
+
 class JobStatus(Labelled):
     QUEUED = ("queued", "Queued")
     RUNNING = ("running", "Running")

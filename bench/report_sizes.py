@@ -67,7 +67,7 @@ def county_pdf(make):
 
         results, comparison = scored(make())
         guidance = catalog.get(results.round.questionnaire_id, results.round.questionnaire_version).guidance
-        return reports.build_pdf(results, app.static_folder, find_browser(), "A4", comparison=comparison,
+        return reports.build_pdf(results, app.static_folder, find_browser(), "Letter", comparison=comparison,
                                  guidance=guidance)
     return draw
 

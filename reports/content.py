@@ -61,9 +61,9 @@ RECIPROCITY_MIN_PAIRS = 3
 
 
 def build(results: RoundResults, comparison: Optional[Comparison] = None, guidance: Optional[Guidance] = None,
-          agreed: tuple[CarriedCommitment, ...] = ()) -> dict:
+          agreed: tuple[CarriedCommitment, ...] = (), said: tuple[tuple[str, tuple[str, ...]], ...] = ()) -> dict:
     """Everything the report prints. `guidance` is the questionnaire's (what to recommend); `agreed` the
-    commitments already recorded after this round."""
+    commitments already recorded after this round; `said` the open answers a facilitator published, by question."""
     guidance = guidance or Guidance()
     j = results.jurisdiction
     profile = j.profile
@@ -95,6 +95,7 @@ def build(results: RoundResults, comparison: Optional[Comparison] = None, guidan
         "reliability": [{"label": results.construct(c).label, "alpha": decimal(r.alpha, 2), "n": r.n, "flag": r.flag,
                          "item_count": sum(1 for i in results.items if i.construct == c)}
                         for c, r in results.reliability.items()],
+        "said": [{"question": question, "answers": list(answers)} for question, answers in said],
         "release": results.snapshot,
         "kept": results.kept,
         "items": [_item_row(i, results) for i in results.items],

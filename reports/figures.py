@@ -429,18 +429,19 @@ def factor_figure(results: RoundResults, kind: str = "dimensions") -> go.Figure:
 
 
 def factor_alt(results: RoundResults, kind: str = "dimensions") -> str:
+    """A summary: each construct's score with its lowest and highest item; the tables beside give every figure."""
     j = results.jurisdiction
     constructs = results.dimensions if kind == "dimensions" else results.conditions
     parts = []
     for c in constructs:
         figures = j.profile.figures(c.id)
-        interval = j.intervals.get(c.id)
-        items = ", ".join(f"{i.short} {i.score:.0f}" if i.score is not None else f"{i.short} not shown"
-                          for i in results.items if i.construct == c.id)
         value = "no score" if figures.score is None else f"{figures.score:.0f}"
-        parts.append(f"{c.label} {value} ({_span(interval)}, n {figures.n}); items: {items}")
-    return (f"Bar chart of each {kind[:-1]}'s score with its items beneath, against the concern, emerging and "
-            "established bands: " + "; ".join(parts) + ".")
+        scored = sorted((i for i in results.items if i.construct == c.id and i.score is not None),
+                        key=lambda i: (i.score, i.id))
+        extremes = f", items from {scored[0].score:.0f} to {scored[-1].score:.0f}" if scored else ""
+        parts.append(f"{c.label} {value}{extremes}")
+    return (f"Bar chart of each {kind[:-1]}'s score with its items beneath: " + "; ".join(parts)
+            + ". The table below and the appendix give every figure.")
 
 
 def _favourable(item) -> dict[int, float]:
@@ -486,16 +487,17 @@ def answers_figure(results: RoundResults) -> go.Figure:
 
 
 def answers_alt(results: RoundResults) -> str:
-    parts = []
-    for item in results.items:
-        if item.distribution is None:
-            parts.append(f"{item.short}: fewer than {results.min_group_size} answers")
-        else:
-            s = _favourable(item)
-            parts.append(f"{item.short}: {s[1] + s[2]:.0f}% unfavourable, {s[3]:.0f}% neutral, "
-                         f"{s[4] + s[5]:.0f}% favourable")
-    return ("Diverging bar chart of the answers to each item, unfavourable to the left and favourable to the right: "
-            + "; ".join(parts) + ".")
+    """A summary: how many items lean favourable, and the least and most favourable; the appendix gives each."""
+    shares = [(item, _favourable(item)) for item in results.items if item.distribution is not None]
+    if not shares:
+        return "Diverging bar chart of the answers to each item: no item has enough answers to show."
+    leaning = sum(1 for _, s in shares if s[4] + s[5] > s[1] + s[2])
+    least = min(shares, key=lambda p: (p[1][4] + p[1][5], p[0].id))
+    most = max(shares, key=lambda p: (p[1][4] + p[1][5], p[0].id))
+    return (f"Diverging bar chart of the answers to each of {len(shares)} items, unfavourable to the left and "
+            f"favourable to the right. {leaning} lean favourable. Least favourable: {least[0].short} "
+            f"({least[1][4] + least[1][5]:.0f}% favourable); most: {most[0].short} "
+            f"({most[1][4] + most[1][5]:.0f}%). The appendix gives every item's figures.")
 
 
 def received_figure(results: RoundResults) -> go.Figure:

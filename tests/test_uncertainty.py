@@ -102,3 +102,52 @@ def test_how_sure_the_level_is():
     people = ([("a", "line_staff", uniform(Q, 4))] * 6 + [("b", "line_staff", uniform(Q, 3))] * 6)
     shares = scored(round_data(Q, people))["jurisdiction"]["level_shares"]
     assert shares and sum(shares.values()) == pytest.approx(1.0)
+
+
+# --- coverage: intervals for small groups keep their promise ------------------------------------------------
+
+def population(kind: str, rng: np.random.Generator, size: int = 20000) -> np.ndarray:
+    """Respondents' scores (0-100) of one agency, each the mean of six items answered 1-5 around the person's own
+    view: a spread like most agencies', one leaning to agreement, one near the ceiling, one near the floor, one
+    that agrees closely, and one split into two camps (its SD about 24 points)."""
+    centre = {"typical": rng.normal(3.2, 0.8, size), "leaning": 4.6 - rng.gamma(1.5, 0.6, size),
+              "ceiling": rng.normal(4.5, 0.6, size), "floor": rng.normal(1.5, 0.6, size),
+              "alike": rng.normal(3.0, 0.2, size),
+              "two camps": np.where(rng.random(size) < 0.5, rng.normal(2.3, 0.5, size), rng.normal(3.9, 0.5, size))}
+    answers = np.clip(np.round(centre[kind][:, None] + rng.normal(0, 0.7, (size, 6))), 1, 5)
+    return (answers.mean(axis=1) - 1) / 4 * 100
+
+
+KINDS = ("typical", "leaning", "ceiling", "floor", "alike", "two camps")
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_an_agency_interval_covers_the_truth_for_groups_of_three_to_ten(kind):
+    """1,000 agencies of n drawn from each population: the 95% interval that assumes a spread of 25 points holds
+    the population's mean in at least 93% of them, for n = 3, 4, 6 and 10."""
+    from assessment.scoring.uncertainty import assumed_spread_interval
+
+    rng = np.random.default_rng(11)
+    people = population(kind, rng)
+    truth = people.mean()
+    assert people.std() <= 25  # the populations it promises coverage for
+    for n in (3, 4, 6, 10):
+        means = rng.choice(people, size=(1000, n)).mean(axis=1)
+        low, high = assumed_spread_interval(0.0, (n,))
+        covered = np.mean((means + low <= truth) & (truth <= means + high))
+        assert covered >= 0.93, (kind, n, covered)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_an_agency_change_interval_covers_the_truth(kind):
+    """The same agency in two rounds drawn independently from the same population (no real change): the change's
+    interval holds zero in at least 93% of 1,000 draws, for n = 3, 4, 6 and 10 in each round."""
+    from assessment.scoring.uncertainty import assumed_spread_interval
+
+    rng = np.random.default_rng(12)
+    people = population(kind, rng)
+    for n in (3, 4, 6, 10):
+        change = rng.choice(people, size=(1000, n)).mean(axis=1) - rng.choice(people, size=(1000, n)).mean(axis=1)
+        low, high = assumed_spread_interval(0.0, (n, n))
+        covered = np.mean((change + low <= 0) & (0 <= change + high))
+        assert covered >= 0.93, (kind, n, covered)

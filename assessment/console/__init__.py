@@ -51,6 +51,7 @@ from . import (  # noqa: E402,F401 - the routes
     invitations,
     jurisdictions,
     messages,
+    open_answers,
     people,
     results,
     rounds,

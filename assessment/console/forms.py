@@ -9,6 +9,7 @@ from wtforms import (
     HiddenField,
     IntegerField,
     PasswordField,
+    RadioField,
     SelectField,
     StringField,
     TextAreaField,
@@ -63,6 +64,14 @@ class ImportForm(CleanForm):
     file = FileField("CSV file", validators=[FileRequired("Choose a CSV file to import.")],
                      description="One row per respondent: agency, role_level, one column per item id and "
                                  "roster:<agency-slug>. Blank is unanswered, DK is don't know.")
+
+
+class OpenAnswerForm(CleanForm):
+    decision = RadioField("Decision", choices=[SelectChoice("published", "Publish these words"),
+                                               SelectChoice("withheld", "Withhold it")],
+                          validators=[DataRequired("Choose to publish or withhold the answer.")])
+    words = TextAreaField("Words to publish", validators=[Length(max=2000)],
+                          description="As written, or with whatever could identify someone taken out.")
 
 
 class ContactsFileForm(CleanForm):

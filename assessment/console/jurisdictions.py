@@ -7,7 +7,7 @@ from flask import flash, redirect, render_template, request, url_for
 
 from .. import access, catalog
 from ..services import ServiceError, jurisdictions, releases, rounds
-from ..vocabulary import Sector
+from ..vocabulary import PaperSize, Sector
 from . import bp, carry_out
 from .forms import AgencyForm, JurisdictionForm, RoundForm
 
@@ -44,12 +44,21 @@ def _jurisdiction_page(jurisdiction, agency_form=None, round_form=None, status=2
     used = {a.id: jurisdictions.agency_in_use(a) for a in jurisdiction.agencies}
     return render_template("console/jurisdiction.html", jurisdiction=jurisdiction, used=used,
                            agency_form=agency_form or AgencyForm(), round_form=round_form or _round_form(),
-                           sector_labels={s.value: s.label for s in Sector}), status
+                           sector_labels={s.value: s.label for s in Sector}, paper_sizes=list(PaperSize)), status
 
 
 @bp.get("/jurisdictions/<int:jurisdiction_id>")
 def jurisdiction(jurisdiction_id: int):
     return _jurisdiction_page(access.jurisdiction_or_404(jurisdiction_id))
+
+
+@bp.post("/jurisdictions/<int:jurisdiction_id>/paper")
+def set_paper(jurisdiction_id: int):
+    """The paper the jurisdiction's reports print on."""
+    jurisdiction = access.jurisdiction_or_404(jurisdiction_id)
+    return carry_out(lambda: jurisdictions.set_paper_size(jurisdiction, request.form.get("paper_size", "")),
+                     lambda _: f"Reports of {jurisdiction.name} print on {jurisdiction.paper_size.label} from now on.",
+                     url_for("console.jurisdiction", jurisdiction_id=jurisdiction.id))
 
 
 @bp.post("/jurisdictions/<int:jurisdiction_id>/agencies")

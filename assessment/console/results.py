@@ -1,6 +1,8 @@
 """A round's published results in every form: the results page, the comparison, the report and the exports."""
 from __future__ import annotations
 
+from typing import Optional
+
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -11,46 +13,70 @@ from ..auth import limiter
 from ..services import ServiceError, audit, exports, rounds
 from ..services import report as report_service
 from ..services.scores import compare_rounds, round_scores
+from ..models import Round
 from ..vocabulary import JobStatus
 from . import bp, chart_json
+
+
+def _compared_with(round_) -> Optional[Round]:
+    """The earlier round a report is compared with (`?compare=ID`, or the form's field): another round of the same
+    jurisdiction, or 404."""
+    chosen = request.values.get("compare", "")
+    if not chosen:
+        return None
+    if not chosen.isdigit():
+        abort(404)
+    earlier = access.round_or_404(int(chosen))
+    if earlier.id == round_.id or earlier.jurisdiction_id != round_.jurisdiction_id:
+        abort(404)
+    return earlier
+
+
+def _with(earlier) -> dict:
+    return {"compare": earlier.id} if earlier is not None else {}
 
 
 @bp.get("/rounds/<int:round_id>/report.pdf")
 @limiter.limit(lambda: current_app.config["REPORT_LIMIT"], key_func=lambda: f"user-{current_user.id}")
 def report(round_id: int):
-    """The PDF of the round's published results, from the store; when it is not rendered yet, the page that shows
-    its rendering (queued now, in the background). Each user may ask only so often (REPORT_LIMIT)."""
+    """The PDF of the round's published results (compared with an earlier round with `?compare=ID`), from the
+    store; when it is not rendered yet, the page that shows its rendering (queued now, in the background). Each
+    user may ask only so often (REPORT_LIMIT)."""
     round_ = access.round_or_404(round_id)
+    earlier = _compared_with(round_)
     try:
-        pdf, _job = report_service.download(round_)
+        pdf, _job = report_service.download(round_, earlier)
     except ServiceError as exc:
         flash(f"No report: {exc}.", "error")
         return redirect(url_for("console.results_page", round_id=round_id))
     if pdf is None:
-        return redirect(url_for("console.report_progress", round_id=round_id))
-    return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f"attachment; filename=readiness-report-round{round_.id}.pdf"})
+        return redirect(url_for("console.report_progress", round_id=round_id, **_with(earlier)))
+    name = f"readiness-report-round{round_.id}" + (f"-compared-with-round{earlier.id}" if earlier else "")
+    return Response(pdf, mimetype="application/pdf", headers={"Content-Disposition": f"attachment; filename={name}.pdf"})
 
 
 @bp.get("/rounds/<int:round_id>/report")
 def report_progress(round_id: int):
     """How far the report's rendering is; the page reloads itself until the report can be downloaded."""
     round_ = access.round_or_404(round_id)
+    earlier = _compared_with(round_)
     try:
-        ready = report_service.ready(round_)
+        ready = report_service.ready(round_, earlier)
     except ServiceError as exc:
         flash(f"No report: {exc}.", "error")
         return redirect(url_for("console.results_page", round_id=round_id))
-    return render_template("console/report_progress.html", round=round_, ready=ready,
-                           job=report_service.progress_of(round_), JobStatus=JobStatus)
+    return render_template("console/report_progress.html", round=round_, ready=ready, earlier=earlier,
+                           compare=_with(earlier), job=report_service.progress_of(round_, earlier),
+                           JobStatus=JobStatus)
 
 
 @bp.post("/rounds/<int:round_id>/report")
 def report_again(round_id: int):
     """Render the report again after a rendering failed."""
     round_ = access.round_or_404(round_id)
-    report_service.queue(round_)
-    return redirect(url_for("console.report_progress", round_id=round_id))
+    earlier = _compared_with(round_)
+    report_service.queue(round_, earlier)
+    return redirect(url_for("console.report_progress", round_id=round_id, **_with(earlier)))
 
 
 RAW_RESPONSES_ONLY_FOR_ADMINS = (
@@ -80,8 +106,10 @@ def results_page(round_id: int):
                           network=figures.network_figure(results), pair_levels=figures.pair_levels_figure(results),
                           role_levels=figures.role_levels_figure(results))
     return render_template("console/results.html", round=round_, results=results,
-                           report=(content.build(results, guidance=rounds.questionnaire_of(round_).guidance)
+                           report=(content.build(results, guidance=rounds.questionnaire_of(round_).guidance,
+                                                 said=report_service.said(round_))
                                    if results.published else None),
+                           earlier_rounds=[r for r in round_.jurisdiction.rounds if r.id < round_.id],
                            charts={name: (fig.layout.title.text, chart_json(fig)) for name, fig in charts.items()},
                            group=group, sector=sector, role=role, sectors=results.sectors,
                            roles=results.role_levels)

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from ..db import MAX_INTEGER, db
 from ..models import Agency, Answer, Invitation, Jurisdiction, Response
 from ..text import clean
-from ..vocabulary import Sector
+from ..vocabulary import PaperSize, Sector
 from . import ServiceError, audit
 
 
@@ -109,3 +109,16 @@ def find_agency(jurisdiction: Jurisdiction, slug_or_name: str, required: bool = 
         known = ", ".join(a.slug for a in jurisdiction.agencies) or "none yet"
         raise ServiceError(f"{jurisdiction.name} has no agency {text!r} (agencies: {known})")
     return None
+
+
+def set_paper_size(jurisdiction: Jurisdiction, size: str) -> None:
+    """The paper the jurisdiction's reports print on (`PaperSize`), audited."""
+    try:
+        chosen = PaperSize(size)
+    except ValueError:
+        raise ServiceError(f"unknown paper size {size!r}; choose {' or '.join(p.value for p in PaperSize)}") from None
+    before = jurisdiction.paper_size
+    jurisdiction.paper_size = chosen
+    audit.record("jurisdiction_changed", f"jurisdiction {jurisdiction.id}",
+                 f"reports print on {chosen.value} (was {before.value if before else 'not set'})")
+    db.session.flush()

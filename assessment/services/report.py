@@ -25,7 +25,7 @@ from .. import catalog
 from ..db import db
 from ..models import Job, ReportFile, Round
 from ..scoring.results import CarriedCommitment, RoundResults
-from . import ServiceError, audit, commitments, jobs, releases
+from . import ServiceError, audit, commitments, jobs, open_answers, releases
 from .scores import compare_rounds, round_scores
 
 KIND = "report"
@@ -33,12 +33,18 @@ KIND = "report"
 STEPS = ("Scoring the round", "Building the charts", "Drawing the charts", "Laying out the pages", "Done")
 
 
-def job_key(round_: Round) -> str:
-    return f"round:{round_.id}"
+def job_key(round_: Round, compare_with: Optional[Round] = None) -> str:
+    return f"round:{round_.id}" + (f":compared-with:{compare_with.id}" if compare_with is not None else "")
 
 
-def options() -> dict:
-    return {"page_size": current_app.config.get("REPORT_PAGE_SIZE", "A4")}
+def options(round_: Round) -> dict:
+    """How the report is printed: on the paper its jurisdiction chose (REPORT_PAGE_SIZE, when set, wins)."""
+    return {"page_size": current_app.config.get("REPORT_PAGE_SIZE") or round_.jurisdiction.paper_size.value}
+
+
+def said(round_: Round) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The open answers its facilitator published, by question."""
+    return tuple((question, tuple(answers)) for question, answers in open_answers.published(round_))
 
 
 def agreed_after(round_: Round) -> tuple[CarriedCommitment, ...]:
@@ -53,8 +59,8 @@ def report_key(round_: Round, compare_with: Optional[Round] = None) -> str:
     digest = hashlib.sha256()
     for part in (_round_part(round_, releases.current(round_)),
                  _round_part(compare_with, releases.latest(compare_with)) if compare_with is not None else b"",
-                 json.dumps({"agreed": [c.as_json() for c in agreed_after(round_)], "options": options(),
-                             "code": reports.FINGERPRINT}, sort_keys=True).encode()):
+                 json.dumps({"agreed": [c.as_json() for c in agreed_after(round_)], "options": options(round_),
+                             "said": said(round_), "code": reports.FINGERPRINT}, sort_keys=True).encode()):
         digest.update(hashlib.sha256(part).digest())
     return digest.hexdigest()
 
@@ -97,37 +103,40 @@ def render(round_: Round, compare_with: Optional[Round] = None,
         comparison = compare_rounds(compare_with, round_, results)
     key = report_key(round_, compare_with)
     guidance = catalog.get(round_.questionnaire_id, round_.questionnaire_version).guidance
-    pdf = reports.build_pdf(results, current_app.static_folder, browser, options()["page_size"], progress,
-                            comparison, guidance, agreed_after(round_))
+    pdf = reports.build_pdf(results, current_app.static_folder, browser, options(round_)["page_size"], progress,
+                            comparison, guidance, agreed_after(round_), said(round_))
     if stored(key) is None:
         db.session.add(ReportFile(round_id=round_.id, key=key, pdf=pdf))
         db.session.flush()
     return pdf
 
 
-def download(round_: Round) -> tuple[Optional[bytes], Optional[Job]]:
-    """The report of the round's published results: from the store (audited as downloaded), or not yet, with the
-    job that is rendering it (queued now when none is; refused when the round publishes nothing)."""
-    pdf = stored(report_key(round_))
+def download(round_: Round, compare_with: Optional[Round] = None) -> tuple[Optional[bytes], Optional[Job]]:
+    """The report of the round's published results (compared with an earlier round when one is given): from the
+    store (audited as downloaded), or not yet, with the job that is rendering it (queued now when none is;
+    refused when the round publishes nothing)."""
+    pdf = stored(report_key(round_, compare_with))
     if pdf is not None:
-        audit.record("report_downloaded", f"round {round_.id}", round_.title)
+        audit.record("report_downloaded", f"round {round_.id}",
+                     round_.title + (f", compared with {compare_with.title}" if compare_with is not None else ""))
         return pdf, None
     published_results(round_)
-    return None, queue(round_)
+    return None, queue(round_, compare_with)
 
 
-def ready(round_: Round) -> bool:
+def ready(round_: Round, compare_with: Optional[Round] = None) -> bool:
     """Whether the report of the round's published results is stored."""
-    return stored(report_key(round_)) is not None
+    return stored(report_key(round_, compare_with)) is not None
 
 
-def queue(round_: Round) -> Job:
-    return jobs.enqueue(KIND, job_key(round_), {"round": round_.id})
+def queue(round_: Round, compare_with: Optional[Round] = None) -> Job:
+    payload = {"round": round_.id, **({"compare": compare_with.id} if compare_with is not None else {})}
+    return jobs.enqueue(KIND, job_key(round_, compare_with), payload)
 
 
-def progress_of(round_: Round) -> Optional[Job]:
+def progress_of(round_: Round, compare_with: Optional[Round] = None) -> Optional[Job]:
     """The latest rendering of this round's report: how far it is, or why it failed."""
-    return jobs.latest(KIND, job_key(round_))
+    return jobs.latest(KIND, job_key(round_, compare_with))
 
 
 def export(round_: Round, compare_with: Optional[Round] = None,
@@ -142,7 +151,8 @@ def export(round_: Round, compare_with: Optional[Round] = None,
 @jobs.handler(KIND)
 def _render_job(payload: dict, progress: jobs.Progress) -> None:
     round_ = db.session.get(Round, payload["round"])
-    if round_ is None:
-        return  # the round is gone: nothing to render
-    steps = iter(range(1, len(STEPS) + 1))
-    render(round_, progress=lambda message: progress(next(steps, len(STEPS)), len(STEPS), message))
+    earlier = db.session.get(Round, payload["compare"]) if "compare" in payload else None
+    if round_ is None or ("compare" in payload and earlier is None):
+        return  # a round is gone: nothing to render
+    steps = iter(range(1, len(STEPS) + 2))
+    render(round_, earlier, progress=lambda message: progress(next(steps, len(STEPS)), len(STEPS), message))
