@@ -55,7 +55,8 @@ def county(agencies: int = 30, people: int = 900, seed: int = SEED) -> RoundData
     people_frame = pd.DataFrame(respondents, columns=["respondent", "agency", "role_level", "language"])
     participation = people_frame.groupby(["agency", "role_level"]).size().rename("submitted").reset_index()
     participation["invited"] = participation["started"] = participation["submitted"]
-    return RoundData(q, frame, people_frame, pd.DataFrame(answers, columns=["respondent", "item", "value", "dont_know"]),
+    return RoundData(q, frame, people_frame,
+                     pd.DataFrame(answers, columns=["respondent", "item", "value", "dont_know"]),
                      pd.DataFrame(roster, columns=["respondent", "target", "value", "dont_know"]), participation)
 
 

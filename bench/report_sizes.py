@@ -38,7 +38,8 @@ def main() -> None:
             path = out / f"{name}.pdf"
             path.write_bytes(pdf)
             pages = len(pypdf.PdfReader(path).pages)
-            print(f"{name:<6} {pages:>3} pages  {len(pdf) // 1024:>5} KiB  {time.perf_counter() - started:6.1f} s  {path}")
+            seconds = time.perf_counter() - started
+            print(f"{name:<6} {pages:>3} pages  {len(pdf) // 1024:>5} KiB  {seconds:6.1f} s  {path}")
             if args.png:
                 folder = out / name
                 folder.mkdir(exist_ok=True)

@@ -51,13 +51,13 @@ SCALE_KEYS = {"min", "max", "labels", "dont_know"}
 CONSTRUCT_KEYS = {"id", "label", "description", "practices"}
 SECTION_KEYS = {"id", "title", "intro", "items"}
 ITEM_KEYS = {"id", "type", "text", "required", "help", "scale", "dimension", "condition", "reverse", "options",
-             "sets", "max_length", "replaces", "practice", "short"}
+             "sets", "max_length", "replaces", "practice", "short", "for"}
 #: The longest short label of an item (what the report's charts call it).
 SHORT_MAX = 42
 GUIDANCE_KEYS = {"perception_gaps", "weak_ties", "declines", "tensions", "principles", "roles"}
 PAIR_PRACTICE_KEYS = {"system", "case"}
-ROLES_KEYS = {"sectors", "case_level", "peers"}
-SECTOR_ROLE_KEYS = {"bound", "short", "limits_sharing"}
+ROLES_KEYS = {"sectors", "case_level", "peers", "apart", "convener"}
+SECTOR_ROLE_KEYS = {"bound", "short", "limits_sharing", "paired"}
 CASE_LEVEL_KEYS = {"sectors", "condition"}
 CONCERN_KEYS = {"id", "label", "description", "sectors", "items", "practices"}
 OPTION_KEYS = {"value", "label", "description"}
@@ -276,10 +276,11 @@ def _questionnaire(data: Any, problems: _Problems) -> Optional[Questionnaire]:
 
 def _guidance(node: Any, items: list[Item], problems: _Problems) -> Guidance:
     item_practices = {i.id: i.practice for i in items if i.practice}
+    item_sectors = {i.id: i.practice_for for i in items if i.practice_for}
     if node is None:
-        return Guidance(item_practices=item_practices)
+        return Guidance(item_practices=item_practices, item_sectors=item_sectors)
     if _mapping(node, "guidance", problems) is None:
-        return Guidance(item_practices=item_practices)
+        return Guidance(item_practices=item_practices, item_sectors=item_sectors)
     _unknown_keys(node, GUIDANCE_KEYS, "guidance", problems)
     known = {"sectors": ({s.value for s in Sector}, "sector"),
              "items": ({i.id for i in items if i.type == "likert"}, "Likert item")}
@@ -291,7 +292,7 @@ def _guidance(node: Any, items: list[Item], problems: _Problems) -> Guidance:
             entries = []
         concerns[key] = tuple(_concern(spec, where, cid, known, problems) for where, spec, cid
                               in _identified(entries, f"guidance.{key}", CONCERN_KEYS, "id", problems))
-    return Guidance(item_practices=item_practices,
+    return Guidance(item_practices=item_practices, item_sectors=item_sectors,
                     perception_gaps=_pair_practices(node.get("perception_gaps"), "guidance.perception_gaps", problems),
                     weak_ties=_pair_practices(node.get("weak_ties"), "guidance.weak_ties", problems),
                     declines=_practices(node, "guidance", problems, key="declines"), **concerns,
@@ -332,12 +333,14 @@ def _roles(node: Any, problems: _Problems) -> Roles:
             if _mapping(spec, at, problems) is None:
                 continue
             _unknown_keys(spec, SECTOR_ROLE_KEYS, at, problems)
-            limits = spec.get("limits_sharing", False)
-            if not isinstance(limits, bool):
-                problems.add(at, "limits_sharing must be true or false")
+            flags = {}
+            for flag, default in (("limits_sharing", False), ("paired", True)):
+                flags[flag] = spec.get(flag, default)
+                if not isinstance(flags[flag], bool):
+                    problems.add(at, f"{flag} must be true or false")
+                    flags[flag] = default
             sectors[name] = SectorRole(bound=" ".join(_text(spec, "bound", at, problems).split()),
-                                       short=" ".join(_text(spec, "short", at, problems).split()),
-                                       limits_sharing=limits is True)
+                                       short=" ".join(_text(spec, "short", at, problems).split()), **flags)
         for name in known:
             if name not in listed:
                 problems.add(f"{where}.sectors", f"sector {name!r} is missing: say what binds it")
@@ -367,7 +370,20 @@ def _roles(node: Any, problems: _Problems) -> Roles:
         if pair.sectors[0] == pair.sectors[1] and pair.sectors[0] not in peers:
             problems.add(f"{where}.case_level", f"{pair.sectors[0]} works case by case with itself, so it must be "
                                                 "among the peers")
-    return Roles(sectors=sectors, case_level=tuple(pairs), peers=tuple(peers))
+    apart = []
+    for index, named in enumerate(node.get("apart") or []):
+        if not (isinstance(named, list) and len(named) == 2 and all(n in known for n in named)):
+            problems.add(f"{where}.apart[{index}]", f"must be a list of two sectors, not {named!r}")
+            continue
+        if any(sorted(c.sectors) == sorted(named) for c in pairs):
+            problems.add(f"{where}.apart[{index}]", f"{named[0]} and {named[1]} also work case by case")
+        apart.append(tuple(sorted(named)))
+    convener = node.get("convener")
+    if convener is not None and convener not in known:
+        problems.add(f"{where}.convener", f"unknown sector {convener!r}")
+        convener = None
+    return Roles(sectors=sectors, case_level=tuple(pairs), peers=tuple(peers), apart=tuple(apart),
+                 convener=convener)
 
 
 def _concern(spec: dict, where: str, cid: str, known: dict[str, tuple[set, str]], problems: _Problems) -> Concern:
@@ -567,13 +583,21 @@ def _item(spec: Any, where: str, scales: dict[str, Scale], dimensions: tuple[str
     practice = _text(spec, "practice", where, problems, required=False)
     if practice and item_type != "likert":
         problems.add(where, "only a Likert item has a practice (what the report recommends when it scores low)")
+    practice_for = spec.get("for") or []
+    if not isinstance(practice_for, list) or any(s not in {x.value for x in Sector} for s in practice_for):
+        problems.add(where, f"for must be a list of the sectors the practice is for "
+                            f"({', '.join(x.value for x in Sector)}), not {practice_for!r}")
+        practice_for = []
+    if practice_for and not practice:
+        problems.add(where, "for names the sectors a practice is for: the item has no practice")
     short = _text(spec, "short", where, problems, required=False)
     if len(short) > SHORT_MAX:
         problems.add(where, f"short must be at most {SHORT_MAX} characters (it labels a chart), not {len(short)}")
     return Item(id=item_id, type=item_type if item_type in TYPES else "", text=text, required=required,
                 help=_text(spec, "help", where, problems, required=False), scale=scale_id,
                 dimension=dimension, condition=condition, reverse=reverse, options=options, sets=sets,
-                max_length=max_length, replaces=replaces, practice=practice, short=short)
+                max_length=max_length, replaces=replaces, practice=practice, short=short,
+                practice_for=tuple(practice_for))
 
 
 def _options(node: Any, where: str, item_type: Any, problems: _Problems) -> tuple[Option, ...]:

@@ -67,6 +67,9 @@ class Item:
     #: What the report recommends when this (Likert) item scores low, and what its charts call it.
     practice: str = ""
     short: str = ""
+    #: The sectors whose agencies the practice is for (a polygraph schedule is supervision's and treatment's);
+    #: empty: every agency's.
+    practice_for: tuple[str, ...] = ()
 
     @property
     def construct(self) -> Optional[str]:
@@ -112,9 +115,12 @@ class SectorRole:
     #: The same in a few words, for a sentence that names the agency: "privilege and its duty to the client".
     short: str = ""
     limits_sharing: bool = False
+    #: False for a sector never paired with one other agency (a court meets the others only where both sides sit).
+    paired: bool = True
 
     def as_json(self) -> dict:
-        return {"bound": self.bound, "short": self.short, "limits_sharing": self.limits_sharing}
+        return {"bound": self.bound, "short": self.short, "limits_sharing": self.limits_sharing,
+                "paired": self.paired}
 
 
 @dataclass(frozen=True)
@@ -138,18 +144,29 @@ class Roles:
     sectors: dict[str, SectorRole] = field(default_factory=dict)
     case_level: tuple[CaseLevel, ...] = ()
     peers: tuple[str, ...] = ()
+    #: Pairs of sectors whose little contact is proper (the defense and victim advocates): never asked to connect.
+    apart: tuple[tuple[str, str], ...] = ()
+    #: The sector that convenes what concerns every agency (supervision, the hub of case-level exchange).
+    convener: Optional[str] = None
 
     def case_level_for(self, a: str, b: str) -> Optional[CaseLevel]:
         """The terms on which agencies of sectors `a` and `b` may work case by case, or None."""
         return next((c for c in self.case_level if sorted(c.sectors) == sorted((a, b))), None)
 
+    def paired(self, sector: str) -> bool:
+        role = self.sectors.get(sector)
+        return role is None or role.paired
+
     def related(self, a: str, b: str) -> bool:
-        """Whether agencies of sectors `a` and `b` have reason to work together: different sectors, or peers."""
-        return a != b or a in self.peers
+        """Whether agencies of sectors `a` and `b` have reason to work together, just the two of them: both may be
+        paired, the pair is not one kept apart, and they are of different sectors or peers."""
+        return (self.paired(a) and self.paired(b) and tuple(sorted((a, b))) not in self.apart
+                and (a != b or a in self.peers))
 
     def as_json(self) -> dict:
         return {"sectors": {k: v.as_json() for k, v in self.sectors.items()},
-                "case_level": [c.as_json() for c in self.case_level], "peers": list(self.peers)}
+                "case_level": [c.as_json() for c in self.case_level], "peers": list(self.peers),
+                "apart": [list(p) for p in self.apart], "convener": self.convener}
 
 
 @dataclass(frozen=True)
@@ -160,6 +177,8 @@ class Guidance:
     Facilitator-facing text, in the questionnaire's own language."""
 
     item_practices: dict[str, str] = field(default_factory=dict)
+    #: Per item, the sectors its practice is for (see `Item.practice_for`).
+    item_sectors: dict[str, tuple[str, ...]] = field(default_factory=dict)
     perception_gaps: PairPractices = PairPractices()
     weak_ties: PairPractices = PairPractices()
     #: For a dimension that fell between two rounds by more than chance would explain.
@@ -169,7 +188,9 @@ class Guidance:
     roles: Roles = Roles()
 
     def as_json(self) -> dict:
-        return {"item_practices": dict(self.item_practices), "perception_gaps": self.perception_gaps.as_json(),
+        return {"item_practices": dict(self.item_practices),
+                "item_sectors": {k: list(v) for k, v in self.item_sectors.items()},
+                "perception_gaps": self.perception_gaps.as_json(),
                 "weak_ties": self.weak_ties.as_json(), "declines": list(self.declines),
                 "tensions": [t.as_json() for t in self.tensions], "principles": [p.as_json() for p in self.principles],
                 "roles": self.roles.as_json()}

@@ -7,7 +7,7 @@ from typing import Optional
 
 from babel import Locale
 
-from assessment.scoring.continuum import FRAGMENTED, band
+from assessment.scoring.continuum import FRAGMENTED, band, place, placed_name
 from assessment.scoring.disclosure import BELOW_MINIMUM, COMPLEMENTARY
 from assessment.scoring.results import (
     CarriedCommitment,
@@ -20,13 +20,13 @@ from assessment.scoring.results import (
     PairMove,
     RoundResults,
 )
-from assessment.scoring.uncertainty import ASSUMED_SD
+from assessment.scoring.uncertainty import ASSUMED_SD, assumed_spread_interval
 from questionnaires.schema import Guidance
 
 from . import findings, roles
-from .figures import MATRIX_MAX
 from .decisions import decisions
-from .recommendations import PAIRS_NAMED, pairs_rule, recommendations
+from .figures import MATRIX_MAX
+from .recommendations import APPENDIX_PAIRS, PAIRS_NAMED, pairs_rule, recommendations
 from .words import (
     CAVEAT,
     SECTOR_LABELS,
@@ -34,6 +34,7 @@ from .words import (
     chance_of_one,
     change_span,
     decimal,
+    end,
     joined,
     percent,
     printed_change,
@@ -52,9 +53,8 @@ LEVEL_WORDS = {
                      "other's capacity",
 }
 LOW_RESPONSE_RATE = 0.5
-#: How many more pairs of each list (perception gaps, pairs to connect) the appendix names after those in the body:
-#: the rest are counted, and the console lists them all.
-APPENDIX_PAIRS = 30
+PLACE_ORDER = {"fragmented": 0, **{level: n + 1 for n, level in enumerate(("networking", "coordination",
+                                                                           "cooperation", "collaboration"))}}
 #: Reciprocity (the share of ties both sides report) is given only when it rests on this many pairs rated from
 #: both sides: on one or two it says more about those pairs than about the network.
 RECIPROCITY_MIN_PAIRS = 3
@@ -87,6 +87,7 @@ def build(results: RoundResults, comparison: Optional[Comparison] = None, guidan
         "spread_flags": [results.construct(c).label for c, a in results.agreement.items() if a.spread_flag],
         "roster": _roster(results, guidance),
         "role_levels": _groups(results.role_levels, results),
+        "roles_answer": _roles_answer(results),
         "recommendations": recommendations(results, guidance),
         "roles": {"terms": [(SECTOR_LABELS[sector], said) for sector, said in
                             roles.terms(guidance.roles, {a.sector for a in results.agencies})],
@@ -125,12 +126,15 @@ def _brief(results: RoundResults, guidance: Guidance, comparison: Optional[Compa
                 f"{'it' if len(costly) == 1 else 'them'} than the agencies say they have. Plan for "
                 f"{'it' if len(costly) == 1 else 'them'} before asking more of partners.")
     else:
-        cost = "No condition is in the concern band: the agencies report the time, trust and standing to move up."
+        cost = ("No condition is in the concern band on average: the agencies report, taken together, the time, "
+                "trust and standing to move up.")
     labels = {c.id: c.label for c in results.constructs}
     return {
         "level": profile.placed,
         "level_sure": _level_sure(results),
         "differ": joined([results.construct(c).label.lower() for c, a in results.agreement.items() if a.spread_flag]),
+        "agency_levels": _agency_levels(results),
+        "reliability": _reliability_flags(results),
         "missing": joined([SECTOR_LABELS[s].lower() for s in results.coverage.missing_key_sectors]),
         "meaning": _meaning(results),
         "readiness": score(profile.readiness_index),
@@ -151,17 +155,43 @@ def _brief(results: RoundResults, guidance: Guidance, comparison: Optional[Compa
 
 def _level_sure(results: RoundResults) -> str:
     """How sure the level is, in words: the share of the resamples at each level (see
-    `uncertainty.level_shares`), or why there is no such figure."""
+    `uncertainty.level_shares`), what it hinges on when it is not settled, or why there is no such figure."""
     shares = results.jurisdiction.level_shares
     placed = results.jurisdiction.profile.placed
     if not shares:
         return ("How sure the level is cannot be said: it takes at least 10 scores on every dimension, at the "
                 "round's close.")
-    if shares.get(placed, 0) >= 0.995:
-        return f"The level is {placed} in every resample of the respondents: it is not in doubt."
-    others = [f"{name} in {percent(share)}" for name, share in shares.items() if name != placed and share >= 0.005]
-    return (f"Resampling the respondents 2,000 times gives {placed} in {percent(shares.get(placed, 0))} of the "
-            f"resamples; " + joined(others) + ". Read the level with that in mind.")
+    if shares.get(placed, 0) >= 0.95:
+        return (f"Resampling the respondents puts it at {placed} {percent(shares.get(placed, 0))} of the time: "
+                "sampling "
+                "leaves it in little doubt (it cannot speak for those who did not answer).")
+    others = [f"{name} {percent(share)}" for name, share in shares.items() if name != placed and share >= 0.005]
+    hinges = [findings.standing(results, d.id) for d in results.dimensions
+              if findings.standing(results, d.id).borderline]
+    hinge = (" It hinges on " + joined([f"{h.label.lower()} ({h.score}, {h.interval})" for h in hinges])
+             + ", within chance of a cut." if hinges else "")
+    return (f"The level is not settled: resampling the respondents gives {placed} {percent(shares.get(placed, 0))} of "
+            f"the time, " + joined(others) + "." + hinge)
+
+
+def _agency_levels(results: RoundResults) -> str:
+    """How the agencies shown on their own spread over the levels, when they do not all sit where the jurisdiction
+    does: the jurisdiction's level counts every agency equally and can hide two camps."""
+    placed = [a.profile.placed for a in results.shown_agencies() if a.profile is not None]
+    if len(placed) < 3 or set(placed) == {results.jurisdiction.profile.placed}:
+        return ""
+    counts = {name: placed.count(name) for name in dict.fromkeys(
+        sorted(placed, key=lambda n: (PLACE_ORDER.get(n.split(" (")[0].lower(), 0), n)))}
+    listed = joined([f"{n} {name}" for name, n in counts.items()])
+    return f"Of the {len(placed)} agencies shown on their own: {listed} (see Agencies)."
+
+
+def _reliability_flags(results: RoundResults) -> str:
+    flagged = [results.construct(c).label.lower() for c, r in results.reliability.items() if r.flag]
+    if not flagged:
+        return ""
+    return (f"The items of {joined(flagged)} agree with each other less than they should (Cronbach's alpha below "
+            f"0.70): read {'that score' if len(flagged) == 1 else 'those scores'} as a pointer, not a measure.")
 
 
 def _band_of(value: Optional[float]) -> str:
@@ -193,7 +223,7 @@ def _facts(results: RoundResults) -> str:
 def _since(results: RoundResults, comparison: Comparison) -> dict:
     changes = {**comparison.dimensions, **comparison.conditions}
     moved = [f"{results.construct(c).label} {printed_change(f)}"
-             + (f" (mostly from the agencies not shown on their own: {signed(f.from_hidden)})"
+             + (f" (the agencies not shown on their own moved it by {signed(f.from_hidden)})"
                 if f.from_hidden is not None and f.change and f.from_hidden * f.change > 0
                 and abs(f.from_hidden) >= abs(f.change) / 2 else "")
              for c, f in changes.items() if f.holds]
@@ -283,13 +313,51 @@ def _agencies(results: RoundResults) -> list[dict]:
                "suppressed": a.suppressed, "n": a.n, "reason": a.reason_text, "small": small(a.n),
                "as_of": a.as_of, "margin": f"±{room:.0f}" if room is not None else "–"}
         if a.profile is not None:
-            row.update(level=a.profile.placed, readiness=score(a.profile.readiness_index),
+            row.update(level=_level_range(results, a), readiness=score(a.profile.readiness_index),
                        scores=[score(a.profile.dimensions[d.id].score) for d in results.dimensions],
                        cells=[_cell(a.profile.dimensions[d.id].score) for d in results.dimensions],
                        conditions=[_cell(a.profile.conditions[c.id].score) for c in results.conditions],
                        nested=a.profile.nested)
         rows.append(row)
     return rows
+
+
+def _roles_answer(results: RoundResults) -> str:
+    """Do executives and policymakers see more collaboration than line staff? Their readiness indexes compared,
+    with the interval of the difference that assumes the spread (see `findings.margin`)."""
+    by_id = {g.id: g for g in results.role_levels}
+    top, line = by_id.get("executive"), by_id.get("line_staff")
+    if top is None or line is None or top.profile is None or line.profile is None:
+        return ("The question cannot be answered from this round: executives and line staff are not both shown on "
+                "their own.")
+    a, b = top.profile.readiness_index, line.profile.readiness_index
+    if a is None or b is None:
+        return "The question cannot be answered: a readiness index is missing."
+    low, high = assumed_spread_interval(a - b, (top.n, line.n), findings.spread(results))
+    gap = f"{abs(a - b):.0f} point{'s' if round(abs(a - b)) != 1 else ''}"
+    if low is not None and (low > 0 or high < 0):
+        return (f"Yes, by more than chance would give: executives and policymakers score {gap} "
+                f"{'higher' if a > b else 'lower'} on the readiness index than line staff (95% interval of the "
+                f"difference {end(low)} to {end(high)}). Where they see more, ask line staff what is missing.")
+    return (f"Not by more than chance would give: executives and policymakers and line staff are {gap} apart on the "
+            f"readiness index (95% interval of the difference {end(low)} to {end(high)}).")
+
+
+def _level_range(results: RoundResults, group) -> str:
+    """A group's level, or the levels it may be at when its margin reaches across a cut: "Networking (emerging)
+    to Coordination (emerging)" (the level at every score less its margin, and at every score plus it)."""
+    room = findings.margin(results, group.n)
+    if room is None:
+        return group.profile.placed
+    ids = [d.id for d in results.dimensions]
+    scores = {d: group.profile.dimensions[d].score for d in ids}
+
+    def at(shift: float) -> str:
+        moved = {d: None if v is None else min(100.0, max(0.0, v + shift)) for d, v in scores.items()}
+        placed = place(ids, moved)
+        return placed_name(placed["level"], placed["qualifier"])
+    low, high = at(-room), at(room)
+    return group.profile.placed if low == high else f"{low} to {high}"
 
 
 def _spread(results: RoundResults) -> dict:
@@ -300,6 +368,9 @@ def _spread(results: RoundResults) -> dict:
     flagged = [r["label"] for r in rows if r["flag"]]
     if not rows:
         sentence = "Fewer than two agencies are shown on their own: there is no spread between agencies to judge."
+    elif all(a.spread_by_chance is None for a in results.agreement.values()):
+        sentence = ("The agencies shown hold too few scores to judge their spread against chance (it takes 10), so "
+                    "no difference between them is a finding.")
     elif flagged:
         sentence = (f"Agencies differ by more than chance would give for groups of these sizes on {joined(flagged)}: "
                     "a jurisdiction-wide figure hides real differences there.")
@@ -311,7 +382,7 @@ def _spread(results: RoundResults) -> dict:
 
 def _groups(groups, results: RoundResults) -> list[dict]:
     return [{"label": g.label, "suppressed": g.suppressed, "n": g.n, "reason": g.reason_text, "small": small(g.n),
-             "as_of": g.as_of, "level": None if g.profile is None else g.profile.placed,
+             "as_of": g.as_of, "level": None if g.profile is None else _level_range(results, g),
              "margin": f"±{findings.margin(results, g.n):.0f}" if g.n else "–",
              "scores": ([] if g.profile is None
                         else [score(g.profile.dimensions[d.id].score) for d in results.dimensions]),
@@ -348,6 +419,7 @@ def _roster(results: RoundResults, guidance: Guidance) -> dict:
         return {"text": decimal(found.rating), "level": str(min(4, math.floor(found.rating)))}
 
     roles_table = guidance.roles
+    sector_of = {a.slug: a.sector for a in results.agencies}
 
     def advised(practices, a: str, b: str) -> dict:
         said = roles.advice(results, roles_table, practices, a, b)
@@ -355,9 +427,10 @@ def _roster(results: RoundResults, guidance: Guidance) -> dict:
                 "case_level": said.case_level}
 
     gaps = [{"a": names[p.a], "b": names[p.b], "a_rates": decimal(rating[(p.a, p.b)].rating),
-             "b_rates": decimal(rating[(p.b, p.a)].rating), "gap": decimal(abs(p.gap)),
+             "b_rates": decimal(rating[(p.b, p.a)].rating),
+             "gap": decimal(abs(float(decimal(rating[(p.a, p.b)].rating)) - float(decimal(rating[(p.b, p.a)].rating)))),
              **advised(guidance.perception_gaps, p.a, p.b)} for p in findings.visible_gaps(results, roles_table)]
-    ties = [{"sentence": findings.connection_sentence(results, c), **advised(guidance.weak_ties, c.a, c.b)}
+    ties = [{"sentence": findings.connection_sentence(results, c, roles_table), **advised(guidance.weak_ties, c.a, c.b)}
             for c in findings.weak_ties(results, roles_table)]
     both_rated = sum(1 for p in results.pairs if p.gap is not None)  # pairs whose ratings of each other are both shown
     large = len(agencies) > MATRIX_MAX
@@ -385,6 +458,8 @@ def _roster(results: RoundResults, guidance: Guidance) -> dict:
                      if s in visible],
         "connections": ties[:PAIRS_NAMED], "connections_more": ties[PAIRS_NAMED:PAIRS_NAMED + APPENDIX_PAIRS],
         "all_gaps": gaps, "all_connections": ties,
+        "shown_pairs": sum(1 for p in results.pairs if p.a in visible and p.b in visible
+                           and roles_table.related(sector_of[p.a], sector_of[p.b])),
         "pairs_rule": pairs_rule(roles_table),
     }
 
@@ -404,7 +479,8 @@ def _ratings_by_sector(results: RoundResults) -> dict:
             for target in present:
                 ratings = given.get((a.slug, target), [])
                 mean = sum(ratings) / len(ratings) if ratings else None
-                cells.append({"text": decimal(mean), "level": "none" if mean is None else str(min(4, math.floor(mean)))})
+                level = "none" if mean is None else str(min(4, math.floor(mean)))
+                cells.append({"text": decimal(mean), "level": level})
             received = results.network.received[a.slug]
             rows.append({"name": a.name, "sector": SECTOR_LABELS[sector], "small": small(a.n), "cells": cells,
                          "received": f"{decimal(received.rating)} ({received.raters})"})
@@ -442,8 +518,8 @@ def _change(comparison: Comparison, results: RoundResults) -> dict:
         return {"label": results.construct(construct_id).label, "earlier": score(f.earlier), "later": score(f.later),
                 "change": printed_change(f), "interval": change_span(f), "verdict": verdict(f),
                 "items_changed": list(f.items_changed),
-                "hidden": (f"{signed(f.from_hidden)} of it from the agencies not shown on their own"
-                           if mostly_hidden else "")}
+                "hidden": (f"the agencies not shown on their own moved it by {signed(f.from_hidden)}, the others by "
+                           f"{signed(f.change - f.from_hidden)}" if mostly_hidden else "")}
 
     names = results.agency_names()
 
@@ -467,6 +543,7 @@ def _change(comparison: Comparison, results: RoundResults) -> dict:
         "agencies": [{"name": a.name, "n": f"{a.n_earlier} → {a.n_later}",
                       "small": small(a.n_earlier) or small(a.n_later),
                       "changes": [signed(c.change) for c in a.change.values()],
+                      "any_real": any(c.holds for c in a.change.values()),
                       "cells": [{"text": signed(c.change), "interval": change_span(c), "real": c.holds}
                                 for c in a.change.values()],
                       "then": a.earlier.placed, "now": a.later.placed} for a in comparison.agencies],
@@ -482,7 +559,7 @@ def _change(comparison: Comparison, results: RoundResults) -> dict:
         "trend": [{"title": r.title, "scores": [score(v) for v in r.dimensions.values()]} for r in comparison.trend],
         "commitments": [{"dimension": labels.get(c.dimension, c.dimension), "what": c.what, "owner": c.owner,
                          "due": c.due or "",
-                         "movement": (f"{signed(c.movement.change)} ({verdict(c.movement)})" if c.movement
+                         "movement": (f"{printed_change(c.movement)} ({verdict(c.movement)})" if c.movement
                                       else "not compared")}
                         for c in comparison.commitments],
     }

@@ -27,6 +27,9 @@ from assessment.scoring.network import PAIR_LEVELS
 from assessment.scoring.results import Comparison, Group, Pair, Placement, RoundResults, TrendPoint
 from assessment.vocabulary import Sector
 
+from .words import score as printed
+from .words import span_of
+
 FONT = dict(family="DejaVu Sans, Arial, sans-serif", size=12, color="#1d2430")
 INK, MID, PALE = "#1d2430", "#5b6b80", "#dfe5ec"
 BAND_SHADES = ((CONCERN, 0, CONCERN_BELOW, "#f1f1f1"), (EMERGING, CONCERN_BELOW, ESTABLISHED_FROM, "#dedede"),
@@ -102,7 +105,7 @@ def profile_figure(results: RoundResults, kind: str = "dimensions", group: Group
     scores = [figures[c].score for c in ids]
     fig = go.Figure(go.Bar(
         x=[s if s is not None else 0 for s in scores], y=[names[c] for c in ids], orientation="h",
-        marker=dict(color=INK), text=[f"{s:.0f}" if s is not None else "no score" for s in scores],
+        marker=dict(color=INK), text=[printed(s) if s is not None else "no score" for s in scores],
         textposition="outside", cliponaxis=False, hovertemplate="%{y}: %{x:.1f}<extra></extra>", showlegend=False))
     for band, low, high, shade in BAND_SHADES:
         fig.add_vrect(x0=low, x1=high, fillcolor=shade, line_width=0, layer="below")
@@ -123,7 +126,7 @@ def agency_heatmap(results: RoundResults, sector: str | None = None) -> go.Figur
     agencies = [a for a in results.shown_agencies() if sector is None or a.sector == sector]
     dims = [c.id for c in results.dimensions]
     z = [[a.profile.dimensions[d].score for d in dims] for a in agencies][::-1]
-    text = [[f"{v:.0f}" if v is not None else "–" for v in row] for row in z]
+    text = [[printed(v) for v in row] for row in z]
     fig = go.Figure(go.Heatmap(
         z=z, x=[names[d] for d in dims], y=[plain(a.name) for a in agencies][::-1], zmin=0, zmax=100,
         colorscale="Cividis", text=text, texttemplate="%{text}", textfont=dict(size=12),
@@ -228,7 +231,7 @@ def role_levels_figure(results: RoundResults) -> go.Figure:
         fig.add_trace(go.Bar(name=plain(group.label), x=[names[d] for d in dims], y=scores,
                              marker=dict(color=colour, pattern=dict(shape=pattern, fgcolor="white"),
                                          line=dict(color=INK, width=1)),
-                             text=[f"{s:.0f}" if s is not None else "" for s in scores], textposition="outside",
+                             text=[printed(s) if s is not None else "" for s in scores], textposition="outside",
                              cliponaxis=False, hovertemplate="%{x}: %{y:.1f}<extra>" + plain(group.label) + "</extra>"))
     fig.update_xaxes(title_text="Dimension", tickangle=0)
     fig.update_yaxes(title_text="Score (0-100)", range=[0, 110])
@@ -345,7 +348,7 @@ def _bands(fig: go.Figure, labels: bool = True) -> None:
 def _span(interval) -> str:
     if interval is None or interval.low is None or interval.high is None:
         return "no interval"
-    return f"95% interval {interval.low:.0f} to {interval.high:.0f}"
+    return f"95% interval {span_of(interval.low, interval.high)}"
 
 
 def standing_figure(results: RoundResults) -> go.Figure:
@@ -364,7 +367,7 @@ def standing_figure(results: RoundResults) -> go.Figure:
     shown = [(name, value, interval.high if interval and interval.high is not None else value)
              for name, value, interval in rows if value is not None]
     _labels(fig, [right + 1 for _, _, right in shown], [name for name, _, _ in shown],
-            [f"{value:.0f}" for _, value, _ in shown])
+            [printed(value) for _, value, _ in shown])
     _bands(fig)
     fig.update_xaxes(range=[0, 100], tickvals=[0, 25, CONCERN_BELOW, ESTABLISHED_FROM, 100],
                      title_text="Score (0-100), with its 95% interval")
@@ -374,11 +377,11 @@ def standing_figure(results: RoundResults) -> go.Figure:
 
 def standing_alt(results: RoundResults) -> str:
     j = results.jurisdiction
-    parts = [f"{d.label} {j.profile.dimensions[d.id].score:.0f} ({_span(j.intervals.get(d.id))})"
+    parts = [f"{d.label} {printed(j.profile.dimensions[d.id].score)} ({_span(j.intervals.get(d.id))})"
              for d in results.dimensions if j.profile.dimensions[d.id].score is not None]
     index = j.profile.readiness_index
     if index is not None:
-        parts.append(f"readiness index {index:.0f} ({_span(j.readiness_interval)})")
+        parts.append(f"readiness index {printed(index)} ({_span(j.readiness_interval)})")
     return ("Dot chart of each dimension's score and the readiness index, with 95% intervals, against the concern "
             "(below 50), emerging and established (75 and above) bands: " + "; ".join(parts) + ".")
 
@@ -420,7 +423,7 @@ def factor_figure(results: RoundResults, kind: str = "dimensions") -> go.Figure:
                      arrayminus=[lows[k] for k in whiskers], color=INK, thickness=1.5, width=4)))
     shown = [(name, value, high) for name, value, high in zip(names, values, highs) if value is not None]
     _labels(fig, [value + high + 1 for _, value, high in shown], [name for name, _, _ in shown],
-            [f"{value:.0f}" for _, value, _ in shown])
+            [printed(value) for _, value, _ in shown])
     _bands(fig)
     fig.update_xaxes(range=[0, 100], tickvals=[0, 25, CONCERN_BELOW, ESTABLISHED_FROM, 100],
                      title_text="Score (0-100)")
@@ -435,10 +438,10 @@ def factor_alt(results: RoundResults, kind: str = "dimensions") -> str:
     parts = []
     for c in constructs:
         figures = j.profile.figures(c.id)
-        value = "no score" if figures.score is None else f"{figures.score:.0f}"
+        value = printed(figures.score) if figures.score is not None else "no score"
         scored = sorted((i for i in results.items if i.construct == c.id and i.score is not None),
                         key=lambda i: (i.score, i.id))
-        extremes = f", items from {scored[0].score:.0f} to {scored[-1].score:.0f}" if scored else ""
+        extremes = f", items from {printed(scored[0].score)} to {printed(scored[-1].score)}" if scored else ""
         parts.append(f"{c.label} {value}{extremes}")
     return (f"Bar chart of each {kind[:-1]}'s score with its items beneath: " + "; ".join(parts)
             + ". The table below and the appendix give every figure.")
@@ -543,6 +546,8 @@ def network_print_figure(results: RoundResults) -> go.Figure:
     shown = results.shown_agencies()
     slugs = {a.slug for a in shown}
     pairs = [p for p in results.pairs if p.a in slugs and p.b in slugs and p.level is not None and p.level >= 2]
+    if len(pairs) > 2.5 * len(slugs):  # too many lines to read: cooperation and above only
+        pairs = [p for p in pairs if p.level >= 3]
     graph = nx.Graph()
     graph.add_nodes_from(sorted(slugs))
     graph.add_weighted_edges_from((p.a, p.b, p.level) for p in pairs)

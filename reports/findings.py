@@ -17,7 +17,7 @@ from assessment.scoring.results import Agency, Connection, Item, Pair, RoundResu
 from assessment.scoring.uncertainty import ASSUMED_SD, assumed_spread_interval
 from questionnaires.schema import Roles
 
-from .words import decimal, joined, score, sized, small, span
+from .words import decimal, joined, score, sized, span
 
 BANDS_ABOVE = {CONCERN_BELOW: EMERGING, ESTABLISHED_FROM: ESTABLISHED}
 BANDS_BELOW = {CONCERN_BELOW: CONCERN, ESTABLISHED_FROM: EMERGING}
@@ -95,10 +95,11 @@ def lowest_together(results: RoundResults, construct_id: str) -> list[Item]:
     return [i for i in lowest_items(results, construct_id, limit=len(results.items)) if exact(i.score) <= exact(high)]
 
 
-def margin(results: RoundResults, n: int) -> Optional[float]:
+def margin(results: RoundResults, n: int, family: int = 1) -> Optional[float]:
     """How far a shown group's score of `n` respondents may be from the truth (the half-width of its 95% interval,
-    which assumes the spread within a group: `uncertainty.assumed_spread_interval`)."""
-    low, _ = assumed_spread_interval(0.0, (n,), spread(results))
+    which assumes the spread within a group: `uncertainty.assumed_spread_interval`); judged together with
+    `family` - 1 others (Bonferroni), when one group is picked out from among them."""
+    low, _ = assumed_spread_interval(0.0, (n,), spread(results), level=1 - 0.05 / family)
     return None if low is None else -low
 
 
@@ -109,13 +110,18 @@ def spread(results: RoundResults) -> float:
     return max([ASSUMED_SD] + [sd for sd in sds if sd is not None])
 
 
-def behind(results: RoundResults, construct_id: str, limit: int = 3) -> list[Agency]:
-    """Shown agencies clearly in the concern band on the construct, allowing for chance: their score is below 50
-    by more than their margin (see `margin`). Lowest first; agencies tied with the last one named are named too."""
+def behind(results: RoundResults, construct_id: str, limit: int = 3,
+           sectors: tuple[str, ...] = ()) -> list[Agency]:
+    """Shown agencies (of `sectors`, when given) clearly in the concern band on the construct, allowing for chance:
+    below 50 by more than their margin, judged with every shown agency together (a margin at 1 - 0.05/A for A
+    agencies, since the lowest are picked out from all). Lowest first; agencies tied with the last one named are
+    named too."""
+    shown = results.shown_agencies()
+
     def clear(a: Agency) -> bool:
-        value, room = a.profile.figures(construct_id).score, margin(results, a.n)
+        value, room = a.profile.figures(construct_id).score, margin(results, a.n, family=len(shown))
         return value is not None and room is not None and exact(value + room) < CONCERN_BELOW
-    found = sorted((a for a in results.shown_agencies() if clear(a)),
+    found = sorted((a for a in shown if clear(a) and (not sectors or a.sector in sectors)),
                    key=lambda a: (a.profile.figures(construct_id).score, a.name))
     if len(found) <= limit:
         return found
@@ -169,18 +175,32 @@ def weak_ties(results: RoundResults, roles: Roles) -> list[Connection]:
     sectors = {a.slug: a.sector for a in results.agencies}
     ties = results.network.connections if results.network else ()
     return sorted((c for c in ties if roles.related(sectors[c.a], sectors[c.b])),
-                  key=lambda c: (roles.case_level_for(sectors[c.a], sectors[c.b]) is None, not c.brokers,
-                                 -1 if c.level is None else c.level, c.a, c.b))
+                  key=lambda c: (roles.case_level_for(sectors[c.a], sectors[c.b]) is None,
+                                 not brokers(results, roles, c), -1 if c.level is None else c.level, c.a, c.b))
 
 
-def connection_sentence(results: RoundResults, c: Connection) -> str:
+def connection_sentence(results: RoundResults, c: Connection, roles: Roles) -> str:
     names = results.agency_names()
     tie = "are unrated (neither rated the other)" if c.level is None else f"are at {decimal(c.level)} of 4"
     said = f"{names[c.a]} and {names[c.b]} {tie}, below networking"
-    if c.brokers:
-        verb = "works" if len(c.brokers) == 1 else "work"
-        said += f"; {joined([names[b] for b in c.brokers])} {verb} with both at coordination or above"
+    go_betweens = brokers(results, roles, c)
+    if go_betweens:
+        verb = "works" if len(go_betweens) == 1 else "work"
+        said += f"; {joined([names[b] for b in go_betweens])} {verb} with both at coordination or above"
     return said
+
+
+def brokers(results: RoundResults, roles: Roles, c: Connection) -> list[str]:
+    """The agencies that could introduce the pair: tied to both, and of a sector that may be paired with one other
+    agency (a court introduces no one)."""
+    sectors = {a.slug: a.sector for a in results.agencies}
+    return [b for b in c.brokers if roles.paired(sectors[b])]
+
+
+def item_name(item: Item) -> str:
+    """ "“Advocates learn of events too late” (reversed)": a negatively worded item says so wherever it is quoted,
+    so that its score (high is good) is not read as the share who agree."""
+    return f"“{item.short}”" + (" (reversed)" if item.reverse else "")
 
 
 def group_name(results: RoundResults, slug: str) -> str:

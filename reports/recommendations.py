@@ -13,9 +13,10 @@ from questionnaires.schema import Concern, Guidance, PairPractices, Roles
 from . import findings, roles
 from .words import SECTOR_LABELS, joined, score, sized, small
 
-#: How many perception gaps, and how many pairs to connect, the recommendations name (the rest are listed in the
-#: appendix).
+#: How many perception gaps, and how many pairs to connect, the recommendations name; and how many more of each
+#: the appendix lists (the console's results page lists them all).
 PAIRS_NAMED = 5
+APPENDIX_PAIRS = 30
 
 
 @dataclass(frozen=True)
@@ -55,12 +56,14 @@ def _construct(results: RoundResults, guidance: Guidance, construct_id: str, hea
                practices: bool = True, items: int = 2) -> Recommendation:
     said = findings.standing(results, construct_id)
     construct = results.construct(construct_id)
-    specifics = tuple((f"“{i.short}” scores {score(i.score)} (n {i.n})", guidance.item_practices.get(i.id, ""), "")
+    specifics = tuple((f"{findings.item_name(i)} scores {score(i.score)} (n {i.n})",
+                       guidance.item_practices.get(i.id, ""), "")
                       for i in findings.lowest_items(results, construct_id, limit=items))
     behind = findings.behind(results, construct_id)
     who = ""
     if behind:
-        who = f"Clearly in the concern band, allowing for chance: {findings.agencies_line(results, construct_id, behind)}."
+        who = ("Clearly in the concern band, allowing for chance: "
+               f"{findings.agencies_line(results, construct_id, behind)}.")
         if construct_id in {d.id for d in results.dimensions}:
             note = roles.limits_note(results, guidance.roles, [a.slug for a in behind])
             who += f" {note}" if note else ""
@@ -101,7 +104,7 @@ def _conditions(results: RoundResults, guidance: Guidance) -> Group:
              if profile.conditions[c.id].band == CONCERN]
     emerging = [c for c in scored if profile.conditions[c.id].band not in (CONCERN, ESTABLISHED)]
     if emerging:
-        specifics = tuple((f"{c.label} {score(profile.conditions[c.id].score)}: “{i.short}” scores "
+        specifics = tuple((f"{c.label} {score(profile.conditions[c.id].score)}: {findings.item_name(i)} scores "
                            f"{score(i.score)} (n {i.n})", guidance.item_practices.get(i.id, ""), "")
                           for c in emerging for i in findings.lowest_items(results, c.id, limit=1))
         items.append(Recommendation(
@@ -133,7 +136,8 @@ def _relationships(results: RoundResults, guidance: Guidance) -> Group:
             finding=f"{_pairs(len(ties))} of agencies shown on their own {'are' if len(ties) != 1 else 'is'} below "
                     f"networking" + _first(len(ties)) + ".",
             specifics=tuple(_pair_line(results, guidance.roles, guidance.weak_ties, c.a, c.b,
-                                       findings.connection_sentence(results, c)) for c in ties[:PAIRS_NAMED]),
+                                       findings.connection_sentence(results, c, guidance.roles))
+                            for c in ties[:PAIRS_NAMED]),
             pairs=tuple(roles.advice(results, guidance.roles, guidance.weak_ties, c.a, c.b)
                         for c in ties[:PAIRS_NAMED])))
     return Group("Relationships between agencies",
@@ -157,7 +161,9 @@ def _first(count: int) -> str:
     if count <= PAIRS_NAMED:
         return ""
     return (f"; the {PAIRS_NAMED} whose change would matter most (pairs that work case by case, then those an agency "
-            f"tied to both could introduce) are here, the other {count - PAIRS_NAMED} in the appendix")
+            f"tied to both could introduce) are here, the next {min(count - PAIRS_NAMED, APPENDIX_PAIRS)} in the "
+            f"appendix" + (", and every one on the console's results page" if count - PAIRS_NAMED > APPENDIX_PAIRS
+                           else ""))
 
 
 def _pair_line(results: RoundResults, roles_table: Roles, practices: PairPractices, a: str, b: str,
@@ -176,7 +182,7 @@ def _concerns(results: RoundResults, guidance: Guidance, concerns: tuple[Concern
         if concern.sectors and not set(concern.sectors) <= taking_part:
             continue  # a tension between roles that do not all take part in this round
         rated = [i for i in results.items if i.id in concern.items and i.score is not None]
-        found = [f"“{i.short}” scores {score(i.score)} (n {i.n}, {band(i.score)})" for i in rated]
+        found = [f"{findings.item_name(i)} scores {score(i.score)} (n {i.n}, {band(i.score)})" for i in rated]
         found += _pairs_between(results, concern.sectors)
         lead = concern.description
         if found:

@@ -17,7 +17,6 @@ from assessment.scoring.results import RoundResults
 from questionnaires.schema import PairPractices, Roles
 
 
-
 @dataclass(frozen=True)
 class PairAdvice:
     """What two agencies (slugs) are asked to do: case-level practices or system-level ones, and why."""

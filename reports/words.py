@@ -2,6 +2,8 @@
 so few people that it is printed muted with a caveat."""
 from __future__ import annotations
 
+import math
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Optional
 
 from assessment.scoring.continuum import band
@@ -16,20 +18,25 @@ SMALL_GROUP = 6
 CAVEAT = f"fewer than {SMALL_GROUP} respondents: one or two answers move this figure a long way"
 
 
+def half_up(value: float, places: int = 0) -> str:
+    """`value` printed to `places` decimals, halves rounded away from zero (47.5 -> 48, 52.5 -> 53), not to the
+    even neighbour as Python's formatting does."""
+    return str(Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+
+
 def score(value: Optional[float]) -> str:
-    """A score as printed: whole points, or as many decimals as it takes for the printed value to fall in the same
-    band as the value (49.7, not 50, beside "concern"; bands are decided on exact values)."""
+    """A score as printed: whole points; but where the whole number would put it in the band next door (74.98 as
+    75, beside "emerging"), one decimal cut toward its own band (74.9). Bands are decided on exact values."""
     if value is None:
         return "–"
-    for places in range(0, 4):
-        printed = f"{value:.{places}f}"
-        if band(float(printed)) == band(value):
-            return printed
-    return f"{value:.4f}"
+    printed = half_up(value)
+    if band(float(printed)) == band(value):
+        return printed
+    return f"{math.floor(value * 10) / 10:.1f}" if float(printed) > value else f"{math.ceil(value * 10) / 10:.1f}"
 
 
 def decimal(value: Optional[float], places: int = 1) -> str:
-    return "–" if value is None else f"{value:.{places}f}"
+    return "–" if value is None else half_up(value, places)
 
 
 def percent(value: Optional[float]) -> str:
@@ -39,7 +46,7 @@ def percent(value: Optional[float]) -> str:
 def signed(value: Optional[float]) -> str:
     if value is None:
         return "–"
-    rounded = round(value)
+    rounded = int(Decimal(half_up(value)))
     return "0" if rounded == 0 else f"{rounded:+d}"
 
 
@@ -49,9 +56,12 @@ def span(interval: Optional[Interval]) -> str:
 
 
 def span_of(low: Optional[float], high: Optional[float]) -> str:
+    """ "70–76"; with a decimal where whole numbers would print both ends alike ("52.6–53.4")."""
     if low is None or high is None:
         return "–"
-    return f"{max(low, 0):.0f}–{min(high, 100):.0f}"
+    low, high = max(low, 0.0), min(high, 100.0)
+    places = 1 if half_up(low) == half_up(high) else 0
+    return f"{half_up(low, places)}–{half_up(high, places)}"
 
 
 def end(value: Optional[float]) -> str:
@@ -62,14 +72,20 @@ def end(value: Optional[float]) -> str:
 
 
 def change_span(change: Change) -> str:
-    return "–" if change.ci_low is None else f"{end(change.ci_low)} to {end(change.ci_high)}"
+    """The interval a change is judged on: the one for every change of its table taken together (what its verdict
+    and bold rest on)."""
+    joint = change.joint_low is not None
+    low, high = (change.joint_low, change.joint_high) if joint else (change.ci_low, change.ci_high)
+    return "–" if low is None else f"{end(low)} to {end(high)}"
 
 
-def printed_change(change: Change) -> str:
-    """The change as the difference of the scores as printed, so that then, now and the change add up."""
+def printed_change(change) -> str:
+    """The change as the difference of the scores as printed, so that then, now and the change add up (a Change or
+    a Movement: anything with `earlier` and `later`)."""
     if change.earlier is None or change.later is None:
         return "–"
-    return signed(float(score(change.later)) - float(score(change.earlier)))
+    difference = float(score(change.later)) - float(score(change.earlier))
+    return signed(difference) if difference == round(difference) else f"{difference:+.1f}"
 
 
 def verdict(change: Change) -> str:
@@ -77,9 +93,7 @@ def verdict(change: Change) -> str:
     every change of its table taken together."""
     if change.ci_low is None:
         return "no interval"
-    if change.holds:
-        return "unlikely to be chance"
-    return "could be chance" if not change.excludes_zero else "could be chance, among so many changes"
+    return "unlikely to be chance" if change.holds else "could be chance"
 
 
 def small(n: int) -> bool:

@@ -223,7 +223,8 @@ class Auditor:
         of the groups read with their SD."""
         found = []
         groups = {f"agency {a}": [p for p in self.people if p.agency == a] for a in {p.agency for p in self.people}}
-        groups.update({f"role level {r}": [p for p in self.people if p.role == r] for r in {p.role for p in self.people}})
+        groups.update({f"role level {r}": [p for p in self.people if p.role == r]
+                       for r in {p.role for p in self.people}})
         for grouping in self.sectors_seen or [{}]:
             for sector in {grouping.get(p.agency, p.sector) for p in self.people}:
                 groups[f"sector {sector}"] = [p for p in self.people if grouping.get(p.agency, p.sector) == sector]

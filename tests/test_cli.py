@@ -2,7 +2,6 @@
 import re
 
 import pytest
-
 from sqlalchemy import func, select, text
 
 from app import create_app
@@ -259,7 +258,8 @@ def test_the_upgrade_keeps_a_round_whose_raw_responses_were_exported_closed(data
                     "(:id, 1, 'Old round', 'collaboration_readiness', 1, 'closed', 3, CURRENT_TIMESTAMP, '', 2, true)",
                     id=n)
         for at, target, detail in (("2026-02-01 09:00:00", "round 1", "scores.csv"),
-                                   ("2026-02-02 09:00:00", "round 1", "responses-wide.xlsx: 12 response(s), 3 left out"),
+                                   ("2026-02-02 09:00:00", "round 1",
+                                    "responses-wide.xlsx: 12 response(s), 3 left out"),
                                    ("2026-02-03 09:00:00", "round 1", "open-answers.csv: 12 response(s), 0 left out"),
                                    ("2026-02-04 09:00:00", "round 2", "scores.xlsx")):
             run_sql("INSERT INTO audit_event (at, actor, action, target, detail) VALUES (:at, 'a@test.org', 'export', "

@@ -247,13 +247,12 @@ def test_a_change_made_by_the_agencies_not_shown_says_so():
     after = round_data(Q, varied([3] * 4) + varied([3] * 4, "b") + varied([5] * 2, "c") + varied([5] * 2, "d"))
     info = both(before, after, resamples=100)["dimensions"]["information"]
     assert info["change"] == pytest.approx(25.0) and info["from_hidden"] == pytest.approx(25.0)
-    from reports import content
-
     from dataclasses import replace
 
     from assessment.scoring.results import RoundRef
+    from reports import content
 
     earlier, later = score_round(before), score_round(after)
     comparison = replace(compare(before, after, earlier, later, resamples=100), earlier=RoundRef(1, "Then", 1))
     row = content.build(later, comparison)["change"]["dimensions"][0]
-    assert row["hidden"] == "+25 of it from the agencies not shown on their own"
+    assert row["hidden"] == "the agencies not shown on their own moved it by +25, the others by 0"

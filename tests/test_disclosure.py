@@ -18,8 +18,7 @@ from assessment.models import Response, Round
 from assessment.scoring import RoundData, respondent_scores, score_round
 from assessment.scoring.continuum import band, place
 from assessment.scoring.results import RoundInfo, replace
-from assessment.services import accounts, invitations, jurisdictions, rounds
-from assessment.services import frames, releases
+from assessment.services import accounts, frames, invitations, jurisdictions, releases, rounds
 from assessment.services.scores import round_scores
 from assessment.vocabulary import RoleLevel, Sector
 from reports.pdf import report_html

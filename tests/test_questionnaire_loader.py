@@ -80,7 +80,12 @@ def test_shipped_questionnaire_meets_the_content_rules():
         ("community_supervision", "victim_advocacy"), ("community_supervision", "community_supervision")}
     assert "consent" in roles.case_level_for("victim_advocacy", "community_supervision").condition
     assert "ex parte" in roles.sectors["judiciary"].bound and "privilege" in roles.sectors["defense"].bound
-    assert not roles.related("law_enforcement", "law_enforcement") and roles.related("judiciary", "defense")
+    assert not roles.related("law_enforcement", "law_enforcement")  # departments of different districts
+    assert not roles.related("judiciary", "law_enforcement")  # a court meets others where both sides sit
+    assert not roles.related("defense", "victim_advocacy") and roles.related("treatment", "defense")
+    assert roles.convener == "community_supervision"
+    polygraph = next(i for i in q.items if i.id == "info_polygraph")
+    assert polygraph.practice_for == ("community_supervision", "treatment")
     roster = q.scales[q.roster_item.scale]
     assert (roster.min, roster.max) == (0, 4) and roster.dont_know
     assert [o.label for o in roster.options] == ["No contact", "Networking", "Coordination", "Cooperation",

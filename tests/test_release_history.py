@@ -9,13 +9,12 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from sqlalchemy import select
 
 from assessment.db import db
 from assessment.models import AuditEvent
 from assessment.scoring import RoundData, score_round
-from tests.support.history import History, agency_score, close_to
+from tests.support.history import History, agency_score
 
 AGENCIES = {
     "probation": ("Probation", "community_supervision"),

@@ -84,31 +84,36 @@ def test_the_demo_round_renders_a_tagged_titled_pdf_of_nine_to_thirteen_pages(de
     assert demo_report["steps"][0] == "Scoring the round" and demo_report["steps"][-1].startswith("Done")
 
 
-def test_the_brief_on_page_one_gives_level_intervals_costs_and_three_decisions(demo_report):
-    results, first = demo_report["results"], demo_report["pages"][0]
+def test_the_brief_gives_level_certainty_intervals_costs_and_three_decisions(demo_report):
+    results, text = demo_report["results"], demo_report["text"]
+    first = text[:text.index("Inside:")]  # the brief, which begins the report and ends with its contents line
     j = results.jurisdiction
+    assert first.startswith("COLLABORATION READINESS BRIEF") and "Page 1 of" in demo_report["pages"][0]
     assert f"LEVEL ON THE CONTINUUM {j.profile.placed}" in first  # the label is set in capitals
     index = j.readiness_interval
     assert (f"READINESS INDEX {j.profile.readiness_index:.0f} of 100 · 95% interval {index.low:.0f}–{index.high:.0f}"
             in first)
+    assert "Resampling the respondents puts it at Coordination (emerging) 100% of the time" in first
     info = j.intervals["information"]
     assert info.borderline  # 73, with an interval across the established cut
     assert f"Borderline: Exchanging information (73, interval {info.low:.0f}–{info.high:.0f})" in first
     assert "it may already be established" in first
+    assert "Reliability: The items of time agree with each other less than they should" in first
     time = j.profile.conditions["time"]
-    assert "What moving up would cost" in first and f"Time {time.score:.0f}" in first
+    assert "What moving up would take" in first and f"Time {time.score:.0f}" in first
     assert "Time is in the concern band" in first
-    assert "Decisions for the policy team" in first
     decisions = first.split("Decisions for the policy team")[1]
     assert decisions.count("Because:") == 3 and decisions.count("Owner:") == 3
-    # each decision answers a finding: the next step's lowest item, the condition in the concern band, and the
-    # widest perception gap, named
-    actions = ["Agree a written schedule and a one-page format for treatment progress reports",
-               "Count multi-agency work in staff workloads", "City Police Department rates its relationship with "
-               "District Court"]
+    # what the next level needs (sharing resources, in the concern band: Cooperation waits on it), the condition in
+    # the concern band, and the widest perception gap between agencies whose roles let them work together
+    actions = ["Ask each agency head to name one resource", "Count multi-agency work in staff workloads",
+               "Public Defender's Office rates its relationship with Sex Offense Specific Treatment Associates"]
     positions = [decisions.find(action) for action in actions]
     assert -1 not in positions and positions == sorted(positions), positions
-    assert "Inside:" in first and "Recommendations (p. " in first
+    assert "to move up to Cooperation, it must reach 50" in decisions
+    assert "convened by Adult Probation and Parole" in decisions  # no agency clearly behind: the hub convenes
+    assert "District Court" not in decisions  # a court is paired with no one agency
+    assert "Recommendations (p. " in text[text.index("Inside:"):]
 
 
 def test_key_figures_from_the_scoring_results_are_in_the_text(demo_report):
@@ -137,10 +142,13 @@ def test_recommendations_name_what_scored_low_and_who(demo_report):
     assert "Clearly in the concern band" not in text
     # pairs, and the prosecution-defense tension with the pair between those sectors
     assert "Who to connect" in text
-    assert ("Public Defender's Office and Victim Services Center are at 0.5 of 4, below networking; District Court "
-            "works with both at coordination or above → Ask an agency that works well with both to introduce them at "
-            "a policy table or a cross-training session. System level: Public Defender's Office (privilege and its "
-            "duty to the client); Victim Services Center (victims' confidentiality and consent).") in text
+    assert ("Public Defender's Office and Sex Offense Specific Treatment Associates are at 0.5 of 4, below networking "
+            "→ Ask an agency that works well with both to introduce them at a policy table") in text
+    assert ("System level: Public Defender's Office (privilege and its duty to the client); Sex Offense Specific "
+            "Treatment Associates (the client's waiver and the treatment contract).") in text
+    # kept apart by their roles: the defense and victim advocates are never asked to connect, a court is never paired
+    assert "Public Defender's Office and Victim Services Center are at" not in text
+    assert "District Court works with both" not in text and "and District Court are at" not in text
     assert "Prosecution and defense in a shared system" in text
     assert "District Attorney's Office (n 5) and Public Defender's Office (n 4) are at" in text
     assert "how information from case staffing may and may not be used in court" in text
@@ -188,7 +196,7 @@ def test_figures_lie_within_their_page_and_state_their_values(demo_report):
 
 def test_links_say_where_they_go(demo_report):
     reader = pypdf.PdfReader(io.BytesIO(demo_report["pdf"]))
-    links = [a.get_object() for a in reader.pages[0].get("/Annots", [])]
+    links = [a.get_object() for page in reader.pages[:2] for a in page.get("/Annots", [])]
     contents = [str(link["/Contents"]) for link in links if link.get("/Subtype") == "/Link"]
     assert "Go to Recommendations" in contents and "Go to Where the agencies stand" in contents
 

@@ -93,8 +93,9 @@ def results_of(agencies: dict, roster=None, sectors=None):
 LOW_INFO = {"information": 3, "activities": 3, "resources": 2, "capacity": 2}
 
 
-def test_decisions_answer_the_next_step_the_costliest_condition_and_the_widest_gap():
-    # a and b, three people each: information emerging (50), resources and capacity concern (25), trust concern
+def test_decisions_answer_what_the_next_level_needs_the_costliest_condition_and_the_widest_gap():
+    # a and b, three people each: information and activities emerging (50), resources and capacity concern (25),
+    # trust concern: the level is Coordination, and resources keeps it from Cooperation
     rows = [(LOW_INFO, 2)] * 3
     roster = [(1, "b", 3), (2, "b", 3), (3, "b", 3), (4, "a", 1), (5, "a", 1), (6, "a", 1)]  # a sees 3, b sees 1
     q, results = results_of({"a": rows, "b": rows}, roster=roster,
@@ -102,10 +103,11 @@ def test_decisions_answer_the_next_step_the_costliest_condition_and_the_widest_g
     made = decisions(results, q.guidance)
     assert len(made) == 3
     step, condition, pair = made
-    assert step.dimension == "information" and step.action == "do inf1"  # the lowest item's own practice
-    assert "the next step up the continuum" in step.finding
+    assert step.dimension == "resources" and step.action == "do res1"  # the lowest item's own practice
+    assert "to move up to Cooperation, it must reach 50" in step.finding
+    assert step.who == "all agencies"  # no agency clearly behind the other, and no convener in this table
     assert condition.action == "do tru1" and "Trust scores 25" in condition.finding
-    assert condition.dimension == "information"  # it serves the next step, for a commitment
+    assert condition.dimension == "resources"  # it serves what the next level needs, for a commitment
     assert pair.action == "talk it through, case by case" and pair.who == "A and B" and pair.case_level
     assert "A rates its relationship with B at 3.0 of 4; B rates it at 1.0" in pair.finding
     assert "Case by case, as community_supervision and treatment agree." in pair.finding
@@ -120,7 +122,8 @@ def test_a_pair_whose_roles_forbid_case_level_exchange_gets_a_system_level_pract
     assert pair.action == "talk it through in general" and not pair.case_level and pair.pair == ("a", "b")
     assert "System level: A (judiciary's rules)." in pair.finding
     # two agencies of one sector that is not among the peers are not named at all
-    _, same = results_of({"a": rows, "b": rows}, roster=roster, sectors={"a": "law_enforcement", "b": "law_enforcement"})
+    _, same = results_of({"a": rows, "b": rows}, roster=roster,
+                         sectors={"a": "law_enforcement", "b": "law_enforcement"})
     assert decisions(same, q.guidance)[-1].pair == ()
 
 
@@ -179,7 +182,8 @@ def test_the_brief_and_the_spread_say_no_more_than_the_figures():
     q, results = results_of({"a": rows, "b": rows})
     built = content.build(results, guidance=q.guidance)
     assert built["brief"]["cost"].startswith("Trust is in the concern band")
-    assert "no more than chance alone would give" in built["spread"]["sentence"]
+    # six people: too few scores to judge a spread against chance, so no difference is a finding
+    assert "too few scores to judge their spread against chance" in built["spread"]["sentence"]
     assert all(len(d.action) > 0 for d in built["brief"]["decisions"])
     empty = content.build(results)  # no guidance: the brief still decides, from the constructs' own practices
     assert empty["brief"]["decisions"][0].action == "p"
@@ -246,15 +250,15 @@ def test_no_pair_the_report_names_gets_a_practice_its_roles_forbid(case):
     for g in built["roster"]["gaps"] + built["roster"]["gaps_more"] + built["roster"]["connections"] \
             + built["roster"]["connections_more"]:
         assert g["case_level"] == ("Case by case" in g["why"])
-    for (a, b), case_level, given, practices, why in named:
+    for (a, b), case_level, offered, practices, why in named:
         allowed = roles_table.case_level_for(sectors[a], sectors[b])
         assert roles_table.related(sectors[a], sectors[b]), (a, b)
         if case_level:
-            assert allowed is not None and set(given) <= set(practices.case), (sectors[a], sectors[b], given)
+            assert allowed is not None and set(offered) <= set(practices.case), (sectors[a], sectors[b], offered)
         else:
-            assert set(given) <= set(practices.system), (sectors[a], sectors[b], given)
+            assert set(offered) <= set(practices.system), (sectors[a], sectors[b], offered)
             assert "System level" in why
-        assert not (allowed is None and set(given) & set(practices.case))
+        assert not (allowed is None and set(offered) & set(practices.case))
 
 
 def catalog_guidance():

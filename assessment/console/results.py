@@ -10,10 +10,10 @@ from reports import content, figures
 
 from .. import access
 from ..auth import limiter
+from ..models import Round
 from ..services import ServiceError, audit, exports, rounds
 from ..services import report as report_service
 from ..services.scores import compare_rounds, round_scores
-from ..models import Round
 from ..vocabulary import JobStatus
 from . import bp, chart_json
 
@@ -52,7 +52,8 @@ def report(round_id: int):
     if pdf is None:
         return redirect(url_for("console.report_progress", round_id=round_id, **_with(earlier)))
     name = f"readiness-report-round{round_.id}" + (f"-compared-with-round{earlier.id}" if earlier else "")
-    return Response(pdf, mimetype="application/pdf", headers={"Content-Disposition": f"attachment; filename={name}.pdf"})
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f"attachment; filename={name}.pdf"})
 
 
 @bp.get("/rounds/<int:round_id>/report")

@@ -128,7 +128,8 @@ def score_round(data: RoundData, history: Sequence[RoundResults] = (), breakdown
     earlier = history[-1] if history else None
     before = earlier.release if earlier else 0
     def every() -> list[Published]:
-        return sorted({p for r in history for p in published_groups(r)}, key=lambda p: (p.version, p.cell.cut, p.cell.key))
+        return sorted({p for r in history for p in published_groups(r)},
+                      key=lambda p: (p.version, p.cell.cut, p.cell.key))
 
     counted = atoms(people, table)
     plan = disclosure.plan(counted, size, every(), data.release, breakdown)

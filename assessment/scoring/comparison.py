@@ -2,12 +2,14 @@
 
 Respondents are anonymous across rounds, so the rounds are independent samples. The change in each dimension's
 agency-weighted score gets a bootstrap 95% interval: respondents are resampled with replacement within each
-agency, separately in each round, with a seed made of the two rounds' secret ones; as for a round's own intervals, none is given when either
-round has fewer than `uncertainty.INTERVAL_MIN_N` scores on the construct. An agency's change gets the interval
-that assumes a spread within each agency (`uncertainty.assumed_spread_interval`: 25 points, or the jurisdiction's
-own SD in either round where that is wider and published), which rests on its n alone: an interval from the
-agency's own spread, beside a made-up round in which nobody varies, would give its SD, and with its mean, how each
-of a few people answered. Only items both rounds asked in the same words compare.
+agency, separately in each round, with a seed made of the two rounds' secret ones; as for a round's own
+intervals, none is given when either round has fewer than `uncertainty.INTERVAL_MIN_N` scores on the construct.
+An agency's change gets the interval that assumes a spread within each agency
+(`uncertainty.assumed_spread_interval`: 25 points, or the jurisdiction's own SD in either round where that is wider
+and published), which rests on its n alone: an interval from the agency's own spread, beside a made-up round in
+which nobody varies, would give its SD, and with its mean, how each of a few people answered. Each change also
+carries its interval with every change of its table taken together (Bonferroni), on which it is judged. Only
+items both rounds asked in the same words compare.
 """
 from __future__ import annotations
 
@@ -155,16 +157,21 @@ def _change(then: float, now: float, draws: Optional[np.ndarray], family: int,
     1 - 0.05 / family excludes zero)."""
     kept = draws[~np.isnan(draws)] if draws is not None else np.empty(0)
     if not len(kept):
-        return _interval_change(then, now, None, None, False, items_changed)
+        return _interval_change(then, now, (None, None), (None, None), items_changed)
     low, high, wide_low, wide_high = np.percentile(kept, [2.5, 97.5, 2.5 / family, 100 - 2.5 / family])
-    return _interval_change(then, now, number(low), number(high), bool(wide_low > 0 or wide_high < 0), items_changed)
+    return _interval_change(then, now, (number(low), number(high)), (number(wide_low), number(wide_high)),
+                            items_changed)
 
 
-def _interval_change(then: float, now: float, low: Optional[float], high: Optional[float], holds: bool,
+def _interval_change(then: float, now: float, interval: tuple, joint: tuple,
                      items_changed: tuple[str, ...] = ()) -> Change:
+    low, high = interval
+    wide_low, wide_high = joint
     return Change(earlier=number(then), later=number(now), change=number(now - then), ci_low=low, ci_high=high,
                   excludes_zero=bool(low is not None and high is not None and (low > 0 or high < 0)),
-                  items_changed=items_changed, holds=holds)
+                  items_changed=items_changed,
+                  holds=bool(wide_low is not None and wide_high is not None and (wide_low > 0 or wide_high < 0)),
+                  joint_low=wide_low, joint_high=wide_high)
 
 
 def _agencies(before: pd.DataFrame, after: pd.DataFrame, earlier: RoundResults, later: RoundResults,
@@ -193,11 +200,9 @@ def _agencies(before: pd.DataFrame, after: pd.DataFrame, earlier: RoundResults, 
         changes = {}
         for k, d in enumerate(dimensions):
             sizes, difference = (int(counts_then[k]), int(counts_now[k])), number(means_now[k] - means_then[k])
-            low, high = assumed_spread_interval(difference, sizes, spread[d])
-            wide_low, wide_high = assumed_spread_interval(difference, sizes, spread[d],
-                                                          level=1 - 0.05 / (len(both) * len(dimensions)))
-            changes[d] = _interval_change(means_then[k], means_now[k], low, high,
-                                          bool(wide_low is not None and (wide_low > 0 or wide_high < 0)))
+            changes[d] = _interval_change(
+                means_then[k], means_now[k], assumed_spread_interval(difference, sizes, spread[d]),
+                assumed_spread_interval(difference, sizes, spread[d], level=1 - 0.05 / (len(both) * len(dimensions))))
         rows.append(AgencyChange(
             slug=slug, name=shown_after[slug].name, n_earlier=shown_before[slug].n, n_later=shown_after[slug].n,
             change=changes,

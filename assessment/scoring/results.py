@@ -524,9 +524,12 @@ class Change:
     ci_high: Optional[float]
     excludes_zero: bool
     items_changed: tuple[str, ...]
-    #: Whether it stays clear of zero with every change of its table taken together (Bonferroni: its interval at
-    #: 1 - 0.05 / the number of changes in the table): what the report bolds and calls unlikely to be chance.
+    #: Its interval with every change of its table taken together (Bonferroni: at 1 - 0.05 / the number of changes
+    #: in the table), and whether that one leaves out zero: what the report prints, bolds and calls unlikely to be
+    #: chance.
     holds: bool = False
+    joint_low: Optional[float] = None
+    joint_high: Optional[float] = None
     #: For the jurisdiction: how much of the change the agencies not shown on their own make (their pooled part of
     #: the agency-weighted score now less then), in points.
     from_hidden: Optional[float] = None
@@ -534,6 +537,7 @@ class Change:
     def as_json(self) -> dict:
         return {"earlier": self.earlier, "later": self.later, "change": self.change, "ci_low": self.ci_low,
                 "ci_high": self.ci_high, "excludes_zero": self.excludes_zero, "holds": self.holds,
+                "joint_low": self.joint_low, "joint_high": self.joint_high,
                 "from_hidden": self.from_hidden, "items_changed": list(self.items_changed)}
 
 

@@ -82,8 +82,15 @@ def resampled_scores(table: pd.DataFrame, agency: pd.Series, moving: set[str], r
             sums[start:start + len(picked)] = values[picked].sum(axis=1)
             counts[start:start + len(picked)] = present[picked].sum(axis=1)
         answered = counts > 0
+        means = sums / np.maximum(counts, 1)
+        # A resampled mean of n scores varies (n-1)/n as much as the mean does: spread it back out, or the groups
+        # of three or four that agencies are would give intervals too narrow (Davison & Hinkley, 1997, 2.3).
+        scored = present.sum(axis=0)
+        centre = values.sum(axis=0) / np.maximum(scored, 1)
+        factor = np.sqrt(np.where(scored > 1, scored / np.maximum(scored - 1, 1), 1.0))
+        means = centre + (means - centre) * factor
         share = pool_weight if name == POOL else 1.0
-        total += np.where(answered, share * sums / np.maximum(counts, 1), 0.0)
+        total += np.where(answered, share * means, 0.0)
         weight += share * answered
     return np.where(weight > 0, total / np.maximum(weight, 1), np.nan)
 

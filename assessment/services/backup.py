@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections import Counter
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Optional
 

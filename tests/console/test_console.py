@@ -430,7 +430,8 @@ def test_an_agency_a_round_has_published_keeps_its_sector_there(client, world):
     page = client.get(f"/console/agencies/{probation.id}/edit").get_data(as_text=True)
     assert "keep this agency in the sector they published it under" in page and "Alpha round" in page
     client.post(f"/console/agencies/{probation.id}/edit",
-                data={"name": probation.name, "sector": "treatment", "slug": probation.slug, "csrf_token": csrf(client)})
+                data={"name": probation.name, "sector": "treatment", "slug": probation.slug,
+                      "csrf_token": csrf(client)})
     db.session.expire_all()
     assert db.session.get(Agency, world["agency"]).sector.value == "treatment"
     assert json.loads(releases.latest(round_).grouping)[0]["sector"] == "community_supervision"

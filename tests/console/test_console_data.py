@@ -140,7 +140,8 @@ def test_neutralise(value, expected):
 def test_import_upload_lists_every_problem_and_writes_nothing(client, round_with_answers):
     sign_in(client, "fac@test.org")
     url = f"/console/rounds/{round_with_answers['round']}/import"
-    closed = client.post(url, data={"file": (io.BytesIO(b"agency,role_level\n"), "paper.csv"), "csrf_token": csrf(client)},
+    closed = client.post(url, data={"file": (io.BytesIO(b"agency,role_level\n"), "paper.csv"),
+                                    "csrf_token": csrf(client)},
                          content_type="multipart/form-data")
     assert closed.status_code == 400 and "it takes no paper forms" in closed.get_data(as_text=True)
     rounds.reopen_round(rounds.get_round(round_with_answers["round"]), "late paper forms")

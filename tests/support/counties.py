@@ -115,11 +115,12 @@ def _round(q, frame: pd.DataFrame, slugs: list[str], sizes: list[int], levels: l
         roles = rng.choice(["line_staff", "supervisor", "executive"], size=size, p=[0.6, 0.3, 0.1])
         for role in roles:
             respondents.append((rid, slug, role, "en"))
+            view = rng.normal(level, 0.7)  # a person's own view, which their answers share
             for item in likert:
                 if rng.random() < 0.05:
                     answers.append((rid, item.id, np.nan, True))
                     continue
-                value = float(np.clip(round(rng.normal(level, 0.9)), 1, 5))
+                value = float(np.clip(round(rng.normal(view, 0.6)), 1, 5))
                 answers.append((rid, item.id, 6 - value if item.reverse else value, False))
             if roster_item is not None:
                 for target in slugs:
