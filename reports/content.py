@@ -123,8 +123,8 @@ def _brief(results: RoundResults, guidance: Guidance, comparison: Optional[Compa
     if costly:
         cost = (f"{joined([c.label for c in costly])} {'is' if len(costly) == 1 else 'are'} in the concern band: "
                 "each step up the continuum asks more of "
-                f"{'it' if len(costly) == 1 else 'them'} than the agencies say they have. Plan for "
-                f"{'it' if len(costly) == 1 else 'them'} before asking more of partners.")
+                f"{'it' if len(costly) == 1 else 'them'} than the agencies say they have, so "
+                f"{'it needs' if len(costly) == 1 else 'they need'} attention before partners are asked for more.")
     else:
         cost = ("No condition is in the concern band on average: the agencies report, taken together, the time, "
                 "trust and standing to move up.")
