@@ -6,6 +6,7 @@ Everything comes from one seeded generator, so the demo is the same on every mac
 from __future__ import annotations
 
 import datetime as dt
+from typing import Optional
 
 import numpy as np
 
@@ -97,8 +98,10 @@ def seed() -> Round:
                      for n in range(size)]
             tokens = {role: invitations.issue_invitations(round_, agency, role, roles.count(role))
                       for role in dict.fromkeys(roles)}
-            for role in roles:
-                _respond(rng, questionnaire, tokens[role].pop(), agency, agencies, role, truth, offset, levels)
+            for n, role in enumerate(roles):
+                comment = COMMENTS[(n + agency.id + year) % len(COMMENTS)] if n % 3 == 1 else None
+                _respond(rng, questionnaire, tokens[role].pop(), agency, agencies, role, truth, offset, levels,
+                         comment)
             invitations.issue_invitations(round_, agency, RoleLevel.LINE_STAFF, 2)  # never answered
         started = invitations.issue_invitations(round_, agencies[3], RoleLevel.LINE_STAFF, 1)[0]
         survey.start(survey.find_invitation(started), questionnaire, questionnaire.languages[0])  # a draft: left out
@@ -130,9 +133,9 @@ def _pair_levels(rng, agencies: list[Agency]) -> dict[tuple[int, int], float]:
 
 
 def _respond(rng, q: Questionnaire, token: str, agency: Agency, agencies: list[Agency], role: RoleLevel,
-             truth: dict[str, float], offset: float, pair_levels) -> None:
+             truth: dict[str, float], offset: float, pair_levels, comment: Optional[str] = None) -> None:
     """One respondent's answers, drawn around the agency's level, saved page by page and submitted through the
-    survey's service."""
+    survey's service; `comment` answers the first open question (for the review of open answers)."""
     invitation = survey.find_invitation(token)
     response = survey.start(invitation, q, q.languages[0])
     targets = survey.roster_targets(invitation.round, agency.id)
@@ -163,11 +166,27 @@ def _respond(rng, q: Questionnaire, token: str, agency: Agency, agencies: list[A
                 answers[(item.id, other.id)] = AnswerValue(value=float(level))
         elif item.sets == "role_level":
             answers[(item.id, None)] = AnswerValue(text=role.value)
+        elif item.type == "text" and comment and not any(k[0] == item.id for k in answers):
+            answers[(item.id, None)] = AnswerValue(text=comment)
+            comment = None
     for index, section in enumerate(q.sections):
         mine = {item.id for item in section.items}
         survey.save_section(response, q, index, {k: v for k, v in answers.items() if k[0] in mine}, index + 1)
     if not survey.submit(invitation, response, q, targets):
         raise RuntimeError("the demo's respondent could not submit")
+
+
+#: What some of the demo's respondents wrote in answer to the first open question: a review of open answers has
+#: something to read (one names a person and a unit, as real answers sometimes do).
+COMMENTS = (
+    "We only hear about violations when something has already gone wrong.",
+    "Treatment reports come in late and in a different format every time.",
+    "The monthly staffing works when everyone comes; too often the same two agencies are missing.",
+    "Nobody told our unit that the release-of-information form had changed.",
+    "Court dates move without notice to the advocates.",
+    "Sergeant Ruiz in the sex crimes unit is the only one who ever calls us back.",
+    "We would share more if we knew what we are allowed to share.",
+)
 
 
 def _commitments(round_: Round) -> None:

@@ -441,8 +441,9 @@ def test_intervals_come_at_the_close_drawn_with_the_round_s_secret_seed(history)
 
     data = frames.round_data(h.round, releases.latest(h.round))
     assert data.seed == h.round.draws_seed and str(data.seed) not in json.dumps(final)
-    other = score_round(dataclasses.replace(data, seed=data.seed + 1)).as_json()
-    assert other["jurisdiction"]["intervals"]["information"] != ends
+    others = [score_round(dataclasses.replace(data, seed=data.seed + n)).as_json()["jurisdiction"]["intervals"]
+              for n in range(1, 6)]  # a few seeds: resampled means of a few people often tie at a percentile
+    assert any(other["information"] != ends for other in others)
 
 
 def test_reliability_moves_only_by_twenty(history):
