@@ -54,6 +54,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         # How many reverse proxies stand in front of the app, each adding X-Forwarded-For, -Proto and -Host. With
         # 0 those headers are ignored: a client could otherwise claim any address and slip past the rate limits.
         PROXY_COUNT=0,
+        # The time zone a new jurisdiction starts with (each one's is set on its console page).
+        DEFAULT_TIME_ZONE="America/New_York",
     )
     if os.environ.get("DATABASE_URL"):
         app.config["SQLALCHEMY_DATABASE_URI"] = database_url(os.environ["DATABASE_URL"])

@@ -16,10 +16,14 @@ def init_app(app) -> None:
         errors,
         headers,
         languages,
+        local_time,
         survey,
     )
     from .db import IdConverter, commit_per_request, configure_engine, db, migrate
-    from .services import jobs, mailings
+    from .services import jobs, mailings, schedule  # noqa: F401 - schedule registers the clock's job
+
+    app.add_template_filter(local_time.describe, "local_time")
+    app.add_template_filter(local_time.describe_close, "closing_time")
 
     app.url_map.converters["int"] = IdConverter
     db.init_app(app)

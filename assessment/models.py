@@ -55,6 +55,11 @@ class Jurisdiction(db.Model):
     #: The paper its reports are printed on (US agencies print on Letter).
     paper_size: Mapped[PaperSize] = mapped_column(_enum(PaperSize), default=PaperSize.LETTER,
                                                   server_default=PaperSize.LETTER.value)
+    #: The IANA time zone its rounds' dates and times are set and shown in (stored times are UTC).
+    time_zone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
+    #: How its last contacts file was read (JSON: the column for each field, and value mappings), offered again
+    #: for the next upload; None before the first.
+    contacts_mapping: Mapped[Optional[str]] = mapped_column(Text)
 
     agencies: Mapped[list[Agency]] = relationship(back_populates="jurisdiction", order_by="Agency.name")
     rounds: Mapped[list[Round]] = relationship(back_populates="jurisdiction", order_by="Round.id")
@@ -81,6 +86,9 @@ class Round(db.Model):
     status: Mapped[RoundStatus] = mapped_column(_enum(RoundStatus), default=RoundStatus.DRAFT)
     opens_at: Mapped[Optional[dt.datetime]]
     closes_at: Mapped[Optional[dt.datetime]]
+    #: When the job runner sends the invitations (opening the round first if it is still a draft); None once
+    #: they went, or when they go by hand.
+    invite_at: Mapped[Optional[dt.datetime]]
     min_group_size: Mapped[int] = mapped_column(default=3)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     #: SHA-256 of the round's open link, when it has one: respondents choose their agency and role level there.

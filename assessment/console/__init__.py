@@ -7,7 +7,7 @@ jurisdictions.
 """
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect
+from flask import Blueprint, flash, redirect, render_template, request
 from flask_login import current_user, login_required
 
 from ..services import ServiceError
@@ -34,6 +34,21 @@ def carry_out(action, done, back: str):
     return redirect(back)
 
 
+def confirmed() -> bool:
+    """Whether the facilitator confirmed the step on its confirmation page (`confirm_page`)."""
+    return request.form.get("confirmed", "").startswith("yes")
+
+
+def confirm_page(title: str, facts: list[str], go: str, back: str, warnings: tuple[str, ...] = (),
+                 alternative: tuple[str, str] | None = None):
+    """The page between a click and a step that cannot be undone: what will happen, in numbers, and two buttons
+    (the step, or back). It posts the same form again with `confirmed=yes`; `alternative` is another way to go on
+    (its label, and the value `confirmed` takes then, starting "yes-", such as "yes-leave-out-recent")."""
+    carried = [(k, v) for k, v in request.form.items(multi=True) if k not in ("csrf_token", "confirmed")]
+    return render_template("console/confirm.html", title=title, facts=facts, go=go, back=back, warnings=warnings,
+                           alternative=alternative, carried=carried, action=request.path)
+
+
 def chart_json(fig) -> str:
     """Figure JSON safe inside a <script type="application/json"> block: no "</script>" can close it."""
     return fig.to_json().replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
@@ -54,5 +69,6 @@ from . import (  # noqa: E402,F401 - the routes
     open_answers,
     people,
     results,
+    round_settings,
     rounds,
 )

@@ -13,6 +13,7 @@ from wtforms import (
     SelectField,
     StringField,
     TextAreaField,
+    TimeField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
@@ -41,14 +42,53 @@ class AgencyForm(CleanForm):
 class RoundForm(CleanForm):
     title = StringField("Title", validators=[DataRequired(), Length(max=200)])
     questionnaire = SelectField("Questionnaire", description="The version is fixed for the life of the round.")
+    copy_from = SelectField("Start from", coerce=int, default=0,
+                            description="An earlier round's sender, reply-to address, reminder schedule and wording "
+                                        "(never its addresses, dates or results). The agencies are the "
+                                        "jurisdiction's, shared by every round.")
     min_group_size = IntegerField("Smallest group shown on its own", default=3,
                                   validators=[DataRequired(), NumberRange(min=1, max=50)])
-    opens_at = DateField("Opens on", validators=[Optional()])
-    closes_at = DateField("Closes on", validators=[Optional()])
+    opens_at = DateField("Opens on", validators=[Optional()], description="At 00:00 on the jurisdiction's clock.")
+    closes_at = DateField("Closes on", validators=[Optional()],
+                          description="At 00:00, so the day before is the last one; set a time on the round's "
+                                      "Settings tab.")
 
     def validate_closes_at(self, field):
         if field.data and self.opens_at.data and field.data <= self.opens_at.data:
             raise ValidationError("The closing date must come after the opening date.")
+
+
+class RoundSettingsForm(CleanForm):
+    """A round's settings after it was created (`rounds.edit_round` says which may still change); times are on the
+    jurisdiction's clock."""
+
+    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
+    opens_on = DateField("Opens on", validators=[Optional()],
+                         description="Empty: the round opens when you open it. Can change while it is a draft.")
+    opens_time = TimeField("at", validators=[Optional()], default=None)
+    closes_on = DateField("Closes on", validators=[Optional()],
+                          description="00:00 closes at the start of that day (the messages then name the day before "
+                                      "as the last one); 17:00 closes at the end of a working day.")
+    closes_time = TimeField("at", validators=[Optional()])
+    invite_on = DateField("Send the invitations on", validators=[Optional()],
+                          description="Empty: you send them from the Messages tab. The round opens then if it is "
+                                      "still a draft.")
+    invite_time = TimeField("at", validators=[Optional()])
+    min_group_size = IntegerField("Smallest group shown on its own",
+                                  validators=[Optional(), NumberRange(min=1, max=50)],
+                                  description="Can change only before anyone starts the survey.")
+
+    def validate_opens_time(self, field):
+        if field.data and not self.opens_on.data:
+            raise ValidationError("Give the day as well as the time.")
+
+    def validate_closes_time(self, field):
+        if field.data and not self.closes_on.data:
+            raise ValidationError("Give the day as well as the time.")
+
+    def validate_invite_time(self, field):
+        if field.data and not self.invite_on.data:
+            raise ValidationError("Give the day as well as the time.")
 
 
 class InviteForm(CleanForm):
@@ -97,8 +137,8 @@ class MailSettingsForm(CleanForm):
                           description="Where people's replies go.")
     reminder_days = StringField("Send reminders this many days before the closing date",
                                 validators=[Length(max=40)],
-                                description="For example 7, 2. Empty: reminders only when you send them. Sent by "
-                                            "flask send-due (see the README).")
+                                description="For example 7, 2. Empty: reminders only when you send them. The app "
+                                            "sends them itself: the Settings tab shows when.")
     max_reminders = IntegerField("At most this many reminders per person", default=2,
                                  validators=[NumberRange(min=0, max=10)])
     closes_itself = BooleanField("Close the round by itself on its closing date (its addresses are then deleted)")

@@ -5,10 +5,11 @@ import datetime as dt
 
 from flask import flash, redirect, render_template, request, url_for
 
-from .. import access, catalog
+from .. import access, catalog, local_time
+from ..db import db
 from ..services import ServiceError, jurisdictions, releases, rounds
 from ..vocabulary import PaperSize, Sector
-from . import bp, carry_out
+from . import bp, carry_out, confirm_page, confirmed
 from .forms import AgencyForm, JurisdictionForm, RoundForm
 
 
@@ -33,17 +34,22 @@ def add_jurisdiction():
     return render_template("console/index.html", jurisdictions=access.visible_jurisdictions(), form=form), 400
 
 
-def _round_form() -> RoundForm:
-    form = RoundForm()
+def _round_form(jurisdiction) -> RoundForm:
+    """The new round's form; it starts from the latest round by default, and with its minimum group size."""
+    earlier = list(reversed(jurisdiction.rounds))
+    form = RoundForm() if request.method == "POST" else RoundForm(
+        copy_from=earlier[0].id if earlier else 0, min_group_size=earlier[0].min_group_size if earlier else 3)
     installed = sorted(catalog.all_questionnaires().values(), key=lambda q: (q.id, -q.version))
     form.questionnaire.choices = [(f"{q.id}:{q.version}", f"{q.title} (version {q.version})") for q in installed]
+    form.copy_from.choices = [(0, "Nothing: a blank round")] + [(r.id, r.title) for r in earlier]
     return form
 
 
 def _jurisdiction_page(jurisdiction, agency_form=None, round_form=None, status=200):
     used = {a.id: jurisdictions.agency_in_use(a) for a in jurisdiction.agencies}
     return render_template("console/jurisdiction.html", jurisdiction=jurisdiction, used=used,
-                           agency_form=agency_form or AgencyForm(), round_form=round_form or _round_form(),
+                           agency_form=agency_form or AgencyForm(),
+                           round_form=round_form or _round_form(jurisdiction), zones=local_time.zones(),
                            sector_labels={s.value: s.label for s in Sector}, paper_sizes=list(PaperSize)), status
 
 
@@ -58,6 +64,16 @@ def set_paper(jurisdiction_id: int):
     jurisdiction = access.jurisdiction_or_404(jurisdiction_id)
     return carry_out(lambda: jurisdictions.set_paper_size(jurisdiction, request.form.get("paper_size", "")),
                      lambda _: f"Reports of {jurisdiction.name} print on {jurisdiction.paper_size.label} from now on.",
+                     url_for("console.jurisdiction", jurisdiction_id=jurisdiction.id))
+
+
+@bp.post("/jurisdictions/<int:jurisdiction_id>/time-zone")
+def set_time_zone(jurisdiction_id: int):
+    """The clock the jurisdiction's rounds are set and shown on."""
+    jurisdiction = access.jurisdiction_or_404(jurisdiction_id)
+    return carry_out(lambda: jurisdictions.set_time_zone(jurisdiction, request.form.get("time_zone", "")),
+                     lambda _: f"{jurisdiction.name}'s rounds are set and shown on {jurisdiction.time_zone} time "
+                               "from now on; times already set are the same moments, read on the new clock.",
                      url_for("console.jurisdiction", jurisdiction_id=jurisdiction.id))
 
 
@@ -99,24 +115,35 @@ def edit_agency(agency_id: int):
 def delete_agency(agency_id: int):
     agency = access.agency_or_404(agency_id)
     back = url_for("console.jurisdiction", jurisdiction_id=agency.jurisdiction_id)
+    if not confirmed() and not jurisdictions.agency_in_use(agency):
+        return confirm_page(f"Remove {agency.name}?",
+                            [f"{agency.name} leaves {agency.jurisdiction.name}: no round has used it yet, and it "
+                             "leaves the list of agencies respondents rate in every round from now on. Adding it "
+                             "again later is possible."], f"Remove {agency.name}", back)
     return carry_out(lambda: jurisdictions.remove_agency(agency), f"Removed {agency.name}.", back)
 
 
 @bp.post("/jurisdictions/<int:jurisdiction_id>/rounds")
 def create_round(jurisdiction_id: int):
     jurisdiction = access.jurisdiction_or_404(jurisdiction_id)
-    form = _round_form()
+    form = _round_form(jurisdiction)
     if form.validate_on_submit():
-        as_datetime = lambda d: dt.datetime.combine(d, dt.time()) if d else None  # noqa: E731
+        def as_utc(day):
+            return local_time.to_utc(dt.datetime.combine(day, dt.time()), jurisdiction.time_zone) if day else None
+
         questionnaire_id, version = form.questionnaire.data.rsplit(":", 1)
+        earlier = {r.id: r for r in jurisdiction.rounds}.get(form.copy_from.data)
         try:
             round_ = rounds.create_round(jurisdiction, form.title.data, questionnaire_id, int(version),
                                         min_group_size=form.min_group_size.data,
-                                        opens_at=as_datetime(form.opens_at.data),
-                                        closes_at=as_datetime(form.closes_at.data))
+                                        opens_at=as_utc(form.opens_at.data), closes_at=as_utc(form.closes_at.data))
+            copied = rounds.carry_forward(round_, earlier) if earlier else []
         except ServiceError as exc:
+            db.session.rollback()
             form.title.errors.append(str(exc))
         else:
-            flash(f"Created the round {round_.title} as a draft. Invite people, then open it.", "success")
+            said = (f" From {earlier.title} it took: " + "; ".join(copied) + ". Its contacts were not kept: add "
+                    "them on the People tab (the file's columns are read as last time).") if earlier else ""
+            flash(f"Created the round {round_.title} as a draft.{said} Invite people, then open it.", "success")
             return redirect(url_for("console.round_page", round_id=round_.id))
     return _jurisdiction_page(jurisdiction, round_form=form, status=400)

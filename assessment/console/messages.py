@@ -8,11 +8,11 @@ from pathlib import Path
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 
-from .. import access
+from .. import access, local_time
 from ..mail import compose
-from ..services import ServiceError, contacts, mailings
+from ..services import ServiceError, contacts, mailings, schedule
 from ..vocabulary import EmailKind
-from . import bp
+from . import bp, confirm_page, confirmed
 from .forms import MailSettingsForm, TemplateForm
 
 #: Outbox files of a round: round<id>-<email id>-<kind>.eml, after a time stamp.
@@ -38,7 +38,9 @@ def _kind_and_language(round_, source) -> tuple[EmailKind, str]:
 def _settings_form(round_) -> MailSettingsForm:
     from flask_login import current_user
 
-    return MailSettingsForm(data={"sender_name": round_.sender_name or "",
+    # formdata=None: on a failed save of the wording, the posted form is the template's, and reading it would
+    # untick "closes itself" (absent from that form) though the saved value is ticked.
+    return MailSettingsForm(formdata=None, data={"sender_name": round_.sender_name or "",
                                   "reply_to": round_.reply_to or current_user.email,
                                   "reminder_days": round_.reminder_days.replace(",", ", "),
                                   "max_reminders": round_.max_reminders, "closes_itself": round_.closes_itself})
@@ -46,7 +48,7 @@ def _settings_form(round_) -> MailSettingsForm:
 
 def _template_form(round_, kind, language) -> TemplateForm:
     template = mailings.template_of(round_, kind, language)
-    return TemplateForm(data={"kind": kind.value, "language": language, "subject": template.subject,
+    return TemplateForm(formdata=None, data={"kind": kind.value, "language": language, "subject": template.subject,
                               "body": template.body})
 
 
@@ -108,6 +110,7 @@ def mail_settings(round_id: int):
         try:
             mailings.save_settings(round_, form.sender_name.data, form.reply_to.data, form.reminder_days.data,
                                    form.max_reminders.data, form.closes_itself.data)
+            schedule.ensure_clock()
         except ServiceError as exc:
             form.sender_name.errors.append(str(exc))
         else:
@@ -153,15 +156,67 @@ def mail_preview(round_id: int):
     return render_template("console/_preview.html", round=round_, written=written, preview_problems=problems)
 
 
+def confirm_send(round_, kind: EmailKind, back: str, invitation_ids=None):
+    """The confirmation before a send: how many get the message, who is left out and why, who was emailed lately
+    (a reminder then uses up one of theirs), and the languages that would get the built-in wording while the
+    round's own was written for another. None when no one would get it: the send then only says who was left
+    out and why, with nothing to confirm."""
+    seen = mailings.preview(round_, kind, invitation_ids)
+    if not seen.count:
+        return None
+    what = "invitation" if kind == EmailKind.INVITATION else "reminder"
+    facts = [f"{seen.count} {what}(s) will go, each to one person with their own link."]
+    if seen.skipped:
+        facts.append("Left out: " + ", ".join(f"{n} {reason}" for reason, n in sorted(seen.skipped.items())) + ".")
+    if kind == EmailKind.REMINDER:
+        facts.append(f"Each counts toward the round's most of {round_.max_reminders} reminder(s) per person, by "
+                     "schedule and by hand together.")
+    warnings, alternative = [], None
+    if seen.recent:
+        warnings.append(f"{seen.recent} of them were emailed in the last {mailings.RECENT.days} days (the latest "
+                        f"{local_time.describe(seen.recent_latest, round_.jurisdiction.time_zone)}); a reminder now "
+                        "uses up one of theirs, which the schedule may need later.")
+        alternative = (f"Remind only the other {seen.count - seen.recent}", "yes-leave-out-recent")
+    for language, n in sorted(seen.built_in_beside_custom.items()):
+        warnings.append(f"{n} of them get the built-in wording in {language}: this round's own wording was written "
+                        "only for another language. Change it on the Messages tab first if that matters.")
+    return confirm_page(f"Send {seen.count} {what}(s)?", facts, f"Send {seen.count} {what}(s)", back,
+                        tuple(warnings), alternative)
+
+
+@bp.post("/rounds/<int:round_id>/messages/test")
+def send_test(round_id: int):
+    """The message as it stands, sent now to the signed-in facilitator, marked as a test."""
+    from flask_login import current_user
+
+    round_ = access.round_or_404(round_id)
+    kind, language = _kind_and_language(round_, request.form)
+    back = url_for("console.messages_page", round_id=round_id, kind=kind.value, language=language) + "#wording"
+    try:
+        where = mailings.send_test(round_, kind, language, current_user.email)
+    except ServiceError as exc:
+        flash(str(exc)[:1].upper() + str(exc)[1:] + ".", "error")
+    else:
+        flash(f"A test of the {kind.label.lower()} ({language}) went to {current_user.email} through {where}: the "
+              "wording as saved, with a link that opens no survey.", "success")
+    return redirect(back)
+
+
 @bp.post("/rounds/<int:round_id>/messages/send")
 def send_messages(round_id: int):
     round_ = access.round_or_404(round_id)
     what = request.form.get("what", "")
+    back = url_for("console.messages_page", round_id=round_id) + "#sending"
+    if what in ("invitations", "reminders") and not confirmed():
+        kind = EmailKind.INVITATION if what == "invitations" else EmailKind.REMINDER
+        if (page := confirm_send(round_, kind, back)) is not None:
+            return page
     try:
         if what == "invitations":
             done = mailings.queue_invitations(round_).describe("invitation")
         elif what == "reminders":
-            done = mailings.queue_reminders(round_).describe("reminder")
+            done = mailings.queue_reminders(round_, leave_out_recent=request.form.get("confirmed") ==
+                                            "yes-leave-out-recent").describe("reminder")
         elif what == "retry":
             done = mailings.queue_retries(round_).describe("message")
         elif what == "resume":

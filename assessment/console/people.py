@@ -8,9 +8,10 @@ from .. import access
 from ..db import MAX_INTEGER
 from ..services import ServiceError, contacts, mailings
 from ..services.rounds import questionnaire_of
-from ..vocabulary import RoundStatus
-from . import bp
+from ..vocabulary import EmailKind, RoundStatus
+from . import bp, confirm_page, confirmed
 from .forms import ContactsFileForm, ContactsPasteForm, InviteForm
+from .messages import confirm_send
 
 #: With more people than this and no filter, each agency shows its counts and a link to its people, rather than
 #: all of them on one page.
@@ -108,15 +109,28 @@ def act_on_people(round_id: int):
         flash("Choose what to do with the people you selected.", "error")
     elif not chosen:
         flash("Select at least one person first.", "error")
-    else:
+    elif not confirmed():
+        if action == "revoke":
+            return confirm_page(f"Revoke {len(chosen)} link(s)?",
+                                [f"The {len(chosen)} link(s) stop opening the survey at once, and no more messages "
+                                 "go to them. Answers already submitted stay. This cannot be undone: a person who "
+                                 "still should answer needs a new link."], f"Revoke {len(chosen)} link(s)",
+                                _back(round_))
+        page = confirm_send(round_, EmailKind.INVITATION if action == "invite" else EmailKind.REMINDER,
+                            _back(round_), chosen)
+        if page is not None:
+            return page
+    if action in ACTIONS and chosen:
         try:
             if action == "revoke":
                 flash(f"Revoked {contacts.revoke(round_, chosen)} link(s): they no longer open the survey, and no "
                       "more messages go to them.", "success")
             else:
-                queue = mailings.queue_invitations if action == "invite" else mailings.queue_reminders
-                flash(queue(round_, chosen).describe(ACTIONS[action]).capitalize() + ". The Messages tab shows "
-                      "their progress.", "success")
+                queued = (mailings.queue_invitations(round_, chosen) if action == "invite" else
+                          mailings.queue_reminders(round_, chosen, leave_out_recent=request.form.get("confirmed") ==
+                                                   "yes-leave-out-recent"))
+                flash(queued.describe(ACTIONS[action]).capitalize() + ". The Messages tab shows their progress.",
+                      "success")
         except ServiceError as exc:
             flash(str(exc), "error")
     return redirect(_back(round_))
@@ -125,6 +139,13 @@ def act_on_people(round_id: int):
 @bp.post("/rounds/<int:round_id>/contacts/purge")
 def purge_contacts(round_id: int):
     round_ = access.round_or_404(round_id)
+    if not confirmed():
+        held = contacts.held(round_)
+        return confirm_page(f"Delete the {held} address(es) of {round_.title}?",
+                            [f"The {held} address(es) and their personal links' keys are deleted now; messages "
+                             "still queued will not be sent, and no more can go. Who was invited and who submitted "
+                             "stay counted. This cannot be undone."], "Delete the addresses",
+                            url_for("console.people_page", round_id=round_id))
     count = contacts.purge(round_, "on demand")
     flash(f"Deleted {count} address(es). Their statuses and the counts stay; messages still queued will not be "
           "sent.", "success")

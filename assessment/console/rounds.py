@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 
-from .. import access
-from ..services import ServiceError, commitments, rounds
+from .. import access, local_time
+from ..services import ServiceError, commitments, contacts, rounds, schedule
 from ..services.scores import round_scores
 from ..vocabulary import RoundStatus, Sector
-from . import bp, carry_out
+from . import bp, carry_out, confirm_page, confirmed
 from .forms import CommitmentForm, ReopenForm
 
 
@@ -65,7 +65,25 @@ def round_page(round_id: int):
 @bp.post("/rounds/<int:round_id>/open")
 def open_round(round_id: int):
     round_ = access.round_or_404(round_id)
-    return carry_out(lambda: rounds.open_round(round_), "The round is open: links now work.",
+    back = url_for("console.round_page", round_id=round_id)
+    if not confirmed() and round_.status == RoundStatus.DRAFT:
+        zone = round_.jurisdiction.time_zone
+        counts = contacts.people(round_).counts
+        facts = [f"Every link of the round starts working now: {counts.get('all', 0)} person(s) hold one"
+                 + (f", {counts.get('not_sent', 0)} of them not emailed yet." if counts.get("all") else ".")]
+        facts.append(f"It takes answers until {local_time.describe_close(round_.closes_at, zone)}." if round_.closes_at
+                     else "It has no closing time: it takes answers until you close it.")
+        if round_.invite_at:
+            facts.append(f"The invitations are scheduled for {local_time.describe(round_.invite_at, zone)}; "
+                         "opening now does not send them sooner.")
+        facts.append(f"Groups of fewer than {round_.min_group_size} are never shown apart; this cannot change once "
+                     "someone starts.")
+        return confirm_page(f"Open {round_.title}?", facts, "Open the round", back)
+    def open_it():
+        rounds.open_round(round_)
+        schedule.ensure_clock()
+
+    return carry_out(open_it, "The round is open: links now work.",
                       url_for("console.round_page", round_id=round_id))
 
 
@@ -97,6 +115,17 @@ def reopen_round(round_id: int):
 @bp.post("/rounds/<int:round_id>/close")
 def close_round(round_id: int):
     round_ = access.round_or_404(round_id)
+    if not confirmed() and round_.status == RoundStatus.OPEN:
+        counts, held = contacts.people(round_).counts, contacts.held(round_)
+        waiting = counts.get("not_started", 0) + counts.get("in_progress", 0)
+        facts = [f"Closing deletes the {held} address(es) this round holds: no more messages can go, and a later "
+                 "round needs its contacts again." if held else "The round holds no addresses.",
+                 f"{waiting} invited person(s) have not submitted; {counts.get('in_progress', 0)} of them started "
+                 "a draft, which is left out of the results.",
+                 "Its results become final and its report is rendered. Only an administrator can reopen it, saying "
+                 "why, and not once its raw responses are exported."]
+        return confirm_page(f"Close {round_.title}?", facts, "Close the round and delete its addresses",
+                            url_for("console.round_page", round_id=round_id))
     return carry_out(lambda: rounds.close_round(round_),
                       lambda closing: f"The round is closed. {closing}",
                       url_for("console.round_page", round_id=round_id))

@@ -21,6 +21,7 @@ from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
+from .. import local_time
 from ..languages import babel_tag
 from ..vocabulary import EmailKind
 
@@ -114,6 +115,8 @@ class Letter:
     opt_out_link: str
     #: Whether the contact has started the survey (a reminder then says they can carry on where they left off).
     started: bool = False
+    #: The jurisdiction's clock: the day named as the last one is a day there.
+    time_zone: str = "UTC"
 
 
 @dataclass(frozen=True)
@@ -125,17 +128,16 @@ class Written:
     html: str
 
 
-def last_day(closes_at: dt.datetime) -> dt.date:
-    """The day a message names as the one the survey closes on: the last day it takes answers. A round closes at
-    the start of its closing date in UTC, which is the evening before in every US time zone, so a message that
-    named the closing date itself would promise a day that is not there."""
-    return (closes_at - dt.timedelta(microseconds=1)).date()
+def last_day(closes_at: dt.datetime, time_zone: str = "UTC") -> dt.date:
+    """The day a message names as the one the survey closes on: the last day it takes answers, on the
+    jurisdiction's clock (`local_time.last_day`: a round closing at 00:00 on the 19th is open all of the 18th)."""
+    return local_time.last_day(closes_at, time_zone)
 
 
 def write(letter: Letter) -> Written:
     """The message in the letter's language: its subject, its plain text and its HTML."""
     with force_locale(babel_tag(letter.language)):
-        close_date = (format_date(last_day(letter.closes_at), "long") if letter.closes_at is not None
+        close_date = (format_date(last_day(letter.closes_at, letter.time_zone), "long") if letter.closes_at is not None
                       else _("(no closing date yet)"))
         values = {"jurisdiction": letter.jurisdiction, "round": letter.round_title, "agency": letter.agency,
                   "close_date": close_date, "facilitator": letter.facilitator}

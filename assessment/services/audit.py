@@ -16,7 +16,7 @@ ACTIONS = ("sign_in", "sign_in_failed", "sign_out", "round_created", "round_open
            "emails_queued", "reminders_queued", "emails_bounced", "email_template_changed", "mail_settings_changed",
            "export", "report_downloaded", "import", "user_created", "access_granted", "access_revoked",
            "user_disabled", "user_enabled", "password_changed", "agency_added", "agency_changed", "agency_removed",
-           "results_released", "open_answer_reviewed", "jurisdiction_changed")
+           "results_released", "open_answer_reviewed", "jurisdiction_changed", "round_changed", "test_email_sent")
 
 
 def record(action: str, target: str = "", detail: str = "", actor: Optional[str] = None) -> AuditEvent:
@@ -34,8 +34,12 @@ def record(action: str, target: str = "", detail: str = "", actor: Optional[str]
 
 
 def events(action: str = "", actor: str = "", since: Optional[dt.date] = None, until: Optional[dt.date] = None,
-           limit: int = 500) -> list[AuditEvent]:
+           limit: int = 500, target: str = "", actions: tuple[str, ...] = ()) -> list[AuditEvent]:
     query = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)
+    if target:
+        query = query.where(AuditEvent.target == target)
+    if actions:
+        query = query.where(AuditEvent.action.in_(actions))
     if action:
         query = query.where(AuditEvent.action == action)
     if actor:

@@ -4,8 +4,10 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+from flask import current_app
 from sqlalchemy import func, select
 
+from .. import local_time
 from ..db import MAX_INTEGER, db
 from ..models import Agency, Answer, Invitation, Jurisdiction, Response
 from ..text import clean
@@ -28,13 +30,17 @@ def find_jurisdiction(name_or_id: str) -> Jurisdiction:
     return found
 
 
-def add_jurisdiction(name: str) -> Jurisdiction:
+def add_jurisdiction(name: str, time_zone: Optional[str] = None) -> Jurisdiction:
+    """A new jurisdiction, on the deployment's default clock (DEFAULT_TIME_ZONE) unless a zone is given."""
     name = clean(name).strip()
+    time_zone = time_zone or current_app.config.get("DEFAULT_TIME_ZONE", "UTC")
+    if not local_time.is_zone(time_zone):
+        raise ServiceError(f"unknown time zone {time_zone!r}: use an IANA name such as America/Chicago")
     if not name:
         raise ServiceError("a jurisdiction needs a name")
     if db.session.scalar(select(Jurisdiction).where(func.lower(Jurisdiction.name) == name.lower())):
         raise ServiceError(f"a jurisdiction named {name!r} already exists")
-    jurisdiction = Jurisdiction(name=name)
+    jurisdiction = Jurisdiction(name=name, time_zone=time_zone)
     db.session.add(jurisdiction)
     db.session.flush()
     return jurisdiction
@@ -121,4 +127,19 @@ def set_paper_size(jurisdiction: Jurisdiction, size: str) -> None:
     jurisdiction.paper_size = chosen
     audit.record("jurisdiction_changed", f"jurisdiction {jurisdiction.id}",
                  f"reports print on {chosen.value} (was {before.value if before else 'not set'})")
+    db.session.flush()
+
+
+def set_time_zone(jurisdiction: Jurisdiction, name: str) -> None:
+    """The clock its rounds' dates and times are set and shown on, audited. Times already set stay the same
+    instants (a close at 00:00 in New York reads 23:00 the day before in Chicago): say so to whoever changes it."""
+    name = clean(name or "").strip()
+    if not local_time.is_zone(name):
+        raise ServiceError(f"unknown time zone {name!r}: choose one from the list (an IANA name such as "
+                           "America/Chicago)")
+    before = jurisdiction.time_zone
+    if name == before:
+        return
+    jurisdiction.time_zone = name
+    audit.record("jurisdiction_changed", f"jurisdiction {jurisdiction.id}", f"time zone {name} (was {before})")
     db.session.flush()

@@ -44,6 +44,8 @@ COUNTED = (EmailStatus.QUEUED, EmailStatus.SENDING, EmailStatus.SENT, EmailStatu
 #: A scheduled reminder skips someone emailed less than this long ago.
 MIN_GAP = dt.timedelta(days=1)
 MAX_REMINDERS = 10
+#: A reminder by hand to someone emailed this recently is confirmed first (it uses up one of their reminders).
+RECENT = dt.timedelta(days=3)
 #: Seconds between two progress reports of a send (each counts the job's messages; the step's end reports too).
 PROGRESS_EVERY = 1.0
 
@@ -199,7 +201,7 @@ def letter(round_: Round, kind: EmailKind, language: str, agency: str, link: str
         body=template.body if body is None else body, jurisdiction=round_.jurisdiction.name,
         round_title=round_.title, agency=agency, closes_at=round_.closes_at,
         facilitator=round_.sender_name or "the facilitator", min_group_size=round_.min_group_size, link=link,
-        opt_out_link=opt_out_link, started=started)
+        opt_out_link=opt_out_link, started=started, time_zone=round_.jurisdiction.time_zone)
 
 
 # --- queueing ----------------------------------------------------------------------------------------------
@@ -318,10 +320,8 @@ def _refuse_unless_ready(round_: Round) -> None:
         raise ServiceError(problem)
 
 
-def queue_invitations(round_: Round, invitation_ids: Optional[Iterable[int]] = None) -> Queued:
-    """Queue an invitation to every contact (or every chosen one) that has not had one."""
-    _refuse_unless_ready(round_)
-    states = _states(round_)
+def _choose_invitations(round_: Round, states: dict[int, ContactState],
+                        invitation_ids: Optional[Iterable[int]] = None) -> tuple[list[Contact], Counter]:
     chosen, skipped = [], Counter()
     for contact in _contacts(round_, invitation_ids):
         state = states.get(contact.id)
@@ -330,6 +330,13 @@ def queue_invitations(round_: Round, invitation_ids: Optional[Iterable[int]] = N
             skipped[reason] += 1
         else:
             chosen.append(contact)
+    return chosen, skipped
+
+
+def queue_invitations(round_: Round, invitation_ids: Optional[Iterable[int]] = None) -> Queued:
+    """Queue an invitation to every contact (or every chosen one) that has not had one."""
+    _refuse_unless_ready(round_)
+    chosen, skipped = _choose_invitations(round_, _states(round_), invitation_ids)
     queued = Queued(_queue(round_, chosen, EmailKind.INVITATION), dict(skipped))
     audit.record("emails_queued", f"round {round_.id}", queued.describe("invitation"))
     return queued
@@ -356,15 +363,10 @@ def queue_retries(round_: Round) -> Queued:
     return queued
 
 
-def queue_reminders(round_: Round, invitation_ids: Optional[Iterable[int]] = None, slot: Optional[int] = None,
-                    now: Optional[dt.datetime] = None) -> Queued:
-    """Queue a reminder to each contact (or each chosen one) who has not submitted, was invited, has nothing on its
-    way and has had fewer than the round's most reminders. A scheduled one (`slot`: days before the close) also
-    skips those invited after it fell due, already reminded for it, or emailed within the last day."""
-    _refuse_unless_ready(round_)
-    now = now or utcnow()
+def _choose_reminders(round_: Round, states: dict[int, ContactState], invitation_ids: Optional[Iterable[int]],
+                      slot: Optional[int], now: dt.datetime, leave_out_recent: bool = False
+                      ) -> tuple[list[Contact], Counter]:
     due_at = round_.closes_at - dt.timedelta(days=slot) if slot is not None else None
-    states = _states(round_)
     chosen, skipped = [], Counter()
     for contact in _contacts(round_, invitation_ids):
         state = states.get(contact.id) or ContactState()
@@ -382,15 +384,87 @@ def queue_reminders(round_: Round, invitation_ids: Optional[Iterable[int]] = Non
                 reason = "invited after this reminder fell due"
             elif slot is not None and state.last_sent and state.last_sent > now - MIN_GAP:
                 reason = "emailed within the last day"
+            elif leave_out_recent and state.last_sent and state.last_sent > now - RECENT:
+                reason = f"emailed in the last {RECENT.days} days"
         if reason:
             skipped[reason] += 1
         else:
             chosen.append(contact)
+    return chosen, skipped
+
+
+def queue_reminders(round_: Round, invitation_ids: Optional[Iterable[int]] = None, slot: Optional[int] = None,
+                    now: Optional[dt.datetime] = None, leave_out_recent: bool = False) -> Queued:
+    """Queue a reminder to each contact (or each chosen one) who has not submitted, was invited, has nothing on its
+    way and has had fewer than the round's most reminders. A scheduled one (`slot`: days before the close) also
+    skips those invited after it fell due, already reminded for it, or emailed within the last day; one by hand
+    skips those emailed in the last RECENT days when asked to (`leave_out_recent`, offered by `preview`)."""
+    _refuse_unless_ready(round_)
+    now = now or utcnow()
+    chosen, skipped = _choose_reminders(round_, _states(round_), invitation_ids, slot, now, leave_out_recent)
     queued = Queued(_queue(round_, chosen, EmailKind.REMINDER, slot), dict(skipped))
     if queued.count or slot is None:  # send-due runs often: a schedule with no one left to remind is no event
         how = f"scheduled {slot} day(s) before the close" if slot is not None else "by hand"
         audit.record("reminders_queued", f"round {round_.id}", f"{queued.describe('reminder')} ({how})")
     return queued
+
+
+@dataclass(frozen=True)
+class SendPreview:
+    """What a send would do, for the confirmation before it: how many get it and who is left out, how many of them
+    were emailed recently (reminders), and the languages whose built-in wording they would get while the round's
+    own wording was written for another language."""
+
+    kind: EmailKind
+    count: int
+    skipped: dict[str, int]
+    recent: int
+    recent_latest: Optional[dt.datetime]
+    built_in_beside_custom: dict[str, int]
+
+
+def preview(round_: Round, kind: EmailKind, invitation_ids: Optional[Iterable[int]] = None,
+            now: Optional[dt.datetime] = None) -> SendPreview:
+    now = now or utcnow()
+    states = _states(round_)
+    if kind == EmailKind.INVITATION:
+        chosen, skipped = _choose_invitations(round_, states, invitation_ids)
+    else:
+        chosen, skipped = _choose_reminders(round_, states, invitation_ids, None, now)
+    recent = [states[c.id].last_sent for c in chosen
+              if c.id in states and states[c.id].last_sent and states[c.id].last_sent > now - RECENT]
+    custom = {lang for lang in languages_of(round_) if template_of(round_, kind, lang).custom}
+    built_in = Counter(c.language for c in chosen if custom and c.language not in custom)
+    return SendPreview(kind, len(chosen), dict(skipped), len(recent), max(recent, default=None), dict(built_in))
+
+
+def send_test(round_: Round, kind: EmailKind, language: str, to: str) -> str:
+    """Send the round's message of `kind` in `language`, as it stands, to `to` (the signed-in facilitator) now,
+    marked as a test, with a link that opens no survey. Returns where it went (the mail server, or the outbox)."""
+    if language not in languages_of(round_):
+        raise ServiceError(f"{language!r} is not a language of this survey")
+    if not round_.sender_name or not round_.reply_to:
+        raise ServiceError("say who the messages come from first: the facilitator's name and the reply-to address")
+    if addresses.problem(to):
+        raise ServiceError(f"your account's address cannot take a test: {addresses.problem(to)}")
+    base = current_app.config["PUBLIC_URL"].rstrip("/")
+    agency = round_.jurisdiction.agencies[0].name if round_.jurisdiction.agencies else "Your agency"
+    template = template_of(round_, kind, language)
+    written = letter(round_, kind, language, agency, f"{base}/s/this-is-a-test-link", f"{base}/s/this-is-a-test-link"
+                     "/opt-out", started=False, subject="[Test] " + template.subject)
+    sender = sender_address()
+    mail = compose.message(written, sender, to, round_.reply_to,
+                           make_msgid(idstring=f"continuum.{round_.id}.test", domain=sender.rpartition("@")[2]))
+    mailer = transport.from_config(current_app.config)
+    try:
+        mailer.send(mail, sender, to, lambda: True, f"round{round_.id}-0-{kind.value}")
+    except transport.SendFailure as exc:
+        raise ServiceError(f"the test did not go: {_without_address(exc.reason, to)}") from None
+    finally:
+        mailer.close()
+    audit.record("test_email_sent", f"round {round_.id}", f"{kind.label} ({language}) to the signed-in account")
+    db.session.flush()
+    return "the outbox" if outbox_in_use() else "the mail server"
 
 
 # --- sending -----------------------------------------------------------------------------------------------
@@ -621,12 +695,37 @@ def due_slot(round_: Round, now: dt.datetime) -> Optional[int]:
     return min(due) if due else None
 
 
+def _send_scheduled_invitations(now: dt.datetime) -> list[str]:
+    """Queue the invitations of rounds whose time to send them has come, opening a draft round first. One that
+    cannot go yet (no sender named, too few agencies) stays scheduled and is reported each time."""
+    done = []
+    for round_ in db.session.scalars(select(Round).where(Round.invite_at.is_not(None), Round.invite_at <= now,
+                                                         Round.status != RoundStatus.CLOSED).order_by(Round.id)):
+        name = f"round {round_.id} ({round_.title})"
+        try:
+            if round_.status == RoundStatus.DRAFT:
+                rounds.open_round(round_)
+                done.append(f"{name}: opened for its scheduled invitations")
+            problem = ready_problem(round_)
+            if problem:
+                done.append(f"{name}: the invitations are due but {problem}")
+                continue
+            queued = queue_invitations(round_)
+        except ServiceError as exc:
+            done.append(f"{name}: the invitations are due but {exc}")
+            continue
+        round_.invite_at = None
+        done.append(f"{name}: scheduled invitations, {queued.describe('invitation')}")
+    return done
+
+
 def send_due(now: Optional[dt.datetime] = None) -> list[str]:
-    """What is due now, for a cron job or a timer: close the rounds whose closing date has passed (when they close
+    """What is due now, for the job runner's clock (`schedule`), a cron job or a timer: send the invitations whose
+    time has come (opening a draft round for them), close the rounds whose closing date has passed (when they close
     themselves; their addresses are deleted), queue the scheduled reminders, and give queued messages whose job
     stopped to a new one. Returns what was done, one line each."""
     now = now or utcnow()
-    done = []
+    done = _send_scheduled_invitations(now)
     for round_ in db.session.scalars(select(Round).where(Round.status == RoundStatus.OPEN).order_by(Round.id)):
         if round_.closes_itself and round_.closes_at is not None and now >= round_.closes_at:
             closing = rounds.close_round(round_)

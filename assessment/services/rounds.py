@@ -7,9 +7,9 @@ from typing import Optional
 
 from sqlalchemy import func, select
 
-from .. import catalog
+from .. import catalog, local_time
 from ..db import MAX_INTEGER, db
-from ..models import Jurisdiction, Response, Round, utcnow
+from ..models import EmailTemplate, Jurisdiction, Response, Round, utcnow
 from ..text import clean
 from ..vocabulary import ResponseStatus, RoundStatus
 from . import ServiceError, audit, contacts, releases, report
@@ -38,6 +38,127 @@ def create_round(jurisdiction: Jurisdiction, title: str, questionnaire_id: str =
     audit.record("round_created", f"round {round_.id}", f"{jurisdiction.name}: {title}")
     db.session.flush()
     return round_
+
+
+def carry_forward(round_: Round, earlier: Round) -> list[str]:
+    """Start a new round from an earlier one of the same jurisdiction: who its messages come from, where replies
+    go, its reminder schedule and whether it closes itself, and its own wording of each message in each language
+    the new questionnaire offers. Never its addresses (they go at the close, by design), dates or results. Returns
+    what was copied, one line each (audited)."""
+    if earlier.jurisdiction_id != round_.jurisdiction_id or earlier.id == round_.id:
+        raise ServiceError("a round starts only from an earlier round of the same jurisdiction")
+    copied = []
+    if earlier.sender_name and earlier.reply_to:
+        round_.sender_name, round_.reply_to = earlier.sender_name, earlier.reply_to
+        copied.append(f"messages from {earlier.sender_name}, replies to {earlier.reply_to}")
+    round_.reminder_days, round_.max_reminders = earlier.reminder_days, earlier.max_reminders
+    round_.closes_itself = earlier.closes_itself
+    copied.append(f"reminders {earlier.reminder_days.replace(',', ', ') or 'by hand only'}"
+                  f"{' days before the close' if earlier.reminder_days else ''}, at most {earlier.max_reminders} "
+                  f"each; {'closes' if earlier.closes_itself else 'does not close'} itself")
+    languages = set(questionnaire_of(round_).languages)
+    wording = [t for t in db.session.scalars(select(EmailTemplate).where(EmailTemplate.round_id == earlier.id)
+                                             .order_by(EmailTemplate.kind, EmailTemplate.language))
+               if t.language in languages]
+    for template in wording:
+        db.session.add(EmailTemplate(round_id=round_.id, kind=template.kind, language=template.language,
+                                     subject=template.subject, body=template.body))
+    if wording:
+        copied.append("its own wording of " + ", ".join(f"the {t.kind.label.lower()} ({t.language})"
+                                                         for t in wording))
+    audit.record("round_changed", f"round {round_.id}", f"started from round {earlier.id} ({earlier.title}): "
+                 + "; ".join(copied))
+    db.session.flush()
+    return copied
+
+
+#: What `edit_round` may change, and what is kept for what was not given.
+KEEP = object()
+
+
+def editable(round_: Round) -> frozenset[str]:
+    """The settings `edit_round` can change now."""
+    if round_.status == RoundStatus.CLOSED:
+        return frozenset({"title"})
+    names = {"title", "closes_at", "invite_at"}
+    if round_.status == RoundStatus.DRAFT:
+        names.add("opens_at")
+    if not db.session.scalar(select(func.count(Response.id)).where(Response.round_id == round_.id)):
+        names.add("min_group_size")
+    return frozenset(names)
+
+
+def edit_round(round_: Round, *, title=KEEP, opens_at=KEEP, closes_at=KEEP, invite_at=KEEP, min_group_size=KEEP,
+               now: Optional[dt.datetime] = None) -> list[str]:
+    """Change a round's settings while they make sense; returns what changed, one line each (audited as one entry).
+
+    The title, always; the opening date while the round is a draft; the closing date until the round closes (never
+    into the past for an open round: close it instead); the scheduled invitations until they go (a draft round is
+    opened for them); the minimum group size only before anyone has started, since every release so far was
+    planned with it. Reminders are planned from the closing date when they fall due, so moving it moves them."""
+    now = now or utcnow()
+    zone = round_.jurisdiction.time_zone
+    said, problems = [], []
+
+    def when(at):
+        return local_time.describe(at, zone) or "not set"
+
+    if title is not KEEP:
+        title = " ".join(clean(title or "").split())
+        if not title:
+            problems.append("a round needs a title")
+        elif len(title) > 200:
+            problems.append("the title is longer than 200 characters")
+        elif title != round_.title:
+            said.append(f"title: {round_.title!r} -> {title!r}")
+    if opens_at is not KEEP and opens_at != round_.opens_at:
+        if round_.status != RoundStatus.DRAFT:
+            problems.append("the opening date can change only before the round opens")
+        else:
+            said.append(f"opens: {when(round_.opens_at)} -> {when(opens_at)}")
+    if closes_at is not KEEP and closes_at != round_.closes_at:
+        if round_.status == RoundStatus.CLOSED:
+            problems.append("a closed round's closing date stays as it was (an administrator can reopen the round)")
+        elif closes_at is not None and closes_at <= now and round_.status == RoundStatus.OPEN:
+            problems.append(f"the new closing time ({when(closes_at)}) has passed: close the round instead")
+        else:
+            said.append(f"closes: {when(round_.closes_at)} -> {when(closes_at)}")
+    if invite_at is not KEEP and invite_at != round_.invite_at:
+        if round_.status == RoundStatus.CLOSED:
+            problems.append("a closed round sends no invitations")
+        elif invite_at is not None and invite_at <= now:
+            problems.append(f"the time to send the invitations ({when(invite_at)}) has passed: send them now from "
+                            "the Messages tab")
+        else:
+            said.append(f"invitations sent: {when(round_.invite_at) if round_.invite_at else 'by hand'} -> "
+                        f"{when(invite_at) if invite_at else 'by hand'}")
+    if min_group_size is not KEEP and min_group_size != round_.min_group_size:
+        started = db.session.scalar(select(func.count(Response.id)).where(Response.round_id == round_.id))
+        if not isinstance(min_group_size, int) or not 1 <= min_group_size <= 50:
+            problems.append("the minimum group size is a whole number from 1 to 50")
+        elif started:
+            problems.append(f"the minimum group size stays {round_.min_group_size}: {started} response(s) were "
+                            "started under it")
+        else:
+            said.append(f"smallest group shown: {round_.min_group_size} -> {min_group_size}")
+    opens = round_.opens_at if opens_at is KEEP else opens_at
+    closes = round_.closes_at if closes_at is KEEP else closes_at
+    invites = round_.invite_at if invite_at is KEEP else invite_at
+    if opens and closes and closes <= opens:
+        problems.append("the closing time must come after the opening time")
+    if invites and closes and invites >= closes:
+        problems.append("the invitations must go before the round closes")
+    if problems:
+        raise ServiceError("; ".join(problems))
+    if said:
+        if title is not KEEP:
+            round_.title = title
+        round_.opens_at, round_.closes_at, round_.invite_at = opens, closes, invites
+        if min_group_size is not KEEP:
+            round_.min_group_size = min_group_size
+        audit.record("round_changed", f"round {round_.id}", "; ".join(said))
+        db.session.flush()
+    return said
 
 
 def questionnaire_of(round_: Round):

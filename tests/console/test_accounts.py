@@ -31,10 +31,12 @@ def test_a_csrf_token_from_before_sign_in_is_refused_after_it(client, world):
     before = csrf(client)
     signed = client.post("/login", data={"email": "alpha@test.org", "password": PASSWORD, "csrf_token": before})
     assert signed.status_code == 302 and client.get("/console/").status_code == 200
-    refused = client.post(f"/console/rounds/{world['round']}/close", data={"csrf_token": before})
+    refused = client.post(f"/console/rounds/{world['round']}/close", data={"confirmed": "yes", "csrf_token": before})
     assert refused.status_code == 400
     assert db.session.get(Round, world["round"]).status == RoundStatus.OPEN
-    assert client.post(f"/console/rounds/{world['round']}/close", data={"csrf_token": csrf(client)}).status_code == 302
+    closed = client.post(f"/console/rounds/{world['round']}/close",
+                         data={"confirmed": "yes", "csrf_token": csrf(client)})
+    assert closed.status_code == 302
 
 
 def user_command(runner, *args, password=None):

@@ -44,10 +44,10 @@ ROUTES = [
      (302, 404, 302, 302)),
     ("POST", "/console/agencies/{agency}/edit", {"name": "Alpha Probation Dept", "sector": "community_supervision",
                                                  "slug": "alpha-probation"}, (302, 404, 302, 302)),
-    ("POST", "/console/agencies/{spare}/delete", {}, (302, 404, 302, 302)),
+    ("POST", "/console/agencies/{spare}/delete", {"confirmed": "yes"}, (302, 404, 302, 302)),
     ("POST", "/console/jurisdictions/{a}/rounds", {"title": "Second", "min_group_size": "3",
                                                    "questionnaire": "collaboration_readiness:1"}, (302, 404, 302, 302)),
-    ("POST", "/console/rounds/{round}/close", {}, (302, 404, 302, 302)),
+    ("POST", "/console/rounds/{round}/close", {"confirmed": "yes"}, (302, 404, 302, 302)),
     ("POST", "/console/rounds/{round}/invitations", {"agency": "{agency}", "role": "supervisor", "count": "2",
                                                      "output": "page"}, (302, 404, 200, 200)),
     ("POST", "/console/invitations/{invitation}/revoke", {}, (302, 404, 302, 302)),
@@ -58,13 +58,15 @@ ROUTES = [
     ("POST", "/console/rounds/{round}/contacts", {"paste-addresses": "someone@alpha.test", "paste-agency": "{agency}",
                                                   "paste-role": "line_staff", "paste-language": "en"},
      (302, 404, 302, 302)),
-    ("POST", "/console/rounds/{round}/people", {"action": "revoke", "chosen": "{invitation}"}, (302, 404, 302, 302)),
+    ("POST", "/console/rounds/{round}/people", {"confirmed": "yes", "action": "revoke", "chosen": "{invitation}"},
+     (302, 404, 302, 302)),
     ("POST", "/console/rounds/{round}/messages/settings", {"sender_name": "A", "reply_to": "a@alpha.test",
                                                           "max_reminders": "1"}, (302, 404, 302, 302)),
     ("POST", "/console/rounds/{round}/messages/preview", {"kind": "invitation", "subject": "S", "body": "B"},
      (302, 404, 200, 200)),
-    ("POST", "/console/rounds/{round}/messages/send", {"what": "invitations"}, (302, 404, 302, 302)),
-    ("POST", "/console/rounds/{round}/contacts/purge", {}, (302, 404, 302, 302)),
+    ("POST", "/console/rounds/{round}/messages/send", {"confirmed": "yes", "what": "invitations"},
+     (302, 404, 302, 302)),
+    ("POST", "/console/rounds/{round}/contacts/purge", {"confirmed": "yes"}, (302, 404, 302, 302)),
 ]
 
 
@@ -145,7 +147,7 @@ def test_audit_log_records_each_audited_action(client, world):
     agency = db.session.get(Agency, world["agency"])
     for token in invitations.issue_invitations(round_, agency, RoleLevel.LINE_STAFF, 3):
         submit_through_services(token)  # a report needs the minimum group size of respondents
-    client.post(f"/console/rounds/{round_id}/close", data={"csrf_token": csrf(client)})
+    client.post(f"/console/rounds/{round_id}/close", data={"confirmed": "yes", "csrf_token": csrf(client)})
     assert jobs.run_pending() == 1  # closing the round queued its report
     assert client.get(f"/console/rounds/{round_id}/report.pdf").status_code == 200
     actions = audit_actions()
@@ -175,8 +177,8 @@ def test_audit_log_is_append_only(world):
 
 def test_an_agency_in_use_cannot_be_removed(client, world):
     sign_in(client, "alpha@test.org")
-    response = client.post(f"/console/agencies/{world['agency']}/delete", data={"csrf_token": csrf(client)},
-                           follow_redirects=True)
+    response = client.post(f"/console/agencies/{world['agency']}/delete",
+                           data={"confirmed": "yes", "csrf_token": csrf(client)}, follow_redirects=True)
     assert "cannot be removed: a round already uses it" in response.get_data(as_text=True)
     assert db.session.get(Agency, world["agency"]) is not None
 
@@ -234,7 +236,7 @@ def test_the_whole_round_lifecycle_from_the_console(app, client):
         "csrf_token": csrf(client)}).get_data(as_text=True)
     tokens = re.findall(r"http://survey\.test/s/([\w-]+)", links)
     assert len(tokens) == 2 and "shown only this once" in links
-    client.post(f"/console/rounds/{round_.id}/open", data={"csrf_token": csrf(client)})
+    client.post(f"/console/rounds/{round_.id}/open", data={"confirmed": "yes", "csrf_token": csrf(client)})
     assert "No responses yet: share the links" in client.get(f"/console/rounds/{round_.id}").get_data(as_text=True)
 
     respondent = app.test_client()
@@ -250,7 +252,7 @@ def test_the_whole_round_lifecycle_from_the_console(app, client):
     assert coverage["missing_key_sectors"] == ["treatment", "victim_advocacy", "law_enforcement", "prosecution",
                                                "judiciary", "defense"]
 
-    closed = client.post(f"/console/rounds/{round_.id}/close", data={"csrf_token": csrf(client)},
+    closed = client.post(f"/console/rounds/{round_.id}/close", data={"confirmed": "yes", "csrf_token": csrf(client)},
                          follow_redirects=True).get_data(as_text=True)
     assert "1 unsubmitted draft(s) are left out of its results" in closed
     scores = client.get(f"/api/rounds/{round_.id}/scores").get_json()
@@ -260,7 +262,7 @@ def test_the_whole_round_lifecycle_from_the_console(app, client):
     assert waiting.status_code == 302 and waiting.headers["Location"].endswith(f"/console/rounds/{round_.id}/report")
     progress = client.get(waiting.headers["Location"]).get_data(as_text=True)
     assert "waiting its turn" in progress and "data-poll=" in progress  # the page checks again by itself
-    assert jobs.run_pending() == 1
+    assert jobs.run_pending(kinds=["report"]) == 1
     ready = client.get(f"/console/rounds/{round_.id}/report").get_data(as_text=True)
     assert "is ready" in ready and "data-poll=" not in ready
     pdf = client.get(f"/console/rounds/{round_.id}/report.pdf")
@@ -322,7 +324,7 @@ def test_open_link_of_a_closed_round(app, client, world):
     sign_in(client, "alpha@test.org")
     page = client.post(f"/console/rounds/{world['round']}/open-link", data={"csrf_token": csrf(client)})
     path = re.search(r'value="http://survey\.test(/s/open/[\w-]+)"', page.get_data(as_text=True)).group(1)
-    client.post(f"/console/rounds/{world['round']}/close", data={"csrf_token": csrf(client)})
+    client.post(f"/console/rounds/{world['round']}/close", data={"confirmed": "yes", "csrf_token": csrf(client)})
     closed = app.test_client().get(path)
     assert closed.status_code == 403 and "This survey is closed" in closed.get_data(as_text=True)
 
@@ -377,8 +379,8 @@ def test_a_closed_round_is_not_reopened_by_a_crafted_post(client, world):
     round_ = closed_round(world)
     for email in ("alpha@test.org", "admin@test.org"):
         sign_in(client, email)
-        refused = client.post(f"/console/rounds/{round_.id}/open", data={"csrf_token": csrf(client)},
-                              follow_redirects=True)
+        refused = client.post(f"/console/rounds/{round_.id}/open",
+                              data={"confirmed": "yes", "csrf_token": csrf(client)}, follow_redirects=True)
         assert "an administrator can reopen it" in refused.get_data(as_text=True)
         assert db.session.get(Round, round_.id).status == RoundStatus.CLOSED
 

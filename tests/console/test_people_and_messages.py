@@ -130,21 +130,21 @@ def test_actions_on_a_selection_invite_remind_and_revoke_and_are_audited(signed_
     round_ = add_people(world, 4)
     chosen = [c.invitation_id for c in db.session.scalars(select(Contact).order_by(Contact.id))][:2]
     back = f"/console/rounds/{world['round']}/people?status=not_sent"
-    refused = signed_in.post(f"/console/rounds/{world['round']}/people", data={
+    refused = signed_in.post(f"/console/rounds/{world['round']}/people", data={"confirmed": "yes",
         "action": "invite", "chosen": chosen, "back": back, "csrf_token": csrf(signed_in)})
     assert refused.headers["Location"].endswith(back)  # back where it was sent from, filters and all
     assert "say who the messages come from first" in signed_in.get(back).get_data(as_text=True)
     mailings.save_settings(round_, "Alpha Facilitator", "facilitator@alpha.test", "", 2, True)
     db.session.commit()
-    invited = signed_in.post(f"/console/rounds/{world['round']}/people", data={
+    invited = signed_in.post(f"/console/rounds/{world['round']}/people", data={"confirmed": "yes",
         "action": "invite", "chosen": chosen, "back": "https://elsewhere.test/", "csrf_token": csrf(signed_in)})
     assert invited.headers["Location"].endswith(f"/console/rounds/{world['round']}/people")  # not elsewhere
     assert "2 invitations queued" in signed_in.get(invited.headers["Location"]).get_data(as_text=True)
     jobs.run_pending()
-    reminded = signed_in.post(f"/console/rounds/{world['round']}/people", data={
+    reminded = signed_in.post(f"/console/rounds/{world['round']}/people", data={"confirmed": "yes",
         "action": "remind", "chosen": chosen + [world["invitation"]], "csrf_token": csrf(signed_in)})
     assert "2 reminders queued" in signed_in.get(reminded.headers["Location"]).get_data(as_text=True)
-    revoked = signed_in.post(f"/console/rounds/{world['round']}/people", data={
+    revoked = signed_in.post(f"/console/rounds/{world['round']}/people", data={"confirmed": "yes",
         "action": "revoke", "chosen": [chosen[0], world["invitation"]], "csrf_token": csrf(signed_in)})
     assert "Revoked 2 link(s)" in signed_in.get(revoked.headers["Location"]).get_data(as_text=True)
     db.session.expire_all()
@@ -195,7 +195,12 @@ def test_the_wording_is_checked_and_previewed_and_sending_writes_to_the_outbox(s
                                                     "csrf_token": csrf(signed_in)})
     assert saved.status_code == 302 and mailings.template_of(round_, mailings.EmailKind.INVITATION, "en").custom
 
-    sent = signed_in.post(f"{url}/send", data={"what": "invitations", "csrf_token": csrf(signed_in)})
+    asked = signed_in.post(f"{url}/send", data={"what": "invitations", "csrf_token": csrf(signed_in)})
+    page = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and "Send 3 invitation(s)?" in page and 'value="invitations"' in page
+    assert mailings.sending(round_).job is None  # nothing is queued before the confirmation
+    sent = signed_in.post(f"{url}/send",
+                          data={"what": "invitations", "confirmed": "yes", "csrf_token": csrf(signed_in)})
     assert "3 invitations queued" in signed_in.get(sent.headers["Location"]).get_data(as_text=True)
     assert "This page checks again" in signed_in.get(url).get_data(as_text=True)  # in progress, polled
     jobs.run_pending()
@@ -223,7 +228,8 @@ def test_deleting_the_addresses_keeps_the_counts_hides_the_outbox_and_takes_no_m
     jobs.run_pending()
     listed = signed_in.get(f"/console/rounds/{world['round']}/messages").get_data(as_text=True)
     name = re.search(rf'href="/console/rounds/{world["round"]}/outbox/([^"]+)"', listed).group(1)
-    done = signed_in.post(f"/console/rounds/{world['round']}/contacts/purge", data={"csrf_token": csrf(signed_in)})
+    done = signed_in.post(f"/console/rounds/{world['round']}/contacts/purge",
+                          data={"confirmed": "yes", "csrf_token": csrf(signed_in)})
     page = texts(signed_in.get(done.headers["Location"]).get_data(as_text=True))
     assert "Deleted 3 address(es)" in page and "address deleted" in page
     messages = signed_in.get(f"/console/rounds/{world['round']}/messages").get_data(as_text=True)
@@ -261,7 +267,7 @@ def test_odd_input_gets_a_message_never_a_server_error(signed_in, world):
         assert page.status_code in (200, 400) and "The subject is empty." in page.get_data(as_text=True)
     for chosen in ("99999999999999999999999", "²", "1" * 5000):
         for action in ("invite", "remind", "revoke"):
-            page = signed_in.post(f"/console/rounds/{world['round']}/people", data={
+            page = signed_in.post(f"/console/rounds/{world['round']}/people", data={"confirmed": "yes",
                 "action": action, "chosen": chosen, "csrf_token": csrf(signed_in)})
             assert page.status_code == 302
     refused = signed_in.post(f"{url}/settings", data={"sender_name": "Alpha", "reply_to": "a@alpha.test",

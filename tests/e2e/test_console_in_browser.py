@@ -71,6 +71,9 @@ def test_facilitator_runs_a_round_from_the_browser(browser, site, app):
     page.go_back()
     page.reload()
     page.get_by_role("button", name="Open the round").click()
+    assert "Every link of the round starts working now" in page.inner_text("main")
+    check(page, "confirm opening")
+    page.get_by_role("button", name="Open the round").click()
     check(page, "open round")
     assert coverage_line(page) == "0 of 3 invited have submitted"
 

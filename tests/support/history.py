@@ -134,7 +134,8 @@ class History:
         return response.status_code
 
     def close(self) -> None:
-        self.client.post(f"/console/rounds/{self.round.id}/close", data={"csrf_token": self._csrf()})
+        self.client.post(f"/console/rounds/{self.round.id}/close",
+                         data={"confirmed": "yes", "csrf_token": self._csrf()})
         db.session.expire_all()
 
     def reopen(self, reason: str = "A late group asked to answer") -> None:
