@@ -15,6 +15,7 @@ def init_app(app) -> None:
         console,
         errors,
         headers,
+        home,
         languages,
         local_time,
         survey,
@@ -24,6 +25,7 @@ def init_app(app) -> None:
 
     app.add_template_filter(local_time.describe, "local_time")
     app.add_template_filter(local_time.describe_close, "closing_time")
+    app.add_template_filter(local_time.local_day, "local_day")
 
     app.url_map.converters["int"] = IdConverter
     db.init_app(app)
@@ -39,6 +41,7 @@ def init_app(app) -> None:
     errors.init_app(app)
     headers.init_app(app)
     auth.init_app(app)
+    app.register_blueprint(home.bp)
     app.register_blueprint(survey.bp)
     app.register_blueprint(console.bp)
     app.register_blueprint(api.bp)

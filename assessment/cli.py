@@ -13,7 +13,7 @@ from flask.cli import AppGroup
 
 from questionnaires import QuestionnaireError, language_name, load_file
 
-from . import demo
+from . import demo, local_time
 from .db import db
 from .services import (
     ServiceError,
@@ -28,6 +28,7 @@ from .services import (
     mailings,
     report,
     rounds,
+    schedule,
     scores,
 )
 from .survey import survey_link
@@ -49,6 +50,21 @@ def _date(_ctx, _param, value):
         return dt.datetime.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD") from None
+
+
+def _local(value, round_or_jurisdiction):
+    """A typed date or date and time ("YYYY-MM-DD" or "YYYY-MM-DD HH:MM") on the jurisdiction's clock, as stored;
+    "none" clears it."""
+    if value is None:
+        return rounds.KEEP
+    if value.strip().lower() == "none":
+        return None
+    jurisdiction = getattr(round_or_jurisdiction, "jurisdiction", round_or_jurisdiction)
+    try:
+        return local_time.to_utc(dt.datetime.fromisoformat(value.strip()), jurisdiction.time_zone)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD or 'YYYY-MM-DD HH:MM' (on "
+                                 f"{jurisdiction.name}'s clock, {jurisdiction.time_zone}), or none") from None
 
 
 def one_transaction(command):
@@ -96,6 +112,17 @@ def validate_questionnaire(file):
                f"in {', '.join(language_name(language) for language in q.languages)}")
 
 
+@jurisdiction_cli.command("time-zone")
+@click.argument("jurisdiction")
+@click.argument("zone")
+@one_transaction
+def set_time_zone(jurisdiction, zone):
+    """The clock a jurisdiction's rounds are set and shown on (an IANA name such as America/Chicago)."""
+    found = jurisdictions.find_jurisdiction(jurisdiction)
+    jurisdictions.set_time_zone(found, zone)
+    click.echo(f"{found.name}: {found.time_zone}")
+
+
 @jurisdiction_cli.command("add")
 @click.argument("name")
 @one_transaction
@@ -121,14 +148,40 @@ def add_agency(jurisdiction, name, sector, slug):
 @click.option("--questionnaire", "questionnaire_id", default="collaboration_readiness", show_default=True)
 @click.option("--version", type=int, help="Questionnaire version (the latest when omitted).")
 @click.option("--min-group-size", type=click.IntRange(min=1), default=3, show_default=True)
-@click.option("--opens", callback=_date, help="YYYY-MM-DD")
-@click.option("--closes", callback=_date, help="YYYY-MM-DD")
+@click.option("--opens", callback=_date, help="YYYY-MM-DD (at 00:00 on the jurisdiction's clock)")
+@click.option("--closes", callback=_date, help="YYYY-MM-DD (at 00:00 on the jurisdiction's clock)")
+@click.option("--from-round", type=int, help="An earlier round to take the sender, schedule and wording from.")
 @one_transaction
-def create_round(jurisdiction, title, questionnaire_id, version, min_group_size, opens, closes):
-    round_ = rounds.create_round(jurisdictions.find_jurisdiction(jurisdiction), title, questionnaire_id, version,
-                                min_group_size, opens, closes)
+def create_round(jurisdiction, title, questionnaire_id, version, min_group_size, opens, closes, from_round):
+    found = jurisdictions.find_jurisdiction(jurisdiction)
+    zone = found.time_zone
+    round_ = rounds.create_round(found, title, questionnaire_id, version, min_group_size,
+                                opens and local_time.to_utc(opens, zone), closes and local_time.to_utc(closes, zone))
+    if from_round is not None:
+        for line in rounds.carry_forward(round_, rounds.get_round(from_round)):
+            click.echo(f"Taken from round {from_round}: {line}")
     click.echo(f"Created round {round_.id}: {round_.title} ({round_.questionnaire_id} "
                f"v{round_.questionnaire_version}, draft)")
+
+
+@round_cli.command("edit")
+@click.argument("round_id", type=int)
+@click.option("--title")
+@click.option("--opens", help="YYYY-MM-DD or 'YYYY-MM-DD HH:MM' on the jurisdiction's clock; none clears it.")
+@click.option("--closes", help="YYYY-MM-DD or 'YYYY-MM-DD HH:MM' on the jurisdiction's clock; none clears it.")
+@click.option("--invite-at", help="When the app sends the invitations (opening a draft round); none: by hand.")
+@click.option("--min-group-size", type=int, help="Only before anyone has started the survey.")
+@one_transaction
+def edit_round(round_id, title, opens, closes, invite_at, min_group_size):
+    """Change a round's settings (those given); each change is audited."""
+    round_ = rounds.get_round(round_id)
+    changed = rounds.edit_round(round_, title=rounds.KEEP if title is None else title,
+                                opens_at=_local(opens, round_), closes_at=_local(closes, round_),
+                                invite_at=_local(invite_at, round_),
+                                min_group_size=rounds.KEEP if min_group_size is None else min_group_size)
+    if round_.invite_at is not None or round_.reminder_days or round_.closes_at is not None:
+        schedule.ensure_clock()
+    click.echo("\n".join(changed) if changed else "Nothing was changed.")
 
 
 @round_cli.command("list")

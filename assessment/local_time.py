@@ -43,6 +43,11 @@ def to_local(utc: dt.datetime, zone_name: str) -> dt.datetime:
     return utc.replace(tzinfo=dt.timezone.utc).astimezone(zone(zone_name))
 
 
+def local_day(at: dt.datetime, zone_name: str) -> dt.date:
+    """The day a stored time falls on, on the zone's clock."""
+    return to_local(at, zone_name).date()
+
+
 def last_day(closes_at: dt.datetime, zone_name: str) -> dt.date:
     """The last day a round closing at `closes_at` takes answers, in the zone: the day before a close at midnight
     (a round set to close "on the 19th" at 00:00 is open all of the 18th), else the closing day itself."""

@@ -1,4 +1,5 @@
 """Every facilitator command, through Flask's CLI runner against a real SQLite database."""
+import datetime as dt
 import re
 
 import pytest
@@ -274,3 +275,24 @@ def test_the_upgrade_keeps_a_round_whose_raw_responses_were_exported_closed(data
         downgrade(revision="a7c3e91f2b60")
         db.session.remove()
         db.engine.dispose()
+
+
+def test_a_round_s_settings_change_from_the_command_line_on_the_jurisdiction_s_clock(app):
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["jurisdiction", "add", "Clock County"]).exit_code == 0
+    assert runner.invoke(args=["jurisdiction", "time-zone", "Clock County", "America/Denver"]).exit_code == 0
+    assert "unknown time zone" in runner.invoke(args=["jurisdiction", "time-zone", "Clock County", "Nowhere"]).output
+    made = runner.invoke(args=["round", "create", "Clock County", "Spring", "--closes", "2030-04-01"])
+    round_id = int(made.output.split("Created round ")[1].split(":")[0])
+    changed = runner.invoke(args=["round", "edit", str(round_id), "--closes", "2030-04-02 17:00",
+                                  "--title", "Spring 2030", "--invite-at", "2030-03-01 09:00"])
+    assert changed.exit_code == 0, changed.output
+    assert "closes: 2030-04-01 00:00 MDT -> 2030-04-02 17:00 MDT" in changed.output
+    assert "invitations sent: by hand -> 2030-03-01 09:00 MST" in changed.output
+    round_ = db.session.get(Round, round_id)
+    assert round_.closes_at == dt.datetime(2030, 4, 2, 23, 0) and round_.title == "Spring 2030"
+    refused = runner.invoke(args=["round", "edit", str(round_id), "--closes", "2030-02-01"])
+    assert refused.exit_code == 1 and "the invitations must go before the round closes" in refused.output
+    assert "is not a date" in runner.invoke(args=["round", "edit", str(round_id), "--opens", "soon"]).output
+    assert runner.invoke(args=["round", "edit", str(round_id), "--title", "Spring 2030"]).output.strip() == (
+        "Nothing was changed.")

@@ -9,7 +9,7 @@ from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
 from app import create_app
-from assessment import catalog
+from assessment import catalog, local_time
 from assessment.db import db
 from assessment.models import Answer, Response
 from assessment.services import invitations, jurisdictions, rounds
@@ -187,7 +187,8 @@ def test_the_language_of_a_submitted_response_stays_as_it_was_answered(client, t
 
 def test_closed_and_not_yet_open_pages_speak_spanish(client, county):
     in_spanish(client)
-    later = rounds.create_round(county["jurisdiction"], "Otoño", opens_at=dt.datetime(2031, 3, 5))
+    opens = local_time.to_utc(dt.datetime(2031, 3, 5), county["jurisdiction"].time_zone)  # as the console sets it
+    later = rounds.create_round(county["jurisdiction"], "Otoño", opens_at=opens)
     waiting = invitations.issue_invitations(later, county["agencies"][0], RoleLevel.SUPERVISOR, 1)[0]
     page = client.get(f"/s/{waiting}").get_data(as_text=True)
     assert "Esta encuesta todavía no está abierta" in page and "se abre el 5 de marzo de 2031" in page
@@ -288,3 +289,18 @@ def test_names_typed_by_a_facilitator_stay_literal_inside_translated_sentences(c
         html = page.get_data(as_text=True)
         assert "<script>alert" not in html and "&lt;script&gt;alert(" in html
     assert "Su enlace se emitió para <strong>&lt;script&gt;" in welcome.get_data(as_text=True)
+
+
+def test_a_closed_survey_names_its_facilitator_and_the_front_door_helps_who_lost_a_link(client, county):
+    in_spanish(client)
+    county["round"].sender_name, county["round"].reply_to = "Dana Ortiz", "dana@county.test"
+    token = invitations.issue_invitations(county["round"], county["agencies"][0], RoleLevel.SUPERVISOR, 1)[0]
+    rounds.close_round(county["round"])
+    closed = client.get(f"/s/{token}").get_data(as_text=True)
+    assert "escriba a Dana Ortiz, quien facilita esta encuesta" in closed
+    assert 'href="mailto:dana@county.test"' in closed
+    front = client.get("/")
+    assert front.status_code == 200 and lang_of(front.get_data(as_text=True)) == "es"
+    assert "Si lo perdió, responda a la invitación" in front.get_data(as_text=True)
+    english = client.get("/?lang=en").get_data(as_text=True)
+    assert "If you lost it, reply to the invitation" in english and 'href="/login"' in english

@@ -237,3 +237,8 @@ def test_a_test_message_goes_to_the_signed_in_facilitator_marked_as_a_test(signe
     assert message["To"] == "alpha@test.org" and str(message["Subject"]).startswith("[Test] ")
     assert "/s/this-is-a-test-link" in message.get_body(("plain",)).get_content()
     assert db.session.scalar(select(func.count(Email.id))) == 0  # a test is no message of the round
+
+
+def test_coverage_says_how_many_more_an_agency_needs_before_it_can_be_shown(signed_in, world):
+    page = texts(signed_in.get(f"/console/rounds/{world['round']}").get_data(as_text=True))
+    assert "At least 3 more submissions from it (answering every part) before its figures can be shown." in page
