@@ -104,3 +104,48 @@ def test_those_left_out_are_none_or_twenty_where_the_jurisdiction_shows_its_sd(c
     for construct, f in jurisdiction.items():
         left = f["n"] - sum(1 for r in rows if construct in r.scores)
         assert left == 0 or left >= 20, (construct, left)
+
+
+def test_spss_stata_and_r_files_hold_the_same_rows_with_their_labels(closed, tmp_path):
+    """The files for statistics programs carry exactly the wide CSV's rows (the anonymised file), with the question
+    as each variable's label, every code's label and "don't know" as a missing value of its own."""
+    import zipfile
+
+    import pyreadstat
+
+    h = closed
+    rows = list(csv.DictReader(io.StringIO(wide(h))))
+    files = {}
+    for fmt in ("sav", "dta", "r"):
+        got = h.client.get(f"/console/rounds/{h.round.id}/export/responses.{fmt}")
+        assert got.status_code == 200, fmt
+        files[fmt] = tmp_path / f"data.{'zip' if fmt == 'r' else fmt}"
+        files[fmt].write_bytes(got.data)
+    sav, sav_meta = pyreadstat.read_sav(str(files["sav"]), user_missing=True)
+    dta, dta_meta = pyreadstat.read_dta(str(files["dta"]), user_missing=True)
+    assert len(sav) == len(dta) == len(rows) > 0
+    labels = dict(zip(sav_meta.column_names, sav_meta.column_labels))
+    assert labels["agency"].startswith("Respondent's agency")
+    scaled = next(name for name in sav_meta.missing_ranges)  # a scaled question with "don't know"
+    assert sav_meta.missing_ranges[scaled] == [{"lo": -9.0, "hi": -9.0}]
+    assert sav_meta.variable_value_labels[scaled][-9.0]
+    assert dta_meta.value_labels[dta_meta.variable_to_label[scaled]]["a"] == sav_meta.variable_value_labels[scaled][-9.0]
+    assert dict(zip(dta_meta.column_names, dta_meta.column_labels))[scaled] == labels[scaled]
+    assert all(len(name) <= 31 for name in dta_meta.column_names)
+    column = next(c for c in rows[0] if c == scaled or c.replace(":", "_").replace("-", "_") == scaled)
+    for n, row in enumerate(rows):  # the same answers, row by row, DK as the missing code
+        want = row[column]
+        got_sav, got_dta = sav[scaled][n], dta[scaled][n]
+        if want == "DK":
+            assert got_sav == -9 and got_dta == "a"
+        elif want == "":
+            assert sav[scaled].isna()[n] and dta[scaled].isna()[n]
+        else:
+            assert got_sav == float(want) == float(got_dta)
+    with zipfile.ZipFile(files["r"]) as archive:
+        names = archive.namelist()
+        assert any(n.endswith("-codebook.csv") for n in names) and any(n.endswith(".R") for n in names)
+        data = next(n for n in names if n.endswith("-responses.csv"))
+        assert len(archive.read(data).decode().strip().splitlines()) == len(rows) + 1
+    codebook = h.client.get(f"/console/rounds/{h.round.id}/export/codebook.csv").get_data(as_text=True)
+    assert codebook.startswith("column,section,type") and "roster:<agency-slug>" in codebook

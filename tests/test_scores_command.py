@@ -9,6 +9,7 @@ from sqlalchemy import select
 from assessment.db import db
 from assessment.models import Round
 from assessment.vocabulary import RoundStatus
+from reports import words
 
 
 @pytest.fixture
@@ -58,8 +59,9 @@ def test_the_demo_agency_below_the_minimum_is_suppressed_everywhere(runner, demo
     rows = list(csv.DictReader(io.StringIO(runner.invoke(args=["scores", str(demo_round.id), "--format", "csv"])
                                            .output)))
     board_rows = [r for r in rows if r["group"] == "county-board-of-supervisors"]
-    assert len(board_rows) == 1 and board_rows[0]["suppressed"] == "True"
+    assert len(board_rows) == 1 and board_rows[0]["shown"] == "no"
     assert board_rows[0]["score"] == "" and board_rows[0]["n"] == "2"
+    assert board_rows[0]["reason"] == "fewer than 3 respondents"
 
 
 @pytest.mark.demo
@@ -68,7 +70,11 @@ def test_csv_rows_match_the_json(runner, demo_round):
     rows = list(csv.DictReader(io.StringIO(runner.invoke(args=["scores", str(demo_round.id), "--format", "csv"])
                                            .output)))
     jurisdiction_info = next(r for r in rows if r["scope"] == "jurisdiction" and r["construct"] == "information")
-    assert float(jurisdiction_info["score"]) == data["jurisdiction"]["dimensions"]["information"]["score"]
+    exact = data["jurisdiction"]["dimensions"]["information"]["score"]
+    assert float(jurisdiction_info["score"]) == float(words.score(exact))  # as the report prints it
+    interval = data["jurisdiction"]["intervals"]["information"]
+    assert float(jurisdiction_info["ci_low"]) == float(words.score(interval["low"]))
+    assert float(jurisdiction_info["ci_high"]) == float(words.score(interval["high"]))
     assert jurisdiction_info["level"] == data["jurisdiction"]["level"]
     scopes = {r["scope"] for r in rows}
     assert scopes == {"jurisdiction", "agency", "sector", "role_level", "sector_role"}

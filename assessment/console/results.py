@@ -11,7 +11,7 @@ from reports import content, figures
 from .. import access
 from ..auth import limiter
 from ..models import Round
-from ..services import ServiceError, audit, exports, rounds
+from ..services import ServiceError, analyst, audit, exports, rounds
 from ..services import report as report_service
 from ..services.scores import compare_rounds, round_scores
 from ..vocabulary import JobStatus
@@ -139,21 +139,28 @@ def compare_page(round_id: int):
                            charts={name: (fig.layout.title.text, chart_json(fig)) for name, fig in charts.items()})
 
 
-EXPORTS = {"scores", "responses-long", "responses-wide", "open-answers"}
+#: kind -> the formats it comes in. "responses" is the wide file for statistics programs (SPSS, Stata, R);
+#: "codebook" describes the columns of the raw CSV files.
+EXPORTS = {"scores": ("csv", "xlsx"), "responses-long": ("csv", "xlsx"), "responses-wide": ("csv", "xlsx"),
+           "open-answers": ("csv",), "codebook": ("csv",), "responses": ("sav", "dta", "r")}
 
 
 @bp.get("/rounds/<int:round_id>/export/<kind>.<fmt>")
 def export(round_id: int, kind: str, fmt: str):
     round_ = access.round_or_404(round_id)
-    if kind not in EXPORTS or fmt not in ("csv", "xlsx"):
+    if fmt not in EXPORTS.get(kind, ()):
         abort(404)
     if kind != "scores" and not current_user.is_admin:
         return render_template("error.html", status=403, title="Administrators only",
                                message=RAW_RESPONSES_ONLY_FOR_ADMINS, detail=""), 403
     q = rounds.questionnaire_of(round_)
     results = round_scores(round_)
+    filename = f"round{round_.id}-{kind}.{fmt}"
     if kind == "scores":
         sheets = {"scores": exports.score_table(results)}
+        detail = f"{kind}.{fmt}"
+    elif kind == "codebook":
+        sheets = {"codebook": exports.codebook(q)}
         detail = f"{kind}.{fmt}"
     else:
         try:
@@ -161,13 +168,17 @@ def export(round_id: int, kind: str, fmt: str):
         except ServiceError as exc:
             return render_template("error.html", status=409, title="Not while the round is open",
                                    message=f"{str(exc)[:1].upper()}{str(exc)[1:]}.", detail=""), 409
+        detail = f"{kind}.{fmt}: {len(raw.rows)} response(s), {raw.left_out} left out"
+        if kind == "responses":
+            body, mimetype, extension = analyst.file_for(round_, q, raw, fmt)
+            audit.record("export", f"round {round_.id}", detail)
+            return Response(body, mimetype=mimetype, headers={
+                "Content-Disposition": f"attachment; filename=round{round_.id}-responses.{extension}"})
         table = {"responses-long": exports.responses_long, "responses-wide": exports.responses_wide,
                  "open-answers": exports.open_answers}[kind](round_, raw)
         sheets = {"open answers" if kind == "open-answers" else "responses": table,
                   "codebook": exports.codebook(q), "notes": exports.notes(round_, raw)}
-        detail = f"{kind}.{fmt}: {len(raw.rows)} response(s), {raw.left_out} left out"
     audit.record("export", f"round {round_.id}", detail)
-    filename = f"round{round_.id}-{kind}.{fmt}"
     if fmt == "csv":
         body, mimetype = exports.to_csv(next(iter(sheets.values()))), "text/csv"
     else:

@@ -14,7 +14,7 @@ import hmac
 import io
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Optional
 
 from flask import current_app
 from openpyxl import Workbook
@@ -23,6 +23,7 @@ from sqlalchemy import select
 from questionnaires import types
 from questionnaires.schema import Questionnaire
 from questionnaires.types import AnswerValue
+from reports import words
 
 from .. import catalog
 from ..db import db
@@ -243,10 +244,21 @@ def codebook(q: Questionnaire) -> Table:
     return ["column", "section", "type", "measures", "reversed", "question", "values"], rows
 
 
+def _printed(value: Optional[float], places: Optional[int] = None) -> Optional[float]:
+    """A figure as the report prints it (`reports.words`): a score in whole points, cut toward its band where the
+    whole number would cross into the next one; other figures half up to `places` decimals."""
+    if value is None:
+        return None
+    return float(words.score(value) if places is None else words.half_up(value, places))
+
+
 def score_table(results: RoundResults) -> Table:
-    """One row per group and construct; a hidden group has one row with its count and no figure."""
-    columns = ["scope", "group", "name", "suppressed", "n", "construct", "kind", "score", "respondent_weighted",
-               "construct_n", "sd", "band", "level", "qualifier", "nested", "next_step", "readiness_index"]
+    """One row per group and construct, with its figures as the report prints them (whole points; the SD and the
+    readiness index to one decimal), the jurisdiction's 95% intervals, and for a hidden group one row with its
+    count and the reason it is not shown."""
+    columns = ["scope", "group", "name", "shown", "n", "reason", "construct", "kind", "score",
+               "respondent_weighted", "construct_n", "sd", "band", "ci_low", "ci_high", "level", "qualifier",
+               "nested", "next_step", "readiness_index", "readiness_ci_low", "readiness_ci_high"]
     groups = [("jurisdiction", "", results.jurisdiction.name, results.jurisdiction)]
     groups += [("agency", a.slug, a.name, a) for a in results.agencies]
     groups += [("sector", s.id, s.label, s) for s in results.sectors]
@@ -254,13 +266,21 @@ def score_table(results: RoundResults) -> Table:
     groups += [("sector_role", f"{c.sector}/{c.role_level}", c.label, c) for c in results.sector_roles]
     rows = []
     for scope, key, name, group in groups:
-        base = [scope, key, name, group.suppressed, group.n]
         profile = group.profile
         if profile is None:
+            base = [scope, key, name, "no", group.n, group.reason_text or ""]
             rows.append(base + [None] * (len(columns) - len(base)))
             continue
-        placed = [profile.level, profile.qualifier, profile.nested, profile.next_step, profile.readiness_index]
+        base = [scope, key, name, "yes", group.n, ""]
+        intervals = getattr(group, "intervals", {}) or {}
+        whole = getattr(group, "readiness_interval", None)
+        placed = [profile.level, profile.qualifier, profile.nested, profile.next_step,
+                  _printed(profile.readiness_index, 1), _printed(whole.low if whole else None, 1),
+                  _printed(whole.high if whole else None, 1)]
         for kind in ("dimensions", "conditions"):
             for construct, f in getattr(profile, kind).items():
-                rows.append(base + [construct, kind[:-1], f.score, f.respondent_weighted, f.n, f.sd, f.band] + placed)
+                interval = intervals.get(construct)
+                rows.append(base + [construct, kind[:-1], _printed(f.score), _printed(f.respondent_weighted), f.n,
+                                    _printed(f.sd, 1), f.band, _printed(interval.low if interval else None),
+                                    _printed(interval.high if interval else None)] + placed)
     return columns, rows
