@@ -128,8 +128,8 @@ def test_spss_stata_and_r_files_hold_the_same_rows_with_their_labels(closed, tmp
     assert labels["agency"].startswith("Respondent's agency")
     scaled = next(name for name in sav_meta.missing_ranges)  # a scaled question with "don't know"
     assert sav_meta.missing_ranges[scaled] == [{"lo": -9.0, "hi": -9.0}]
-    assert sav_meta.variable_value_labels[scaled][-9.0]
-    assert dta_meta.value_labels[dta_meta.variable_to_label[scaled]]["a"] == sav_meta.variable_value_labels[scaled][-9.0]
+    dont_know = sav_meta.variable_value_labels[scaled][-9.0]
+    assert dont_know and dta_meta.value_labels[dta_meta.variable_to_label[scaled]]["a"] == dont_know
     assert dict(zip(dta_meta.column_names, dta_meta.column_labels))[scaled] == labels[scaled]
     assert all(len(name) <= 31 for name in dta_meta.column_names)
     column = next(c for c in rows[0] if c == scaled or c.replace(":", "_").replace("-", "_") == scaled)
