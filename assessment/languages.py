@@ -13,6 +13,7 @@ Outside a request (a command, an email job), `flask_babel.force_locale(language)
 """
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 from typing import Optional, Sequence
 
@@ -73,6 +74,24 @@ def name(language: str) -> str:
     """The language's name in the language itself, as a reader looks for it: `English`, `Español`."""
     own = Locale.parse(babel_tag(language)).get_display_name(babel_tag(language)) or language
     return own[:1].upper() + own[1:]
+
+
+def parse(text: str, offered: Sequence[str]) -> Optional[str]:
+    """A language as people write it ("es", "Spanish", "Español", "espanol", "es-MX") -> the one of `offered` it
+    names, or None."""
+    def plain(value: str) -> str:
+        value = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode().lower()
+        return " ".join("".join(c if c.isalnum() else " " for c in value).split())
+
+    wanted = plain(text)
+    for code in offered:
+        locale = Locale.parse(babel_tag(code))
+        names = {plain(code), plain(locale.get_language_name("en") or ""),
+                 plain(locale.get_language_name(locale) or ""), plain(locale.get_display_name("en") or ""),
+                 plain(locale.get_display_name(locale) or "")}
+        if wanted in names or (wanted and wanted.split(" ")[0] == plain(code).split(" ")[0]):
+            return code
+    return None
 
 
 def choose(offered: Sequence[str], stored: Optional[str] = None) -> str:

@@ -62,6 +62,7 @@ def console_context():
 from . import (  # noqa: E402,F401 - the routes
     accounts,
     audit,
+    contact_files,
     imports,
     invitations,
     jurisdictions,

@@ -9,7 +9,7 @@ from ..db import MAX_INTEGER
 from ..services import ServiceError, contacts, mailings
 from ..services.rounds import questionnaire_of
 from ..vocabulary import EmailKind, RoundStatus
-from . import bp, confirm_page, confirmed
+from . import bp, confirm_page, confirmed, contact_files
 from .forms import ContactsFileForm, ContactsPasteForm, InviteForm
 from .messages import confirm_send
 
@@ -39,7 +39,8 @@ def _filters() -> dict:
             "q": request.args.get("q", "").strip()[:254], "agency": agency}
 
 
-def _people_page(round_, invite_form=None, file_form=None, paste_form=None, problems=(), status=200):
+def _people_page(round_, invite_form=None, file_form=None, paste_form=None, problems=(), good=0, file_text=None,
+                 mapping_json=None, status=200):
     chosen = _filters()
     listed = contacts.people(round_, chosen["status"], chosen["q"], chosen["agency"])
     filtered = chosen["status"] != "all" or bool(chosen["q"]) or chosen["agency"] is not None
@@ -52,7 +53,8 @@ def _people_page(round_, invite_form=None, file_form=None, paste_form=None, prob
                                             **{k: v for k, v in {**query, **change}.items() if v not in (None, "",
                                                                                                           "all")}),
         form=invite_form or _invite_form(round_), file_form=file_form or ContactsFileForm(),
-        paste_form=paste_form or _paste_form(round_), problems=problems, held=contacts.held(round_),
+        paste_form=paste_form or _paste_form(round_), problems=problems, good=good, file_text=file_text,
+        mapping_json=mapping_json, held=contacts.held(round_),
         ready=mailings.ready_problem(round_), closed=round_.status == RoundStatus.CLOSED), status
 
 
@@ -70,7 +72,8 @@ def _back(round_) -> str:
 
 @bp.post("/rounds/<int:round_id>/contacts")
 def add_contacts(round_id: int):
-    """Contacts from a file, or pasted: checked whole, and added only when every one is right."""
+    """Contacts pasted (checked whole; with problems, added only when asked to add the good ones and leave out the
+    others), or from a file (`contact_files`: matched to Continuum's columns first when it has others)."""
     round_ = access.round_or_404(round_id)
     pasted = "paste-addresses" in request.form
     form = _paste_form(round_) if pasted else ContactsFileForm()
@@ -78,21 +81,21 @@ def add_contacts(round_id: int):
         return (_people_page(round_, paste_form=form, status=400) if pasted
                 else _people_page(round_, file_form=form, status=400))
     try:
-        if pasted:
-            read = contacts.read_pasted(round_, form.addresses.data, access.agency_or_404(form.agency.data),
-                                        form.role.data, form.language.data)
-        else:
-            read = contacts.read_file(round_, form.file.data.read())
-        added = contacts.add(round_, read)
+        if not pasted:
+            return contact_files.from_file(round_, form.file.data.read(), lambda **shown: _people_page(
+                round_, status=400, **shown))
+        read = contacts.read_pasted(round_, form.addresses.data, access.agency_or_404(form.agency.data),
+                                    form.role.data, form.language.data)
+        return contact_files.add_checked(round_, read)
     except contacts.ContactsRefused as exc:
-        return _people_page(round_, paste_form=form if pasted else None, problems=exc.problems, status=400)
+        good = contacts.Read(exc.good) if pasted and exc.good and request.form.get("keep_good") == "yes" else None
+        if good is not None:
+            return contact_files.add_checked(round_, good, problems=exc.problems)
+        return _people_page(round_, paste_form=form if pasted else None, problems=exc.problems,
+                            good=len(exc.good) if pasted else 0, status=400)
     except ServiceError as exc:
         flash(str(exc), "error")
         return redirect(url_for("console.people_page", round_id=round_id))
-    ignored = f" Columns left out, not stored: {', '.join(read.ignored)}." if read.ignored else ""
-    flash(f"Added {len(added)} contact(s), each with a link of their own.{ignored} Send their invitations from "
-          "the Messages tab.", "success")
-    return redirect(url_for("console.people_page", round_id=round_id))
 
 
 ACTIONS = {"invite": "invitation", "remind": "reminder", "revoke": None}

@@ -24,7 +24,7 @@ from typing import Iterable, Optional
 from flask import current_app
 from sqlalchemy import func, select, update
 
-from .. import catalog
+from .. import catalog, languages
 from ..db import db
 from ..mail import addresses
 from ..models import Agency, Contact, Email, Invitation, Round, utcnow
@@ -42,10 +42,12 @@ COLUMNS = {"email": ("email", "e-mail", "email address", "e-mail address"), "age
 
 
 class ContactsRefused(Refused):
-    """The list was checked whole and nothing was added; `problems` says why, each with its place."""
+    """The list was checked whole and nothing was added; `problems` says why, each with its place, and `good` holds
+    the entries that had none (to add on their own, when the facilitator chooses to)."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], good: Optional[list] = None):
         super().__init__("no contact was added", problems)
+        self.good = good or []
 
 
 @dataclass(frozen=True)
@@ -155,7 +157,19 @@ def read_pasted(round_: Round, text: str, agency: Agency, role: str | RoleLevel,
 
 
 def _check(round_: Round, entries: list[tuple[str, str, str, str, str]], in_columns: bool) -> list[NewContact]:
-    """Each entry (where, address, agency, role level, language) checked against the round and the others."""
+    """Each entry (where, address, agency, role level, language) checked against the round and the others;
+    ContactsRefused with every problem when any has one."""
+    checked, problems = check(round_, entries, in_columns)
+    if problems:
+        raise ContactsRefused(problems, checked)
+    return checked
+
+
+def check(round_: Round, entries: list[tuple[str, str, str, str, str]], in_columns: bool
+          ) -> tuple[list[NewContact], list[Problem]]:
+    """The entries without a problem, and the problems of the others (each with its place), for a facilitator to
+    choose: fix the list, or add the good ones and leave out those listed. A language may be written as its code
+    or its name ("Spanish", "Español")."""
     q = catalog.get(round_.questionnaire_id, round_.questionnaire_version)
     agencies = {a.slug: a for a in round_.jurisdiction.agencies}
     by_name = {a.name.lower(): a for a in agencies.values()}
@@ -193,14 +207,15 @@ def _check(round_: Round, entries: list[tuple[str, str, str, str, str]], in_colu
             reason = "the role level is missing"
         if role is None:
             problems.append(Problem(column("role_level"), reason))
+        language = languages.parse(language, q.languages) or language if language else language
         if language and language not in q.languages:
             problems.append(Problem(column("language"), f"{language!r} is not a language of this survey "
                                                         f"({', '.join(q.languages)})"))
         if len(problems) == before:
             checked.append(NewContact(addresses.normal(address), agency, role, language or q.languages[0]))
-    if problems:
-        raise ContactsRefused(problems)
-    return checked
+    if any(p.where == "the list" for p in problems):
+        return [], problems  # a problem of the whole list: no row is good on its own
+    return checked, problems
 
 
 def add(round_: Round, read: Read) -> list[Contact]:
