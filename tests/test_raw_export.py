@@ -131,7 +131,7 @@ def test_spss_stata_and_r_files_hold_the_same_rows_with_their_labels(closed, tmp
     dont_know = sav_meta.variable_value_labels[scaled][-9.0]
     assert dont_know and dta_meta.value_labels[dta_meta.variable_to_label[scaled]]["a"] == dont_know
     assert dict(zip(dta_meta.column_names, dta_meta.column_labels))[scaled] == labels[scaled]
-    assert all(len(name) <= 31 for name in dta_meta.column_names)
+    assert all(len(name) <= 26 for name in dta_meta.column_names)
     column = next(c for c in rows[0] if c == scaled or c.replace(":", "_").replace("-", "_") == scaled)
     for n, row in enumerate(rows):  # the same answers, row by row, DK as the missing code
         want = row[column]

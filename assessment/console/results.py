@@ -142,7 +142,7 @@ def compare_page(round_id: int):
 #: kind -> the formats it comes in. "responses" is the wide file for statistics programs (SPSS, Stata, R);
 #: "codebook" describes the columns of the raw CSV files.
 EXPORTS = {"scores": ("csv", "xlsx"), "responses-long": ("csv", "xlsx"), "responses-wide": ("csv", "xlsx"),
-           "open-answers": ("csv",), "codebook": ("csv",), "responses": ("sav", "dta", "r")}
+           "open-answers": ("csv", "xlsx"), "codebook": ("csv",), "responses": ("sav", "dta", "r")}
 
 
 @bp.get("/rounds/<int:round_id>/export/<kind>.<fmt>")

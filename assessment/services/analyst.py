@@ -32,9 +32,10 @@ DONT_KNOW = -9
 STATA_DONT_KNOW = "a"
 #: The code of the agencies not shown on their own ("other agencies").
 OTHER_AGENCIES = 99
-#: Stata allows 32 characters in a variable name, but its value labels are named after their variable and take one
-#: fewer (SPSS allows 64; the names are made to fit both).
-NAME_LIMIT = 31
+#: Stata allows 32 characters in a name, and the Stata writer names each variable's value labels after it with its
+#: position appended ("info_progress9"), so a variable's name leaves room for that number (SPSS allows 64; the
+#: names are made to fit both).
+NAME_LIMIT = 26
 LABEL_LIMIT = 80  # Stata's limit on a variable label; SPSS takes longer ones, but one file set reads alike
 
 

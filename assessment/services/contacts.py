@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import codecs
 import csv
+import datetime as dt
 import hashlib
 import hmac
 import io
@@ -367,6 +368,9 @@ class Person:
     email_kind: Optional[EmailKind] = None
     reason: Optional[str] = None
     reminders: int = 0
+    #: When a message last went to them (UTC), and the language their messages are written in.
+    last_sent: Optional[dt.datetime] = None
+    language: str = ""
 
     @property
     def filters(self) -> set[str]:
@@ -413,18 +417,22 @@ def people(round_: Round, status: str = "all", search: str = "", agency_id: Opti
     address) and `agency_id` listed."""
     rows = db.session.execute(
         select(Invitation.id, Invitation.agency_id, Agency.name, Invitation.role_level, Invitation.status,
-               Invitation.revoked_at, Contact.id.label("contact_id"), Contact.email, Contact.opted_out_at)
+               Invitation.revoked_at, Contact.id.label("contact_id"), Contact.email, Contact.opted_out_at,
+               Contact.language)
         .join(Agency, Agency.id == Invitation.agency_id)
         .outerjoin(Contact, Contact.invitation_id == Invitation.id)
         .where(Invitation.round_id == round_.id)).all()
     latest: dict[int, tuple[EmailStatus, EmailKind, Optional[str]]] = {}
     reminders: Counter = Counter()
-    for contact_id, kind, state, reason in db.session.execute(
-            select(Email.contact_id, Email.kind, Email.status, Email.reason).where(Email.round_id == round_.id)
-            .order_by(Email.id)):
+    last_sent: dict[int, dt.datetime] = {}
+    for contact_id, kind, state, reason, sent_at in db.session.execute(
+            select(Email.contact_id, Email.kind, Email.status, Email.reason, Email.sent_at)
+            .where(Email.round_id == round_.id).order_by(Email.id)):
         if state == EmailStatus.CANCELLED:
             continue
         latest[contact_id] = (state, kind, reason)
+        if sent_at is not None:
+            last_sent[contact_id] = max(sent_at, last_sent.get(contact_id, sent_at))
         if kind == EmailKind.REMINDER and state == EmailStatus.SENT:
             reminders[contact_id] += 1
     everyone = []
@@ -434,7 +442,8 @@ def people(round_: Round, status: str = "all", search: str = "", agency_id: Opti
         person = Person(invitation_id=row.id, agency=row.name, role=row.role_level.label, address=row.email,
                         contact=row.contact_id is not None, survey=row.status, revoked=row.revoked_at is not None,
                         opted_out=row.opted_out_at is not None, email=state, email_kind=kind, reason=reason,
-                        reminders=reminders[row.contact_id])
+                        reminders=reminders[row.contact_id], last_sent=last_sent.get(row.contact_id),
+                        language=row.language or "")
         filters = person.filters
         counts.update(filters)
         everyone.append(((row.name.lower(), row.agency_id, row.email is None, (row.email or "").lower(), row.id),

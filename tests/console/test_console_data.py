@@ -78,14 +78,15 @@ def test_scores_export_neutralises_formulas_and_holds_suppression(client, round_
     text = client.get(f"{base}/scores.csv").get_data(as_text=True)
     assert "'" + FORMULA.replace('"', '""') in text and "\n" + FORMULA not in text and "," + FORMULA not in text
     formula_rows = [line for line in text.splitlines() if "formula-agency" in line]
-    assert len(formula_rows) == 1 and formula_rows[0].endswith(",True,1" + "," * 12)  # its count, no figure
+    assert len(formula_rows) == 1 and formula_rows[0].endswith(",no,1,fewer than 3 respondents" + "," * 16)
 
     book = openpyxl.load_workbook(io.BytesIO(client.get(f"{base}/scores.xlsx").data))
     rows = list(book["scores"].iter_rows(values_only=True))
     header = rows[0]
     agency_rows = [dict(zip(header, r)) for r in rows[1:] if r[1] == "formula-agency"]
     assert len(agency_rows) == 1 and agency_rows[0]["name"] == "'" + FORMULA
-    assert agency_rows[0]["suppressed"] is True and agency_rows[0]["score"] is None
+    assert agency_rows[0]["shown"] == "no" and agency_rows[0]["score"] is None  # its count and reason, no figure
+    assert agency_rows[0]["reason"] == "fewer than 3 respondents"
     assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "export")) == 2
 
 

@@ -154,6 +154,8 @@ def test_every_export_of_such_a_round_opens(client, control_round):
     book = openpyxl.load_workbook(io.BytesIO(answer.data))
     assert any("Answeraverticaltab[31m" in str(cell) for row in book["open answers"].iter_rows(values_only=True)
                for cell in row)
+    for fmt in ("sav", "dta", "r"):  # the agencies' names, control characters out, become value labels
+        assert client.get(f"/console/rounds/{control_round.id}/export/responses.{fmt}").status_code == 200, fmt
 
 
 def test_exports_leave_out_control_characters_stored_before_they_were_refused(client, world):
