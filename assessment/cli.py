@@ -414,6 +414,7 @@ def worker_command(poll):
     (FLASK_JOBS=worker). Several workers, on one machine or several, never run a job twice."""
     name = jobs.worker_name()
     click.echo(f"Worker {name} running jobs; Ctrl-C stops it.")
+    jobs.start()
     while True:
         if not jobs.run_pending(name):
             time.sleep(poll)

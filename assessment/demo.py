@@ -13,7 +13,7 @@ import numpy as np
 from questionnaires.schema import Questionnaire
 from questionnaires.types import AnswerKey, AnswerValue
 
-from . import catalog
+from . import catalog, local_time
 from .db import db
 from .models import Agency, Jurisdiction, Round
 from .services import accounts, commitments, invitations, jurisdictions, rounds
@@ -25,6 +25,8 @@ DEMO_NAME = "Demo County"
 SEED = 20001001
 
 #: name, sector, respondents per round, offset of the agency's views from the jurisdiction's (score points)
+#: Demo County is on Central time.
+TIME_ZONE = "America/Chicago"
 AGENCIES = [
     ("Adult Probation and Parole", Sector.COMMUNITY_SUPERVISION, 9, 10),
     ("Sex Offense Specific Treatment Associates", Sector.TREATMENT, 6, 8),
@@ -82,14 +84,15 @@ def seed() -> Round:
     returns its open round."""
     rng = np.random.default_rng(SEED)
     questionnaire = catalog.latest("collaboration_readiness")
-    jurisdiction = jurisdictions.add_jurisdiction(DEMO_NAME)
+    jurisdiction = jurisdictions.add_jurisdiction(DEMO_NAME, time_zone=TIME_ZONE)
+    local = lambda *day: local_time.to_utc(dt.datetime(*day), TIME_ZONE)  # noqa: E731 - a date on the county's clock
     agencies = [jurisdictions.add_agency(jurisdiction, name, sector) for name, sector, _, _ in AGENCIES]
     pair_levels = _pair_levels(rng, agencies)
 
     for title, truth, year, roster_lift in (("Baseline survey 2024", BASELINE, 2024, 0.0),
                                              ("Follow-up survey 2025", FOLLOW_UP, 2025, 0.5)):
         round_ = rounds.create_round(jurisdiction, title, questionnaire.id, questionnaire.version,
-                                     opens_at=dt.datetime(year, 10, 1), closes_at=dt.datetime(year, 10, 29))
+                                     opens_at=local(year, 10, 1), closes_at=local(year, 10, 29))
         round_.draws_seed = year  # made-up people: a seed anyone may know, so that the demo's figures stay put
         rounds.open_round(round_)
         levels = {k: v + roster_lift for k, v in pair_levels.items()}
@@ -109,7 +112,7 @@ def seed() -> Round:
         if year == 2024:
             _commitments(round_)
     open_round = rounds.create_round(jurisdiction, "Survey 2026", questionnaire.id, questionnaire.version,
-                                     opens_at=dt.datetime(2026, 10, 1))
+                                     opens_at=local(2026, 10, 1))
     rounds.open_round(open_round)
     for agency, (_, _, size, _) in zip(agencies, AGENCIES):
         invitations.issue_invitations(open_round, agency, RoleLevel.LINE_STAFF, max(size - 2, 1))

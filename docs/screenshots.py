@@ -3,11 +3,13 @@
 Builds the demo in a throwaway SQLite database, serves it on loopback, and with Playwright and Debian's Chromium
 takes: a survey page on a 375 px phone (in English, and in Spanish for a browser that asks for it), the console's
 results page, a round's People tab with 500 contacts (on a desktop screen and on a phone) and the wording of its
-invitation, and the brief (page 1) of the demo's report, compared with the earlier round (whose whole PDF is kept
+invitation, its Settings tab, an Outlook export being matched to Continuum's columns, the confirmation before a
+close, and the brief (page 1) of the demo's report, compared with the earlier round (whose whole PDF is kept
 as docs/sample-report.pdf, rendered to PNG with pdftoppm).
 """
 from __future__ import annotations
 
+import datetime as dt
 import random
 import shutil
 import subprocess
@@ -87,6 +89,20 @@ def main() -> None:
             desk.screenshot(path=SHOTS / "console-people-filtered.png")
             desk.goto(f"{base}/console/rounds/{open_id}/messages#wording")
             desk.screenshot(path=SHOTS / "console-wording.png")
+            desk.goto(f"{base}/console/rounds/{open_id}/settings")
+            desk.screenshot(path=SHOTS / "console-settings.png")
+            desk.goto(f"{base}/console/rounds/{open_id}/people")
+            desk.get_by_text("Add people by email").click()  # folded away once a round has people
+            desk.get_by_label("Contacts file (CSV)").set_input_files(
+                files=[{"name": "outlook.csv", "mimeType": "text/csv", "buffer": OUTLOOK.encode()}])
+            desk.get_by_role("button", name="Check and add").first.click()
+            desk.get_by_label("Harbor City PD means").select_option(label="City Police Department")
+            desk.get_by_label("Friends of the Court means").select_option(label="Leave these rows out")
+            desk.get_by_label("Volunteer means").select_option(label="Leave these rows out")
+            desk.screenshot(path=SHOTS / "console-mapping.png", full_page=True)
+            desk.goto(f"{base}/console/rounds/{open_id}")
+            desk.get_by_role("button", name="Close the round").click()
+            desk.screenshot(path=SHOTS / "console-confirm-close.png")
             hand = signed_in(viewport=PHONE, device_scale_factor=2, is_mobile=True)
             hand.goto(f"{base}/console/rounds/{open_id}/people?q=probation")
             hand.evaluate("document.getElementById('people').scrollIntoView()")
@@ -102,6 +118,7 @@ def main() -> None:
 def five_hundred(round_) -> None:
     """500 contacts in the demo's open round (50 per agency), their invitations written to the outbox; some have
     submitted, some started, a few opted out or were revoked."""
+    from assessment import demo
     from assessment.db import db
     from assessment.services import contacts, jobs, mailings
     from assessment.survey import service as survey
@@ -114,6 +131,10 @@ def five_hundred(round_) -> None:
                    f"{roles[n % 4]}\n" for n, (first, last) in enumerate(names))
     added = contacts.add(round_, contacts.read_file(round_, ("email,agency,role_level\n" + rows).encode()))
     mailings.save_settings(round_, "Dana Whitfield", "dana.whitfield@demo-county.example.gov", "7, 2", 2, True)
+    from assessment import local_time
+    from assessment.services import rounds
+    rounds.edit_round(round_, closes_at=local_time.to_utc(dt.datetime(2027, 1, 22, 17, 0), demo.TIME_ZONE),
+                      now=dt.datetime(2026, 12, 1))
     mailings.queue_invitations(round_)
     db.session.commit()
     jobs.run_pending(kinds=(mailings.KIND,))
@@ -130,6 +151,15 @@ def five_hundred(round_) -> None:
     contacts.revoke(round_, [added[3].invitation_id, added[13].invitation_id])
     db.session.commit()
 
+
+#: An Outlook export of the kind a facilitator has at hand (for the mapping page's picture).
+OUTLOOK = ("First Name,Last Name,E-mail Address,Company,Job Title,Language\n"
+           "Ana,Ruiz,ana.ruiz@app.example.gov,Adult Probation & Parole,Probation Officer,Spanish\n"
+           "Ben,Cole,ben.cole@app.example.gov,Adult Probation & Parole,Unit Supervisor,English\n"
+           "Di,Orr,di.orr@harborpd.example.gov,Harbor City PD,Sergeant,English\n"
+           "Ed,Poe,ed.poe@harborpd.example.gov,Harbor City PD,Patrol Officer,Español\n"
+           "Gil,Roe,gil.roe@sheriff.example.gov,Sheriff's Office,Deputy,English\n"
+           "Jo,Ude,jo.ude@friends.example.org,Friends of the Court,Volunteer,English\n")
 
 FIRST = ("alex", "blair", "casey", "drew", "emery", "finley", "gray", "harper", "indy", "jordan", "kai", "logan",
          "morgan", "noel", "oakley", "parker", "quinn", "reese", "sage", "taylor")

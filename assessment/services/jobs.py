@@ -52,6 +52,8 @@ Progress = Callable[[int, int, str], None]
 #: done, or the time to go on with it.
 HANDLERS: dict[str, Callable[[dict, Progress], Optional[dt.datetime]]] = {}
 UNFINISHED = (JobStatus.QUEUED, JobStatus.RUNNING)
+#: What a job runner does once as it starts (the schedule's clock makes sure its job exists: `schedule`).
+ON_START: list[Callable[[], object]] = []
 
 
 def handler(kind: str):
@@ -148,6 +150,17 @@ def run_one(worker: str, kinds: Optional[Iterable[str]] = None) -> bool:
     return True
 
 
+def start() -> None:
+    """What every job runner does as it starts (ON_START), committed; a failure is logged, never fatal."""
+    try:
+        for step in ON_START:
+            step()
+        db.session.commit()
+    except Exception:  # noqa: BLE001 - a runner must start even if, say, the database is not migrated yet
+        db.session.rollback()
+        log.exception("a job runner's start-up step failed")
+
+
 def run_pending(worker: Optional[str] = None, kinds: Optional[Iterable[str]] = None) -> int:
     """Run jobs (of `kinds`, when given) until none is due; how many ran (each step of a job counts)."""
     worker = worker or worker_name()
@@ -186,6 +199,9 @@ class ThreadWorker:
 
     def _loop(self) -> None:
         pause = IDLE_WAKE
+        with self.app.app_context():
+            start()
+            db.session.remove()
         while True:
             self.wake.wait(timeout=pause)  # a retry or a later step falls due; at worst a minute later
             self.wake.clear()

@@ -3,7 +3,8 @@
 One job of kind "clock" (key "schedule") lives as long as the deployment: each step runs `mailings.send_due`
 (scheduled invitations, reminders, closing at the closing date, resuming stopped sends) and queues itself again
 CLOCK_EVERY later, so whatever runs jobs (the app's job thread, or `flask worker`) runs the schedule too. It is
-started whenever something is scheduled (`ensure_clock`); `flask send-due` stays for those who prefer cron. A
+queued when a job runner starts and whenever something is scheduled (`ensure_clock`); `flask send-due` stays for
+those who prefer cron. A
 clock step that is overdue by more than CLOCK_LATE means nothing is running jobs, which the console says.
 """
 from __future__ import annotations
@@ -26,6 +27,9 @@ CLOCK_LATE = dt.timedelta(minutes=15)
 def ensure_clock() -> Job:
     """The clock's job, queued now if there is none (flushed; it starts once the caller commits)."""
     return jobs.enqueue(KIND, KEY)
+
+
+jobs.ON_START.append(ensure_clock)  # whatever runs jobs runs the schedule, even before anything is saved
 
 
 @jobs.handler(KIND)

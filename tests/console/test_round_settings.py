@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from app import create_app
 from assessment import local_time
 from assessment.db import db
-from assessment.models import AuditEvent, Email, EmailTemplate, Invitation, Round
+from assessment.models import AuditEvent, Email, EmailTemplate, Invitation, Job, Round
 from assessment.services import ServiceError, contacts, jobs, mailings, rounds, schedule
 from assessment.survey import service as survey
 from assessment.vocabulary import EmailKind, RoundStatus
@@ -242,3 +242,13 @@ def test_a_test_message_goes_to_the_signed_in_facilitator_marked_as_a_test(signe
 def test_coverage_says_how_many_more_an_agency_needs_before_it_can_be_shown(signed_in, world):
     page = texts(signed_in.get(f"/console/rounds/{world['round']}").get_data(as_text=True))
     assert "At least 3 more submissions from it (answering every part) before its figures can be shown." in page
+
+
+def test_whatever_runs_jobs_starts_the_schedule_s_clock(app, world):
+    """A deployment upgraded with rounds already scheduled: the job thread or a worker starts the clock as it starts,
+    before anyone saves anything."""
+    assert schedule.clock_state().job is None
+    jobs.start()
+    assert schedule.clock_state().job is not None
+    jobs.start()  # once, however many runners start
+    assert db.session.scalar(select(func.count()).select_from(Job).where(Job.kind == schedule.KIND)) == 1
