@@ -155,8 +155,11 @@ def add_agency(jurisdiction, name, sector, slug):
 def create_round(jurisdiction, title, questionnaire_id, version, min_group_size, opens, closes, from_round):
     found = jurisdictions.find_jurisdiction(jurisdiction)
     zone = found.time_zone
-    round_ = rounds.create_round(found, title, questionnaire_id, version, min_group_size,
-                                opens and local_time.to_utc(opens, zone), closes and local_time.to_utc(closes, zone))
+    try:
+        opens, closes = opens and local_time.to_utc(opens, zone), closes and local_time.to_utc(closes, zone)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    round_ = rounds.create_round(found, title, questionnaire_id, version, min_group_size, opens, closes)
     if from_round is not None:
         for line in rounds.carry_forward(round_, rounds.get_round(from_round)):
             click.echo(f"Taken from round {from_round}: {line}")

@@ -92,7 +92,7 @@ def seed() -> Round:
     for title, truth, year, roster_lift in (("Baseline survey 2024", BASELINE, 2024, 0.0),
                                              ("Follow-up survey 2025", FOLLOW_UP, 2025, 0.5)):
         round_ = rounds.create_round(jurisdiction, title, questionnaire.id, questionnaire.version,
-                                     opens_at=local(year, 10, 1), closes_at=local(year, 10, 29))
+                                     opens_at=local(year, 10, 1))
         round_.draws_seed = year  # made-up people: a seed anyone may know, so that the demo's figures stay put
         rounds.open_round(round_)
         levels = {k: v + roster_lift for k, v in pair_levels.items()}
@@ -109,6 +109,7 @@ def seed() -> Round:
         started = invitations.issue_invitations(round_, agencies[3], RoleLevel.LINE_STAFF, 1)[0]
         survey.start(survey.find_invitation(started), questionnaire, questionnaire.languages[0])  # a draft: left out
         rounds.close_round(round_)
+        round_.closes_at = local(year, 10, 29)  # a round of the past: it closed on its date
         if year == 2024:
             _commitments(round_)
     open_round = rounds.create_round(jurisdiction, "Survey 2026", questionnaire.id, questionnaire.version,

@@ -31,16 +31,27 @@ def is_zone(name: str) -> bool:
     return name in zones()
 
 
+#: The years a round's dates may fall in (a typo such as 9999 or 0001 is refused, not stored).
+YEARS = (2000, 2200)
+
+
 def to_utc(local: dt.datetime, zone_name: str) -> dt.datetime:
     """A wall-clock time in the zone as the database keeps it (naive UTC). A time the clocks skip or repeat (the
-    hour of a daylight-saving change) is read with the offset in force before the change (PEP 495's fold 0)."""
+    hour of a daylight-saving change) is read with the offset in force before the change (PEP 495's fold 0).
+    ValueError for a year outside YEARS."""
+    if not YEARS[0] <= local.year <= YEARS[1]:
+        raise ValueError(f"{local:%Y-%m-%d} is not a date a round can use (years {YEARS[0]} to {YEARS[1]})")
     aware = local.replace(tzinfo=zone(zone_name), fold=0)
     return aware.astimezone(dt.timezone.utc).replace(tzinfo=None)
 
 
 def to_local(utc: dt.datetime, zone_name: str) -> dt.datetime:
-    """A stored (naive UTC) time on the zone's clock, aware."""
-    return utc.replace(tzinfo=dt.timezone.utc).astimezone(zone(zone_name))
+    """A stored (naive UTC) time on the zone's clock, aware (in UTC when the zone's clock cannot show it)."""
+    aware = utc.replace(tzinfo=dt.timezone.utc)
+    try:
+        return aware.astimezone(zone(zone_name))
+    except OverflowError:
+        return aware
 
 
 def local_day(at: dt.datetime, zone_name: str) -> dt.date:

@@ -39,11 +39,12 @@ def test_setting_up_a_jurisdiction_from_the_command_line(runner, client):
     assert created.exit_code == 0 and "collaboration_readiness v1, draft" in created.output
     round_ = db.session.scalar(select(Round))
     assert round_.min_group_size == 4 and round_.status == RoundStatus.DRAFT
-    dated = run(runner, "round", "create", "Lake County", "Dated", "--opens", "2026-01-05", "--closes", "2026-02-05")
+    dated = run(runner, "round", "create", "Lake County", "Dated", "--opens", "2031-01-05", "--closes", "2031-02-05")
     assert dated.exit_code == 0
-    assert db.session.scalar(select(Round).where(Round.title == "Dated")).closes_at.isoformat() == "2026-02-05T00:00:00"
-    bad_dates = run(runner, "round", "create", "Lake County", "Late", "--opens", "2026-03-01", "--closes",
-                    "2026-02-01")
+    closes = db.session.scalar(select(Round).where(Round.title == "Dated")).closes_at
+    assert closes.isoformat() == "2031-02-05T05:00:00"  # 00:00 in New York, the county's clock by default
+    bad_dates = run(runner, "round", "create", "Lake County", "Late", "--opens", "2031-03-01", "--closes",
+                    "2031-02-01")
     assert bad_dates.exit_code == 1 and "closing date must come after" in bad_dates.output
     bad_date = run(runner, "round", "create", "Lake County", "Late", "--opens", "March")
     assert bad_date.exit_code == 2 and "use YYYY-MM-DD" in bad_date.output

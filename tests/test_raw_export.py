@@ -149,3 +149,21 @@ def test_spss_stata_and_r_files_hold_the_same_rows_with_their_labels(closed, tmp
         assert len(archive.read(data).decode().strip().splitlines()) == len(rows) + 1
     codebook = h.client.get(f"/console/rounds/{h.round.id}/export/codebook.csv").get_data(as_text=True)
     assert codebook.startswith("column,section,type") and "roster:<agency-slug>" in codebook
+
+
+def test_the_stata_file_holds_no_rows_or_blank_columns_all_the_same(tmp_path):
+    """A round whose anonymised file keeps no row, or a column no one answered, once made the Stata writer fail."""
+    import pandas as pd
+    import pyreadstat
+
+    from assessment.services import analyst
+
+    variables = [analyst.Variable("agency", "agency", "Agency", {1: "A"}),
+                 analyst.Variable("q1", "q1", "Question", {1: "No", 2: "Yes", -9: "Don't know"}, dont_know=True),
+                 analyst.Variable("q2", "q2", "Blank", {1: "No"}, dont_know=True)]
+    for rows in ({"agency": [], "q1": [], "q2": []}, {"agency": [1, 1], "q1": [-9, 2], "q2": [None, None]}):
+        frame = pd.DataFrame({k: pd.array(v, dtype="Float64") for k, v in rows.items()})
+        path = tmp_path / "data.dta"
+        path.write_bytes(analyst.to_dta(analyst.Dataset(frame, variables, [])))
+        back, _ = pyreadstat.read_dta(str(path), user_missing=True)
+        assert len(back) == len(rows["agency"])

@@ -10,7 +10,8 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request
 from flask_login import current_user, login_required
 
-from ..services import ServiceError
+from ..models import utcnow
+from ..services import ServiceError, mailings
 from ..vocabulary import InvitationStatus, RoundStatus
 
 bp = Blueprint("console", __name__, url_prefix="/console")
@@ -56,7 +57,8 @@ def chart_json(fig) -> str:
 
 @bp.app_context_processor
 def console_context():
-    return {"RoundStatus": RoundStatus, "InvitationStatus": InvitationStatus, "current_user": current_user}
+    return {"RoundStatus": RoundStatus, "InvitationStatus": InvitationStatus, "current_user": current_user,
+            "now_utc": utcnow, "schedule_problem": mailings.schedule_problem}
 
 
 from . import (  # noqa: E402,F401 - the routes

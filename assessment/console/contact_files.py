@@ -96,8 +96,8 @@ def from_file(round_, data: bytes, people_page):
     its columns and values say everything, else it goes to the mapping page."""
     table = files.read_table(data)
     text = contacts.decode(data)
-    mapping = guessed(round_, table)
-    if own_columns(table):
+    if own_columns(table):  # read as written: a remembered mapping never changes what its own columns say
+        mapping = files.Mapping(files.guess_columns(table.header, files.Mapping()))
         entries, left_out, _ = files.entries(table, mapping)
         checked, problems = contacts.check(round_, entries, in_columns=True)
         if problems:
@@ -106,6 +106,7 @@ def from_file(round_, data: bytes, people_page):
         used = {c for c in mapping.columns.values() if c}
         ignored = tuple(h or f"column {i + 1}" for i, h in enumerate(table.header) if h not in used)
         return add_checked(round_, contacts.Read(checked, ignored), left_out)
+    mapping = guessed(round_, table)
     if not complete(mapping):
         if len(text.encode()) > MOST_TEXT:
             raise ServiceError(f"this file ({len(text.encode()) // 1024} KiB) is too large to match its columns on "
@@ -123,7 +124,8 @@ def _carry_out(round_, table, mapping, text, keep_good: bool):
         return mapping_page(round_, table, mapping, text, problems=problems, good=len(checked), status=400)
     used = {c for c in mapping.columns.values() if c}
     ignored = tuple(h or f"column {i + 1}" for i, h in enumerate(table.header) if h not in used)
-    return add_checked(round_, contacts.Read(checked, ignored), left_out, problems, mapping)
+    own = own_columns(table) and not any(mapping.values.values())
+    return add_checked(round_, contacts.Read(checked, ignored), left_out, problems, None if own else mapping)
 
 
 @bp.post("/rounds/<int:round_id>/contacts/mapping")

@@ -138,7 +138,7 @@ def create_round(jurisdiction_id: int):
                                         min_group_size=form.min_group_size.data,
                                         opens_at=as_utc(form.opens_at.data), closes_at=as_utc(form.closes_at.data))
             copied = rounds.carry_forward(round_, earlier) if earlier else []
-        except ServiceError as exc:
+        except (ServiceError, ValueError) as exc:
             db.session.rollback()
             form.title.errors.append(str(exc))
         else:

@@ -9,6 +9,7 @@ from pathlib import Path
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 
 from .. import access, local_time
+from ..auth import limiter
 from ..mail import compose
 from ..services import ServiceError, contacts, mailings, schedule
 from ..vocabulary import EmailKind
@@ -185,6 +186,7 @@ def confirm_send(round_, kind: EmailKind, back: str, invitation_ids=None):
 
 
 @bp.post("/rounds/<int:round_id>/messages/test")
+@limiter.limit("10 per minute;60 per hour")
 def send_test(round_id: int):
     """The message as it stands, sent now to the signed-in facilitator, marked as a test."""
     from flask_login import current_user

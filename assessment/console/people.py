@@ -67,7 +67,8 @@ def _back(round_) -> str:
     """Where an action on the people page returns: the page with the filters it was sent from."""
     back = request.form.get("back", "")
     page = url_for("console.people_page", round_id=round_.id)
-    return back if back == page or back.startswith(page + "?") else page
+    plain = back.isprintable() and back.isascii()  # a line break would end the Location header
+    return back if plain and (back == page or back.startswith(page + "?")) else page
 
 
 @bp.post("/rounds/<int:round_id>/contacts")

@@ -55,15 +55,15 @@ def save_round_settings(round_id: int):
     form = RoundSettingsForm()
     if form.validate_on_submit():
         zone, editable = round_.jurisdiction.time_zone, rounds.editable(round_)
-        typed = {"title": form.title.data, "min_group_size": form.min_group_size.data,
-                 "opens_at": _joined(form.opens_on.data, form.opens_time.data, zone),
-                 "closes_at": _joined(form.closes_on.data, form.closes_time.data, zone),
-                 "invite_at": _joined(form.invite_on.data, form.invite_time.data, zone)}
         try:
+            typed = {"title": form.title.data, "min_group_size": form.min_group_size.data,
+                     "opens_at": _joined(form.opens_on.data, form.opens_time.data, zone),
+                     "closes_at": _joined(form.closes_on.data, form.closes_time.data, zone),
+                     "invite_at": _joined(form.invite_on.data, form.invite_time.data, zone)}
             changed = rounds.edit_round(round_, **{k: v for k, v in typed.items() if k in editable})
             if round_.invite_at is not None or round_.reminder_days or round_.closes_at is not None:
                 schedule.ensure_clock()
-        except ServiceError as exc:
+        except (ServiceError, ValueError) as exc:
             form.form_errors.append(str(exc)[:1].upper() + str(exc)[1:] + ".")
         else:
             flash("Saved: " + "; ".join(changed) + "." if changed else "Nothing was changed.", "success")

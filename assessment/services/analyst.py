@@ -149,10 +149,13 @@ def to_sav(ds: Dataset) -> bytes:
 
 
 def to_dta(ds: Dataset) -> bytes:
-    frame = ds.frame.astype(object).where(ds.frame.notna(), None)
+    """Stata needs a column's type to be one: a number column stays numeric (all blank, or no rows at all,
+    included), and only a column holding a "don't know" becomes one whose missing code is the letter .a."""
+    frame = _plain(ds.frame)
     for v in ds.variables:
-        if v.dont_know:
-            frame[v.name] = [STATA_DONT_KNOW if x == DONT_KNOW else x for x in frame[v.name]]
+        if v.dont_know and (frame[v.name] == DONT_KNOW).any():
+            frame[v.name] = pd.Series([STATA_DONT_KNOW if x == DONT_KNOW else (None if pd.isna(x) else x)
+                                       for x in frame[v.name]], dtype=object, index=frame.index)
     labels = {v.name: {(STATA_DONT_KNOW if code == DONT_KNOW else code): text for code, text in v.values.items()}
               for v in ds.variables if v.values}
     with tempfile.TemporaryDirectory() as folder:

@@ -97,13 +97,29 @@ class Mapping:
         return json.dumps({"columns": self.columns, "role_for_all": self.role_for_all, "values": self.values},
                           sort_keys=True)
 
+    def to_remember(self) -> "Mapping":
+        """What may be kept for the next file: the values given a meaning, never one that looks like an address
+        (an address in the wrong column, left out or not, is still an address)."""
+        return Mapping(dict(self.columns), self.role_for_all,
+                       {name: {value: meant for value, meant in list(values.items())[:MOST_VALUES]
+                               if meant and "@" not in value}
+                        for name, values in self.values.items()})
+
     @classmethod
     def from_json(cls, text: Optional[str]) -> "Mapping":
+        """A mapping as stored or posted; anything not shaped as one is dropped (a crafted post changes nothing
+        else)."""
         try:
             found = json.loads(text or "{}")
-            return cls({k: v for k, v in found.get("columns", {}).items() if k in FIELDS},
-                       found.get("role_for_all"),
-                       {f: dict(found.get("values", {}).get(f, {})) for f in ("agency", "role_level", "language")})
+            columns = {k: v for k, v in dict(found.get("columns", {})).items()
+                       if k in FIELDS and (v is None or isinstance(v, str))}
+            role = found.get("role_for_all")
+            values = {}
+            for name in ("agency", "role_level", "language"):
+                given = found.get("values", {}).get(name, {})
+                values[name] = {k: v for k, v in (given.items() if isinstance(given, dict) else ())
+                                if isinstance(k, str) and isinstance(v, str)}
+            return cls(columns, role if role in {r.value for r in RoleLevel} else None, values)
         except (ValueError, AttributeError, TypeError):
             return cls()
 
@@ -113,7 +129,7 @@ def remembered(jurisdiction: Jurisdiction) -> Mapping:
 
 
 def remember(jurisdiction: Jurisdiction, mapping: Mapping) -> None:
-    jurisdiction.contacts_mapping = mapping.to_json()
+    jurisdiction.contacts_mapping = mapping.to_remember().to_json()
     db.session.flush()
 
 

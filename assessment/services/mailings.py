@@ -206,6 +206,24 @@ def letter(round_: Round, kind: EmailKind, language: str, agency: str, link: str
 
 # --- queueing ----------------------------------------------------------------------------------------------
 
+def schedule_problem(round_: Round, now: Optional[dt.datetime] = None) -> Optional[str]:
+    """Why the round's scheduled invitations will not go (or did not, when their time has passed), or None."""
+    if round_.invite_at is None or round_.status == RoundStatus.CLOSED:
+        return None
+    late = (round_.invite_at <= (now or utcnow()))
+    reason = None
+    if not round_.sender_name or not round_.reply_to:
+        reason = "no one is named as their sender (the Messages tab)"
+    elif round_.status == RoundStatus.DRAFT and len(round_.jurisdiction.agencies) < 2:
+        reason = f"the round cannot open: {round_.jurisdiction.name} needs at least two agencies"
+    elif round_.status == RoundStatus.DRAFT and round_.closes_at is not None and round_.closes_at <= round_.invite_at:
+        reason = "the round would close before they go"
+    if reason is None:
+        return None
+    return ("The scheduled invitations were due and did not go: " if late else
+            "The scheduled invitations will not go unless this changes: ") + reason + "."
+
+
 def ready_problem(round_: Round) -> Optional[str]:
     """Why the round's messages cannot be sent now, or None."""
     availability = round_.availability()
@@ -457,7 +475,8 @@ def send_test(round_: Round, kind: EmailKind, language: str, to: str) -> str:
                            make_msgid(idstring=f"continuum.{round_.id}.test", domain=sender.rpartition("@")[2]))
     mailer = transport.from_config(current_app.config)
     try:
-        mailer.send(mail, sender, to, lambda: True, f"round{round_.id}-0-{kind.value}")
+        # an outbox name of its own (a 0 where an email's id goes, which no real id starts with)
+        mailer.send(mail, sender, to, lambda: True, f"round{round_.id}-0{time.time_ns() % 10**9}-{kind.value}")
     except transport.SendFailure as exc:
         raise ServiceError(f"the test did not go: {_without_address(exc.reason, to)}") from None
     finally:
@@ -703,6 +722,9 @@ def _send_scheduled_invitations(now: dt.datetime) -> list[str]:
                                                          Round.status != RoundStatus.CLOSED).order_by(Round.id)):
         name = f"round {round_.id} ({round_.title})"
         try:
+            if not round_.sender_name or not round_.reply_to:  # links must not go live with nothing to send
+                done.append(f"{name}: the invitations are due but no one is named as their sender")
+                continue
             if round_.status == RoundStatus.DRAFT:
                 rounds.open_round(round_)
                 done.append(f"{name}: opened for its scheduled invitations")

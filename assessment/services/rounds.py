@@ -26,10 +26,13 @@ def create_round(jurisdiction: Jurisdiction, title: str, questionnaire_id: str =
                          else catalog.latest(questionnaire_id))
     except LookupError as exc:
         raise ServiceError(str(exc)) from None
-    if min_group_size < 1:
-        raise ServiceError("the minimum group size must be 1 or more")
+    if not 1 <= min_group_size <= 50:
+        raise ServiceError("the minimum group size is a whole number from 1 to 50")
     if opens_at and closes_at and closes_at <= opens_at:
         raise ServiceError("the closing date must come after the opening date")
+    if closes_at is not None and closes_at <= utcnow():
+        raise ServiceError(f"the closing date ({local_time.describe(closes_at, jurisdiction.time_zone)}) has passed: "
+                           "a round closing then would close as soon as it opened")
     round_ = Round(jurisdiction=jurisdiction, title=title, questionnaire_id=questionnaire.id,
                    questionnaire_version=questionnaire.version, min_group_size=min_group_size,
                    opens_at=opens_at, closes_at=closes_at, status=RoundStatus.DRAFT)
@@ -119,8 +122,9 @@ def edit_round(round_: Round, *, title=KEEP, opens_at=KEEP, closes_at=KEEP, invi
     if closes_at is not KEEP and closes_at != round_.closes_at:
         if round_.status == RoundStatus.CLOSED:
             problems.append("a closed round's closing date stays as it was (an administrator can reopen the round)")
-        elif closes_at is not None and closes_at <= now and round_.status == RoundStatus.OPEN:
-            problems.append(f"the new closing time ({when(closes_at)}) has passed: close the round instead")
+        elif closes_at is not None and closes_at <= now:
+            instead = "close the round instead" if round_.status == RoundStatus.OPEN else "choose a later one"
+            problems.append(f"the new closing time ({when(closes_at)}) has passed: {instead}")
         else:
             said.append(f"closes: {when(round_.closes_at)} -> {when(closes_at)}")
     if invite_at is not KEEP and invite_at != round_.invite_at:
@@ -180,6 +184,10 @@ def open_round(round_: Round) -> None:
                            "page in the console, or flask round reopen)")
     if len(round_.jurisdiction.agencies) < 2:
         raise ServiceError(f"{round_.jurisdiction.name} needs at least two agencies before a round can open")
+    if round_.closes_at is not None and round_.closes_at <= utcnow():
+        raise ServiceError(f"round {round_.id}'s closing time "
+                           f"({local_time.describe(round_.closes_at, round_.jurisdiction.time_zone)}) has passed: "
+                           "move it on the round's Settings tab first, or the round would close as soon as it opened")
     round_.status = RoundStatus.OPEN
     audit.record("round_opened", f"round {round_.id}", round_.title)
     db.session.flush()

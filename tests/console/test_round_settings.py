@@ -232,7 +232,7 @@ def test_a_test_message_goes_to_the_signed_in_facilitator_marked_as_a_test(signe
     sent = post(signed_in, f"{url}/test", kind="reminder", language="en")
     assert "A test of the reminder (en) went to alpha@test.org through the outbox" in texts(
         signed_in.get(sent.headers["Location"]).get_data(as_text=True))
-    [written] = Path(app.config["MAIL_OUTBOX"]).glob(f"*round{world['round']}-0-reminder.eml")
+    [written] = Path(app.config["MAIL_OUTBOX"]).glob(f"*round{world['round']}-0*-reminder.eml")
     message = message_from_bytes(written.read_bytes(), policy=policy.default)
     assert message["To"] == "alpha@test.org" and str(message["Subject"]).startswith("[Test] ")
     assert "/s/this-is-a-test-link" in message.get_body(("plain",)).get_content()
@@ -252,3 +252,42 @@ def test_whatever_runs_jobs_starts_the_schedule_s_clock(app, world):
     assert schedule.clock_state().job is not None
     jobs.start()  # once, however many runners start
     assert db.session.scalar(select(func.count()).select_from(Job).where(Job.kind == schedule.KIND)) == 1
+
+
+def test_a_closing_time_in_the_past_or_out_of_range_is_refused_before_it_can_close_anything(signed_in, world):
+    """A wrong year once made the clock close a round as it opened and delete its addresses (an outside test)."""
+    made = post(signed_in, f"/console/jurisdictions/{world['a']}/rounds", title="Typo", min_group_size="3",
+                questionnaire="collaboration_readiness:1", closes_at="2025-12-20")
+    assert made.status_code == 400 and "has passed" in texts(made.get_data(as_text=True))
+    far = post(signed_in, f"/console/jurisdictions/{world['a']}/rounds", title="Far", min_group_size="3",
+               questionnaire="collaboration_readiness:1", closes_at="0001-01-01")
+    assert far.status_code == 400 and "years 2000 to 2200" in texts(far.get_data(as_text=True))
+    draft = rounds.create_round(db.session.get(Round, world["round"]).jurisdiction, "Draft")
+    db.session.commit()
+    for closes in ("2020-01-01", "9999-12-31"):
+        refused = post(signed_in, f"/console/rounds/{draft.id}/settings", title="Draft", closes_on=closes,
+                       closes_time="23:59", min_group_size="3")
+        assert refused.status_code == 400, closes
+    draft.closes_at = dt.datetime(2020, 1, 1)  # as an earlier version could have stored it
+    with pytest.raises(ServiceError, match="has passed: move it on the round's Settings tab first"):
+        rounds.open_round(draft)
+    with pytest.raises(ServiceError, match="from 1 to 50"):
+        rounds.create_round(draft.jurisdiction, "Huge", min_group_size=100000)
+
+
+def test_scheduled_invitations_that_cannot_go_say_so_and_leave_the_round_a_draft(signed_in, world):
+    round_ = rounds.create_round(db.session.get(Round, world["round"]).jurisdiction, "Later")
+    db.session.commit()
+    with time_machine.travel(dt.datetime(2027, 3, 1, 12, 0, tzinfo=dt.timezone.utc), tick=False) as clock:
+        sign_in(signed_in, "alpha@test.org")
+        post(signed_in, f"/console/rounds/{round_.id}/settings", title="Later", invite_on="2027-03-02",
+             invite_time="09:00", min_group_size="3")
+        page = texts(signed_in.get(f"/console/rounds/{round_.id}").get_data(as_text=True))
+        assert "The scheduled invitations will not go unless this changes: no one is named as their sender" in page
+        clock.move_to(dt.datetime(2027, 3, 2, 15, 0, tzinfo=dt.timezone.utc))
+        jobs.run_pending(kinds=[schedule.KIND])
+        db.session.expire_all()
+        assert db.session.get(Round, round_.id).status == RoundStatus.DRAFT  # no link went live with nothing sent
+        sign_in(signed_in, "alpha@test.org")
+        page = texts(signed_in.get(f"/console/rounds/{round_.id}").get_data(as_text=True))
+        assert "The scheduled invitations were due and did not go" in page and "invitations were due" in page
