@@ -595,21 +595,13 @@ def purge_contacts(round_id):
 @one_transaction
 def record_bounces(files):
     """Read delivery reports (bounces) from .eml or mbox files (the sender mailbox's, for example from a cron job)
-    and mark the messages they report as bounced, with the server's diagnostic."""
-    import mailbox
-    from email import message_from_bytes, policy
-
-    messages = []
-    for path in files:
-        with open(path, "rb") as file:
-            data = file.read()
-        if data.startswith(b"From "):
-            messages += [message_from_bytes(m.as_bytes(), policy=policy.default) for m in mailbox.mbox(path)]
-        else:
-            messages.append(message_from_bytes(data, policy=policy.default))
-    bounced, unknown = mailings.record_bounces(messages)
-    click.echo(f"{bounced} message(s) marked bounced; {unknown} report(s) about messages Continuum did not send; "
-               f"{len(messages) - bounced - unknown} other message(s) passed over.")
+    and mark the messages they report as bounced, with the server's diagnostic. A report that cannot be read (too
+    large, nested too deep, broken) is skipped and listed; the others are recorded."""
+    done = mailings.record_bounces(mailings.read_mail_files(files))
+    for skipped in done.skipped:
+        click.echo(f"Skipped {skipped}.", err=True)
+    click.echo(f"{done.bounced} message(s) marked bounced; {done.unknown} report(s) about messages Continuum did "
+               f"not send; {done.other} other message(s) passed over; {len(done.skipped)} skipped.")
 
 
 @contacts_cli.command("settings")

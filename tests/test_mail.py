@@ -17,8 +17,8 @@ from sqlalchemy import func, select
 
 from app import create_app
 from assessment.db import db
-from assessment.models import Contact, Email, utcnow
-from assessment.services import contacts, jobs, mailings
+from assessment.models import Contact, Email, EmailTemplate, utcnow
+from assessment.services import ServiceError, contacts, jobs, mailings
 from assessment.vocabulary import EmailKind, EmailStatus, InvitationStatus, JobStatus, RoundStatus
 from tests.conftest import serve
 from tests.support.smtp import mail_server
@@ -378,6 +378,18 @@ def test_the_command_line_does_what_the_console_does(app, runner, county, server
     dee = db.session.scalar(select(Email).join(Contact).where(Contact.email == "dee@treatment.test"))
     assert dee.status == EmailStatus.BOUNCED
     assert dee.reason == "bounced: smtp; 550 5.1.1 <<the address>>: Recipient address rejected: User unknown"
+    # anyone can mail the sending mailbox: a 1,200-level nested message beside a real report stops nothing
+    nested = "From: x@evil.test\nMIME-Version: 1.0\n"
+    for depth in range(1200):
+        nested += f'Content-Type: multipart/mixed; boundary="b{depth}"\n\n--b{depth}\n'
+    box = tmp_path / "sending.mbox"
+    ana = db.session.scalar(select(Email.message_id).join(Contact).where(Contact.email == "ana@probation.test"))
+    box.write_text("From MAILER-DAEMON Mon Dec  7 00:00:00 2026\n" + nested + "\n\n"
+                   "From MAILER-DAEMON Mon Dec  7 00:00:01 2026\n" + DSN.format(message_id=ana) + "\n")
+    hostile = runner.invoke(args=["contacts", "bounces", str(box)])
+    assert hostile.exit_code == 0, hostile.output
+    assert "1 message(s) marked bounced" in hostile.output and "1 skipped" in hostile.output
+    assert "message 1: its parts nest more than 8 deep" in hostile.output
 
     purged = runner.invoke(args=["contacts", "purge", str(round_id)])
     assert "Deleted 4 address(es)" in purged.output
@@ -525,3 +537,43 @@ def test_the_message_names_the_last_day_that_takes_answers_and_keeps_a_long_subj
     written = compose.write(letter)
     assert "December 19, 2026" in written.text and "December 20" not in written.text
     assert len(written.subject) == compose.MAX_SUBJECT and written.subject.endswith("…")
+
+
+HOSTILE_NAME = "=?utf-8?q?Boss_=3Cboss=40evil=2Etest=3E?="
+HOSTILE_SUBJECT = ("Survey =?utf-8?q?x=0D=0AX-Injected:_yes=0D=0AReply-To:_evil=40evil.test=0D=0A=0D=0Abody?= "
+                   "for {agency}")
+
+
+def test_encoded_words_are_refused_on_save_and_never_decoded_into_headers_when_sent(app, county, people, server):
+    """A name, subject or agency name holding an RFC 2047 encoded word reaches the mail program as the text typed:
+    no other address in From, no header of its own, nothing ending the header block early (an outside test)."""
+    round_ = county["round"]
+    with pytest.raises(ServiceError, match="facilitator's name holds"):
+        mailings.save_settings(round_, HOSTILE_NAME, "dana@county.test", "", 2, True)
+    with pytest.raises(ServiceError, match="which mail programs decode as other text"):
+        mailings.save_template(round_, EmailKind.INVITATION, "en", HOSTILE_SUBJECT, "Hello {agency}.")
+    # as an earlier version could have stored them, and an agency's name brought in through {agency}
+    round_.sender_name = HOSTILE_NAME
+    db.session.add(EmailTemplate(round_id=round_.id, kind=EmailKind.INVITATION, language="en",
+                                 subject=HOSTILE_SUBJECT, body="Hello {agency}."))
+    county["agencies"][0].name = "=?utf-8?q?Police=0D=0ABcc:_spy=40evil.test?="
+    mailings.queue_invitations(round_)
+    send_all()
+    assert len(server.received) == 5
+    for received in server.received:
+        message = received.message
+        assert [a.addr_spec for a in message["From"].addresses] == ["surveys@continuum.test"]
+        assert "evil.test" not in message["From"].addresses[0].addr_spec
+        assert message["Reply-To"] == "dana@county.test" and "X-Injected" not in message and "Bcc" not in message
+        assert message["List-Unsubscribe"] and message.get_content_type() == "multipart/alternative"
+        assert "\n" not in str(message["Subject"]) and str(message["Subject"]).startswith("Survey = ?utf-8?q?x")
+
+
+def test_a_message_that_cannot_be_written_fails_alone_with_a_reason(app, county, people, server):
+    round_ = county["round"]
+    round_.reply_to = "not an address\r\nBcc: x@evil.test"  # as a broken earlier version could have stored it
+    mailings.queue_invitations(round_)
+    send_all()
+    emails = db.session.scalars(select(Email)).all()
+    assert {e.status for e in emails} == {EmailStatus.FAILED} and len(server.received) == 0
+    assert all("the message could not be written" in e.reason and "Messages tab" in e.reason for e in emails)

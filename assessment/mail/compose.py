@@ -36,8 +36,25 @@ MAX_SUBJECT = 200
 MAX_BODY = 5000
 #: `{{` and `}}` stand for braces; `{name}` is a placeholder; a brace on its own is a mistake.
 TOKEN = re.compile(r"\{\{|\}\}|\{([^{}\n]*)\}|[{}]")
+#: An RFC 2047 encoded word (=?charset?q?text?=): a mail program decodes it, so in a header a name or subject
+#: holding one could carry a line break or an address of its own.
+ENCODED_WORD = re.compile(r"=\?[^?\s]*\?[bBqQ]\?[^?\s]*\?=")
 #: SMTP's line endings, with header lines up to RFC 5322's limit, so that the opt-out address is never folded.
 HEADERS_UNFOLDED = SMTP.clone(max_line_length=998)
+
+
+def header_text(value: str) -> str:
+    """A value as header text, never parsed: one line (line breaks and tabs as spaces), and "=?" written "= ?", so
+    that no encoded word in it is decoded into a line break, a header or an address."""
+    return " ".join(value.split()).replace("=?", "= ?")
+
+
+def encoded_word_problem(value: str, what: str) -> Optional[str]:
+    """Why `value` cannot be a header's text as typed, or None."""
+    if ENCODED_WORD.search(value):
+        return (f"the {what} holds {ENCODED_WORD.search(value).group(0)[:40]!r}, which mail programs decode as other "
+                "text (an address, a line break): write it plainly")
+    return None
 
 
 def template_problems(subject: str, body: str) -> list[str]:
@@ -49,6 +66,9 @@ def template_problems(subject: str, body: str) -> list[str]:
         problems.append("The subject is one line.")
     elif len(subject) > MAX_SUBJECT:
         problems.append(f"The subject is longer than {MAX_SUBJECT} characters.")
+    elif encoded_word_problem(subject, "subject"):
+        problem = encoded_word_problem(subject, "subject")
+        problems.append(problem[:1].upper() + problem[1:] + ".")
     if not body.strip():
         problems.append("The message is empty.")
     elif len(body) > MAX_BODY:
@@ -160,10 +180,10 @@ def message(letter: Letter, sender: str, recipient: str, reply_to: str, message_
     opt-out headers (RFC 8058)."""
     written = write(letter)
     mail = EmailMessage(policy=HEADERS_UNFOLDED)
-    mail["From"] = formataddr((letter.facilitator, sender))
+    mail["From"] = formataddr((header_text(letter.facilitator), sender))
     mail["To"] = recipient
     mail["Reply-To"] = reply_to
-    mail["Subject"] = written.subject
+    mail["Subject"] = header_text(written.subject)
     mail["Date"] = formatdate(usegmt=True)
     mail["Message-ID"] = message_id
     mail["List-Unsubscribe"] = f"<{letter.opt_out_link}>"

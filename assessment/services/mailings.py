@@ -21,7 +21,7 @@ import re
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from email import message_from_string
+from email import message_from_bytes, message_from_string, policy
 from email.message import EmailMessage
 from email.utils import make_msgid
 from typing import Iterable, Optional
@@ -118,6 +118,8 @@ def save_settings(round_: Round, sender_name: str, reply_to: str, reminder_days:
     elif re.search(r"[<>@]", name):
         problems.append("the facilitator's name holds <, > or @: write the name alone (an address beside the name "
                         "could pass for the sender's)")
+    elif compose.encoded_word_problem(name, "facilitator's name"):
+        problems.append(compose.encoded_word_problem(name, "facilitator's name"))
     elif len(name) > 200:
         problems.append("the facilitator's name is longer than 200 characters")
     if addresses.problem(reply_to):
@@ -532,9 +534,16 @@ def _send_one(round_: Round, email: Email, mailer: transport.Transport) -> None:
     link, opt_out_link = contacts.links_of(contact)
     sender = sender_address()
     message_id = make_msgid(idstring=f"continuum.{round_.id}.{email.id}", domain=sender.rpartition("@")[2])
-    mail = compose.message(letter(round_, email.kind, contact.language, contact.invitation.agency.name, link,
-                                  opt_out_link, started=contact.invitation.status == InvitationStatus.IN_PROGRESS),
-                           sender, contact.email, round_.reply_to, message_id)
+    try:
+        mail = compose.message(letter(round_, email.kind, contact.language, contact.invitation.agency.name, link,
+                                      opt_out_link, started=contact.invitation.status == InvitationStatus.IN_PROGRESS),
+                               sender, contact.email, round_.reply_to, message_id)
+    except (ValueError, TypeError, LookupError) as exc:  # one bad value fails its message, never the round's send
+        email.status = EmailStatus.FAILED
+        email.reason = _without_address(f"the message could not be written ({exc}): check the sender's name, the "
+                                        "reply-to address and the wording on the Messages tab", contact.email)
+        db.session.commit()
+        return
 
     def before_data() -> bool:
         """The message is about to go: say so first (a conditional update: no other sender has taken it)."""
@@ -625,39 +634,111 @@ def send_step(payload: dict, progress) -> Optional[dt.datetime]:
 
 # --- bounces ------------------------------------------------------------------------------------------------
 
-def record_bounces(messages: Iterable[EmailMessage]) -> tuple[int, int]:
+#: A delivery report larger than this, or nested deeper, is no report a mail server writes: it is skipped.
+MAX_REPORT_BYTES = 1024 * 1024
+MAX_REPORT_DEPTH = 8
+
+
+@dataclass
+class Bounces:
+    """What reading delivery reports did: messages marked bounced, reports of messages Continuum did not send,
+    other messages passed over, and the reports skipped (each with where it was and why)."""
+
+    bounced: int = 0
+    unknown: int = 0
+    other: int = 0
+    skipped: list[str] = field(default_factory=list)
+
+
+def _depth_within(message: EmailMessage, limit: int) -> bool:
+    """Whether the message's parts nest no deeper than `limit` (walked without recursion)."""
+    stack = [(message, 0)]
+    while stack:
+        part, depth = stack.pop()
+        if depth > limit:
+            return False
+        payload = part.get_payload() if part.is_multipart() or part.get_content_maintype() == "message" else None
+        if isinstance(payload, list):
+            stack += [(p, depth + 1) for p in payload if isinstance(p, EmailMessage)]
+        elif isinstance(payload, EmailMessage):
+            stack.append((payload, depth + 1))
+    return True
+
+
+def _bounce_of(report: EmailMessage) -> Optional[tuple[str, str]]:
+    """(the Message-ID it reports as failed, the server's diagnostic), or None when it is no such report."""
+    if report.get_content_type() != "multipart/report":
+        return None
+    parts = list(report.walk())
+    status = next((p for p in parts if p.get_content_type() == "message/delivery-status"), None)
+    original = next((p for p in parts if p.get_content_type() in ("message/rfc822", "text/rfc822-headers")), None)
+    if status is None or original is None:
+        return None
+    failed = [f for f in status.get_payload()[1:] if str(f.get("Action", "")).strip().lower() == "failed"]
+    if not failed:
+        return None
+    headers = (original.get_payload(0) if original.get_content_type() == "message/rfc822"
+               else message_from_string(original.get_payload(decode=True).decode("utf-8", "replace")))
+    diagnostic = " ".join(str(failed[0].get("Diagnostic-Code") or failed[0].get("Status") or "").split())
+    return str(headers.get("Message-ID", "")).strip(), diagnostic
+
+
+def record_bounces(raw_reports: Iterable[tuple[str, bytes]]) -> Bounces:
     """Delivery status notifications (RFC 3464: the reports mail servers send back to the sender's mailbox when a
-    message could not be delivered after they took it): each report of a failed delivery marks the message it
-    names (by its Message-ID) bounced, with the server's diagnostic. Other messages are passed over. Returns
-    (messages marked bounced, reports of messages Continuum did not send)."""
-    bounced = unknown = 0
-    for report in messages:
-        if report.get_content_type() != "multipart/report":
+    message could not be delivered after they took it), each (where it was, its bytes): each report of a failed
+    delivery marks the message it names (by its Message-ID) bounced, with the server's diagnostic. Anyone can mail
+    the sending mailbox, so each report is read on its own, within size and depth limits, in a savepoint of its
+    own: a hostile or broken one is skipped and said, and the others are recorded all the same."""
+    done = Bounces()
+    for where, raw in raw_reports:
+        if len(raw) > MAX_REPORT_BYTES:
+            done.skipped.append(f"{where}: larger than {MAX_REPORT_BYTES // 1024} KiB, no delivery report")
             continue
-        parts = list(report.walk())
-        status = next((p for p in parts if p.get_content_type() == "message/delivery-status"), None)
-        original = next((p for p in parts if p.get_content_type() in ("message/rfc822", "text/rfc822-headers")),
-                        None)
-        if status is None or original is None:
+        if raw.lower().count(b"multipart/") > 4 * MAX_REPORT_DEPTH:  # before parsing: the parser itself recurses
+            done.skipped.append(f"{where}: its parts nest more than {MAX_REPORT_DEPTH} deep, no delivery report")
             continue
-        failed = [f for f in status.get_payload()[1:] if str(f.get("Action", "")).strip().lower() == "failed"]
-        if not failed:
+        try:
+            report = message_from_bytes(raw, policy=policy.default)
+            if not _depth_within(report, MAX_REPORT_DEPTH):
+                done.skipped.append(f"{where}: its parts nest more than {MAX_REPORT_DEPTH} deep, no delivery report")
+                continue
+            found = _bounce_of(report)
+        except Exception as exc:  # noqa: BLE001 - a message anyone can send must not stop the others
+            done.skipped.append(f"{where}: not readable ({type(exc).__name__})")
             continue
-        headers = (original.get_payload(0) if original.get_content_type() == "message/rfc822"
-                   else message_from_string(original.get_payload(decode=True).decode("utf-8", "replace")))
-        email = db.session.scalar(select(Email).where(Email.message_id == str(headers.get("Message-ID", "")).strip()))
-        if email is None:
-            unknown += 1
+        if found is None:
+            done.other += 1
             continue
-        diagnostic = " ".join(str(failed[0].get("Diagnostic-Code") or failed[0].get("Status") or "").split())
-        address = email.contact.email
-        email.status = EmailStatus.BOUNCED
-        email.reason = f"bounced: {_without_address(diagnostic, address)}" if diagnostic else "bounced"
-        bounced += 1
-    if bounced:
-        audit.record("emails_bounced", "", f"{bounced} message(s) marked bounced from delivery reports")
+        message_id, diagnostic = found
+        with db.session.begin_nested():
+            email = db.session.scalar(select(Email).where(Email.message_id == message_id)) if message_id else None
+            if email is None:
+                done.unknown += 1
+                continue
+            address = email.contact.email
+            email.status = EmailStatus.BOUNCED
+            email.reason = f"bounced: {_without_address(diagnostic, address)}" if diagnostic else "bounced"
+            done.bounced += 1
+    if done.bounced:
+        audit.record("emails_bounced", "", f"{done.bounced} message(s) marked bounced from delivery reports")
     db.session.flush()
-    return bounced, unknown
+    return done
+
+
+def read_mail_files(paths: Iterable[str]) -> Iterable[tuple[str, bytes]]:
+    """Each message of .eml files and mbox files as (where, its bytes), never parsed here."""
+    import mailbox
+
+    for path in paths:
+        with open(path, "rb") as file:
+            head = file.read(5)
+        if head.startswith(b"From "):
+            box = mailbox.mbox(path, create=False)
+            for n, key in enumerate(box.iterkeys(), start=1):
+                yield f"{path}, message {n}", box.get_bytes(key)
+        else:
+            with open(path, "rb") as file:
+                yield path, file.read()
 
 
 # --- what the console shows --------------------------------------------------------------------------------
