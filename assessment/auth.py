@@ -47,6 +47,10 @@ def _safe_next(target: str | None) -> str:
     return url_for("console.index")
 
 
+REFUSED = ("That email and password do not match an account that can sign in. A disabled account cannot: an "
+           "administrator can enable it.")
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(LOGIN_LIMIT, methods=["POST"])
 def login():
@@ -54,12 +58,13 @@ def login():
         return redirect(url_for("console.index"))
     form = LoginForm()
     if form.validate_on_submit():
+        # One answer for every refusal: a disabled account's right password must not say it is right.
         try:
             user = accounts.authenticate(form.email.data, form.password.data)
-        except accounts.AccountDisabled as exc:
-            return _refused(form, str(exc), "account disabled")
+        except accounts.AccountDisabled:
+            return _refused(form, REFUSED, "account disabled")
         if user is None:
-            return _refused(form, "That email and password do not match an account.")
+            return _refused(form, REFUSED)
         session.clear()  # a fresh session: nothing from before sign-in, its CSRF token included, carries over
         login_user(user)
         audit.record("sign_in", user.email, actor=user.email)

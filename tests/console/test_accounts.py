@@ -73,7 +73,12 @@ def test_disabling_ends_the_sessions_at_once_and_enabling_lets_the_account_back(
     assert disabled.exit_code == 0 and "alpha@test.org is disabled" in disabled.output
     assert signed_out(browser.get("/console/"))
     refused = sign_in(browser, "alpha@test.org")
-    assert refused.status_code == 401 and "This account is disabled" in refused.get_data(as_text=True)
+    wrong = sign_in(app.test_client(), "alpha@test.org", "not the password at all")
+    # the right password of a disabled account is answered as a wrong one is: no oracle for guessing it
+    assert refused.status_code == wrong.status_code == 401
+    said = [re.search(r'class="flash flash-[a-z]+">(.*?)<', page.get_data(as_text=True), re.S).group(1).strip()
+            for page in (refused, wrong)]
+    assert said[0] == said[1] and "A disabled account cannot" in said[0]
     assert "disabled" in user_command(runner, "list").output
     assert "already disabled" in user_command(runner, "disable", "alpha@test.org").output
 
