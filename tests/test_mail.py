@@ -261,7 +261,7 @@ def test_no_address_in_any_export_or_backup_once_answers_are_in_and_none_at_all_
                  client.get(f"/api/rounds/{round_.id}/coverage").get_data(as_text=True)]
     published += exported(client, round_.id, "scores")
     for kind in ("responses-long", "responses-wide"):  # raw responses only once the round is closed
-        assert client.get(f"/console/rounds/{round_.id}/export/{kind}.csv").status_code == 409
+        assert client.get(f"/console/rounds/{round_.id}/export/{kind}.csv?confirmed=yes").status_code == 409
     backup = tmp_path / "round.json"
     assert runner.invoke(args=["export-round", str(round_.id), "-o", str(backup)]).exit_code == 0
     published.append(backup.read_text())
@@ -281,10 +281,11 @@ def exported(client, round_id: int, *kinds: str) -> list[str]:
     """The text of every cell of the round's exports of `kinds`, CSV and XLSX."""
     out = []
     for kind in kinds:
-        answer = client.get(f"/console/rounds/{round_id}/export/{kind}.csv")
+        answer = client.get(f"/console/rounds/{round_id}/export/{kind}.csv?confirmed=yes")
         assert answer.status_code == 200, kind
         out.append(answer.get_data(as_text=True))
-        workbook = openpyxl.load_workbook(io.BytesIO(client.get(f"/console/rounds/{round_id}/export/{kind}.xlsx").data))
+        workbook = openpyxl.load_workbook(io.BytesIO(
+            client.get(f"/console/rounds/{round_id}/export/{kind}.xlsx?confirmed=yes").data))
         out += [str(cell) for sheet in workbook for row in sheet.iter_rows(values_only=True) for cell in row]
     return out
 

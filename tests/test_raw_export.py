@@ -28,7 +28,7 @@ def closed(app, client):
 
 
 def wide(h) -> str:
-    response = h.client.get(f"/console/rounds/{h.round.id}/export/responses-wide.csv")
+    response = h.client.get(f"/console/rounds/{h.round.id}/export/responses-wide.csv?confirmed=yes")
     assert response.status_code == 200
     return response.get_data(as_text=True)
 
@@ -86,7 +86,7 @@ def test_open_answers_are_a_file_of_their_own(closed):
     header = next(csv.reader(io.StringIO(wide(h))))
     open_items = [i.id for i in h.q.items if i.type == "text"]
     assert not set(open_items) & set(header)
-    response = h.client.get(f"/console/rounds/{h.round.id}/export/open-answers.csv")
+    response = h.client.get(f"/console/rounds/{h.round.id}/export/open-answers.csv?confirmed=yes")
     assert response.status_code == 200
     answers = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     assert set(answers[0]) == {"question", "answer"}
@@ -117,7 +117,7 @@ def test_spss_stata_and_r_files_hold_the_same_rows_with_their_labels(closed, tmp
     rows = list(csv.DictReader(io.StringIO(wide(h))))
     files = {}
     for fmt in ("sav", "dta", "r"):
-        got = h.client.get(f"/console/rounds/{h.round.id}/export/responses.{fmt}")
+        got = h.client.get(f"/console/rounds/{h.round.id}/export/responses.{fmt}?confirmed=yes")
         assert got.status_code == 200, fmt
         files[fmt] = tmp_path / f"data.{'zip' if fmt == 'r' else fmt}"
         files[fmt].write_bytes(got.data)
@@ -167,3 +167,20 @@ def test_the_stata_file_holds_no_rows_or_blank_columns_all_the_same(tmp_path):
         path.write_bytes(analyst.to_dta(analyst.Dataset(frame, variables, [])))
         back, _ = pyreadstat.read_dta(str(path), user_missing=True)
         assert len(back) == len(rows["agency"])
+
+
+def test_the_first_download_asks_first_since_the_round_can_never_reopen_after_it(app, client):
+    h = History(client, "Asked County", AGENCIES, 3, seed=6)
+    for agency, role in ROUND:
+        h.submit(agency, role)
+    h.close()
+    asked = h.client.get(f"/console/rounds/{h.round.id}/export/responses-wide.csv")
+    page = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and "can never be reopened" in page and 'method="get"' in page
+    db.session.expire_all()
+    assert h.round.raw_exported_at is None  # nothing taken, the round may still be reopened
+    assert h.client.get(f"/console/rounds/{h.round.id}/export/responses-wide.csv?confirmed=yes").status_code == 200
+    db.session.expire_all()
+    assert h.round.raw_exported_at is not None
+    again = h.client.get(f"/console/rounds/{h.round.id}/export/responses-long.csv")  # asked once, not every time
+    assert again.status_code == 200 and again.mimetype == "text/csv"

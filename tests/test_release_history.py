@@ -276,7 +276,7 @@ def test_a_raw_file_is_taken_only_from_a_closed_round_which_then_stays_closed(hi
     assert h.round.raw_exported_at is None
     h.close()
     h.look()
-    assert h.client.get(f"{base}/responses-wide.csv").status_code == 200
+    assert h.client.get(f"{base}/responses-wide.csv?confirmed=yes").status_code == 200
     db.session.expire_all()
     assert h.round.raw_exported_at is not None
     page = h.client.get(f"/console/rounds/{h.round.id}").get_data(as_text=True)

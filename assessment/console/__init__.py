@@ -37,17 +37,18 @@ def carry_out(action, done, back: str):
 
 def confirmed() -> bool:
     """Whether the facilitator confirmed the step on its confirmation page (`confirm_page`)."""
-    return request.form.get("confirmed", "").startswith("yes")
+    return (request.form.get("confirmed") or request.args.get("confirmed") or "").startswith("yes")
 
 
 def confirm_page(title: str, facts: list[str], go: str, back: str, warnings: tuple[str, ...] = (),
-                 alternative: tuple[str, str] | None = None):
+                 alternative: tuple[str, str] | None = None, method: str = "post"):
     """The page between a click and a step that cannot be undone: what will happen, in numbers, and two buttons
     (the step, or back). It posts the same form again with `confirmed=yes`; `alternative` is another way to go on
     (its label, and the value `confirmed` takes then, starting "yes-", such as "yes-leave-out-recent")."""
-    carried = [(k, v) for k, v in request.form.items(multi=True) if k not in ("csrf_token", "confirmed")]
+    source = request.form if method == "post" else request.args
+    carried = [(k, v) for k, v in source.items(multi=True) if k not in ("csrf_token", "confirmed")]
     return render_template("console/confirm.html", title=title, facts=facts, go=go, back=back, warnings=warnings,
-                           alternative=alternative, carried=carried, action=request.path)
+                           alternative=alternative, carried=carried, action=request.path, method=method)
 
 
 def chart_json(fig) -> str:

@@ -64,15 +64,16 @@ class RoundSettingsForm(CleanForm):
 
     title = StringField("Title", validators=[DataRequired(), Length(max=200)])
     opens_on = DateField("Opens on", validators=[Optional()],
-                         description="Empty: the round opens when you open it. Can change while it is a draft.")
+                         description="The app opens the round then (its links start working). Empty: it opens when "
+                                     "you open it, or when its invitations are sent.")
     opens_time = TimeField("Opening time", validators=[Optional()], default=None)
     closes_on = DateField("Closes on", validators=[Optional()],
                           description="00:00 closes at the start of that day (the messages then name the day before "
                                       "as the last one); 17:00 closes at the end of a working day.")
     closes_time = TimeField("Closing time", validators=[Optional()])
     invite_on = DateField("Send the invitations on", validators=[Optional()],
-                          description="Empty: you send them from the Messages tab. The round opens then if it is "
-                                      "still a draft.")
+                          description="Everyone not yet invited gets theirs then (no one gets a second). Empty: you "
+                                      "send them from the Messages tab. The round opens then if it is still a draft.")
     invite_time = TimeField("Time to send them", validators=[Optional()])
     min_group_size = IntegerField("Smallest group shown on its own",
                                   validators=[Optional(), NumberRange(min=1, max=50)],

@@ -14,8 +14,8 @@ from ..models import Round
 from ..services import ServiceError, analyst, audit, exports, rounds
 from ..services import report as report_service
 from ..services.scores import compare_rounds, round_scores
-from ..vocabulary import JobStatus
-from . import bp, chart_json
+from ..vocabulary import JobStatus, RoundStatus
+from . import bp, chart_json, confirm_page, confirmed
 
 
 def _compared_with(round_) -> Optional[Round]:
@@ -163,6 +163,15 @@ def export(round_id: int, kind: str, fmt: str):
         sheets = {"codebook": exports.codebook(q)}
         detail = f"{kind}.{fmt}"
     else:
+        if round_.raw_exported_at is None and round_.status == RoundStatus.CLOSED and not confirmed():
+            back = url_for("console.round_page", round_id=round_id)
+            return confirm_page(
+                f"Export {round_.title}'s responses?",
+                ["The file is anonymised: it holds only the responses no published figure places in a group of "
+                 f"fewer than {round_.min_group_size}, labelled only as the published results place them.",
+                 "Once a file of its responses is taken, this round can never be reopened: results published "
+                 "after it would be set beside it. Start a new round for late answers."],
+                "Download, and keep the round closed for good", back, method="get")
         try:
             raw = exports.raw_file(round_, results)
         except ServiceError as exc:

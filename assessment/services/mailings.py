@@ -795,6 +795,20 @@ def due_slot(round_: Round, now: dt.datetime) -> Optional[int]:
     return min(due) if due else None
 
 
+def _open_scheduled(now: dt.datetime) -> list[str]:
+    """Open the draft rounds whose opening time has come."""
+    done = []
+    due = select(Round).where(Round.status == RoundStatus.DRAFT, Round.opens_at.is_not(None), Round.opens_at <= now)
+    for round_ in db.session.scalars(due.order_by(Round.id)):
+        try:
+            rounds.open_round(round_)
+        except ServiceError as exc:
+            done.append(f"round {round_.id} ({round_.title}): due to open but {exc}")
+        else:
+            done.append(f"round {round_.id} ({round_.title}): opened at its opening time")
+    return done
+
+
 def _send_scheduled_invitations(now: dt.datetime) -> list[str]:
     """Queue the invitations of rounds whose time to send them has come, opening a draft round first. One that
     cannot go yet (no sender named, too few agencies) stays scheduled and is reported each time."""
@@ -828,7 +842,7 @@ def send_due(now: Optional[dt.datetime] = None) -> list[str]:
     themselves; their addresses are deleted), queue the scheduled reminders, and give queued messages whose job
     stopped to a new one. Returns what was done, one line each."""
     now = now or utcnow()
-    done = _send_scheduled_invitations(now)
+    done = _open_scheduled(now) + _send_scheduled_invitations(now)
     for round_ in db.session.scalars(select(Round).where(Round.status == RoundStatus.OPEN).order_by(Round.id)):
         if round_.closes_itself and round_.closes_at is not None and now >= round_.closes_at:
             closing = rounds.close_round(round_)

@@ -189,6 +189,8 @@ def open_round(round_: Round) -> None:
                            f"({local_time.describe(round_.closes_at, round_.jurisdiction.time_zone)}) has passed: "
                            "move it on the round's Settings tab first, or the round would close as soon as it opened")
     round_.status = RoundStatus.OPEN
+    if round_.opens_at is None or round_.opens_at > utcnow():
+        round_.opens_at = utcnow().replace(microsecond=0)  # when it really opened (early, or unplanned)
     audit.record("round_opened", f"round {round_.id}", round_.title)
     db.session.flush()
 

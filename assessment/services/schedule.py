@@ -68,12 +68,14 @@ class Planned:
 
 
 def planned(round_: Round, now: Optional[dt.datetime] = None) -> list[Planned]:
-    """What the schedule will do for the round, soonest first: the invitations, each reminder date still ahead,
-    the close."""
+    """What the schedule will do for the round, soonest first: the opening of a draft, the invitations, each
+    reminder date still ahead, the close."""
     now = now or utcnow()
     if round_.status == RoundStatus.CLOSED:
         return []
     plan = []
+    if round_.status == RoundStatus.DRAFT and round_.opens_at is not None:
+        plan.append(Planned(round_.opens_at, "the round opens: every link starts working"))
     if round_.invite_at is not None:
         opening = " (the round opens then)" if round_.status == RoundStatus.DRAFT else ""
         plan.append(Planned(round_.invite_at, f"invitations to everyone not yet invited{opening}"))

@@ -33,8 +33,9 @@ ROUTES = [
     ("GET", "/console/rounds/{round}/results", None, (302, 404, 200, 200)),
     ("GET", "/console/rounds/{round}/export/scores.csv", None, (302, 404, 200, 200)),
     ("GET", "/console/rounds/{round}/export/scores.xlsx", None, (302, 404, 200, 200)),
-    ("GET", "/console/rounds/{round}/export/responses-wide.xlsx", None, (302, 404, 403, 409)),  # open: none yet
-    ("GET", "/console/rounds/{round}/export/responses-long.csv", None, (302, 404, 403, 409)),
+    # open: none yet
+    ("GET", "/console/rounds/{round}/export/responses-wide.xlsx?confirmed=yes", None, (302, 404, 403, 409)),
+    ("GET", "/console/rounds/{round}/export/responses-long.csv?confirmed=yes", None, (302, 404, 403, 409)),
     ("GET", "/console/rounds/{round}/import", None, (302, 404, 200, 200)),
     ("GET", "/console/rounds/{round}/compare", None, (302, 404, 200, 200)),
     ("GET", "/api/rounds/{round}/scores", None, (401, 404, 200, 200)),
@@ -362,7 +363,7 @@ def test_nothing_private_is_kept_in_a_cache(client, world):
     token = invitations.issue_invitations(round_, db.session.get(Agency, world["agency"]), "line_staff", 1)[0]
     for url in ("/login", "/console/", f"/console/rounds/{world['round']}", f"/console/rounds/{world['round']}/results",
                 f"/console/rounds/{world['round']}/export/scores.csv",
-                f"/console/rounds/{world['round']}/export/responses-wide.xlsx",
+                f"/console/rounds/{world['round']}/export/responses-wide.xlsx?confirmed=yes",
                 f"/console/rounds/{world['round']}/report.pdf", f"/api/rounds/{world['round']}/scores",
                 "/console/users", f"/s/{token}", "/console/rounds/999999"):
         assert client.get(url).headers.get("Cache-Control") == "no-store", url

@@ -92,11 +92,11 @@ def test_scores_export_neutralises_formulas_and_holds_suppression(client, round_
 
 def test_raw_responses_are_admin_only_and_say_why(client, round_with_answers):
     sign_in(client, "fac@test.org")
-    refused = client.get(f"/console/rounds/{round_with_answers['round']}/export/responses-wide.csv")
+    refused = client.get(f"/console/rounds/{round_with_answers['round']}/export/responses-wide.csv?confirmed=yes")
     assert refused.status_code == 403 and "can identify a person in a small agency" in refused.get_data(as_text=True)
     sign_in(client, "admin@test.org")
     book = openpyxl.load_workbook(io.BytesIO(client.get(
-        f"/console/rounds/{round_with_answers['round']}/export/responses-wide.xlsx").data))
+        f"/console/rounds/{round_with_answers['round']}/export/responses-wide.xlsx?confirmed=yes").data))
     assert book.sheetnames == ["responses", "codebook", "notes"]
     responses = list(book["responses"].iter_rows(values_only=True))
     assert len(responses) == 1 + 9 and responses[0][:2] == ("agency", "role_level")
@@ -106,7 +106,7 @@ def test_raw_responses_are_admin_only_and_say_why(client, round_with_answers):
                                                     + [("other agencies", "line_staff")] * 3)
     codebook = {row[0]: row for row in book["codebook"].iter_rows(values_only=True)}
     assert "1=Strongly disagree" in codebook["info_progress"][6] and codebook["info_unsure"][4] == "yes"
-    long_csv = client.get(f"/console/rounds/{round_with_answers['round']}/export/responses-long.csv")
+    long_csv = client.get(f"/console/rounds/{round_with_answers['round']}/export/responses-long.csv?confirmed=yes")
     assert long_csv.get_data(as_text=True).startswith(
         "respondent,agency,role_level,language,item,about_agency,answer")
 
@@ -122,7 +122,7 @@ def test_wide_export_imports_back(app, client, round_with_answers):
         submit_through_services(token)  # scripted now has 3; formula-agency (1) stays pooled with nobody
     rounds.close_round(round_)
     sign_in(client, "admin@test.org")
-    data = client.get(f"/console/rounds/{round_.id}/export/responses-wide.csv").data
+    data = client.get(f"/console/rounds/{round_.id}/export/responses-wide.csv?confirmed=yes").data
     assert b"other agencies" in data
     copy = rounds.create_round(round_.jurisdiction, "Copy")
     with pytest.raises(importer.ImportRefused) as refused:

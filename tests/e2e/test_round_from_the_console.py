@@ -205,6 +205,13 @@ def test_a_facilitator_runs_a_round_from_the_console_alone(browser, site, app, t
         page.goto(f"{site}/console/rounds/{round_.id}")
         check(page, "closed round, as an administrator")
         files = {}
+        page.get_by_role("link", name="wide XLSX").click()  # the first file of responses asks first
+        assert "can never be reopened" in page.inner_text("main")
+        check(page, "confirm the first export of responses")
+        with page.expect_download() as got:
+            page.get_by_role("button", name="Download, and keep the round closed for good").click()
+        assert got.value.suggested_filename.endswith("responses-wide.xlsx")
+        page.goto(f"{site}/console/rounds/{round_.id}")
         for name in ("wide XLSX", "wide CSV", "long XLSX", "long CSV", "open answers CSV", "codebook of the CSV files",
                      "SPSS (.sav)", "Stata (.dta)", "R (CSV, codebook and a script, zipped)"):
             with page.expect_download() as got:
