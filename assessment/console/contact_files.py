@@ -54,13 +54,17 @@ def complete(mapping: files.Mapping) -> bool:
 
 
 def mapping_page(round_, table, mapping, text: str, problems=(), good: int = 0, status: int = 200):
-    values = {name: [(value, mapping.values.get(name, {}).get(value, ""))
-                     for value in files.distinct(table, mapping.columns.get(name))]
-              for name in ("agency", "role_level", "language")}
+    values, rows = {}, {}
+    for name in ("agency", "role_level", "language"):
+        column = mapping.columns.get(name)
+        values[name] = [(value, mapping.values.get(name, {}).get(value, "")) for value in files.distinct(table, column)]
+        rows[name] = files.counts(table, column)
+    unmatched = sum(1 for listed in values.values() for _, meant in listed if not meant)
     sample = table.rows[:3]
     return render_template(
         "console/contacts_mapping.html", round=round_, tab="people", table=table, mapping=mapping, text=text,
-        values=values, sample=sample, problems=problems, good=good, roles=list(RoleLevel),
+        values=values, rows=rows, unmatched=unmatched, sample=sample, problems=problems, good=good,
+        roles=list(RoleLevel),
         languages=questionnaire_of(round_).languages, agencies=round_.jurisdiction.agencies,
         language_names={lang: languages.name(lang) for lang in questionnaire_of(round_).languages},
         leave_out=files.LEAVE_OUT, fields={"email": "Email address", "agency": "Agency",

@@ -162,11 +162,19 @@ def confirm_send(round_, kind: EmailKind, back: str, invitation_ids=None):
     (a reminder then uses up one of theirs), and the languages that would get the built-in wording while the
     round's own was written for another. None when no one would get it: the send then only says who was left
     out and why, with nothing to confirm."""
+    if (problem := mailings.ready_problem(round_)) is not None:  # nothing to confirm: it could not go
+        flash(f"Nothing was sent: to send, {problem}.", "error")
+        return redirect(back)
     seen = mailings.preview(round_, kind, invitation_ids)
     if not seen.count:
         return None
     what = "invitation" if kind == EmailKind.INVITATION else "reminder"
-    facts = [f"{seen.count} {what}(s) will go, each to one person with their own link."]
+    zone = round_.jurisdiction.time_zone
+    facts = [f"{seen.count} {what}(s) will go from {round_.sender_name} (replies to {round_.reply_to}), each to one "
+             "person with their own link.",
+             f"They say the survey is open until {local_time.describe_close(round_.closes_at, zone)}." if
+             round_.closes_at else "The round has no closing time: the messages say so. Set one on the Settings tab "
+                                   "first if it should."]
     if seen.skipped:
         facts.append("Left out: " + ", ".join(f"{n} {reason}" for reason, n in sorted(seen.skipped.items())) + ".")
     if kind == EmailKind.REMINDER:

@@ -118,12 +118,20 @@ def close_round(round_id: int):
     if not confirmed() and round_.status == RoundStatus.OPEN:
         counts, held = contacts.people(round_).counts, contacts.held(round_)
         waiting = counts.get("not_started", 0) + counts.get("in_progress", 0)
-        facts = [f"Closing deletes the {held} address(es) this round holds: no more messages can go, and a later "
-                 "round needs its contacts again." if held else "The round holds no addresses.",
-                 f"{waiting} invited person(s) have not submitted; {counts.get('in_progress', 0)} of them started "
-                 "a draft, which is left out of the results.",
-                 "Its results become final and its report is rendered. Only an administrator can reopen it, saying "
-                 "why, and not once its raw responses are exported."]
+        zone = round_.jurisdiction.time_zone
+        due = (f"It was due to close {local_time.describe_close(round_.closes_at, zone)}: closing now ends it early."
+               if round_.closes_at else "It has no closing time set.")
+        drafts = counts.get("in_progress", 0)
+        facts = [due,
+                 f"Closing deletes the {held} address{'es' if held != 1 else ''} this round holds: no more "
+                 "messages go (planned reminders stop), and a later round needs its contacts again." if held
+                 else "The round holds no addresses.",
+                 f"{waiting} invited {'person has' if waiting == 1 else 'people have'} not submitted"
+                 + (f"; the {drafts} who started can never finish, and their drafts are left out of the results."
+                    if drafts else "."),
+                 "Its results become final and its report is rendered. An administrator can reopen it, saying why "
+                 "(unless a file of its responses was exported), but it could email no one: the addresses are "
+                 "gone."]
         return confirm_page(f"Close {round_.title}?", facts, "Close the round and delete its addresses",
                             url_for("console.round_page", round_id=round_id))
     return carry_out(lambda: rounds.close_round(round_),

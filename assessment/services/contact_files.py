@@ -177,6 +177,17 @@ def distinct(table: Table, column: Optional[str]) -> list[str]:
     return sorted({row[index] for row in table.rows if row[index]}, key=str.lower)[:MOST_VALUES]
 
 
+def counts(table: Table, column: Optional[str]) -> dict[str, int]:
+    """How many rows hold each value of the column."""
+    if column not in table.header:
+        return {}
+    index = table.header.index(column)
+    found: dict[str, int] = {}
+    for row in table.rows:
+        found[row[index]] = found.get(row[index], 0) + 1
+    return found
+
+
 def entries(table: Table, mapping: Mapping) -> tuple[list[tuple[str, str, str, str, str]], int, list[Problem]]:
     """The file's rows as contacts' entries (where, address, agency, role level, language) under the mapping; how
     many rows it leaves out (a value mapped to LEAVE_OUT); and what the mapping itself leaves unsaid."""

@@ -147,8 +147,8 @@ def test_closing_asks_first_and_says_how_many_addresses_go(signed_in, world):
     assert upload(signed_in, world["round"], CONTACTS).status_code == 302
     asked = post(signed_in, f"/console/rounds/{world['round']}/close")
     page = texts(asked.get_data(as_text=True))
-    assert asked.status_code == 200 and "Closing deletes the 3 address(es) this round holds" in page
-    assert "4 invited person(s) have not submitted" in page
+    assert asked.status_code == 200 and "Closing deletes the 3 addresses this round holds" in page
+    assert "4 invited people have not submitted" in page and "It has no closing time set." in page
     assert db.session.get(Round, world["round"]).status == RoundStatus.OPEN
     done = post(signed_in, f"/console/rounds/{world['round']}/close", confirmed="yes")
     assert done.status_code == 302 and db.session.get(Round, world["round"]).status == RoundStatus.CLOSED

@@ -77,7 +77,7 @@ def test_a_facilitator_edits_the_wording_sees_the_preview_follow_and_sends(brows
     assert page.get_by_label("Subject").input_value() == "Your view, {agency}"
 
     page.get_by_role("button", name="Send the invitations (60)").click()
-    assert "60 invitation(s) will go, each to one person with their own link." in page.inner_text("main")
+    assert "60 invitation(s) will go from Lee Facilitator (replies to lee@lake.test)" in page.inner_text("main")
     page.get_by_role("button", name="Send 60 invitation(s)").click()
     assert "60 invitations queued." in page.inner_text("main")
     assert jobs.run_pending() >= 1  # what the server's job thread does

@@ -167,7 +167,7 @@ def test_a_facilitator_runs_a_round_from_the_console_alone(browser, site, app, t
         page.get_by_role("link", name="Cancel, change nothing").click()
         tab(page, "Coverage")
         page.get_by_role("button", name="Close the round").click()
-        assert "Closing deletes the 9 address(es) this round holds" in page.inner_text("main")
+        assert "Closing deletes the 9 addresses this round holds" in page.inner_text("main")
         check(page, "confirm closing")
         page.get_by_role("link", name="Cancel, change nothing").click()
         for token, agency_id in tokens[6:]:
