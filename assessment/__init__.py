@@ -35,7 +35,9 @@ def init_app(app) -> None:
     jobs.init_app(app)
     mailings.init_app(app)
     # A mail program's one-click opt-out (RFC 8058) posts without a session; the link itself is the secret.
-    CSRFProtect(app).exempt("assessment.survey.views.opt_out")
+    csrf = CSRFProtect(app)
+    csrf.exempt("assessment.survey.views.opt_out")
+    csrf.exempt("assessment.survey.views.stop_messages")
     catalog.init_app(app)
     languages.init_app(app)
     errors.init_app(app)

@@ -95,7 +95,9 @@ def test_each_contact_gets_one_invitation_with_a_link_of_their_own(app, client, 
         assert message["Reply-To"] == "dana@county.test"
         assert message["From"].addresses[0].display_name == "Dana Facilitator"
         assert message["From"].addresses[0].addr_spec == received.sender == "surveys@continuum.test"
-        assert message["List-Unsubscribe"] == f"<{link}/opt-out>"
+        stop = message["List-Unsubscribe"][1:-1]  # its own token: the survey's is nowhere in it
+        assert stop.startswith("http://survey.test/s/stop/") and token_in(link) not in stop
+        assert stop in received.part("plain") and link + "/opt-out" not in received.part("plain")
         assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
         assert message.get_content_type() == "multipart/alternative"
         assert message["Content-Language"] == "en" and message["Message-ID"]
@@ -140,7 +142,8 @@ def test_reminders_skip_the_submitted_and_the_opted_out_and_tell_who_started_to_
     from assessment.survey.forms import Target
     targets = tuple(Target(*t) for t in targets)
     assert complete(client, token_in(links[PEOPLE[0]]), targets).status_code == 302  # submitted
-    one_click = client.post(urlsplit(links[PEOPLE[1]]).path + "/opt-out",
+    stops = {r.to: r.message["List-Unsubscribe"][1:-1] for r in server.received}
+    one_click = client.post(urlsplit(stops[PEOPLE[1]]).path,
                             data={"List-Unsubscribe": "One-Click"})  # as a mail program sends it: no session
     assert one_click.status_code == 200
     start(client, token_in(links[PEOPLE[2]]))  # started, not finished
@@ -172,14 +175,24 @@ def test_reminders_skip_the_submitted_and_the_opted_out_and_tell_who_started_to_
 def test_the_opt_out_link_asks_first_then_stops_the_messages(app, client, county, people, server):
     mailings.queue_invitations(county["round"])
     send_all()
-    path = urlsplit(link_of(server.to(PEOPLE[3])[0])).path + "/opt-out"
+    received = server.to(PEOPLE[3])[0]
+    path = urlsplit(received.message["List-Unsubscribe"][1:-1]).path
     page = client.get(path)
     assert page.status_code == 200 and "Stop messages about this survey" in page.get_data(as_text=True)
+    # it opens nothing else: not the survey, not the agency's name, and no way from it to the survey
+    agency = db.session.get(Contact, people[PEOPLE[3]].id).invitation.agency.name
+    assert agency not in page.get_data(as_text=True) and "/s/" + token_in(link_of(received)) not in page.get_data(
+        as_text=True)
+    assert client.get(path.rsplit("/", 1)[0]).status_code == 404  # the link's start is no survey
+    token = path.rsplit("/", 1)[1]
+    assert client.get(f"/s/stop/{token[:-2]}xx").status_code == 404 and client.get(f"/s/{token}").status_code == 404
     assert db.session.get(Contact, people[PEOPLE[3]].id).opted_out_at is None  # opening the page changes nothing
     done = client.post(path)  # the page's button
     assert "You will get no more messages" in done.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Contact, people[PEOPLE[3]].id).opted_out_at is not None
+    old = urlsplit(link_of(received)).path + "/opt-out"  # the link of messages sent before: still stops them
+    assert client.get(old).status_code == 200
 
 
 def worker(app, settings) -> subprocess.Popen:

@@ -261,12 +261,39 @@ def token_of(contact: Contact) -> str:
 
 
 def links_of(contact: Contact) -> tuple[str, str]:
-    """The contact's survey link (opening in the contact's language) and opt-out link."""
+    """The contact's survey link (opening in the contact's language) and opt-out link, which carries a token of
+    its own (`opt_out_token`): a mail gateway that logs or previews unsubscribe addresses holds no survey link."""
     token = token_of(contact)
     round_ = contact.invitation.round
     first = catalog.get(round_.questionnaire_id, round_.questionnaire_version).languages[0]
     survey = survey_link(token) + (f"?lang={contact.language}" if contact.language != first else "")
-    return survey, survey_link(token) + "/opt-out"
+    return survey, survey_link("stop/" + opt_out_token(contact))
+
+
+def opt_out_token(contact: Contact) -> str:
+    """The contact's opt-out token: its id and a MAC of it and its link key under the app's secret, so that it
+    stops messages and opens nothing else (and dies with the address, when the link key is deleted)."""
+    if contact.link_key is None:
+        raise ServiceError("this contact's address and link were deleted")
+    return f"{contact.id}.{_opt_out_mac(contact.id, contact.link_key)}"
+
+
+def _opt_out_mac(contact_id: int, link_key: str) -> str:
+    secret = current_app.secret_key
+    secret = secret.encode() if isinstance(secret, str) else secret
+    digest = hmac.new(secret, f"continuum opt-out\0{contact_id}\0{link_key}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def by_opt_out_token(token: str) -> Optional[Contact]:
+    """The contact an opt-out token names, or None."""
+    number, _, mac = token.partition(".")
+    if not (number.isascii() and number.isdigit() and len(number) <= 10) or not mac:
+        return None
+    contact = db.session.get(Contact, int(number)) if int(number) <= 2 ** 31 - 1 else None
+    if contact is None or contact.link_key is None:
+        return None
+    return contact if hmac.compare_digest(_opt_out_mac(contact.id, contact.link_key), mac) else None
 
 
 # --- opting out, revoking, deleting ------------------------------------------------------------------------

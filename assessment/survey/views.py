@@ -356,12 +356,37 @@ def thanks(token: str):
     return render_template("survey/thanks.html", visit=visit, switch=_visit_switch(visit, "thanks"))
 
 
+def _real_stop_link() -> bool:
+    return contacts.by_opt_out_token(request.view_args.get("token", "")) is not None
+
+
+@bp.route("/stop/<token>", methods=["GET", "POST"])
+@limiter.shared_limit(TOKEN_GUESS_LIMIT, scope="survey-token", exempt_when=_real_stop_link)
+def stop_messages(token: str):
+    """The opt-out link of messages: its own token, which stops a contact's messages and opens nothing else (no
+    survey, no agency named). A page with one button (link scanners open links, so opening changes nothing), or the
+    one-click POST of RFC 8058. Exempt from CSRF (see `assessment.init_app`): the link itself is the secret."""
+    contact = contacts.by_opt_out_token(token)
+    if contact is None:
+        abort(404)
+    invitation = contact.invitation
+    q = catalog.get(invitation.round.questionnaire_id, invitation.round.questionnaire_version)
+    language = languages.choose(q.languages, contact.language or None)
+    languages.use(language)
+    done = contact.opted_out_at is not None
+    if request.method == "POST":
+        contacts.opt_out(invitation)
+        done = True
+    here = url_for("survey.stop_messages", token=token)
+    return render_template("survey/opt_out.html", round=invitation.round, contact=contact, done=done,
+                           switch=_switch(q.languages, language, "get", here), can_answer=False, action=here)
+
+
 @bp.route("/<token>/opt-out", methods=["GET", "POST"])
 @token_guard
 def opt_out(token: str):
-    """Stop a contact's messages: a page with one button (mail programs and link scanners open links, so opening
-    it changes nothing), or the one-click POST of RFC 8058 that mail programs send for List-Unsubscribe-Post.
-    Exempt from CSRF (see `assessment.init_app`): the link itself is the secret."""
+    """The opt-out link of messages sent before opt-out links had a token of their own (the survey token then
+    opened both): they keep working. As `stop_messages`."""
     invitation = contacts.by_token(token)
     if invitation is None:
         abort(404)
@@ -376,7 +401,8 @@ def opt_out(token: str):
     return render_template("survey/opt_out.html", round=invitation.round, contact=contact, done=done,
                            switch=_switch(q.languages, language, "get", url_for("survey.opt_out", token=token)),
                            can_answer=not invitation.revoked_at and invitation.status != InvitationStatus.SUBMITTED
-                           and invitation.round.availability() == "open", token=token)
+                           and invitation.round.availability() == "open", token=token,
+                           action=url_for("survey.opt_out", token=token))
 
 
 def _review_rows(q: Questionnaire, answers: dict[AnswerKey, AnswerValue], targets: tuple[Target, ...]):
