@@ -5,6 +5,7 @@ from flask import Flask, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import BadRequest, HTTPException, SecurityError
 
 from .auth import limiter
@@ -21,7 +22,11 @@ MESSAGES = {
     413: (_l("Too much data"), _l("What was sent is larger than this page accepts. Nothing from it was saved.")),
     429: (_l("Too many requests"), _l("Please wait a minute and try again.")),
     500: (_l("Something went wrong"), _l("An unexpected error occurred and nothing was changed. Please try again.")),
+    503: (_l("Busy for a moment"), _l("The service is busy and nothing was changed. Please try again in a few "
+                                      "seconds; what you entered before is kept.")),
 }
+#: Seconds a client is asked to wait when the database is busy (locked) or cannot be reached.
+BUSY_RETRY_AFTER = 5
 
 
 class InvalidSubmission(BadRequest):
@@ -51,6 +56,15 @@ def init_app(app: Flask) -> None:
         wait = max(1, int(reached.reset_at - time.time())) if reached else 60
         page, status = _page(429)
         return page, status, {"Retry-After": str(wait)}
+
+    @app.errorhandler(OperationalError)
+    def database_busy(error: OperationalError):
+        """A database that is locked (SQLite past its busy timeout), restarting or unreachable: nothing was
+        changed, and it is worth trying again shortly, which 503 with Retry-After says (a 500 says the opposite)."""
+        db.session.rollback()
+        app.logger.warning("database busy or unreachable: %s", str(error.orig or error)[:200])
+        page, status = _page(503)
+        return page, status, {"Retry-After": str(BUSY_RETRY_AFTER)}
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

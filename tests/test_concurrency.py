@@ -1,12 +1,14 @@
 """Concurrent requests over real HTTP (a threaded server on loopback): nothing is lost or counted twice."""
 import threading
 
+import pytest
 from sqlalchemy import func, select
 
 from assessment.db import db
 from assessment.models import Answer, Response
 from assessment.services import accounts, invitations
 from assessment.vocabulary import ResponseStatus, RoleLevel
+from tests.conftest import ON_POSTGRES
 from tests.support.survey import fill_through_services
 from tests.support.web import Browser, csrf_from, live_server
 
@@ -111,3 +113,36 @@ def test_submits_and_reads_at_once_take_releases_of_at_least_k(app, county):
     assert sum(n for _, n in steps) == 6
     assert all(n >= 3 for release, n in steps if release is not None), steps
     assert sum(n for release, n in steps if release is None) < 3  # what still waits is fewer than a release
+
+
+@pytest.mark.skipif(ON_POSTGRES, reason="a SQLite file locked by another process")
+def test_a_locked_database_answers_503_with_retry_after_and_the_same_post_lands_once_free(app, client, token):
+    """Another writer holds the database past the busy timeout: the respondent is told to try again shortly (503,
+    Retry-After), nothing is half-saved, and the same page posted again once it is free is saved."""
+    import sqlite3
+
+    from sqlalchemy.engine import make_url
+
+    from assessment import catalog
+    from tests.support.survey import page_answers, post_page, start
+
+    app.config["SQLITE_BUSY_TIMEOUT_MS"] = 200
+    db.engine.dispose()  # new connections take the short timeout
+    assert start(client, token).status_code == 302
+    q = catalog.latest("collaboration_readiness")
+    answers = page_answers(q, q.sections[0], ())
+    before = db.session.scalar(select(func.count(Answer.id)))
+    db.session.commit()
+    holder = sqlite3.connect(make_url(app.config["SQLALCHEMY_DATABASE_URI"]).database, timeout=0)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        busy = post_page(client, token, 1, answers)
+    finally:
+        holder.rollback()
+        holder.close()
+    assert busy.status_code == 503 and busy.headers["Retry-After"] == "5"
+    assert "Please try again in a few seconds" in busy.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Answer.id))) == before
+    assert post_page(client, token, 1, answers).status_code == 302
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(Answer.id))) > before
