@@ -43,8 +43,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         # token and the SameSite session cookie, not on Flask-WTF's same-origin Referer check.
         WTF_CSRF_SSL_STRICT=False,
         PASSWORD_HASH_METHOD="scrypt",
-        # Per process; with several workers, point FLASK_RATELIMIT_STORAGE_URI at a shared store (redis://...).
-        RATELIMIT_STORAGE_URI="memory://",
+        # Counted in the app's own database, so shared by every worker and server (`assessment.ratelimits`);
+        # FLASK_RATELIMIT_STORAGE_URI may point at another store Flask-Limiter knows (redis://...).
+        RATELIMIT_STORAGE_URI="continuum+db://",
         # Reports per user: each PDF takes seconds of CPU.
         REPORT_LIMIT="5 per minute;30 per hour",
         SESSION_COOKIE_HTTPONLY=True,

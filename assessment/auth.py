@@ -11,6 +11,7 @@ from flask_login import LoginManager, current_user, login_required, login_user, 
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
+from . import ratelimits  # noqa: F401 - registers the database's limit storage with `limits`
 from .services import accounts, audit
 from .text import CleanForm
 

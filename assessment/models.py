@@ -15,7 +15,7 @@ from typing import Optional
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import BigInteger, Enum, ForeignKey, LargeBinary, String, Text, UniqueConstraint, event
+from sqlalchemy import BigInteger, Enum, Float, ForeignKey, LargeBinary, String, Text, UniqueConstraint, event
 from sqlalchemy import false as sa_false
 from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -401,3 +401,14 @@ class AuditEvent(db.Model):
 @event.listens_for(AuditEvent, "before_delete")
 def _audit_is_append_only(_mapper, _connection, _target):
     raise ValueError("the audit log is append-only")
+
+
+class RateLimitCount(db.Model):
+    """A rate limit's counter for one key (`ratelimits`): hits so far in the window that ends at `ends_at` (Unix
+    seconds). Shared by every worker and server, so a limit counts all of them."""
+
+    __tablename__ = "rate_limit"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    count: Mapped[int] = mapped_column(default=0)
+    ends_at: Mapped[float] = mapped_column(Float, index=True)

@@ -4,6 +4,7 @@ clients that send their requests slowly do not stall it. The harness is tests/su
 in seconds; the benchmark runs it with 200 respondents and prints the figures."""
 import socket
 import subprocess
+import urllib.error
 import urllib.request
 
 from tests.support import load
@@ -72,3 +73,26 @@ def test_clients_sending_their_request_slowly_do_not_stall_the_server(database):
             sock.close()
         server.stop()
     assert status == 200 and all(waiting)
+
+
+def test_two_app_servers_share_one_rate_limit(database):
+    """Two app servers on one database: a link-guessing client switching between them gets the 20 wrong links a
+    minute the limit allows in all, not 20 on each (limits are counted in the database, not in each process)."""
+    url = database("limits")
+    load.seed(url, 1)  # migrates the database as production does
+    env = load.environment(url)
+    servers = [load.Gunicorn("app:create_app()", env, workers=1) for _ in range(2)]
+    answers = []
+    try:
+        for n in range(30):
+            request = urllib.request.Request(f"{servers[n % 2].base}/s/not-a-real-link-{n:02d}",
+                                             headers={"Host": "127.0.0.1"})
+            try:
+                with urllib.request.urlopen(request, timeout=10) as answer:
+                    answers.append(answer.status)
+            except urllib.error.HTTPError as error:
+                answers.append(error.code)
+    finally:
+        for server in servers:
+            server.stop()
+    assert answers[:20] == [404] * 20 and answers[20:] == [429] * 10, answers

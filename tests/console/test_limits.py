@@ -106,3 +106,20 @@ def test_reports_are_limited_per_user_not_per_address(app, world):
     assert [a.status_code for a in answers] == [302, 302, 429]  # (the report is being prepared: 302 to its page)
     assert 1 <= int(answers[-1].headers["Retry-After"]) <= 60
     assert admin.get(url).status_code == 302
+
+
+def test_the_database_s_limit_counter_starts_again_when_its_window_ends(app):
+    import datetime as dt
+
+    import time_machine
+
+    from assessment.ratelimits import DatabaseStorage
+
+    storage = DatabaseStorage("continuum+db://")
+    with time_machine.travel(dt.datetime(2027, 1, 1, 12, 0, tzinfo=dt.timezone.utc), tick=False) as clock:
+        assert [storage.incr("k", 60) for _ in range(3)] == [1, 2, 3] and storage.get("k") == 3
+        assert storage.get_expiry("k") == dt.datetime(2027, 1, 1, 12, 1, tzinfo=dt.timezone.utc).timestamp()
+        clock.shift(61)
+        assert storage.get("k") == 0 and storage.incr("k", 60) == 1  # a new window
+        storage.clear("k")
+        assert storage.get("k") == 0 and storage.check()
