@@ -1,6 +1,7 @@
 """Signing in and out of the console. Sign-in is rate limited per address and says so."""
 from __future__ import annotations
 
+import time
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
@@ -8,11 +9,11 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
-from wtforms import EmailField, PasswordField
+from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from . import ratelimits  # noqa: F401 - registers the database's limit storage with `limits`
-from .services import accounts, audit
+from .services import accounts, audit, two_factor
 from .text import CleanForm
 
 LOGIN_LIMIT = "10 per minute;50 per hour"
@@ -20,8 +21,13 @@ bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Please sign in to use the console."
-#: Counts in memory per process unless RATELIMIT_STORAGE_URI names a shared store (redis://...; see the README).
+#: Counted in the app's database (`ratelimits`), shared by every worker and server.
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+#: Refused sign-ins (password or code) per account, whatever address they come from: a guesser spread over many
+#: addresses is slowed too; the account is never locked for longer than this window.
+ACCOUNT_LIMIT = "10 per 15 minutes"
+#: How long a correct password waits for its second factor.
+PENDING_SECONDS = 300
 
 
 class SessionInterface(SecureCookieSessionInterface):
@@ -41,6 +47,22 @@ class LoginForm(CleanForm):
     password = PasswordField("Password", validators=[DataRequired(), Length(max=accounts.MAX_PASSWORD)])
 
 
+class CodeForm(CleanForm):
+    code = StringField("Code", validators=[DataRequired(), Length(max=40)],
+                       description="The 6 digits your authenticator app shows now, or one of your recovery codes.",
+                       render_kw={"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false"})
+
+
+def _account_key() -> str:
+    """The account a sign-in is for (the address typed, or the one waiting for its code), for ACCOUNT_LIMIT."""
+    typed = request.form.get("email", "") or session.get("pending_email", "")
+    return "account:" + typed.strip().lower()[:254]
+
+
+def _refused_only(response) -> bool:
+    return response.status_code == 401
+
+
 def _safe_next(target: str | None) -> str:
     """Only a path on this site: never an open redirect."""
     if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
@@ -54,6 +76,7 @@ REFUSED = ("That email and password do not match an account that can sign in. A 
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(LOGIN_LIMIT, methods=["POST"])
+@limiter.limit(ACCOUNT_LIMIT, key_func=_account_key, methods=["POST"], deduct_when=_refused_only)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("console.index"))
@@ -67,11 +90,49 @@ def login():
         if user is None:
             return _refused(form, REFUSED)
         session.clear()  # a fresh session: nothing from before sign-in, its CSRF token included, carries over
-        login_user(user)
-        audit.record("sign_in", user.email, actor=user.email)
-        flash("Signed in.", "success")
-        return redirect(_safe_next(request.args.get("next")))
+        if two_factor.enabled(user):
+            session.update(pending=user.session_token, pending_email=user.email, pending_at=time.time(),
+                           pending_next=_safe_next(request.args.get("next")))
+            return redirect(url_for("auth.second_factor"))
+        return _signed_in(user, _safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form, limit=LOGIN_LIMIT), 400 if form.errors else 200
+
+
+def _signed_in(user, target: str, how: str = ""):
+    login_user(user)
+    audit.record("sign_in", user.email, how, actor=user.email)
+    flash("Signed in.", "success")
+    if two_factor.required(user) and not two_factor.enabled(user):
+        flash("This account needs a second factor: set up an authenticator app before going on.", "error")
+        return redirect(url_for("console.account"))
+    return redirect(target)
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@limiter.limit(LOGIN_LIMIT, methods=["POST"])
+@limiter.limit(ACCOUNT_LIMIT, key_func=_account_key, methods=["POST"], deduct_when=_refused_only)
+def second_factor():
+    """The second step of signing in, for an account with a second factor: a code from the app, or a recovery
+    code, within PENDING_SECONDS of the right password."""
+    user = accounts.user_of_session(session.get("pending", "")) if session.get("pending") else None
+    if user is None or time.time() - session.get("pending_at", 0) > PENDING_SECONDS:
+        session.clear()
+        flash("Sign in again: the password step has expired.", "error")
+        return redirect(url_for("auth.login"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        how = two_factor.check(user, form.code.data)
+        if how is None:
+            audit.record("sign_in_failed", user.email, "wrong second-factor code", actor=None)
+            flash("That code does not match. Type the 6 digits the app shows now, or a recovery code.", "error")
+            return render_template("auth/code.html", form=form), 401
+        target = session.get("pending_next") or url_for("console.index")
+        session.clear()
+        if how == "recovery code":
+            flash(f"You signed in with a recovery code: {two_factor.recovery_codes_left(user)} are left. If the "
+                  "device is lost, set up the app again on your account page.", "success")
+        return _signed_in(user, target, f"with a {how}")
+    return render_template("auth/code.html", form=form), 400 if form.errors else 200
 
 
 def _refused(form: LoginForm, message: str, detail: str = ""):
@@ -93,6 +154,7 @@ def logout():
 
 
 def init_app(app) -> None:
+    app.config.setdefault("TWO_FACTOR_REQUIRED", "none" if app.testing else "admin")
     app.session_interface = SessionInterface()
     login_manager.init_app(app)
     limiter.init_app(app)

@@ -314,6 +314,12 @@ class User(UserMixin, db.Model):
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
     #: A disabled account cannot sign in, and its sessions are over; its grants and audit trail stay.
     disabled_at: Mapped[Optional[dt.datetime]]
+    #: The second factor (`services.two_factor`): the TOTP secret, encrypted under the app's secret key (set while
+    #: enrolling, in use once `totp_enabled_at` is set), and the last time step a code was accepted for, so that
+    #: no code is accepted twice.
+    totp_secret: Mapped[Optional[str]] = mapped_column(Text)
+    totp_enabled_at: Mapped[Optional[dt.datetime]]
+    totp_last_step: Mapped[Optional[int]] = mapped_column(BigInteger)
 
     grants: Mapped[list[Grant]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
@@ -412,3 +418,12 @@ class RateLimitCount(db.Model):
     key: Mapped[str] = mapped_column(String(255), primary_key=True)
     count: Mapped[int] = mapped_column(default=0)
     ends_at: Mapped[float] = mapped_column(Float, index=True)
+
+
+class RecoveryCode(db.Model):
+    """One of an account's single-use recovery codes (for a lost authenticator), kept as its SHA-256 only."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[Optional[dt.datetime]]

@@ -20,7 +20,16 @@ bp = Blueprint("console", __name__, url_prefix="/console")
 @bp.before_request
 @login_required
 def require_login():
-    """Every console page needs a signed-in user."""
+    """Every console page needs a signed-in user, and one whose account must have a second factor has one before
+    anything but its own account page."""
+    from flask import request, url_for
+
+    from ..services import two_factor
+
+    if (two_factor.required(current_user) and not two_factor.enabled(current_user)
+            and not (request.endpoint or "").startswith("console.account")):
+        flash("This account needs a second factor: set up an authenticator app before going on.", "error")
+        return redirect(url_for("console.account"))
 
 
 def carry_out(action, done, back: str):
@@ -63,6 +72,7 @@ def console_context():
 
 
 from . import (  # noqa: E402,F401 - the routes
+    account,
     accounts,
     audit,
     contact_files,

@@ -16,7 +16,8 @@ ACTIONS = ("sign_in", "sign_in_failed", "sign_out", "round_created", "round_open
            "emails_queued", "reminders_queued", "emails_bounced", "email_template_changed", "mail_settings_changed",
            "export", "report_downloaded", "import", "user_created", "access_granted", "access_revoked",
            "user_disabled", "user_enabled", "password_changed", "agency_added", "agency_changed", "agency_removed",
-           "results_released", "open_answer_reviewed", "jurisdiction_changed", "round_changed", "test_email_sent")
+           "results_released", "open_answer_reviewed", "jurisdiction_changed", "round_changed", "test_email_sent",
+           "two_factor_enabled", "two_factor_changed", "two_factor_reset", "recovery_code_used")
 
 
 def record(action: str, target: str = "", detail: str = "", actor: Optional[str] = None) -> AuditEvent:
