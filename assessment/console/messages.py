@@ -20,8 +20,8 @@ from .forms import MailSettingsForm, TemplateForm
 OUTBOX_NAME = re.compile(r"\d{8}T\d{6}Z-round(\d+)-\d+-(invitation|reminder)\.eml")
 OUTBOX_LISTED = 50
 #: A personal link's token in a message (survey and opt-out links alike): the console never shows it, or a
-#: facilitator could open a contact's draft through it.
-PERSONAL_TOKEN = re.compile(r"(/s/)(?!open/)[A-Za-z0-9_-]{8,}")
+#: facilitator could open a contact's draft through it (or stop their messages).
+PERSONAL_TOKEN = re.compile(r"(/s/(?:stop/)?)(?!open/)(?!stop/)[A-Za-z0-9_.-]{8,}")
 
 
 def _kind_and_language(round_, source) -> tuple[EmailKind, str]:
