@@ -90,8 +90,8 @@ def add_checked(round_, read: contacts.Read, left_out: int = 0, problems=(), map
 
 def own_columns(table) -> bool:
     """Whether the file has Continuum's own columns (email, agency, role_level): its problems are then the rows'."""
-    named = {files._plain(h) for h in table.header}
-    return all(any(files._plain(n) in named for n in contacts.COLUMNS[f]) for f in ("email", "agency", "role_level"))
+    named = {files.plain(h) for h in table.header}
+    return all(any(files.plain(n) in named for n in contacts.COLUMNS[f]) for f in ("email", "agency", "role_level"))
 
 
 def from_file(round_, data: bytes, people_page):

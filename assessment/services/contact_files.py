@@ -50,7 +50,7 @@ ROLE_WORDS = (
 )
 
 
-def _plain(text: str) -> str:
+def plain(text: str) -> str:
     """Lower case, no accents, punctuation as spaces: "E-mail Address" -> "e mail address"."""
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     return " ".join("".join(c if c.isalnum() else " " for c in text).split())
@@ -141,7 +141,7 @@ def guess_columns(header: list[str], known: Mapping) -> dict[str, Optional[str]]
         if last in header:
             guessed[name] = last
             continue
-        guessed[name] = next((h for h in header if _plain(h) in COLUMN_NAMES[name] and h not in guessed.values()),
+        guessed[name] = next((h for h in header if plain(h) in COLUMN_NAMES[name] and h not in guessed.values()),
                              None)
     return guessed
 
@@ -153,16 +153,16 @@ def guess_value(name: str, value: str, round_: Round, known: Mapping) -> str:
     if name == "agency":
         agencies = round_.jurisdiction.agencies
         for agency in agencies:
-            if _plain(value) in (_plain(agency.slug), _plain(agency.name)):
+            if plain(value) in (plain(agency.slug), plain(agency.name)):
                 return agency.slug
-        close = difflib.get_close_matches(_plain(value), [_plain(a.name) for a in agencies], n=1, cutoff=0.75)
-        return next((a.slug for a in agencies if close and _plain(a.name) == close[0]), "")
+        close = difflib.get_close_matches(plain(value), [plain(a.name) for a in agencies], n=1, cutoff=0.75)
+        return next((a.slug for a in agencies if close and plain(a.name) == close[0]), "")
     if name == "role_level":
         try:
             return RoleLevel.parse(value).value
         except ValueError:
             pass
-        title = f" {_plain(value)} "
+        title = f" {plain(value)} "
         for role, words in ROLE_WORDS:
             if any(f" {word} " in title for word in words):
                 return role.value
