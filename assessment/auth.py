@@ -14,7 +14,7 @@ from wtforms.validators import DataRequired, Length
 
 from . import ratelimits  # noqa: F401 - registers the database's limit storage with `limits`
 from .services import accounts, audit, two_factor
-from .text import CleanForm
+from .text import CleanForm, clean
 
 LOGIN_LIMIT = "10 per minute;50 per hour"
 bp = Blueprint("auth", __name__)
@@ -56,7 +56,7 @@ class CodeForm(CleanForm):
 def _account_key() -> str:
     """The account a sign-in is for (the address typed, or the one waiting for its code), for ACCOUNT_LIMIT."""
     typed = request.form.get("email", "") or session.get("pending_email", "")
-    return "account:" + typed.strip().lower()[:254]
+    return "account:" + clean(typed).strip().lower()[:254]
 
 
 def _refused_only(response) -> bool:

@@ -9,6 +9,7 @@ alike), so two servers counting at once never lose a hit. Fixed windows, as Flas
 """
 from __future__ import annotations
 
+import hashlib
 import random
 import time
 
@@ -19,6 +20,15 @@ from sqlalchemy.exc import SQLAlchemyError
 
 #: One counter write in this many also deletes every ended window (the table holds only live counters).
 SWEEP_ONE_IN = 100
+
+
+def _stored(key: str) -> str:
+    """A key as the table keeps it: no NUL (PostgreSQL's text cannot hold one: a typed address may), and a long
+    key (an address of 254 characters, with the limit's own words) shortened by a hash of it, within the column."""
+    key = key.replace("\x00", "\\0")
+    if len(key) > 200:
+        key = key[:120] + "#" + hashlib.sha256(key.encode()).hexdigest()
+    return key
 
 
 class DatabaseStorage(Storage):
@@ -44,6 +54,7 @@ class DatabaseStorage(Storage):
         return db.engine
 
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
+        key = _stored(key)
         table, now = self._table(), time.time()
         dialect = sqlite if self._engine().dialect.name == "sqlite" else postgresql
         statement = dialect.insert(table).values(key=key, count=amount, ends_at=now + expiry)
@@ -59,14 +70,14 @@ class DatabaseStorage(Storage):
             return int(connection.execute(statement).scalar_one())
 
     def get(self, key: str) -> int:
-        table = self._table()
+        key, table = _stored(key), self._table()
         with self._engine().connect() as connection:
             found = connection.execute(select(table.c.count).where(table.c.key == key,
                                                                    table.c.ends_at > time.time())).scalar()
         return int(found or 0)
 
     def get_expiry(self, key: str) -> float:
-        table = self._table()
+        key, table = _stored(key), self._table()
         with self._engine().connect() as connection:
             found = connection.execute(select(table.c.ends_at).where(table.c.key == key)).scalar()
         return float(found) if found and found > time.time() else time.time()
@@ -84,6 +95,6 @@ class DatabaseStorage(Storage):
             return connection.execute(delete(self._table())).rowcount
 
     def clear(self, key: str) -> None:
-        table = self._table()
+        key, table = _stored(key), self._table()
         with self._engine().begin() as connection:
             connection.execute(delete(table).where(table.c.key == key))

@@ -128,3 +128,14 @@ def test_the_database_s_limit_counter_starts_again_when_its_window_ends(app):
         assert storage.get("k") == 0 and storage.incr("k", 60) == 1  # a new window
         storage.clear("k")
         assert storage.get("k") == 0 and storage.check()
+
+
+def test_limit_keys_with_a_nul_or_of_any_length_are_counted_not_refused(app):
+    """PostgreSQL's text holds no NUL and the key column is bounded: such keys are stored as their stand-ins."""
+    from assessment.ratelimits import DatabaseStorage
+
+    storage = DatabaseStorage("continuum+db://")
+    for key in ("account:alpha@test.org\x00", "account:" + "a" * 400 + "@test.org"):
+        assert [storage.incr(key, 60) for _ in range(2)] == [1, 2] and storage.get(key) == 2
+        storage.clear(key)
+        assert storage.get(key) == 0
