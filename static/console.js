@@ -103,3 +103,24 @@ document.addEventListener("click", function (event) {
     timer = window.setTimeout(refresh, 300);
   });
 })();
+
+// The mapping page: a value given a meaning is no longer marked "to match", and the count above says how many are
+// left (the page says the same without script once it is posted again).
+(function () {
+  "use strict";
+  var rows = document.querySelectorAll("table select[name*='_means_']");
+  var count = document.getElementById("unmatched-count");
+  function update() {
+    var left = 0;
+    document.querySelectorAll("table select[name*='_means_']").forEach(function (select) {
+      var row = select.closest("tr");
+      row.classList.toggle("unmatched", !select.value);
+      if (!select.value) { left += 1; }
+    });
+    if (count) {
+      count.textContent = String(left);
+      document.getElementById("unmatched-note").hidden = left === 0;
+    }
+  }
+  rows.forEach(function (select) { select.addEventListener("change", update); });
+})();
