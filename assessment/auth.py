@@ -103,7 +103,7 @@ def _signed_in(user, target: str, how: str = ""):
     audit.record("sign_in", user.email, how, actor=user.email)
     flash("Signed in.", "success")
     if two_factor.required(user) and not two_factor.enabled(user):
-        flash("This account needs a second factor: set up an authenticator app before going on.", "error")
+        flash(two_factor.NEEDED, "error")
         return redirect(url_for("console.account"))
     return redirect(target)
 

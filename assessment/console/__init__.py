@@ -7,11 +7,11 @@ jurisdictions.
 """
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..models import utcnow
-from ..services import ServiceError, mailings
+from ..services import ServiceError, mailings, two_factor
 from ..vocabulary import InvitationStatus, RoundStatus
 
 bp = Blueprint("console", __name__, url_prefix="/console")
@@ -22,13 +22,9 @@ bp = Blueprint("console", __name__, url_prefix="/console")
 def require_login():
     """Every console page needs a signed-in user, and one whose account must have a second factor has one before
     anything but its own account page."""
-    from flask import request, url_for
-
-    from ..services import two_factor
-
     if (two_factor.required(current_user) and not two_factor.enabled(current_user)
             and not (request.endpoint or "").startswith("console.account")):
-        flash("This account needs a second factor: set up an authenticator app before going on.", "error")
+        flash(two_factor.NEEDED, "error")
         return redirect(url_for("console.account"))
 
 

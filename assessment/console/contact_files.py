@@ -107,9 +107,7 @@ def from_file(round_, data: bytes, people_page):
         if problems:
             return people_page(problems=problems, good=len(checked), file_text=text if len(text) <= MOST_TEXT
                                else None, mapping_json=mapping.to_json())
-        used = {c for c in mapping.columns.values() if c}
-        ignored = tuple(h or f"column {i + 1}" for i, h in enumerate(table.header) if h not in used)
-        return add_checked(round_, contacts.Read(checked, ignored), left_out)
+        return add_checked(round_, contacts.Read(checked, _left_out_columns(table, mapping)), left_out)
     mapping = guessed(round_, table)
     if not complete(mapping):
         if len(text.encode()) > MOST_TEXT:
@@ -126,10 +124,15 @@ def _carry_out(round_, table, mapping, text, keep_good: bool):
     checked, problems = contacts.check(round_, entries, in_columns=True)
     if problems and not (keep_good and checked):
         return mapping_page(round_, table, mapping, text, problems=problems, good=len(checked), status=400)
-    used = {c for c in mapping.columns.values() if c}
-    ignored = tuple(h or f"column {i + 1}" for i, h in enumerate(table.header) if h not in used)
     own = own_columns(table) and not any(mapping.values.values())
-    return add_checked(round_, contacts.Read(checked, ignored), left_out, problems, None if own else mapping)
+    return add_checked(round_, contacts.Read(checked, _left_out_columns(table, mapping)), left_out, problems,
+                       None if own else mapping)
+
+
+def _left_out_columns(table, mapping) -> tuple[str, ...]:
+    """The file's columns no field was read from (never stored), as the success message names them."""
+    used = {c for c in mapping.columns.values() if c}
+    return tuple(h or f"column {i + 1}" for i, h in enumerate(table.header) if h not in used)
 
 
 @bp.post("/rounds/<int:round_id>/contacts/mapping")

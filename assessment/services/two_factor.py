@@ -26,6 +26,8 @@ from ..vocabulary import Role
 from . import ServiceError, audit
 
 ISSUER = "Continuum"
+#: What an account that must have a second factor, and has none, is told until it sets one up.
+NEEDED = "This account needs a second factor: set up an authenticator app before going on."
 RECOVERY_CODES = 10
 
 
