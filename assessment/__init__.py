@@ -19,6 +19,7 @@ def init_app(app) -> None:
         languages,
         local_time,
         survey,
+        viewing,
     )
     from .db import IdConverter, commit_per_request, configure_engine, db, migrate
     from .services import jobs, mailings, schedule  # noqa: F401 - schedule registers the clock's job
@@ -47,4 +48,5 @@ def init_app(app) -> None:
     app.register_blueprint(survey.bp)
     app.register_blueprint(console.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(viewing.bp)
     cli.init_app(app)

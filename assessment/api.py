@@ -15,6 +15,8 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 def require_login():
     if not current_user.is_authenticated:
         return jsonify(error="sign in first"), 401
+    if current_user.is_viewer:
+        return jsonify(error="not found"), 404
 
 
 @bp.errorhandler(HTTPException)

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
-from werkzeug.exceptions import BadRequest, HTTPException, SecurityError
+from werkzeug.exceptions import BadRequest, HTTPException, NotFound, SecurityError
 
 from .auth import limiter
 from .db import db
@@ -31,6 +31,10 @@ BUSY_RETRY_AFTER = 5
 
 class InvalidSubmission(BadRequest):
     """A 400 whose description says what was wrong; shown to the person who sent it."""
+
+
+class NothingHere(NotFound):
+    """A 404 whose description says what to do (an expired link: ask for a new one), and nothing more."""
 
 
 def _page(status: int, detail: str = ""):
@@ -70,7 +74,7 @@ def init_app(app: Flask) -> None:
     def http_error(error: HTTPException):
         if error.code >= 500:
             db.session.rollback()
-        detail = error.description if isinstance(error, InvalidSubmission) else ""
+        detail = error.description if isinstance(error, (InvalidSubmission, NothingHere)) else ""
         return _page(error.code or 500, detail)
 
     @app.errorhandler(Exception)

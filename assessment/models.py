@@ -341,6 +341,11 @@ class User(UserMixin, db.Model):
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
 
+    @property
+    def is_viewer(self) -> bool:
+        """Reads published results only (`viewing`); no other page of the console, nothing of the API."""
+        return self.role == Role.VIEWER
+
 
 class Grant(db.Model):
     """A facilitator's access to one jurisdiction."""
@@ -427,3 +432,23 @@ class RecoveryCode(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     code_hash: Mapped[str] = mapped_column(String(64))
     used_at: Mapped[Optional[dt.datetime]]
+
+
+class ShareLink(db.Model):
+    """A link a facilitator gives to a reader without an account (a policy team, an agency head): it shows one
+    round's published results and report, and nothing else, until it expires or is withdrawn. Kept as the
+    SHA-256 of its token only; every view is counted and audited."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: Who it is for, in the facilitator's words ("Policy team, March meeting").
+    label: Mapped[str] = mapped_column(String(200))
+    created_by: Mapped[Optional[str]] = mapped_column(String(254))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime]
+    revoked_at: Mapped[Optional[dt.datetime]]
+    views: Mapped[int] = mapped_column(default=0, server_default="0")
+    last_viewed_at: Mapped[Optional[dt.datetime]]
+
+    round: Mapped[Round] = relationship()

@@ -119,5 +119,10 @@ class EmailStatus(Labelled):
 
 
 class Role(Labelled):
+    """What a console account may do: an administrator everything; a facilitator run the rounds of the
+    jurisdictions granted; a viewer (a policy team member, an agency head) only read those rounds' published
+    results and report."""
+
     ADMIN = ("admin", "Administrator")
     FACILITATOR = ("facilitator", "Facilitator")
+    VIEWER = ("viewer", "Viewer")

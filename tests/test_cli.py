@@ -197,6 +197,42 @@ def test_the_upgrade_gives_existing_accounts_a_session_token_each(database):
         db.engine.dispose()
 
 
+def test_the_viewer_role_keeps_every_account_s_grants_and_codes(database):
+    # SQLite changes a CHECK constraint by rebuilding the table: with foreign keys enforced, dropping the old
+    # "user" table would cascade to the grants and recovery codes that refer to it.
+    from flask_migrate import downgrade, upgrade
+
+    fresh = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database("viewers")})
+    with fresh.app_context():
+        upgrade(revision="a3e9f7c2d6b8")
+        for statement in (
+                "INSERT INTO jurisdiction (id, name, created_at, paper_size, time_zone) "
+                "VALUES (1, 'J', CURRENT_TIMESTAMP, 'letter', 'UTC')",
+                "INSERT INTO \"user\" (id, email, password_hash, role, created_at, session_token) "
+                "VALUES (1, 'a@test.org', 'x', 'facilitator', CURRENT_TIMESTAMP, 't1')",
+                "INSERT INTO \"grant\" (user_id, jurisdiction_id) VALUES (1, 1)",
+                "INSERT INTO recovery_code (user_id, code_hash) VALUES (1, 'h')"):
+            db.session.execute(text(statement))
+        db.session.commit()
+        upgrade()
+        counts = lambda: [db.session.execute(text(f"SELECT count(*) FROM {t}")).scalar()  # noqa: E731
+                          for t in ('"user"', '"grant"', "recovery_code")]
+        assert counts() == [1, 1, 1]
+        db.session.execute(text("UPDATE \"user\" SET role = 'viewer'"))
+        db.session.commit()
+        with pytest.raises(Exception, match="(?i)check"):
+            db.session.execute(text("UPDATE \"user\" SET role = 'owner'"))
+            db.session.commit()
+        db.session.rollback()
+        downgrade(revision="a3e9f7c2d6b8")
+        assert counts() == [1, 1, 1]
+        # a viewer becomes a disabled facilitator: it must not gain a facilitator's powers on the way down
+        assert db.session.execute(text('SELECT role, disabled_at IS NOT NULL FROM "user"')).one() == ("facilitator",
+                                                                                                      True)
+        db.session.remove()
+        db.engine.dispose()
+
+
 def test_the_upgrade_makes_what_was_published_a_first_release(database):
     """Rounds published in snapshots before releases: what they published becomes release 1 (its results worked
     out when first read), what waited still waits, and the downgrade gives the snapshot times back."""

@@ -7,7 +7,7 @@ jurisdictions.
 """
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..models import utcnow
@@ -21,7 +21,13 @@ bp = Blueprint("console", __name__, url_prefix="/console")
 @login_required
 def require_login():
     """Every console page needs a signed-in user, and one whose account must have a second factor has one before
-    anything but its own account page."""
+    anything but its own account page. A viewer reads results at `/view` (`viewing`): of the console it has only
+    its own account page, and everything else answers 404."""
+    endpoint = request.endpoint or ""
+    if current_user.is_viewer and not endpoint.startswith("console.account"):
+        if endpoint == "console.index":
+            return redirect(url_for("viewer.rounds"))
+        abort(404)
     if (two_factor.required(current_user) and not two_factor.enabled(current_user)
             and not (request.endpoint or "").startswith("console.account")):
         flash(two_factor.NEEDED, "error")
@@ -56,11 +62,6 @@ def confirm_page(title: str, facts: list[str], go: str, back: str, warnings: tup
                            alternative=alternative, carried=carried, action=request.path, method=method)
 
 
-def chart_json(fig) -> str:
-    """Figure JSON safe inside a <script type="application/json"> block: no "</script>" can close it."""
-    return fig.to_json().replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
 @bp.app_context_processor
 def console_context():
     return {"RoundStatus": RoundStatus, "InvitationStatus": InvitationStatus, "current_user": current_user,
@@ -81,4 +82,5 @@ from . import (  # noqa: E402,F401 - the routes
     results,
     round_settings,
     rounds,
+    sharing,
 )

@@ -16,7 +16,7 @@ from wtforms import (
     TimeField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ..services.accounts import MAX_PASSWORD, PASSWORD_RULE
 from ..services.invitations import MAX_INVITATIONS_AT_ONCE
@@ -163,7 +163,8 @@ class AccountForm(CleanForm):
     email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
     role = SelectField("Role", choices=_choices(Role),
                        description="An administrator sees every jurisdiction and manages accounts; a facilitator "
-                                   "sees only the jurisdictions granted.")
+                                   "runs the rounds of the jurisdictions granted; a viewer only reads their "
+                                   "published results and report.")
     password = PasswordField("Password", validators=[DataRequired(), Length(max=MAX_PASSWORD)],
                              description=PASSWORD_RULE)
 
@@ -180,3 +181,10 @@ class GrantForm(CleanForm):
 class ReopenForm(CleanForm):
     reason = TextAreaField("Why reopen it?", validators=[DataRequired(), Length(max=500)],
                            description="Recorded in the audit log with your name.")
+
+
+class ShareLinkForm(CleanForm):
+    label = StringField("Who it is for", validators=[DataRequired(), Length(max=200)],
+                        description="As you will recognise it in the list below: “Policy team, March meeting”.")
+    days = IntegerField("Days it works", default=14, validators=[InputRequired(), NumberRange(min=1, max=90)],
+                        description="From 1 to 90 days. You can withdraw it sooner at any time.")

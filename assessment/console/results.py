@@ -8,14 +8,14 @@ from flask_login import current_user
 
 from reports import content, figures
 
-from .. import access
+from .. import access, published
 from ..auth import limiter
 from ..models import Round
 from ..services import ServiceError, analyst, audit, exports, rounds
 from ..services import report as report_service
 from ..services.scores import compare_rounds, round_scores
 from ..vocabulary import JobStatus, RoundStatus
-from . import bp, chart_json, confirm_page, confirmed
+from . import bp, confirm_page, confirmed
 
 
 def _compared_with(round_) -> Optional[Round]:
@@ -89,31 +89,12 @@ RAW_RESPONSES_ONLY_FOR_ADMINS = (
 @bp.get("/rounds/<int:round_id>/results")
 def results_page(round_id: int):
     round_ = access.round_or_404(round_id)
-    results = round_scores(round_)
-    sector, role = request.args.get("sector", ""), request.args.get("role", "")
-    sectors = {s.id: s for s in results.sectors}
-    roles = {r.id: r for r in results.role_levels}
-    if (sector and sector not in sectors) or (role and role not in roles):
+    try:
+        page = published.results_page(round_, request.args.get("sector", ""), request.args.get("role", ""))
+    except published.UnknownGroup:
         abort(400)
-    cells = {(c.sector, c.role_level): c for c in results.sector_roles}
-    group = cells[(sector, role)] if sector and role else roles.get(role) or sectors.get(sector)
-    charts = {}
-    if results.published and not (group and group.suppressed):
-        charts = {"dimensions": figures.profile_figure(results, "dimensions", group),
-                  "conditions": figures.profile_figure(results, "conditions", group),
-                  "agencies": figures.agency_heatmap(results, sector or None)}
-        if not group:
-            charts.update(continuum=figures.continuum_figure(results), roster=figures.roster_matrix(results),
-                          network=figures.network_figure(results), pair_levels=figures.pair_levels_figure(results),
-                          role_levels=figures.role_levels_figure(results))
-    return render_template("console/results.html", round=round_, results=results,
-                           report=(content.build(results, guidance=rounds.questionnaire_of(round_).guidance,
-                                                 said=report_service.said(round_))
-                                   if results.published else None),
-                           earlier_rounds=[r for r in round_.jurisdiction.rounds if r.id < round_.id],
-                           charts={name: (fig.layout.title.text, chart_json(fig)) for name, fig in charts.items()},
-                           group=group, sector=sector, role=role, sectors=results.sectors,
-                           roles=results.role_levels)
+    return render_template("console/results.html", facilitator=True, **page,
+                           earlier_rounds=[r for r in round_.jurisdiction.rounds if r.id < round_.id])
 
 
 @bp.get("/rounds/<int:round_id>/compare")
@@ -136,7 +117,7 @@ def compare_page(round_id: int):
     return render_template("console/compare.html", round=round_, choices=earlier_rounds, earlier=earlier,
                            comparison=comparison, change=content.build(results, comparison)["change"],
                            dimensions=results.dimensions,
-                           charts={name: (fig.layout.title.text, chart_json(fig)) for name, fig in charts.items()})
+                           charts=published.charts_of(charts))
 
 
 #: kind -> the formats it comes in. "responses" is the wide file for statistics programs (SPSS, Stata, R);

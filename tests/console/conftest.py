@@ -47,7 +47,7 @@ def world(app):
 def csrf(client) -> str:
     """A valid token for this client's session (the sign-in page, or the console once signed in)."""
     page = client.get("/login")
-    return csrf_from(page.data if page.status_code == 200 else client.get("/console/").data)
+    return csrf_from(page.data if page.status_code == 200 else client.get("/console/", follow_redirects=True).data)
 
 
 def sign_in(client, email, password=PASSWORD):

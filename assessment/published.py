@@ -1,0 +1,48 @@
+"""The published results page's content, for everyone who reads it: the facilitator in the console, a viewer
+account, a share link. One place, so that every reader sees the same figures."""
+from __future__ import annotations
+
+from reports import content, figures
+
+from .models import Round
+from .services import report as report_service
+from .services import rounds
+from .services.scores import round_scores
+
+
+class UnknownGroup(ValueError):
+    """A sector or role level the round's results do not have."""
+
+
+def chart_json(fig) -> str:
+    """Figure JSON safe inside a <script type="application/json"> block: no "</script>" can close it."""
+    return fig.to_json().replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def charts_of(figs: dict) -> dict:
+    return {name: (fig.layout.title.text, chart_json(fig)) for name, fig in figs.items()}
+
+
+def results_page(round_: Round, sector: str = "", role: str = "") -> dict:
+    """What the results page shows of the round's published results, for the whole jurisdiction or one sector,
+    role level or cell of both."""
+    results = round_scores(round_)
+    sectors = {s.id: s for s in results.sectors}
+    roles = {r.id: r for r in results.role_levels}
+    if (sector and sector not in sectors) or (role and role not in roles):
+        raise UnknownGroup(sector if sector and sector not in sectors else role)
+    cells = {(c.sector, c.role_level): c for c in results.sector_roles}
+    group = cells[(sector, role)] if sector and role else roles.get(role) or sectors.get(sector)
+    charts = {}
+    if results.published and not (group and group.suppressed):
+        charts = {"dimensions": figures.profile_figure(results, "dimensions", group),
+                  "conditions": figures.profile_figure(results, "conditions", group),
+                  "agencies": figures.agency_heatmap(results, sector or None)}
+        if not group:
+            charts.update(continuum=figures.continuum_figure(results), roster=figures.roster_matrix(results),
+                          network=figures.network_figure(results), pair_levels=figures.pair_levels_figure(results),
+                          role_levels=figures.role_levels_figure(results))
+    report = (content.build(results, guidance=rounds.questionnaire_of(round_).guidance,
+                            said=report_service.said(round_)) if results.published else None)
+    return {"round": round_, "results": results, "report": report, "charts": charts_of(charts), "group": group,
+            "sector": sector, "role": role, "sectors": results.sectors, "roles": results.role_levels}
