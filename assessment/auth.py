@@ -4,7 +4,7 @@ from __future__ import annotations
 import time
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -12,7 +12,10 @@ from flask_login import LoginManager, current_user, login_required, login_user, 
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from . import ratelimits  # noqa: F401 - registers the database's limit storage with `limits`
+from . import (
+    ratelimits,  # noqa: F401 - registers the database's limit storage with `limits`
+    sso,
+)
 from .services import accounts, audit, two_factor
 from .text import CleanForm, clean
 
@@ -91,21 +94,78 @@ def login():
             return _refused(form, REFUSED)
         session.clear()  # a fresh session: nothing from before sign-in, its CSRF token included, carries over
         if two_factor.enabled(user):
-            session.update(pending=user.session_token, pending_email=user.email, pending_at=time.time(),
-                           pending_next=_safe_next(request.args.get("next")))
-            return redirect(url_for("auth.second_factor"))
+            return _code_next(user, _safe_next(request.args.get("next")))
         return _signed_in(user, _safe_next(request.args.get("next")))
-    return render_template("auth/login.html", form=form, limit=LOGIN_LIMIT), 400 if form.errors else 200
+    return _login_page(form, 400 if form.errors else 200)
 
 
-def _signed_in(user, target: str, how: str = ""):
+def _login_page(form: LoginForm, status: int = 200):
+    return render_template("auth/login.html", form=form, limit=LOGIN_LIMIT, sso=sso.configured()), status
+
+
+def _code_next(user, target: str, how: str = ""):
+    """The first factor is done (a password, or the identity provider): the code step next."""
+    session.update(pending=user.session_token, pending_email=user.email, pending_at=time.time(),
+                   pending_next=target, pending_how=how)
+    return redirect(url_for("auth.second_factor"))
+
+
+def _signed_in(user, target: str, how: str = "", provider_mfa: bool = False):
     login_user(user)
+    if provider_mfa:
+        session["provider_mfa"] = True
     audit.record("sign_in", user.email, how, actor=user.email)
     flash("Signed in.", "success")
-    if two_factor.required(user) and not two_factor.enabled(user):
+    if second_factor_missing(user):
         flash(two_factor.NEEDED, "error")
         return redirect(url_for("console.account"))
     return redirect(target)
+
+
+def second_factor_missing(user) -> bool:
+    """Whether this account must set up its second factor before using the console: it needs one (by the
+    TWO_FACTOR_REQUIRED setting), has none, and did not sign in through an identity provider that used one."""
+    return two_factor.required(user) and not two_factor.enabled(user) and not session.get("provider_mfa")
+
+
+@bp.get("/login/sso")
+@limiter.limit(LOGIN_LIMIT)
+def sso_start():
+    """Off to the agency's identity provider (when single sign-on is set up; 404 otherwise)."""
+    if not sso.configured():
+        abort(404)
+    if current_user.is_authenticated:
+        return redirect(url_for("console.index"))
+    session["sso_next"] = _safe_next(request.args.get("next"))
+    try:
+        return sso.start()
+    except sso.Refused as exc:
+        return _sso_refused(str(exc))
+
+
+@bp.get("/login/sso/callback")
+@limiter.limit(LOGIN_LIMIT)
+def sso_callback():
+    """Back from the identity provider: its answer checked, and the account of its verified address signed in
+    (through the code step too when the account has a second factor the provider did not stand in for)."""
+    if not sso.configured():
+        abort(404)
+    target = session.pop("sso_next", None) or url_for("console.index")
+    try:
+        user, provider_mfa = sso.finish()
+    except sso.Refused as exc:
+        return _sso_refused(str(exc))
+    session.clear()
+    if two_factor.enabled(user) and not provider_mfa:
+        return _code_next(user, target, "through single sign-on")
+    return _signed_in(user, target, "through single sign-on" + (", with the provider's second factor"
+                                                                 if provider_mfa else ""), provider_mfa)
+
+
+def _sso_refused(reason: str):
+    audit.record("sso_refused", "", reason[:500], actor=None)
+    flash(f"Single sign-on did not sign you in: {reason}.", "error")
+    return _login_page(LoginForm(formdata=None), 401)
 
 
 @bp.route("/login/code", methods=["GET", "POST"])
@@ -127,18 +187,19 @@ def second_factor():
             flash("That code does not match. Type the 6 digits the app shows now, or a recovery code.", "error")
             return render_template("auth/code.html", form=form), 401
         target = session.get("pending_next") or url_for("console.index")
+        first = session.get("pending_how", "")
         session.clear()
         if how == "recovery code":
             flash(f"You signed in with a recovery code: {two_factor.recovery_codes_left(user)} are left. If the "
                   "device is lost, set up the app again on your account page.", "success")
-        return _signed_in(user, target, f"with a {how}")
+        return _signed_in(user, target, ", ".join(filter(None, [first, f"with a {how}"])))
     return render_template("auth/code.html", form=form), 400 if form.errors else 200
 
 
 def _refused(form: LoginForm, message: str, detail: str = ""):
     audit.record("sign_in_failed", form.email.data.strip().lower()[:200], detail, actor=None)
     flash(message, "error")
-    return render_template("auth/login.html", form=form, limit=LOGIN_LIMIT), 401
+    return _login_page(form, 401)
 
 
 @bp.post("/logout")
@@ -158,4 +219,5 @@ def init_app(app) -> None:
     app.session_interface = SessionInterface()
     login_manager.init_app(app)
     limiter.init_app(app)
+    sso.init_app(app)
     app.register_blueprint(bp)

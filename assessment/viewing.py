@@ -9,7 +9,7 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_login import current_user, login_required
 
 from . import access, published
-from .auth import limiter
+from .auth import limiter, second_factor_missing
 from .errors import NothingHere
 from .services import ServiceError, sharing, two_factor
 from .services import report as report_service
@@ -26,7 +26,7 @@ NOT_A_LINK = ("This link does not open anything: it may have expired, or the fac
 def second_factor_first():
     """A viewer whose account must have a second factor sets it up before reading, as in the console."""
     if request.endpoint and request.endpoint.startswith("viewer.round") and current_user.is_authenticated:
-        if two_factor.required(current_user) and not two_factor.enabled(current_user):
+        if second_factor_missing(current_user):
             flash(two_factor.NEEDED, "error")
             return redirect(url_for("console.account"))
 

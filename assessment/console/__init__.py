@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from ..auth import second_factor_missing
 from ..models import utcnow
 from ..services import ServiceError, mailings, two_factor
 from ..vocabulary import InvitationStatus, RoundStatus
@@ -28,8 +29,7 @@ def require_login():
         if endpoint == "console.index":
             return redirect(url_for("viewer.rounds"))
         abort(404)
-    if (two_factor.required(current_user) and not two_factor.enabled(current_user)
-            and not (request.endpoint or "").startswith("console.account")):
+    if second_factor_missing(current_user) and not endpoint.startswith("console.account"):
         flash(two_factor.NEEDED, "error")
         return redirect(url_for("console.account"))
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from assessment import demo
 from assessment.db import db
 from assessment.models import Agency, Round, User
-from assessment.services import accounts, contacts, jurisdictions
+from assessment.services import accounts, contacts, jurisdictions, sharing
 from assessment.vocabulary import RoundStatus
 from tests.e2e.conftest import assert_accessible, assert_fits, new_page
 from tests.support.web import PHONE
@@ -26,6 +26,7 @@ def test_every_console_page_passes_axe_and_fits(browser, site, app):
     contacts.add(open_round, contacts.read_file(open_round, (
         "email,agency,role_level\n" + "".join(f"p{n}@demo.test,{county.agencies[n % 3].slug},line_staff\n"
                                               for n in range(6))).encode()))
+    _link, shared = sharing.create(closed[-1], "Policy team", 14, by=ADMIN)
     db.session.commit()
     agency = db.session.scalars(select(Agency)).first()
     user = db.session.scalar(select(User).where(User.email == ADMIN))
@@ -35,7 +36,9 @@ def test_every_console_page_passes_axe_and_fits(browser, site, app):
         pages += [f"/console/rounds/{round_.id}{tab}" for tab in (
             "", "/people", "/messages", "/plan", "/open-answers", "/settings", "/results", "/import")]
     pages += [f"/console/rounds/{closed[-1].id}/compare?with={closed[0].id}",
-              f"/console/rounds/{closed[-1].id}/reopen", f"/console/rounds/{closed[-1].id}/report"]
+              f"/console/rounds/{closed[-1].id}/reopen", f"/console/rounds/{closed[-1].id}/report",
+              f"/console/rounds/{closed[-1].id}/sharing", "/view/", f"/view/rounds/{closed[-1].id}",
+              f"/shared/{shared}"]
     for viewport in ({"width": 1280, "height": 900}, PHONE):
         context, page = new_page(browser, viewport=viewport)
         page.goto(f"{site}/login")
