@@ -4,7 +4,7 @@ from __future__ import annotations
 import time
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -16,8 +16,9 @@ from . import (
     ratelimits,  # noqa: F401 - registers the database's limit storage with `limits`
     sso,
 )
-from .services import accounts, audit, two_factor
+from .services import ServiceError, accounts, audit, security_keys, two_factor
 from .text import CleanForm, clean
+from .tokens import from_text, to_text
 
 LOGIN_LIMIT = "10 per minute;50 per hour"
 bp = Blueprint("auth", __name__)
@@ -174,18 +175,19 @@ def _sso_refused(reason: str):
 def second_factor():
     """The second step of signing in, for an account with a second factor: a code from the app, or a recovery
     code, within PENDING_SECONDS of the right password."""
-    user = accounts.user_of_session(session.get("pending", "")) if session.get("pending") else None
-    if user is None or time.time() - session.get("pending_at", 0) > PENDING_SECONDS:
+    user = _pending_user()
+    if user is None:
         session.clear()
         flash("Sign in again: the password step has expired.", "error")
         return redirect(url_for("auth.login"))
+    keys = bool(security_keys.keys_of(user))
     form = CodeForm()
     if form.validate_on_submit():
         how = two_factor.check(user, form.code.data)
         if how is None:
             audit.record("sign_in_failed", user.email, "wrong second-factor code", actor=None)
             flash("That code does not match. Type the 6 digits the app shows now, or a recovery code.", "error")
-            return render_template("auth/code.html", form=form), 401
+            return render_template("auth/code.html", form=form, keys=keys), 401
         target = session.get("pending_next") or url_for("console.index")
         first = session.get("pending_how", "")
         session.clear()
@@ -193,7 +195,53 @@ def second_factor():
             flash(f"You signed in with a recovery code: {two_factor.recovery_codes_left(user)} are left. If the "
                   "device is lost, set up the app again on your account page.", "success")
         return _signed_in(user, target, ", ".join(filter(None, [first, f"with a {how}"])))
-    return render_template("auth/code.html", form=form), 400 if form.errors else 200
+    return render_template("auth/code.html", form=form, keys=keys), 400 if form.errors else 200
+
+
+def _pending_user():
+    """The account waiting for its second factor, within PENDING_SECONDS of its first; None otherwise."""
+    user = accounts.user_of_session(session.get("pending", "")) if session.get("pending") else None
+    if user is None or time.time() - session.get("pending_at", 0) > PENDING_SECONDS:
+        return None
+    return user
+
+
+@bp.post("/login/key/options")
+@limiter.limit(LOGIN_LIMIT)
+def security_key_options():
+    """The options for the browser to sign in with one of the waiting account's security keys (JSON)."""
+    user = _pending_user()
+    if user is None:
+        return jsonify(error="sign in again: the password step has expired"), 400
+    try:
+        options, challenge = security_keys.authentication_options(user)
+    except ServiceError as exc:
+        return jsonify(error=str(exc)), 400
+    session["key_challenge"] = to_text(challenge)
+    return current_app.response_class(options, mimetype="application/json")
+
+
+@bp.post("/login/key")
+@limiter.limit(LOGIN_LIMIT)
+@limiter.limit(ACCOUNT_LIMIT, key_func=_account_key, deduct_when=_refused_only)
+def security_key():
+    """The second step with a security key instead of a code."""
+    user = _pending_user()
+    if user is None:
+        session.clear()
+        flash("Sign in again: the password step has expired.", "error")
+        return redirect(url_for("auth.login"))
+    key = security_keys.authenticate(user, request.form.get("response", ""), from_text(session.pop("key_challenge",
+                                                                                                   "")))
+    if key is None:
+        audit.record("sign_in_failed", user.email, "security key refused", actor=None)
+        flash("The security key's answer did not check out: try again with a key of this account, or type a code.",
+              "error")
+        return render_template("auth/code.html", form=CodeForm(formdata=None), keys=True), 401
+    target = session.get("pending_next") or url_for("console.index")
+    first = session.get("pending_how", "")
+    session.clear()
+    return _signed_in(user, target, ", ".join(filter(None, [first, f"with a security key ({key.name})"])))
 
 
 def _refused(form: LoginForm, message: str, detail: str = ""):

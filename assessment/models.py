@@ -452,3 +452,18 @@ class ShareLink(db.Model):
     last_viewed_at: Mapped[Optional[dt.datetime]]
 
     round: Mapped[Round] = relationship()
+
+
+class SecurityKey(db.Model):
+    """A security key (WebAuthn) registered as a second factor of an account, beside its authenticator app: the
+    credential's id and public key, and the signature counter it last reported (a counter that goes back means a
+    cloned key)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    credential_id: Mapped[bytes] = mapped_column(LargeBinary(1024), unique=True)
+    public_key: Mapped[bytes] = mapped_column(LargeBinary(2048))
+    sign_count: Mapped[int] = mapped_column(BigInteger, default=0)
+    name: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[Optional[dt.datetime]]

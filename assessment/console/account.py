@@ -1,13 +1,15 @@
-"""The signed-in person's own account: their second factor (set up, new recovery codes, turned off where it is
-not required). An administrator resets another account's second factor from that account's page."""
+"""The signed-in person's own account: their second factor (set up, new recovery codes, security keys added and
+removed, turned off where it is not required). An administrator resets another account's second factor from that
+account's page."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from .. import access
 from ..auth import CodeForm
-from ..services import ServiceError, two_factor
+from ..services import ServiceError, security_keys, two_factor
+from ..tokens import from_text, to_text
 from . import bp, confirm_page, confirmed
 
 
@@ -16,7 +18,8 @@ def _page(secret=None, codes=None, form=None, status=200):
                            required=two_factor.required(current_user), secret=secret,
                            qr=two_factor.qr_svg(two_factor.uri(current_user, secret)) if secret else None,
                            codes=codes, form=form or CodeForm(),
-                           left=two_factor.recovery_codes_left(current_user)), status
+                           left=two_factor.recovery_codes_left(current_user),
+                           keys=security_keys.keys_of(current_user)), status
 
 
 @bp.get("/account")
@@ -46,6 +49,42 @@ def account_two_factor():
         form.code.errors.append(str(exc)[:1].upper() + str(exc)[1:] + ".")
         return _page(secret=two_factor.pending_secret(current_user), form=form, status=400)
     return redirect(url_for("console.account"))
+
+
+@bp.post("/account/security-keys/options")
+def account_key_options():
+    """The options for the browser to make a new security key (JSON); the challenge waits in the session."""
+    try:
+        options, challenge = security_keys.registration_options(current_user)
+    except ServiceError as exc:
+        return jsonify(error=str(exc)), 400
+    session["key_to_add"] = to_text(challenge)
+    return current_app.response_class(options, mimetype="application/json")
+
+
+@bp.post("/account/security-keys")
+def account_add_key():
+    back = url_for("console.account") + "#security-keys"
+    try:
+        key = security_keys.register(current_user, request.form.get("response", ""),
+                                     from_text(session.pop("key_to_add", "")), request.form.get("name", ""))
+    except ServiceError as exc:
+        flash(f"The security key was not added: {exc}.", "error")
+        return redirect(back)
+    flash(f"Security key “{key.name}” added: signing in now takes it or a code.", "success")
+    return redirect(back)
+
+
+@bp.post("/account/security-keys/<int:key_id>/remove")
+def account_remove_key(key_id: int):
+    back = url_for("console.account") + "#security-keys"
+    try:
+        key = security_keys.remove(current_user, key_id)
+    except ServiceError as exc:
+        flash(str(exc)[:1].upper() + str(exc)[1:] + ".", "error")
+        return redirect(back)
+    flash(f"Security key “{key.name}” removed.", "success")
+    return redirect(back)
 
 
 @bp.post("/users/<int:user_id>/two-factor/reset")

@@ -21,7 +21,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from ..db import db
-from ..models import RecoveryCode, User, utcnow
+from ..models import RecoveryCode, SecurityKey, User, utcnow
 from ..vocabulary import Role
 from . import ServiceError, audit
 
@@ -155,11 +155,12 @@ def recovery_codes_left(user: User) -> int:
 
 
 def reset(user: User, why: str) -> None:
-    """No second factor on the account any more (a lost device, by an administrator; or its owner turning it off
-    where it is not required): the next sign-in enrols again where one is required."""
+    """No second factor on the account any more, its security keys included (a lost device, by an administrator;
+    or its owner turning it off where it is not required): the next sign-in enrols again where one is required."""
     user.totp_secret, user.totp_enabled_at, user.totp_last_step = None, None, None
-    for old in db.session.scalars(select(RecoveryCode).where(RecoveryCode.user_id == user.id)):
-        db.session.delete(old)
+    for model in (RecoveryCode, SecurityKey):
+        for old in db.session.scalars(select(model).where(model.user_id == user.id)):
+            db.session.delete(old)
     user.end_sessions()
     audit.record("two_factor_reset", user.email, why)
     db.session.flush()

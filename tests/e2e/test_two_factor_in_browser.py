@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from assessment.db import db
-from assessment.models import User
+from assessment.models import AuditEvent, User
 from assessment.services import accounts
 from tests.e2e.conftest import assert_accessible, assert_fits, new_page
 
@@ -79,3 +79,50 @@ def test_an_administrator_sets_up_totp_signs_in_with_it_and_with_a_recovery_code
     page.get_by_role("button", name="Sign in").click()
     assert "That code does not match" in page.inner_text("main")
     context.close()
+
+
+def test_a_security_key_signs_in_in_place_of_the_code(browser, site, app):
+    """A software authenticator (Chromium's virtual WebAuthn authenticator, over the DevTools protocol) stands in
+    for a USB key: added on the account page, then used at sign-in; a second browser without it cannot."""
+    site = site.replace("127.0.0.1", "localhost")  # WebAuthn's relying party is a host name, never an address
+    app.config["PUBLIC_URL"] = site
+    accounts.create_user(ADMIN, PASSWORD, "admin")
+    db.session.commit()
+    context, page = new_page(browser, viewport={"width": 1280, "height": 900})
+    devtools = context.new_cdp_session(page)
+    devtools.send("WebAuthn.enable")
+    devtools.send("WebAuthn.addVirtualAuthenticator", {"options": {
+        "protocol": "ctap2", "transport": "usb", "hasResidentKey": False, "hasUserVerification": True,
+        "isUserVerified": True, "automaticPresenceSimulation": True}})
+    password_step(page, site)
+    page.get_by_role("button", name="Set up an authenticator app").click()
+    secret = page.locator("#totp-key").inner_text()
+    page.get_by_label("Code", exact=True).fill(pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="Turn the second factor on").click()
+    page.get_by_label("Name of the key").fill("Blue key")
+    page.get_by_role("button", name="Add a security key").click()
+    page.wait_for_url("**/console/account#security-keys")
+    assert "Security key “Blue key” added" in page.inner_text("main")
+    check(page, "account with a security key")
+    page.get_by_role("button", name=re.compile("^Sign out")).click()
+
+    password_step(page, site)
+    check(page, "the second step, with a key")
+    page.get_by_role("button", name="Use your security key").click()
+    page.wait_for_url("**/console/")
+    assert "Signed in." in page.inner_text("main")
+    detail = db.session.scalars(select(AuditEvent.detail).where(AuditEvent.action == "sign_in")).all()[-1]
+    assert detail == "with a security key (Blue key)"
+    context.close()
+
+    elsewhere, other = new_page(browser, viewport={"width": 1280, "height": 900})
+    cdp = elsewhere.new_cdp_session(other)  # another key, not registered to the account
+    cdp.send("WebAuthn.enable")
+    cdp.send("WebAuthn.addVirtualAuthenticator", {"options": {
+        "protocol": "ctap2", "transport": "usb", "hasResidentKey": False, "hasUserVerification": True,
+        "isUserVerified": True, "automaticPresenceSimulation": True}})
+    password_step(other, site)
+    other.get_by_role("button", name="Use your security key").click()
+    other.wait_for_selector("[data-webauthn-status]:has-text('did not answer')")
+    assert "/login/code" in other.url
+    elsewhere.close()
