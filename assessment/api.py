@@ -6,6 +6,7 @@ from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
 from . import access
+from .auth import second_factor_missing
 from .services.scores import round_scores
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -17,6 +18,8 @@ def require_login():
         return jsonify(error="sign in first"), 401
     if current_user.is_viewer:
         return jsonify(error="not found"), 404
+    if second_factor_missing(current_user):
+        return jsonify(error="this account must set up its second factor first (Your account, in the console)"), 403
 
 
 @bp.errorhandler(HTTPException)

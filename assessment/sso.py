@@ -8,10 +8,12 @@ account by its verified email address: single sign-on creates no account and ena
 """
 from __future__ import annotations
 
+import re
+
 from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.base_client import MismatchingStateError, OAuthError
 from authlib.integrations.flask_client import OAuth
-from flask import current_app, url_for
+from flask import current_app, request, session, url_for
 from joserfc.errors import JoseError
 from requests import RequestException
 
@@ -23,6 +25,11 @@ EXTENSION = "authlib.integrations.flask_client"
 #: The `amr` value (RFC 8176) by which a provider says the person used more than one factor.
 MULTI_FACTOR = "mfa"
 TIMEOUT_SECONDS = 10
+#: An OAuth error code as RFC 6749 spells them (access_denied); anything else is not shown.
+ERROR_CODE = re.compile(r"[a-z_]{1,40}")
+#: The addresses matched to accounts: printable ASCII without spaces, one @, a dotted domain.
+PLAIN_ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?"
+                           r"\.[A-Za-z]{2,63}")
 
 
 class Refused(Exception):
@@ -67,6 +74,12 @@ def finish() -> tuple[User, bool]:
     """The account the provider's answer (the request to the callback) signs in, and whether the provider says the
     person used a second factor; Refused otherwise."""
     client = _client()
+    state = request.args.get("state", "")
+    if not state or client.framework.get_state_data(session, state) is None:
+        # Checked before anything the answer says is believed or shown: an "error" in a link anyone can make
+        # must not put words on this site's sign-in page.
+        raise Refused("the answer does not belong to a sign-in started here, or it was used already: start again "
+                      "from the sign-in page")
     try:
         token = client.authorize_access_token()
         metadata = client.load_server_metadata()
@@ -74,8 +87,8 @@ def finish() -> tuple[User, bool]:
         raise Refused("the answer does not belong to a sign-in started here, or it was used already: start again "
                       "from the sign-in page") from None
     except OAuthError as exc:
-        raise Refused(f"the identity provider said {exc.error or 'no'}"
-                      + (f" ({exc.description})" if exc.description else "")) from None
+        said = exc.error if exc.error and ERROR_CODE.fullmatch(exc.error) else "no"
+        raise Refused(f"the identity provider said {said}") from None
     except (AuthlibBaseError, JoseError) as exc:
         raise Refused(f"the identity provider's token does not check out ({_why(exc)})") from None
     except RequestException as exc:
@@ -85,10 +98,15 @@ def finish() -> tuple[User, bool]:
     claims = token.get("userinfo")
     if not claims:
         raise Refused("the identity provider sent no ID token")
-    email = str(claims.get("email") or "").strip()
-    if not email:
+    email = claims.get("email")
+    if not email or not isinstance(email, str):
         raise Refused("the identity provider gave no email address")
-    if claims.get("email_verified") not in (True, "true"):
+    if not PLAIN_ADDRESS.fullmatch(email):
+        # Matched as given, never tidied: no spaces or control characters stripped, no Unicode case folding
+        # (the Kelvin sign lowercases to "k"), so that only the very address the provider verified matches.
+        raise Refused("the identity provider gave an address Continuum does not match to accounts (only plain "
+                      "ASCII addresses are)")
+    if not (claims.get("email_verified") is True or claims.get("email_verified") == "true"):
         raise Refused(f"the identity provider has not verified {email}: ask its administrator to")
     user = accounts.find_user(email)
     if user is None or not user.is_active:

@@ -13,6 +13,7 @@ from .auth import limiter, second_factor_missing
 from .errors import NothingHere
 from .services import ServiceError, sharing, two_factor
 from .services import report as report_service
+from .tokens import hash_token
 from .vocabulary import RoundStatus
 
 bp = Blueprint("viewer", __name__)
@@ -64,7 +65,8 @@ def shared_results(token: str):
 
 @bp.get("/shared/<token>/report.pdf")
 @limiter.limit(SHARED_LIMIT)
-@limiter.limit(lambda: current_app.config["REPORT_LIMIT"], key_func=lambda: f"shared-{request.view_args['token']}")
+@limiter.limit(lambda: current_app.config["REPORT_LIMIT"],
+               key_func=lambda: f"shared-{hash_token(request.view_args['token'])}")  # the token is never stored
 def shared_report(token: str):
     link = _link_or_404(token)
     return _report(link.round, back=url_for("viewer.shared_results", token=token), link=link)
@@ -89,7 +91,8 @@ def _results(round_, report_url: str, back: str = "", link=None):
         page = published.results_page(round_, request.args.get("sector", ""), request.args.get("role", ""))
     except published.UnknownGroup:
         abort(400)
-    sharing.viewed(round_, "results", link)
+    if request.method != "HEAD":  # a link preview's peek is not a reading
+        sharing.viewed(round_, "results", link)
     return render_template("viewer/results.html", facilitator=False, report_url=report_url, back=back, link=link,
                            **page)
 

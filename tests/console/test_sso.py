@@ -13,7 +13,7 @@ from assessment.db import db
 from assessment.models import AuditEvent
 from assessment.services import accounts, two_factor
 from tests.conftest import serve
-from tests.console.conftest import csrf
+from tests.console.conftest import PASSWORD, csrf
 from tests.oidc_provider import OIDCProvider
 from tests.support.web import csrf_from
 
@@ -92,11 +92,21 @@ def test_a_forged_or_replayed_state_is_refused(client, world, provider):
     (person("alpha@test.org"), "disabled", "no enabled account for alpha@test.org"),
     (person("nobody@test.org"), "", "no enabled account for nobody@test.org"),
     ({"sub": "id-x", "email_verified": True}, "", "gave no email address"),
+    (person("alpha@test.org", verified=1), "", "has not verified alpha@test.org"),
+    # addresses that tidying or Unicode case folding would turn into alpha@test.org: only the very address counts
+    (person("\u212aate@test.org"), "kate", "only plain ASCII addresses are"),  # the Kelvin sign lowercases to k
+    (person(" alpha@test.org "), "", "only plain ASCII addresses are"),
+    (person("alpha@test.org\n"), "", "only plain ASCII addresses are"),
+    (person("alpha\x00@test.org"), "", "only plain ASCII addresses are"),
+    (person("al\x7fpha@test.org"), "", "only plain ASCII addresses are"),
     (None, "", "said access_denied"),
 ])
 def test_each_failure_is_refused_clearly(client, world, provider, who, setup, reason):
     if setup == "wrong issuer":
         provider.id_token_issuer = "http://evil.example"
+    if setup == "kate":
+        accounts.create_user("kate@test.org", PASSWORD, "facilitator")
+        db.session.commit()
     if setup == "disabled":
         accounts.disable(accounts.get_user("alpha@test.org"))
         db.session.commit()
@@ -143,3 +153,18 @@ def test_without_settings_there_is_no_single_sign_on(database):
     assert client.get("/login/sso").status_code == 404
     assert client.get("/login/sso/callback?code=x&state=y").status_code == 404
     assert b"Sign in with" not in client.get("/login").data
+
+
+def test_an_error_in_a_link_anyone_can_make_puts_no_words_on_the_page(client, world, provider):
+    bait = client.get("/login/sso/callback?" + urlencode({
+        "error": "Your account is locked", "error_description": "call the help desk and give your password"}))
+    assert bait.status_code == 401 and b"help desk" not in bait.data and b"locked" not in bait.data
+    assert b"does not belong to a sign-in started here" in bait.data
+    assert all("help desk" not in (r or "") for r in refusals())
+    # with the state of a sign-in this browser started, the provider's error code is shown, its free text is not
+    client.get("/login/sso")
+    with client.session_transaction() as kept:
+        state = next(k for k in kept if k.startswith("_state_sso_"))
+    said = client.get("/login/sso/callback?" + urlencode({
+        "state": state.removeprefix("_state_sso_"), "error": "access_denied", "error_description": "free text"}))
+    assert said.status_code == 401 and b"said access_denied" in said.data and b"free text" not in said.data

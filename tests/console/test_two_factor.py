@@ -110,3 +110,11 @@ def test_refused_sign_ins_are_limited_per_account_whatever_the_address(app, worl
     refused = attempt(99, PASSWORD)  # the right password waits too, for the rest of the window (15 minutes)
     assert refused.status_code == 429 and int(refused.headers["Retry-After"]) <= 15 * 60
     assert attempt(100, PASSWORD).status_code == 429 and attempt(101, PASSWORD).status_code == 429
+
+
+def test_the_api_waits_for_the_second_factor_too(client, world):
+    sign_in(client, "admin@test.org")  # the password only: the account must set up a second factor first
+    answer = client.get(f"/api/rounds/{world['round']}/scores")
+    assert answer.status_code == 403 and "second factor" in answer.json["error"]
+    sign_in(client, "alpha@test.org")  # a facilitator, who need not have one here
+    assert client.get(f"/api/rounds/{world['round']}/scores").status_code == 200

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from assessment.db import db
-from assessment.models import AuditEvent, Round, ShareLink, utcnow
+from assessment.models import AuditEvent, RateLimitCount, Round, ShareLink, utcnow
 from assessment.services import accounts, jobs, jurisdictions, rounds
 from tests.console.conftest import PASSWORD, csrf, sign_in
 from tests.console.test_report_options import closed_with
@@ -133,8 +133,12 @@ def test_a_share_link_opens_the_results_and_report_until_it_is_withdrawn(app, cl
     assert reader.get(f"/shared/{token}/report.pdf").status_code == 202
     jobs.run_pending()
     assert reader.get(f"/shared/{token}/report.pdf").data.startswith(b"%PDF")
+    assert reader.head(f"/shared/{token}").status_code == 200  # a link preview's peek is not a view
     link = db.session.scalar(select(ShareLink))
     assert link.views == 2 and [e.actor for e in views()] == [f"share link {link.id}"] * 2
+    # the token is kept nowhere, not even in the rate limits' counts
+    kept = " ".join(db.session.scalars(select(RateLimitCount.key)))
+    assert "shared-" in kept and token not in kept
     # the link opens nothing of the console
     assert reader.get(f"/console/rounds/{published['round']}/results").status_code == 302
     assert reader.get(f"/api/rounds/{published['round']}/scores").status_code == 401
