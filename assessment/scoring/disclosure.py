@@ -69,12 +69,16 @@ REASONS = {
 }
 #: Numerical tolerance of the exposure test (the rows are 0/1, so this is far from any real residual).
 TOLERANCE = 1e-7
-#: Seconds one integer program may take, and the whole plan before it stops giving groups back.
-PROGRAM_SECONDS = 5.0
-PLAN_SECONDS = 30.0
+#: Seconds one integer program may take, and the whole plan. A plan whose time runs out holds back every group
+#: it has not cleared (the jurisdiction alone, beside earlier releases, exposes nothing), and gives none back: a
+#: plan always finishes, hiding more, never less.
+PROGRAM_SECONDS = 1.0
+PLAN_SECONDS = 1.5
 PAPER = "paper"
 RELEASE = "release"
 KEYS = ("agency", "sector", "role_level", RELEASE, PAPER)
+#: What `_Space.leak` is told in place of a search when the plan's time is up.
+OUT_OF_TIME = object()
 
 
 @dataclass(frozen=True)
@@ -109,6 +113,8 @@ class Plan:
     hidden: dict[Cell, str] = field(default_factory=dict)
     kept: dict[Cell, int] = field(default_factory=dict)
     release: int = 1
+    #: The plan ran out of time (PLAN_SECONDS) and held back every group it had not cleared.
+    cut_short: bool = False
 
     def moves(self, cell: Cell) -> bool:
         return self.respondents.get(cell, 0) > 0 and cell not in self.hidden and cell not in self.kept
@@ -183,11 +189,13 @@ def step_allowed(batch: pd.DataFrame, k: int) -> bool:
 
 
 def plan(atoms: pd.DataFrame, min_group_size: int, history: Sequence[Published] = (), release: int = 1,
-         breakdown: bool = True) -> Plan:
+         breakdown: bool = True, budget: float = PLAN_SECONDS) -> Plan:
     """`atoms`: one row per agency, role level, release and paper flag that has respondents, with columns agency,
     sector, role_level, release, paper, `respondents`, and one count per construct of the respondents who have a
     score on it. `history`: every group each earlier release published. Without `breakdown` (a release of an open
-    round) only the jurisdiction moves: every other group keeps its earlier figures or waits for the close."""
+    round) only the jurisdiction moves: every other group keeps its earlier figures or waits for the close.
+    `budget`: the seconds the plan may take (see PLAN_SECONDS); `Plan.cut_short` says when it ran out."""
+    deadline = time.monotonic() + budget
     k = int(min_group_size)
     space = _Space(atoms, k)
     membership: dict[Cell, np.ndarray] = {}
@@ -234,22 +242,28 @@ def plan(atoms: pd.DataFrame, min_group_size: int, history: Sequence[Published] 
         current = [membership[c] for c in membership if c not in without]
         return np.array(past + current, dtype=float).reshape(-1, len(atoms))
 
-    started = time.monotonic()
     complementary: list[Cell] = []
-    while (found := space.leak(rows(held))) is not None:
+    while True:
         candidates = [c for c in membership if c not in held and c.cut != JURISDICTION]
         if not candidates:
             break  # the jurisdiction alone beside earlier releases exposes nothing (see the module's docstring)
-        for cell in space.complement(candidates, membership, past, held, respondents, version, found):
+        found = space.leak(rows(held), deadline) if time.monotonic() < deadline else OUT_OF_TIME
+        if found is None:
+            break
+        if found is OUT_OF_TIME:  # every group not yet cleared is held back: safe, whatever the search had found
+            for cell in candidates:
+                hold_back(cell, COMPLEMENTARY)
+            return Plan(k, respondents, hidden, kept, release, cut_short=True)
+        for cell in space.complement(candidates, membership, past, held, respondents, version, found, deadline):
             hold_back(cell, COMPLEMENTARY)
             complementary.append(cell)
     # One group at a time, the greedy search may hold back more than in the end it needs: give back, the most
     # useful first, each group whose return exposes nothing, while there is time (what is not given back stays
-    # held back, which is the safe side).
+    # held back, which is the safe side; a program cut short counts as a leak).
     for cell in sorted(complementary, key=lambda c: (-HIDE_FIRST.index(c.cut), -respondents[c], c.key)):
-        if time.monotonic() - started > PLAN_SECONDS:
+        if time.monotonic() >= deadline:
             break
-        if space.leak(rows(held - {cell})) is None:
+        if space.leak(rows(held - {cell}), deadline) is None:
             held.discard(cell)
             hidden.pop(cell, None)
             kept.pop(cell, None)
@@ -326,23 +340,27 @@ class _Space:
             if self.paper.any():
                 yield np.flatnonzero((sizes > 0) & ~self.paper), sizes
 
-    def leak(self, rows: np.ndarray) -> Optional[tuple[np.ndarray, np.ndarray]]:
+    def leak(self, rows: np.ndarray, deadline: float = float("inf")) -> Optional[tuple[np.ndarray, np.ndarray]]:
         """A set of atoms (their positions, with the columns of the attack that exposes it) with 1 to k-1
-        respondents whose sum the published rows give, or None."""
+        respondents whose sum the published rows give, or None. Each program gets the time left before
+        `deadline` (at most PROGRAM_SECONDS); one cut short answers as a leak."""
         for columns, sizes in self.modes():
-            found = exposed(rows[:, columns], sizes[columns], self.k)
+            seconds = min(PROGRAM_SECONDS, max(0.01, deadline - time.monotonic()))
+            found = exposed(rows[:, columns], sizes[columns], self.k, seconds)
             if found is not None:
                 return columns[found], columns
         return None
 
     def complement(self, candidates: list[Cell], membership: dict[Cell, np.ndarray], past: list[np.ndarray],
                    held: set[Cell], respondents: dict[Cell, int], version: dict[Cell, int],
-                   found: tuple[np.ndarray, np.ndarray]) -> list[Cell]:
+                   found: tuple[np.ndarray, np.ndarray], deadline: float = float("inf")) -> list[Cell]:
         """The cheapest groups of this release whose holding back stops the leak being exposed.
 
         Groups with the same atoms (an agency and its sector when the sector has no other agency) go together:
         holding one back without the other would hide nothing. One such unit is tried first, cheapest first; then
-        two; failing both, the cheapest unit that overlaps the leak (the plan then looks again)."""
+        two (while there is time); failing both, the cheapest unit that overlaps the leak. Whatever it proposes, the
+        plan looks for a leak again with the integer program, so this choice decides what is hidden, never whether
+        something is exposed."""
         leak, columns = found
         units: dict[bytes, list[Cell]] = {}
         for cell in candidates:
@@ -351,22 +369,57 @@ class _Space:
                       respondents[cells[0]]) for key, cells in units.items()}
         order = sorted(units, key=lambda key: (cost[key], sorted((c.cut, c.key) for c in units[key])))
         target = np.isin(columns, leak).astype(float)
-
-        def closes(hide: set[Cell]) -> bool:
-            current = [membership[c][columns] for c in membership if c not in held and c not in hide]
-            matrix = np.array([p[columns] for p in past] + current, dtype=float).reshape(-1, len(columns))
-            return not in_row_space(matrix, target)
+        current = [c for c in membership if c not in held]
+        closes = _Closing(np.array([p[columns] for p in past] + [membership[c][columns] for c in current],
+                                   dtype=float).reshape(-1, len(columns)), target,
+                          {cell: len(past) + i for i, cell in enumerate(current)})
 
         for key in order:
-            if closes(set(units[key])):
+            if closes(units[key]):
                 return units[key]
         pairs = sorted(itertools.combinations(order, 2),
                        key=lambda p: (max(cost[p[0]][0], cost[p[1]][0]), cost[p[0]][2] + cost[p[1]][2]))
         for first, second in pairs[:2000]:
-            if closes(set(units[first]) | set(units[second])):
+            if time.monotonic() >= deadline:
+                break
+            if closes(units[first] + units[second]):
                 return units[first] + units[second]
         overlapping = [key for key in order if (np.frombuffer(key, dtype=bool) & (target > 0)).any()]
         return units[(overlapping or order)[0]]
+
+
+class _Closing:
+    """Whether holding back some of the current rows takes `target` out of the rows' span: one factorisation of
+    all the rows, then a small system per try. The target is `R'l = t` for the multipliers `l = l0 + N c` (N a
+    basis of the null space of R'); it stays in the span of the other rows when some `c` makes `l` zero on the
+    held rows."""
+
+    def __init__(self, rows: np.ndarray, target: np.ndarray, position: dict[Cell, int]):
+        self.position = position
+        if not rows.size:
+            self.l0, self.null, self.outside = np.zeros(0), np.zeros((0, 0)), bool(target.any())
+            return
+        u, singular, vt = np.linalg.svd(rows.T, full_matrices=True)
+        rank = int((singular > TOLERANCE * max(1.0, singular[0])).sum())
+        self.l0 = vt[:rank].T @ ((u[:, :rank].T @ target) / singular[:rank])
+        self.null = vt[rank:].T
+        #: Not in the span of all the rows (a program cut short names a set it could not confirm): fewer rows
+        #: cannot give it either.
+        self.outside = bool(np.abs(rows.T @ self.l0 - target).max() > 1e-6)
+
+    def __call__(self, cells: list[Cell]) -> bool:
+        if self.outside:
+            return True
+        rows = [self.position[c] for c in cells if c in self.position]
+        if not rows:
+            return False
+        wanted = -self.l0[rows]
+        if not self.null.shape[1]:
+            return bool(np.abs(wanted).max() > 1e-6)
+        u, singular, vt = np.linalg.svd(self.null[rows], full_matrices=False)
+        keep = singular > 1e-9  # an absolute cut: a null-space row of 1e-16 is a zero, not a huge multiplier
+        solved = u[:, keep] @ (u[:, keep].T @ wanted)
+        return bool(np.abs(solved - wanted).max() > 1e-6)
 
 
 def classes(rows: np.ndarray, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -379,7 +432,7 @@ def classes(rows: np.ndarray, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return of, np.unique(signature.T, axis=0), class_sizes
 
 
-def exposed(rows: np.ndarray, sizes: np.ndarray, k: int) -> Optional[np.ndarray]:
+def exposed(rows: np.ndarray, sizes: np.ndarray, k: int, seconds: float = PROGRAM_SECONDS) -> Optional[np.ndarray]:
     """Positions (into `sizes`) of a set of atoms with 1 to k-1 respondents whose sum the rows give, or None. A
     program that runs out of time without an answer gives the smallest class below k (hide more, never less)."""
     if not len(sizes) or not len(rows):
@@ -400,7 +453,7 @@ def exposed(rows: np.ndarray, sizes: np.ndarray, k: int) -> Optional[np.ndarray]
     integrality = np.concatenate([np.zeros(multipliers), np.ones(count)])
     objective = np.concatenate([np.zeros(multipliers), class_sizes])
     found = milp(objective, constraints=[equal, weight], bounds=bounds, integrality=integrality,
-                 options={"time_limit": PROGRAM_SECONDS})
+                 options={"time_limit": seconds})
     if found.status == 2:  # infeasible: no small set is exposed
         return None
     if found.x is None:  # out of time (or the solver gave up) without an answer

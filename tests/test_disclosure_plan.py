@@ -1,0 +1,81 @@
+"""The disclosure plan's search, as pure code: the fast test of which groups close a leak agrees with the direct
+one, and a plan whose time runs out holds back every group it has not cleared (hide more, never less)."""
+import itertools
+
+import numpy as np
+import pandas as pd
+
+from assessment.scoring import disclosure
+from assessment.scoring.disclosure import JURISDICTION, Cell, _Closing, in_row_space
+
+ROLES = ("line_staff", "supervisor", "executive")
+SECTORS = ("community_supervision", "treatment", "law_enforcement", "victim_advocacy", "prosecution", "judiciary")
+
+
+def test_the_fast_closing_test_agrees_with_the_direct_one():
+    rng = np.random.default_rng(7)
+    tried = closing_found = 0
+    for _ in range(150):
+        atoms = int(rng.integers(3, 25))
+        rows = (rng.random((int(rng.integers(2, 20)), atoms)) < 0.35).astype(float)
+        rows = np.vstack([rows, rows[: int(rng.integers(0, 3))]])  # duplicates make the rows rank-deficient
+        target = rows[rng.choice(len(rows), size=int(rng.integers(1, 3)), replace=False)].sum(axis=0)
+        target = (target > 0).astype(float) if rng.random() < 0.3 else target
+        cells = [Cell("agency", (f"a{i}",)) for i in range(len(rows))]
+        closing = _Closing(rows, target, {cell: i for i, cell in enumerate(cells)})
+        for held in itertools.chain(([i] for i in range(len(rows))), itertools.combinations(range(len(rows)), 2)):
+            direct = not in_row_space(np.delete(rows, list(held), axis=0), target)
+            assert closing([cells[i] for i in held]) == direct, (rows, target, held)
+            tried += 1
+            closing_found += direct
+    assert tried > 5000 and 0 < closing_found < tried  # both answers occur
+
+
+def county(agencies: int, seed: int) -> pd.DataFrame:
+    """Many small agencies over the sectors and role levels: leaks to close everywhere."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for n in range(agencies):
+        roles = rng.choice(ROLES, size=int(rng.integers(1, 9)), p=[0.6, 0.3, 0.1])
+        for role in ROLES:
+            count = int((roles == role).sum())
+            if count:
+                rows.append({"agency": f"agency-{n:02d}", "sector": SECTORS[n % len(SECTORS)], "role_level": role,
+                             "respondents": count, "information": count, "capacity": count})
+    return pd.DataFrame(rows)
+
+
+def moving_rows(atoms: pd.DataFrame, plan) -> np.ndarray:
+    rows = []
+    for cell in plan.respondents:
+        if plan.moves(cell):
+            members = np.zeros(len(atoms), dtype=bool)
+            for position, row in enumerate(atoms.itertuples(index=False)):
+                members[position] = cell in disclosure.cells_of(row.agency, row.sector, row.role_level)
+            rows.append(members)
+    return np.array(rows, dtype=float)
+
+
+def test_a_plan_out_of_time_holds_back_every_group_it_has_not_cleared():
+    atoms = county(30, seed=3)
+    full = disclosure.plan(atoms, 3)
+    assert not full.cut_short and any(full.moves(c) for c in full.respondents if c.cut != JURISDICTION)
+    assert disclosure.COMPLEMENTARY in full.hidden.values()  # there was a leak to close
+
+    rushed = disclosure.plan(atoms, 3, budget=0)
+    assert rushed.cut_short
+    assert [c for c in rushed.respondents if rushed.moves(c)] == [Cell(JURISDICTION)]
+    for plan in (full, rushed):  # neither exposes a set of fewer than 3, searched without a time limit
+        assert disclosure._Space(atoms, 3).leak(moving_rows(atoms, plan)) is None
+
+
+def test_a_plan_out_of_time_keeps_what_earlier_releases_published():
+    atoms = county(12, seed=5)
+    first = disclosure.plan(atoms, 3)
+    history = [disclosure.Published(cell, 1) for cell in first.respondents if first.moves(cell)]
+    later = atoms.assign(release=1)
+    joined = later.assign(release=2, respondents=3, information=3, capacity=3).head(4)
+    rushed = disclosure.plan(pd.concat([later, joined], ignore_index=True), 3, history, release=2, budget=0)
+    assert rushed.cut_short
+    assert {c for c in rushed.kept} == {p.cell for p in history} - {Cell(JURISDICTION)}
+    assert all(rushed.kept[c] == 1 for c in rushed.kept)
