@@ -10,12 +10,7 @@ from __future__ import annotations
 
 import re
 
-from authlib.common.errors import AuthlibBaseError
-from authlib.integrations.base_client import MismatchingStateError, OAuthError
-from authlib.integrations.flask_client import OAuth
 from flask import current_app, request, session, url_for
-from joserfc.errors import JoseError
-from requests import RequestException
 
 from .models import User
 from .services import accounts
@@ -46,6 +41,8 @@ def init_app(app) -> None:
     if not configured(app):
         return
     issuer = app.config["SSO_ISSUER"].rstrip("/")
+    from authlib.integrations.flask_client import OAuth  # here: only a deployment with SSO imports Authlib
+
     OAuth(app).register(
         "sso", client_id=app.config["SSO_CLIENT_ID"], client_secret=app.config.get("SSO_CLIENT_SECRET"),
         server_metadata_url=f"{issuer}/.well-known/openid-configuration",
@@ -64,6 +61,8 @@ def redirect_uri() -> str:
 
 def start():
     """The redirect to the provider's sign-in."""
+    from requests import RequestException
+
     try:
         return _client().authorize_redirect(redirect_uri())
     except (RequestException, ValueError, RuntimeError) as exc:
@@ -73,6 +72,11 @@ def start():
 def finish() -> tuple[User, bool]:
     """The account the provider's answer (the request to the callback) signs in, and whether the provider says the
     person used a second factor; Refused otherwise."""
+    from authlib.common.errors import AuthlibBaseError
+    from authlib.integrations.base_client import MismatchingStateError, OAuthError
+    from joserfc.errors import JoseError
+    from requests import RequestException
+
     client = _client()
     state = request.args.get("state", "")
     if not state or client.framework.get_state_data(session, state) is None:

@@ -3,13 +3,20 @@ HTML and PDF bytes out. It reads no database and no app settings (`assessment.se
 from __future__ import annotations
 
 import hashlib
+import importlib
 from importlib.metadata import version
 from pathlib import Path
 
-from .pdf import build_pdf, report_html
-from .render import find_browser, warm_up
-
 __all__ = ["FINGERPRINT", "build_pdf", "find_browser", "report_html", "warm_up"]
+#: Loaded on first use: WeasyPrint and Kaleido take half a second to import, which commands and pages that draw
+#: no report should not pay.
+_LAZY = {"build_pdf": "pdf", "report_html": "pdf", "find_browser": "render", "warm_up": "render"}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _fingerprint() -> str:

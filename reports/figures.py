@@ -11,7 +11,6 @@ import html
 import textwrap
 from typing import Optional
 
-import networkx as nx
 import plotly.graph_objects as go
 
 from assessment.scoring.continuum import (
@@ -165,6 +164,8 @@ def visible_pairs(results: RoundResults) -> list[Pair]:
 
 
 def network_layout(results: RoundResults) -> dict[str, tuple[float, float]]:
+    import networkx as nx  # here: slow to import, and only these figures need it
+
     graph = nx.Graph()
     graph.add_nodes_from(a.slug for a in results.shown_agencies())
     graph.add_weighted_edges_from((p.a, p.b, p.level) for p in visible_pairs(results)
@@ -543,6 +544,8 @@ def network_print_figure(results: RoundResults) -> go.Figure:
     size its score received (the mean rating the others give it); a line for each pair at coordination or above,
     wider for a higher level (cooperation and collaboration solid, coordination dashed), laid out by a
     force-directed layout (networkx, seeded) that pulls close the agencies that work together."""
+    import networkx as nx  # here: slow to import, and only these figures need it
+
     shown = results.shown_agencies()
     slugs = {a.slug for a in shown}
     pairs = [p for p in results.pairs if p.a in slugs and p.b in slugs and p.level is not None and p.level >= 2]

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Optional
 
 import numpy as np
-from scipy.stats import t
 
 from assessment.scoring.continuum import CONCERN, CONCERN_BELOW, EMERGING, ESTABLISHED, ESTABLISHED_FROM
 from assessment.scoring.numbers import exact
@@ -79,6 +78,8 @@ def item_interval(item: Item) -> tuple[Optional[float], Optional[float]]:
     values = np.repeat([float(v) for v in item.distribution], [int(c) for c in item.distribution.values()])
     if len(values) < 2:
         return None, None
+    from scipy.stats import t  # here: SciPy is slow to import, and most pages need no such margin
+
     half = 25 * float(t.ppf(0.975, len(values) - 1)) * values.std(ddof=1) / math.sqrt(len(values))
     return item.score - half, item.score + half
 

@@ -48,7 +48,6 @@ from typing import Iterable, Optional, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import Bounds, LinearConstraint, milp
 
 JURISDICTION, AGENCY, SECTOR, ROLE_LEVEL, SECTOR_ROLE = "jurisdiction", "agency", "sector", "role_level", "sector_role"
 #: The order in which complementary suppression holds groups back, the smaller before the larger within a cut:
@@ -444,6 +443,8 @@ def exposed(rows: np.ndarray, sizes: np.ndarray, k: int, seconds: float = PROGRA
     small = (class_sizes > 0) & (class_sizes < k)
     if not small.any():
         return None
+    from scipy.optimize import Bounds, LinearConstraint, milp  # here: SciPy is slow to import, and rarely needed
+
     count, multipliers = len(class_sizes), len(distinct)
     # P'l - c = 0 for every class; 1 <= sizes.c <= k - 1; classes of k or more cannot be in a small set
     equal = LinearConstraint(np.hstack([distinct.T, -np.eye(count)]), 0, 0)

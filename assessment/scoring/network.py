@@ -5,7 +5,6 @@ import itertools
 import math
 from typing import NamedTuple
 
-import networkx as nx
 import pandas as pd
 
 from .continuum import LEVELS
@@ -40,6 +39,8 @@ def roster_figures(roster: pd.DataFrame, rater_agency: pd.Series, agencies: list
     other side's rating alone. Levels, gaps and densities are decided on exact values (a gap of exactly 1 is a
     gap).
     """
+    import networkx as nx  # here: slow to import, and only these figures need it
+
     rated = roster.dropna(subset=["value"]).assign(source=lambda f: f["respondent"].map(rater_agency))
     rated = rated[rated["source"].isin(agencies) & rated["target"].isin(agencies)
                   & (rated["source"] != rated["target"])]

@@ -25,7 +25,6 @@ from typing import Optional
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
 
 from .continuum import CONCERN_BELOW, ESTABLISHED_FROM, place, placed_name
 from .numbers import exact, number
@@ -187,7 +186,12 @@ def assumed_spread_interval(center: Optional[float], sizes: tuple[int, ...], sd:
     """
     if center is None or not sizes or min(sizes) < 1:
         return None, None
-    z = Z95 if level == 0.95 else float(norm.ppf(0.5 + level / 2))
+    if level == 0.95:
+        z = Z95
+    else:
+        from scipy.stats import norm  # here: SciPy is slow to import, and only other levels need it
+
+        z = float(norm.ppf(0.5 + level / 2))
     half = z * sd * math.sqrt(sum(1 / n for n in sizes))
     return number(center - half), number(center + half)
 

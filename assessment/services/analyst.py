@@ -18,7 +18,6 @@ import textwrap
 from dataclasses import dataclass, field
 
 import pandas as pd
-import pyreadstat
 
 from questionnaires import types
 from questionnaires.schema import Questionnaire
@@ -136,6 +135,8 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def to_sav(ds: Dataset) -> bytes:
+    import pyreadstat  # here: only these files need it
+
     with tempfile.TemporaryDirectory() as folder:
         path = os.path.join(folder, "data.sav")
         pyreadstat.write_sav(
@@ -158,6 +159,8 @@ def to_dta(ds: Dataset) -> bytes:
                                        for x in frame[v.name]], dtype=object, index=frame.index)
     labels = {v.name: {(STATA_DONT_KNOW if code == DONT_KNOW else code): text for code, text in v.values.items()}
               for v in ds.variables if v.values}
+    import pyreadstat  # here: only these files need it
+
     with tempfile.TemporaryDirectory() as folder:
         path = os.path.join(folder, "data.dta")
         pyreadstat.write_dta(frame, path, column_labels={v.name: v.label for v in ds.variables},

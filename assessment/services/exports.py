@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from flask import current_app
-from openpyxl import Workbook
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from questionnaires import types
 from questionnaires.schema import Questionnaire
@@ -59,6 +59,8 @@ def to_csv(table: Table) -> str:
 
 
 def to_xlsx(sheets: dict[str, Table]) -> bytes:
+    from openpyxl import Workbook  # here: only spreadsheets need it
+
     book = Workbook(write_only=True)
     for title, (header, rows) in sheets.items():
         sheet = book.create_sheet(title=title[:31])
@@ -133,7 +135,7 @@ def raw_file(round_: Round, results: RoundResults) -> RawFile:
     spreads = [r.release for r in history if r.jurisdiction.profile is not None and r.jurisdiction.profile.has_spread]
     kept, left_out = file_rows(data.respondents, scored, rated, sorted(published, key=repr),
                                sorted(ratings, key=repr), k, spreads)
-    by_id = {r.id: r for r in db.session.scalars(select(Response).where(
+    by_id = {r.id: r for r in db.session.scalars(select(Response).options(selectinload(Response.answers)).where(
         Response.id.in_([row.respondent for row in kept])))}
     labelled = [(by_id[row.respondent], row.agency or OTHER_AGENCIES, row.role_level or "") for row in kept]
     languages_safe = _safe([(agency, role, r.language) for r, agency, role in labelled], k)

@@ -4,6 +4,7 @@ A key is added to an account whose authenticator app is on (so that its recovery
 and signing in then takes the key or a code. The relying party is the host of PUBLIC_URL and the origin its scheme,
 host and port, so a key made for one deployment answers no other. Each ceremony's challenge is made here, kept by
 the caller (in the session) and used once. A signature counter that does not move forward (a cloned key) is refused.
+py_webauthn is imported by the ceremonies only (it is slow to import, and most requests need none).
 """
 from __future__ import annotations
 
@@ -13,21 +14,6 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import select
-from webauthn import (
-    generate_authentication_options,
-    generate_registration_options,
-    options_to_json,
-    verify_authentication_response,
-    verify_registration_response,
-)
-from webauthn.helpers import base64url_to_bytes
-from webauthn.helpers.exceptions import WebAuthnException
-from webauthn.helpers.structs import (
-    AuthenticatorSelectionCriteria,
-    PublicKeyCredentialDescriptor,
-    ResidentKeyRequirement,
-    UserVerificationRequirement,
-)
 
 from ..db import db
 from ..models import SecurityKey, User, utcnow
@@ -53,6 +39,14 @@ def keys_of(user: User) -> list[SecurityKey]:
 
 def registration_options(user: User) -> tuple[str, bytes]:
     """The options for the browser to make a new key (JSON), and the challenge to keep for `register`."""
+    from webauthn import generate_registration_options, options_to_json
+    from webauthn.helpers.structs import (
+        AuthenticatorSelectionCriteria,
+        PublicKeyCredentialDescriptor,
+        ResidentKeyRequirement,
+        UserVerificationRequirement,
+    )
+
     if not two_factor.enabled(user):
         raise ServiceError("set up the authenticator app first: its recovery codes stand behind a lost key")
     if len(keys_of(user)) >= MAX_KEYS:
@@ -69,6 +63,9 @@ def registration_options(user: User) -> tuple[str, bytes]:
 
 def register(user: User, response: str, challenge: Optional[bytes], name: str) -> SecurityKey:
     """Keep the key the browser made, once its answer checks out against the challenge."""
+    from webauthn import verify_registration_response
+    from webauthn.helpers.exceptions import WebAuthnException
+
     name = clean(name or "").strip()[:MAX_NAME] or "Security key"
     if not challenge:
         raise ServiceError("the key was not asked for on this page, or the page is too old: try again")
@@ -90,6 +87,9 @@ def register(user: User, response: str, challenge: Optional[bytes], name: str) -
 
 def authentication_options(user: User) -> tuple[str, bytes]:
     """The options for the browser to sign with one of the account's keys (JSON), and the challenge to keep."""
+    from webauthn import generate_authentication_options, options_to_json
+    from webauthn.helpers.structs import PublicKeyCredentialDescriptor, UserVerificationRequirement
+
     keys = keys_of(user)
     if not keys:
         raise ServiceError("this account has no security key")
@@ -102,6 +102,10 @@ def authentication_options(user: User) -> tuple[str, bytes]:
 
 def authenticate(user: User, response: str, challenge: Optional[bytes]) -> Optional[SecurityKey]:
     """The account's key that signed the challenge, or None (wrong key, wrong challenge, a cloned key)."""
+    from webauthn import verify_authentication_response
+    from webauthn.helpers import base64url_to_bytes
+    from webauthn.helpers.exceptions import WebAuthnException
+
     if not challenge:
         return None
     try:
