@@ -7,10 +7,14 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from . import access, published
 from .auth import limiter, second_factor_missing
+from .db import db
 from .errors import NothingHere
+from .models import Round
 from .services import ServiceError, sharing, two_factor
 from .services import report as report_service
 from .tokens import hash_token
@@ -36,8 +40,11 @@ def second_factor_first():
 @login_required
 def rounds():
     """The rounds the account may read, newest first (drafts have nothing to read)."""
-    shown = [r for j in access.visible_jurisdictions() for r in j.rounds if r.status != RoundStatus.DRAFT]
-    return render_template("viewer/index.html", rounds=sorted(shown, key=lambda r: r.id, reverse=True))
+    places = [j.id for j in access.visible_jurisdictions()]
+    shown = db.session.scalars(select(Round).options(joinedload(Round.jurisdiction))
+                               .where(Round.jurisdiction_id.in_(places), Round.status != RoundStatus.DRAFT)
+                               .order_by(Round.id.desc()))
+    return render_template("viewer/index.html", rounds=list(shown))
 
 
 @bp.get("/view/rounds/<int:round_id>")

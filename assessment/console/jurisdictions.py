@@ -15,8 +15,13 @@ from .forms import AgencyForm, JurisdictionForm, RoundForm
 
 @bp.get("/")
 def index():
-    return render_template("console/index.html", jurisdictions=access.visible_jurisdictions(),
-                           form=JurisdictionForm())
+    return _index(JurisdictionForm())
+
+
+def _index(form: JurisdictionForm, status: int = 200):
+    places = access.visible_jurisdictions()
+    return render_template("console/index.html", jurisdictions=places, counts=jurisdictions.counts_of(places),
+                           form=form), status
 
 
 @bp.post("/jurisdictions")
@@ -31,7 +36,7 @@ def add_jurisdiction():
         else:
             flash(f"Added {jurisdiction.name}.", "success")
             return redirect(url_for("console.jurisdiction", jurisdiction_id=jurisdiction.id))
-    return render_template("console/index.html", jurisdictions=access.visible_jurisdictions(), form=form), 400
+    return _index(form, 400)
 
 
 def _round_form(jurisdiction) -> RoundForm:
@@ -46,7 +51,8 @@ def _round_form(jurisdiction) -> RoundForm:
 
 
 def _jurisdiction_page(jurisdiction, agency_form=None, round_form=None, status=200):
-    used = {a.id: jurisdictions.agency_in_use(a) for a in jurisdiction.agencies}
+    in_use = jurisdictions.agencies_in_use(jurisdiction)
+    used = {a.id: a.id in in_use for a in jurisdiction.agencies}
     return render_template("console/jurisdiction.html", jurisdiction=jurisdiction, used=used,
                            agency_form=agency_form or AgencyForm(),
                            round_form=round_form or _round_form(jurisdiction), zones=local_time.zones(),

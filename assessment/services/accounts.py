@@ -9,6 +9,7 @@ from typing import Optional
 
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
 
@@ -60,7 +61,8 @@ def user_of_session(session_token: str) -> Optional[User]:
 
 
 def list_users() -> list[User]:
-    return list(db.session.scalars(select(User).order_by(User.email)))
+    return list(db.session.scalars(select(User).options(selectinload(User.grants).joinedload(Grant.jurisdiction))
+                                   .order_by(User.email)))
 
 
 def create_user(email: str, password: str, role: str | Role) -> User:

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from .. import local_time
 from ..db import MAX_INTEGER, db
-from ..models import Agency, Answer, Invitation, Jurisdiction, Response
+from ..models import Agency, Answer, Invitation, Jurisdiction, Response, Round
 from ..text import clean
 from ..vocabulary import PaperSize, Sector
 from . import ServiceError, audit
@@ -96,6 +96,25 @@ def agency_in_use(agency: Agency) -> bool:
     return any(db.session.scalar(select(func.count()).select_from(model).where(column == agency.id))
                for model, column in ((Invitation, Invitation.agency_id), (Response, Response.agency_id),
                                      (Answer, Answer.target_agency_id)))
+
+
+def agencies_in_use(jurisdiction: Jurisdiction) -> set[int]:
+    """The ids of the jurisdiction's agencies that `agency_in_use`, in three statements whatever their number."""
+    ids = [a.id for a in jurisdiction.agencies]
+    used: set[int] = set()
+    for column in (Invitation.agency_id, Response.agency_id, Answer.target_agency_id):
+        used.update(db.session.scalars(select(column).where(column.in_(ids)).distinct()))
+    return used
+
+
+def counts_of(places: list[Jurisdiction]) -> dict[int, tuple[int, int]]:
+    """Each jurisdiction's number of agencies and of rounds, in two statements whatever their number."""
+    ids = [j.id for j in places]
+    agencies = dict(db.session.execute(select(Agency.jurisdiction_id, func.count()).where(
+        Agency.jurisdiction_id.in_(ids)).group_by(Agency.jurisdiction_id)).all())
+    held = dict(db.session.execute(select(Round.jurisdiction_id, func.count()).where(
+        Round.jurisdiction_id.in_(ids)).group_by(Round.jurisdiction_id)).all())
+    return {i: (agencies.get(i, 0), held.get(i, 0)) for i in ids}
 
 
 def remove_agency(agency: Agency) -> None:
