@@ -1,6 +1,18 @@
 """The published results page's content, for everyone who reads it: the facilitator in the console, a viewer
-account, a share link. One place, so that every reader sees the same figures."""
+account, a share link. One place, so that every reader sees the same figures.
+
+A release never changes once taken, so its charts (most of a page's time: plotly builds each figure field by
+field) are drawn once per release, filter and jurisdiction name, and kept in the app's memory (`CHARTS_KEPT`
+sets of them, the least recently used dropped first). They are drawn from the published figures only, never from
+live counts.
+"""
 from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from typing import Callable
+
+from flask import current_app
 
 from reports import content, figures
 
@@ -23,6 +35,32 @@ def charts_of(figs: dict) -> dict:
     return {name: (fig.layout.title.text, chart_json(fig)) for name, fig in figs.items()}
 
 
+#: How many sets of drawn charts each app process keeps.
+CHARTS_KEPT = 256
+_lock = threading.Lock()
+
+
+def kept_charts(key: tuple, draw: Callable[[], dict]) -> dict:
+    """The charts drawn for `key` (a release and what was asked of it), drawn now when not kept."""
+    store: OrderedDict = current_app.extensions.setdefault("continuum.charts", OrderedDict())
+    with _lock:
+        if key in store:
+            store.move_to_end(key)
+            return store[key]
+    drawn = draw()
+    with _lock:
+        store[key] = drawn
+        while len(store) > CHARTS_KEPT:
+            store.popitem(last=False)
+    return drawn
+
+
+def release_key(results) -> tuple:
+    """What names a release's published figures: the round, the release and when it was taken, and the
+    jurisdiction's name (chart titles carry it)."""
+    return (results.round.id, results.snapshot.release, results.snapshot.taken_at, results.jurisdiction.name)
+
+
 def results_page(round_: Round, sector: str = "", role: str = "") -> dict:
     """What the results page shows of the round's published results, for the whole jurisdiction or one sector,
     role level or cell of both."""
@@ -33,8 +71,10 @@ def results_page(round_: Round, sector: str = "", role: str = "") -> dict:
         raise UnknownGroup(sector if sector and sector not in sectors else role)
     cells = {(c.sector, c.role_level): c for c in results.sector_roles}
     group = cells[(sector, role)] if sector and role else roles.get(role) or sectors.get(sector)
-    charts = {}
-    if results.published and not (group and group.suppressed):
+
+    def draw() -> dict:
+        if not results.published or (group and group.suppressed):
+            return {}
         charts = {"dimensions": figures.profile_figure(results, "dimensions", group),
                   "conditions": figures.profile_figure(results, "conditions", group),
                   "agencies": figures.agency_heatmap(results, sector or None)}
@@ -42,7 +82,10 @@ def results_page(round_: Round, sector: str = "", role: str = "") -> dict:
             charts.update(continuum=figures.continuum_figure(results), roster=figures.roster_matrix(results),
                           network=figures.network_figure(results), pair_levels=figures.pair_levels_figure(results),
                           role_levels=figures.role_levels_figure(results))
+        return charts_of(charts)
+
     report = (content.build(results, guidance=rounds.questionnaire_of(round_).guidance,
                             said=report_service.said(round_)) if results.published else None)
-    return {"round": round_, "results": results, "report": report, "charts": charts_of(charts), "group": group,
+    charts = kept_charts(("results", *release_key(results), sector, role), draw)
+    return {"round": round_, "results": results, "report": report, "charts": charts, "group": group,
             "sector": sector, "role": role, "sectors": results.sectors, "roles": results.role_levels}

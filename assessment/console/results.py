@@ -113,11 +113,11 @@ def compare_page(round_id: int):
     except ServiceError as exc:
         return render_template("console/compare.html", round=round_, choices=earlier_rounds, earlier=earlier,
                                comparison=None, refused=str(exc))
-    charts = figures.change_figures(results, comparison)
+    charts = published.charts_of(figures.change_figures(results, comparison))
     return render_template("console/compare.html", round=round_, choices=earlier_rounds, earlier=earlier,
                            comparison=comparison, change=content.build(results, comparison)["change"],
                            dimensions=results.dimensions,
-                           charts=published.charts_of(charts))
+                           charts=charts)
 
 
 #: kind -> the formats it comes in. "responses" is the wide file for statistics programs (SPSS, Stata, R);

@@ -1,7 +1,7 @@
-"""Every console page costs the same number of SQL statements whatever the size of the data: a small database (one
-jurisdiction of 3 agencies, a handful of people) and a larger one (8 jurisdictions of 10 agencies, each with a facilitator,
-30 contacts and 12 responses a round) answer each page with as many statements. A page whose count grows with the data (a lookup
-per row) fails here."""
+"""Every console page costs the same number of SQL statements whatever the size of the data: a small database
+(one jurisdiction of 3 agencies, a handful of people) and a larger one (8 jurisdictions of 10 agencies, each with
+a facilitator, 30 contacts and 12 responses a round) answer each page with as many statements. A page whose count
+grows with the data (a lookup per row) fails here."""
 import pytest
 from sqlalchemy import event, select
 
@@ -18,8 +18,8 @@ SMALL, LARGE = (1, 3, 4, 6), (8, 10, 30, 12)
 
 
 def build(places: int, agencies: int, people: int, responses: int) -> None:
-    """`places` jurisdictions, each with a facilitator and `agencies` agencies, a closed round with `responses` responses (and a
-    share link), and an open round with `people` contacts."""
+    """`places` jurisdictions, each with a facilitator and `agencies` agencies, a closed round with `responses`
+    responses (and a share link), and an open round with `people` contacts."""
     accounts.create_user("admin@test.org", PASSWORD, "admin")
     for p in range(places):
         place = jurisdictions.add_jurisdiction(f"County {p}")

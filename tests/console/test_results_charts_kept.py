@@ -1,0 +1,39 @@
+"""A release's charts are drawn once and kept: the results page draws them on its first view of a release and
+filter, and draws anew when a new release is published."""
+from flask import current_app
+
+from assessment.db import db
+from assessment.models import Agency, Round
+from assessment.services import invitations, releases, rounds
+from assessment.vocabulary import RoleLevel
+from tests.console.conftest import sign_in
+from tests.console.test_report_options import closed_with
+from tests.support.survey import submit_through_services
+
+
+def kept(app) -> list:
+    with app.app_context():
+        return list(current_app.extensions.get("continuum.charts", {}))
+
+
+def test_charts_are_drawn_once_per_release_and_again_for_a_new_one(app, client, world):
+    round_ = closed_with(db.session.get(Round, world["round"]), [world["agency"], world["treatment"]])
+    sign_in(client, "alpha@test.org")
+    first = client.get(f"/console/rounds/{round_.id}/results").get_data(as_text=True)
+    assert len(kept(app)) == 1 and "chart-dimensions" in first
+    again = client.get(f"/console/rounds/{round_.id}/results").get_data(as_text=True)
+    assert len(kept(app)) == 1 and again.count("data-chart=") == first.count("data-chart=")
+    client.get(f"/console/rounds/{round_.id}/results?role=line_staff")
+    assert len(kept(app)) == 2  # another filter, other charts
+
+    rounds.reopen_round(round_, "late answers")
+    for agency_id in (world["agency"], world["treatment"], world["agency"]):
+        agency = db.session.get(Agency, agency_id)
+        submit_through_services(invitations.issue_invitations(round_, agency, RoleLevel.LINE_STAFF, 1)[0])
+    rounds.close_round(round_)
+    db.session.commit()
+    later = client.get(f"/console/rounds/{round_.id}/results").get_data(as_text=True)
+    keys = kept(app)
+    assert len(keys) == 3 and keys[-1][2] != keys[0][2]  # drawn for the new release
+    seq = releases.latest(round_).seq
+    assert seq > 1 and f"(release {seq}): 7 responses" in later
