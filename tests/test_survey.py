@@ -255,3 +255,22 @@ def test_guessing_tokens_is_rate_limited_but_real_links_are_not_counted(client, 
     assert client.get(f"/s/{token}").status_code == 200  # while the real link still opens
     other_address = client.get("/s/guess-23", environ_base={"REMOTE_ADDR": "10.0.0.9"})
     assert other_address.status_code == 404
+
+
+def test_a_submit_moves_every_answer_to_new_rows_and_leaves_none_of_the_draft(token):
+    from assessment.models import Answer
+    from assessment.survey import service as survey
+    from tests.support.survey import fill_through_services
+
+    invitation, draft, q, targets = fill_through_services(token, likert=3.0, roster=3.0)
+    db.session.commit()
+    fields = (Answer.item_id, Answer.target_agency_id, Answer.value, Answer.dont_know, Answer.text)
+    before = sorted(db.session.execute(select(*fields).where(Answer.response_id == draft.id)).all(), key=repr)
+    draft_id, draft_answer_ids = draft.id, set(db.session.scalars(select(Answer.id)))
+    assert survey.submit(invitation, draft, q, targets)
+    db.session.commit()
+    submitted = db.session.scalar(select(Response))
+    after = sorted(db.session.execute(select(*fields).where(Answer.response_id == submitted.id)).all(), key=repr)
+    assert len(before) > 5 and after == before  # every answer, exactly
+    assert submitted.id != draft_id and db.session.get(Response, draft_id) is None
+    assert not draft_answer_ids & set(db.session.scalars(select(Answer.id)))  # new rows, the draft's gone

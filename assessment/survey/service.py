@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Integer, delete, insert, literal, select, update
 from sqlalchemy.orm import joinedload
 
 from questionnaires import types
@@ -71,9 +71,10 @@ def save_section(response: Response, questionnaire: Questionnaire, section_index
     section = questionnaire.sections[section_index]
     item_ids = [item.id for item in section.items]
     db.session.execute(delete(Answer).where(Answer.response_id == response.id, Answer.item_id.in_(item_ids)))
-    db.session.add_all(Answer(response_id=response.id, item_id=item_id, target_agency_id=target,
-                              value=a.value, dont_know=a.dont_know, text=a.text)
-                       for (item_id, target), a in answers.items())
+    if answers:  # one INSERT for the section (an executemany), with no ORM object per answer
+        db.session.execute(insert(Answer), [
+            {"response_id": response.id, "item_id": item_id, "target_agency_id": target, "value": a.value,
+             "dont_know": a.dont_know, "text": a.text} for (item_id, target), a in answers.items()])
     role_item = questionnaire.profile_item("role_level")
     if role_item is not None and (role_item.id, None) in answers:
         response.role_level = RoleLevel(answers[(role_item.id, None)].text)
@@ -134,16 +135,22 @@ def submit(invitation: Invitation, response: Response, questionnaire: Questionna
 def _renumber(draft: Response, now) -> Response:
     """The submitted answers moved to a new response with new ids, and the draft's rows deleted. A copy of the
     database taken while the survey was a draft (a backup, a replica, a dump) shows the draft's ids beside its
-    invitation; none of them, nor its start time, survives into the submitted response."""
+    invitation; none of them, nor its start time, survives into the submitted response. The answers are copied
+    and deleted by the database (INSERT ... SELECT, then DELETE), never loaded."""
     db.session.refresh(draft)
     submitted = Response(round_id=draft.round_id, agency_id=draft.agency_id, role_level=draft.role_level,
                          questionnaire_id=draft.questionnaire_id, questionnaire_version=draft.questionnaire_version,
                          language=draft.language, status=ResponseStatus.SUBMITTED,
                          current_section=draft.current_section, started_at=now, updated_at=now, submitted_at=now,
-                         invited=draft.invited,
-                         answers=[Answer(item_id=a.item_id, target_agency_id=a.target_agency_id, value=a.value,
-                                         dont_know=a.dont_know, text=a.text) for a in draft.answers])
+                         invited=draft.invited)
     db.session.add(submitted)
-    db.session.delete(draft)
     db.session.flush()
+    columns = ("item_id", "target_agency_id", "value", "dont_know", "text")
+    db.session.execute(insert(Answer).from_select(
+        ("response_id", *columns),
+        select(literal(submitted.id, Integer), *(getattr(Answer, c) for c in columns))
+        .where(Answer.response_id == draft.id).order_by(Answer.id)))
+    db.session.execute(delete(Answer).where(Answer.response_id == draft.id))
+    db.session.execute(delete(Response).where(Response.id == draft.id))
+    db.session.expunge(draft)
     return submitted
