@@ -104,7 +104,7 @@ def main() -> None:
         print(f"Database: {'PostgreSQL' if args.postgres else 'SQLite'}; {args.contacts} contacts checked and added "
               f"in {seeding:.2f} s; mail server: aiosmtpd on loopback, {args.security} and a login; rate "
               f"{args.rate or 'unlimited'}")
-        env = {**environment(url), "FLASK_MAIL_RATE": str(args.rate),
+        env = {**environment(url), "FLASK_MAIL_RATE": str(args.rate), "FLASK_JOBS": "thread",
                **{f"FLASK_{name}": str(value) for name, value in settings.items()}}
         server = Gunicorn("app:create_app()", env, 2)
         try:

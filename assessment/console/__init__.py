@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 
 from ..auth import second_factor_missing
 from ..models import utcnow
-from ..services import ServiceError, mailings, two_factor
+from ..services import ServiceError, jobs, mailings, two_factor
 from ..vocabulary import InvitationStatus, RoundStatus
 
 bp = Blueprint("console", __name__, url_prefix="/console")
@@ -65,7 +65,7 @@ def confirm_page(title: str, facts: list[str], go: str, back: str, warnings: tup
 @bp.app_context_processor
 def console_context():
     return {"RoundStatus": RoundStatus, "InvitationStatus": InvitationStatus, "current_user": current_user,
-            "now_utc": utcnow, "schedule_problem": mailings.schedule_problem}
+            "now_utc": utcnow, "schedule_problem": mailings.schedule_problem, "jobs_waiting": jobs.waiting_too_long}
 
 
 from . import (  # noqa: E402,F401 - the routes

@@ -12,9 +12,12 @@ A long job works in steps: a handler that returns a time is queued again to go o
 behind the jobs that fell due before it (claims go by due time), so that one long job (a round's emails, sent at
 a steady rate) does not hold up the others (a report) in a process that runs one job at a time.
 
-Where jobs run is set by JOBS: "thread" (the default) runs them in a thread of the app's own process, woken when
-a transaction that queued one commits; "worker" leaves them to `flask --app app worker` processes; "manual"
-leaves them to the caller (`run_pending`), as the tests do (the default when TESTING).
+Where jobs run is set by JOBS: "worker" (the default in production) leaves them to `flask --app app worker`
+processes, so that a report's rendering never holds a web worker that respondents share; "thread" (the default
+with ENVIRONMENT=development, as `make run` sets) runs them in a thread of the app's own process, woken when a
+transaction that queued one commits; "manual" leaves them to the caller (`run_pending`), as the tests do (the
+default when TESTING). Jobs that wait past WAITING_TOO_LONG are shown to the console's users (`waiting_too_long`):
+no worker is taking them.
 """
 from __future__ import annotations
 
@@ -87,6 +90,17 @@ def latest(kind: str, key: str) -> Optional[Job]:
 
 def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
+
+
+#: How long a due job may wait for a worker before the console says that none is taking jobs.
+WAITING_TOO_LONG = timedelta(minutes=5)
+
+
+def waiting_too_long(now: Optional[dt.datetime] = None) -> int:
+    """How many jobs have been due for longer than WAITING_TOO_LONG without a worker taking them."""
+    cutoff = (now or utcnow()) - WAITING_TOO_LONG
+    return db.session.scalar(select(func.count(Job.id)).where(Job.status == JobStatus.QUEUED,
+                                                              Job.not_before < cutoff)) or 0
 
 
 def claim(worker: str, kinds: Optional[Iterable[str]] = None) -> Optional[Job]:
@@ -227,7 +241,8 @@ def _wake_on_commit(session: Session) -> None:
 
 
 def init_app(app: Flask) -> None:
-    app.config.setdefault("JOBS", "manual" if app.testing else "thread")
+    app.config.setdefault("JOBS", "manual" if app.testing else
+                          "thread" if app.config.get("ENVIRONMENT") == "development" else "worker")
     if app.config["JOBS"] != "thread":
         return
     worker = app.extensions["continuum-jobs"] = ThreadWorker(app)

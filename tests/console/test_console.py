@@ -442,3 +442,34 @@ def test_an_agency_a_round_has_published_keeps_its_sector_there(client, world):
         "community_supervision"
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "agency_changed"))
     assert event.actor == "alpha@test.org" and "sector 'community_supervision' -> 'treatment'" in event.detail
+
+
+def test_jobs_no_worker_takes_are_shown_to_the_console(client, world):
+    import datetime as dt
+
+    from assessment.models import Job, utcnow
+    from assessment.services import jobs
+
+    sign_in(client, "alpha@test.org")
+    assert b"jobs-waiting" not in client.get("/console/").data
+    job = jobs.enqueue("report", "round:999", {"round": 999})
+    db.session.commit()
+    assert b"jobs-waiting" not in client.get("/console/").data  # queued just now: a worker may be on its way
+    db.session.get(Job, job.id).not_before = utcnow() - jobs.WAITING_TOO_LONG - dt.timedelta(seconds=1)
+    db.session.commit()
+    page = client.get("/console/").get_data(as_text=True)
+    assert 'id="jobs-waiting"' in page and "1 background job (reports" in page and "flask --app app worker" in page
+
+
+@pytest.mark.parametrize("settings, where", [({"ENVIRONMENT": "production"}, "worker"),
+                                             ({"ENVIRONMENT": "development"}, "thread"),
+                                             ({"ENVIRONMENT": "production", "JOBS": "thread"}, "thread")])
+def test_reports_render_outside_the_web_workers_in_production(database, settings, where):
+    import secrets
+
+    from app import create_app
+
+    made = create_app({"SECRET_KEY": secrets.token_hex(32), "TRUSTED_HOSTS": ["localhost"],
+                       "SQLALCHEMY_DATABASE_URI": database("jobs"), **settings})
+    assert made.config["JOBS"] == where
+    assert ("continuum-jobs" in made.extensions) == (where == "thread")
