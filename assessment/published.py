@@ -8,15 +8,15 @@ live counts.
 """
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from typing import Callable
 
-from flask import current_app
+from sqlalchemy import select
 
 from reports import content, figures
 
-from .models import Round
+from . import memo
+from .db import db
+from .models import Release, Round
 from .services import report as report_service
 from .services import rounds
 from .services.scores import round_scores
@@ -37,22 +37,22 @@ def charts_of(figs: dict) -> dict:
 
 #: How many sets of drawn charts each app process keeps.
 CHARTS_KEPT = 256
-_lock = threading.Lock()
 
 
 def kept_charts(key: tuple, draw: Callable[[], dict]) -> dict:
     """The charts drawn for `key` (a release and what was asked of it), drawn now when not kept."""
-    store: OrderedDict = current_app.extensions.setdefault("continuum.charts", OrderedDict())
-    with _lock:
-        if key in store:
-            store.move_to_end(key)
-            return store[key]
-    drawn = draw()
-    with _lock:
-        store[key] = drawn
-        while len(store) > CHARTS_KEPT:
-            store.popitem(last=False)
-    return drawn
+    return memo.kept("charts", key, draw, CHARTS_KEPT)
+
+
+def rounds_key(round_: Round) -> tuple:
+    """What names the published state of the jurisdiction's rounds up to `round_` (each one's title, status and
+    releases), in one statement: a comparison's charts, with their trend, draw on all of it."""
+    rows = db.session.execute(
+        select(Round.id, Round.title, Round.status, Release.seq, Release.taken_at)
+        .outerjoin(Release, Release.round_id == Round.id)
+        .where(Round.jurisdiction_id == round_.jurisdiction_id, Round.id <= round_.id)
+        .order_by(Round.id, Release.seq)).all()
+    return tuple(tuple(row) for row in rows)
 
 
 def release_key(results) -> tuple:

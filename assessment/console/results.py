@@ -113,7 +113,9 @@ def compare_page(round_id: int):
     except ServiceError as exc:
         return render_template("console/compare.html", round=round_, choices=earlier_rounds, earlier=earlier,
                                comparison=None, refused=str(exc))
-    charts = published.charts_of(figures.change_figures(results, comparison))
+    charts = published.kept_charts(  # the trend among them draws on every round up to this one
+        ("compare", *published.release_key(results), earlier.id, published.rounds_key(round_)),
+        lambda: published.charts_of(figures.change_figures(results, comparison)))
     return render_template("console/compare.html", round=round_, choices=earlier_rounds, earlier=earlier,
                            comparison=comparison, change=content.build(results, comparison)["change"],
                            dimensions=results.dimensions,

@@ -29,6 +29,7 @@ from typing import Optional
 import pandas as pd
 from sqlalchemy import ColumnElement, func, select, update
 
+from .. import memo
 from ..db import db, hold
 from ..models import Agency, Release, Response, Round, utcnow
 from ..scoring import disclosure, score_round, stored
@@ -128,8 +129,16 @@ def frozen_sectors(agency: Agency) -> list[Round]:
     return out
 
 
+#: How many releases' results each app process keeps read (a release's results never change once worked out).
+RESULTS_KEPT = 64
+
+
 def results_of(release: Release) -> RoundResults:
-    return stored.loads(release.results)
+    """The release's published results, read from their stored text once per process."""
+    if release.results is None:  # not worked out (yet): nothing to keep
+        return stored.loads(release.results)
+    key = (release.id, release.round_id, release.seq, release.taken_at, len(release.results))
+    return memo.kept("results", key, lambda: stored.loads(release.results), RESULTS_KEPT)
 
 
 def state(round_: Round, release: Optional[Release]) -> Snapshot:

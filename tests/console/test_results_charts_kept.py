@@ -37,3 +37,22 @@ def test_charts_are_drawn_once_per_release_and_again_for_a_new_one(app, client, 
     assert len(keys) == 3 and keys[-1][2] != keys[0][2]  # drawn for the new release
     seq = releases.latest(round_).seq
     assert seq > 1 and f"(release {seq}): 7 responses" in later
+
+
+def test_a_comparison_s_charts_are_drawn_again_when_a_title_changes(app, client, world):
+    first = closed_with(db.session.get(Round, world["round"]), [world["agency"], world["treatment"]])
+    second = rounds.create_round(first.jurisdiction, "Second")
+    rounds.open_round(second)
+    closed_with(second, [world["agency"], world["treatment"]])
+    sign_in(client, "alpha@test.org")
+    path = f"/console/rounds/{second.id}/compare?with={first.id}"
+    shown = client.get(path).get_data(as_text=True)
+    compared = [k for k in kept(app) if k[0] == "compare"]
+    assert len(compared) == 1 and "Alpha round (open)" in shown
+    client.get(path)
+    assert len([k for k in kept(app) if k[0] == "compare"]) == 1
+    db.session.get(Round, first.id).title = "Spring baseline"
+    db.session.commit()
+    renamed = client.get(path).get_data(as_text=True)
+    assert len([k for k in kept(app) if k[0] == "compare"]) == 2
+    assert "Spring baseline (open)" in renamed and "Alpha round (open)" not in renamed
