@@ -213,12 +213,23 @@ def security_key_options():
     user = _pending_user()
     if user is None:
         return jsonify(error="sign in again: the password step has expired"), 400
+    return key_options(security_keys.authentication_options, user, "key_challenge")
+
+
+def key_options(make, user, slot: str):
+    """A security-key ceremony's options for the browser (JSON), made by `make(user)`; its challenge waits in the
+    session under `slot` until `kept_challenge` takes it (once)."""
     try:
-        options, challenge = security_keys.authentication_options(user)
+        options, challenge = make(user)
     except ServiceError as exc:
         return jsonify(error=str(exc)), 400
-    session["key_challenge"] = to_text(challenge)
+    session[slot] = to_text(challenge)
     return current_app.response_class(options, mimetype="application/json")
+
+
+def kept_challenge(slot: str) -> bytes:
+    """The challenge `key_options` kept, taken out of the session (empty when there is none)."""
+    return from_text(session.pop(slot, ""))
 
 
 @bp.post("/login/key")
@@ -231,8 +242,7 @@ def security_key():
         session.clear()
         flash("Sign in again: the password step has expired.", "error")
         return redirect(url_for("auth.login"))
-    key = security_keys.authenticate(user, request.form.get("response", ""), from_text(session.pop("key_challenge",
-                                                                                                   "")))
+    key = security_keys.authenticate(user, request.form.get("response", ""), kept_challenge("key_challenge"))
     if key is None:
         audit.record("sign_in_failed", user.email, "security key refused", actor=None)
         flash("The security key's answer did not check out: try again with a key of this account, or type a code.",

@@ -3,13 +3,12 @@ removed, turned off where it is not required). An administrator resets another a
 account's page."""
 from __future__ import annotations
 
-from flask import current_app, flash, jsonify, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from .. import access
-from ..auth import CodeForm
+from ..auth import CodeForm, kept_challenge, key_options
 from ..services import ServiceError, security_keys, two_factor
-from ..tokens import from_text, to_text
 from . import bp, confirm_page, confirmed
 
 
@@ -54,12 +53,7 @@ def account_two_factor():
 @bp.post("/account/security-keys/options")
 def account_key_options():
     """The options for the browser to make a new security key (JSON); the challenge waits in the session."""
-    try:
-        options, challenge = security_keys.registration_options(current_user)
-    except ServiceError as exc:
-        return jsonify(error=str(exc)), 400
-    session["key_to_add"] = to_text(challenge)
-    return current_app.response_class(options, mimetype="application/json")
+    return key_options(security_keys.registration_options, current_user, "key_to_add")
 
 
 @bp.post("/account/security-keys")
@@ -67,7 +61,7 @@ def account_add_key():
     back = url_for("console.account") + "#security-keys"
     try:
         key = security_keys.register(current_user, request.form.get("response", ""),
-                                     from_text(session.pop("key_to_add", "")), request.form.get("name", ""))
+                                     kept_challenge("key_to_add"), request.form.get("name", ""))
     except ServiceError as exc:
         flash(f"The security key was not added: {exc}.", "error")
         return redirect(back)

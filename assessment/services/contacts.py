@@ -9,7 +9,6 @@ closes, or on demand (`purge`); the rows stay, so that the counts remain.
 """
 from __future__ import annotations
 
-import base64
 import codecs
 import csv
 import datetime as dt
@@ -31,7 +30,7 @@ from ..mail import addresses
 from ..models import Agency, Contact, Email, Invitation, Round, utcnow
 from ..survey.links import survey_link
 from ..text import clean, csv_delimiter
-from ..tokens import hash_token
+from ..tokens import hash_token, to_text
 from ..vocabulary import EmailKind, EmailStatus, InvitationStatus, RoleLevel, RoundStatus
 from . import Problem, Refused, ServiceError, audit
 
@@ -238,11 +237,15 @@ def add(round_: Round, read: Read) -> list[Contact]:
 
 # --- links -------------------------------------------------------------------------------------------------
 
-def _token(link_key: str) -> str:
+def _mac(message: str) -> str:
+    """An HMAC-SHA-256 of `message` under the app's secret key, as URL-safe text."""
     secret = current_app.secret_key
     secret = secret.encode() if isinstance(secret, str) else secret
-    digest = hmac.new(secret, b"continuum contact link\0" + link_key.encode(), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+    return to_text(hmac.new(secret, message.encode(), hashlib.sha256).digest())
+
+
+def _token(link_key: str) -> str:
+    return _mac("continuum contact link\0" + link_key)
 
 
 def token_of(contact: Contact) -> str:
@@ -279,10 +282,7 @@ def opt_out_token(contact: Contact) -> str:
 
 
 def _opt_out_mac(contact_id: int, link_key: str) -> str:
-    secret = current_app.secret_key
-    secret = secret.encode() if isinstance(secret, str) else secret
-    digest = hmac.new(secret, f"continuum opt-out\0{contact_id}\0{link_key}".encode(), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+    return _mac(f"continuum opt-out\0{contact_id}\0{link_key}")
 
 
 def by_opt_out_token(token: str) -> Optional[Contact]:

@@ -91,18 +91,20 @@ def edit_agency(agency: Agency, name: str, sector: str | Sector, slug: str) -> N
     db.session.flush()
 
 
+#: Where a round names an agency: invited, heard from, or told about (rated in the roster).
+USES = (Invitation.agency_id, Response.agency_id, Answer.target_agency_id)
+
+
 def agency_in_use(agency: Agency) -> bool:
     """Whether any round has invited, heard from or been told about this agency."""
-    return any(db.session.scalar(select(func.count()).select_from(model).where(column == agency.id))
-               for model, column in ((Invitation, Invitation.agency_id), (Response, Response.agency_id),
-                                     (Answer, Answer.target_agency_id)))
+    return any(db.session.scalar(select(column).where(column == agency.id).limit(1)) is not None for column in USES)
 
 
 def agencies_in_use(jurisdiction: Jurisdiction) -> set[int]:
     """The ids of the jurisdiction's agencies that `agency_in_use`, in three statements whatever their number."""
     ids = [a.id for a in jurisdiction.agencies]
     used: set[int] = set()
-    for column in (Invitation.agency_id, Response.agency_id, Answer.target_agency_id):
+    for column in USES:
         used.update(db.session.scalars(select(column).where(column.in_(ids)).distinct()))
     return used
 

@@ -81,6 +81,18 @@ def test_an_administrator_sets_up_totp_signs_in_with_it_and_with_a_recovery_code
     context.close()
 
 
+def page_with_a_key(browser):
+    """A page whose browser has a USB security key of its own: Chromium's virtual authenticator, which answers
+    at once (its presence and verification simulated)."""
+    context, page = new_page(browser, viewport={"width": 1280, "height": 900})
+    devtools = context.new_cdp_session(page)
+    devtools.send("WebAuthn.enable")
+    devtools.send("WebAuthn.addVirtualAuthenticator", {"options": {
+        "protocol": "ctap2", "transport": "usb", "hasResidentKey": False, "hasUserVerification": True,
+        "isUserVerified": True, "automaticPresenceSimulation": True}})
+    return context, page
+
+
 def test_a_security_key_signs_in_in_place_of_the_code(browser, site, app):
     """A software authenticator (Chromium's virtual WebAuthn authenticator, over the DevTools protocol) stands in
     for a USB key: added on the account page, then used at sign-in; a second browser without it cannot."""
@@ -88,12 +100,7 @@ def test_a_security_key_signs_in_in_place_of_the_code(browser, site, app):
     app.config["PUBLIC_URL"] = site
     accounts.create_user(ADMIN, PASSWORD, "admin")
     db.session.commit()
-    context, page = new_page(browser, viewport={"width": 1280, "height": 900})
-    devtools = context.new_cdp_session(page)
-    devtools.send("WebAuthn.enable")
-    devtools.send("WebAuthn.addVirtualAuthenticator", {"options": {
-        "protocol": "ctap2", "transport": "usb", "hasResidentKey": False, "hasUserVerification": True,
-        "isUserVerified": True, "automaticPresenceSimulation": True}})
+    context, page = page_with_a_key(browser)
     password_step(page, site)
     page.get_by_role("button", name="Set up an authenticator app").click()
     secret = page.locator("#totp-key").inner_text()
@@ -115,12 +122,7 @@ def test_a_security_key_signs_in_in_place_of_the_code(browser, site, app):
     assert detail == "with a security key (Blue key)"
     context.close()
 
-    elsewhere, other = new_page(browser, viewport={"width": 1280, "height": 900})
-    cdp = elsewhere.new_cdp_session(other)  # another key, not registered to the account
-    cdp.send("WebAuthn.enable")
-    cdp.send("WebAuthn.addVirtualAuthenticator", {"options": {
-        "protocol": "ctap2", "transport": "usb", "hasResidentKey": False, "hasUserVerification": True,
-        "isUserVerified": True, "automaticPresenceSimulation": True}})
+    elsewhere, other = page_with_a_key(browser)  # another key, not registered to the account
     password_step(other, site)
     other.get_by_role("button", name="Use your security key").click()
     other.wait_for_selector("[data-webauthn-status]:has-text('did not answer')")
