@@ -80,7 +80,7 @@ def item_interval(item: Item) -> tuple[Optional[float], Optional[float]]:
         return None, None
     from scipy.stats import t  # here: SciPy is slow to import, and most pages need no such margin
 
-    half = 25 * float(t.ppf(0.975, len(values) - 1)) * values.std(ddof=1) / math.sqrt(len(values))
+    half = 25 * float(t.ppf(0.975, len(values) - 1)) * float(values.std(ddof=1)) / math.sqrt(len(values))
     return item.score - half, item.score + half
 
 

@@ -20,8 +20,8 @@ CAVEAT = f"fewer than {SMALL_GROUP} respondents: one or two answers move this fi
 
 def half_up(value: float, places: int = 0) -> str:
     """`value` printed to `places` decimals, halves rounded away from zero (47.5 -> 48, 52.5 -> 53), not to the
-    even neighbour as Python's formatting does."""
-    return str(Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+    even neighbour as Python's formatting does. NumPy's floats print as Python's (their repr names the type)."""
+    return str(Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
 
 
 def score(value: Optional[float]) -> str:

@@ -1,4 +1,5 @@
 """What the report says, from scoring results built by hand: no database, no browser, no PDF."""
+import numpy as np
 import pandas as pd
 import pytest
 import yaml
@@ -111,6 +112,16 @@ def test_decisions_answer_what_the_next_level_needs_the_costliest_condition_and_
     assert pair.action == "talk it through, case by case" and pair.who == "A and B" and pair.case_level
     assert "A rates its relationship with B at 3.0 of 4; B rates it at 1.0" in pair.finding
     assert "Case by case, as community_supervision and treatment agree." in pair.finding
+
+
+def test_an_item_s_interval_is_printed_whatever_floats_it_was_worked_out_with():
+    # NumPy's floats name their type in their repr: an item's interval worked out with them once made a results
+    # page whose decision names one lowest item answer 500
+    assert words.half_up(np.float64(47.5)) == "48" and words.span_of(np.float64(52.6), np.float64(53.4)) == "52.6–53.4"
+    rows = [({"information": 3, "activities": 4, "resources": 2, "capacity": 1}, 2), (LOW_INFO, 3), (LOW_INFO, 2)]
+    _, results = results_of({"a": rows, "b": rows})
+    ends = [end for item in results.items if item.score is not None for end in findings.item_interval(item)]
+    assert ends and all(type(end) is float for end in ends)
 
 
 def test_a_pair_whose_roles_forbid_case_level_exchange_gets_a_system_level_practice_and_the_reason():
