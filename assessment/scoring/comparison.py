@@ -146,7 +146,7 @@ def compare(earlier: RoundData, later: RoundData, earlier_results: RoundResults,
         level_earlier=_placement(earlier_results.jurisdiction), level_later=_placement(later_results.jurisdiction),
         agencies=agencies, agencies_left_out=left_out,
         pairs=_pairs(earlier_results, later_results),
-        coverage=_coverage(earlier_results, later_results),
+        coverage=coverage_change(earlier_results, later_results),
     )
 
 
@@ -248,7 +248,8 @@ def _movement(before: Optional[float], after: Optional[float]) -> Movement:
                     change=None if after is None or before is None else after - before)
 
 
-def _coverage(earlier: RoundResults, later: RoundResults) -> CoverageChange:
+def coverage_change(earlier: RoundResults, later: RoundResults) -> CoverageChange:
+    """How response rates moved, overall, by agency and by sector, as each round's coverage says now."""
     def by_sector(results: RoundResults) -> dict[str, Optional[float]]:
         sectors: dict[str, list[int]] = {}
         for a in results.coverage.agencies:

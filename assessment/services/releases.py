@@ -133,12 +133,25 @@ def frozen_sectors(agency: Agency) -> list[Round]:
 RESULTS_KEPT = 64
 
 
+def key(release: Release) -> tuple:
+    """What names a release for what a process keeps of it (its stored text is not read to say so)."""
+    return release.id, release.round_id, release.seq, release.taken_at
+
+
 def results_of(release: Release) -> RoundResults:
-    """The release's published results, read from their stored text once per process."""
-    if release.results is None:  # not worked out (yet): nothing to keep
-        return stored.loads(release.results)
-    key = (release.id, release.round_id, release.seq, release.taken_at, len(release.results))
-    return memo.kept("results", key, lambda: stored.loads(release.results), RESULTS_KEPT)
+    """The release's published results (worked out: see `latest`), read from their stored text once per
+    process."""
+    return memo.kept("results", key(release), lambda: stored.loads(release.results), RESULTS_KEPT)
+
+
+def latest_of_each(rounds: list[Round]) -> dict[int, Release]:
+    """The latest release of each of `rounds` that has one, by round id, in one statement (two when one of them
+    is not worked out yet, as `latest` does for one round)."""
+    ids = [r.id for r in rounds]
+    if db.session.scalar(select(Release.id).where(Release.round_id.in_(ids), Release.results.is_(None)).limit(1)):
+        return {r.id: release for r in rounds if (release := latest(r)) is not None}
+    return {release.round_id: release for release in db.session.scalars(
+        select(Release).where(Release.round_id.in_(ids)).order_by(Release.round_id, Release.seq))}
 
 
 def state(round_: Round, release: Optional[Release]) -> Snapshot:

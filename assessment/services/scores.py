@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from .. import memo
 from ..db import db
 from ..models import Commitment, Round
 from ..scoring import score_round
-from ..scoring.comparison import NotComparable, compare
+from ..scoring.comparison import NotComparable, compare, coverage_change
 from ..scoring.coverage import coverage
 from ..scoring.results import CarriedCommitment, Comparison, RoundInfo, RoundRef, RoundResults, TrendPoint, replace
 from ..vocabulary import RoundStatus
@@ -34,6 +35,10 @@ def _date(value) -> str | None:
     return value.date().isoformat() if value else None
 
 
+#: How many comparisons each process keeps worked out (their bootstrap is the costly part of the page).
+COMPARISONS_KEPT = 32
+
+
 def compare_rounds(earlier: Round, later: Round, later_results: RoundResults | None = None) -> Comparison:
     """How a jurisdiction moved from one round to another (both of the same jurisdiction). `later_results`, when
     the caller has them already, saves scoring the later round again."""
@@ -43,10 +48,12 @@ def compare_rounds(earlier: Round, later: Round, later_results: RoundResults | N
         raise ServiceError("choose two different rounds")
     before = round_scores(earlier, take=False)
     after = later_results if later_results is not None else round_scores(later)
-    data_before = frames.round_data(earlier, releases.latest(earlier))
-    data_after = frames.round_data(later, releases.latest(later))
-    try:
-        comparison = compare(data_before, data_after, before, after)
+    then, now = releases.latest(earlier), releases.latest(later)
+    try:  # of two releases that never change: worked out once per process, with coverage as it is now
+        comparison = memo.kept(
+            "comparisons", (releases.key(then) if then else None, releases.key(now) if now else None),
+            lambda: compare(frames.round_data(earlier, then), frames.round_data(later, now), before, after),
+            COMPARISONS_KEPT)
     except NotComparable as exc:
         raise ServiceError(str(exc)) from None
     commitments = db.session.scalars(select(Commitment).where(Commitment.round_id == earlier.id)
@@ -55,7 +62,7 @@ def compare_rounds(earlier: Round, later: Round, later_results: RoundResults | N
                                       due=c.due.isoformat() if c.due else None,
                                       movement=comparison.dimensions.get(c.dimension)) for c in commitments)
     return replace(comparison, earlier=_reference(earlier), later=_reference(later), commitments=carried,
-                   trend=trend(later, {earlier.id: before, later.id: after}))
+                   coverage=coverage_change(before, after), trend=trend(later, {earlier.id: before, later.id: after}))
 
 
 def _reference(round_: Round) -> RoundRef:
@@ -71,8 +78,10 @@ def trend(later: Round, known: dict[int, RoundResults]) -> tuple[TrendPoint, ...
     closed = [r for r in later.jurisdiction.rounds if r.status == RoundStatus.CLOSED and r.id <= later.id]
     if len(closed) < MIN_ROUNDS_FOR_TREND:
         return ()
-    published = [(r, j) for r in closed
-                 if not (j := (known.get(r.id) or round_scores(r, take=False)).jurisdiction).suppressed]
+    kept = releases.latest_of_each([r for r in closed if r.id not in known])
+    results = {**{i: releases.results_of(release) for i, release in kept.items()}, **known}
+    published = [(r, results[r.id].jurisdiction) for r in closed
+                 if r.id in results and not results[r.id].jurisdiction.suppressed]
     if len(published) < MIN_ROUNDS_FOR_TREND:
         return ()
     return tuple(TrendPoint(id=r.id, title=r.title,
