@@ -1,53 +1,134 @@
-"""The CPU time of the console's heaviest pages on the demo, through Flask's test client (no network): the results
-page (its first view of a release draws its charts; later views read them from memory), the viewer's results, the
-comparison of two rounds, a round's page and its people. Median of five after a first view.
+"""The console's pages through Flask's test client (no network): on the demo by default, or on a statewide database
+(`--statewide`, bench/statewide.py: 60 jurisdictions x 8 agencies x 6 closed rounds of about 300). For each page:
+the first view (a release's charts are drawn then, and kept), then the median CPU time and the p95 wall time of
+the next views, and the SQL statements one view costs.
 
     .venv/bin/python bench/pages.py
+    .venv/bin/python bench/pages.py --statewide [--repeats 20]
+    tests/with_postgres.sh .venv/bin/python bench/pages.py --statewide --postgres
 """
 from __future__ import annotations
 
+import argparse
+import shutil
 import statistics
 import tempfile
 import time
 
-from sqlalchemy import select
+from sqlalchemy import event, func, select
+
+from bench import statewide
+
+PASSWORD = "correct horse battery staple"
 
 
-def main() -> None:
+def demo_database(folder: str) -> str:
     from app import create_app
     from assessment import demo
     from assessment.db import db
+
+    url = f"sqlite:///{folder}/demo.sqlite"
+    with create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url}).app_context():
+        db.create_all()
+        demo.seed()
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    return url
+
+
+def statewide_database(folder: str, args) -> str:
+    """A copy of the kept SQLite seed (pages write an audit line), or a new PostgreSQL one."""
+    url = statewide.database(statewide.shape_of(args), args.postgres)
+    if args.postgres:
+        return url
+    copy = f"{folder}/statewide.sqlite"
+    shutil.copyfile(url.removeprefix("sqlite:///"), copy)
+    return f"sqlite:///{copy}"
+
+
+def pages() -> dict[str, str]:
+    """The heaviest pages of the last jurisdiction: its latest closed round against the one before, its people,
+    and what lists every jurisdiction, round and account."""
+    from assessment.db import db
     from assessment.models import Round
+
+    later = db.session.scalar(select(Round).order_by(Round.id.desc()).limit(1))
+    earlier = db.session.scalar(select(Round).where(Round.jurisdiction_id == later.jurisdiction_id,
+                                                    Round.id < later.id).order_by(Round.id.desc()).limit(1))
+    r = later.id
+    return {"console index": "/console/", "jurisdiction": f"/console/jurisdictions/{later.jurisdiction_id}",
+            "accounts": "/console/users", "audit log": "/console/audit", "round": f"/console/rounds/{r}",
+            "people": f"/console/rounds/{r}/people", "results": f"/console/rounds/{r}/results",
+            "results, one sector": f"/console/rounds/{r}/results?sector=treatment",
+            "comparison (trend)": f"/console/rounds/{r}/compare?with={earlier.id}",
+            "viewer's list": "/view/", "viewer's results": f"/view/rounds/{r}",
+            "API scores": f"/api/rounds/{r}/scores", "API coverage": f"/api/rounds/{r}/coverage",
+            "scores export": f"/console/rounds/{r}/export/scores.csv",
+            "raw export": f"/console/rounds/{r}/export/responses-wide.csv?confirmed=yes"}
+
+
+def measure(client, path: str, repeats: int, engine) -> tuple[float, float, float, int]:
+    count = 0
+
+    def one(*_args):
+        nonlocal count
+        count += 1
+
+    cpu, wall = [], []
+    for n in range(repeats + 1):
+        if n == 1:
+            event.listen(engine, "before_cursor_execute", one)
+        began, started = time.process_time(), time.perf_counter()
+        response = client.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+        cpu.append((time.process_time() - began) * 1000)
+        wall.append((time.perf_counter() - started) * 1000)
+        if n == 1:
+            event.remove(engine, "before_cursor_execute", one)
+    later = sorted(wall[1:])
+    return cpu[0], statistics.median(cpu[1:]), later[min(len(later) - 1, round(0.95 * (len(later) - 1)))], count
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--statewide", action="store_true", help="on the statewide seed, not the demo")
+    parser.add_argument("--repeats", type=int, default=10)
+    statewide.arguments(parser)
+    args = parser.parse_args()
+
+    from app import create_app
+    from assessment.db import db
+    from assessment.models import Answer, Jurisdiction, Response, Round
     from assessment.services import accounts
-    from assessment.vocabulary import RoundStatus
 
     with tempfile.TemporaryDirectory() as folder:
+        url = statewide_database(folder, args) if args.statewide else demo_database(folder)
         app = create_app({"TESTING": True, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
-                          "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/demo.sqlite",
-                          "CHROMIUM_PATH": "/nonexistent/chromium", "PASSWORD_HASH_METHOD": "scrypt:1024:8:1"})
+                          "SQLALCHEMY_DATABASE_URI": url, "CHROMIUM_PATH": "/nonexistent/chromium",
+                          "PASSWORD_HASH_METHOD": "scrypt:1024:8:1", "JOBS": "manual"})
         with app.app_context():
-            db.create_all()
-            demo.seed()
-            accounts.create_user("bench@demo.test", "correct horse battery staple", "admin")
+            accounts.create_user("bench@state.test", PASSWORD, "admin")
+            viewer = accounts.create_user("viewer@state.test", PASSWORD, "viewer")
+            for place in db.session.scalars(select(Jurisdiction)):
+                accounts.grant(viewer, place)
             db.session.commit()
-            closed = db.session.scalars(select(Round).where(Round.status == RoundStatus.CLOSED)
-                                        .order_by(Round.id)).all()
-            client = app.test_client()
-            client.post("/login", data={"email": "bench@demo.test", "password": "correct horse battery staple"})
-            later, earlier = closed[-1].id, closed[0].id
-            print(f"{'page':<34} {'first ms':>9} {'median ms':>10}")
-            for name, path in (("results", f"/console/rounds/{later}/results"),
-                               ("results, one sector", f"/console/rounds/{later}/results?sector=treatment"),
-                               ("viewer's results", f"/view/rounds/{later}"),
-                               ("comparison", f"/console/rounds/{later}/compare?with={earlier}"),
-                               ("round", f"/console/rounds/{later}"),
-                               ("people", f"/console/rounds/{later}/people")):
-                cpu = []
-                for _ in range(6):
-                    start = time.process_time()
-                    assert client.get(path).status_code == 200, path
-                    cpu.append((time.process_time() - start) * 1000)
-                print(f"{name:<34} {cpu[0]:>9.0f} {statistics.median(cpu[1:]):>10.0f}", flush=True)
+            sizes = {name: db.session.scalar(select(func.count()).select_from(model))
+                     for name, model in (("jurisdictions", Jurisdiction), ("rounds", Round),
+                                         ("responses", Response), ("answers", Answer))}
+            print(f"{db.engine.dialect.name}, {', '.join(f'{v:,} {k}' for k, v in sizes.items())}; "
+                  f"{args.repeats} views of each page after the first")
+            named = pages()
+            admin, reader = app.test_client(), app.test_client()
+            admin.post("/login", data={"email": "bench@state.test", "password": PASSWORD})
+            reader.post("/login", data={"email": "viewer@state.test", "password": PASSWORD})
+            print(f"{'page':<22}{'first ms':>10}{'CPU ms':>9}{'p95 ms':>9}{'statements':>12}")
+            for name, path in named.items():
+                client = reader if name.startswith("viewer") else admin
+                first, cpu, p95, count = measure(client, path, args.repeats, db.engine)
+                print(f"{name:<22}{first:>10.0f}{cpu:>9.1f}{p95:>9.1f}{count:>12}", flush=True)
+            db.session.remove()
+            db.engine.dispose()
 
 
 if __name__ == "__main__":
