@@ -58,11 +58,12 @@ run: db
 	@echo "Serving Continuum on http://$(HOST):$(PORT) (Ctrl-C stops it). Open the survey link above to take the survey, or the console to run rounds."
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-# The whole suite twice: on SQLite, then on a throwaway PostgreSQL server (tests/with_postgres.sh starts it,
-# installing Debian's postgresql first when its binaries are missing, and stops it afterwards).
+# The whole suite twice, at the same time, each in two worker processes (pytest-xdist): on SQLite, and on a
+# throwaway PostgreSQL server (tests/with_postgres.sh starts it, installing Debian's postgresql first when its
+# binaries are missing, and stops it afterwards). TEST_WORKERS=0 runs each suite in one process.
+TEST_WORKERS ?= 2
 test: install
-	$(PY) -m pytest $(PYTEST_ARGS)
-	tests/with_postgres.sh $(PY) -m pytest $(PYTEST_ARGS)
+	tests/run_suites.sh $(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # The README's pictures and sample report, from the demo (docs/screenshots.py); pdftoppm turns a PDF page to PNG.
 screenshots: install
