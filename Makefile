@@ -63,7 +63,7 @@ run: db
 # binaries are missing, and stops it afterwards). TEST_WORKERS=0 runs each suite in one process.
 TEST_WORKERS ?= 2
 test: install
-	tests/run_suites.sh $(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	tests/run_suites.sh $(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 # The README's pictures and sample report, from the demo (docs/screenshots.py); pdftoppm turns a PDF page to PNG.
 screenshots: install

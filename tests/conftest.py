@@ -1,3 +1,4 @@
+import fcntl
 import os
 import shutil
 import uuid
@@ -60,30 +61,41 @@ ON_POSTGRES = bool(POSTGRES)
 
 def pytest_collection_modifyitems(config, items):
     """On PostgreSQL the suite runs again only where it touches a database (through the `database` fixture): the
-    pure tests (scoring, questionnaires, the PDF's layout) ran on SQLite already and would answer the same."""
+    pure tests (scoring, questionnaires, the PDF's layout) ran on SQLite already and would answer the same. So did
+    the browser tests (marked `browser`): what they test is the pages in Chromium, which a database does not
+    change; the same routes' requests, writes and refusals are tested over HTTP on PostgreSQL as well."""
     if not ON_POSTGRES:
         return
-    touching = [item for item in items if "database" in getattr(item, "fixturenames", ())]
+    touching = [item for item in items if "database" in getattr(item, "fixturenames", ())
+                and item.get_closest_marker("browser") is None]
     if len(touching) < len(items):
         config.hook.pytest_deselected(items=[item for item in items if item not in touching])
         items[:] = touching
 
 
 @pytest.fixture(scope="session")
-def demo_template(tmp_path_factory):
+def demo_template(tmp_path_factory, worker_id):
     """The demo, seeded once per run through the services (its closed rounds' reports rendered, as the server
-    would), as a database that tests marked `demo` start from."""
-    url = new_database(tmp_path_factory.mktemp("demo"), "demo")
-    template = create_app({"TESTING": True, "SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": url})
-    with template.app_context():
-        db.create_all()
-        demo.seed()
-        db.session.commit()
-        jobs.run_pending()  # the closed rounds' reports, as the server's job thread renders them
-        db.session.remove()
-        db.engine.dispose()
-    yield url
-    drop_databases([url])
+    would), as a database that tests marked `demo` start from. The run's worker processes (pytest-xdist) share
+    it: the first to need it seeds it while the others wait; the run's end deletes it (a PostgreSQL one with the
+    throwaway server)."""
+    shared = tmp_path_factory.getbasetemp() if worker_id == "master" else tmp_path_factory.getbasetemp().parent
+    with open(shared / "demo.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        made = shared / "demo.url"
+        if made.exists():
+            return made.read_text()
+        url = new_database(shared, "demo")
+        template = create_app({"TESTING": True, "SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": url})
+        with template.app_context():
+            db.create_all()
+            demo.seed()
+            db.session.commit()
+            jobs.run_pending()  # the closed rounds' reports, as the server's job thread renders them
+            db.session.remove()
+            db.engine.dispose()
+        made.write_text(url)
+        return url
 
 
 @pytest.fixture
