@@ -11,7 +11,7 @@ def init_app(app) -> None:
         api,
         auth,
         catalog,
-        cli,
+        commands,
         console,
         errors,
         headers,
@@ -49,4 +49,4 @@ def init_app(app) -> None:
     app.register_blueprint(console.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(viewing.bp)
-    cli.init_app(app)
+    commands.init_app(app)

@@ -24,6 +24,11 @@ def get(questionnaire_id: str, version: int) -> Questionnaire:
         raise LookupError(f"no questionnaire {questionnaire_id!r} version {version} is installed") from None
 
 
+def of_round(round_) -> Questionnaire:
+    """The questionnaire (and version) a round asks."""
+    return get(round_.questionnaire_id, round_.questionnaire_version)
+
+
 def latest(questionnaire_id: str) -> Questionnaire:
     versions = [q for (qid, _), q in all_questionnaires().items() if qid == questionnaire_id]
     if not versions:

@@ -14,11 +14,10 @@ from sqlalchemy import select
 
 from reports import content, figures
 
-from . import memo
+from . import catalog, memo
 from .db import db
 from .models import Release, Round
 from .services import report as report_service
-from .services import rounds
 from .services.scores import round_scores
 
 
@@ -84,7 +83,7 @@ def results_page(round_: Round, sector: str = "", role: str = "") -> dict:
                           role_levels=figures.role_levels_figure(results))
         return charts_of(charts)
 
-    report = (content.build(results, guidance=rounds.questionnaire_of(round_).guidance,
+    report = (content.build(results, guidance=catalog.of_round(round_).guidance,
                             said=report_service.said(round_)) if results.published else None)
     charts = kept_charts(("results", *release_key(results), sector, role), draw)
     return {"round": round_, "results": results, "report": report, "charts": charts, "group": group,

@@ -127,7 +127,7 @@ def main() -> None:
 def five_hundred(round_) -> None:
     """500 contacts in the demo's open round (50 per agency), their invitations written to the outbox; some have
     submitted, some started, a few opted out or were revoked."""
-    from assessment import demo
+    from assessment import catalog, demo
     from assessment.db import db
     from assessment.services import contacts, jobs, mailings
     from assessment.survey import service as survey
@@ -147,7 +147,7 @@ def five_hundred(round_) -> None:
     mailings.queue_invitations(round_)
     db.session.commit()
     jobs.run_pending(kinds=(mailings.KIND,))
-    q = mailings.rounds.questionnaire_of(round_)
+    q = catalog.of_round(round_)
     chance = random.Random(2026)
     for contact in added:
         draw = chance.random()

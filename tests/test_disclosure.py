@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from assessment import demo
+from assessment import catalog, demo
 from assessment.db import db
 from assessment.models import Response, Round
 from assessment.scoring import RoundData, respondent_scores, score_round
@@ -239,7 +239,7 @@ def demo_console(app, client):
 def test_every_output_of_the_demo_round_exposes_no_small_group(app, demo_console):
     client = demo_console
     round_ = db.session.get(Round, 2)
-    q = rounds.questionnaire_of(round_)
+    q = catalog.of_round(round_)
     q_constructs = [c.id for c in q.dimensions + q.conditions]
     auditor = Auditor(truth(round_), q_constructs, round_.min_group_size)
     results = client.get("/api/rounds/2/scores").get_json()

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 
-from .. import access, languages
+from .. import access, catalog, languages
 from ..services import ServiceError, contacts
 from ..services import contact_files as files
-from ..services.rounds import questionnaire_of
 from ..vocabulary import RoleLevel
 from . import bp
 
@@ -65,8 +64,8 @@ def mapping_page(round_, table, mapping, text: str, problems=(), good: int = 0, 
         "console/contacts_mapping.html", round=round_, tab="people", table=table, mapping=mapping, text=text,
         values=values, rows=rows, unmatched=unmatched, sample=sample, problems=problems, good=good,
         roles=list(RoleLevel),
-        languages=questionnaire_of(round_).languages, agencies=round_.jurisdiction.agencies,
-        language_names={lang: languages.name(lang) for lang in questionnaire_of(round_).languages},
+        languages=catalog.of_round(round_).languages, agencies=round_.jurisdiction.agencies,
+        language_names={lang: languages.name(lang) for lang in catalog.of_round(round_).languages},
         leave_out=files.LEAVE_OUT, fields={"email": "Email address", "agency": "Agency",
                                            "role_level": "Role level", "language": "Language (optional)"}), status
 

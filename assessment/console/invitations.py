@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask import Response, flash, redirect, render_template, request, url_for
 
 from .. import access
+from ..links import open_link_url, survey_link
 from ..services import ServiceError, exports, invitations
-from ..survey import open_link_url, survey_link
 from ..vocabulary import RoleLevel
 from . import bp, carry_out
 from .people import _invite_form, _people_page

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 
-from .. import access
+from .. import access, catalog
 from ..db import MAX_INTEGER
 from ..services import ServiceError, contacts, mailings
-from ..services.rounds import questionnaire_of
 from ..vocabulary import EmailKind, RoundStatus
 from . import bp, confirm_page, confirmed, contact_files
 from .forms import ContactsFileForm, ContactsPasteForm, InviteForm
@@ -28,7 +27,7 @@ def _paste_form(round_) -> ContactsPasteForm:
     """Its fields carry a prefix (`paste-agency`): the page has another form with an agency and a role level."""
     form = ContactsPasteForm(prefix="paste")
     form.agency.choices = [(a.id, a.name) for a in round_.jurisdiction.agencies]
-    form.language.choices = [(code, code) for code in questionnaire_of(round_).languages]
+    form.language.choices = [(code, code) for code in catalog.of_round(round_).languages]
     return form
 
 

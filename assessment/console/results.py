@@ -8,10 +8,10 @@ from flask_login import current_user
 
 from reports import content, figures
 
-from .. import access, published
+from .. import access, catalog, published
 from ..auth import limiter
 from ..models import Round
-from ..services import ServiceError, analyst, audit, exports, rounds
+from ..services import ServiceError, analyst, audit, exports
 from ..services import report as report_service
 from ..services.scores import compare_rounds, round_scores
 from ..vocabulary import JobStatus, RoundStatus
@@ -136,7 +136,7 @@ def export(round_id: int, kind: str, fmt: str):
     if kind != "scores" and not current_user.is_admin:
         return render_template("error.html", status=403, title="Administrators only",
                                message=RAW_RESPONSES_ONLY_FOR_ADMINS, detail=""), 403
-    q = rounds.questionnaire_of(round_)
+    q = catalog.of_round(round_)
     results = round_scores(round_)
     filename = f"round{round_.id}-{kind}.{fmt}"
     if kind == "scores":

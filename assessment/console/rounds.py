@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 
-from .. import access, local_time
+from .. import access, catalog, local_time
 from ..services import ServiceError, commitments, contacts, rounds, schedule
 from ..services.scores import round_scores
 from ..vocabulary import RoundStatus, Sector
@@ -16,7 +16,7 @@ def _commitment_form(round_) -> CommitmentForm:
     """The form to record a commitment; on the action plan tab it may arrive filled in from a decision of the
     results page (`?dimension=...&what=...`), for the facilitator to give it an owner and a date."""
     form = CommitmentForm()
-    form.dimension.choices = [(d.id, d.label) for d in rounds.questionnaire_of(round_).dimensions]
+    form.dimension.choices = [(d.id, d.label) for d in catalog.of_round(round_).dimensions]
     if request.method == "GET" and request.args.get("what"):
         form.what.data = request.args["what"][:2000]
         if request.args.get("dimension") in dict(form.dimension.choices):
@@ -31,7 +31,7 @@ def _round_page(round_):
 
 
 def _plan_page(round_, commitment_form=None, status=200):
-    labels = {d.id: d.label for d in rounds.questionnaire_of(round_).dimensions}
+    labels = {d.id: d.label for d in catalog.of_round(round_).dimensions}
     return render_template("console/round_plan.html", round=round_, tab="plan",
                            commitments=commitments.commitments_of(round_), dimension_labels=labels,
                            commitment_form=commitment_form or _commitment_form(round_)), status

@@ -6,16 +6,17 @@ from typing import Optional
 
 from sqlalchemy import select
 
+from .. import catalog
 from ..db import db
 from ..models import Commitment, Round
 from ..text import clean
-from . import ServiceError, rounds
+from . import ServiceError
 
 
 def add_commitment(round_: Round, dimension: str, what: str, owner: str,
                    due: Optional[dt.date] = None) -> Commitment:
     """Record what the agencies commit to after a round, for the next round's comparison to show."""
-    dimensions = [d.id for d in rounds.questionnaire_of(round_).dimensions]
+    dimensions = [d.id for d in catalog.of_round(round_).dimensions]
     if dimension not in dimensions:
         raise ServiceError(f"unknown dimension {dimension!r}; expected one of {', '.join(dimensions)}")
     what, owner = clean(what).strip(), clean(owner).strip()

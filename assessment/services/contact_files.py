@@ -17,12 +17,12 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Optional
 
-from .. import languages
+from .. import catalog, languages
 from ..db import db
 from ..models import Jurisdiction, Round
 from ..text import clean, csv_delimiter
 from ..vocabulary import RoleLevel
-from . import Problem, contacts, rounds
+from . import Problem, contacts
 
 FIELDS = ("email", "agency", "role_level", "language")
 #: A value mapped to this is a row to leave out (a volunteer, an agency not in the assessment).
@@ -167,7 +167,7 @@ def guess_value(name: str, value: str, round_: Round, known: Mapping) -> str:
             if any(f" {word} " in title for word in words):
                 return role.value
         return ""
-    return languages.parse(value, rounds.questionnaire_of(round_).languages) or ""
+    return languages.parse(value, catalog.of_round(round_).languages) or ""
 
 
 def distinct(table: Table, column: Optional[str]) -> list[str]:

@@ -26,9 +26,9 @@ from sqlalchemy import func, select, update
 
 from .. import catalog, languages
 from ..db import db
+from ..links import survey_link
 from ..mail import addresses
 from ..models import Agency, Contact, Email, Invitation, Round, utcnow
-from ..survey.links import survey_link
 from ..text import clean, csv_delimiter
 from ..tokens import hash_token, to_text
 from ..vocabulary import EmailKind, EmailStatus, InvitationStatus, RoleLevel, RoundStatus

@@ -30,6 +30,7 @@ from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 
+from .. import catalog
 from ..db import db, hold
 from ..mail import addresses, compose, transport
 from ..models import Contact, Email, EmailTemplate, Job, Round, utcnow
@@ -163,7 +164,7 @@ def template_of(round_: Round, kind: EmailKind, language: str) -> Template:
 
 
 def languages_of(round_: Round) -> tuple[str, ...]:
-    return rounds.questionnaire_of(round_).languages
+    return catalog.of_round(round_).languages
 
 
 def save_template(round_: Round, kind: EmailKind, language: str, subject: str, body: str) -> None:

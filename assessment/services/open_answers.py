@@ -18,11 +18,12 @@ from flask import current_app, has_request_context
 from flask_login import current_user
 from sqlalchemy import select
 
+from .. import catalog
 from ..db import db
 from ..models import Answer, OpenAnswerReview, Response, Round, utcnow
 from ..text import clean
 from ..vocabulary import ResponseStatus, ReviewStatus, RoundStatus
-from . import ServiceError, audit, releases, rounds
+from . import ServiceError, audit, releases
 
 #: The most a published answer may hold, in characters.
 LONGEST = 2000
@@ -53,7 +54,7 @@ def reviewable(round_: Round) -> list[Question]:
     release = releases.latest(round_)
     if release is None or release.responses < round_.min_group_size:
         return []
-    q = rounds.questionnaire_of(round_)
+    q = catalog.of_round(round_)
     texts = [i for i in q.items if i.type == "text"]
     rows = db.session.execute(
         select(Answer.id, Answer.item_id, Answer.text, OpenAnswerReview.status, OpenAnswerReview.text)

@@ -59,7 +59,7 @@ def carry_forward(round_: Round, earlier: Round) -> list[str]:
     copied.append(f"reminders {earlier.reminder_days.replace(',', ', ') or 'by hand only'}"
                   f"{' days before the close' if earlier.reminder_days else ''}, at most {earlier.max_reminders} "
                   f"each; {'closes' if earlier.closes_itself else 'does not close'} itself")
-    languages = set(questionnaire_of(round_).languages)
+    languages = set(catalog.of_round(round_).languages)
     wording = [t for t in db.session.scalars(select(EmailTemplate).where(EmailTemplate.round_id == earlier.id)
                                              .order_by(EmailTemplate.kind, EmailTemplate.language))
                if t.language in languages]
@@ -163,10 +163,6 @@ def edit_round(round_: Round, *, title=KEEP, opens_at=KEEP, closes_at=KEEP, invi
         audit.record("round_changed", f"round {round_.id}", "; ".join(said))
         db.session.flush()
     return said
-
-
-def questionnaire_of(round_: Round):
-    return catalog.get(round_.questionnaire_id, round_.questionnaire_version)
 
 
 def get_round(round_id: int) -> Round:

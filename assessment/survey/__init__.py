@@ -1,6 +1,5 @@
-"""Taking the survey: the respondent's pages (views), the forms they are built from, the service that starts,
-saves and submits a response, and the links respondents open."""
-from .links import open_link_url, survey_link
+"""Taking the survey: the respondent's pages (views), the forms they are built from, and the service that starts,
+saves and submits a response. The links respondents open are made in `assessment.links`."""
 from .views import bp
 
-__all__ = ["bp", "open_link_url", "survey_link"]
+__all__ = ["bp"]

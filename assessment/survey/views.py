@@ -14,6 +14,7 @@ from questionnaires.schema import Questionnaire
 from .. import catalog, languages
 from ..auth import limiter
 from ..errors import InvalidSubmission
+from ..links import survey_link
 from ..models import Invitation, Response, Round
 from ..services import contacts, invitations
 from ..vocabulary import InvitationStatus, ResponseStatus, RoleLevel
@@ -29,7 +30,6 @@ from .forms import (
     form_data,
     section_form_class,
 )
-from .links import survey_link
 
 bp = Blueprint("survey", __name__, url_prefix="/s")
 ACTIONS = ("next", "back", "save")

@@ -8,7 +8,7 @@ import time_machine
 from sqlalchemy import func, select
 
 from app import create_app
-from assessment import local_time
+from assessment import catalog, local_time
 from assessment.db import db
 from assessment.models import AuditEvent, Email, EmailTemplate, Invitation, Job, Round
 from assessment.services import ServiceError, contacts, jobs, mailings, rounds, schedule
@@ -26,7 +26,7 @@ CONTACTS = ("email,agency,role_level\n" + "".join(f"p{n}@probation.test,alpha-pr
 def app(database, tmp_path):
     yield from serve(create_app({
         "TESTING": True, "SECRET_KEY": "test", "PUBLIC_URL": "http://survey.test",
-        "SQLALCHEMY_DATABASE_URI": database("console"), "CHROMIUM_PATH": "/nonexistent/chromium",
+        "SQLALCHEMY_DATABASE_URI": database("console", tables=True), "CHROMIUM_PATH": "/nonexistent/chromium",
         "PASSWORD_HASH_METHOD": "scrypt:1024:8:1", "MAIL_OUTBOX": str(tmp_path / "outbox"), "MAIL_RATE": 0}))
 
 
@@ -82,7 +82,7 @@ def test_the_minimum_group_size_is_fixed_once_anyone_started(app, world):
     round_ = db.session.get(Round, world["round"])
     assert "min_group_size" in rounds.editable(round_)
     rounds.edit_round(round_, min_group_size=5)
-    survey.start(db.session.get(Invitation, world["invitation"]), rounds.questionnaire_of(round_), "en")
+    survey.start(db.session.get(Invitation, world["invitation"]), catalog.of_round(round_), "en")
     assert "min_group_size" not in rounds.editable(round_)
     with pytest.raises(ServiceError, match="stays 5: 1 response"):
         rounds.edit_round(round_, min_group_size=3)
