@@ -18,7 +18,7 @@ from ..links import survey_link
 from ..models import Invitation, Response, Round
 from ..services import contacts, invitations
 from ..vocabulary import InvitationStatus, ResponseStatus, RoleLevel
-from . import service
+from . import markup, service
 from .forms import (
     AnswerKey,
     AnswerValue,
@@ -311,8 +311,14 @@ def page(token: str, number: int):
 def _render_page(visit: Visit, index: int, form):
     q = visit.questionnaire
     section = q.sections[index]
+    items = fields_of(section, q, visit.targets)
+    questions = None
+    if not form.errors:  # the kept layout, filled in; a page with errors is laid out in full
+        layout = markup.questions((q.id, q.version, q.language, index, visit.targets),
+                                  section_form_class(q, index, visit.targets)(formdata=None), q, items)
+        questions = layout.fill(*markup.answers_in(form))
     return render_template("survey/page.html", visit=visit, q=q, section=section, index=index, form=form,
-                           items=fields_of(section, q, visit.targets), back_url=_page_url(visit, index - 1),
+                           items=items, questions=questions, back_url=_page_url(visit, index - 1),
                            switch=_visit_switch(visit, in_form=True))
 
 
