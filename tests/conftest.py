@@ -48,7 +48,8 @@ def serve(app):
     commit_setup_before_requests(app)
     app.test_cli_runner_class = CommittingRunner
     with app.app_context():
-        db.create_all()
+        if app.config["SQLALCHEMY_DATABASE_URI"] not in WITH_TABLES:
+            db.create_all()
         yield app
         db.session.remove()
         db.engine.dispose()
@@ -73,46 +74,70 @@ def pytest_collection_modifyitems(config, items):
         items[:] = touching
 
 
-@pytest.fixture(scope="session")
-def demo_template(tmp_path_factory, worker_id):
-    """The demo, seeded once per run through the services (its closed rounds' reports rendered, as the server
-    would), as a database that tests marked `demo` start from. The run's worker processes (pytest-xdist) share
-    it: the first to need it seeds it while the others wait; the run's end deletes it (a PostgreSQL one with the
-    throwaway server)."""
+def shared_template(tmp_path_factory, worker_id, name: str, fill) -> str:
+    """A database made once per run and copied by the tests that start from it: `fill` runs in an app context on
+    a new one with its tables. The run's worker processes (pytest-xdist) share it: the first to need it makes it
+    while the others wait; the run's end deletes it (a PostgreSQL one with the throwaway server)."""
     shared = tmp_path_factory.getbasetemp() if worker_id == "master" else tmp_path_factory.getbasetemp().parent
-    with open(shared / "demo.lock", "w") as lock:
+    with open(shared / f"{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        made = shared / "demo.url"
+        made = shared / f"{name}.url"
         if made.exists():
             return made.read_text()
-        url = new_database(shared, "demo")
+        url = new_database(shared, name)
         template = create_app({"TESTING": True, "SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": url})
         with template.app_context():
             db.create_all()
-            demo.seed()
-            db.session.commit()
-            jobs.run_pending()  # the closed rounds' reports, as the server's job thread renders them
+            fill()
             db.session.remove()
             db.engine.dispose()
         made.write_text(url)
         return url
 
 
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory, worker_id):
+    """The demo, seeded once per run through the services (its closed rounds' reports rendered, as the server
+    would), as a database that tests marked `demo` start from."""
+    def seed():
+        demo.seed()
+        db.session.commit()
+        jobs.run_pending()  # the closed rounds' reports, as the server's job thread renders them
+    return shared_template(tmp_path_factory, worker_id, "demo", seed)
+
+
+@pytest.fixture(scope="session")
+def tables_template(tmp_path_factory, worker_id):
+    """A database with every table and nothing in them: copying it is quicker than creating the tables."""
+    return shared_template(tmp_path_factory, worker_id, "tables", lambda: None)
+
+
+#: The databases made with their tables (copies of a template): `serve` does not create them again.
+WITH_TABLES: set[str] = set()
+
+
 @pytest.fixture
 def database(tmp_path, request):
     """Makes databases for a test: `database("name")` is the URL of a new one (a SQLite file in the test's
-    folder, or a PostgreSQL database dropped after the test when the suite runs on PostgreSQL). It is empty, or,
-    for a test marked `demo`, the first one holds a copy of the demo."""
+    folder, or a PostgreSQL database dropped after the test when the suite runs on PostgreSQL). It is empty, or
+    has its tables (`tables=True`), or, for a test marked `demo`, the first one holds a copy of the demo."""
     made = []
-    template = request.getfixturevalue("demo_template") if request.node.get_closest_marker("demo") else None
+    demo_copy = request.node.get_closest_marker("demo") is not None
 
-    def make(name: str = "test") -> str:
-        url = new_database(tmp_path, name, template if not made else None)
+    def make(name: str = "test", tables: bool = False) -> str:
+        if demo_copy and not made:
+            template = request.getfixturevalue("demo_template")
+        else:
+            template = request.getfixturevalue("tables_template") if tables else None
+        url = new_database(tmp_path, name, template)
         made.append(url)
+        if template:
+            WITH_TABLES.add(url)
         return url
 
     yield make
     drop_databases(made)
+    WITH_TABLES.difference_update(made)
 
 
 def new_database(folder, name: str, template: str | None = None) -> str:
@@ -153,7 +178,7 @@ def app(database):
     yield from serve(create_app({
         "TESTING": True,
         "SECRET_KEY": "test-secret",
-        "SQLALCHEMY_DATABASE_URI": database(),
+        "SQLALCHEMY_DATABASE_URI": database(tables=True),
         "PUBLIC_URL": "http://survey.test",
     }))
 

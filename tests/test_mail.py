@@ -38,7 +38,7 @@ def smtp(request, tmp_path):
 @pytest.fixture
 def app(database, smtp):
     yield from serve(create_app({
-        "TESTING": True, "SECRET_KEY": "test-secret", "SQLALCHEMY_DATABASE_URI": database(),
+        "TESTING": True, "SECRET_KEY": "test-secret", "SQLALCHEMY_DATABASE_URI": database(tables=True),
         "PUBLIC_URL": "http://survey.test", "MAIL_RATE": 0, "MAIL_RETRY_SECONDS": 0, **smtp[1]}))
 
 

@@ -18,7 +18,7 @@ PASSWORD = "correct horse battery"
 def app(database):
     yield from serve(create_app({
         "TESTING": True, "SECRET_KEY": "test", "PUBLIC_URL": "http://survey.test",
-        "SQLALCHEMY_DATABASE_URI": database("console"),
+        "SQLALCHEMY_DATABASE_URI": database("console", tables=True),
         "CHROMIUM_PATH": "/nonexistent/chromium",  # tables-only reports keep these tests quick
         "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
     }))

@@ -25,7 +25,7 @@ OUTLOOK = ("First Name,Last Name,E-mail Address,Company,Job Title,Language\n"
 def app(database, tmp_path):
     yield from serve(create_app({
         "TESTING": True, "SECRET_KEY": "test", "PUBLIC_URL": "http://survey.test",
-        "SQLALCHEMY_DATABASE_URI": database("console"), "CHROMIUM_PATH": "/nonexistent/chromium",
+        "SQLALCHEMY_DATABASE_URI": database("console", tables=True), "CHROMIUM_PATH": "/nonexistent/chromium",
         "PASSWORD_HASH_METHOD": "scrypt:1024:8:1", "MAIL_OUTBOX": str(tmp_path / "outbox"), "MAIL_RATE": 0}))
 
 

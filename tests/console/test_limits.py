@@ -18,7 +18,7 @@ PROXY = "127.0.0.1"  # the reverse proxy, on the same machine as gunicorn
 def proxied(database):
     """The app as deployed behind one reverse proxy (FLASK_PROXY_COUNT=1), with two facilitators."""
     for app in serve(create_app({
-            "TESTING": True, "SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": database("proxied"),
+            "TESTING": True, "SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": database("proxied", tables=True),
             "PASSWORD_HASH_METHOD": "scrypt:1024:8:1", "PROXY_COUNT": 1})):
         accounts.create_user("alpha@test.org", PASSWORD, "facilitator")
         accounts.create_user("beta@test.org", PASSWORD, "facilitator")

@@ -30,7 +30,7 @@ def provider():
 def app(database, provider):
     yield from serve(create_app({
         "TESTING": True, "SECRET_KEY": "test", "PUBLIC_URL": "http://survey.test",
-        "SQLALCHEMY_DATABASE_URI": database("console"), "CHROMIUM_PATH": "/nonexistent/chromium",
+        "SQLALCHEMY_DATABASE_URI": database("console", tables=True), "CHROMIUM_PATH": "/nonexistent/chromium",
         "PASSWORD_HASH_METHOD": "scrypt:1024:8:1", "SSO_ISSUER": provider.issuer, "SSO_CLIENT_ID": "continuum",
         "SSO_CLIENT_SECRET": "s3cret", "SSO_NAME": "Alpha County sign-in"}))
 

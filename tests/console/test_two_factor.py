@@ -19,7 +19,7 @@ from tests.console.conftest import PASSWORD, csrf, sign_in
 def app(database):
     yield from serve(create_app({
         "TESTING": True, "SECRET_KEY": "test", "PUBLIC_URL": "http://survey.test",
-        "SQLALCHEMY_DATABASE_URI": database("console"), "CHROMIUM_PATH": "/nonexistent/chromium",
+        "SQLALCHEMY_DATABASE_URI": database("console", tables=True), "CHROMIUM_PATH": "/nonexistent/chromium",
         "PASSWORD_HASH_METHOD": "scrypt:1024:8:1", "TWO_FACTOR_REQUIRED": "admin"}))
 
 

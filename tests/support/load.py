@@ -164,19 +164,31 @@ class Results:
         return sum(len(v) for v in self.latencies.values())
 
 
-class Visit:
-    """One simulated person: thinks, then asks; a request cut off by a dead worker is retried once."""
+#: A person's pace (`--human`): seconds spent reading and answering a page before sending it (uniform); the page a
+#: form leads to is asked for at once, as a browser follows the redirect.
+HUMAN_PACE = (5.0, 20.0)
 
-    def __init__(self, base: str, results: Results, think: float, rng: random.Random):
+
+class Visit:
+    """One simulated person: thinks, then asks; a request cut off by a dead worker is retried once. `think` is the
+    mean pause before every request (exponential), or None for a person's pace (`HUMAN_PACE` before each form)."""
+
+    def __init__(self, base: str, results: Results, think: float | None, rng: random.Random):
         self.browser = Browser(base)
         self.results, self.think, self.rng = results, think, rng
         self.retried = False  # whether the last request was cut off once and retried
 
+    def pause(self, posting: bool) -> None:
+        if self.think is None:
+            if posting:
+                time.sleep(self.rng.uniform(*HUMAN_PACE))
+        elif self.think:
+            time.sleep(self.rng.expovariate(1 / self.think))
+
     def ask(self, step: str, path: str, expect: tuple[int, ...], data: dict | None = None,
             after_retry: tuple[int, ...] = ()) -> tuple[int, str]:
         """One request; `after_retry` are the answers also expected when a cut-off first attempt was retried."""
-        if self.think:
-            time.sleep(self.rng.expovariate(1 / self.think))
+        self.pause(data is not None)
         self.retried = False
         for attempt in (1, 2):
             began = time.perf_counter()
@@ -230,12 +242,16 @@ def floor(visit: Visit, person: Respondent) -> None:
     visit.ask("GET", "/thanks", (200,))
 
 
-def drive(base: str, people: list[Respondent], script, think: float, on_progress=None) -> tuple[Results, float]:
+def drive(base: str, people: list[Respondent], script, think: float | None, on_progress=None,
+          arrivals: float = 0.0) -> tuple[Results, float]:
+    """Everyone at once, or arriving at random over the first `arrivals` seconds."""
     results = Results()
     barrier = threading.Barrier(len(people) + 1)
 
     def one(n: int, person: Respondent):
         barrier.wait()
+        if arrivals:
+            time.sleep(random.Random(-n).uniform(0, arrivals))
         try:
             script(Visit(base, results, think, random.Random(n)), person)
         except Exception as exc:  # a person who gives up: counted, and the others go on
