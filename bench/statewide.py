@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import fcntl
 import hashlib
 import secrets
 import subprocess
@@ -65,11 +66,13 @@ def database(shape: Shape, postgres: bool) -> str:
         return url
     KEPT.mkdir(exist_ok=True)
     path = KEPT / f"{shape.name}.sqlite"
-    if not path.exists():
-        partial = path.with_suffix(".partial")
-        partial.unlink(missing_ok=True)
-        _seed(f"sqlite:///{partial}", shape)
-        partial.rename(path)
+    with open(path.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # another run seeding it: wait for that one
+        if not path.exists():
+            partial = path.with_suffix(".partial")
+            partial.unlink(missing_ok=True)
+            _seed(f"sqlite:///{partial}", shape)
+            partial.rename(path)
     return f"sqlite:///{path}"
 
 

@@ -27,13 +27,14 @@ def item_figures(q: Questionnaire, answers: pd.DataFrame, min_group_size: int, j
     figures."""
     likert = [i for i in q.items if i.type == "likert"]
     relevant = answers[answers["item"].isin([i.id for i in likert])]
+    relevant = relevant.assign(item=pd.Categorical(relevant["item"]))  # the item ids factorised once, not per count
     valued = relevant.dropna(subset=["value"])
-    counts = valued.groupby(["item", "value"]).size()
-    means = valued.groupby("item")["value"].mean()
-    answered = valued.groupby("item").size()
+    counts = valued.groupby(["item", "value"], observed=True).size()
+    means = valued.groupby("item", observed=True)["value"].mean()
+    answered = valued.groupby("item", observed=True).size()
     on_paper = valued["respondent"].map(paper) if paper is not None else pd.Series(False, index=valued.index)
-    answered_real = valued[~on_paper.astype(bool)].groupby("item").size()
-    dont_know = relevant.loc[relevant["dont_know"].astype(bool)].groupby("item").size()
+    answered_real = valued[~on_paper.astype(bool)].groupby("item", observed=True).size()
+    dont_know = relevant.loc[relevant["dont_know"].astype(bool)].groupby("item", observed=True).size()
     before = {i.id: i for i in earlier}
     out = []
     for item in likert:
@@ -71,10 +72,12 @@ def item_figures(q: Questionnaire, answers: pd.DataFrame, min_group_size: int, j
 
 def dont_know_by_construct(q: Questionnaire, answers: pd.DataFrame) -> dict[str, DontKnow]:
     """Per construct, the don't-know answers over all answers to its items (values and don't knows)."""
+    dont_know = answers.loc[answers["dont_know"].astype(bool), "item"].value_counts()  # counted once per item
+    valued = answers.loc[answers["value"].notna(), "item"].value_counts()
     out = {}
     for construct in q.dimensions + q.conditions:
-        mine = answers[answers["item"].isin([i.id for i in q.scored_items(construct.id)])]
-        dk = int(mine["dont_know"].astype(bool).sum())
-        given = int(mine["value"].notna().sum()) + dk
+        ids = [i.id for i in q.scored_items(construct.id)]
+        dk = int(dont_know.reindex(ids, fill_value=0).sum())
+        given = int(valued.reindex(ids, fill_value=0).sum()) + dk
         out[construct.id] = DontKnow(dont_know=dk, dont_know_share=dk / given if given else None)
     return out

@@ -215,16 +215,19 @@ def spread_by_chance(table: pd.DataFrame, agency: pd.Series, moving: set[str], p
     groups, respondents = len(names), len(codes)
     count = draws_for(respondents, permutations)
     rng = np.random.default_rng(seed)
-    dealt = rng.permuted(np.tile(codes, (count, 1)), axis=1)  # each row: the same group sizes, shuffled
-    index = (dealt + np.arange(count)[:, None] * groups).ravel()
     widths = np.empty((count, values.shape[1]))
+    rows = max(1, CHUNK // respondents)  # dealings drawn a chunk at a time, so memory stays small
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        for c in range(values.shape[1]):
-            sums = np.bincount(index, weights=np.tile(values[:, c], count), minlength=count * groups)
-            counts = np.bincount(index, weights=np.tile(present[:, c], count), minlength=count * groups)
-            means = (sums / counts).reshape(count, groups)
-            widths[:, c] = np.nanmax(means, axis=1) - np.nanmin(means, axis=1)
+        for start in range(0, count, rows):
+            take = min(rows, count - start)
+            dealt = rng.permuted(np.tile(codes, (take, 1)), axis=1)  # each row: the same group sizes, shuffled
+            index = (dealt + np.arange(take)[:, None] * groups).ravel()
+            for c in range(values.shape[1]):
+                sums = np.bincount(index, weights=np.tile(values[:, c], take), minlength=take * groups)
+                counts = np.bincount(index, weights=np.tile(present[:, c], take), minlength=take * groups)
+                means = (sums / counts).reshape(take, groups)
+                widths[start:start + take, c] = np.nanmax(means, axis=1) - np.nanmin(means, axis=1)
         cut = np.nanpercentile(widths, 100 * (1 - 0.05 / values.shape[1]), axis=0)
     enough = present.sum(axis=0) >= INTERVAL_MIN_N
     return {c: number(cut[k]) if enough[k] else None for k, c in enumerate(table.columns)}
