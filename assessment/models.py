@@ -183,7 +183,7 @@ class Answer(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"), index=True)
     item_id: Mapped[str] = mapped_column(String(64))
-    target_agency_id: Mapped[Optional[int]] = mapped_column(ForeignKey("agency.id"))
+    target_agency_id: Mapped[Optional[int]] = mapped_column(ForeignKey("agency.id"), index=True)
     value: Mapped[Optional[float]]
     dont_know: Mapped[bool] = mapped_column(default=False)
     text: Mapped[Optional[str]] = mapped_column(Text)

@@ -73,13 +73,18 @@ def database(shape: Shape, postgres: bool) -> str:
             partial.unlink(missing_ok=True)
             _seed(f"sqlite:///{partial}", shape)
             partial.rename(path)
+        _migrate(f"sqlite:///{path}")  # a seed kept from before a migration: brought up to date
     return f"sqlite:///{path}"
+
+
+def _migrate(url: str) -> None:
+    subprocess.run([str(VENV_BIN / "flask"), "--app", "app", "init-db"], cwd=ROOT, env=environment(url), check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def _seed(url: str, shape: Shape) -> None:
     began = time.perf_counter()
-    subprocess.run([str(VENV_BIN / "flask"), "--app", "app", "init-db"], cwd=ROOT, env=environment(url), check=True,
-                   stdout=subprocess.DEVNULL)
+    _migrate(url)
     from app import create_app
     from assessment import catalog
     from assessment.db import db
