@@ -50,7 +50,8 @@ def test_the_kept_layout_filled_in_is_the_page_laid_out_in_full(app, qid, versio
         q = catalog.get(qid, version).in_language(language)
         form_class = section_form_class(q, index, TARGETS)
         items = fields_of(q.sections[index], q, TARGETS)
-        layout = markup.questions((qid, version, language, index, TARGETS), form_class(formdata=None), q, items)
+        layout = markup.questions((qid, version, language, index, TARGETS), lambda: form_class(formdata=None), q,
+                                  items)
         assert layout.slots, "a section with no answer to fill in"
         for _ in range(12):
             form = form_class(formdata=None, data=drawn(form_class(formdata=None), rng))

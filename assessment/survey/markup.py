@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Callable
 
 from flask import render_template
 from markupsafe import Markup, escape
@@ -48,11 +49,11 @@ def lay_out(markup: str) -> Layout:
                   tuple((name, value) for _, name, value in cuts))
 
 
-def questions(key: tuple, empty_form, q, items) -> Layout:
+def questions(key: tuple, empty_form: Callable, q, items) -> Layout:
     """The section's layout kept under `key` (everything it depends on: questionnaire and version, section,
-    language, roster), laid out from `empty_form` on first use."""
+    language, roster), laid out on first use from the form `empty_form()` makes."""
     return memo.kept("questions", key, lambda: lay_out(render_template("survey/_questions.html", q=q,
-                                                                        form=empty_form, items=items)), KEPT)
+                                                                        form=empty_form(), items=items)), KEPT)
 
 
 def answers_in(form) -> tuple[set[tuple[str, str]], dict[str, str]]:

@@ -315,7 +315,7 @@ def _render_page(visit: Visit, index: int, form):
     questions = None
     if not form.errors:  # the kept layout, filled in; a page with errors is laid out in full
         layout = markup.questions((q.id, q.version, q.language, index, visit.targets),
-                                  section_form_class(q, index, visit.targets)(formdata=None), q, items)
+                                  lambda: section_form_class(q, index, visit.targets)(formdata=None), q, items)
         questions = layout.fill(*markup.answers_in(form))
     return render_template("survey/page.html", visit=visit, q=q, section=section, index=index, form=form,
                            items=items, questions=questions, back_url=_page_url(visit, index - 1),
