@@ -52,8 +52,10 @@ def pages() -> dict[str, str]:
     and what lists every jurisdiction, round and account."""
     from assessment.db import db
     from assessment.models import Round
+    from assessment.vocabulary import RoundStatus
 
-    later = db.session.scalar(select(Round).order_by(Round.id.desc()).limit(1))
+    later = db.session.scalar(select(Round).where(Round.status == RoundStatus.CLOSED).order_by(Round.id.desc())
+                              .limit(1))
     earlier = db.session.scalar(select(Round).where(Round.jurisdiction_id == later.jurisdiction_id,
                                                     Round.id < later.id).order_by(Round.id.desc()).limit(1))
     r = later.id
