@@ -55,6 +55,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--respondents", type=int, default=200)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, help="threads per worker (gunicorn.conf.py's when omitted)")
     parser.add_argument("--think", type=float, default=1.0,
                         help="mean pause in seconds before each request (exponential); 0 for none")
     parser.add_argument("--human", type=int, metavar="N",
@@ -72,9 +73,9 @@ def main() -> None:
         pace = ("at a person's pace (5-20 s a page), arriving over the first minute" if human else
                 f"at once; think time {args.think} s (mean, before each request)")
         print(f"Database: {'PostgreSQL' if args.postgres else 'SQLite'}; {respondents} respondents {pace}; "
-              f"gunicorn --workers {args.workers} (gunicorn.conf.py's threads)")
+              f"gunicorn --workers {args.workers} --threads {args.threads or 'as gunicorn.conf.py'}")
         people = seed(url, respondents)
-        server = Gunicorn("app:create_app()", environment(url), args.workers)
+        server = Gunicorn("app:create_app()", environment(url), args.workers, args.threads)
         log: list[str] = []
         try:
             watch = killer(server, respondents // 3, log) if args.kill else None
@@ -104,7 +105,7 @@ def main() -> None:
                   f"({figures['p95']:.0f} ms)")
             return
 
-        floor_server = Gunicorn("bench.floor_app:app", environment(url), args.workers)
+        floor_server = Gunicorn("bench.floor_app:app", environment(url), args.workers, args.threads)
         try:
             used = cpu_seconds(floor_server.workers())
             floor_results, floor_wall = drive(floor_server.base, people, floor, think)

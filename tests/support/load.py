@@ -124,11 +124,12 @@ def count(url: str, acknowledged: set[str]) -> dict[str, int]:
 # ------------------------------------------------------------------------------------------------------ server
 
 class Gunicorn:
-    def __init__(self, app_spec: str, env: dict[str, str], workers: int):
+    def __init__(self, app_spec: str, env: dict[str, str], workers: int, threads: int | None = None):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
             [str(VENV_BIN / "gunicorn"), "--config", str(ROOT / "gunicorn.conf.py"), "--workers", str(workers),
+             *(["--threads", str(threads)] if threads else []),
              "--bind", f"127.0.0.1:{self.port}", "--backlog", "2048", "--log-level", "warning", app_spec],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
         deadline = time.monotonic() + 60
