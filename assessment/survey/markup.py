@@ -1,7 +1,7 @@
 """A section's questions as markup, laid out once per questionnaire version, section, language and roster, and
 kept: a page then fills in what the respondent chose (an option's `checked`, a text box's text) instead of laying
-out every field again, which was the largest part of a survey page's cost. A page with errors shows them beside
-the fields: it is laid out in full (`templates/survey/_questions.html`, the same template).
+out every field again through WTForms (the first section's page: 2.9 to 2.4 ms of CPU). A page with errors shows
+them beside the fields: it is laid out in full (`templates/survey/_questions.html`, the same template).
 
 The layout is cut where an answer goes: right after `<input` of each radio button and check box (WTForms writes
 `checked` as the first attribute, its attributes being in order) and at the start of each text box's text. A test
