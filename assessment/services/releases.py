@@ -66,6 +66,13 @@ def latest(round_: Round) -> Optional[Release]:
     return db.session.scalar(select(Release).where(mine).order_by(Release.seq.desc()).limit(1))
 
 
+def numbered(round_: Round, seq: Optional[int]) -> Optional[Release]:
+    """The round's release `seq` (None for none)."""
+    if not seq:
+        return None
+    return db.session.scalar(select(Release).where(Release.round_id == round_.id, Release.seq == seq))
+
+
 def current(round_: Round) -> Optional[Release]:
     """The release a reader of the results gets now: a new one when the waiting submissions may be published
     together, else the latest."""
@@ -85,6 +92,7 @@ def take(round_: Round, final: bool = False) -> Optional[Release]:
     if count < round_.min_group_size and not breakdown_due:
         return None  # nothing that could be published (read without writing)
     hold(Round, round_.id)
+    latest(round_)  # releases restored from a backup are worked out first, each against those before
     every = releases_of(round_)
     previous = every[-1] if every else None
     ids = list(db.session.scalars(select(Response.id).where(Response.round_id == round_.id, waiting())))

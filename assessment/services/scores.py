@@ -48,7 +48,9 @@ def compare_rounds(earlier: Round, later: Round, later_results: RoundResults | N
         raise ServiceError("choose two different rounds")
     before = round_scores(earlier, take=False)
     after = later_results if later_results is not None else round_scores(later)
-    then, now = releases.latest(earlier), releases.latest(later)
+    # the releases those results are of, not the latest now: another reader may have taken one since, and mixing
+    # one release's figures with another's answers would show what neither publishes
+    then, now = releases.numbered(earlier, before.snapshot.release), releases.numbered(later, after.snapshot.release)
     try:  # of two releases that never change: worked out once per process, with coverage as it is now
         comparison = memo.kept(
             "comparisons", (releases.key(then) if then else None, releases.key(now) if now else None),

@@ -4,7 +4,8 @@ from flask import current_app
 
 from assessment.db import db
 from assessment.models import Agency, Round
-from assessment.services import invitations, releases, rounds, scores
+from assessment.scoring.comparison import compare
+from assessment.services import backup, frames, invitations, releases, rounds, scores
 from assessment.vocabulary import RoleLevel
 from tests.console.conftest import sign_in
 from tests.console.test_report_options import closed_with
@@ -88,3 +89,59 @@ def test_a_comparison_is_worked_out_once_per_pair_of_releases_with_coverage_as_i
     db.session.commit()
     client.get(path)
     assert len(comparisons(app)) == 2  # a new release of the later round: worked out anew
+
+
+def submit(round_, agency_id, likert, people):
+    for _ in range(people):
+        submit_through_services(invitations.issue_invitations(round_, db.session.get(Agency, agency_id),
+                                                              RoleLevel.LINE_STAFF, 1)[0], likert=likert)
+    db.session.commit()
+
+
+def test_a_comparison_is_of_the_releases_its_reader_holds_though_another_reader_took_one_since(app, world):
+    # A reader holds the later round's results of one release; another reader takes the next release before the
+    # first one's comparison reads the answers. The comparison is of the release the reader holds (mixing one
+    # release's figures with another's answers shows what neither publishes), and is kept under that release.
+    first = db.session.get(Round, world["round"])
+    submit(first, world["agency"], 2.0, 3)
+    submit(first, world["treatment"], 2.0, 3)
+    rounds.close_round(first)
+    second = rounds.create_round(first.jurisdiction, "Second")
+    rounds.open_round(second)
+    submit(second, world["agency"], 3.0, 3)
+    submit(second, world["treatment"], 3.0, 3)
+    rounds.close_round(second)
+    db.session.commit()
+    held = scores.round_scores(second)
+    rounds.reopen_round(second, "late answers")
+    submit(second, world["agency"], 5.0, 3)
+    taken = scores.round_scores(second)  # the other reader: the next release
+    db.session.commit()
+    assert taken.snapshot.release == held.snapshot.release + 1
+
+    raced = scores.compare_rounds(first, second, held)
+    then, now = releases.numbered(first, 1), releases.numbered(second, held.snapshot.release)
+    truth = compare(frames.round_data(first, then), frames.round_data(second, now),
+                    scores.round_scores(first, take=False), held)
+    assert raced.dimensions == truth.dimensions and raced.agencies == truth.agencies
+    later = scores.compare_rounds(first, second)  # a reader of the new release gets its own comparison
+    assert later.dimensions != raced.dimensions and len(comparisons(app)) == 2
+
+
+def test_a_restored_open_round_with_submissions_waiting_reads_its_results(app, client, world):
+    # Its restored releases are worked out before a new one is taken against them (a 500 before).
+    first = db.session.get(Round, world["round"])
+    submit(first, world["agency"], 2.0, 3)
+    submit(first, world["treatment"], 4.0, 3)
+    scores.round_scores(first)  # the first release
+    db.session.commit()
+    submit(first, world["agency"], 3.0, 3)  # waiting for the next one
+    document = backup.export_round(first)
+    document["invitations"], document["round"]["open_link_hash"] = [], None
+    document["round"]["title"] += " (restored)"
+    restored = backup.import_round(document)
+    db.session.commit()
+    sign_in(client, "alpha@test.org")
+    page = client.get(f"/console/rounds/{restored.id}/results")
+    assert page.status_code == 200 and "as of release 2" in page.get_data(as_text=True)
+    assert client.get(f"/console/rounds/{restored.id}/export/scores.csv").status_code == 200
