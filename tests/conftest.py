@@ -55,6 +55,9 @@ def serve(app):
         db.engine.dispose()
 
 
+#: scrypt at a test's cost (werkzeug's default takes about 0.1 s of CPU a hash, and many tests sign in).
+CHEAP_HASH = "scrypt:1024:8:1"
+
 #: Set by tests/with_postgres.sh: the suite then runs on PostgreSQL, one new database per test.
 POSTGRES = os.environ.get("CONTINUUM_TEST_POSTGRES")
 ON_POSTGRES = bool(POSTGRES)
@@ -85,7 +88,8 @@ def shared_template(tmp_path_factory, worker_id, name: str, fill) -> str:
         if made.exists():
             return made.read_text()
         url = new_database(shared, name)
-        template = create_app({"TESTING": True, "SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": url})
+        template = create_app({"TESTING": True, "SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": url,
+                               "PASSWORD_HASH_METHOD": CHEAP_HASH})
         with template.app_context():
             db.create_all()
             fill()
@@ -180,6 +184,7 @@ def app(database):
         "SECRET_KEY": "test-secret",
         "SQLALCHEMY_DATABASE_URI": database(tables=True),
         "PUBLIC_URL": "http://survey.test",
+        "PASSWORD_HASH_METHOD": CHEAP_HASH,
     }))
 
 

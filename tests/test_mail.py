@@ -39,7 +39,8 @@ def smtp(request, tmp_path):
 def app(database, smtp):
     yield from serve(create_app({
         "TESTING": True, "SECRET_KEY": "test-secret", "SQLALCHEMY_DATABASE_URI": database(tables=True),
-        "PUBLIC_URL": "http://survey.test", "MAIL_RATE": 0, "MAIL_RETRY_SECONDS": 0, **smtp[1]}))
+        "PUBLIC_URL": "http://survey.test", "MAIL_RATE": 0, "MAIL_RETRY_SECONDS": 0,
+        "PASSWORD_HASH_METHOD": "scrypt:1024:8:1", **smtp[1]}))
 
 
 @pytest.fixture
