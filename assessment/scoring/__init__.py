@@ -116,7 +116,8 @@ def score_round(data: RoundData, history: Sequence[RoundResults] = (), breakdown
     published, or wait for the close."""
     q = data.questionnaire
     ids = pd.Index(data.respondents["respondent"])
-    coded = reverse_code(q, item_matrix(q, ids, data.answers))
+    answers = data.answers.assign(item=pd.Categorical(data.answers["item"]))  # item ids factorised once for all
+    coded = reverse_code(q, item_matrix(q, ids, answers))
     table = scores(q, coded)
     sector_of = dict(zip(data.agencies["slug"], data.agencies["sector"]))
     joined, paper = data.joined()
@@ -166,14 +167,14 @@ def score_round(data: RoundData, history: Sequence[RoundResults] = (), breakdown
     shown = plan.shown(whole_cell)
     languages, languages_as_of = (), None
     if shown:
-        items = item_figures(q, data.answers, size, joined, paper, earlier.items if earlier else (), before)
+        items = item_figures(q, answers, size, joined, paper, earlier.items if earlier else (), before)
         if resampled:
             intervals, readiness, levels = jurisdiction_intervals(table, people["agency"], moving,
                                                                   [d.id for d in q.dimensions], seed=data.seed)
         else:
             intervals, readiness, levels = {c: NONE for c in table.columns}, NONE, {}
         whole = results.Jurisdiction(**jurisdiction(q, table, people["agency"], moving, spread),
-                                     dont_know=dont_know_by_construct(q, data.answers), intervals=intervals,
+                                     dont_know=dont_know_by_construct(q, answers), intervals=intervals,
                                      readiness_interval=readiness, level_shares=levels)
         rater_agency = pd.Series(data.respondents["agency"].to_numpy(), index=data.respondents["respondent"])
         roster = roster_figures(data.roster, rater_agency, [a.slug for a in agencies], shown_agencies, size,

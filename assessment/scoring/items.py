@@ -27,7 +27,8 @@ def item_figures(q: Questionnaire, answers: pd.DataFrame, min_group_size: int, j
     figures."""
     likert = [i for i in q.items if i.type == "likert"]
     relevant = answers[answers["item"].isin([i.id for i in likert])]
-    relevant = relevant.assign(item=pd.Categorical(relevant["item"]))  # the item ids factorised once, not per count
+    if not isinstance(relevant["item"].dtype, pd.CategoricalDtype):  # the item ids factorised once, not per count
+        relevant = relevant.assign(item=pd.Categorical(relevant["item"]))
     valued = relevant.dropna(subset=["value"])
     counts = valued.groupby(["item", "value"], observed=True).size()
     means = valued.groupby("item", observed=True)["value"].mean()
