@@ -1,6 +1,9 @@
 """The questionnaires this app serves, loaded and validated once at start-up."""
 from __future__ import annotations
 
+import functools
+from pathlib import Path
+
 from flask import Flask, current_app
 
 from questionnaires import Questionnaire, load_directory
@@ -10,7 +13,16 @@ EXTENSION = "continuum.questionnaires"
 
 def init_app(app: Flask) -> None:
     """Load every questionnaire; a broken file raises `QuestionnaireError` and stops the app with its message."""
-    app.extensions[EXTENSION] = load_directory(app.config["QUESTIONNAIRE_DIR"])
+    directory = Path(app.config["QUESTIONNAIRE_DIR"])
+    files = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(directory.glob("*.yaml")))
+    app.extensions[EXTENSION] = dict(_loaded(str(directory), files))
+
+
+@functools.lru_cache(maxsize=8)
+def _loaded(directory: str, _files: tuple) -> dict[tuple[str, int], Questionnaire]:
+    """A directory's questionnaires, read once per process while its files stay as they were (questionnaires are
+    immutable): apps made one after another, as the tests make them, share them."""
+    return load_directory(directory)
 
 
 def all_questionnaires() -> dict[tuple[str, int], Questionnaire]:

@@ -67,11 +67,13 @@ def pytest_collection_modifyitems(config, items):
     """On PostgreSQL the suite runs again only where it touches a database (through the `database` fixture): the
     pure tests (scoring, questionnaires, the PDF's layout) ran on SQLite already and would answer the same. So did
     the browser tests (marked `browser`): what they test is the pages in Chromium, which a database does not
-    change; the same routes' requests, writes and refusals are tested over HTTP on PostgreSQL as well."""
+    change; the same routes' requests, writes and refusals are tested over HTTP on PostgreSQL as well. And the
+    attackers' searches (marked `search`): a few releases through the database, then a search over what they
+    published that is pure computation; the releases' path is tested on PostgreSQL by the other history tests."""
     if not ON_POSTGRES:
         return
     touching = [item for item in items if "database" in getattr(item, "fixturenames", ())
-                and item.get_closest_marker("browser") is None]
+                and item.get_closest_marker("browser") is None and item.get_closest_marker("search") is None]
     if len(touching) < len(items):
         config.hook.pytest_deselected(items=[item for item in items if item not in touching])
         items[:] = touching

@@ -318,6 +318,7 @@ def test_a_hidden_group_of_k_or_more_says_no_more_than_that_it_is_hidden(history
 
 # --- standard deviations and reliability: sums of squares on a grid ------------------------------------------
 
+@pytest.mark.search
 def test_the_grid_attack_finds_what_sds_of_small_groups_give_away(history):
     """The check can fail: with SDs published for agencies of three and for the executives (the old rule), the
     integer program on the score grid pins executives' scores (an agency's three scores as a set, the executives'
@@ -503,6 +504,7 @@ def grid_round(q, agencies: dict[str, tuple[str, str]], people, scores: dict[int
     return round_data(q, answered, agencies=frame, min_group_size=3)
 
 
+@pytest.mark.search
 def test_a_round_of_small_agencies_gives_no_one_away(history):
     """Attack 5: agencies of 1 and 2 (n = 3). With the mean and the SD, interval ends that resample inside an
     agency of 1 gave each person's score; no interval and no SD is shown for so few, and no interval resamples
