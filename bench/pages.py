@@ -15,9 +15,10 @@ import statistics
 import tempfile
 import time
 
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from bench import statewide
+from tests.support.statements import statements
 
 PASSWORD = "correct horse battery staple"
 
@@ -70,26 +71,17 @@ def pages() -> dict[str, str]:
             "raw export": f"/console/rounds/{r}/export/responses-wide.csv?confirmed=yes"}
 
 
-def measure(client, path: str, repeats: int, engine) -> tuple[float, float, float, int]:
-    count = 0
-
-    def one(*_args):
-        nonlocal count
-        count += 1
-
+def measure(client, path: str, repeats: int) -> tuple[float, float, float, int]:
     cpu, wall = [], []
-    for n in range(repeats + 1):
-        if n == 1:
-            event.listen(engine, "before_cursor_execute", one)
+    for _ in range(repeats + 1):
         began, started = time.process_time(), time.perf_counter()
         response = client.get(path)
         assert response.status_code == 200, (path, response.status_code)
         cpu.append((time.process_time() - began) * 1000)
         wall.append((time.perf_counter() - started) * 1000)
-        if n == 1:
-            event.remove(engine, "before_cursor_execute", one)
     later = sorted(wall[1:])
-    return cpu[0], statistics.median(cpu[1:]), later[min(len(later) - 1, round(0.95 * (len(later) - 1)))], count
+    return (cpu[0], statistics.median(cpu[1:]), later[min(len(later) - 1, round(0.95 * (len(later) - 1)))],
+            statements(client, path))
 
 
 def main() -> None:
@@ -127,7 +119,7 @@ def main() -> None:
             print(f"{'page':<22}{'first ms':>10}{'CPU ms':>9}{'p95 ms':>9}{'statements':>12}")
             for name, path in named.items():
                 client = reader if name.startswith("viewer") else admin
-                first, cpu, p95, count = measure(client, path, args.repeats, db.engine)
+                first, cpu, p95, count = measure(client, path, args.repeats)
                 print(f"{name:<22}{first:>10.0f}{cpu:>9.1f}{p95:>9.1f}{count:>12}", flush=True)
             db.session.remove()
             db.engine.dispose()

@@ -16,7 +16,8 @@ from .results import DontKnow, Item
 def item_figures(q: Questionnaire, answers: pd.DataFrame, min_group_size: int, joined: Optional[pd.Series] = None,
                  paper: Optional[pd.Series] = None, earlier: tuple[Item, ...] = (),
                  earlier_release: int = 0) -> list[Item]:
-    """`answers`: respondent, item, value (NaN for don't know), dont_know. The don't-know share is over those who
+    """`answers`: respondent, item (best categorical: `score_round` factorises the ids once), value (NaN for don't
+    know), dont_know. The don't-know share is over those who
     gave any answer to the item (a value or don't know). An item answered by fewer than `min_group_size`
     respondents (or by fewer than that many who did not answer on paper) shows its counts only: its mean and
     distribution would be those few people's answers.
@@ -27,8 +28,6 @@ def item_figures(q: Questionnaire, answers: pd.DataFrame, min_group_size: int, j
     figures."""
     likert = [i for i in q.items if i.type == "likert"]
     relevant = answers[answers["item"].isin([i.id for i in likert])]
-    if not isinstance(relevant["item"].dtype, pd.CategoricalDtype):  # the item ids factorised once, not per count
-        relevant = relevant.assign(item=pd.Categorical(relevant["item"]))
     valued = relevant.dropna(subset=["value"])
     counts = valued.groupby(["item", "value"], observed=True).size()
     means = valued.groupby("item", observed=True)["value"].mean()

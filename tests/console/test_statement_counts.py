@@ -3,13 +3,14 @@
 a facilitator, 30 contacts and 12 responses a round) answer each page with as many statements. A page whose count
 grows with the data (a lookup per row) fails here."""
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from assessment.db import db
 from assessment.models import Agency, Round, User
 from assessment.services import accounts, contacts, invitations, jurisdictions, rounds, sharing
 from assessment.vocabulary import RoleLevel
 from tests.console.conftest import PASSWORD, sign_in
+from tests.support.statements import statements
 from tests.support.survey import submit_through_services
 
 SECTORS = ["community_supervision", "treatment", "law_enforcement", "victim_advocacy", "prosecution", "judiciary",
@@ -56,21 +57,6 @@ def pages() -> dict[str, str]:
     named["raw export"] = f"/console/rounds/{closed.id}/export/responses-wide.csv?confirmed=yes"
     named["scores export"] = f"/console/rounds/{closed.id}/export/scores.csv"
     return named
-
-
-def statements(client, path: str) -> int:
-    count = 0
-
-    def one(*_args):
-        nonlocal count
-        count += 1
-
-    event.listen(db.engine, "before_cursor_execute", one)
-    try:
-        assert client.get(path).status_code == 200, path
-    finally:
-        event.remove(db.engine, "before_cursor_execute", one)
-    return count
 
 
 @pytest.fixture(scope="module")
