@@ -1,6 +1,7 @@
 """Scoring speed and memory: synthetic rounds of 1,000, 10,000 and 100,000 respondents in 12 agencies with the
 full shipped questionnaire. Prints, per size, the time to score from frames (best of several runs) and the peak
-memory the scoring itself allocates (tracemalloc) and the process peak (RSS).
+memory the scoring itself allocates (tracemalloc) and the process peak (RSS), beside the peak once the input is
+built and nothing scored.
 
     .venv/bin/python bench/scoring.py [SIZES...]
 """
@@ -27,11 +28,11 @@ def synthetic_round(respondents: int, seed: int = 7) -> RoundData:
     over respondents."""
     rng = np.random.default_rng(seed)
     q = load_file(DIRECTORY / "collaboration_readiness.yaml")
-    slugs = np.array([f"agency-{k:02d}" for k in range(AGENCIES)])
+    slugs = np.array([f"agency-{k:02d}" for k in range(AGENCIES)], dtype=object)
     agency_of = rng.integers(0, AGENCIES, respondents)
     agency_of[:AGENCIES] = np.arange(AGENCIES)
     ids = np.arange(1, respondents + 1)
-    likert = [i.id for i in q.items if i.type == "likert"]
+    likert = np.array([i.id for i in q.items if i.type == "likert"], dtype=object)  # strings, as read from the database
     level = rng.normal(3.0, 0.6, AGENCIES)[agency_of][:, None] + rng.normal(0, 0.6, (respondents, 1))
     values = np.clip(np.rint(level + rng.normal(0, 0.7, (respondents, len(likert)))), 1, 5)
     draw = rng.random((respondents, len(likert)))
@@ -39,7 +40,7 @@ def synthetic_round(respondents: int, seed: int = 7) -> RoundData:
     keep = draw >= 0.07
     values[dont_know] = np.nan
     answers = pd.DataFrame({"respondent": np.repeat(ids, len(likert))[keep.ravel()],
-                            "item": np.tile(likert, respondents)[keep.ravel()],
+                            "item": likert[np.tile(np.arange(len(likert)), respondents)][keep.ravel()],
                             "value": values.ravel()[keep.ravel()],
                             "dont_know": dont_know.ravel()[keep.ravel()]})
     targets = np.tile(np.arange(AGENCIES), respondents)
@@ -64,6 +65,7 @@ def synthetic_round(respondents: int, seed: int = 7) -> RoundData:
 
 def measure(respondents: int) -> None:
     data = synthetic_round(respondents)
+    built = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # the input and imports, before any scoring
     score_round(data)  # warm caches and imports
     runs = 5 if respondents <= 10_000 else 3
     times = []
@@ -78,7 +80,8 @@ def measure(respondents: int) -> None:
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"{respondents:>8,} respondents  {len(data.answers):>10,} answers  {len(data.roster):>10,} ratings  "
           f"score {min(times):7.3f} s (median {sorted(times)[len(times) // 2]:.3f})  "
-          f"scoring allocates {peak / 2**20:7.1f} MiB  process peak RSS {rss:7.1f} MiB", flush=True)
+          f"scoring allocates {peak / 2**20:7.1f} MiB  process peak RSS {rss:7.1f} MiB "
+          f"({built:.1f} MiB with the input built, before scoring)", flush=True)
 
 
 def main(sizes: list[int]) -> None:

@@ -73,13 +73,14 @@ def resampled_scores(table: pd.DataFrame, agency: pd.Series, moving: set[str], r
     for name, block in table.groupby(labels, sort=True):
         values = canonical(block.to_numpy())
         present = ~np.isnan(values)
+        answered_ones = present.astype(np.float64)
         values = np.nan_to_num(values)
         sums, counts = np.zeros((resamples, constructs)), np.zeros((resamples, constructs))
         step = max(1, CHUNK // (len(values) * constructs))
         for start in range(0, resamples, step):
             picked = rng.integers(0, len(values), size=(min(step, resamples - start), len(values)))
-            sums[start:start + len(picked)] = values[picked].sum(axis=1)
-            counts[start:start + len(picked)] = present[picked].sum(axis=1)
+            sums[start:start + len(picked)] = np.take(values, picked, axis=0).sum(axis=1)
+            counts[start:start + len(picked)] = picks(picked, len(values)) @ answered_ones
         answered = counts > 0
         means = sums / np.maximum(counts, 1)
         # A resampled mean of n scores varies (n-1)/n as much as the mean does: spread it back out, or the groups
@@ -92,6 +93,14 @@ def resampled_scores(table: pd.DataFrame, agency: pd.Series, moving: set[str], r
         total += np.where(answered, share * means, 0.0)
         weight += share * answered
     return np.where(weight > 0, total / np.maximum(weight, 1), np.nan)
+
+
+def picks(picked: np.ndarray, rows: int) -> np.ndarray:
+    """How many times each of `rows` rows is drawn in each line of `picked` (lines x rows): its product with a
+    0/1 matrix counts, exactly, the draws that fall on its ones."""
+    lines = len(picked)
+    drawn = np.bincount((picked + np.arange(lines)[:, None] * rows).ravel(), minlength=lines * rows)
+    return drawn.reshape(lines, rows).astype(np.float64)
 
 
 def mean_draws(values: np.ndarray, resamples: int, rng: np.random.Generator) -> np.ndarray:
@@ -217,15 +226,20 @@ def spread_by_chance(table: pd.DataFrame, agency: pd.Series, moving: set[str], p
     rng = np.random.default_rng(seed)
     widths = np.empty((count, values.shape[1]))
     rows = max(1, CHUNK // respondents)  # dealings drawn a chunk at a time, so memory stays small
+    sizes = np.bincount(codes, minlength=groups).astype(np.float64)
+    missing = [np.flatnonzero(~present[:, c]) for c in range(values.shape[1])]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         for start in range(0, count, rows):
             take = min(rows, count - start)
             dealt = rng.permuted(np.tile(codes, (take, 1)), axis=1)  # each row: the same group sizes, shuffled
-            index = (dealt + np.arange(take)[:, None] * groups).ravel()
+            offsets = np.arange(take)[:, None] * groups
+            index = (dealt + offsets).ravel()
             for c in range(values.shape[1]):
                 sums = np.bincount(index, weights=np.tile(values[:, c], take), minlength=take * groups)
-                counts = np.bincount(index, weights=np.tile(present[:, c], take), minlength=take * groups)
+                # a dealing keeps each group's size: its answers are that less the unanswered dealt into it
+                counts = np.tile(sizes, take) - np.bincount((dealt[:, missing[c]] + offsets).ravel(),
+                                                            minlength=take * groups)
                 means = (sums / counts).reshape(take, groups)
                 widths[start:start + take, c] = np.nanmax(means, axis=1) - np.nanmin(means, axis=1)
         cut = np.nanpercentile(widths, 100 * (1 - 0.05 / values.shape[1]), axis=0)
