@@ -31,9 +31,9 @@ def find_invitation(token: str) -> Optional[Invitation]:
 
 def roster_targets(round_: Round, own_agency_id: int) -> tuple[Target, ...]:
     """The other agencies of the round's jurisdiction, which the roster asks about."""
-    agencies = db.session.scalars(select(Agency).where(Agency.jurisdiction_id == round_.jurisdiction_id,
-                                                       Agency.id != own_agency_id).order_by(Agency.name))
-    return tuple(Target(id=a.id, slug=a.slug, name=a.name) for a in agencies)
+    agencies = db.session.execute(select(Agency.id, Agency.slug, Agency.name).where(  # rows: no ORM objects to build
+        Agency.jurisdiction_id == round_.jurisdiction_id, Agency.id != own_agency_id).order_by(Agency.name))
+    return tuple(Target(id=id_, slug=slug, name=name) for id_, slug, name in agencies)
 
 
 def start(invitation: Invitation, questionnaire: Questionnaire, language: str) -> Response:
@@ -58,8 +58,10 @@ def start(invitation: Invitation, questionnaire: Questionnaire, language: str) -
 
 
 def stored_answers(response: Response) -> dict[AnswerKey, AnswerValue]:
-    return {(a.item_id, a.target_agency_id): AnswerValue(value=a.value, dont_know=a.dont_know, text=a.text)
-            for a in response.answers}
+    rows = db.session.execute(select(Answer.item_id, Answer.target_agency_id, Answer.value, Answer.dont_know,
+                                     Answer.text).where(Answer.response_id == response.id))
+    return {(item_id, target): AnswerValue(value=value, dont_know=dont_know, text=text)
+            for item_id, target, value, dont_know, text in rows}
 
 
 def save_section(response: Response, questionnaire: Questionnaire, section_index: int,
