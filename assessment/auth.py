@@ -6,16 +6,12 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from . import (
-    ratelimits,  # noqa: F401 - registers the database's limit storage with `limits`
-    sso,
-)
+from . import sso
+from .ratelimits import limiter  # the database's limit storage, registered with `limits` on import
 from .services import ServiceError, accounts, audit, security_keys, two_factor
 from .text import CleanForm, clean
 from .tokens import from_text, to_text
@@ -25,8 +21,6 @@ bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Please sign in to use the console."
-#: Counted in the app's database (`ratelimits`), shared by every worker and server.
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
 #: Refused sign-ins (password or code) per account, whatever address they come from: a guesser spread over many
 #: addresses is slowed too; the account is never locked for longer than this window.
 ACCOUNT_LIMIT = "10 per 15 minutes"

@@ -8,8 +8,8 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import BadRequest, HTTPException, NotFound, SecurityError
 
-from .auth import limiter
 from .db import db
+from .ratelimits import limiter
 
 #: In the respondent's language on survey addresses (see `languages`), in English on the console's.
 MESSAGES = {

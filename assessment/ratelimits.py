@@ -13,11 +13,15 @@ import hashlib
 import random
 import time
 
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from limits.storage import Storage
 from sqlalchemy import case, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
+#: The app's one limiter: every view's limits, counted in this storage.
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
 #: One counter write in this many also deletes every ended window (the table holds only live counters).
 SWEEP_ONE_IN = 100
 

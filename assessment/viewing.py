@@ -11,10 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from . import access, published
-from .auth import limiter, second_factor_missing
+from .auth import second_factor_missing
 from .db import db
 from .errors import NothingHere
 from .models import Round
+from .ratelimits import limiter
 from .services import ServiceError, sharing, two_factor
 from .services import report as report_service
 from .tokens import hash_token

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from app import create_app
 from assessment.db import db
 from assessment.models import Contact, Email, EmailTemplate, utcnow
-from assessment.services import ServiceError, contacts, jobs, mailings
+from assessment.services import ServiceError, contacts, jobs, mailings, schedule
 from assessment.vocabulary import EmailKind, EmailStatus, InvitationStatus, JobStatus, RoundStatus
 from tests.conftest import serve
 from tests.support.smtp import mail_server
@@ -319,19 +319,19 @@ def test_send_due_sends_the_scheduled_reminders_then_closes_the_round_and_delete
     assert round_.reminder_days == "7,2"
     mailings.queue_invitations(round_)
     send_all()
-    assert mailings.send_due(now=closes - dt.timedelta(days=8)) == []
+    assert schedule.send_due(now=closes - dt.timedelta(days=8)) == []
     result = runner.invoke(args=["send-due"])  # now: nothing is due yet
     assert result.exit_code == 0 and "Nothing is due" in result.output, result.output
-    done = mailings.send_due(now=closes - dt.timedelta(days=7))
+    done = schedule.send_due(now=closes - dt.timedelta(days=7))
     assert done == [f"round {round_.id} (Spring survey): 7 day(s) before the close, 5 reminders queued"]
     send_all()
     assert {len(server.to(p)) for p in PEOPLE} == {2}
-    assert mailings.send_due(now=closes - dt.timedelta(days=6)) == []  # that date's reminders are sent
-    assert len(mailings.send_due(now=closes - dt.timedelta(days=1))) == 1  # the 2-day one, late but not missed
+    assert schedule.send_due(now=closes - dt.timedelta(days=6)) == []  # that date's reminders are sent
+    assert len(schedule.send_due(now=closes - dt.timedelta(days=1))) == 1  # the 2-day one, late but not missed
     send_all()
     assert {len(server.to(p)) for p in PEOPLE} == {3}
-    assert mailings.send_due(now=closes - dt.timedelta(hours=1)) == []  # two reminders each: no more
-    done = mailings.send_due(now=closes + dt.timedelta(minutes=1))
+    assert schedule.send_due(now=closes - dt.timedelta(hours=1)) == []  # two reminders each: no more
+    done = schedule.send_due(now=closes + dt.timedelta(minutes=1))
     assert done == [f"round {round_.id} (Spring survey): closed on its closing date, its addresses deleted. "
                     "0 unsubmitted draft(s) are left out of its results."]
     db.session.expire_all()

@@ -7,7 +7,7 @@ import click
 from flask.cli import AppGroup
 
 from ..db import db
-from ..services import ServiceError, contacts, jobs, jurisdictions, mailings, rounds
+from ..services import ServiceError, contacts, jobs, jurisdictions, mailings, rounds, schedule
 from ..vocabulary import EmailKind, RoleLevel
 from .base import one_transaction
 
@@ -223,7 +223,7 @@ def mail_template(round_id, kind, language, subject, body_file, reset):
 def send_due_command(wait):
     """What is due now, for a cron job or a systemd timer: close the rounds whose closing date has passed (and
     delete their addresses), queue the reminders of each round's schedule, resume sending that stopped."""
-    done = mailings.send_due()
+    done = schedule.send_due()
     for line in done:
         click.echo(line)
     if not done:

@@ -6,7 +6,7 @@ from flask.cli import AppGroup
 
 from .. import local_time
 from ..links import survey_link
-from ..services import invitations, jurisdictions, rounds, schedule
+from ..services import clock, invitations, jurisdictions, rounds
 from ..vocabulary import RoleLevel
 from .base import local_datetime, one_transaction, typed_date
 
@@ -54,7 +54,7 @@ def edit_round(round_id, title, opens, closes, invite_at, min_group_size):
                                 invite_at=local_datetime(invite_at, round_),
                                 min_group_size=rounds.KEEP if min_group_size is None else min_group_size)
     if round_.invite_at is not None or round_.reminder_days or round_.closes_at is not None:
-        schedule.ensure_clock()
+        clock.ensure_clock()
     click.echo("\n".join(changed) if changed else "Nothing was changed.")
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 
 from .. import access, local_time
-from ..auth import limiter
 from ..mail import compose
-from ..services import ServiceError, contacts, mailings, schedule
+from ..ratelimits import limiter
+from ..services import ServiceError, clock, contacts, mailings
 from ..vocabulary import EmailKind
 from . import bp, confirm_page, confirmed
 from .forms import MailSettingsForm, TemplateForm
@@ -111,7 +111,7 @@ def mail_settings(round_id: int):
         try:
             mailings.save_settings(round_, form.sender_name.data, form.reply_to.data, form.reminder_days.data,
                                    form.max_reminders.data, form.closes_itself.data)
-            schedule.ensure_clock()
+            clock.ensure_clock()
         except ServiceError as exc:
             form.sender_name.errors.append(str(exc))
         else:

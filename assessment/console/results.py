@@ -9,8 +9,8 @@ from flask_login import current_user
 from reports import content, figures
 
 from .. import access, catalog, published
-from ..auth import limiter
 from ..models import Round
+from ..ratelimits import limiter
 from ..services import ServiceError, analyst, audit, exports
 from ..services import report as report_service
 from ..services.scores import compare_rounds, round_scores

@@ -7,7 +7,7 @@ import datetime as dt
 from flask import flash, redirect, render_template, url_for
 
 from .. import access, local_time
-from ..services import ServiceError, audit, rounds, schedule
+from ..services import ServiceError, audit, clock, rounds, schedule
 from . import bp
 from .forms import RoundSettingsForm
 
@@ -39,7 +39,7 @@ def _joined(day, time, zone: str):
 def settings_page(round_, form=None, status=200):
     target = f"round {round_.id}"
     return render_template("console/round_settings.html", round=round_, tab="settings", form=form or _form(round_),
-                           planned=schedule.planned(round_), clock=schedule.clock_state(),
+                           planned=schedule.planned(round_), clock=clock.clock_state(),
                            history=audit.events(target=target, actions=HISTORY, limit=100),
                            zone=round_.jurisdiction.time_zone, editable=rounds.editable(round_)), status
 
@@ -62,7 +62,7 @@ def save_round_settings(round_id: int):
                      "invite_at": _joined(form.invite_on.data, form.invite_time.data, zone)}
             changed = rounds.edit_round(round_, **{k: v for k, v in typed.items() if k in editable})
             if round_.invite_at is not None or round_.reminder_days or round_.closes_at is not None:
-                schedule.ensure_clock()
+                clock.ensure_clock()
         except (ServiceError, ValueError) as exc:
             form.form_errors.append(str(exc)[:1].upper() + str(exc)[1:] + ".")
         else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 
 from .. import access, catalog, local_time
-from ..services import ServiceError, commitments, contacts, rounds, schedule
+from ..services import ServiceError, clock, commitments, contacts, rounds
 from ..services.scores import round_scores
 from ..vocabulary import RoundStatus, Sector
 from . import bp, carry_out, confirm_page, confirmed
@@ -81,7 +81,7 @@ def open_round(round_id: int):
         return confirm_page(f"Open {round_.title}?", facts, "Open the round", back)
     def open_it():
         rounds.open_round(round_)
-        schedule.ensure_clock()
+        clock.ensure_clock()
 
     return carry_out(open_it, "The round is open: links now work.",
                       url_for("console.round_page", round_id=round_id))

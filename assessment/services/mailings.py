@@ -36,7 +36,7 @@ from ..mail import addresses, compose, transport
 from ..models import Contact, Email, EmailTemplate, Job, Round, utcnow
 from ..text import clean
 from ..vocabulary import EmailKind, EmailStatus, InvitationStatus, JobStatus, RoundStatus
-from . import ServiceError, audit, contacts, jobs, rounds
+from . import ServiceError, audit, contacts, jobs
 
 KIND = "mail"
 #: Statuses of a message that is on its way or has gone (another of its kind is not queued then).
@@ -783,84 +783,6 @@ def resume(round_: Round) -> int:
     audit.record("emails_queued", f"round {round_.id}", f"sending resumed: {count} message(s)")
     db.session.flush()
     return count
-
-
-# --- send-due ----------------------------------------------------------------------------------------------
-
-def due_slot(round_: Round, now: dt.datetime) -> Optional[int]:
-    """The scheduled reminder due now: the latest of the round's reminder days whose time has come (a missed
-    earlier one is not sent late on top of it), while the round is open."""
-    if round_.closes_at is None or round_.availability(now) != "open":
-        return None
-    due = [d for d in parse_days(round_.reminder_days) if now >= round_.closes_at - dt.timedelta(days=d)]
-    return min(due) if due else None
-
-
-def _open_scheduled(now: dt.datetime) -> list[str]:
-    """Open the draft rounds whose opening time has come."""
-    done = []
-    due = select(Round).where(Round.status == RoundStatus.DRAFT, Round.opens_at.is_not(None), Round.opens_at <= now)
-    for round_ in db.session.scalars(due.order_by(Round.id)):
-        try:
-            rounds.open_round(round_)
-        except ServiceError as exc:
-            done.append(f"round {round_.id} ({round_.title}): due to open but {exc}")
-        else:
-            done.append(f"round {round_.id} ({round_.title}): opened at its opening time")
-    return done
-
-
-def _send_scheduled_invitations(now: dt.datetime) -> list[str]:
-    """Queue the invitations of rounds whose time to send them has come, opening a draft round first. One that
-    cannot go yet (no sender named, too few agencies) stays scheduled and is reported each time."""
-    done = []
-    for round_ in db.session.scalars(select(Round).where(Round.invite_at.is_not(None), Round.invite_at <= now,
-                                                         Round.status != RoundStatus.CLOSED).order_by(Round.id)):
-        name = f"round {round_.id} ({round_.title})"
-        try:
-            if not round_.sender_name or not round_.reply_to:  # links must not go live with nothing to send
-                done.append(f"{name}: the invitations are due but no one is named as their sender")
-                continue
-            if round_.status == RoundStatus.DRAFT:
-                rounds.open_round(round_)
-                done.append(f"{name}: opened for its scheduled invitations")
-            problem = ready_problem(round_)
-            if problem:
-                done.append(f"{name}: the invitations are due but {problem}")
-                continue
-            queued = queue_invitations(round_)
-        except ServiceError as exc:
-            done.append(f"{name}: the invitations are due but {exc}")
-            continue
-        round_.invite_at = None
-        done.append(f"{name}: scheduled invitations, {queued.describe('invitation')}")
-    return done
-
-
-def send_due(now: Optional[dt.datetime] = None) -> list[str]:
-    """What is due now, for the job runner's clock (`schedule`), a cron job or a timer: send the invitations whose
-    time has come (opening a draft round for them), close the rounds whose closing date has passed (when they close
-    themselves; their addresses are deleted), queue the scheduled reminders, and give queued messages whose job
-    stopped to a new one. Returns what was done, one line each."""
-    now = now or utcnow()
-    done = _open_scheduled(now) + _send_scheduled_invitations(now)
-    for round_ in db.session.scalars(select(Round).where(Round.status == RoundStatus.OPEN).order_by(Round.id)):
-        if round_.closes_itself and round_.closes_at is not None and now >= round_.closes_at:
-            closing = rounds.close_round(round_)
-            done.append(f"round {round_.id} ({round_.title}): closed on its closing date, its addresses deleted. "
-                        f"{closing}")
-            continue
-        slot = due_slot(round_, now)
-        if slot is not None and ready_problem(round_) is None:
-            queued = queue_reminders(round_, slot=slot, now=now)
-            if queued.count:
-                done.append(f"round {round_.id} ({round_.title}): {slot} day(s) before the close, "
-                            f"{queued.describe('reminder')}")
-        elif slot is not None:
-            done.append(f"round {round_.id} ({round_.title}): reminders are due but {ready_problem(round_)}")
-        if waiting(round_) and ready_problem(round_) is None:
-            done.append(f"round {round_.id} ({round_.title}): sending resumed, {resume(round_)} message(s)")
-    return done
 
 
 def job_status_label(job: Optional[Job]) -> str:

@@ -12,10 +12,10 @@ from questionnaires import types
 from questionnaires.schema import Questionnaire
 
 from .. import catalog, languages
-from ..auth import limiter
 from ..errors import InvalidSubmission
 from ..links import survey_link
 from ..models import Invitation, Response, Round
+from ..ratelimits import limiter
 from ..services import contacts, invitations
 from ..vocabulary import InvitationStatus, ResponseStatus, RoleLevel
 from . import markup, service

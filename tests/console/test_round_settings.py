@@ -11,7 +11,7 @@ from app import create_app
 from assessment import catalog, local_time
 from assessment.db import db
 from assessment.models import AuditEvent, Email, EmailTemplate, Invitation, Job, Round
-from assessment.services import ServiceError, contacts, jobs, mailings, rounds, schedule
+from assessment.services import ServiceError, clock, contacts, jobs, mailings, rounds
 from assessment.survey import service as survey
 from assessment.vocabulary import EmailKind, RoundStatus
 from tests.conftest import serve
@@ -99,7 +99,7 @@ def test_the_app_sends_the_scheduled_invitations_and_reminders_and_closes_the_ro
     round_.status = RoundStatus.DRAFT  # scheduled invitations open a draft round
     db.session.commit()
     assert upload(signed_in, world["round"], CONTACTS).status_code == 302
-    with time_machine.travel(dt.datetime(2027, 3, 1, 12, 0, tzinfo=dt.timezone.utc), tick=False) as clock:
+    with time_machine.travel(dt.datetime(2027, 3, 1, 12, 0, tzinfo=dt.timezone.utc), tick=False) as traveller:
         sign_in(signed_in, "alpha@test.org")  # a session from months before has ended
         post(signed_in, f"{url}/messages/settings", sender_name="Dana Facilitator", reply_to="dana@alpha.test",
              reminder_days="7", max_reminders="2", closes_itself="y")
@@ -111,7 +111,7 @@ def test_the_app_sends_the_scheduled_invitations_and_reminders_and_closes_the_ro
         jobs.run_pending()
         assert db.session.scalar(select(func.count(Email.id))) == 0  # nothing yet
 
-        clock.move_to(dt.datetime(2027, 3, 2, 14, 1, tzinfo=dt.timezone.utc))  # 09:01 in New York
+        traveller.move_to(dt.datetime(2027, 3, 2, 14, 1, tzinfo=dt.timezone.utc))  # 09:01 in New York
         jobs.run_pending()
         db.session.expire_all()
         assert db.session.get(Round, world["round"]).status == RoundStatus.OPEN
@@ -119,11 +119,11 @@ def test_the_app_sends_the_scheduled_invitations_and_reminders_and_closes_the_ro
         sign_in(signed_in, "alpha@test.org")
         assert "invitations to everyone" not in texts(signed_in.get(f"{url}/settings").get_data(as_text=True))
 
-        clock.move_to(dt.datetime(2027, 3, 13, 5, 0, tzinfo=dt.timezone.utc))  # 7 days before 00:00 on the 20th
+        traveller.move_to(dt.datetime(2027, 3, 13, 5, 0, tzinfo=dt.timezone.utc))  # 7 days before 00:00 on the 20th
         jobs.run_pending()
         assert db.session.scalar(select(func.count(Email.id)).where(Email.kind == EmailKind.REMINDER)) == 3
 
-        clock.move_to(dt.datetime(2027, 3, 20, 4, 10, tzinfo=dt.timezone.utc))  # 00:10 on the 20th, New York
+        traveller.move_to(dt.datetime(2027, 3, 20, 4, 10, tzinfo=dt.timezone.utc))  # 00:10 on the 20th, New York
         jobs.run_pending()
         db.session.expire_all()
         closed = db.session.get(Round, world["round"])
@@ -132,13 +132,13 @@ def test_the_app_sends_the_scheduled_invitations_and_reminders_and_closes_the_ro
 
 def test_the_console_warns_when_nothing_has_run_the_schedule(signed_in, world):
     url = f"/console/rounds/{world['round']}/settings"
-    with time_machine.travel(dt.datetime(2027, 3, 1, 12, 0, tzinfo=dt.timezone.utc), tick=False) as clock:
+    with time_machine.travel(dt.datetime(2027, 3, 1, 12, 0, tzinfo=dt.timezone.utc), tick=False) as traveller:
         sign_in(signed_in, "alpha@test.org")
         post(signed_in, url, title="Alpha round", closes_on="2027-03-20", min_group_size="3")
-        assert schedule.clock_state().job is not None
+        assert clock.clock_state().job is not None
         jobs.run_pending()
         assert "Carried out by the app itself" in texts(signed_in.get(url).get_data(as_text=True))
-        clock.move_to(dt.datetime(2027, 3, 1, 13, 0, tzinfo=dt.timezone.utc))  # an hour: no job thread, no worker
+        traveller.move_to(dt.datetime(2027, 3, 1, 13, 0, tzinfo=dt.timezone.utc))  # an hour: no job thread, no worker
         page = texts(signed_in.get(url).get_data(as_text=True))
         assert "Nothing has carried out the schedule since" in page and "flask --app app worker" in page
 
@@ -247,11 +247,11 @@ def test_coverage_says_how_many_more_an_agency_needs_before_it_can_be_shown(sign
 def test_whatever_runs_jobs_starts_the_schedule_s_clock(app, world):
     """A deployment upgraded with rounds already scheduled: the job thread or a worker starts the clock as it starts,
     before anyone saves anything."""
-    assert schedule.clock_state().job is None
+    assert clock.clock_state().job is None
     jobs.start()
-    assert schedule.clock_state().job is not None
+    assert clock.clock_state().job is not None
     jobs.start()  # once, however many runners start
-    assert db.session.scalar(select(func.count()).select_from(Job).where(Job.kind == schedule.KIND)) == 1
+    assert db.session.scalar(select(func.count()).select_from(Job).where(Job.kind == clock.KIND)) == 1
 
 
 def test_a_closing_time_in_the_past_or_out_of_range_is_refused_before_it_can_close_anything(signed_in, world):
@@ -278,14 +278,14 @@ def test_a_closing_time_in_the_past_or_out_of_range_is_refused_before_it_can_clo
 def test_scheduled_invitations_that_cannot_go_say_so_and_leave_the_round_a_draft(signed_in, world):
     round_ = rounds.create_round(db.session.get(Round, world["round"]).jurisdiction, "Later")
     db.session.commit()
-    with time_machine.travel(dt.datetime(2027, 3, 1, 12, 0, tzinfo=dt.timezone.utc), tick=False) as clock:
+    with time_machine.travel(dt.datetime(2027, 3, 1, 12, 0, tzinfo=dt.timezone.utc), tick=False) as traveller:
         sign_in(signed_in, "alpha@test.org")
         post(signed_in, f"/console/rounds/{round_.id}/settings", title="Later", invite_on="2027-03-02",
              invite_time="09:00", min_group_size="3")
         page = texts(signed_in.get(f"/console/rounds/{round_.id}").get_data(as_text=True))
         assert "The scheduled invitations will not go unless this changes: no one is named as their sender" in page
-        clock.move_to(dt.datetime(2027, 3, 2, 15, 0, tzinfo=dt.timezone.utc))
-        jobs.run_pending(kinds=[schedule.KIND])
+        traveller.move_to(dt.datetime(2027, 3, 2, 15, 0, tzinfo=dt.timezone.utc))
+        jobs.run_pending(kinds=[clock.KIND])
         db.session.expire_all()
         assert db.session.get(Round, round_.id).status == RoundStatus.DRAFT  # no link went live with nothing sent
         sign_in(signed_in, "alpha@test.org")
