@@ -18,7 +18,7 @@ from assessment.models import Response, Round
 from assessment.scoring import RoundData, respondent_scores, score_round
 from assessment.scoring.continuum import band, place
 from assessment.scoring.results import RoundInfo, replace
-from assessment.services import accounts, frames, invitations, jurisdictions, releases, rounds
+from assessment.services import accounts, frames, invitations, lookups, releases, rounds
 from assessment.services.scores import round_scores
 from assessment.vocabulary import RoleLevel, Sector
 from reports.pdf import report_html
@@ -305,7 +305,7 @@ def test_an_open_round_publishes_releases_not_a_live_feed(app, demo_console):
     that came after the last release stays out of the final results, which say so."""
     client = demo_console
     round_ = demo.open_demo_round()
-    probation = jurisdictions.find_agency(round_.jurisdiction, "adult-probation-and-parole")
+    probation = lookups.find_agency(round_.jurisdiction, "adult-probation-and-parole")
     tokens = invitations.issue_invitations(round_, probation, RoleLevel.LINE_STAFF, 7)
     readings = [scores_without_coverage(client, round_.id)]
     for n, token in enumerate(tokens, start=1):

@@ -6,7 +6,7 @@ import sys
 import click
 from flask.cli import AppGroup
 
-from ..services import accounts, jurisdictions
+from ..services import accounts, lookups
 from ..vocabulary import Role
 from .base import one_transaction
 
@@ -50,7 +50,7 @@ def list_users():
 
 
 def _user_and_place(email: str, jurisdiction: str):
-    return accounts.get_user(email), jurisdictions.find_jurisdiction(jurisdiction)
+    return accounts.get_user(email), lookups.find_jurisdiction(jurisdiction)
 
 
 @user_cli.command("grant")

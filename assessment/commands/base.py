@@ -8,7 +8,7 @@ import click
 
 from .. import local_time
 from ..db import db
-from ..services import ServiceError, rounds
+from ..services import KEEP, ServiceError
 
 
 def typed_date(_ctx, _param, value):
@@ -24,7 +24,7 @@ def local_datetime(value, round_or_jurisdiction):
     """A typed date or date and time ("YYYY-MM-DD" or "YYYY-MM-DD HH:MM") on the jurisdiction's clock, as stored;
     "none" clears it."""
     if value is None:
-        return rounds.KEEP
+        return KEEP
     if value.strip().lower() == "none":
         return None
     jurisdiction = getattr(round_or_jurisdiction, "jurisdiction", round_or_jurisdiction)

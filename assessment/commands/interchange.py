@@ -5,7 +5,7 @@ import json
 
 import click
 
-from ..services import ServiceError, backup, importer, rounds
+from ..services import ServiceError, backup, importer, lookups
 from .base import one_transaction
 
 
@@ -15,7 +15,7 @@ from .base import one_transaction
 @one_transaction
 def import_responses_command(round_id, file):
     """Import responses from a CSV file; nothing is imported when any cell is wrong."""
-    count = importer.import_responses(rounds.get_round(round_id), file.read())
+    count = importer.import_responses(lookups.get_round(round_id), file.read())
     click.echo(f"Imported {count} response(s) into round {round_id}.")
 
 
@@ -25,7 +25,7 @@ def import_responses_command(round_id, file):
               help="Where to write the JSON document.")
 def export_round_command(round_id, output):
     """Write a round (agencies, invitations as token hashes, responses, answers, commitments) as JSON."""
-    document = backup.export_round(rounds.get_round(round_id))
+    document = backup.export_round(lookups.get_round(round_id))
     with open(output, "w", encoding="utf-8") as out:
         json.dump(document, out, ensure_ascii=False, indent=1)
     click.echo(f"Wrote round {round_id} to {output}: {len(document['responses'])} responses, "

@@ -7,7 +7,7 @@ import click
 from flask.cli import AppGroup
 
 from ..db import db
-from ..services import ServiceError, contacts, jobs, jurisdictions, mailings, rounds, schedule
+from ..services import ServiceError, contacts, jobs, lookups, mailings, schedule
 from ..vocabulary import EmailKind, RoleLevel
 from .base import one_transaction
 
@@ -52,12 +52,12 @@ def _sent_or_queued(round_, queued: mailings.Queued, what: str, wait: bool) -> N
 def import_contacts(round_id, file, agency_slug, role, language):
     """Add contacts from a CSV file (columns email, agency, role_level, optionally language; UTF-8 or Excel's
     CSV). The whole list is checked first: on any problem nothing is added and every problem is listed."""
-    round_ = rounds.get_round(round_id)
+    round_ = lookups.get_round(round_id)
     data = file.read()
     if agency_slug:
         if not role:
             raise ServiceError("--agency needs --role: the role level of everyone on the list")
-        agency = jurisdictions.find_agency(round_.jurisdiction, agency_slug)
+        agency = lookups.find_agency(round_.jurisdiction, agency_slug)
         read = contacts.read_pasted(round_, contacts.decode(data), agency, role, language)
     elif role or language:
         raise ServiceError("--role and --language go with --agency; a CSV file says them in its columns")
@@ -77,7 +77,7 @@ def import_contacts(round_id, file, agency_slug, role, language):
 def list_contacts(round_id, status, search):
     """Every link of the round by agency: its address (or none, for a link given out by hand), role level,
     survey status and email status. Never an answer."""
-    round_ = rounds.get_round(round_id)
+    round_ = lookups.get_round(round_id)
     listed = contacts.people(round_, status, search)
     progress = mailings.sending(round_)
     if progress.job is not None:
@@ -104,7 +104,7 @@ def list_contacts(round_id, status, search):
 @one_transaction
 def send_invitations(round_id, wait):
     """Queue an invitation to every contact that has not had one."""
-    round_ = rounds.get_round(round_id)
+    round_ = lookups.get_round(round_id)
     _sent_or_queued(round_, mailings.queue_invitations(round_), "invitation", wait)
 
 
@@ -116,7 +116,7 @@ def send_invitations(round_id, wait):
 def send_reminders(round_id, emails, wait):
     """Queue a reminder to every contact (or those named) who has not submitted, is still reachable and has had
     fewer than the round's most reminders."""
-    round_ = rounds.get_round(round_id)
+    round_ = lookups.get_round(round_id)
     chosen = [c.invitation_id for c in contacts.by_address(round_, emails)] if emails else None
     _sent_or_queued(round_, mailings.queue_reminders(round_, chosen), "reminder", wait)
 
@@ -127,7 +127,7 @@ def send_reminders(round_id, emails, wait):
 @one_transaction
 def retry_messages(round_id, wait):
     """Queue again each message that failed or is unconfirmed, and resume a send that stopped."""
-    round_ = rounds.get_round(round_id)
+    round_ = lookups.get_round(round_id)
     queued = mailings.queue_retries(round_)
     if mailings.waiting(round_):
         click.echo(f"Sending resumed: {mailings.resume(round_)} message(s) were waiting.")
@@ -140,7 +140,7 @@ def retry_messages(round_id, wait):
 @one_transaction
 def revoke_contacts(round_id, emails):
     """Revoke the links of these contacts: the links stop working and no more messages go to them."""
-    round_ = rounds.get_round(round_id)
+    round_ = lookups.get_round(round_id)
     count = contacts.revoke(round_, [c.invitation_id for c in contacts.by_address(round_, emails)])
     click.echo(f"Revoked {count} link(s) of round {round_id}.")
 
@@ -150,7 +150,7 @@ def revoke_contacts(round_id, emails):
 @one_transaction
 def purge_contacts(round_id):
     """Delete the round's addresses now (closing the round does it too); the counts stay."""
-    round_ = rounds.get_round(round_id)
+    round_ = lookups.get_round(round_id)
     click.echo(f"Deleted {contacts.purge(round_, 'on demand')} address(es) of round {round_id}; its messages that "
                "were still queued will not be sent.")
 
@@ -180,7 +180,7 @@ def record_bounces(files):
 @one_transaction
 def mail_settings(round_id, facilitator, reply_to, reminder_days, max_reminders, closes_itself):
     """Show the round's mail settings, or change those given."""
-    round_ = rounds.get_round(round_id)
+    round_ = lookups.get_round(round_id)
     if any(v is not None for v in (facilitator, reply_to, reminder_days, max_reminders, closes_itself)):
         mailings.save_settings(
             round_, facilitator if facilitator is not None else round_.sender_name or "",
@@ -204,7 +204,7 @@ def mail_settings(round_id, facilitator, reply_to, reminder_days, max_reminders,
 @one_transaction
 def mail_template(round_id, kind, language, subject, body_file, reset):
     """Show a round's wording of a message, or change it (then the message is written for a contact as a check)."""
-    round_ = rounds.get_round(round_id)
+    round_ = lookups.get_round(round_id)
     kind, language = EmailKind(kind), language or mailings.languages_of(round_)[0]
     current = mailings.template_of(round_, kind, language)
     if reset:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from ..services import jurisdictions
+from ..services import jurisdictions, lookups
 from ..vocabulary import Sector
 from .base import one_transaction
 
@@ -18,7 +18,7 @@ agency_cli = AppGroup("agency", help="Manage a jurisdiction's agencies.")
 @one_transaction
 def set_time_zone(jurisdiction, zone):
     """The clock a jurisdiction's rounds are set and shown on (an IANA name such as America/Chicago)."""
-    found = jurisdictions.find_jurisdiction(jurisdiction)
+    found = lookups.find_jurisdiction(jurisdiction)
     jurisdictions.set_time_zone(found, zone)
     click.echo(f"{found.name}: {found.time_zone}")
 
@@ -38,5 +38,5 @@ def add_jurisdiction(name):
 @click.option("--slug", help="Short name used in links and files (made from the name when omitted).")
 @one_transaction
 def add_agency(jurisdiction, name, sector, slug):
-    agency = jurisdictions.add_agency(jurisdictions.find_jurisdiction(jurisdiction), name, sector, slug)
+    agency = jurisdictions.add_agency(lookups.find_jurisdiction(jurisdiction), name, sector, slug)
     click.echo(f"Added agency {agency.slug}: {agency.name} ({agency.sector.label})")

@@ -5,7 +5,7 @@ import json
 
 import click
 
-from ..services import exports, report, rounds, scores
+from ..services import exports, lookups, report, scores
 from .base import one_transaction
 
 
@@ -15,7 +15,7 @@ from .base import one_transaction
 @one_transaction
 def scores_command(round_id, fmt):
     """Print a round's scores: the jurisdiction, agencies, sectors, role levels, pairs and network."""
-    results = scores.round_scores(rounds.get_round(round_id))
+    results = scores.round_scores(lookups.get_round(round_id))
     if fmt == "json":
         click.echo(json.dumps(results.as_json(), indent=2, allow_nan=False))
     else:
@@ -29,7 +29,7 @@ def scores_command(round_id, fmt):
 @one_transaction
 def compare_command(earlier_id, later_id, fmt):
     """How a jurisdiction moved between two rounds: changes with bootstrap 95% intervals, levels, pairs."""
-    comparison = scores.compare_rounds(rounds.get_round(earlier_id), rounds.get_round(later_id))
+    comparison = scores.compare_rounds(lookups.get_round(earlier_id), lookups.get_round(later_id))
     click.echo(json.dumps(comparison.as_json(), indent=2, allow_nan=False))
 
 
@@ -41,8 +41,8 @@ def compare_command(earlier_id, later_id, fmt):
 @one_transaction
 def report_command(round_id, output, earlier_id):
     """Write a round's readiness report as a PDF, printing each step."""
-    round_ = rounds.get_round(round_id)
-    earlier = rounds.get_round(earlier_id) if earlier_id is not None else None
+    round_ = lookups.get_round(round_id)
+    earlier = lookups.get_round(earlier_id) if earlier_id is not None else None
     pdf = report.export(round_, earlier, progress=lambda message: click.echo(f"  {message}"))
     with open(output, "wb") as out:
         out.write(pdf)

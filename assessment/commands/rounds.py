@@ -6,7 +6,7 @@ from flask.cli import AppGroup
 
 from .. import local_time
 from ..links import survey_link
-from ..services import clock, invitations, jurisdictions, rounds
+from ..services import KEEP, clock, invitations, lookups, rounds
 from ..vocabulary import RoleLevel
 from .base import local_datetime, one_transaction, typed_date
 
@@ -24,7 +24,7 @@ round_cli = AppGroup("round", help="Create, list, open, close and reopen survey 
 @click.option("--from-round", type=int, help="An earlier round to take the sender, schedule and wording from.")
 @one_transaction
 def create_round(jurisdiction, title, questionnaire_id, version, min_group_size, opens, closes, from_round):
-    found = jurisdictions.find_jurisdiction(jurisdiction)
+    found = lookups.find_jurisdiction(jurisdiction)
     zone = found.time_zone
     try:
         opens, closes = opens and local_time.to_utc(opens, zone), closes and local_time.to_utc(closes, zone)
@@ -32,7 +32,7 @@ def create_round(jurisdiction, title, questionnaire_id, version, min_group_size,
         raise click.BadParameter(str(exc)) from None
     round_ = rounds.create_round(found, title, questionnaire_id, version, min_group_size, opens, closes)
     if from_round is not None:
-        for line in rounds.carry_forward(round_, rounds.get_round(from_round)):
+        for line in rounds.carry_forward(round_, lookups.get_round(from_round)):
             click.echo(f"Taken from round {from_round}: {line}")
     click.echo(f"Created round {round_.id}: {round_.title} ({round_.questionnaire_id} "
                f"v{round_.questionnaire_version}, draft)")
@@ -48,11 +48,11 @@ def create_round(jurisdiction, title, questionnaire_id, version, min_group_size,
 @one_transaction
 def edit_round(round_id, title, opens, closes, invite_at, min_group_size):
     """Change a round's settings (those given); each change is audited."""
-    round_ = rounds.get_round(round_id)
-    changed = rounds.edit_round(round_, title=rounds.KEEP if title is None else title,
+    round_ = lookups.get_round(round_id)
+    changed = rounds.edit_round(round_, title=KEEP if title is None else title,
                                 opens_at=local_datetime(opens, round_), closes_at=local_datetime(closes, round_),
                                 invite_at=local_datetime(invite_at, round_),
-                                min_group_size=rounds.KEEP if min_group_size is None else min_group_size)
+                                min_group_size=KEEP if min_group_size is None else min_group_size)
     if round_.invite_at is not None or round_.reminder_days or round_.closes_at is not None:
         clock.ensure_clock()
     click.echo("\n".join(changed) if changed else "Nothing was changed.")
@@ -75,7 +75,7 @@ def list_rounds():
 @click.argument("round_id", type=int)
 @one_transaction
 def open_round(round_id):
-    rounds.open_round(rounds.get_round(round_id))
+    rounds.open_round(lookups.get_round(round_id))
     click.echo(f"Round {round_id} is open.")
 
 
@@ -85,7 +85,7 @@ def open_round(round_id):
 @one_transaction
 def reopen_round(round_id, reason):
     """Let a closed round take answers again; its results may already have been read as final."""
-    rounds.reopen_round(rounds.get_round(round_id), reason)
+    rounds.reopen_round(lookups.get_round(round_id), reason)
     click.echo(f"Round {round_id} is open again.")
 
 
@@ -93,7 +93,7 @@ def reopen_round(round_id, reason):
 @click.argument("round_id", type=int)
 @one_transaction
 def close_round(round_id):
-    closing = rounds.close_round(rounds.get_round(round_id))
+    closing = rounds.close_round(lookups.get_round(round_id))
     click.echo(f"Round {round_id} is closed. {closing}")
 
 
@@ -105,8 +105,8 @@ def close_round(round_id):
 @one_transaction
 def invite(round_id, agency_slug, role, count):
     """Create invitations and print their links (shown only this once)."""
-    round_ = rounds.get_round(round_id)
-    agency = jurisdictions.find_agency(round_.jurisdiction, agency_slug)
+    round_ = lookups.get_round(round_id)
+    agency = lookups.find_agency(round_.jurisdiction, agency_slug)
     tokens = invitations.issue_invitations(round_, agency, role, count)
     click.echo(f"{len(tokens)} link(s) for {agency.name}, {RoleLevel(role).label}. They are shown only now:")
     for token in tokens:

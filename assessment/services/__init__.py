@@ -1,6 +1,9 @@
 """Services: the only code that reads and writes the database on behalf of views and commands."""
 from dataclasses import dataclass
 
+#: A setting given as KEEP is left as it is (`rounds.edit_round`, and the commands that edit a round).
+KEEP = object()
+
 
 class ServiceError(ValueError):
     """A request that cannot be carried out, with a message a person can act on."""

@@ -8,26 +8,17 @@ from flask import current_app
 from sqlalchemy import exists, func, or_, select
 
 from .. import local_time
-from ..db import MAX_INTEGER, db
+from ..db import db
 from ..models import Agency, Answer, Invitation, Jurisdiction, Response, Round
 from ..text import clean
 from ..vocabulary import PaperSize, Sector
 from . import ServiceError, audit
+from .lookups import find_agency
 
 
 def slugify(name: str) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", re.sub(r"['’]", "", name.lower())).strip("-")
     return slug[:80]
-
-
-def find_jurisdiction(name_or_id: str) -> Jurisdiction:
-    text = clean(str(name_or_id)).strip()
-    found = db.session.scalar(select(Jurisdiction).where(func.lower(Jurisdiction.name) == text.lower()))
-    if found is None and text.isascii() and text.isdigit() and len(text) <= 10 and int(text) <= MAX_INTEGER:
-        found = db.session.get(Jurisdiction, int(text))
-    if found is None:
-        raise ServiceError(f"no jurisdiction named {text!r}")
-    return found
 
 
 def add_jurisdiction(name: str, time_zone: Optional[str] = None) -> Jurisdiction:
@@ -123,17 +114,6 @@ def remove_agency(agency: Agency) -> None:
     audit.record("agency_removed", f"agency {agency.id}", f"{agency.jurisdiction.name}: {agency.name}")
     db.session.delete(agency)
     db.session.flush()
-
-
-def find_agency(jurisdiction: Jurisdiction, slug_or_name: str, required: bool = True) -> Optional[Agency]:
-    text = slug_or_name.strip()
-    for agency in jurisdiction.agencies:
-        if agency.slug == text or agency.name.lower() == text.lower():
-            return agency
-    if required:
-        known = ", ".join(a.slug for a in jurisdiction.agencies) or "none yet"
-        raise ServiceError(f"{jurisdiction.name} has no agency {text!r} (agencies: {known})")
-    return None
 
 
 def set_paper_size(jurisdiction: Jurisdiction, size: str) -> None:

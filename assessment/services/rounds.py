@@ -8,11 +8,11 @@ from typing import Optional
 from sqlalchemy import func, select
 
 from .. import catalog, local_time
-from ..db import MAX_INTEGER, db
+from ..db import db
 from ..models import EmailTemplate, Jurisdiction, Response, Round, utcnow
 from ..text import clean
 from ..vocabulary import ResponseStatus, RoundStatus
-from . import ServiceError, audit, contacts, releases, report
+from . import KEEP, ServiceError, audit, contacts, releases, report
 
 
 def create_round(jurisdiction: Jurisdiction, title: str, questionnaire_id: str = "collaboration_readiness",
@@ -75,8 +75,6 @@ def carry_forward(round_: Round, earlier: Round) -> list[str]:
     return copied
 
 
-#: What `edit_round` may change, and what is kept for what was not given.
-KEEP = object()
 
 
 def editable(round_: Round) -> frozenset[str]:
@@ -163,13 +161,6 @@ def edit_round(round_: Round, *, title=KEEP, opens_at=KEEP, closes_at=KEEP, invi
         audit.record("round_changed", f"round {round_.id}", "; ".join(said))
         db.session.flush()
     return said
-
-
-def get_round(round_id: int) -> Round:
-    round_ = db.session.get(Round, round_id) if 0 < round_id <= MAX_INTEGER else None
-    if round_ is None:
-        raise ServiceError(f"no round with id {round_id}")
-    return round_
 
 
 def open_round(round_: Round) -> None:

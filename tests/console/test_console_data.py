@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from assessment.db import db
 from assessment.models import AuditEvent, Response
-from assessment.services import accounts, invitations, jurisdictions, rounds
+from assessment.services import accounts, invitations, jurisdictions, lookups, rounds
 from assessment.services.exports import neutralise
 from assessment.survey.forms import Target
 from assessment.vocabulary import RoleLevel
@@ -115,9 +115,9 @@ def test_wide_export_imports_back(app, client, round_with_answers):
     """The wide export is in the import format: a round whose agencies are all shown can be carried over as a
     file (agencies below the minimum are labelled together, which no import can place)."""
     from assessment.services import importer
-    round_ = rounds.get_round(round_with_answers["round"])
+    round_ = lookups.get_round(round_with_answers["round"])
     rounds.reopen_round(round_, "one more from the court")
-    scripted = jurisdictions.find_agency(round_.jurisdiction, "scripted")
+    scripted = lookups.find_agency(round_.jurisdiction, "scripted")
     for token in invitations.issue_invitations(round_, scripted, RoleLevel.SUPERVISOR, 1):
         submit_through_services(token)  # scripted now has 3; formula-agency (1) stays pooled with nobody
     rounds.close_round(round_)
@@ -145,7 +145,7 @@ def test_import_upload_lists_every_problem_and_writes_nothing(client, round_with
                                     "csrf_token": csrf(client)},
                          content_type="multipart/form-data")
     assert closed.status_code == 400 and "it takes no paper forms" in closed.get_data(as_text=True)
-    rounds.reopen_round(rounds.get_round(round_with_answers["round"]), "late paper forms")
+    rounds.reopen_round(lookups.get_round(round_with_answers["round"]), "late paper forms")
     before = db.session.scalar(select(func.count(Response.id)))
     bad = "agency,role_level,info_progress\nnowhere,line_staff,9\nlake-probation,janitor,3\n".encode()
     response = client.post(url, data={"file": (io.BytesIO(bad), "paper.csv"), "csrf_token": csrf(client)},

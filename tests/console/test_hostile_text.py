@@ -13,7 +13,7 @@ from sqlalchemy import select
 from assessment import catalog
 from assessment.db import db
 from assessment.models import Agency, Answer, Jurisdiction, Round
-from assessment.services import commitments, exports, importer, invitations, jobs, jurisdictions, rounds
+from assessment.services import commitments, exports, importer, invitations, jobs, lookups, rounds
 from assessment.survey.forms import Target
 from assessment.text import first_control_character
 from assessment.vocabulary import RoleLevel
@@ -175,7 +175,7 @@ def test_exports_leave_out_control_characters_stored_before_they_were_refused(cl
 
 def test_text_given_on_the_command_line_or_in_a_file_is_cleaned_too(app, runner, world):
     assert runner.invoke(args=["jurisdiction", "add", "Gamma\x00County"]).exit_code == 0
-    assert jurisdictions.find_jurisdiction("GammaCounty").name == "GammaCounty"
+    assert lookups.find_jurisdiction("GammaCounty").name == "GammaCounty"
     round_ = db.session.get(Round, world["round"])
     q = catalog.get(round_.questionnaire_id, round_.questionnaire_version)
     text_item = next(i for i in q.items if i.type == "text")

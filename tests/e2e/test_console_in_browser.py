@@ -11,7 +11,7 @@ from sqlalchemy import select
 from assessment import demo
 from assessment.db import db
 from assessment.models import Invitation
-from assessment.services import accounts, jobs, jurisdictions
+from assessment.services import accounts, jobs, jurisdictions, lookups
 from assessment.survey.forms import Target
 from tests.e2e.conftest import assert_accessible, assert_fits, new_page
 from tests.support.survey import complete
@@ -39,7 +39,7 @@ def coverage_line(page) -> str:
 @pytest.mark.demo
 def test_facilitator_runs_a_round_from_the_browser(browser, site, app):
     accounts.grant(accounts.create_user(EMAIL, PASSWORD, "facilitator"),
-                   jurisdictions.find_jurisdiction(demo.DEMO_NAME))
+                   lookups.find_jurisdiction(demo.DEMO_NAME))
     db.session.commit()  # as the commands that set a jurisdiction up would (the server reads it in its own session)
     context, page = new_page(browser, viewport={"width": 1280, "height": 900}, accept_downloads=True)
 

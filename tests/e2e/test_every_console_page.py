@@ -7,7 +7,7 @@ from sqlalchemy import select
 from assessment import demo
 from assessment.db import db
 from assessment.models import Agency, Round, User
-from assessment.services import accounts, contacts, jurisdictions, sharing
+from assessment.services import accounts, contacts, lookups, sharing
 from assessment.vocabulary import RoundStatus
 from tests.e2e.conftest import assert_accessible, assert_fits, new_page
 from tests.support.web import PHONE
@@ -19,7 +19,7 @@ ADMIN, PASSWORD = "it@demo.test", "a long enough passphrase"
 
 @pytest.mark.demo
 def test_every_console_page_passes_axe_and_fits(browser, site, app):
-    county = jurisdictions.find_jurisdiction(demo.DEMO_NAME)
+    county = lookups.find_jurisdiction(demo.DEMO_NAME)
     accounts.create_user(ADMIN, PASSWORD, "admin")
     closed = db.session.scalars(select(Round).where(Round.status == RoundStatus.CLOSED).order_by(Round.id)).all()
     open_round = db.session.scalars(select(Round).where(Round.status == RoundStatus.OPEN)).first()

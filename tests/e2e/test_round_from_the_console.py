@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from assessment import demo
 from assessment.db import db
 from assessment.models import Contact, Email, Round
-from assessment.services import accounts, contacts, jobs, jurisdictions
+from assessment.services import accounts, contacts, jobs, lookups
 from assessment.survey.forms import Target
 from assessment.vocabulary import EmailKind, RoundStatus
 from tests.e2e.conftest import assert_accessible, assert_fits, new_page
@@ -71,7 +71,7 @@ def pick(page, label, option):
 
 @pytest.mark.demo
 def test_a_facilitator_runs_a_round_from_the_console_alone(browser, site, app, tmp_path):
-    demo_county = jurisdictions.find_jurisdiction(demo.DEMO_NAME)
+    demo_county = lookups.find_jurisdiction(demo.DEMO_NAME)
     accounts.grant(accounts.create_user(EMAIL, PASSWORD, "facilitator"), demo_county)
     accounts.create_user(ADMIN, PASSWORD, "admin")
     earlier = db.session.scalars(select(Round).where(Round.jurisdiction_id == demo_county.id,

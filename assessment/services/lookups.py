@@ -1,0 +1,40 @@
+"""Finding a round, a jurisdiction or an agency by what a person types (an id, a name, a slug), with an error that
+says what is there: what commands and services of every feature look things up with."""
+from __future__ import annotations
+
+from typing import Optional
+
+from sqlalchemy import func, select
+
+from ..db import MAX_INTEGER, db
+from ..models import Agency, Jurisdiction, Round
+from ..text import clean
+from . import ServiceError
+
+
+def get_round(round_id: int) -> Round:
+    round_ = db.session.get(Round, round_id) if 0 < round_id <= MAX_INTEGER else None
+    if round_ is None:
+        raise ServiceError(f"no round with id {round_id}")
+    return round_
+
+
+def find_jurisdiction(name_or_id: str) -> Jurisdiction:
+    text = clean(str(name_or_id)).strip()
+    found = db.session.scalar(select(Jurisdiction).where(func.lower(Jurisdiction.name) == text.lower()))
+    if found is None and text.isascii() and text.isdigit() and len(text) <= 10 and int(text) <= MAX_INTEGER:
+        found = db.session.get(Jurisdiction, int(text))
+    if found is None:
+        raise ServiceError(f"no jurisdiction named {text!r}")
+    return found
+
+
+def find_agency(jurisdiction: Jurisdiction, slug_or_name: str, required: bool = True) -> Optional[Agency]:
+    text = slug_or_name.strip()
+    for agency in jurisdiction.agencies:
+        if agency.slug == text or agency.name.lower() == text.lower():
+            return agency
+    if required:
+        known = ", ".join(a.slug for a in jurisdiction.agencies) or "none yet"
+        raise ServiceError(f"{jurisdiction.name} has no agency {text!r} (agencies: {known})")
+    return None
