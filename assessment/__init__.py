@@ -1,4 +1,6 @@
-"""The assessment package: models, forms, survey views, services and commands.
+"""The assessment package: one package per feature (`accounts`, `places`, `rounds`, `people`, `results`,
+`interchange`, `sharing`, `survey`), each with its services, views, forms and commands; what they share below them
+(`models`, `db`, `services`, `console`, `mail`, `scoring`).
 
 Kept free of imports at module level so that pure modules (vocabulary, scoring) can be imported without Flask.
 """
@@ -7,22 +9,23 @@ Kept free of imports at module level so that pure modules (vocabulary, scoring) 
 def init_app(app) -> None:
     from flask_wtf.csrf import CSRFProtect
 
-    from . import (
-        api,
-        auth,
-        catalog,
-        commands,
-        console,
-        errors,
-        headers,
-        home,
-        languages,
-        local_time,
-        survey,
-        viewing,
-    )
+    from . import api, catalog, commands, console, errors, headers, home, languages, local_time, survey, viewing
+
+    # Every feature's console pages join the console's blueprint (imported here, before it is registered)
+    from .accounts import own_account, signin, views  # noqa: F401
+    from .console import audit  # noqa: F401
     from .db import IdConverter, commit_per_request, configure_engine, db, migrate
-    from .services import jobs, mailings, schedule  # noqa: F401 - schedule registers the clock's job
+    from .interchange import views  # noqa: F401,F811
+    from .people import contact_file_views, invitation_views, mailings, message_views, views  # noqa: F401,F811
+    from .places import views  # noqa: F401,F811
+    from .results import open_answer_views, views  # noqa: F401,F811
+    from .rounds import (  # noqa: F401,F811
+        schedule,  # noqa: F401 - registers the clock's job
+        settings_views,
+        views,
+    )
+    from .services import jobs
+    from .sharing import views  # noqa: F401,F811
 
     app.add_template_filter(local_time.describe, "local_time")
     app.add_template_filter(local_time.describe_close, "closing_time")
@@ -43,7 +46,7 @@ def init_app(app) -> None:
     languages.init_app(app)
     errors.init_app(app)
     headers.init_app(app)
-    auth.init_app(app)
+    signin.init_app(app)
     app.register_blueprint(home.bp)
     app.register_blueprint(survey.bp)
     app.register_blueprint(console.bp)

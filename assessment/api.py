@@ -6,8 +6,8 @@ from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
 from . import access
-from .auth import second_factor_missing
-from .services.scores import round_scores
+from .accounts.signin import second_factor_missing
+from .results.scores import round_scores
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 

@@ -14,9 +14,13 @@ from questionnaires.schema import Questionnaire
 from questionnaires.types import AnswerKey, AnswerValue
 
 from . import catalog, local_time
+from .accounts import accounts
 from .db import db
 from .models import Agency, Jurisdiction, Round
-from .services import accounts, commitments, invitations, jurisdictions, rounds
+from .people import invitations
+from .places import jurisdictions
+from .results import commitments
+from .rounds import rounds
 from .survey import service as survey
 from .tokens import new_token
 from .vocabulary import RoleLevel, RoundStatus, Sector

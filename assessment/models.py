@@ -153,7 +153,7 @@ class Response(db.Model):
 
 
 class Release(db.Model):
-    """One publication of a round's results (DOMAIN.md, "Confidentiality"; `services.releases`): the responses it
+    """One publication of a round's results (DOMAIN.md, "Confidentiality"; `results.releases`): the responses it
     holds are those whose `released_in` is at most its `seq`. Everything a release showed stays public, so each one is
     planned against every release before it, and its results are kept as they were published: pages, exports and
     reports read them, never a new scoring. `grouping` is how the release named and grouped the jurisdiction's
@@ -226,7 +226,7 @@ class Contact(db.Model):
     email: Mapped[Optional[str]] = mapped_column(String(254))
     #: The language the contact's messages are written in (one of the questionnaire's).
     language: Mapped[str] = mapped_column(String(35))
-    #: A random value the survey link is made from with the app's secret key (services.contacts.link_of), so
+    #: A random value the survey link is made from with the app's secret key (people.contacts.link_of), so
     #: that the database alone holds no working link; None once the address is deleted.
     link_key: Mapped[Optional[str]] = mapped_column(String(64))
     opted_out_at: Mapped[Optional[dt.datetime]]
@@ -314,7 +314,7 @@ class User(UserMixin, db.Model):
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
     #: A disabled account cannot sign in, and its sessions are over; its grants and audit trail stay.
     disabled_at: Mapped[Optional[dt.datetime]]
-    #: The second factor (`services.two_factor`): the TOTP secret, encrypted under the app's secret key (set while
+    #: The second factor (`accounts.two_factor`): the TOTP secret, encrypted under the app's secret key (set while
     #: enrolling, in use once `totp_enabled_at` is set), and the last time step a code was accepted for, so that
     #: no code is accepted twice.
     totp_secret: Mapped[Optional[str]] = mapped_column(Text)

@@ -11,6 +11,7 @@ from typing import Optional
 
 from flask_wtf import FlaskForm
 from wtforms import PasswordField
+from wtforms.fields.choices import SelectChoice
 
 #: The C0 controls but tab, line feed and carriage return; DEL; the C1 controls.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -28,6 +29,11 @@ def first_control_character(text: str) -> Optional[str]:
 
 def _clean_field(value):
     return clean(value) if isinstance(value, str) else value
+
+
+def choices(enum) -> list[SelectChoice]:
+    """A select field's choices from an enumeration: each member's value, shown by its label."""
+    return [SelectChoice(m.value, m.label) for m in enum]
 
 
 class CleanForm(FlaskForm):

@@ -10,14 +10,17 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from . import access, published
-from .auth import second_factor_missing
+from . import access
+from .accounts import two_factor
+from .accounts.signin import second_factor_missing
 from .db import db
 from .errors import NothingHere
 from .models import Round
 from .ratelimits import limiter
-from .services import ServiceError, sharing, two_factor
-from .services import report as report_service
+from .results import published
+from .results import report as report_service
+from .services import ServiceError
+from .sharing import sharing
 from .tokens import hash_token
 from .vocabulary import RoundStatus
 

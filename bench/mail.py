@@ -38,8 +38,11 @@ def seed(url: str, contacts_count: int) -> tuple[int, int, float]:
     subprocess.run([str(VENV_BIN / "flask"), "--app", "app", "init-db"], cwd=ROOT, env=environment(url), check=True,
                    stdout=subprocess.DEVNULL)
     from app import create_app
+    from assessment.accounts import accounts
     from assessment.db import db
-    from assessment.services import accounts, contacts, jurisdictions, mailings, rounds
+    from assessment.people import contacts, mailings
+    from assessment.places import jurisdictions
+    from assessment.rounds import rounds
 
     app = create_app({"ENVIRONMENT": "development", "SQLALCHEMY_DATABASE_URI": url,
                       "PASSWORD_HASH_METHOD": "scrypt:1024:8:1"})

@@ -92,9 +92,9 @@ def main() -> None:
     args = parser.parse_args()
 
     from app import create_app
+    from assessment.accounts import accounts
     from assessment.db import db
     from assessment.models import Answer, Jurisdiction, Response, Round
-    from assessment.services import accounts
 
     with tempfile.TemporaryDirectory() as folder:
         url = statewide_database(folder, args) if args.statewide else demo_database(folder)

@@ -160,12 +160,12 @@ def demo_rounds():
     demo.seed()
     db.session.commit()
     try:
-        from assessment.services import frames, releases
+        from assessment.results import frames, releases
 
         def read(round_):
             return frames.round_data(round_, releases.latest(round_))
     except ImportError:  # before releases
-        from assessment.services.scores import round_data as read
+        from assessment.results.scores import round_data as read
     return [(db.session.get(Round, n).title, read(db.session.get(Round, n))) for n in (1, 2)]
 
 

@@ -35,7 +35,9 @@ def build_database(path: Path, respondents: int, rounds_wanted: int = ROUNDS) ->
     from app import create_app
     from assessment import catalog
     from assessment.db import db
-    from assessment.services import importer, jurisdictions, rounds
+    from assessment.interchange import importer
+    from assessment.places import jurisdictions
+    from assessment.rounds import rounds
 
     app = create_app({"ENVIRONMENT": "development", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
                       "JOBS": "manual"})
@@ -103,7 +105,7 @@ def measure(database: str, ids: list[int], reports: int) -> None:
     from app import create_app
     from assessment.db import db
     from assessment.models import Round
-    from assessment.services import report
+    from assessment.results import report
 
     app = create_app({"ENVIRONMENT": "development", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
                       "JOBS": "manual"})

@@ -52,7 +52,7 @@ def demo_pdf(app) -> bytes:
     from assessment import demo
     from assessment.db import db
     from assessment.models import Round
-    from assessment.services import report
+    from assessment.results import report
 
     db.drop_all()
     db.create_all()

@@ -19,8 +19,8 @@ PASSWORD = "the real passphrase of this account"
 
 def main(attempts: int) -> None:
     from app import create_app
+    from assessment.accounts import accounts
     from assessment.db import db
-    from assessment.services import accounts
     from tests.support.web import csrf_from
 
     with tempfile.TemporaryDirectory() as folder:

@@ -88,7 +88,8 @@ def _seed(url: str, shape: Shape) -> None:
     from app import create_app
     from assessment import catalog
     from assessment.db import db
-    from assessment.services import jurisdictions, rounds
+    from assessment.places import jurisdictions
+    from assessment.rounds import rounds
 
     app = create_app({"ENVIRONMENT": "development", "SQLALCHEMY_DATABASE_URI": url,
                       "JOBS": "manual"})

@@ -13,7 +13,9 @@ import time
 def main() -> None:
     from app import create_app
     from assessment.db import db
-    from assessment.services import invitations, jurisdictions, rounds
+    from assessment.people import invitations
+    from assessment.places import jurisdictions
+    from assessment.rounds import rounds
     from assessment.survey import service as survey
     from assessment.vocabulary import RoleLevel
     from tests.support.survey import fill_through_services

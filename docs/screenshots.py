@@ -30,8 +30,8 @@ def main() -> None:
     from assessment import demo
     from assessment.db import db
     from assessment.models import Round
-    from assessment.services import invitations
-    from assessment.services.report import render as report_pdf
+    from assessment.people import invitations
+    from assessment.results.report import render as report_pdf
     from assessment.vocabulary import RoleLevel, RoundStatus
     from tests.support.web import CHROMIUM_ARGS, PHONE, live_server
 
@@ -129,7 +129,8 @@ def five_hundred(round_) -> None:
     submitted, some started, a few opted out or were revoked."""
     from assessment import catalog, demo
     from assessment.db import db
-    from assessment.services import contacts, jobs, mailings
+    from assessment.people import contacts, mailings
+    from assessment.services import jobs
     from assessment.survey import service as survey
     from tests.support.survey import submit_through_services
 

@@ -1,5 +1,5 @@
 """The readiness report (PDF) and the figures it shares with the console: pure code, typed results in, figures,
-HTML and PDF bytes out. It reads no database and no app settings (`assessment.services.report` does)."""
+HTML and PDF bytes out. It reads no database and no app settings (`assessment.results.report` does)."""
 from __future__ import annotations
 
 import hashlib

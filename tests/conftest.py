@@ -11,7 +11,10 @@ from flask.testing import FlaskCliRunner
 from app import create_app
 from assessment import demo
 from assessment.db import db
-from assessment.services import invitations, jobs, jurisdictions, rounds
+from assessment.people import invitations
+from assessment.places import jurisdictions
+from assessment.rounds import rounds
+from assessment.services import jobs
 from assessment.vocabulary import RoleLevel
 
 

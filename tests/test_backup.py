@@ -6,9 +6,9 @@ from sqlalchemy import func, select
 
 from app import create_app
 from assessment.db import db
+from assessment.interchange import backup
 from assessment.models import Answer, Invitation, Jurisdiction, Response, Round
-from assessment.services import backup
-from assessment.services.scores import round_scores
+from assessment.results.scores import round_scores
 from assessment.vocabulary import RoundStatus
 from tests.conftest import serve
 
@@ -187,7 +187,9 @@ def test_a_file_that_is_not_json_is_refused(runner, tmp_path):
 def test_a_round_with_several_releases_restores_each_of_them(app, county, tmp_path, database):
     """A round read while open, reopened and closed again keeps every release; restored elsewhere, its releases
     are worked out again, in order, each against those before, and publish the same results."""
-    from assessment.services import invitations, releases, rounds
+    from assessment.people import invitations
+    from assessment.results import releases
+    from assessment.rounds import rounds
     from assessment.vocabulary import RoleLevel
     from tests.support.survey import submit_through_services
 

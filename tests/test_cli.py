@@ -238,8 +238,8 @@ def test_the_upgrade_makes_what_was_published_a_first_release(database):
     out when first read), what waited still waits, and the downgrade gives the snapshot times back."""
     from flask_migrate import downgrade, upgrade
 
-    from assessment.services import releases
-    from assessment.services.scores import round_scores
+    from assessment.results import releases
+    from assessment.results.scores import round_scores
 
     fresh = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database("releases"), "SECRET_KEY": "t"})
     with fresh.app_context():
@@ -283,7 +283,8 @@ def test_the_upgrade_keeps_a_round_whose_raw_responses_were_exported_closed(data
     """A raw export the audit log shows, from before the round was marked, still keeps the round from reopening."""
     from flask_migrate import downgrade, upgrade
 
-    from assessment.services import ServiceError, rounds
+    from assessment.rounds import rounds
+    from assessment.services import ServiceError
 
     fresh = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database("exported"), "SECRET_KEY": "t"})
     with fresh.app_context():

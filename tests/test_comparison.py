@@ -190,7 +190,8 @@ def test_report_with_a_comparison_names_no_suppressed_agency(runner, tmp_path):
 def test_three_closed_rounds_get_a_trend(app, runner, tmp_path):
     """A third closed round (the follow-up's answers restored again as a new round) adds a trend to the
     comparison."""
-    from assessment.services import backup, lookups
+    from assessment.interchange import backup
+    from assessment.services import lookups
 
     document = backup.export_round(lookups.get_round(2))
     document["round"]["title"] = "Second follow-up 2026"

@@ -4,9 +4,10 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
+from assessment.accounts import accounts
 from assessment.db import db
 from assessment.models import Answer, Response
-from assessment.services import accounts, invitations
+from assessment.people import invitations
 from assessment.vocabulary import ResponseStatus, RoleLevel
 from tests.conftest import ON_POSTGRES
 from tests.support.survey import fill_through_services

@@ -12,8 +12,8 @@ import pytest
 
 from assessment.db import db
 from assessment.models import Round
-from assessment.services import exports
-from assessment.services.scores import round_scores
+from assessment.results import exports
+from assessment.results.scores import round_scores
 
 GOLDEN = Path(__file__).parent / "golden"
 REGENERATE = bool(os.environ.get("CONTINUUM_REGENERATE_GOLDEN"))

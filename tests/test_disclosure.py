@@ -13,13 +13,17 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from assessment import catalog, demo
+from assessment.accounts import accounts
 from assessment.db import db
 from assessment.models import Response, Round
+from assessment.people import invitations
+from assessment.results import frames, releases
+from assessment.results.scores import round_scores
+from assessment.rounds import rounds
 from assessment.scoring import RoundData, respondent_scores, score_round
 from assessment.scoring.continuum import band, place
 from assessment.scoring.results import RoundInfo, replace
-from assessment.services import accounts, frames, invitations, lookups, releases, rounds
-from assessment.services.scores import round_scores
+from assessment.services import lookups
 from assessment.vocabulary import RoleLevel, Sector
 from reports.pdf import report_html
 from tests.console.conftest import PASSWORD, sign_in

@@ -3,8 +3,9 @@ import pytest
 from sqlalchemy import func, select
 
 from assessment.db import db
+from assessment.interchange import importer
 from assessment.models import Answer, Response
-from assessment.services import importer, scores
+from assessment.results import scores
 from assessment.vocabulary import ResponseStatus, RoleLevel
 
 ITEMS = ["info_progress", "info_violations", "info_polygraph", "info_registration", "info_victim_late",

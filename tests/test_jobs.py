@@ -1,4 +1,4 @@
-"""Background jobs (services/jobs.py) and the reports they render and keep (services/report.py)."""
+"""Background jobs (services/jobs.py) and the reports they render and keep (results/report.py)."""
 import datetime as dt
 import os
 import subprocess
@@ -11,7 +11,10 @@ from sqlalchemy import func, select
 
 from assessment.db import db
 from assessment.models import Job, ReportFile, Round, utcnow
-from assessment.services import invitations, jobs, report, rounds
+from assessment.people import invitations
+from assessment.results import report
+from assessment.rounds import rounds
+from assessment.services import jobs
 from assessment.vocabulary import JobStatus, RoleLevel
 from tests.support.survey import submit_through_services
 

@@ -12,7 +12,9 @@ from app import create_app
 from assessment import catalog, local_time
 from assessment.db import db
 from assessment.models import Answer, Response
-from assessment.services import invitations, jurisdictions, rounds
+from assessment.people import invitations
+from assessment.places import jurisdictions
+from assessment.rounds import rounds
 from assessment.survey.forms import Target
 from assessment.vocabulary import ResponseStatus, RoleLevel
 from questionnaires import QuestionnaireError

@@ -18,7 +18,9 @@ from sqlalchemy import func, select
 from app import create_app
 from assessment.db import db
 from assessment.models import Contact, Email, EmailTemplate, utcnow
-from assessment.services import ServiceError, contacts, jobs, mailings, schedule
+from assessment.people import contacts, mailings
+from assessment.rounds import schedule
+from assessment.services import ServiceError, jobs
 from assessment.vocabulary import EmailKind, EmailStatus, InvitationStatus, JobStatus, RoundStatus
 from tests.conftest import serve
 from tests.support.smtp import mail_server
@@ -249,8 +251,8 @@ def every_stored_value() -> str:
 
 def test_no_address_in_any_export_or_backup_once_answers_are_in_and_none_at_all_after_the_close(
         app, client, runner, county, people, server, tmp_path):
+    from assessment.accounts import accounts
     from assessment.models import Invitation, Response
-    from assessment.services import accounts
     from assessment.survey.forms import Target
 
     round_ = county["round"]
@@ -502,7 +504,7 @@ def test_a_copy_of_the_database_taken_during_a_draft_does_not_recognise_the_subm
 
 @pytest.mark.parametrize("what", ["invitations", "reminders"])
 def test_two_clicks_at_once_queue_each_message_once(app, county, people, server, what):
-    from assessment.services import accounts
+    from assessment.accounts import accounts
 
     round_ = county["round"]
     accounts.grant(accounts.create_user("dana@county.test", "a long enough passphrase", "facilitator"),

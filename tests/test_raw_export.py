@@ -156,7 +156,7 @@ def test_the_stata_file_holds_no_rows_or_blank_columns_all_the_same(tmp_path):
     import pandas as pd
     import pyreadstat
 
-    from assessment.services import analyst
+    from assessment.results import analyst
 
     variables = [analyst.Variable("agency", "agency", "Agency", {1: "A"}),
                  analyst.Variable("q1", "q1", "Question", {1: "No", 2: "Yes", -9: "Don't know"}, dont_know=True),

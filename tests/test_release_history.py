@@ -330,8 +330,8 @@ def test_the_grid_attack_finds_what_sds_of_small_groups_give_away(history):
     h.close()
     published = h.look()
     assert h.grid_exposures() == []
+    from assessment.results import frames, releases
     from assessment.scoring import respondent_scores  # the same figures with every group's SD beside its mean
-    from assessment.services import frames, releases
 
     data = frames.round_data(h.round, releases.latest(h.round))
     table = respondent_scores(data).set_axis(data.respondents["respondent"].to_numpy())
@@ -437,8 +437,8 @@ def test_intervals_come_at_the_close_drawn_with_the_round_s_secret_seed(history)
     final = h.look()
     ends = final["jurisdiction"]["intervals"]["information"]
     assert ends["low"] is not None and ends["high"] is not None
+    from assessment.results import frames, releases
     from assessment.scoring import score_round  # the same answers drawn with another seed end elsewhere
-    from assessment.services import frames, releases
 
     data = frames.round_data(h.round, releases.latest(h.round))
     assert data.seed == h.round.draws_seed and str(data.seed) not in json.dumps(final)

@@ -8,9 +8,11 @@ import pytest
 from app import create_app
 from assessment.db import db
 from assessment.models import Round
-from assessment.services import invitations, jurisdictions, rounds
-from assessment.services.report import render as report_pdf
-from assessment.services.scores import round_scores
+from assessment.people import invitations
+from assessment.places import jurisdictions
+from assessment.results.report import render as report_pdf
+from assessment.results.scores import round_scores
+from assessment.rounds import rounds
 from assessment.vocabulary import RoundStatus
 from reports.fetcher import RefusedURL, StaticOnlyFetcher
 from reports.pdf import build_pdf, report_html
@@ -345,7 +347,7 @@ def report_html_of(demo_report) -> str:
     from reports.pdf import report_html
 
     with demo_report["app"].app_context():
-        from assessment.services import report as service
+        from assessment.results import report as service
         round_ = db.session.merge(demo_report["round"])
         q = service.catalog.get(round_.questionnaire_id, round_.questionnaire_version)
         return report_html(demo_report["results"], {}, None, "Letter", guidance=q.guidance,

@@ -9,10 +9,13 @@ from sqlalchemy import select
 
 from assessment import catalog
 from assessment.db import db
+from assessment.interchange import backup, importer
 from assessment.models import Response
+from assessment.people import invitations
+from assessment.results import exports
+from assessment.results.scores import round_scores
+from assessment.rounds import rounds
 from assessment.scoring.languages import language_counts
-from assessment.services import backup, exports, importer, invitations, rounds
-from assessment.services.scores import round_scores
 from assessment.survey.forms import Target
 from assessment.vocabulary import RoleLevel
 from reports.pdf import report_html

@@ -82,7 +82,7 @@ def test_csv_rows_match_the_json(runner, demo_round):
 
 @pytest.mark.demo
 def test_the_later_demo_round_is_better_on_most_dimensions(app):
-    from assessment.services.scores import round_scores
+    from assessment.results.scores import round_scores
     first, second = db.session.scalars(select(Round).where(Round.status == RoundStatus.CLOSED)
                                        .order_by(Round.id)).all()
     before, after = round_scores(first).jurisdiction.profile, round_scores(second).jurisdiction.profile

@@ -5,7 +5,8 @@ from sqlalchemy import func, select
 from assessment import catalog
 from assessment.db import db
 from assessment.models import Answer, Invitation, Response
-from assessment.services import invitations, rounds
+from assessment.people import invitations
+from assessment.rounds import rounds
 from assessment.survey.forms import Target
 from assessment.vocabulary import InvitationStatus, ResponseStatus, RoleLevel
 from tests.support.survey import complete, is_checked, page_answers, post_page, start

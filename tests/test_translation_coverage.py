@@ -18,7 +18,8 @@ from assessment import catalog, languages
 from assessment.db import db
 from assessment.mail import compose
 from assessment.models import Contact
-from assessment.services import contacts, invitations, mailings, rounds
+from assessment.people import contacts, invitations, mailings
+from assessment.rounds import rounds
 from assessment.survey.forms import Target
 from assessment.vocabulary import EmailKind, RoleLevel
 from tests.support.survey import page_answers, post_page, start

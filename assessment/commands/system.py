@@ -11,11 +11,12 @@ from flask.cli import AppGroup
 from questionnaires import QuestionnaireError, language_name, load_file
 
 from .. import demo
+from ..commandline import one_transaction
 from ..db import db
 from ..links import survey_link
-from ..services import invitations, jobs
+from ..people import invitations
+from ..services import jobs
 from ..vocabulary import RoleLevel
-from .base import one_transaction
 
 questionnaire_cli = AppGroup("questionnaire", help="Check questionnaire definition files.")
 

@@ -1,37 +1,20 @@
-"""The facilitator console (`/console`): thin views over the services, one module per job (setting up
-jurisdictions, running a round, its people, its messages, invitations, results, imports, the audit log,
-accounts).
+"""The facilitator console (`/console`): its blueprint and what its pages share (a step carried out and said, the
+confirmation before a step that cannot be undone). Each feature's package adds its own pages to it (`views`
+modules, imported by `assessment.init_app` before the blueprint is registered); the audit log is here.
 
-Every view needs a signed-in user, and every id goes through `access`, which answers 404 outside the user's
-jurisdictions.
+Every view needs a signed-in user (`accounts.own_account` guards the blueprint), and every id goes through
+`access`, which answers 404 outside the user's jurisdictions.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask import Blueprint, flash, redirect, render_template, request
+from flask_login import current_user
 
-from ..auth import second_factor_missing
 from ..models import utcnow
-from ..services import ServiceError, jobs, mailings, two_factor
+from ..services import ServiceError
 from ..vocabulary import InvitationStatus, RoundStatus
 
 bp = Blueprint("console", __name__, url_prefix="/console")
-
-
-@bp.before_request
-@login_required
-def require_login():
-    """Every console page needs a signed-in user, and one whose account must have a second factor has one before
-    anything but its own account page. A viewer reads results at `/view` (`viewing`): of the console it has only
-    its own account page, and everything else answers 404."""
-    endpoint = request.endpoint or ""
-    if current_user.is_viewer and not endpoint.startswith("console.account"):
-        if endpoint == "console.index":
-            return redirect(url_for("viewer.rounds"))
-        abort(404)
-    if second_factor_missing(current_user) and not endpoint.startswith("console.account"):
-        flash(two_factor.NEEDED, "error")
-        return redirect(url_for("console.account"))
 
 
 def carry_out(action, done, back: str):
@@ -65,22 +48,5 @@ def confirm_page(title: str, facts: list[str], go: str, back: str, warnings: tup
 @bp.app_context_processor
 def console_context():
     return {"RoundStatus": RoundStatus, "InvitationStatus": InvitationStatus, "current_user": current_user,
-            "now_utc": utcnow, "schedule_problem": mailings.schedule_problem, "jobs_waiting": jobs.waiting_too_long}
+            "now_utc": utcnow}
 
-
-from . import (  # noqa: E402,F401 - the routes
-    account,
-    accounts,
-    audit,
-    contact_files,
-    imports,
-    invitations,
-    jurisdictions,
-    messages,
-    open_answers,
-    people,
-    results,
-    round_settings,
-    rounds,
-    sharing,
-)

@@ -411,7 +411,7 @@ class RoundInfo:
 class Snapshot:
     """The release the published results are: its number, when it was taken, how many responses it holds (and
     how many of them came on paper, said only when that reveals no group below k), how many submissions wait for
-    the next one, and whether the results are final (the round is closed). See services.releases."""
+    the next one, and whether the results are final (the round is closed). See results.releases."""
 
     taken_at: Optional[str]
     responses: int

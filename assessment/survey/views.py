@@ -15,8 +15,8 @@ from .. import catalog, languages
 from ..errors import InvalidSubmission
 from ..links import survey_link
 from ..models import Invitation, Response, Round
+from ..people import contacts, invitations
 from ..ratelimits import limiter
-from ..services import contacts, invitations
 from ..vocabulary import InvitationStatus, ResponseStatus, RoleLevel
 from . import markup, service
 from .forms import (

@@ -4,9 +4,12 @@ import pytest
 from sqlalchemy import select
 
 from app import create_app
+from assessment.accounts import accounts
 from assessment.db import db
 from assessment.models import Invitation
-from assessment.services import accounts, invitations, jurisdictions, rounds
+from assessment.people import invitations
+from assessment.places import jurisdictions
+from assessment.rounds import rounds
 from assessment.vocabulary import RoleLevel
 from tests.conftest import serve
 from tests.support.web import csrf_from

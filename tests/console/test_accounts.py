@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import select
 from werkzeug.security import check_password_hash
 
+from assessment.accounts import accounts
 from assessment.db import db
 from assessment.models import AuditEvent, Round
-from assessment.services import accounts
 from assessment.vocabulary import RoundStatus
 from tests.console.conftest import PASSWORD, csrf, sign_in
 

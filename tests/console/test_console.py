@@ -8,10 +8,14 @@ import pytest
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash
 
+from assessment.accounts import accounts
 from assessment.db import db
 from assessment.models import Agency, AuditEvent, Invitation, Jurisdiction, Round
-from assessment.services import accounts, invitations, jobs, jurisdictions, rounds
-from assessment.services.scores import round_scores
+from assessment.people import invitations
+from assessment.places import jurisdictions
+from assessment.results.scores import round_scores
+from assessment.rounds import rounds
+from assessment.services import jobs
 from assessment.survey.forms import Target
 from assessment.tokens import hash_token
 from assessment.vocabulary import RoleLevel, RoundStatus
@@ -422,7 +426,7 @@ def test_the_command_line_reopens_only_when_asked_to_and_told_why(runner, world)
 def test_an_agency_a_round_has_published_keeps_its_sector_there(client, world):
     """A sector edited after a round published the agency applies to rounds not yet published; the page says which
     rounds keep the old one, and the edit is audited with what it was."""
-    from assessment.services import releases
+    from assessment.results import releases
 
     round_ = db.session.get(Round, world["round"])
     probation = db.session.get(Agency, world["agency"])

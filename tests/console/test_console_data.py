@@ -7,10 +7,14 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
+from assessment.accounts import accounts
 from assessment.db import db
 from assessment.models import AuditEvent, Response
-from assessment.services import accounts, invitations, jurisdictions, lookups, rounds
-from assessment.services.exports import neutralise
+from assessment.people import invitations
+from assessment.places import jurisdictions
+from assessment.results.exports import neutralise
+from assessment.rounds import rounds
+from assessment.services import lookups
 from assessment.survey.forms import Target
 from assessment.vocabulary import RoleLevel
 from tests.console.conftest import PASSWORD, csrf, sign_in
@@ -114,7 +118,7 @@ def test_raw_responses_are_admin_only_and_say_why(client, round_with_answers):
 def test_wide_export_imports_back(app, client, round_with_answers):
     """The wide export is in the import format: a round whose agencies are all shown can be carried over as a
     file (agencies below the minimum are labelled together, which no import can place)."""
-    from assessment.services import importer
+    from assessment.interchange import importer
     round_ = lookups.get_round(round_with_answers["round"])
     rounds.reopen_round(round_, "one more from the court")
     scripted = lookups.find_agency(round_.jurisdiction, "scripted")
@@ -213,7 +217,7 @@ def test_a_decision_of_the_results_page_becomes_a_commitment_and_the_report_move
                                                                                          round_with_answers):
     from html import unescape
 
-    from assessment.services import report
+    from assessment.results import report
 
     round_id = round_with_answers["round"]
     sign_in(client, "fac@test.org")

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from app import create_app
 from assessment.db import db
 from assessment.models import Contact, Jurisdiction
-from assessment.services import contact_files
+from assessment.people import contact_files
 from assessment.vocabulary import RoleLevel
 from tests.conftest import serve
 from tests.console.conftest import csrf, sign_in

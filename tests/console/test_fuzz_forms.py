@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assessment import catalog
-from assessment.services import invitations
+from assessment.people import invitations
 from assessment.vocabulary import RoleLevel
 from tests.console.conftest import csrf, sign_in
 from tests.support.survey import start

@@ -12,8 +12,12 @@ from sqlalchemy import select
 
 from assessment import catalog
 from assessment.db import db
+from assessment.interchange import importer
 from assessment.models import Agency, Answer, Jurisdiction, Round
-from assessment.services import commitments, exports, importer, invitations, jobs, lookups, rounds
+from assessment.people import invitations
+from assessment.results import commitments, exports
+from assessment.rounds import rounds
+from assessment.services import jobs, lookups
 from assessment.survey.forms import Target
 from assessment.text import first_control_character
 from assessment.vocabulary import RoleLevel

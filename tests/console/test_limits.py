@@ -3,9 +3,10 @@ survey link is never refused, a refusal says when to come back, and the PDF is l
 import pytest
 
 from app import create_app
+from assessment.accounts import accounts
 from assessment.db import db
 from assessment.models import Agency, Round
-from assessment.services import accounts, invitations
+from assessment.people import invitations
 from assessment.vocabulary import RoleLevel
 from tests.conftest import serve
 from tests.console.conftest import PASSWORD, sign_in

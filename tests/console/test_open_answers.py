@@ -7,7 +7,9 @@ from sqlalchemy import select
 from assessment import catalog
 from assessment.db import db
 from assessment.models import Agency, Answer, AuditEvent, Response, Round
-from assessment.services import invitations, open_answers, report, rounds
+from assessment.people import invitations
+from assessment.results import open_answers, report
+from assessment.rounds import rounds
 from assessment.vocabulary import RoleLevel
 from tests.console.conftest import csrf, sign_in
 from tests.support.survey import submit_through_services

@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from app import create_app
 from assessment.db import db
 from assessment.models import AuditEvent, Contact, Email, Invitation
-from assessment.services import contacts, jobs, mailings
+from assessment.people import contacts, mailings
+from assessment.services import jobs
 from assessment.vocabulary import EmailStatus
 from tests.conftest import serve
 from tests.console.conftest import csrf, sign_in

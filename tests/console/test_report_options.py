@@ -8,7 +8,10 @@ from sqlalchemy import select
 
 from assessment.db import db
 from assessment.models import Agency, AuditEvent, Jurisdiction, Round
-from assessment.services import invitations, jobs, report, rounds
+from assessment.people import invitations
+from assessment.results import report
+from assessment.rounds import rounds
+from assessment.services import jobs
 from assessment.vocabulary import PaperSize, RoleLevel
 from tests.console.conftest import csrf, sign_in
 from tests.support.survey import submit_through_services

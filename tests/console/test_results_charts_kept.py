@@ -3,9 +3,12 @@ filter, and draws anew when a new release is published."""
 from flask import current_app
 
 from assessment.db import db
+from assessment.interchange import backup
 from assessment.models import Agency, Round
+from assessment.people import invitations
+from assessment.results import frames, releases, scores
+from assessment.rounds import rounds
 from assessment.scoring.comparison import compare
-from assessment.services import backup, frames, invitations, releases, rounds, scores
 from assessment.vocabulary import RoleLevel
 from tests.console.conftest import sign_in
 from tests.console.test_report_options import closed_with

@@ -11,7 +11,9 @@ from app import create_app
 from assessment import catalog, local_time
 from assessment.db import db
 from assessment.models import AuditEvent, Email, EmailTemplate, Invitation, Job, Round
-from assessment.services import ServiceError, clock, contacts, jobs, mailings, rounds
+from assessment.people import contacts, mailings
+from assessment.rounds import rounds
+from assessment.services import ServiceError, clock, jobs
 from assessment.survey import service as survey
 from assessment.vocabulary import EmailKind, RoundStatus
 from tests.conftest import serve

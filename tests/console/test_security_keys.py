@@ -5,9 +5,9 @@ import json
 import pyotp
 from sqlalchemy import select
 
+from assessment.accounts import accounts, two_factor
 from assessment.db import db
 from assessment.models import AuditEvent, SecurityKey
-from assessment.services import accounts, two_factor
 from assessment.tokens import from_text, to_text
 from tests.console.conftest import PASSWORD, csrf, sign_in
 from tests.support.web import csrf_from

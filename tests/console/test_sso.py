@@ -9,9 +9,9 @@ import requests
 from sqlalchemy import select
 
 from app import create_app
+from assessment.accounts import accounts, two_factor
 from assessment.db import db
 from assessment.models import AuditEvent
-from assessment.services import accounts, two_factor
 from tests.conftest import serve
 from tests.console.conftest import PASSWORD, csrf
 from tests.oidc_provider import OIDCProvider

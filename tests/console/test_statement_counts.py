@@ -5,9 +5,13 @@ grows with the data (a lookup per row) fails here."""
 import pytest
 from sqlalchemy import select
 
+from assessment.accounts import accounts
 from assessment.db import db
 from assessment.models import Agency, Round, User
-from assessment.services import accounts, contacts, invitations, jurisdictions, rounds, sharing
+from assessment.people import contacts, invitations
+from assessment.places import jurisdictions
+from assessment.rounds import rounds
+from assessment.sharing import sharing
 from assessment.vocabulary import RoleLevel
 from tests.console.conftest import PASSWORD, sign_in
 from tests.support.statements import statements

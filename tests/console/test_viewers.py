@@ -6,9 +6,12 @@ import re
 import pytest
 from sqlalchemy import select
 
+from assessment.accounts import accounts
 from assessment.db import db
 from assessment.models import AuditEvent, RateLimitCount, Round, ShareLink, utcnow
-from assessment.services import accounts, jobs, jurisdictions, rounds
+from assessment.places import jurisdictions
+from assessment.rounds import rounds
+from assessment.services import jobs
 from tests.console.conftest import PASSWORD, csrf, sign_in
 from tests.console.test_report_options import closed_with
 

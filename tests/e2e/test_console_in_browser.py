@@ -9,9 +9,11 @@ import pytest
 from sqlalchemy import select
 
 from assessment import demo
+from assessment.accounts import accounts
 from assessment.db import db
 from assessment.models import Invitation
-from assessment.services import accounts, jobs, jurisdictions, lookups
+from assessment.places import jurisdictions
+from assessment.services import jobs, lookups
 from assessment.survey.forms import Target
 from tests.e2e.conftest import assert_accessible, assert_fits, new_page
 from tests.support.survey import complete

@@ -4,9 +4,13 @@ and their progress shown), on a desktop screen and on a phone. Every page passes
 import pytest
 from sqlalchemy import select
 
+from assessment.accounts import accounts
 from assessment.db import db
 from assessment.models import Email
-from assessment.services import accounts, contacts, jobs, jurisdictions, mailings, rounds
+from assessment.people import contacts, mailings
+from assessment.places import jurisdictions
+from assessment.rounds import rounds
+from assessment.services import jobs
 from assessment.vocabulary import EmailStatus
 from tests.e2e.conftest import assert_accessible, assert_fits, new_page
 from tests.support.web import PHONE

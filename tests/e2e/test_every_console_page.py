@@ -5,9 +5,12 @@ import pytest
 from sqlalchemy import select
 
 from assessment import demo
+from assessment.accounts import accounts
 from assessment.db import db
 from assessment.models import Agency, Round, User
-from assessment.services import accounts, contacts, lookups, sharing
+from assessment.people import contacts
+from assessment.services import lookups
+from assessment.sharing import sharing
 from assessment.vocabulary import RoundStatus
 from tests.e2e.conftest import assert_accessible, assert_fits, new_page
 from tests.support.web import PHONE

@@ -15,9 +15,11 @@ import time_machine
 from sqlalchemy import func, select
 
 from assessment import demo
+from assessment.accounts import accounts
 from assessment.db import db
 from assessment.models import Contact, Email, Round
-from assessment.services import accounts, contacts, jobs, lookups
+from assessment.people import contacts
+from assessment.services import jobs, lookups
 from assessment.survey.forms import Target
 from assessment.vocabulary import EmailKind, RoundStatus
 from tests.e2e.conftest import assert_accessible, assert_fits, new_page

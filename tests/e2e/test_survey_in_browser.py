@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from assessment import catalog
 from assessment.db import db
 from assessment.models import Answer, Response
-from assessment.services import invitations
+from assessment.people import invitations
 from assessment.survey.forms import Target
 from assessment.vocabulary import ResponseStatus, RoleLevel
 from tests.e2e.conftest import PHONE, assert_accessible, assert_fits, new_page

@@ -7,9 +7,9 @@ import pyotp
 import pytest
 from sqlalchemy import select
 
+from assessment.accounts import accounts
 from assessment.db import db
 from assessment.models import AuditEvent, User
-from assessment.services import accounts
 from tests.e2e.conftest import assert_accessible, assert_fits, new_page
 
 pytestmark = pytest.mark.browser

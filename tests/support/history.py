@@ -12,9 +12,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from assessment import catalog
+from assessment.accounts import accounts
 from assessment.db import db
 from assessment.models import Agency
-from assessment.services import accounts, invitations, jurisdictions, rounds
+from assessment.people import invitations
+from assessment.places import jurisdictions
+from assessment.rounds import rounds
 from tests.disclosure_auditor import Auditor, Person
 from tests.support.survey import submit_through_services
 from tests.support.web import csrf_from

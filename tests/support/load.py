@@ -63,7 +63,9 @@ def seed(url: str, respondents: int) -> list[Respondent]:
     from app import create_app
     from assessment import catalog
     from assessment.db import db
-    from assessment.services import invitations, jurisdictions, rounds
+    from assessment.people import invitations
+    from assessment.places import jurisdictions
+    from assessment.rounds import rounds
     from assessment.survey.forms import Target
 
     app = create_app({"ENVIRONMENT": "development", "SQLALCHEMY_DATABASE_URI": url})
