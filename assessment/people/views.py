@@ -9,8 +9,7 @@ from ..console import bp, confirm_page, confirmed
 from ..db import MAX_INTEGER
 from ..services import ServiceError
 from ..vocabulary import EmailKind, RoundStatus
-from . import contact_file_views as contact_files
-from . import contacts, mailings
+from . import contact_file_views, contacts, mailings
 from .forms import ContactsFileForm, ContactsPasteForm, InviteForm
 from .message_views import confirm_send
 
@@ -84,15 +83,15 @@ def add_contacts(round_id: int):
                 else _people_page(round_, file_form=form, status=400))
     try:
         if not pasted:
-            return contact_files.from_file(round_, form.file.data.read(), lambda **shown: _people_page(
+            return contact_file_views.from_file(round_, form.file.data.read(), lambda **shown: _people_page(
                 round_, status=400, **shown))
         read = contacts.read_pasted(round_, form.addresses.data, access.agency_or_404(form.agency.data),
                                     form.role.data, form.language.data)
-        return contact_files.add_checked(round_, read)
+        return contact_file_views.add_checked(round_, read)
     except contacts.ContactsRefused as exc:
         good = contacts.Read(exc.good) if pasted and exc.good and request.form.get("keep_good") == "yes" else None
         if good is not None:
-            return contact_files.add_checked(round_, good, problems=exc.problems)
+            return contact_file_views.add_checked(round_, good, problems=exc.problems)
         return _people_page(round_, paste_form=form if pasted else None, problems=exc.problems,
                             good=len(exc.good) if pasted else 0, status=400)
     except ServiceError as exc:
