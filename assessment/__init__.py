@@ -1,6 +1,6 @@
 """The assessment package: one package per feature (`accounts`, `places`, `rounds`, `people`, `results`,
-`interchange`, `sharing`, `survey`), each with its services, views, forms and commands; what they share below them
-(`models`, `db`, `services`, `console`, `mail`, `scoring`).
+`interchange`, `sharing`, `states`, `survey`), each with its services, views, forms and commands; what they share
+below them (`models`, `db`, `services`, `console`, `mail`, `scoring`).
 
 Kept free of imports at module level so that pure modules (vocabulary, scoring) can be imported without Flask.
 """
@@ -26,6 +26,7 @@ def init_app(app) -> None:
     )
     from .services import jobs
     from .sharing import views  # noqa: F401,F811
+    from .states import views as states
 
     app.add_template_filter(local_time.describe, "local_time")
     app.add_template_filter(local_time.describe_close, "closing_time")
@@ -52,4 +53,5 @@ def init_app(app) -> None:
     app.register_blueprint(console.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(viewing.bp)
+    app.register_blueprint(states.bp)
     commands.init_app(app)

@@ -16,7 +16,7 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 def require_login():
     if not current_user.is_authenticated:
         return jsonify(error="sign in first"), 401
-    if current_user.is_viewer:
+    if current_user.reads_only:
         return jsonify(error="not found"), 404
     if second_factor_missing(current_user):
         return jsonify(error="this account must set up its second factor first (Your account, in the console)"), 403

@@ -48,6 +48,17 @@ def _enum(cls) -> Enum:
                 values_callable=lambda members: [m.value for m in members], validate_strings=True)
 
 
+class State(db.Model):
+    """A state (or region) whose board compares its jurisdictions. A jurisdiction belongs to one state at most,
+    and shows it only what the jurisdiction itself publishes, once it agrees (`Jurisdiction.share_with_state`)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    jurisdictions: Mapped[list[Jurisdiction]] = relationship(back_populates="state", order_by="Jurisdiction.name")
+
+
 class Jurisdiction(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
@@ -60,7 +71,16 @@ class Jurisdiction(db.Model):
     #: How its last contacts file was read (JSON: the column for each field, and value mappings), offered again
     #: for the next upload; None before the first.
     contacts_mapping: Mapped[Optional[str]] = mapped_column(Text)
+    #: The state it belongs to (`State`), if any; set by an administrator.
+    state_id: Mapped[Optional[int]] = mapped_column(ForeignKey("state.id"), index=True)
+    #: Whether its closed rounds' published figures count in its state's figures and show, by name, on the state
+    #: coordinators' page. Its own facilitators decide (audited); off until they do.
+    share_with_state: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+    #: Whether the facilitators of the state's other jurisdictions see it by name beside theirs (otherwise it is
+    #: one unnamed jurisdiction in the state's distribution). Only with `share_with_state`.
+    show_by_name: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
 
+    state: Mapped[Optional[State]] = relationship(back_populates="jurisdictions")
     agencies: Mapped[list[Agency]] = relationship(back_populates="jurisdiction", order_by="Agency.name")
     rounds: Mapped[list[Round]] = relationship(back_populates="jurisdiction", order_by="Round.id")
 
@@ -172,6 +192,9 @@ class Release(db.Model):
     responses: Mapped[int]
     grouping: Mapped[str] = mapped_column(Text)
     results: Mapped[Optional[str]] = mapped_column(Text, deferred=True)  # read only for the release shown
+    #: The jurisdiction's own published figures in this release (JSON, `scoring.state.county_summary`): what its
+    #: state's page reads of it, without the whole results.
+    summary: Mapped[Optional[str]] = mapped_column(Text)
 
 
 class Answer(db.Model):
@@ -322,6 +345,7 @@ class User(UserMixin, db.Model):
     totp_last_step: Mapped[Optional[int]] = mapped_column(BigInteger)
 
     grants: Mapped[list[Grant]] = relationship(back_populates="user", cascade="all, delete-orphan")
+    state_grants: Mapped[list[StateGrant]] = relationship(cascade="all, delete-orphan")
 
     def set_password(self, password: str) -> None:
         """scrypt through werkzeug; PASSWORD_HASH_METHOD tunes its cost (werkzeug's default when unset)."""
@@ -346,6 +370,16 @@ class User(UserMixin, db.Model):
         """Reads published results only (`viewing`); no other page of the console, nothing of the API."""
         return self.role == Role.VIEWER
 
+    @property
+    def is_state_coordinator(self) -> bool:
+        """Reads the state page of the states granted (`StateGrant`) only."""
+        return self.role == Role.STATE
+
+    @property
+    def reads_only(self) -> bool:
+        """A viewer or a state coordinator: of the console only its own account page, nothing of the API."""
+        return self.role in (Role.VIEWER, Role.STATE)
+
 
 class Grant(db.Model):
     """A facilitator's access to one jurisdiction."""
@@ -358,6 +392,18 @@ class Grant(db.Model):
 
     user: Mapped[User] = relationship(back_populates="grants")
     jurisdiction: Mapped[Jurisdiction] = relationship()
+
+
+class StateGrant(db.Model):
+    """A state coordinator's access to one state's page."""
+
+    __table_args__ = (UniqueConstraint("user_id", "state_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    state_id: Mapped[int] = mapped_column(ForeignKey("state.id"), index=True)
+
+    state: Mapped[State] = relationship()
 
 
 class Job(db.Model):

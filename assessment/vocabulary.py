@@ -121,8 +121,10 @@ class EmailStatus(Labelled):
 class Role(Labelled):
     """What a console account may do: an administrator everything; a facilitator run the rounds of the
     jurisdictions granted; a viewer (a policy team member, an agency head) only read those rounds' published
-    results and report."""
+    results and report; a state coordinator only the state page of the states granted (each jurisdiction's
+    published figures, where the jurisdiction shares them with its state)."""
 
     ADMIN = ("admin", "Administrator")
     FACILITATOR = ("facilitator", "Facilitator")
     VIEWER = ("viewer", "Viewer")
+    STATE = ("state", "State coordinator")

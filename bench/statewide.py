@@ -15,8 +15,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import fcntl
-import hashlib
-import secrets
 import subprocess
 import sys
 import time
@@ -25,8 +23,9 @@ from pathlib import Path
 
 import numpy as np
 
-from bench import ROLES, SECTORS
+from bench import SECTORS
 from tests.support.load import ROOT, VENV_BIN, database_url, environment
+from tests.support.statewide import answer_in_bulk
 
 #: Where the SQLite seed is kept between runs.
 KEPT = ROOT / "instance"
@@ -106,7 +105,7 @@ def _seed(url: str, shape: Shape) -> None:
                 round_ = rounds.create_round(county, f"Survey {year}", q.id, q.version)
                 rounds.open_round(round_)
                 round_.opens_at = dt.datetime(year, 10, 1, 14)
-                _answer(rng, round_, agencies, q, level + 0.12 * r, shape.respondents)
+                answer_in_bulk(rng, round_, agencies, q, level + 0.12 * r, shape.respondents)
                 rounds.close_round(round_)
                 round_.closes_at = dt.datetime(year, 10, 29, 14)
                 db.session.commit()
@@ -114,55 +113,6 @@ def _seed(url: str, shape: Shape) -> None:
                   file=sys.stderr, flush=True)
         db.session.remove()
         db.engine.dispose()
-
-
-def _answer(rng, round_, agencies, q, level: float, about: int) -> None:
-    """About `about` submitted respondents, spread unevenly over the agencies (one agency small enough to be
-    hidden in some rounds), with an invitation each; answers drawn around the county's level, 4% don't know."""
-    from sqlalchemy import func, insert, select
-
-    from assessment.db import db
-    from assessment.models import Answer, Invitation, Response
-    from assessment.vocabulary import InvitationStatus, ResponseStatus
-
-    weights = np.linspace(2.0, 0.2, len(agencies))
-    size = int(rng.integers(int(about * 0.9), int(about * 1.1) + 1))
-    agency_of = rng.choice(len(agencies), size, p=weights / weights.sum())
-    role_of = rng.integers(0, len(ROLES), size)
-    first = (db.session.scalar(select(func.max(Response.id))) or 0) + 1
-    ids = range(first, first + size)
-    when = round_.opens_at + dt.timedelta(days=3)
-    db.session.execute(insert(Response), [
-        {"id": n, "round_id": round_.id, "agency_id": agencies[a].id, "role_level": ROLES[role],
-         "questionnaire_id": q.id, "questionnaire_version": q.version, "language": "en",
-         "status": ResponseStatus.SUBMITTED, "current_section": len(q.sections), "started_at": when,
-         "updated_at": when, "submitted_at": when, "invited": True}
-        for n, a, role in zip(ids, agency_of.tolist(), role_of.tolist())])
-    db.session.execute(insert(Invitation), [
-        {"round_id": round_.id, "agency_id": agencies[a].id, "role_level": ROLES[role],
-         "token_hash": hashlib.sha256(secrets.token_bytes(24)).hexdigest(), "status": InvitationStatus.SUBMITTED,
-         "created_at": when} for a, role in zip(agency_of.tolist(), role_of.tolist())])
-
-    likert = [i.id for i in q.items if i.type == "likert"]
-    values = np.clip(np.rint(level + rng.normal(0, 0.6, (size, 1)) + rng.normal(0, 0.7, (size, len(likert)))), 1, 5)
-    unknown = rng.random((size, len(likert))) < 0.04
-    ratings = np.clip(np.rint(rng.normal(level - 1, 1.0, (size, len(agencies)))), 0, 4)
-    rows = []
-    for row, n in enumerate(ids):
-        rows.append({"response_id": n, "item_id": "role_level", "target_agency_id": None, "value": None,
-                     "dont_know": False, "text": ROLES[role_of[row]]})
-        for column, item in enumerate(likert):
-            dk = bool(unknown[row, column])
-            rows.append({"response_id": n, "item_id": item, "target_agency_id": None,
-                         "value": None if dk else float(values[row, column]), "dont_know": dk, "text": None})
-        for k, target in enumerate(agencies):
-            if k != agency_of[row]:
-                rows.append({"response_id": n, "item_id": q.roster_item.id, "target_agency_id": target.id,
-                             "value": float(ratings[row, k]), "dont_know": False, "text": None})
-    db.session.execute(insert(Answer), rows)
-    if db.engine.dialect.name == "postgresql":  # ids were given: move the sequence past them
-        db.session.execute(select(func.setval(func.pg_get_serial_sequence("response", "id"), ids[-1])))
-    db.session.flush()
 
 
 def describe(url: str) -> dict[str, int]:

@@ -17,12 +17,13 @@ from .signin import CodeForm, kept_challenge, key_options, second_factor_missing
 @login_required
 def require_login():
     """Every console page needs a signed-in user, and one whose account must have a second factor has one before
-    anything but its own account page. A viewer reads results at `/view` (`viewing`): of the console it has only
-    its own account page, and everything else answers 404."""
+    anything but its own account page. A viewer reads results at `/view` (`viewing`), a state coordinator its
+    states at `/state` (`states`): of the console each has only its own account page, and everything else answers
+    404."""
     endpoint = request.endpoint or ""
-    if current_user.is_viewer and not endpoint.startswith("console.account"):
+    if current_user.reads_only and not endpoint.startswith("console.account"):
         if endpoint == "console.index":
-            return redirect(url_for("viewer.rounds"))
+            return redirect(url_for("state.index" if current_user.is_state_coordinator else "viewer.rounds"))
         abort(404)
     if second_factor_missing(current_user) and not endpoint.startswith("console.account"):
         flash(two_factor.NEEDED, "error")

@@ -10,6 +10,7 @@ from ..people import commands as people
 from ..places import commands as places
 from ..results import commands as results
 from ..rounds import commands as rounds
+from ..states import commands as states
 from . import system
 
 
@@ -18,5 +19,6 @@ def init_app(app: Flask) -> None:
                     places.jurisdiction_cli, places.agency_cli, rounds.round_cli, rounds.invite,
                     accounts.user_cli, results.scores_command, results.compare_command, results.report_command,
                     interchange.import_responses_command, interchange.export_round_command,
-                    interchange.import_round_command, people.contacts_cli, rounds.send_due_command):
+                    interchange.import_round_command, people.contacts_cli, rounds.send_due_command,
+                    states.state_cli):
         app.cli.add_command(command)

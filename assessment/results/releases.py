@@ -33,6 +33,7 @@ from .. import memo
 from ..db import db, hold
 from ..models import Agency, Release, Response, Round, utcnow
 from ..scoring import disclosure, score_round, stored
+from ..scoring import state as statewide
 from ..scoring.results import RoundResults, Snapshot
 from ..services import audit
 from ..vocabulary import ResponseStatus, RoundStatus
@@ -190,4 +191,14 @@ def _work_out(round_: Round, release: Release, every: list[Release]) -> None:
     history = [results_of(r) for r in every if r.seq < release.seq]
     results = score_round(frames.round_data(round_, release), history, breakdown=release.final)
     release.results = stored.dumps(results)
+    release.summary = statewide.dumps(statewide.county_summary(results))
     db.session.flush()
+
+
+def summary_of(release: Release) -> statewide.CountySummary:
+    """What the release published of the jurisdiction as a whole (kept with it; worked out once, from its
+    results, for a release kept before summaries were)."""
+    if release.summary is None:
+        release.summary = statewide.dumps(statewide.county_summary(results_of(release)))
+        db.session.flush()
+    return statewide.loads(release.summary)

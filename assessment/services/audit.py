@@ -18,7 +18,8 @@ ACTIONS = ("sign_in", "sign_in_failed", "sign_out", "round_created", "round_open
            "user_disabled", "user_enabled", "password_changed", "agency_added", "agency_changed", "agency_removed",
            "results_released", "open_answer_reviewed", "jurisdiction_changed", "round_changed", "test_email_sent",
            "two_factor_enabled", "two_factor_changed", "two_factor_reset", "recovery_code_used",
-           "share_link_created", "share_link_revoked", "results_viewed", "sso_refused")
+           "share_link_created", "share_link_revoked", "results_viewed", "sso_refused", "state_created",
+           "state_changed", "state_sharing_changed")
 
 
 def record(action: str, target: str = "", detail: str = "", actor: Optional[str] = None) -> AuditEvent:

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from assessment import catalog
 from assessment.scoring import RoundData
+from questionnaires import DIRECTORY, load_file
 
 #: name, sector, respondents, the agency's own level (1-5 as answered)
 SMALL = [
@@ -84,7 +84,7 @@ def large_county(people: int = 900, seed: int = 30) -> County:
 
 def _county(name: str, agencies: list[tuple[str, str]], sizes: list[int], levels: list[float], seed: int,
             comments: int) -> County:
-    q = catalog.latest("collaboration_readiness")
+    q = load_file(DIRECTORY / "collaboration_readiness.yaml")  # as the app serves it, without an app
     rng = np.random.default_rng(seed)
     slugs = [_slug(n) for n, _ in agencies]
     frame = pd.DataFrame({"slug": slugs, "name": [n for n, _ in agencies], "sector": [s for _, s in agencies]})

@@ -1,0 +1,182 @@
+"""A state's figures, made only of what its jurisdictions already publish (pure: no database, no Flask).
+
+Each jurisdiction (a county) that shares with its state contributes the jurisdiction-level figures of its closed
+rounds' final releases (`county_summary`), and nothing else: no agency, sector or role figure, no respondent, no
+answer. Every state figure is a count of counties or an order statistic of their published figures, with each
+county counting once, so no state figure pools respondents across counties: there is no state total from which
+the shown counties could be subtracted to isolate a hidden one's groups. A county whose own figures are hidden (it
+had fewer than k respondents) is counted as such, as its own results say.
+
+Where the figures go to a reader who must not see other counties by name (a county's facilitator), a
+distribution over few counties would all but name each one's figure; it is shown only over `MIN_COUNTIES` or more
+counties, and so is a county's place among them (its percentile).
+"""
+from __future__ import annotations
+
+import json
+import statistics
+from dataclasses import dataclass, field
+from typing import Optional, Sequence
+
+from ..vocabulary import KEY_SECTORS
+from .continuum import CONCERN_BELOW, FRAGMENTED, LEVELS, defined, placed_name
+from .numbers import exact
+from .results import RoundResults
+
+#: The fewest counties with published figures over which a distribution, a median or a county's percentile is
+#: shown to a reader who must not see the others by name.
+MIN_COUNTIES = 5
+#: The continuum's levels from the bottom, as the state's distribution counts them.
+LADDER = (FRAGMENTED, *LEVELS)
+
+
+@dataclass(frozen=True)
+class CountySummary:
+    """One closed round of one jurisdiction, as it published it at the jurisdiction's level; `responses` None when
+    it published nothing at all (fewer than k respondents took part)."""
+
+    responses: Optional[int]
+    shown: bool
+    level: Optional[str] = None
+    qualifier: Optional[str] = None
+    readiness_index: Optional[float] = None
+    readiness_low: Optional[float] = None
+    readiness_high: Optional[float] = None
+    dimensions: dict[str, Optional[float]] = field(default_factory=dict)
+    conditions: dict[str, Optional[float]] = field(default_factory=dict)
+    next_step: Optional[str] = None
+    missing_key_sectors: tuple[str, ...] = ()
+
+    @property
+    def placed(self) -> Optional[str]:
+        return placed_name(self.level, self.qualifier) if self.shown and self.level else None
+
+    @property
+    def rung(self) -> Optional[int]:
+        """The level's place on the continuum (fragmented 0 .. collaboration 4), for moves between rounds."""
+        return LADDER.index(self.level) if self.shown and self.level in LADDER else None
+
+    def as_json(self) -> dict:
+        return {"responses": self.responses, "shown": self.shown, "level": self.level, "qualifier": self.qualifier,
+                "readiness_index": self.readiness_index, "readiness_low": self.readiness_low,
+                "readiness_high": self.readiness_high, "dimensions": self.dimensions, "conditions": self.conditions,
+                "next_step": self.next_step, "missing_key_sectors": list(self.missing_key_sectors)}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "CountySummary":
+        return cls(**{**data, "missing_key_sectors": tuple(data.get("missing_key_sectors", ()))})
+
+
+def county_summary(results: RoundResults) -> CountySummary:
+    """What a release published of the jurisdiction as a whole: its count always; its level, readiness index (with
+    its interval), dimension and condition scores and next step when the jurisdiction is shown; the key sectors
+    with no respondent (counts, which are always published)."""
+    whole = results.jurisdiction
+    answered = {s.id for s in results.sectors if s.n > 0}
+    missing = tuple(s.value for s in KEY_SECTORS if s.value not in answered)
+    if whole.profile is None:
+        return CountySummary(responses=whole.n, shown=False, missing_key_sectors=missing)
+    p = whole.profile
+    interval = whole.readiness_interval
+    return CountySummary(
+        responses=whole.n, shown=True, level=p.level, qualifier=p.qualifier, readiness_index=p.readiness_index,
+        readiness_low=interval.low if interval else None, readiness_high=interval.high if interval else None,
+        dimensions={k: f.score for k, f in p.dimensions.items()},
+        conditions={k: f.score for k, f in p.conditions.items()}, next_step=p.next_step, missing_key_sectors=missing)
+
+
+#: A closed round that published nothing.
+NOTHING = CountySummary(responses=None, shown=False)
+
+
+def dumps(summary: CountySummary) -> str:
+    return json.dumps(summary.as_json(), sort_keys=True)
+
+
+def loads(text: str) -> CountySummary:
+    return CountySummary.from_json(json.loads(text))
+
+
+@dataclass(frozen=True)
+class County:
+    """A jurisdiction of the state that shares with it: what its latest closed round published, and the round
+    before it (None without such a round)."""
+
+    id: int
+    name: str
+    by_name: bool
+    latest: Optional[CountySummary]
+    earlier: Optional[CountySummary] = None
+    latest_title: str = ""
+
+    @property
+    def move(self) -> Optional[int]:
+        """Levels moved between its last two closed rounds (+ up, - down); None without two shown rounds."""
+        if self.latest is None or self.earlier is None or self.latest.rung is None or self.earlier.rung is None:
+            return None
+        return self.latest.rung - self.earlier.rung
+
+
+@dataclass(frozen=True)
+class StateFigures:
+    counties: tuple[County, ...]
+    #: Counties with a shown latest round, per level from the bottom, and those whose figures are hidden or who
+    #: have no closed round yet.
+    by_level: dict[str, int]
+    hidden: int
+    not_yet: int
+    #: Per dimension, how many shown counties have it as their next step (where they are stuck).
+    stuck: dict[str, int]
+    #: Per condition, how many shown counties score it a concern (below 50).
+    conditions_of_concern: dict[str, int]
+    #: Per key sector, how many counties had no respondent from it in their latest round.
+    missing_sectors: dict[str, int]
+    #: Counties that moved up, stayed, moved down between their last two closed rounds; and those with one.
+    moved_up: int
+    stayed: int
+    moved_down: int
+    one_round: int
+    #: The median readiness index of the shown counties (each counts once); None under MIN_COUNTIES of them.
+    median_readiness: Optional[float]
+    #: The shown counties' readiness indices in order (no names), for a distribution; empty under MIN_COUNTIES.
+    readiness_spread: tuple[float, ...]
+
+    @property
+    def shown_count(self) -> int:
+        return sum(self.by_level.values())
+
+
+def state_figures(counties: Sequence[County], dimensions: Sequence[str], conditions: Sequence[str]) -> StateFigures:
+    """The state's figures over `counties` (those that share with it), each counting once."""
+    shown = [c.latest for c in counties if c.latest is not None and c.latest.shown]
+    by_level = {level: 0 for level in LADDER}
+    for s in shown:
+        by_level[s.level] = by_level.get(s.level, 0) + 1
+    stuck = {d: sum(1 for s in shown if s.next_step == d) for d in dimensions}
+    concern = {c: sum(1 for s in shown if defined(s.conditions.get(c)) and exact(s.conditions[c]) < CONCERN_BELOW)
+               for c in conditions}
+    latest = [c.latest for c in counties if c.latest is not None]
+    missing = {k.value: sum(1 for s in latest if k.value in s.missing_key_sectors) for k in KEY_SECTORS}
+    moves = [c.move for c in counties if c.move is not None]
+    indices = sorted(s.readiness_index for s in shown if defined(s.readiness_index))
+    enough = len(indices) >= MIN_COUNTIES
+    return StateFigures(
+        counties=tuple(counties), by_level=by_level,
+        hidden=sum(1 for c in counties if c.latest is not None and not c.latest.shown),
+        not_yet=sum(1 for c in counties if c.latest is None), stuck=stuck, conditions_of_concern=concern,
+        missing_sectors=missing, moved_up=sum(1 for m in moves if m > 0), stayed=sum(1 for m in moves if m == 0),
+        moved_down=sum(1 for m in moves if m < 0),
+        one_round=sum(1 for c in counties if c.latest is not None and c.earlier is None),
+        median_readiness=statistics.median(indices) if enough else None,
+        readiness_spread=tuple(indices) if enough else ())
+
+
+def percentile(figures: StateFigures, county: County) -> Optional[float]:
+    """The share (0-100) of the state's other shown counties whose readiness index is below this county's; None
+    when the county's index is not published, or under MIN_COUNTIES shown counties."""
+    mine = county.latest.readiness_index if county.latest is not None and county.latest.shown else None
+    if not defined(mine) or len(figures.readiness_spread) < MIN_COUNTIES:
+        return None
+    others = list(figures.readiness_spread)
+    others.remove(mine)
+    return 100.0 * sum(1 for v in others if exact(v) < exact(mine)) / len(others)

@@ -1,0 +1,85 @@
+"""A state's page (`/state/<id>`, for its coordinators and administrators): every jurisdiction that shares with the
+state by name, with its latest published level and readiness index, and the state's distribution, where counties
+are stuck, movement between rounds. And a county's view of its state in the console
+(`/console/jurisdictions/<id>/state`): its own figures beside the state's distribution, other counties by name
+only where they agreed, and the form its facilitators share with."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from .. import access
+from ..accounts import two_factor
+from ..accounts.signin import second_factor_missing
+from ..console import bp as console
+from ..console import carry_out
+from ..db import db
+from ..models import State
+from ..scoring import state as statewide
+from ..vocabulary import KEY_SECTORS
+from . import states
+from .forms import SharingForm
+
+bp = Blueprint("state", __name__, url_prefix="/state")
+
+
+@bp.before_request
+@login_required
+def readers_only():
+    if second_factor_missing(current_user):
+        flash(two_factor.NEEDED, "error")
+        return redirect(url_for("console.account"))
+    return None
+
+
+@bp.get("/")
+def index():
+    readable = states.states_for(current_user)
+    if len(readable) == 1 and not current_user.is_admin:
+        return redirect(url_for("state.page", state_id=readable[0].id))
+    return render_template("state/index.html", states=readable)
+
+
+def _words() -> dict:
+    dimensions, conditions = states.constructs()
+    return {"dimensions": dimensions, "conditions": conditions, "sectors": {s.value: s.label for s in KEY_SECTORS},
+            "min_counties": statewide.MIN_COUNTIES}
+
+
+@bp.get("/<int:state_id>")
+def page(state_id: int):
+    state = db.session.get(State, state_id)
+    if state is None or not states.may_read(current_user, state_id):
+        abort(404)
+    figures = states.figures(state)
+    return render_template("state/page.html", state=state, figures=figures, **_words())
+
+
+@console.get("/jurisdictions/<int:jurisdiction_id>/state")
+def jurisdiction_state(jurisdiction_id: int):
+    jurisdiction = access.jurisdiction_or_404(jurisdiction_id)
+    return _county_page(jurisdiction)
+
+
+def _county_page(jurisdiction, form=None, status=200):
+    if jurisdiction.state is None:
+        return render_template("state/county.html", jurisdiction=jurisdiction, state=None, **_words()), status
+    figures = states.figures(jurisdiction.state)
+    mine = next((c for c in figures.counties if c.id == jurisdiction.id), None)
+    named = [c for c in figures.counties if c.by_name and c.id != jurisdiction.id]
+    form = form or SharingForm(share=jurisdiction.share_with_state, by_name=jurisdiction.show_by_name)
+    return render_template("state/county.html", jurisdiction=jurisdiction, state=jurisdiction.state, figures=figures,
+                           mine=mine, named=named, form=form,
+                           percentile=statewide.percentile(figures, mine) if mine else None, **_words()), status
+
+
+@console.post("/jurisdictions/<int:jurisdiction_id>/state")
+def share_with_state(jurisdiction_id: int):
+    jurisdiction = access.jurisdiction_or_404(jurisdiction_id)
+    form = SharingForm()
+    if not form.validate_on_submit():
+        return _county_page(jurisdiction, form, 400)
+    back = url_for("console.jurisdiction_state", jurisdiction_id=jurisdiction.id)
+    return carry_out(lambda: states.set_sharing(jurisdiction, form.share.data, form.by_name.data),
+                     lambda said: f"{jurisdiction.name} now {said}.", back)
+

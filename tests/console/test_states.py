@@ -1,0 +1,125 @@
+"""A state's view: its coordinator compares the counties that share with it, a county's facilitators see their
+county beside the state without other counties' names (unless those agreed), and every state figure is made of
+what the counties already publish."""
+import re
+
+import pytest
+from sqlalchemy import select
+
+from assessment.accounts import accounts
+from assessment.db import db
+from assessment.models import AuditEvent, Jurisdiction, Release, Round, State
+from assessment.results import releases
+from assessment.scoring import state as statewide
+from assessment.states import states
+from tests.console.conftest import PASSWORD, csrf, sign_in
+from tests.support.statements import statements
+from tests.support.statewide import seed_state
+
+#: Five counties that publish (three with two closed rounds), one too small to publish, one that shares nothing.
+COUNTIES = [("Ash County", 14, [2.6, 3.2]), ("Birch County", 14, [3.4, 3.0]), ("Cedar County", 14, [2.4, 2.4]),
+            ("Dogwood County", 14, [3.6]), ("Elm County", 14, [2.2]), ("Fir County", 2, [3.0]),
+            ("Gum County", 14, [3.1])]
+
+
+@pytest.fixture
+def state(app):
+    made, places = seed_state("Eastland", COUNTIES)
+    for name, place in places.items():
+        if name != "Gum County":
+            states.set_sharing(place, True, by_name=name == "Birch County")
+    states.add_state("Westland")
+    accounts.create_user("admin@test.org", PASSWORD, "admin")
+    coordinator = accounts.create_user("board@test.org", PASSWORD, "state")
+    states.grant(coordinator, made)
+    accounts.grant(accounts.create_user("ash@test.org", PASSWORD, "facilitator"), places["Ash County"])
+    accounts.grant(accounts.create_user("gum@test.org", PASSWORD, "facilitator"), places["Gum County"])
+    db.session.commit()
+    return {"state": made.id, **{name.split()[0].lower(): place.id for name, place in places.items()}}
+
+
+def rows(page: str) -> dict[str, str]:
+    """The county table's rows, by county name: the row's text."""
+    return {m.group(1): re.sub(r"<[^>]+>", " ", m.group(2)) for m in re.finditer(
+        r'<tr><th scope="row">([^<]+ County)</th>(.*?)</tr>', page, re.S)}
+
+
+def test_a_state_coordinator_compares_the_counties_that_share_and_reads_nothing_else(client, state):
+    signed_in = sign_in(client, "board@test.org")
+    assert client.get(signed_in.location).location.endswith("/state/")  # the console's front page sends it on
+    assert client.get("/state/").location.endswith(f"/state/{state['state']}")  # its one state
+    page = client.get(f"/state/{state['state']}").get_data(as_text=True)
+    table = rows(page)
+    assert set(table) == {"Ash County", "Birch County", "Cedar County", "Dogwood County", "Elm County",
+                          "Fir County"}  # every county that shares, by name; Gum shares nothing
+    assert "too few respondents to publish" in table["Fir County"] and "(" not in table["Fir County"]
+    ash = releases.summary_of(releases.latest(db.session.get(Round, max(
+        r.id for r in db.session.scalars(select(Round).where(Round.jurisdiction_id == state["ash"]))))))
+    assert ash.shown and f"{ash.readiness_index:.1f}" in table["Ash County"] and ash.placed in table["Ash County"]
+    assert "Median readiness index" in page and "1 with too few respondents to publish a level" in page
+    # nothing of another state, no console page, no API, no jurisdiction's results
+    assert client.get(f"/state/{state['state'] + 1}").status_code == 404
+    assert client.get(f"/console/jurisdictions/{state['ash']}").status_code == 404
+    assert client.get(f"/console/jurisdictions/{state['ash']}/state").status_code == 404
+    assert client.get("/api/rounds/1/scores").status_code == 404
+    assert "Ash County" not in client.get("/view/").get_data(as_text=True)
+
+
+def test_the_state_page_costs_the_same_statements_for_two_counties_or_six(client, state):
+    sign_in(client, "board@test.org")
+    client.get(f"/state/{state['state']}")
+    six = statements(client, f"/state/{state['state']}")
+    for name in ("cedar", "dogwood", "elm", "fir"):
+        states.set_sharing(db.session.get(Jurisdiction, state[name]), False, False)
+    db.session.commit()
+    two = statements(client, f"/state/{state['state']}")
+    assert set(rows(client.get(f"/state/{state['state']}").get_data(as_text=True))) == {"Ash County", "Birch County"}
+    assert two == six <= 12
+
+
+def test_a_county_sees_itself_beside_the_state_and_other_counties_only_where_they_agreed(client, state):
+    sign_in(client, "ash@test.org")
+    page = client.get(f"/console/jurisdictions/{state['ash']}/state").get_data(as_text=True)
+    assert "Ash County beside Eastland" in page and "Its readiness index is above that of" in page
+    assert "Birch County" in page  # it shows its name to the others
+    for hidden in ("Cedar County", "Dogwood County", "Elm County", "Fir County", "Gum County"):
+        assert hidden not in page
+    assert client.get(f"/console/jurisdictions/{state['birch']}/state").status_code == 404
+
+    # its facilitators stop sharing: the state no longer counts it, and the change is audited
+    answer = client.post(f"/console/jurisdictions/{state['ash']}/state",
+                         data={"by_name": "y", "csrf_token": csrf(client)})  # by name, without sharing: nothing
+    assert answer.status_code == 302
+    place = db.session.get(Jurisdiction, state["ash"])
+    assert (place.share_with_state, place.show_by_name) == (False, False)
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "state_sharing_changed")
+                              .order_by(AuditEvent.id.desc()).limit(1))
+    assert event.actor == "ash@test.org" and event.target == "Ash County" and "shares nothing" in event.detail
+    page = client.get(f"/console/jurisdictions/{state['ash']}/state").get_data(as_text=True)
+    assert "Ash County does not share with the state" in page and "Its readiness index is above" not in page
+
+    # a county that shares nothing sees the state's figures as every county does, and no name
+    sign_in(client, "gum@test.org")
+    page = client.get(f"/console/jurisdictions/{state['gum']}/state").get_data(as_text=True)
+    assert "Gum County does not share with the state" in page and "Birch County" in page
+    assert "Ash County" not in page and "Cedar County" not in page
+
+
+def test_every_state_figure_is_what_the_counties_published(app, state):
+    """The auditor: each county's part of the state's figures is exactly its own published results' summary (no
+    agency, sector, role or respondent figure), a county too small to publish gives its count only, and the
+    state's figures are worked out from those summaries alone."""
+    figures = states.figures(db.session.get(State, state["state"]))
+    for county in figures.counties:
+        closed = list(db.session.scalars(select(Round).where(Round.jurisdiction_id == county.id).order_by(Round.id)))
+        release = releases.latest(closed[-1])
+        if release is None:  # a round of fewer than k published nothing, and gives the state nothing
+            assert county.latest == statewide.NOTHING and county.name == "Fir County"
+            continue
+        published = releases.results_of(release)
+        assert county.latest == statewide.county_summary(published)
+        assert county.latest.shown == (published.jurisdiction.profile is not None)
+    dimensions, conditions = states.constructs()
+    again = statewide.state_figures(figures.counties, [d.id for d in dimensions], [c.id for c in conditions])
+    assert again == figures
+    assert db.session.scalar(select(Release.id).where(Release.summary.is_(None))) is None  # kept at release time
