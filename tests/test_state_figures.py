@@ -60,6 +60,6 @@ def test_each_county_counts_once_and_nothing_ordered_shows_under_the_minimum():
 
     five = [*four, county(7, summary(65.0))]
     figures = statewide.state_figures(five, DIMENSIONS, CONDITIONS)
-    assert figures.median_readiness == 55.0 and figures.readiness_spread == (40.0, 55.0, 62.0, 65.0, 70.0)
+    assert figures.median_readiness == 62.0 and figures.readiness_spread == (40.0, 55.0, 62.0, 65.0, 70.0)
     assert statewide.percentile(figures, five[2]) == 50.0  # above 40 and 55, of four others
     assert statewide.percentile(figures, five[4]) is None  # published nothing: no place among the others
