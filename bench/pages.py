@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 
 from bench import statewide
 from tests.support.statements import statements
+from tests.support.web import fresh_context_per_request
 
 PASSWORD = "correct horse battery staple"
 
@@ -101,6 +102,7 @@ def main() -> None:
         app = create_app({"TESTING": True, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
                           "SQLALCHEMY_DATABASE_URI": url, "CHROMIUM_PATH": "/nonexistent/chromium",
                           "PASSWORD_HASH_METHOD": "scrypt:1024:8:1", "JOBS": "manual"})
+        fresh_context_per_request(app)  # each client's requests as its own user, as in production
         with app.app_context():
             accounts.create_user("bench@state.test", PASSWORD, "admin")
             viewer = accounts.create_user("viewer@state.test", PASSWORD, "viewer")

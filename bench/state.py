@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 
 from bench import statewide
 from bench.pages import PASSWORD, measure, statewide_database
+from tests.support.web import fresh_context_per_request
 
 
 def main() -> None:
@@ -36,6 +37,7 @@ def main() -> None:
         app = create_app({"TESTING": True, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
                           "SQLALCHEMY_DATABASE_URI": url, "CHROMIUM_PATH": "/nonexistent/chromium",
                           "PASSWORD_HASH_METHOD": "scrypt:1024:8:1", "JOBS": "manual"})
+        fresh_context_per_request(app)  # each client's requests as its own user, as in production
         with app.app_context():
             places = list(db.session.scalars(select(Jurisdiction).order_by(Jurisdiction.id)))
             state = db.session.scalar(select(states.State).where(states.State.name == "Bench State"))

@@ -5,7 +5,6 @@ import uuid
 
 import pytest
 import sqlalchemy as sa
-from flask import g
 from flask.testing import FlaskCliRunner
 
 from app import create_app
@@ -16,17 +15,7 @@ from assessment.places import jurisdictions
 from assessment.rounds import rounds
 from assessment.services import jobs
 from assessment.vocabulary import RoleLevel
-
-
-def fresh_context_per_request(app):
-    """The fixtures keep one app context pushed for the whole test, and Flask reuses it for every request, so
-    `g` (where Flask-Login keeps the signed-in user and Flask-WTF the CSRF token) would outlive a request and
-    leak from one client to the next. In production each request has its own context; empty `g` after each
-    request to behave the same."""
-    @app.teardown_request
-    def forget_request_globals(_exc):
-        for name in list(vars(g)):
-            delattr(g, name)
+from tests.support.web import fresh_context_per_request
 
 
 class CommittingRunner(FlaskCliRunner):

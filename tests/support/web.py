@@ -11,7 +11,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-from flask import has_app_context
+from flask import g, has_app_context
 from werkzeug.serving import make_server
 
 from assessment.db import db
@@ -20,6 +20,17 @@ PHONE = {"width": 375, "height": 667}
 #: Flags for a closed network: no background connections, no sandbox as root, no GPU.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+
+
+def fresh_context_per_request(app):
+    """The fixtures keep one app context pushed for the whole test, and Flask reuses it for every request, so
+    `g` (where Flask-Login keeps the signed-in user and Flask-WTF the CSRF token) would outlive a request and
+    leak from one client to the next. In production each request has its own context; empty `g` after each
+    request to behave the same."""
+    @app.teardown_request
+    def forget_request_globals(_exc):
+        for name in list(vars(g)):
+            delattr(g, name)
 
 
 def csrf_from(html: bytes | str) -> str:
