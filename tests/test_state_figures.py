@@ -11,6 +11,7 @@ CONDITIONS = ["trust", "time", "turf", "leadership"]
 
 
 def summary(index: float, level: str = "coordination", next_step: str = "activities", trust: float = 60.0):
+    """A county at `index` on every dimension."""
     return statewide.CountySummary(
         responses=30, shown=True, level=level, qualifier="emerging", readiness_index=index,
         readiness_low=index - 5, readiness_high=index + 5, dimensions={d: index for d in DIMENSIONS},
@@ -52,14 +53,32 @@ def test_each_county_counts_once_and_nothing_ordered_shows_under_the_minimum():
     assert figures.by_level == {"fragmented": 0, "networking": 1, "coordination": 2, "cooperation": 1,
                                 "collaboration": 0}
     assert (figures.hidden, figures.not_yet, figures.shown_count) == (1, 1, 4)
-    assert figures.stuck == {"information": 1, "activities": 2, "resources": 1, "capacity": 0}
+    assert figures.held_back == {"information": 1, "activities": 0, "resources": 0, "capacity": 0}
+    assert figures.at_the_top == 3  # every dimension at 50 or more: nothing holds them at their level
     assert figures.conditions_of_concern["trust"] == 1 and figures.missing_sectors["defense"] == 4
     assert (figures.moved_up, figures.stayed, figures.moved_down, figures.one_round) == (1, 1, 1, 2)
+    assert [c.index_change for c in four[:4]] == [10.0, 0.0, None, -10.0]
     assert figures.median_readiness is None and figures.readiness_spread == ()
-    assert statewide.percentile(figures, four[0]) is None  # four counties: their order would all but name them
 
     five = [*four, county(7, summary(65.0))]
     figures = statewide.state_figures(five, DIMENSIONS, CONDITIONS)
     assert figures.median_readiness == 62.0 and figures.readiness_spread == (40.0, 55.0, 62.0, 65.0, 70.0)
-    assert statewide.percentile(figures, five[2]) == 50.0  # above 40 and 55, of four others
-    assert statewide.percentile(figures, five[4]) is None  # published nothing: no place among the others
+
+
+def test_a_county_sees_the_others_together_only_over_five_it_cannot_name():
+    """Its own figures and the named counties' are known to it: a figure over them and a few others would give the
+    others' by subtraction, so the others together are over the unnamed ones alone, five of them at least."""
+    six = [county(n, summary(40.0 + 5 * n), by_name=n in (2, 3)) for n in range(1, 7)]
+    view = statewide.for_a_county(six, 1, DIMENSIONS, CONDITIONS)
+    assert [c.id for c in view.named] == [2, 3] and view.others is None and view.place is None  # 3 unnamed
+
+    more = [*six, county(7, summary(42.0)), county(8, statewide.NOTHING), county(9, summary(80.0, "collaboration"))]
+    view = statewide.for_a_county(more, 1, DIMENSIONS, CONDITIONS)
+    assert {c.id for c in view.others.counties} == {4, 5, 6, 7, 8, 9}  # not its own, not the named
+    assert view.others.shown_count == 5 and view.others.hidden == 1
+    assert view.place == 20.0  # 45 is above 42 only, of 42, 60, 65, 70, 80
+
+    # a county that shares nothing sees no name, and the others together over everyone else
+    outside = statewide.for_a_county(more, 99, DIMENSIONS, CONDITIONS)
+    assert outside.mine is None and outside.named == () and len(outside.others.counties) == 9
+    assert outside.place is None

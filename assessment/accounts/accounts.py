@@ -107,7 +107,11 @@ def set_password(user: User, password: str) -> None:
 
 
 def grant(user: User, jurisdiction: Jurisdiction) -> bool:
-    """Give a user access to a jurisdiction; False when they had it already."""
+    """Give a user access to a jurisdiction; False when they had it already. A state coordinator reads states, not
+    jurisdictions (`states.grant`): a jurisdiction would open its rounds' full results to it."""
+    if user.role == Role.STATE:
+        raise ServiceError(f"{user.email} is a state coordinator: it reads the states granted to it "
+                           "(flask state grant), never a jurisdiction")
     if any(g.jurisdiction_id == jurisdiction.id for g in user.grants):
         return False
     user.grants.append(Grant(jurisdiction=jurisdiction))

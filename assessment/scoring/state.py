@@ -7,9 +7,12 @@ county counting once, so no state figure pools respondents across counties: ther
 the shown counties could be subtracted to isolate a hidden one's groups. A county whose own figures are hidden (it
 had fewer than k respondents) is counted as such, as its own results say.
 
-Where the figures go to a reader who must not see other counties by name (a county's facilitator), a
-distribution over few counties would all but name each one's figure; it is shown only over `MIN_COUNTIES` or more
-counties, and so is a county's place among them (its percentile).
+Where the figures go to a reader who must not see other counties by name (a county's facilitator), every figure of
+the other counties together is over those it cannot name, and only over `MIN_COUNTIES` or more of them with a
+published level (`for_a_county`): a figure over few counties, or over named ones and a few others, would all but
+name each one's figure. What this cannot prevent: a reader who compares the state's figures before and after one
+county stops sharing (or closes a round) learns that county's published figures, unnamed; no group of fewer than
+k respondents is ever among them.
 """
 from __future__ import annotations
 
@@ -23,8 +26,8 @@ from .continuum import CONCERN_BELOW, FRAGMENTED, LEVELS, defined, placed_name
 from .numbers import exact
 from .results import RoundResults
 
-#: The fewest counties with published figures over which a distribution, a median or a county's percentile is
-#: shown to a reader who must not see the others by name.
+#: The fewest counties with a published level, none of them nameable by the reader, over which a county's
+#: facilitators see the state's other counties together (their distribution, median, and their own place).
 MIN_COUNTIES = 5
 #: The continuum's levels from the bottom, as the state's distribution counts them.
 LADDER = (FRAGMENTED, *LEVELS)
@@ -50,6 +53,14 @@ class CountySummary:
     @property
     def placed(self) -> Optional[str]:
         return placed_name(self.level, self.qualifier) if self.shown and self.level else None
+
+    @property
+    def held_back_by(self) -> Optional[str]:
+        """The dimension that keeps the county at its level: its first (in the continuum's order) below 50, or
+        without a score; None when none is (collaboration reached) or nothing is published."""
+        if not self.shown:
+            return None
+        return next((d for d, v in self.dimensions.items() if not defined(v) or exact(v) < CONCERN_BELOW), None)
 
     @property
     def rung(self) -> Optional[int]:
@@ -116,6 +127,13 @@ class County:
             return None
         return self.latest.rung - self.earlier.rung
 
+    @property
+    def index_change(self) -> Optional[float]:
+        """The readiness index's change between its last two closed rounds; None without both published."""
+        if self.move is None or not defined(self.latest.readiness_index) or not defined(self.earlier.readiness_index):
+            return None
+        return self.latest.readiness_index - self.earlier.readiness_index
+
 
 @dataclass(frozen=True)
 class StateFigures:
@@ -125,8 +143,10 @@ class StateFigures:
     by_level: dict[str, int]
     hidden: int
     not_yet: int
-    #: Per dimension, how many shown counties have it as their next step (where they are stuck).
-    stuck: dict[str, int]
+    #: Per dimension, how many shown counties it keeps at their level (`CountySummary.held_back_by`), and how many
+    #: have reached collaboration (none holds them back).
+    held_back: dict[str, int]
+    at_the_top: int
     #: Per condition, how many shown counties score it a concern (below 50).
     conditions_of_concern: dict[str, int]
     #: Per key sector, how many counties had no respondent from it in their latest round.
@@ -152,7 +172,7 @@ def state_figures(counties: Sequence[County], dimensions: Sequence[str], conditi
     by_level = {level: 0 for level in LADDER}
     for s in shown:
         by_level[s.level] = by_level.get(s.level, 0) + 1
-    stuck = {d: sum(1 for s in shown if s.next_step == d) for d in dimensions}
+    held_back = {d: sum(1 for s in shown if s.held_back_by == d) for d in dimensions}
     concern = {c: sum(1 for s in shown if defined(s.conditions.get(c)) and exact(s.conditions[c]) < CONCERN_BELOW)
                for c in conditions}
     latest = [c.latest for c in counties if c.latest is not None]
@@ -163,7 +183,8 @@ def state_figures(counties: Sequence[County], dimensions: Sequence[str], conditi
     return StateFigures(
         counties=tuple(counties), by_level=by_level,
         hidden=sum(1 for c in counties if c.latest is not None and not c.latest.shown),
-        not_yet=sum(1 for c in counties if c.latest is None), stuck=stuck, conditions_of_concern=concern,
+        not_yet=sum(1 for c in counties if c.latest is None), held_back=held_back,
+        at_the_top=sum(1 for s in shown if s.held_back_by is None), conditions_of_concern=concern,
         missing_sectors=missing, moved_up=sum(1 for m in moves if m > 0), stayed=sum(1 for m in moves if m == 0),
         moved_down=sum(1 for m in moves if m < 0),
         one_round=sum(1 for c in counties if c.latest is not None and c.earlier is None),
@@ -171,12 +192,30 @@ def state_figures(counties: Sequence[County], dimensions: Sequence[str], conditi
         readiness_spread=tuple(indices) if enough else ())
 
 
-def percentile(figures: StateFigures, county: County) -> Optional[float]:
-    """The share (0-100) of the state's other shown counties whose readiness index is below this county's; None
-    when the county's index is not published, or under MIN_COUNTIES shown counties."""
-    mine = county.latest.readiness_index if county.latest is not None and county.latest.shown else None
-    if not defined(mine) or len(figures.readiness_spread) < MIN_COUNTIES:
-        return None
-    others = list(figures.readiness_spread)
-    others.remove(mine)
-    return 100.0 * sum(1 for v in others if exact(v) < exact(mine)) / len(others)
+@dataclass(frozen=True)
+class CountyView:
+    """What one county's facilitators see of their state: their own county, the counties that show their name to
+    the others (only to a county that shares in return), and the state's other counties together (`others`, None
+    under MIN_COUNTIES of them with a published level), with their county's place among those."""
+
+    mine: Optional[County]
+    named: tuple[County, ...]
+    others: Optional[StateFigures]
+    place: Optional[float]
+
+
+def for_a_county(counties: Sequence[County], own_id: int, dimensions: Sequence[str],
+                 conditions: Sequence[str]) -> CountyView:
+    """The state as one county sees it. Every figure of the others together is over the counties it cannot name
+    (neither its own nor one that shows its name to it), and only when MIN_COUNTIES or more of them published a
+    level: a figure over the named ones and a few others would give the others' figures by subtraction."""
+    mine = next((c for c in counties if c.id == own_id), None)
+    named = tuple(c for c in counties if mine is not None and c.by_name and c.id != own_id)
+    unnamed = [c for c in counties if c.id != own_id and c not in named]
+    shown = [c.latest.readiness_index for c in unnamed if c.latest is not None and c.latest.shown
+             and defined(c.latest.readiness_index)]
+    if len(shown) < MIN_COUNTIES:
+        return CountyView(mine, named, None, None)
+    own = mine.latest.readiness_index if mine and mine.latest and mine.latest.shown else None
+    place = 100.0 * sum(1 for v in shown if exact(v) < exact(own)) / len(shown) if defined(own) else None
+    return CountyView(mine, named, state_figures(unnamed, dimensions, conditions), place)

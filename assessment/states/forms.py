@@ -8,10 +8,10 @@ from ..text import CleanForm
 
 
 class SharingForm(CleanForm):
-    share = BooleanField("Share our published figures with the state",
+    share = BooleanField("Share our published figures with the state's coordinators, by name",
                          description="Each closed round's published level, readiness index and scores for the "
-                                     "jurisdiction as a whole: never an agency's, never a respondent's. The state's "
-                                     "coordinators see them by name.")
-    by_name = BooleanField("Show our name to the state's other jurisdictions",
-                           description="Otherwise they see our figures only as one unnamed jurisdiction in the "
-                                       "state's distribution.")
+                                     "jurisdiction as a whole: never an agency's, never a respondent's. They count "
+                                     "in the state's figures; and we see the counties that show their name.")
+    by_name = BooleanField("Also show our name to the state's other jurisdictions",
+                           description="Only when we share. Otherwise the other jurisdictions see our figures only "
+                                       "as one unnamed county among the state's counts.")

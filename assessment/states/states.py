@@ -137,6 +137,11 @@ def counties(state: State) -> list[statewide.County]:
     return out
 
 
+def size_of(state: State) -> int:
+    """How many jurisdictions the state holds, sharing or not."""
+    return db.session.scalar(select(func.count(Jurisdiction.id)).where(Jurisdiction.state_id == state.id))
+
+
 def constructs() -> tuple[list, list]:
     """The dimensions and conditions the state's figures are told by (the current questionnaire's)."""
     q = catalog.latest("collaboration_readiness")

@@ -52,7 +52,8 @@ def page(state_id: int):
     if state is None or not states.may_read(current_user, state_id):
         abort(404)
     figures = states.figures(state)
-    return render_template("state/page.html", state=state, figures=figures, **_words())
+    return render_template("state/page.html", state=state, figures=figures, in_state=states.size_of(state),
+                           **_words())
 
 
 @console.get("/jurisdictions/<int:jurisdiction_id>/state")
@@ -64,13 +65,12 @@ def jurisdiction_state(jurisdiction_id: int):
 def _county_page(jurisdiction, form=None, status=200):
     if jurisdiction.state is None:
         return render_template("state/county.html", jurisdiction=jurisdiction, state=None, **_words()), status
-    figures = states.figures(jurisdiction.state)
-    mine = next((c for c in figures.counties if c.id == jurisdiction.id), None)
-    named = [c for c in figures.counties if c.by_name and c.id != jurisdiction.id]
+    dimensions, conditions = states.constructs()
+    view = statewide.for_a_county(states.counties(jurisdiction.state), jurisdiction.id, [d.id for d in dimensions],
+                                  [c.id for c in conditions])
     form = form or SharingForm(share=jurisdiction.share_with_state, by_name=jurisdiction.show_by_name)
-    return render_template("state/county.html", jurisdiction=jurisdiction, state=jurisdiction.state, figures=figures,
-                           mine=mine, named=named, form=form,
-                           percentile=statewide.percentile(figures, mine) if mine else None, **_words()), status
+    return render_template("state/county.html", jurisdiction=jurisdiction, state=jurisdiction.state, view=view,
+                           form=form, **_words()), status
 
 
 @console.post("/jurisdictions/<int:jurisdiction_id>/state")

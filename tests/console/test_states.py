@@ -1,6 +1,7 @@
 """A state's view: its coordinator compares the counties that share with it, a county's facilitators see their
 county beside the state without other counties' names (unless those agreed), and every state figure is made of
 what the counties already publish."""
+import html
 import re
 
 import pytest
@@ -11,6 +12,7 @@ from assessment.db import db
 from assessment.models import AuditEvent, Jurisdiction, Release, Round, State
 from assessment.results import releases
 from assessment.scoring import state as statewide
+from assessment.services import ServiceError
 from assessment.states import states
 from tests.console.conftest import PASSWORD, csrf, sign_in
 from tests.support.statements import statements
@@ -55,13 +57,17 @@ def test_a_state_coordinator_compares_the_counties_that_share_and_reads_nothing_
     assert "too few respondents to publish" in table["Fir County"] and "(" not in table["Fir County"]
     ash = releases.summary_of(releases.latest(db.session.get(Round, max(
         r.id for r in db.session.scalars(select(Round).where(Round.jurisdiction_id == state["ash"]))))))
-    assert ash.shown and f"{ash.readiness_index:.1f}" in table["Ash County"] and ash.placed in table["Ash County"]
-    assert "Median readiness index" in page and "1 with too few respondents to publish a level" in page
+    assert ash.shown and f"{ash.readiness_index:.0f}" in table["Ash County"] and ash.placed in table["Ash County"]
+    text = html.unescape(" ".join(page.split()))
+    assert "Median readiness index" in text and "6 of the state's 7 jurisdictions share" in text
+    assert "5 published a level in their latest closed round, 1 had too few respondents to publish one" in text
     # nothing of another state, no console page, no API, no jurisdiction's results
     assert client.get(f"/state/{state['state'] + 1}").status_code == 404
     assert client.get(f"/console/jurisdictions/{state['ash']}").status_code == 404
     assert client.get(f"/console/jurisdictions/{state['ash']}/state").status_code == 404
     assert client.get("/api/rounds/1/scores").status_code == 404
+    with pytest.raises(ServiceError, match="state coordinator"):  # no jurisdiction can open its rounds to it
+        accounts.grant(accounts.get_user("board@test.org"), db.session.get(Jurisdiction, state["ash"]))
     assert "Ash County" not in client.get("/view/").get_data(as_text=True)
 
 
@@ -79,9 +85,12 @@ def test_the_state_page_costs_the_same_statements_for_two_counties_or_six(client
 
 def test_a_county_sees_itself_beside_the_state_and_other_counties_only_where_they_agreed(client, state):
     sign_in(client, "ash@test.org")
-    page = client.get(f"/console/jurisdictions/{state['ash']}/state").get_data(as_text=True)
-    assert "Ash County beside Eastland" in page and "Its readiness index is above that of" in page
-    assert "Birch County" in page  # it shows its name to the others
+    page = " ".join(client.get(f"/console/jurisdictions/{state['ash']}/state").get_data(as_text=True).split())
+    assert "Ash County beside Eastland" in page and "Birch County" in page  # Birch shows its name to the others
+    # the others it cannot name are three with a level: together they would all but name each one's figures
+    assert "shown together once at least 5 of those that do not show you their name" in page
+    assert "Median" not in page and "Its readiness index is above" not in page
+    assert "Where the counties stand" not in page
     for hidden in ("Cedar County", "Dogwood County", "Elm County", "Fir County", "Gum County"):
         assert hidden not in page
     assert client.get(f"/console/jurisdictions/{state['birch']}/state").status_code == 404
@@ -96,13 +105,13 @@ def test_a_county_sees_itself_beside_the_state_and_other_counties_only_where_the
                               .order_by(AuditEvent.id.desc()).limit(1))
     assert event.actor == "ash@test.org" and event.target == "Ash County" and "shares nothing" in event.detail
     page = client.get(f"/console/jurisdictions/{state['ash']}/state").get_data(as_text=True)
-    assert "Ash County does not share with the state" in page and "Its readiness index is above" not in page
+    assert "Ash County does not share with the state" in page
 
-    # a county that shares nothing sees the state's figures as every county does, and no name
+    # a county that shares nothing sees the state's counts, and no county by name (not even one that shows it)
     sign_in(client, "gum@test.org")
     page = client.get(f"/console/jurisdictions/{state['gum']}/state").get_data(as_text=True)
-    assert "Gum County does not share with the state" in page and "Birch County" in page
-    assert "Ash County" not in page and "Cedar County" not in page
+    assert "Gum County does not share with the state" in page
+    assert not any(f"{name} County" in page for name in ("Ash", "Birch", "Cedar", "Dogwood", "Elm", "Fir"))
 
 
 def test_every_state_figure_is_what_the_counties_published(app, state):
