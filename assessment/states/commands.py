@@ -16,12 +16,14 @@ state_cli = AppGroup("state", help="Group jurisdictions by state, and grant stat
 @click.argument("name")
 @one_transaction
 def add_state(name):
+    """Make a state (or region) to group jurisdictions in."""
     state = states.add_state(name)
     click.echo(f"Added state {state.id}: {state.name}")
 
 
 @state_cli.command("list")
 def list_states():
+    """Each state, its jurisdictions, and how many share with it."""
     for state in states.list_states():
         sharing = sum(1 for j in state.jurisdictions if j.share_with_state)
         click.echo(f"{state.id:>4}  {state.name}: {len(state.jurisdictions)} jurisdiction(s), {sharing} sharing")
@@ -67,6 +69,7 @@ def grant(email, state):
 @click.argument("state")
 @one_transaction
 def revoke(email, state):
+    """Stop a state coordinator's account reading STATE's page."""
     found = states.find_state(state)
     states.revoke(accounts.get_user(email), found)
     click.echo(f"{email} no longer reads {found.name}'s page.")
