@@ -394,6 +394,21 @@ class Grant(db.Model):
     jurisdiction: Mapped[Jurisdiction] = relationship()
 
 
+class OutboxMessage(db.Model):
+    """What the outbox (no mail server set) holds of one message, for every app server's Messages tab: the file's
+    name on the server that wrote it, its recipient and subject, and its text with every personal link's token
+    taken out (the database keeps tokens only as hashes; the file, with working links, stays on that server for
+    whoever runs it). Deleted with the round's addresses."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), index=True)
+    name: Mapped[str] = mapped_column(String(160), unique=True)
+    written_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    recipient: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+
+
 class StateGrant(db.Model):
     """A state coordinator's access to one state's page."""
 

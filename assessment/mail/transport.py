@@ -166,6 +166,8 @@ class OutboxTransport:
 
     def __init__(self, folder: str | Path):
         self.folder = Path(folder)
+        #: The file name of the last message written.
+        self.written: str | None = None
 
     def send(self, message: EmailMessage, sender: str, recipient: str, before_data: Callable[[], bool],
              name: str) -> bool:
@@ -175,7 +177,8 @@ class OutboxTransport:
         stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
         with tempfile.NamedTemporaryFile("wb", dir=self.folder, suffix=".part", delete=False) as out:
             out.write(message.as_bytes())
-        os.replace(out.name, self.folder / f"{stamp}-{name}.eml")
+        self.written = f"{stamp}-{name}.eml"
+        os.replace(out.name, self.folder / self.written)
         return True
 
     def close(self) -> None:

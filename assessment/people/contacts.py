@@ -33,6 +33,7 @@ from ..services import Problem, Refused, ServiceError, audit
 from ..text import clean, csv_delimiter
 from ..tokens import hash_token, to_text
 from ..vocabulary import EmailKind, EmailStatus, InvitationStatus, RoleLevel, RoundStatus
+from . import outbox
 
 #: The most contacts one file or paste may add.
 MAX_AT_ONCE = 5000
@@ -353,6 +354,7 @@ def purge(round_: Round, why: str) -> int:
     _cancel_queued(Email.round_id == round_.id, "the addresses were deleted")
     for contact in held:
         contact.email, contact.link_key, contact.language = None, None, ""
+    outbox.forget(round_)
     round_.contacts_purged_at = utcnow()
     audit.record("contacts_purged", f"round {round_.id}", f"{len(held)} address(es) deleted ({why})")
     db.session.flush()

@@ -37,7 +37,7 @@ from ..models import Contact, Email, EmailTemplate, Job, Round, utcnow
 from ..services import ServiceError, audit, jobs
 from ..text import clean
 from ..vocabulary import EmailKind, EmailStatus, InvitationStatus, JobStatus, RoundStatus
-from . import contacts
+from . import contacts, outbox
 
 KIND = "mail"
 #: Statuses of a message that is on its way or has gone (another of its kind is not queued then).
@@ -481,6 +481,7 @@ def send_test(round_: Round, kind: EmailKind, language: str, to: str) -> str:
     try:
         # an outbox name of its own (a 0 where an email's id goes, which no real id starts with)
         mailer.send(mail, sender, to, lambda: True, f"round{round_.id}-0{time.time_ns() % 10**9}-{kind.value}")
+        outbox.record(round_.id, mailer, mail, to)
     except transport.SendFailure as exc:
         raise ServiceError(f"the test did not go: {_without_address(exc.reason, to)}") from None
     finally:
@@ -579,6 +580,7 @@ def _send_one(round_: Round, email: Email, mailer: transport.Transport) -> None:
         if handed:
             email.tries += 1
             email.status, email.sent_at, email.reason = EmailStatus.SENT, utcnow(), None
+            outbox.record(round_.id, mailer, mail, contact.email)
     db.session.commit()
 
 

@@ -2,10 +2,6 @@
 preview, sending (with its progress) and, on a machine without a mail server, the outbox."""
 from __future__ import annotations
 
-import re
-from email import message_from_bytes, policy
-from pathlib import Path
-
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 
 from .. import access, local_time
@@ -14,7 +10,7 @@ from ..mail import compose
 from ..ratelimits import limiter
 from ..services import ServiceError, clock, jobs
 from ..vocabulary import EmailKind
-from . import contacts, mailings
+from . import contacts, mailings, outbox
 from .forms import MailSettingsForm, TemplateForm
 
 
@@ -22,14 +18,6 @@ from .forms import MailSettingsForm, TemplateForm
 def mail_context():
     """What every console page may warn of: a round whose schedule cannot be kept, jobs nothing runs."""
     return {"schedule_problem": mailings.schedule_problem, "jobs_waiting": jobs.waiting_too_long}
-
-#: Outbox files of a round: round<id>-<email id>-<kind>.eml, after a time stamp.
-OUTBOX_NAME = re.compile(r"\d{8}T\d{6}Z-round(\d+)-\d+-(invitation|reminder)\.eml")
-OUTBOX_LISTED = 50
-#: A personal link's token in a message (survey and opt-out links alike): the console never shows it, or a
-#: facilitator could open a contact's draft through it (or stop their messages).
-PERSONAL_TOKEN = re.compile(r"(/s/(?:stop/)?)(?!open/)(?!stop/)[A-Za-z0-9_.-]{8,}")
-
 
 def _kind_and_language(round_, source) -> tuple[EmailKind, str]:
     try:
@@ -75,18 +63,11 @@ def _preview(round_, kind, language, subject: str, body: str):
 
 
 def _outbox(round_) -> list[dict]:
-    """The round's newest messages in the outbox: when, to whom, what."""
-    folder = Path(current_app.config["MAIL_OUTBOX"])
-    if not mailings.outbox_in_use() or not folder.is_dir() or round_.contacts_purged_at is not None:
+    """The round's newest messages in the outbox, written by any server: when, to whom, what."""
+    if not mailings.outbox_in_use():
         return []
-    names = sorted((p.name for p in folder.iterdir() if (m := OUTBOX_NAME.fullmatch(p.name))
-                    and int(m.group(1)) == round_.id), reverse=True)[:OUTBOX_LISTED]
-    listed = []
-    for name in names:
-        message = message_from_bytes((folder / name).read_bytes(), policy=policy.default)
-        listed.append({"name": name, "to": str(message["To"]), "subject": str(message["Subject"]),
-                       "date": name[:15].replace("T", " ")})
-    return listed
+    return [{"name": m.name, "to": m.recipient, "subject": m.subject,
+             "date": m.written_at.strftime("%Y%m%d %H%M%S")} for m in outbox.listed(round_)]
 
 
 def _messages_page(round_, settings_form=None, template_form=None, preview_of=None, status=200):
@@ -247,24 +228,13 @@ def send_messages(round_id: int):
     return redirect(url_for("console.messages_page", round_id=round_id) + "#sending")
 
 
-def _readable(raw: bytes) -> str:
-    """A message of the outbox as text (its headers, then each text part decoded) with every personal link's
-    token taken out: the file itself, with working links, stays in the folder for whoever runs the server."""
-    message = message_from_bytes(raw, policy=policy.default)
-    headers = "".join(f"{name}: {value}\n" for name, value in message.items())
-    parts = [f"--- {part.get_content_type()} ---\n{part.get_content()}" for part in message.walk()
-             if part.get_content_maintype() == "text"]
-    return PERSONAL_TOKEN.sub(r"\1[personal-link]", headers + "\n" + "\n".join(parts))
-
-
 @bp.get("/rounds/<int:round_id>/outbox/<name>")
 def outbox_message(round_id: int, name: str):
     """One message of the outbox as its contact got it, with the personal links left out. Not once the round's
     addresses are deleted (the message names its contact)."""
     round_ = access.round_or_404(round_id)
-    found = OUTBOX_NAME.fullmatch(name)
-    path = Path(current_app.config["MAIL_OUTBOX"]) / name
-    if not found or int(found.group(1)) != round_.id or not path.is_file() or round_.contacts_purged_at is not None:
+    kept = outbox.found(round_, name)
+    if kept is None:
         abort(404)
-    return Response(_readable(path.read_bytes()), mimetype="text/plain",
-                    headers={"Content-Disposition": f'inline; filename="{name}.txt"'})
+    return Response(kept.text, mimetype="text/plain",
+                    headers={"Content-Disposition": f'inline; filename="{kept.name}.txt"'})

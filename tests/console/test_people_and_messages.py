@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from app import create_app
 from assessment.db import db
-from assessment.models import AuditEvent, Contact, Email, Invitation
+from assessment.models import AuditEvent, Contact, Email, Invitation, OutboxMessage
 from assessment.people import contacts, mailings
 from assessment.services import jobs
 from assessment.vocabulary import EmailStatus
@@ -220,6 +220,34 @@ def test_the_wording_is_checked_and_previewed_and_sending_writes_to_the_outbox(s
     assert not any(token in message for token in tokens)
     assert signed_in.get(f"/console/rounds/{world['round']}/outbox/..%2Fsecret.eml").status_code == 404
     assert signed_in.get(f"/console/rounds/{world['round'] + 1}/outbox/{names[0]}").status_code == 404
+
+
+def test_every_app_server_lists_and_opens_the_messages_another_wrote_to_its_outbox(signed_in, world, app, tmp_path):
+    """Two app servers on one database, each with its own outbox folder: the messages one server's jobs wrote are
+    listed and opened on the other's Messages tab, and the database keeps them without a personal link."""
+    round_ = add_people(world, 2)
+    mailings.save_settings(round_, "Alpha Facilitator", "facilitator@alpha.test", "", 2, True)
+    mailings.queue_invitations(round_)
+    db.session.commit()
+    jobs.run_pending()  # this server's job runner writes to this server's folder
+    assert len(list((tmp_path / "outbox").glob("*.eml"))) == 2
+    other = create_app({**{k: app.config[k] for k in ("TESTING", "SECRET_KEY", "PUBLIC_URL",
+                                                      "SQLALCHEMY_DATABASE_URI", "PASSWORD_HASH_METHOD")},
+                        "MAIL_OUTBOX": str(tmp_path / "elsewhere"), "CHROMIUM_PATH": "/nonexistent/chromium"})
+    client = other.test_client()
+    sign_in(client, "alpha@test.org")
+    page = client.get(f"/console/rounds/{world['round']}/messages").get_data(as_text=True)
+    names = re.findall(rf'href="/console/rounds/{world["round"]}/outbox/([^"]+)"', page)
+    assert len(names) == 2 and not (tmp_path / "elsewhere").exists()
+    message = client.get(f"/console/rounds/{world['round']}/outbox/{names[0]}").get_data(as_text=True)
+    assert "Subject: " in message and "http://survey.test/s/[personal-link]" in message
+    tokens = [contacts.token_of(c) for c in db.session.scalars(select(Contact))]
+    kept = " ".join(m.text + m.subject for m in db.session.scalars(select(OutboxMessage)))
+    assert tokens and not any(token in kept for token in tokens)
+    contacts.purge(round_, "the test")
+    db.session.commit()
+    assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0  # they name their contacts
+    assert client.get(f"/console/rounds/{world['round']}/outbox/{names[0]}").status_code == 404
 
 
 def test_deleting_the_addresses_keeps_the_counts_hides_the_outbox_and_takes_no_more_contacts(signed_in, world):
