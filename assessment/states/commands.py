@@ -6,7 +6,9 @@ from flask.cli import AppGroup
 
 from ..accounts import accounts
 from ..commandline import one_transaction
+from ..db import db
 from ..services import lookups
+from ..vocabulary import KEY_SECTORS
 from . import states
 
 state_cli = AppGroup("state", help="Group jurisdictions by state, and grant state coordinators their states.")
@@ -73,3 +75,26 @@ def revoke(email, state):
     found = states.find_state(state)
     states.revoke(accounts.get_user(email), found)
     click.echo(f"{email} no longer reads {found.name}'s page.")
+
+
+@state_cli.command("report")
+@click.argument("state")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True,
+              help="Where to write the PDF.")
+@click.option("--paper", type=click.Choice(["Letter", "A4"]), default="Letter", show_default=True)
+def report(state, output, paper):
+    """Write STATE's report (its page's figures, every sharing county by name) as a PDF."""
+    from flask import current_app
+
+    from reports.state import state_pdf  # here: WeasyPrint is slow to import, and only this command needs it
+
+    found = states.find_state(state)
+    figures = states.figures(found)
+    dimensions, conditions = states.constructs()
+    sectors = {s.value: s.label for s in KEY_SECTORS}
+    pdf = state_pdf(found.name, figures, dimensions, conditions, sectors, states.size_of(found),
+                    current_app.static_folder, paper)
+    with open(output, "wb") as out:
+        out.write(pdf)
+    db.session.commit()  # summaries of releases kept before them, worked out once
+    click.echo(f"Wrote {output}: {found.name}, {len(figures.counties)} sharing jurisdiction(s), {len(pdf) // 1024} KiB")

@@ -132,3 +132,18 @@ def test_every_state_figure_is_what_the_counties_published(app, state):
     again = statewide.state_figures(figures.counties, [d.id for d in dimensions], [c.id for c in conditions])
     assert again == figures
     assert db.session.scalar(select(Release.id).where(Release.summary.is_(None))) is None  # kept at release time
+
+
+def test_the_state_s_report_is_its_page_s_figures_as_a_tagged_pdf(app, state, tmp_path):
+    import pypdf
+
+    output = tmp_path / "eastland.pdf"
+    done = app.test_cli_runner().invoke(args=["state", "report", "Eastland", "-o", str(output)])
+    assert done.exit_code == 0, done.output
+    reader = pypdf.PdfReader(output)
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    for name in ("Ash County", "Birch County", "Cedar County", "Dogwood County", "Elm County", "Fir County"):
+        assert name in text
+    assert "Gum County" not in text and "too few respondents to publish a level" in text
+    assert "6 of the state's 7 jurisdictions share" in text and "Median readiness index" in text
+    assert "/StructTreeRoot" in reader.trailer["/Root"] and reader.trailer["/Root"]["/MarkInfo"]["/Marked"]
