@@ -58,6 +58,12 @@ def test_each_county_counts_once_and_nothing_ordered_shows_under_the_minimum():
     assert figures.conditions_of_concern["trust"] == 1 and figures.missing_sectors["defense"] == 4
     assert (figures.moved_up, figures.stayed, figures.moved_down, figures.one_round) == (1, 1, 1, 2)
     assert [c.index_change for c in four[:4]] == [10.0, 0.0, None, -10.0]
+    assert (figures.commitments, figures.commitments_kept) == (0, 0)
+    promised = statewide.County(id=1, name="County 1", by_name=False, latest=four[0].latest,
+                                earlier=four[0].earlier, commitments=("information", "activities", "trust"))
+    assert promised.commitments_kept == 2  # information and activities rose from 30 to 40; trust stayed at 60
+    figures = statewide.state_figures([promised, *four[1:]], DIMENSIONS, CONDITIONS)
+    assert (figures.commitments, figures.commitments_kept) == (3, 2)
     assert figures.median_readiness is None and figures.readiness_spread == ()
 
     five = [*four, county(7, summary(65.0))]

@@ -54,6 +54,10 @@ class CountySummary:
     def placed(self) -> Optional[str]:
         return placed_name(self.level, self.qualifier) if self.shown and self.level else None
 
+    def score(self, construct: str) -> Optional[float]:
+        """A dimension's or a condition's published score."""
+        return self.dimensions.get(construct, self.conditions.get(construct))
+
     @property
     def held_back_by(self) -> Optional[str]:
         """The dimension that keeps the county at its level: its first (in the continuum's order) below 50, or
@@ -119,6 +123,8 @@ class County:
     latest: Optional[CountySummary]
     earlier: Optional[CountySummary] = None
     latest_title: str = ""
+    #: The dimension of each commitment recorded at the end of the round before the latest.
+    commitments: tuple[str, ...] = ()
 
     @property
     def move(self) -> Optional[int]:
@@ -126,6 +132,16 @@ class County:
         if self.latest is None or self.earlier is None or self.latest.rung is None or self.earlier.rung is None:
             return None
         return self.latest.rung - self.earlier.rung
+
+    @property
+    def commitments_kept(self) -> Optional[int]:
+        """How many of its commitments are on a dimension (or condition) whose published score rose since; None
+        without both rounds' levels."""
+        if self.move is None:
+            return None
+        return sum(1 for d in self.commitments
+                   if defined(now := self.latest.score(d)) and defined(then := self.earlier.score(d))
+                   and exact(now) > exact(then))
 
     @property
     def index_change(self) -> Optional[float]:
@@ -156,6 +172,10 @@ class StateFigures:
     stayed: int
     moved_down: int
     one_round: int
+    #: Commitments recorded after the round before the latest (by counties with both rounds published), and how
+    #: many of them are on a dimension whose score rose since.
+    commitments: int
+    commitments_kept: int
     #: The median readiness index of the shown counties (each counts once); None under MIN_COUNTIES of them.
     median_readiness: Optional[float]
     #: The shown counties' readiness indices in order (no names), for a distribution; empty under MIN_COUNTIES.
@@ -188,6 +208,8 @@ def state_figures(counties: Sequence[County], dimensions: Sequence[str], conditi
         missing_sectors=missing, moved_up=sum(1 for m in moves if m > 0), stayed=sum(1 for m in moves if m == 0),
         moved_down=sum(1 for m in moves if m < 0),
         one_round=sum(1 for c in counties if c.latest is not None and c.earlier is None),
+        commitments=sum(len(c.commitments) for c in counties if c.commitments_kept is not None),
+        commitments_kept=sum(c.commitments_kept or 0 for c in counties),
         median_readiness=statistics.median(indices) if enough else None,
         readiness_spread=tuple(indices) if enough else ())
 

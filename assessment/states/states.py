@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from .. import catalog
 from ..db import MAX_INTEGER, db
-from ..models import Jurisdiction, Round, State, StateGrant, User
+from ..models import Commitment, Jurisdiction, Round, State, StateGrant, User
 from ..results import releases
 from ..scoring import state as statewide
 from ..services import ServiceError, audit
@@ -115,14 +115,20 @@ def may_read(user: User, state_id: int) -> bool:
 
 
 def counties(state: State) -> list[statewide.County]:
-    """The state's jurisdictions that share with it, each with its latest closed round's published summary and
-    the one before: four statements (five when a release was kept before summaries were), whatever the size."""
+    """The state's jurisdictions that share with it, each with its latest closed round's published summary, the one
+    before, and the dimensions of the commitments recorded after it: five statements (six when a release was kept
+    before summaries were), whatever the state's size."""
     places = list(db.session.scalars(select(Jurisdiction).where(
         Jurisdiction.state_id == state.id, Jurisdiction.share_with_state.is_(True)).order_by(Jurisdiction.name)))
     closed = list(db.session.scalars(select(Round).where(
         Round.jurisdiction_id.in_([j.id for j in places]), Round.status == RoundStatus.CLOSED)
         .order_by(Round.jurisdiction_id, Round.id))) if places else []
     latest = releases.latest_of_each(closed) if closed else {}
+    promised: dict[int, list[str]] = {}
+    if closed:
+        for round_id, dimension in db.session.execute(select(Commitment.round_id, Commitment.dimension).where(
+                Commitment.round_id.in_([r.id for r in closed])).order_by(Commitment.id)):
+            promised.setdefault(round_id, []).append(dimension)
     by_place: dict[int, list[tuple[Round, statewide.CountySummary]]] = {}
     for round_ in closed:
         published = releases.summary_of(latest[round_.id]) if round_.id in latest else statewide.NOTHING
@@ -133,7 +139,8 @@ def counties(state: State) -> list[statewide.County]:
         out.append(statewide.County(
             id=place.id, name=place.name, by_name=place.show_by_name,
             latest=kept[-1][1] if kept else None, earlier=kept[-2][1] if len(kept) > 1 else None,
-            latest_title=kept[-1][0].title if kept else ""))
+            latest_title=kept[-1][0].title if kept else "",
+            commitments=tuple(promised.get(kept[-2][0].id, ())) if len(kept) > 1 else ()))
     return out
 
 

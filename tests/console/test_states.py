@@ -10,7 +10,7 @@ from sqlalchemy import select
 from assessment.accounts import accounts
 from assessment.db import db
 from assessment.models import AuditEvent, Jurisdiction, Release, Round, State
-from assessment.results import releases
+from assessment.results import commitments, releases
 from assessment.scoring import state as statewide
 from assessment.services import ServiceError
 from assessment.states import states
@@ -30,6 +30,9 @@ def state(app):
     for name, place in places.items():
         if name != "Gum County":
             states.set_sharing(place, True, by_name=name == "Birch County")
+    first_ash = min(r.id for r in places["Ash County"].rounds)
+    commitments.add_commitment(db.session.get(Round, first_ash), "activities", "Joint case staffing monthly",
+                               "Probation", None)
     states.add_state("Westland")
     accounts.create_user("admin@test.org", PASSWORD, "admin")
     coordinator = accounts.create_user("board@test.org", PASSWORD, "state")
@@ -61,6 +64,10 @@ def test_a_state_coordinator_compares_the_counties_that_share_and_reads_nothing_
     text = html.unescape(" ".join(page.split()))
     assert "Median readiness index" in text and "6 of the state's 7 jurisdictions share" in text
     assert "5 published a level in their latest closed round, 1 had too few respondents to publish one" in text
+    rose = "1 is on a dimension" if ash.dimensions["activities"] > releases.summary_of(releases.latest(
+        db.session.get(Round, min(r.id for r in db.session.scalars(select(Round).where(
+            Round.jurisdiction_id == state["ash"])))))).dimensions["activities"] else "0 are on a dimension"
+    assert "They recorded 1 commitment after the round before" in text and rose in text
     # nothing of another state, no console page, no API, no jurisdiction's results
     assert client.get(f"/state/{state['state'] + 1}").status_code == 404
     assert client.get(f"/console/jurisdictions/{state['ash']}").status_code == 404
