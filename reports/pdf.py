@@ -62,10 +62,10 @@ def build_pdf(results: RoundResults, static_folder: str | Path, browser: Optiona
     html = report_html(results, charts, drawing.note, page_size, comparison, guidance, agreed, alts, said)
     fetcher = StaticOnlyFetcher(static_folder, charts=drawing.svg)
     titles = dict(TOC + [("change", "Change"), ("brief", "Brief"), ("said", "In their own words")])
-    pdf = _write(html, fetcher, titles)
+    pdf = write_pdf(html, fetcher, titles)
     if drawing.note is not None and charts:  # the browser failed while the pages were laid out: say so instead
         html = report_html(results, {}, drawing.note, page_size, comparison, guidance, agreed, alts, said)
-        pdf = _write(html, fetcher, titles)
+        pdf = write_pdf(html, fetcher, titles)
     if not _frozen:
         # Everything loaded so far (modules, fonts, templates) lives as long as the process: leave it out of every
         # later garbage collection, which otherwise walks it after each report.
@@ -76,7 +76,8 @@ def build_pdf(results: RoundResults, static_folder: str | Path, browser: Optiona
     return pdf
 
 
-def _write(html: str, fetcher: StaticOnlyFetcher, titles: dict[str, str]) -> bytes:
+def write_pdf(html: str, fetcher: StaticOnlyFetcher, titles: dict[str, str]) -> bytes:
+    """A tagged PDF (PDF/UA) of `html`, its tags mended (`_finish_tags`); `titles` name its chapters' links."""
     return HTML(string=html, url_fetcher=fetcher).write_pdf(pdf_variant="pdf/ua-1",
                                                             finisher=partial(_finish_tags, titles))
 

@@ -9,7 +9,7 @@ from typing import Sequence
 from assessment.scoring.state import StateFigures
 
 from .fetcher import StaticOnlyFetcher
-from .pdf import PAGE_SIZES, TEMPLATES, _write
+from .pdf import PAGE_SIZES, TEMPLATES, write_pdf
 
 TITLES = {"counties": "The counties", "state": "Where the counties stand"}
 
@@ -66,4 +66,4 @@ def state_html(state: str, figures: StateFigures, dimensions: Sequence, conditio
 def state_pdf(state: str, figures: StateFigures, dimensions: Sequence, conditions: Sequence,
               sectors: dict[str, str], in_state: int, static_folder: str | Path, page_size: str = "Letter") -> bytes:
     html = state_html(state, figures, dimensions, conditions, sectors, in_state, page_size)
-    return _write(html, StaticOnlyFetcher(static_folder), TITLES)
+    return write_pdf(html, StaticOnlyFetcher(static_folder), TITLES)

@@ -64,9 +64,8 @@ def grant(user_id: int):
     if not form.validate_on_submit():
         return _user_page(user, grant_form=form, status=400)
     place = access.jurisdiction_or_404(form.jurisdiction.data)
-    accounts.grant(user, place)
-    flash(f"{user.email} can now see {place.name}.", "success")
-    return redirect(url_for("console.user_page", user_id=user.id))
+    return carry_out(lambda: accounts.grant(user, place), f"{user.email} can now see {place.name}.",
+                     url_for("console.user_page", user_id=user.id))
 
 
 @bp.post("/users/<int:user_id>/grants/<int:jurisdiction_id>/revoke")

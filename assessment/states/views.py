@@ -25,7 +25,8 @@ bp = Blueprint("state", __name__, url_prefix="/state")
 
 @bp.before_request
 @login_required
-def readers_only():
+def second_factor_first():
+    """Every state page needs a signed-in account, and one whose account must have a second factor has one."""
     if second_factor_missing(current_user):
         flash(two_factor.NEEDED, "error")
         return redirect(url_for("console.account"))

@@ -76,6 +76,13 @@ def test_a_state_coordinator_compares_the_counties_that_share_and_reads_nothing_
     with pytest.raises(ServiceError, match="state coordinator"):  # no jurisdiction can open its rounds to it
         accounts.grant(accounts.get_user("board@test.org"), db.session.get(Jurisdiction, state["ash"]))
     assert "Ash County" not in client.get("/view/").get_data(as_text=True)
+    board = accounts.get_user("board@test.org")
+    sign_in(client, "admin@test.org")  # nor can the console's Accounts page
+    page = client.get(f"/console/users/{board.id}").get_data(as_text=True)
+    assert "Eastland" in page and 'name="jurisdiction"' not in page
+    refused = client.post(f"/console/users/{board.id}/grants", data={"jurisdiction": state["ash"],
+                                                                     "csrf_token": csrf(client)})
+    assert refused.status_code == 302 and not accounts.get_user("board@test.org").grants
 
 
 def test_the_state_page_costs_the_same_statements_for_two_counties_or_six(client, state):
