@@ -14,6 +14,8 @@ from .models import Agency, Grant, Invitation, Jurisdiction, Round, User
 
 
 def visible_jurisdictions() -> list[Jurisdiction]:
+    if getattr(current_user, "is_state_coordinator", False):  # reads states, never a jurisdiction (`states`)
+        return []
     query = select(Jurisdiction).order_by(Jurisdiction.name)
     if not current_user.is_admin:
         query = query.join(Grant, Grant.jurisdiction_id == Jurisdiction.id).where(Grant.user_id == current_user.id)
@@ -21,7 +23,7 @@ def visible_jurisdictions() -> list[Jurisdiction]:
 
 
 def may_see(jurisdiction_id: int) -> bool:
-    if not current_user.is_authenticated:
+    if not current_user.is_authenticated or current_user.is_state_coordinator:
         return False
     return current_user.is_admin or any(g.jurisdiction_id == jurisdiction_id for g in current_user.grants)
 
