@@ -25,7 +25,7 @@ from flask import current_app
 from sqlalchemy import func, select, update
 
 from .. import catalog, languages
-from ..db import db
+from ..db import db, hold
 from ..links import survey_link
 from ..mail import addresses
 from ..models import Agency, Contact, Email, Invitation, Round, utcnow
@@ -349,7 +349,9 @@ def revoke(round_: Round, invitation_ids: Iterable[int]) -> int:
 
 def purge(round_: Round, why: str) -> int:
     """Delete the round's addresses and link keys (its queued messages are not sent); the contacts' statuses and
-    counts stay. Returns how many addresses were deleted."""
+    counts stay. Returns how many addresses were deleted. The round's row is held first, as a message recorded in
+    the outbox holds it (`outbox.record`)."""
+    hold(Round, round_.id)
     held = db.session.scalars(select(Contact).where(Contact.round_id == round_.id, Contact.email.is_not(None))).all()
     _cancel_queued(Email.round_id == round_.id, "the addresses were deleted")
     for contact in held:

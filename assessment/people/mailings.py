@@ -556,8 +556,9 @@ def _send_one(round_: Round, email: Email, mailer: transport.Transport) -> None:
         db.session.commit()
         return taken.rowcount == 1
 
+    recipient = contact.email  # as written into the message: a purge may delete it while it goes
     try:
-        handed = mailer.send(mail, sender, contact.email, before_data, f"round{round_.id}-{email.id}-{email.kind}")
+        handed = mailer.send(mail, sender, recipient, before_data, f"round{round_.id}-{email.id}-{email.kind}")
     except transport.Unreachable:
         db.session.rollback()
         raise
@@ -580,7 +581,7 @@ def _send_one(round_: Round, email: Email, mailer: transport.Transport) -> None:
         if handed:
             email.tries += 1
             email.status, email.sent_at, email.reason = EmailStatus.SENT, utcnow(), None
-            outbox.record(round_.id, mailer, mail, contact.email)
+            outbox.record(round_.id, mailer, mail, recipient)
     db.session.commit()
 
 

@@ -13,7 +13,7 @@ from typing import Optional
 
 from sqlalchemy import delete, select
 
-from ..db import db
+from ..db import db, hold
 from ..mail import transport
 from ..models import OutboxMessage, Round
 
@@ -35,10 +35,16 @@ def readable(message: EmailMessage) -> str:
 
 
 def record(round_id: int, mailer, message: EmailMessage, recipient: str) -> None:
-    """Keep what the Messages tab shows of a message the outbox just wrote (in the caller's transaction)."""
-    if isinstance(mailer, transport.OutboxTransport) and mailer.written:
-        db.session.add(OutboxMessage(round_id=round_id, name=mailer.written, recipient=recipient,
-                                     subject=str(message["Subject"] or ""), text=readable(message)))
+    """Keep what the Messages tab shows of a message the outbox just wrote (in the caller's transaction), unless
+    the round's addresses were deleted meanwhile. The round's row is held first, as the purge holds it: a purge
+    either comes after, and deletes this too, or came before, and this keeps nothing."""
+    if not (isinstance(mailer, transport.OutboxTransport) and mailer.written):
+        return
+    hold(Round, round_id)
+    if db.session.scalar(select(Round.contacts_purged_at).where(Round.id == round_id)) is not None:
+        return
+    db.session.add(OutboxMessage(round_id=round_id, name=mailer.written, recipient=recipient,
+                                 subject=str(message["Subject"] or ""), text=readable(message)))
 
 
 def listed(round_: Round) -> list[OutboxMessage]:
@@ -50,7 +56,7 @@ def listed(round_: Round) -> list[OutboxMessage]:
 
 
 def found(round_: Round, name: str) -> Optional[OutboxMessage]:
-    if round_.contacts_purged_at is not None:
+    if round_.contacts_purged_at is not None or len(name) > 160 or "\x00" in name:  # PostgreSQL's text holds no NUL
         return None
     return db.session.scalar(select(OutboxMessage).where(OutboxMessage.round_id == round_.id,
                                                          OutboxMessage.name == name))

@@ -250,6 +250,26 @@ def test_every_app_server_lists_and_opens_the_messages_another_wrote_to_its_outb
     assert client.get(f"/console/rounds/{world['round']}/outbox/{names[0]}").status_code == 404
 
 
+def test_a_message_the_outbox_wrote_while_the_addresses_were_deleted_is_not_kept(signed_in, world, tmp_path):
+    """A send that finishes after the purge (a long send when the round closes) keeps nothing of its message in the
+    database; a name PostgreSQL's text cannot hold is a 404."""
+    from email.message import EmailMessage
+
+    from assessment.mail.transport import OutboxTransport
+    from assessment.people import outbox
+
+    round_ = add_people(world, 1)
+    mailer, message = OutboxTransport(tmp_path / "late"), EmailMessage()
+    message["Subject"], message["To"] = "Your turn", "p000@agency.test"
+    message.set_content("http://survey.test/s/" + "x" * 43)
+    assert mailer.send(message, "from@test.org", "p000@agency.test", lambda: True, f"round{round_.id}-7-invitation")
+    contacts.purge(round_, "the round closed")
+    outbox.record(round_.id, mailer, message, "p000@agency.test")
+    db.session.commit()
+    assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
+    assert signed_in.get(f"/console/rounds/{world['round']}/outbox/a%00b").status_code == 404
+
+
 def test_deleting_the_addresses_keeps_the_counts_hides_the_outbox_and_takes_no_more_contacts(signed_in, world):
     round_ = add_people(world, 3)
     mailings.save_settings(round_, "Alpha Facilitator", "facilitator@alpha.test", "", 2, True)

@@ -14,6 +14,7 @@ from assessment.results import commitments, releases
 from assessment.scoring import state as statewide
 from assessment.services import ServiceError
 from assessment.states import states
+from assessment.vocabulary import Role
 from tests.console.conftest import PASSWORD, csrf, sign_in
 from tests.support.statements import statements
 from tests.support.statewide import seed_state
@@ -161,3 +162,18 @@ def test_the_state_s_report_is_its_page_s_figures_as_a_tagged_pdf(app, state, tm
     assert "Gum County" not in text and "too few respondents to publish a level" in text
     assert "6 of the state's 7 jurisdictions share" in text and "Median readiness index" in text
     assert "/StructTreeRoot" in reader.trailer["/Root"] and reader.trailer["/Root"]["/MarkInfo"]["/Marked"]
+
+
+def test_a_coordinator_holding_grants_from_before_reads_no_jurisdiction(client, state):
+    """Should an account that holds jurisdiction grants ever become a state coordinator, the grants open nothing,
+    and its administrator's page lists them to take back."""
+    ash = accounts.get_user("ash@test.org")
+    ash.role = Role.STATE
+    db.session.commit()
+    sign_in(client, "ash@test.org")
+    assert "Ash County" not in client.get("/view/").get_data(as_text=True)
+    round_id = max(r.id for r in db.session.scalars(select(Round).where(Round.jurisdiction_id == state["ash"])))
+    assert client.get(f"/view/rounds/{round_id}").status_code == 404
+    sign_in(client, "admin@test.org")
+    page = client.get(f"/console/users/{ash.id}").get_data(as_text=True)
+    assert "Grants held from before it was a state coordinator" in page and "Take back" in page
