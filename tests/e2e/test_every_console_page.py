@@ -21,7 +21,9 @@ ADMIN, PASSWORD = "it@demo.test", "a long enough passphrase"
 
 
 @pytest.mark.demo
-def test_every_console_page_passes_axe_and_fits(browser, site, app):
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 900}, PHONE], ids=["desktop", "phone"])
+def test_every_console_page_passes_axe_and_fits(browser, site, app, viewport):
+    """One test per screen width, so that two workers share the pages."""
     county = lookups.find_jurisdiction(demo.DEMO_NAME)
     accounts.create_user(ADMIN, PASSWORD, "admin")
     closed = db.session.scalars(select(Round).where(Round.status == RoundStatus.CLOSED).order_by(Round.id)).all()
@@ -42,17 +44,16 @@ def test_every_console_page_passes_axe_and_fits(browser, site, app):
               f"/console/rounds/{closed[-1].id}/reopen", f"/console/rounds/{closed[-1].id}/report",
               f"/console/rounds/{closed[-1].id}/sharing", "/view/", f"/view/rounds/{closed[-1].id}",
               f"/shared/{shared}"]
-    for viewport in ({"width": 1280, "height": 900}, PHONE):
-        context, page = new_page(browser, viewport=viewport)
-        page.goto(f"{site}/login")
-        page.get_by_label("Email").fill(ADMIN)
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        for path in pages:
-            answer = page.goto(f"{site}{path}")
-            assert answer.status < 400, (path, answer.status)
-            where = f"{path} at {viewport['width']} px"
-            assert_accessible(page, where)
-            assert_fits(page, where)
-            assert not page.watch.problems, (where, page.watch.problems)
-        context.close()
+    context, page = new_page(browser, viewport=viewport)
+    page.goto(f"{site}/login")
+    page.get_by_label("Email").fill(ADMIN)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    for path in pages:
+        answer = page.goto(f"{site}{path}")
+        assert answer.status < 400, (path, answer.status)
+        where = f"{path} at {viewport['width']} px"
+        assert_accessible(page, where)
+        assert_fits(page, where)
+        assert not page.watch.problems, (where, page.watch.problems)
+    context.close()
