@@ -1,8 +1,8 @@
 """A state's page (`/state/<id>`, for its coordinators and administrators): every jurisdiction that shares with the
-state by name, with its latest published level and readiness index, and the state's distribution, where counties
-are stuck, movement between rounds. And a county's view of its state in the console
-(`/console/jurisdictions/<id>/state`): its own figures beside the state's distribution, other counties by name
-only where they agreed, and the form its facilitators share with."""
+state, by name, with its latest published level and readiness index, and the state's distribution, what holds
+counties at their level, movement between rounds. And a county's view of its state in the console
+(`/console/jurisdictions/<id>/state`): its own figures, the counties that show it their name, the state's other
+counties together (over five or more it cannot name), and the form its facilitators share with."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
