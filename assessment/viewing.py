@@ -5,14 +5,13 @@ view is audited (`sharing.viewed`).
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from . import access
-from .accounts import two_factor
-from .accounts.signin import second_factor_missing
+from .accounts.signin import ask_for_second_factor
 from .db import db
 from .errors import NothingHere
 from .models import Round
@@ -35,9 +34,7 @@ NOT_A_LINK = ("This link does not open anything: it may have expired, or the fac
 def second_factor_first():
     """A viewer whose account must have a second factor sets it up before reading, as in the console."""
     if request.endpoint and request.endpoint.startswith("viewer.round") and current_user.is_authenticated:
-        if second_factor_missing(current_user):
-            flash(two_factor.NEEDED, "error")
-            return redirect(url_for("console.account"))
+        return ask_for_second_factor()
 
 
 @bp.get("/view/")

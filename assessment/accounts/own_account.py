@@ -10,7 +10,7 @@ from .. import access
 from ..console import bp, confirm_page, confirmed
 from ..services import ServiceError
 from . import security_keys, two_factor
-from .signin import CodeForm, kept_challenge, key_options, second_factor_missing
+from .signin import CodeForm, ask_for_second_factor, kept_challenge, key_options
 
 
 @bp.before_request
@@ -25,9 +25,9 @@ def require_login():
         if endpoint == "console.index":
             return redirect(url_for("state.index" if current_user.is_state_coordinator else "viewer.rounds"))
         abort(404)
-    if second_factor_missing(current_user) and not endpoint.startswith("console.account"):
-        flash(two_factor.NEEDED, "error")
-        return redirect(url_for("console.account"))
+    if not endpoint.startswith("console.account"):
+        return ask_for_second_factor()
+    return None
 
 
 def _page(secret=None, codes=None, form=None, status=200):

@@ -123,6 +123,14 @@ def second_factor_missing(user) -> bool:
     return two_factor.required(user) and not two_factor.enabled(user) and not session.get("provider_mfa")
 
 
+def ask_for_second_factor():
+    """The account page, with why, for a signed-in account that must set up its second factor first; else None."""
+    if second_factor_missing(current_user):
+        flash(two_factor.NEEDED, "error")
+        return redirect(url_for("console.account"))
+    return None
+
+
 @bp.get("/login/sso")
 @limiter.limit(LOGIN_LIMIT)
 def sso_start():

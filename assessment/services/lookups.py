@@ -1,5 +1,5 @@
-"""Finding a round, a jurisdiction or an agency by what a person types (an id, a name, a slug), with an error that
-says what is there: what commands and services of every feature look things up with."""
+"""Finding a round, a jurisdiction, an agency or a state by what a person types (an id, a name, a slug), with an
+error that says what is there: what commands and services of every feature look things up with."""
 from __future__ import annotations
 
 from typing import Optional
@@ -7,7 +7,7 @@ from typing import Optional
 from sqlalchemy import func, select
 
 from ..db import MAX_INTEGER, db
-from ..models import Agency, Jurisdiction, Round
+from ..models import Agency, Jurisdiction, Round, State
 from ..text import clean
 from . import ServiceError
 
@@ -19,14 +19,23 @@ def get_round(round_id: int) -> Round:
     return round_
 
 
-def find_jurisdiction(name_or_id: str) -> Jurisdiction:
+def _named(model, what: str, name_or_id: str):
+    """The row of `model` named `name_or_id` (any case), or with that id."""
     text = clean(str(name_or_id)).strip()
-    found = db.session.scalar(select(Jurisdiction).where(func.lower(Jurisdiction.name) == text.lower()))
+    found = db.session.scalar(select(model).where(func.lower(model.name) == text.lower()))
     if found is None and text.isascii() and text.isdigit() and len(text) <= 10 and int(text) <= MAX_INTEGER:
-        found = db.session.get(Jurisdiction, int(text))
+        found = db.session.get(model, int(text))
     if found is None:
-        raise ServiceError(f"no jurisdiction named {text!r}")
+        raise ServiceError(f"no {what} named {text!r}")
     return found
+
+
+def find_jurisdiction(name_or_id: str) -> Jurisdiction:
+    return _named(Jurisdiction, "jurisdiction", name_or_id)
+
+
+def find_state(name_or_id: str) -> State:
+    return _named(State, "state", name_or_id)
 
 
 def find_agency(jurisdiction: Jurisdiction, slug_or_name: str, required: bool = True) -> Optional[Agency]:

@@ -38,7 +38,7 @@ def list_states():
 def assign(jurisdiction, state):
     """Put JURISDICTION in STATE (or in none, without STATE). Its facilitators then choose what it shares."""
     found = lookups.find_jurisdiction(jurisdiction)
-    target = states.find_state(state) if state else None
+    target = lookups.find_state(state) if state else None
     states.assign(found, target)
     click.echo(f"{found.name}: in {target.name if target else 'no state'}; it shares nothing until its "
                "facilitators choose to (its page in the console)")
@@ -61,7 +61,7 @@ def share(jurisdiction, by_name, off):
 @one_transaction
 def grant(email, state):
     """Let a state coordinator's account read STATE's page."""
-    found = states.find_state(state)
+    found = lookups.find_state(state)
     states.grant(accounts.get_user(email), found)
     click.echo(f"{email} reads {found.name}'s page.")
 
@@ -72,7 +72,7 @@ def grant(email, state):
 @one_transaction
 def revoke(email, state):
     """Stop a state coordinator's account reading STATE's page."""
-    found = states.find_state(state)
+    found = lookups.find_state(state)
     states.revoke(accounts.get_user(email), found)
     click.echo(f"{email} no longer reads {found.name}'s page.")
 
@@ -88,7 +88,7 @@ def report(state, output, paper):
 
     from reports.state import state_pdf  # here: WeasyPrint is slow to import, and only this command needs it
 
-    found = states.find_state(state)
+    found = lookups.find_state(state)
     figures = states.figures(found)
     dimensions, conditions = states.constructs()
     sectors = {s.value: s.label for s in KEY_SECTORS}

@@ -12,7 +12,7 @@ from typing import Optional
 from sqlalchemy import func, select
 
 from .. import catalog
-from ..db import MAX_INTEGER, db
+from ..db import db
 from ..models import Commitment, Jurisdiction, Round, State, StateGrant, User
 from ..results import releases
 from ..scoring import state as statewide
@@ -34,16 +34,6 @@ def add_state(name: str) -> State:
     audit.record("state_created", name)
     db.session.flush()
     return state
-
-
-def find_state(name_or_id: str) -> State:
-    text = clean(str(name_or_id)).strip()
-    found = db.session.scalar(select(State).where(func.lower(State.name) == text.lower()))
-    if found is None and text.isascii() and text.isdigit() and len(text) <= 10 and int(text) <= MAX_INTEGER:
-        found = db.session.get(State, int(text))
-    if found is None:
-        raise ServiceError(f"no state named {text!r}")
-    return found
 
 
 def list_states() -> list[State]:

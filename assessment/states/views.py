@@ -5,12 +5,11 @@ counties at their level, movement between rounds. And a county's view of its sta
 counties together (over five or more it cannot name), and the form its facilitators share with."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from .. import access
-from ..accounts import two_factor
-from ..accounts.signin import second_factor_missing
+from ..accounts.signin import ask_for_second_factor
 from ..console import bp as console
 from ..console import carry_out
 from ..db import db
@@ -27,10 +26,7 @@ bp = Blueprint("state", __name__, url_prefix="/state")
 @login_required
 def second_factor_first():
     """Every state page needs a signed-in account, and one whose account must have a second factor has one."""
-    if second_factor_missing(current_user):
-        flash(two_factor.NEEDED, "error")
-        return redirect(url_for("console.account"))
-    return None
+    return ask_for_second_factor()
 
 
 @bp.get("/")
