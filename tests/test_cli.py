@@ -11,8 +11,10 @@ from assessment.models import Agency, Invitation, Jurisdiction, Response, Round
 from assessment.tokens import hash_token
 from assessment.vocabulary import ResponseStatus, RoundStatus, Sector
 from tests.conftest import ON_POSTGRES
+from tests.console.conftest import sign_in
 
 LINK = re.compile(r"http://survey\.test/s/([A-Za-z0-9_-]+)")
+COORDINATOR = re.compile(r"/state \(sign in as (\S+) with the password (\S+)\)")
 
 
 def run(runner, *args):
@@ -121,11 +123,11 @@ def stored_bytes(app) -> bytes:
 def test_seed_demo_creates_the_demo_once_and_prints_a_working_link(runner, client):
     first = run(runner, "seed-demo")
     assert first.exit_code == 0, first.output
-    assert "Created Demo County" in first.output
+    assert "Created Demo County" in first.output and "Created Demo State" in first.output
     token = LINK.findall(first.output)[0]
     assert client.get(f"/s/{token}").status_code == 200
 
-    jurisdiction = db.session.scalar(select(Jurisdiction))
+    jurisdiction = db.session.scalar(select(Jurisdiction).where(Jurisdiction.name == "Demo County"))
     sectors = {a.sector for a in jurisdiction.agencies}
     assert len(jurisdiction.agencies) == 10
     assert {"community_supervision", "treatment", "victim_advocacy", "law_enforcement", "prosecution",
@@ -140,9 +142,17 @@ def test_seed_demo_creates_the_demo_once_and_prints_a_working_link(runner, clien
         assert len(per_agency) == 10
         assert sum(1 for n in per_agency.values() if n < round_.min_group_size) == 1
 
+    # the state's coordinator signs in with the printed password and compares the counties that share
+    email, password = COORDINATOR.search(first.output).groups()
+    assert sign_in(client, email, password).status_code == 302
+    state_page = client.get(client.get("/state/").location).get_data(as_text=True)
+    assert "Demo State" in state_page and "Demo County" in state_page and "Alder County" in state_page
+    assert "Ridge County" not in state_page  # it keeps its figures to itself
+
     second = run(runner, "seed-demo")
     assert "already exists" in second.output and LINK.search(second.output)
-    assert db.session.scalar(select(func.count(Jurisdiction.id))) == 1
+    assert "Created" not in second.output and COORDINATOR.search(second.output).group(2) != password
+    assert db.session.scalar(select(func.count(Jurisdiction.id))) == 10
 
 
 def test_init_db_refuses_a_database_made_before_migrations(runner):

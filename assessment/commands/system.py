@@ -10,7 +10,7 @@ from flask.cli import AppGroup
 
 from questionnaires import QuestionnaireError, language_name, load_file
 
-from .. import demo
+from .. import demo, demo_state
 from ..commandline import one_transaction
 from ..db import db
 from ..links import survey_link
@@ -54,12 +54,17 @@ def validate_questionnaire(file):
 @click.command("seed-demo")
 @one_transaction
 def seed_demo():
-    """Create Demo County (when missing) and print a fresh survey link for its open round."""
+    """Create Demo County and its state (when missing) and print a fresh survey link for its open round, with
+    fresh passwords for the demo's facilitator and state coordinator."""
     if demo.demo_exists():
         click.echo(f"{demo.DEMO_NAME} already exists.")
     else:
         demo.seed()
         click.echo(f"Created {demo.DEMO_NAME}: 10 agencies, two closed rounds with responses, one open round.")
+    if not demo_state.exists():
+        demo_state.seed()
+        click.echo(f"Created {demo_state.STATE_NAME}: {demo.DEMO_NAME} and {len(demo_state.COUNTIES)} smaller "
+                   "counties with closed rounds.")
     round_ = demo.open_demo_round()
     if round_ is None:
         click.echo(f"{demo.DEMO_NAME} has no open round, so there is no survey link to print.")
@@ -69,6 +74,11 @@ def seed_demo():
     email, password = demo.facilitator_account(round_.jurisdiction)
     click.echo(f"Console: {current_app.config['PUBLIC_URL'].rstrip('/')}/console (sign in as {email} with the "
                f"password {password}; a new one each time, for this demo only)")
+    state = demo_state.the_state()
+    if state is not None:
+        email, password = demo_state.coordinator_account(state)
+        click.echo(f"State page: {current_app.config['PUBLIC_URL'].rstrip('/')}/state (sign in as {email} with the "
+                   f"password {password})")
     click.echo(f"Survey link for {round_.title} ({agency.name}, line staff):")
     click.echo(survey_link(token))
 
