@@ -458,6 +458,17 @@ class ReportFile(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
+class StateReport(db.Model):
+    """A state's rendered report, kept by the hash of what it was made from (the state's figures, the renderer's
+    code, the paper): the latest one of each state only, served to its coordinators on any server."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    state_id: Mapped[int] = mapped_column(ForeignKey("state.id"), index=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
 class AuditEvent(db.Model):
     """Who did what, when. Append-only: rows are never updated or deleted (see the guards below)."""
 

@@ -27,7 +27,7 @@ def main() -> None:
     from sqlalchemy import select
 
     from app import create_app
-    from assessment import demo
+    from assessment import demo, demo_state
     from assessment.db import db
     from assessment.models import Round
     from assessment.people import invitations
@@ -46,7 +46,11 @@ def main() -> None:
             db.create_all()
             open_round = demo.seed()
             email, password = demo.facilitator_account(open_round.jurisdiction)
-            closed = db.session.scalars(select(Round).where(Round.status == RoundStatus.CLOSED)
+            state = demo_state.seed()
+            coordinator = demo_state.coordinator_account(state)
+            state_id, county_id = state.id, open_round.jurisdiction.id
+            closed = db.session.scalars(select(Round).where(Round.status == RoundStatus.CLOSED,
+                                                               Round.jurisdiction_id == open_round.jurisdiction_id)
                                         .order_by(Round.id)).all()
             token, token_es = invitations.issue_invitations(open_round, open_round.jurisdiction.agencies[0],
                                                       RoleLevel.LINE_STAFF, 2)
@@ -71,18 +75,27 @@ def main() -> None:
             spanish.get_by_role("button", name="Siguiente").click()
             spanish.screenshot(path=SHOTS / "survey-phone-es.png")
 
-            def signed_in(**page_options):
+            def signed_in(account=(email, password), **page_options):
                 page = browser.new_page(**page_options)
                 page.goto(f"{base}/login")
-                page.get_by_label("Email").fill(email)
-                page.get_by_label("Password").fill(password)
+                page.get_by_label("Email").fill(account[0])
+                page.get_by_label("Password").fill(account[1])
                 page.get_by_role("button", name="Sign in").click()
                 return page
+
+            board = signed_in(coordinator, viewport={"width": 1280, "height": 1000})
+            board.goto(f"{base}/state/{state_id}")
+            board.screenshot(path=SHOTS / "state-page.png", full_page=True)
+            board = signed_in(coordinator, viewport=PHONE, device_scale_factor=2, is_mobile=True)
+            board.goto(f"{base}/state/{state_id}")
+            board.screenshot(path=SHOTS / "state-page-phone.png")
 
             desk = signed_in(viewport={"width": 1280, "height": 1000})
             desk.goto(f"{base}/console/rounds/{later_id}/results")
             desk.wait_for_selector("#chart-dimensions svg.main-svg")
             desk.screenshot(path=SHOTS / "console-results.png")  # the top: filters, downloads, the continuum
+            desk.goto(f"{base}/console/jurisdictions/{county_id}/state")
+            desk.screenshot(path=SHOTS / "county-beside-state.png", full_page=True)
             desk.goto(f"{base}/console/rounds/{open_id}/people")
             desk.screenshot(path=SHOTS / "console-people.png")
             desk.goto(f"{base}/console/rounds/{open_id}/people?status=in_progress")
@@ -142,7 +155,7 @@ def five_hundred(round_) -> None:
     added = contacts.add(round_, contacts.read_file(round_, ("email,agency,role_level\n" + rows).encode()))
     mailings.save_settings(round_, "Dana Whitfield", "dana.whitfield@demo-county.example.gov", "7, 2", 2, True)
     from assessment import local_time
-    from assessment.services import rounds
+    from assessment.rounds import rounds
     rounds.edit_round(round_, closes_at=local_time.to_utc(dt.datetime(2027, 1, 22, 17, 0), demo.TIME_ZONE),
                       now=dt.datetime(2026, 12, 1))
     mailings.queue_invitations(round_)

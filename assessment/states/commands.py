@@ -8,8 +8,7 @@ from ..accounts import accounts
 from ..commandline import one_transaction
 from ..db import db
 from ..services import lookups
-from ..vocabulary import KEY_SECTORS
-from . import states
+from . import report, states
 
 state_cli = AppGroup("state", help="Group jurisdictions by state, and grant state coordinators their states.")
 
@@ -81,20 +80,14 @@ def revoke(email, state):
 @click.argument("state")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True,
               help="Where to write the PDF.")
-@click.option("--paper", type=click.Choice(["Letter", "A4"]), default="Letter", show_default=True)
-def report(state, output, paper):
+@click.option("--paper", type=click.Choice(["Letter", "A4"]),
+              help="The paper (default: REPORT_PAGE_SIZE when it is set, or Letter).")
+def report_command(state, output, paper):
     """Write STATE's report (its page's figures, every sharing county by name) as a PDF."""
-    from flask import current_app
-
-    from reports.state import state_pdf  # here: WeasyPrint is slow to import, and only this command needs it
-
     found = lookups.find_state(state)
-    figures = states.figures(found)
-    dimensions, conditions = states.constructs()
-    sectors = {s.value: s.label for s in KEY_SECTORS}
-    pdf = state_pdf(found.name, figures, dimensions, conditions, sectors, states.size_of(found),
-                    current_app.static_folder, paper)
+    pdf = report.export(found, paper)
     with open(output, "wb") as out:
         out.write(pdf)
-    db.session.commit()  # summaries of releases kept before them, worked out once
-    click.echo(f"Wrote {output}: {found.name}, {len(figures.counties)} sharing jurisdiction(s), {len(pdf) // 1024} KiB")
+    db.session.commit()  # the report kept for the state's coordinators, and its download audited
+    sharing = len(states.counties(found))
+    click.echo(f"Wrote {output}: {found.name}, {sharing} sharing jurisdiction(s), {len(pdf) // 1024} KiB")

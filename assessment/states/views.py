@@ -5,7 +5,7 @@ counties at their level, movement between rounds. And a county's view of its sta
 counties together (over five or more it cannot name), and the form its facilitators share with."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from .. import access
@@ -15,8 +15,8 @@ from ..console import carry_out
 from ..db import db
 from ..models import State
 from ..scoring import state as statewide
-from ..vocabulary import KEY_SECTORS
-from . import states
+from ..vocabulary import KEY_SECTORS, JobStatus
+from . import report, states
 from .forms import SharingForm
 
 bp = Blueprint("state", __name__, url_prefix="/state")
@@ -43,14 +43,51 @@ def _words() -> dict:
             "min_counties": statewide.MIN_COUNTIES}
 
 
-@bp.get("/<int:state_id>")
-def page(state_id: int):
+def _readable(state_id: int) -> State:
     state = db.session.get(State, state_id)
     if state is None or not states.may_read(current_user, state_id):
         abort(404)
+    return state
+
+
+@bp.get("/<int:state_id>")
+def page(state_id: int):
+    state = _readable(state_id)
     figures = states.figures(state)
     return render_template("state/page.html", state=state, figures=figures, in_state=states.size_of(state),
                            **_words())
+
+
+@bp.get("/<int:state_id>/report.pdf")
+def report_pdf(state_id: int):
+    """The state's report as a download when it is kept for the figures as they stand; otherwise its rendering is
+    queued and the reader is sent to watch it."""
+    state = _readable(state_id)
+    pdf, _job = report.download(state)
+    db.session.commit()
+    if pdf is None:
+        return redirect(url_for("state.report_progress", state_id=state.id))
+    return Response(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="state-report-{state.id}.pdf"'})
+
+
+@bp.get("/<int:state_id>/report")
+def report_progress(state_id: int):
+    """How far the state's report is; the page checks again by itself until the report can be downloaded."""
+    state = _readable(state_id)
+    ready = report.ready(state)
+    db.session.commit()  # summaries of releases kept before them, worked out once
+    return render_template("state/report_progress.html", state=state, ready=ready, job=report.progress_of(state),
+                           JobStatus=JobStatus)
+
+
+@bp.post("/<int:state_id>/report")
+def report_again(state_id: int):
+    """Prepare the report again (after a rendering failed)."""
+    state = _readable(state_id)
+    report.queue(state)
+    db.session.commit()
+    return redirect(url_for("state.report_progress", state_id=state.id))
 
 
 @console.get("/jurisdictions/<int:jurisdiction_id>/state")

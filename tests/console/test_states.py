@@ -2,17 +2,18 @@
 county beside the state without other counties' names (unless those agreed), and every state figure is made of
 what the counties already publish."""
 import html
+import io
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from assessment.accounts import accounts
 from assessment.db import db
-from assessment.models import AuditEvent, Jurisdiction, Release, Round, State
+from assessment.models import AuditEvent, Job, Jurisdiction, Release, Round, State, StateReport
 from assessment.results import commitments, releases
 from assessment.scoring import state as statewide
-from assessment.services import ServiceError
+from assessment.services import ServiceError, jobs
 from assessment.states import states
 from assessment.vocabulary import Role
 from tests.console.conftest import PASSWORD, csrf, sign_in
@@ -177,3 +178,47 @@ def test_a_coordinator_holding_grants_from_before_reads_no_jurisdiction(client, 
     sign_in(client, "admin@test.org")
     page = client.get(f"/console/users/{ash.id}").get_data(as_text=True)
     assert "Grants held from before it was a state coordinator" in page and "Take back" in page
+
+
+def test_a_coordinator_downloads_the_state_s_report_prepared_in_the_background(client, state):
+    import pypdf
+
+    sign_in(client, "board@test.org")
+    page = client.get(f"/state/{state['state']}").get_data(as_text=True)
+    assert f'href="/state/{state["state"]}/report.pdf"' in page
+    first = client.get(f"/state/{state['state']}/report.pdf")  # nothing kept yet: queued, and watched
+    assert first.status_code == 302 and first.location.endswith(f"/state/{state['state']}/report")
+    waiting = client.get(first.location).get_data(as_text=True)
+    assert "waiting its turn" in waiting and 'data-poll="' in waiting
+    assert client.get(f"/state/{state['state']}/report.pdf").status_code == 302  # the same job, not a second
+    assert db.session.scalar(select(func.count(Job.id)).where(Job.kind == "state_report")) == 1
+
+    assert jobs.run_pending(kinds=["state_report"]) == 1
+    assert "Download the state's report (PDF)" in client.get(first.location).get_data(as_text=True)
+    pdf = client.get(f"/state/{state['state']}/report.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    text = " ".join(" ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf.data)).pages).split())
+    assert "Ash County" in text and "Gum County" not in text
+    assert db.session.scalar(select(AuditEvent.id).where(AuditEvent.action == "report_downloaded",
+                                                         AuditEvent.target == f"state {state['state']}",
+                                                         AuditEvent.actor == "board@test.org"))
+
+    # a county that stops sharing changes the figures: the kept report no longer answers, and is replaced
+    states.set_sharing(db.session.get(Jurisdiction, state["cedar"]), False, by_name=False)
+    db.session.commit()
+    assert client.get(f"/state/{state['state']}/report.pdf").status_code == 302
+    assert jobs.run_pending(kinds=["state_report"]) == 1
+    again = client.get(f"/state/{state['state']}/report.pdf")
+    text = " ".join(" ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(again.data)).pages).split())
+    assert "Ash County" in text and "Cedar County" not in text
+    assert db.session.scalar(select(func.count(StateReport.id))) == 1  # the state keeps its latest only
+
+    # nobody else reads it: another state's coordinator, a county's facilitator
+    other = accounts.create_user("west@test.org", PASSWORD, "state")
+    states.grant(other, states.list_states()[1])
+    db.session.commit()
+    for email in ("west@test.org", "ash@test.org"):
+        sign_in(client, email)
+        assert client.get(f"/state/{state['state']}/report.pdf").status_code == 404
+        assert client.get(f"/state/{state['state']}/report").status_code == 404
+        assert client.post(f"/state/{state['state']}/report", data={"csrf_token": csrf(client)}).status_code == 404

@@ -5,7 +5,8 @@ import pytest
 
 from assessment import demo, demo_state
 from assessment.db import db
-from assessment.services import lookups
+from assessment.services import jobs, lookups
+from assessment.states import report
 from tests.e2e.conftest import assert_accessible, assert_fits, new_page
 
 pytestmark = pytest.mark.browser
@@ -35,7 +36,7 @@ def test_a_coordinator_compares_the_demo_states_counties_and_a_county_sees_itsel
     db.session.commit()
 
     for viewport in ({"width": 1280, "height": 900}, {"width": 375, "height": 740}):
-        context, page = new_page(browser, viewport=viewport)
+        context, page = new_page(browser, viewport=viewport, accept_downloads=True)
         sign_in(page, site, *coordinator)
         assert page.get_by_role("heading", level=1).inner_text() == demo_state.STATE_NAME
         table = page.get_by_role("table", name="Counties, their latest closed round")
@@ -44,6 +45,16 @@ def test_a_coordinator_compares_the_demo_states_counties_and_a_county_sees_itsel
         assert "Ridge County" not in page.inner_text("main")  # it keeps its figures to itself
         assert "too few respondents to publish" in table.get_by_role("row", name="Marsh County").inner_text()
         check(page, f"state page at {viewport['width']} px")
+        if viewport["width"] == 1280:  # the state's report: prepared in the background, then downloaded
+            page.get_by_role("link", name="Download the state's report (PDF)").click()
+            assert "waiting its turn to be prepared" in page.get_by_role("status").inner_text()
+            check(page, "the state's report being prepared")
+            assert jobs.run_pending(kinds=[report.KIND]) == 1
+            page.reload()
+            with page.expect_download() as download:
+                page.get_by_role("link", name="Download the state's report (PDF)").click()
+            assert download.value.suggested_filename == f"state-report-{state.id}.pdf"
+            assert open(download.value.path(), "rb").read(5) == b"%PDF-"
         context.close()
 
     context, page = new_page(browser, viewport={"width": 1280, "height": 900})
