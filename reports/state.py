@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Sequence
+from typing import Optional, Sequence
 
 from assessment.scoring.state import StateFigures
 
@@ -47,7 +47,8 @@ def _rows(figures: StateFigures, dimensions: Sequence) -> list[dict]:
 
 
 def state_html(state: str, figures: StateFigures, dimensions: Sequence, conditions: Sequence, sectors: dict[str, str],
-               in_state: int, page_size: str = "Letter") -> str:
+               in_state: int, page_size: str = "Letter", bound: Optional[dict[str, str]] = None) -> str:
+    """`bound`: the sectors whose role limits what they may share, with what binds each in a few words."""
     if page_size not in PAGE_SIZES:
         raise ValueError(f"page size must be one of {', '.join(PAGE_SIZES)}, not {page_size!r}")
     shown = [c for c in figures.counties if c.latest is not None and c.latest.shown]
@@ -58,12 +59,13 @@ def state_html(state: str, figures: StateFigures, dimensions: Sequence, conditio
     heard = sum(1 for c in figures.counties if c.latest is not None and c.latest.responses)
     return TEMPLATES.get_template("state.html").render(
         state=state, figures=figures, rows=_rows(figures, dimensions), dimensions=dimensions,
-        conditions=conditions, sectors=sectors, held=held, heard=heard, in_state=in_state,
+        conditions=conditions, sectors=sectors, held=held, heard=heard, in_state=in_state, bound=bound or {},
         sharing=len(figures.counties), median=_whole(figures.median_readiness), page_size=page_size,
         produced=dt.date.today().isoformat())
 
 
 def state_pdf(state: str, figures: StateFigures, dimensions: Sequence, conditions: Sequence,
-              sectors: dict[str, str], in_state: int, static_folder: str | Path, page_size: str = "Letter") -> bytes:
-    html = state_html(state, figures, dimensions, conditions, sectors, in_state, page_size)
+              sectors: dict[str, str], in_state: int, static_folder: str | Path, page_size: str = "Letter",
+              bound: Optional[dict[str, str]] = None) -> bytes:
+    html = state_html(state, figures, dimensions, conditions, sectors, in_state, page_size, bound)
     return write_pdf(html, StaticOnlyFetcher(static_folder), TITLES)

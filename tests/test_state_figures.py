@@ -88,3 +88,29 @@ def test_a_county_sees_the_others_together_only_over_five_it_cannot_name():
     outside = statewide.for_a_county(more, 99, DIMENSIONS, CONDITIONS)
     assert outside.mine is None and outside.named == () and len(outside.others.counties) == 9
     assert outside.place is None
+
+
+def test_roles_that_limit_sharing_count_the_counties_that_heard_them_and_those_held_by_exchanging_information():
+    def heard(index, missing):
+        return dataclasses.replace(summary(index), missing_key_sectors=missing)
+
+    counties = [county(1, heard(40.0, ("defense",))), county(2, heard(45.0, ())), county(3, heard(60.0, ())),
+                county(4, heard(70.0, ("defense", "judiciary"))), county(5, statewide.NOTHING)]
+    figures = statewide.state_figures(counties, DIMENSIONS, CONDITIONS, ["judiciary", "defense"])
+    # heard in: every shown county but those that miss it; held by information: the two under 50 that heard it
+    assert figures.bound_roles == {"judiciary": (3, 2), "defense": (2, 1)}
+    assert statewide.state_figures(counties, DIMENSIONS, CONDITIONS).bound_roles == {}
+
+
+def test_what_holds_a_county_is_its_first_dimension_below_50_in_the_continuum_s_order_once_kept():
+    """The kept JSON sorts its keys: the dimensions come back in the continuum's order, and a county below 50 on
+    exchanging information and on altering activities is held by exchanging information."""
+    kept = dataclasses.replace(summary(40.0, "fragmented"), dimensions={
+        "information": 43.0, "activities": 27.0, "resources": 8.0, "capacity": 11.0})
+    assert kept.held_back_by == "information"
+    again = statewide.loads(statewide.dumps(kept))
+    assert list(again.dimensions) == DIMENSIONS and again.held_back_by == "information" and again == kept
+    # a summary kept before the order was (keys sorted, no order): the continuum's order all the same
+    import json
+    old = {k: v for k, v in json.loads(statewide.dumps(kept)).items() if k != "dimension_order"}
+    assert statewide.CountySummary.from_json(old).held_back_by == "information"

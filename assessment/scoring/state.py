@@ -31,6 +31,9 @@ from .results import RoundResults
 MIN_COUNTIES = 5
 #: The continuum's levels from the bottom, as the state's distribution counts them.
 LADDER = (FRAGMENTED, *LEVELS)
+#: The collaboration readiness questionnaire's dimensions in the continuum's order: the order of a summary kept
+#: without its own (see `CountySummary.from_json`).
+CONTINUUM_ORDER = ("information", "activities", "resources", "capacity")
 
 
 @dataclass(frozen=True)
@@ -75,10 +78,20 @@ class CountySummary:
         return {"responses": self.responses, "shown": self.shown, "level": self.level, "qualifier": self.qualifier,
                 "readiness_index": self.readiness_index, "readiness_low": self.readiness_low,
                 "readiness_high": self.readiness_high, "dimensions": self.dimensions, "conditions": self.conditions,
-                "next_step": self.next_step, "missing_key_sectors": list(self.missing_key_sectors)}
+                "next_step": self.next_step, "missing_key_sectors": list(self.missing_key_sectors),
+                "dimension_order": list(self.dimensions)}
 
     @classmethod
     def from_json(cls, data: dict) -> "CountySummary":
+        """A summary as kept: its dimensions back in the continuum's order (the JSON's keys are sorted), which
+        `held_back_by` reads them in. A summary kept before the order was is of the collaboration readiness
+        questionnaire, whose order `CONTINUUM_ORDER` is."""
+        data = dict(data)
+        scores = data.get("dimensions") or {}
+        order = data.pop("dimension_order", None)
+        if order is None:
+            order = [d for d in CONTINUUM_ORDER if d in scores] + [d for d in scores if d not in CONTINUUM_ORDER]
+        data["dimensions"] = {d: scores[d] for d in order if d in scores}
         return cls(**{**data, "missing_key_sectors": tuple(data.get("missing_key_sectors", ()))})
 
 
@@ -167,6 +180,11 @@ class StateFigures:
     conditions_of_concern: dict[str, int]
     #: Per key sector, how many counties had no respondent from it in their latest round.
     missing_sectors: dict[str, int]
+    #: Per sector whose role limits what it may share (judiciary, defense, victim advocacy, treatment: the
+    #: questionnaire's role table), how many shown counties heard it in their latest round, and how many of those
+    #: are held at their level by the continuum's first dimension (exchanging information), where that role's
+    #: next step can only be system-level.
+    bound_roles: dict[str, tuple[int, int]]
     #: Counties that moved up, stayed, moved down between their last two closed rounds; and those with one.
     moved_up: int
     stayed: int
@@ -186,8 +204,10 @@ class StateFigures:
         return sum(self.by_level.values())
 
 
-def state_figures(counties: Sequence[County], dimensions: Sequence[str], conditions: Sequence[str]) -> StateFigures:
-    """The state's figures over `counties` (those that share with it), each counting once."""
+def state_figures(counties: Sequence[County], dimensions: Sequence[str], conditions: Sequence[str],
+                  limited: Sequence[str] = ()) -> StateFigures:
+    """The state's figures over `counties` (those that share with it), each counting once; `limited`, the sectors
+    whose role limits what they may share."""
     shown = [c.latest for c in counties if c.latest is not None and c.latest.shown]
     by_level = {level: 0 for level in LADDER}
     for s in shown:
@@ -197,6 +217,10 @@ def state_figures(counties: Sequence[County], dimensions: Sequence[str], conditi
                for c in conditions}
     latest = [c.latest for c in counties if c.latest is not None]
     missing = {k.value: sum(1 for s in latest if k.value in s.missing_key_sectors) for k in KEY_SECTORS}
+    heard = {sector: [s for s in shown if sector not in s.missing_key_sectors] for sector in limited}
+    first = dimensions[0] if dimensions else None
+    bound_roles = {sector: (len(them), sum(1 for s in them if s.held_back_by == first))
+                   for sector, them in heard.items()}
     moves = [c.move for c in counties if c.move is not None]
     indices = sorted(s.readiness_index for s in shown if defined(s.readiness_index))
     enough = len(indices) >= MIN_COUNTIES
@@ -205,7 +229,8 @@ def state_figures(counties: Sequence[County], dimensions: Sequence[str], conditi
         hidden=sum(1 for c in counties if c.latest is not None and not c.latest.shown),
         not_yet=sum(1 for c in counties if c.latest is None), held_back=held_back,
         at_the_top=sum(1 for s in shown if s.held_back_by is None), conditions_of_concern=concern,
-        missing_sectors=missing, moved_up=sum(1 for m in moves if m > 0), stayed=sum(1 for m in moves if m == 0),
+        missing_sectors=missing, bound_roles=bound_roles, moved_up=sum(1 for m in moves if m > 0),
+        stayed=sum(1 for m in moves if m == 0),
         moved_down=sum(1 for m in moves if m < 0),
         one_round=sum(1 for c in counties if c.latest is not None and c.earlier is None),
         commitments=sum(len(c.commitments) for c in counties if c.commitments_kept is not None),
@@ -227,7 +252,7 @@ class CountyView:
 
 
 def for_a_county(counties: Sequence[County], own_id: int, dimensions: Sequence[str],
-                 conditions: Sequence[str]) -> CountyView:
+                 conditions: Sequence[str], limited: Sequence[str] = ()) -> CountyView:
     """The state as one county sees it. Every figure of the others together is over the counties it cannot name
     (neither its own nor one that shows its name to it), and only when MIN_COUNTIES or more of them published a
     level: a figure over the named ones and a few others would give the others' figures by subtraction."""
@@ -240,4 +265,4 @@ def for_a_county(counties: Sequence[County], own_id: int, dimensions: Sequence[s
         return CountyView(mine, named, None, None)
     own = mine.latest.readiness_index if mine and mine.latest and mine.latest.shown else None
     place = 100.0 * sum(1 for v in shown if exact(v) < exact(own)) / len(shown) if defined(own) else None
-    return CountyView(mine, named, state_figures(unnamed, dimensions, conditions), place)
+    return CountyView(mine, named, state_figures(unnamed, dimensions, conditions, limited), place)

@@ -66,7 +66,7 @@ def render(state: State, page_size: Optional[str] = None, progress=lambda _messa
     dimensions, conditions = states.constructs()
     progress(STEPS[1])
     pdf = state_pdf(state.name, figures, dimensions, conditions, {s.value: s.label for s in KEY_SECTORS}, in_state,
-                    current_app.static_folder, page_size or paper())
+                    current_app.static_folder, page_size or paper(), states.bound_roles())
     key = report_key(state, made_of, page_size)
     if stored(key) is None:
         db.session.execute(delete(StateReport).where(StateReport.state_id == state.id))

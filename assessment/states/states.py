@@ -18,7 +18,7 @@ from ..results import releases
 from ..scoring import state as statewide
 from ..services import ServiceError, audit
 from ..text import clean
-from ..vocabulary import Role, RoundStatus
+from ..vocabulary import KEY_SECTORS, Role, RoundStatus
 
 
 def add_state(name: str) -> State:
@@ -145,6 +145,14 @@ def constructs() -> tuple[list, list]:
     return list(q.dimensions), list(q.conditions)
 
 
+def bound_roles() -> dict[str, str]:
+    """The key sectors whose role limits what they may share (the current questionnaire's role table), with what
+    binds each in a few words."""
+    roles = catalog.latest("collaboration_readiness").guidance.roles.sectors
+    return {k.value: roles[k.value].short for k in KEY_SECTORS if k.value in roles and roles[k.value].limits_sharing}
+
+
 def figures(state: State) -> statewide.StateFigures:
     dimensions, conditions = constructs()
-    return statewide.state_figures(counties(state), [d.id for d in dimensions], [c.id for c in conditions])
+    return statewide.state_figures(counties(state), [d.id for d in dimensions], [c.id for c in conditions],
+                                   list(bound_roles()))

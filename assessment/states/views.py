@@ -40,7 +40,7 @@ def index():
 def _words() -> dict:
     dimensions, conditions = states.constructs()
     return {"dimensions": dimensions, "conditions": conditions, "sectors": {s.value: s.label for s in KEY_SECTORS},
-            "min_counties": statewide.MIN_COUNTIES}
+            "bound": states.bound_roles(), "min_counties": statewide.MIN_COUNTIES}
 
 
 def _readable(state_id: int) -> State:
@@ -101,7 +101,7 @@ def _county_page(jurisdiction, form=None, status=200):
         return render_template("state/county.html", jurisdiction=jurisdiction, state=None, **_words()), status
     dimensions, conditions = states.constructs()
     view = statewide.for_a_county(states.counties(jurisdiction.state), jurisdiction.id, [d.id for d in dimensions],
-                                  [c.id for c in conditions])
+                                  [c.id for c in conditions], list(states.bound_roles()))
     form = form or SharingForm(share=jurisdiction.share_with_state, by_name=jurisdiction.show_by_name)
     return render_template("state/county.html", jurisdiction=jurisdiction, state=jurisdiction.state, view=view,
                            form=form, **_words()), status

@@ -70,6 +70,11 @@ def test_a_state_coordinator_compares_the_counties_that_share_and_reads_nothing_
         db.session.get(Round, min(r.id for r in db.session.scalars(select(Round).where(
             Round.jurisdiction_id == state["ash"])))))).dimensions["activities"] else "0 are on a dimension"
     assert "They recorded 1 commitment after the round before" in text and rose in text
+    # the roles that limit sharing: none of these counties has a court or a defender (4 agencies each)
+    roles = re.sub(r"<[^>]+>", " ", page[page.index('id="roles"'):page.index('id="movement"')])
+    roles = html.unescape(" ".join(roles.split()))
+    assert "Judiciary No case-specific contact outside the record 0 of 5 0 of 0" in roles
+    assert "Defense Privilege and its duty to the client 0 of 5 0 of 0" in roles
     # nothing of another state, no console page, no API, no jurisdiction's results
     assert client.get(f"/state/{state['state'] + 1}").status_code == 404
     assert client.get(f"/console/jurisdictions/{state['ash']}").status_code == 404
@@ -145,8 +150,9 @@ def test_every_state_figure_is_what_the_counties_published(app, state):
         assert county.latest == statewide.county_summary(published)
         assert county.latest.shown == (published.jurisdiction.profile is not None)
     dimensions, conditions = states.constructs()
-    again = statewide.state_figures(figures.counties, [d.id for d in dimensions], [c.id for c in conditions])
-    assert again == figures
+    again = statewide.state_figures(figures.counties, [d.id for d in dimensions], [c.id for c in conditions],
+                                    ["treatment", "victim_advocacy", "judiciary", "defense"])
+    assert again == figures and list(states.bound_roles()) == ["treatment", "victim_advocacy", "judiciary", "defense"]
     assert db.session.scalar(select(Release.id).where(Release.summary.is_(None))) is None  # kept at release time
 
 
