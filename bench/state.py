@@ -1,6 +1,7 @@
 """A state's page at a state's size: the statewide seed (bench/statewide.py: 60 jurisdictions x 8 agencies x 6
 closed rounds of about 300) put in one state, every jurisdiction sharing with it (a third by name), read by a state
-coordinator, and one county's view of its state read by its facilitator. For each: the first view (the seed's
+coordinator, and one county's view of its state read by its facilitator, and the state's report (rendered once by
+its job, then served from the store). For each: the first view (the seed's
 releases were kept before release summaries were, so their summaries are worked out then, once), then the median
 CPU time, the p95 wall time of the next views, and the SQL statements one view costs; then the same with a third of
 the counties sharing, to show the count does not grow with the state's size.
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import tempfile
+import time
 
 from sqlalchemy import func, select
 
@@ -29,8 +31,9 @@ def main() -> None:
     from app import create_app
     from assessment.accounts import accounts
     from assessment.db import db
-    from assessment.models import Jurisdiction, Release, Round
-    from assessment.states import states
+    from assessment.models import Jurisdiction, Release, Round, StateReport
+    from assessment.services import jobs
+    from assessment.states import report, states
 
     with tempfile.TemporaryDirectory() as folder:
         url = statewide_database(folder, args)
@@ -66,6 +69,15 @@ def main() -> None:
                                         f"/console/jurisdictions/{places[-1].id}/state")):
                 first, cpu, p95, count = measure(client, path, args.repeats)
                 print(f"{name:<34}{first:>10.0f}{cpu:>9.1f}{p95:>9.1f}{count:>12}", flush=True)
+            queued = board.get(f"/state/{state.id}/report.pdf")  # nothing kept yet: its rendering is queued
+            assert queued.status_code == 302, queued.status_code
+            began = time.perf_counter()
+            assert jobs.run_pending(kinds=[report.KIND]) == 1
+            rendered = (time.perf_counter() - began) * 1000
+            size = len(db.session.scalar(select(StateReport.pdf).where(StateReport.state_id == state.id)))
+            first, cpu, p95, count = measure(board, f"/state/{state.id}/report.pdf", args.repeats)
+            print(f"{'the report, from the store':<34}{first:>10.0f}{cpu:>9.1f}{p95:>9.1f}{count:>12}   "
+                  f"(rendered by its job in {rendered:.0f} ms, {size // 1024} KiB)", flush=True)
             for n, place in enumerate(places):
                 states.set_sharing(place, n % 3 == 0, by_name=True)
             db.session.commit()
