@@ -6,6 +6,8 @@ import datetime as dt
 from pathlib import Path
 from typing import Optional, Sequence
 
+from assessment.scoring.continuum import CONCERN_BELOW
+from assessment.scoring.numbers import exact
 from assessment.scoring.state import StateFigures
 
 from .fetcher import StaticOnlyFetcher
@@ -40,7 +42,8 @@ def _rows(figures: StateFigures, dimensions: Sequence) -> list[dict]:
                         and s.readiness_high is not None else "")
             row.update(round=f"{c.latest_title} ({s.responses})", level=s.placed,
                        index=_whole(s.readiness_index) + interval,
-                       scores=[_whole(s.dimensions.get(d.id)) for d in dimensions],
+                       scores=[(_whole(v := s.dimensions.get(d.id)), v is not None and exact(v) < CONCERN_BELOW)
+                               for d in dimensions],
                        held=labels.get(s.held_back_by, "nothing: collaboration reached"), move=move)
         rows.append(row)
     return rows

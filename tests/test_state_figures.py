@@ -56,7 +56,8 @@ def test_each_county_counts_once_and_nothing_ordered_shows_under_the_minimum():
     assert figures.held_back == {"information": 1, "activities": 0, "resources": 0, "capacity": 0}
     assert figures.at_the_top == 3  # every dimension at 50 or more: nothing holds them at their level
     assert figures.conditions_of_concern["trust"] == 1 and figures.missing_sectors["defense"] == 4
-    assert (figures.moved_up, figures.stayed, figures.moved_down, figures.one_round) == (1, 1, 1, 2)
+    assert (figures.moved_up, figures.stayed, figures.moved_down, figures.one_round) == (1, 1, 1, 1)
+    assert (figures.scores_rose, figures.scores_compared) == (4, 12)  # county 1's four rose; 2 stayed, 4 fell
     assert [c.index_change for c in four[:4]] == [10.0, 0.0, None, -10.0]
     assert (figures.commitments, figures.commitments_kept) == (0, 0)
     promised = statewide.County(id=1, name="County 1", by_name=False, latest=four[0].latest,

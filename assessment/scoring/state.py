@@ -189,11 +189,16 @@ class StateFigures:
     moved_up: int
     stayed: int
     moved_down: int
+    #: (Counties with a published level and none from an earlier closed round to compare with.)
     one_round: int
     #: Commitments recorded after the round before the latest (by counties with both rounds published), and how
     #: many of them are on a dimension whose score rose since.
     commitments: int
     commitments_kept: int
+    #: For comparison, over the counties with both rounds' levels: how many of their dimension scores rose since
+    #: the round before, of how many were published in both (commitments or not).
+    scores_rose: int
+    scores_compared: int
     #: The median readiness index of the shown counties (each counts once); None under MIN_COUNTIES of them.
     median_readiness: Optional[float]
     #: The shown counties' readiness indices in order (no names), for a distribution; empty under MIN_COUNTIES.
@@ -222,6 +227,8 @@ def state_figures(counties: Sequence[County], dimensions: Sequence[str], conditi
     bound_roles = {sector: (len(them), sum(1 for s in them if s.held_back_by == first))
                    for sector, them in heard.items()}
     moves = [c.move for c in counties if c.move is not None]
+    compared = [(now, then) for c in counties if c.move is not None for d in dimensions
+                if defined(now := c.latest.dimensions.get(d)) and defined(then := c.earlier.dimensions.get(d))]
     indices = sorted(s.readiness_index for s in shown if defined(s.readiness_index))
     enough = len(indices) >= MIN_COUNTIES
     return StateFigures(
@@ -232,9 +239,10 @@ def state_figures(counties: Sequence[County], dimensions: Sequence[str], conditi
         missing_sectors=missing, bound_roles=bound_roles, moved_up=sum(1 for m in moves if m > 0),
         stayed=sum(1 for m in moves if m == 0),
         moved_down=sum(1 for m in moves if m < 0),
-        one_round=sum(1 for c in counties if c.latest is not None and c.earlier is None),
+        one_round=sum(1 for c in counties if c.latest is not None and c.latest.shown and c.move is None),
         commitments=sum(len(c.commitments) for c in counties if c.commitments_kept is not None),
         commitments_kept=sum(c.commitments_kept or 0 for c in counties),
+        scores_rose=sum(1 for now, then in compared if exact(now) > exact(then)), scores_compared=len(compared),
         median_readiness=statistics.median(indices) if enough else None,
         readiness_spread=tuple(indices) if enough else ())
 

@@ -5,6 +5,8 @@ counties at their level, movement between rounds. And a county's view of its sta
 counties together (over five or more it cannot name), and the form its facilitators share with."""
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import Blueprint, Response, abort, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
@@ -55,7 +57,7 @@ def page(state_id: int):
     state = _readable(state_id)
     figures = states.figures(state)
     return render_template("state/page.html", state=state, figures=figures, in_state=states.size_of(state),
-                           **_words())
+                           today=dt.date.today().isoformat(), **_words())
 
 
 @bp.get("/<int:state_id>/report.pdf")
