@@ -8,7 +8,7 @@ from typing import Optional, Sequence
 
 from assessment.scoring.continuum import CONCERN_BELOW
 from assessment.scoring.numbers import exact
-from assessment.scoring.state import StateFigures
+from assessment.scoring.state import StateFigures, which
 
 from .fetcher import StaticOnlyFetcher
 from .pdf import PAGE_SIZES, TEMPLATES, write_pdf
@@ -54,15 +54,16 @@ def state_html(state: str, figures: StateFigures, dimensions: Sequence, conditio
     """`bound`: the sectors whose role limits what they may share, with what binds each in a few words."""
     if page_size not in PAGE_SIZES:
         raise ValueError(f"page size must be one of {', '.join(PAGE_SIZES)}, not {page_size!r}")
-    shown = [c for c in figures.counties if c.latest is not None and c.latest.shown]
-    held = [{"label": d.label, "count": figures.held_back[d.id],
-             "names": ", ".join(c.name for c in shown if c.latest.held_back_by == d.id)} for d in dimensions]
+    names = which(figures, [d.id for d in dimensions], [c.id for c in conditions])
+    held = [{"label": d.label, "count": figures.held_back[d.id], "names": ", ".join(names.held_back[d.id])}
+            for d in dimensions]
     held.append({"label": "None: collaboration reached", "count": figures.at_the_top,
-                 "names": ", ".join(c.name for c in shown if c.latest.held_back_by is None)})
+                 "names": ", ".join(names.held_back[None])})
     heard = sum(1 for c in figures.counties if c.latest is not None and c.latest.responses)
     return TEMPLATES.get_template("state.html").render(
         state=state, figures=figures, rows=_rows(figures, dimensions), dimensions=dimensions,
         conditions=conditions, sectors=sectors, held=held, heard=heard, in_state=in_state, bound=bound or {},
+        which=names,
         sharing=len(figures.counties), median=_whole(figures.median_readiness), page_size=page_size,
         produced=dt.date.today().isoformat())
 

@@ -77,18 +77,24 @@ def test_a_county_sees_the_others_together_only_over_five_it_cannot_name():
     others' by subtraction, so the others together are over the unnamed ones alone, five of them at least."""
     six = [county(n, summary(40.0 + 5 * n), by_name=n in (2, 3)) for n in range(1, 7)]
     view = statewide.for_a_county(six, 1, DIMENSIONS, CONDITIONS)
-    assert [c.id for c in view.named] == [2, 3] and view.others is None and view.place is None  # 3 unnamed
+    assert [c.id for c in view.named] == [2, 3] and view.others is None and view.against_median is None  # 3 unnamed
 
     more = [*six, county(7, summary(42.0)), county(8, statewide.NOTHING), county(9, summary(80.0, "collaboration"))]
     view = statewide.for_a_county(more, 1, DIMENSIONS, CONDITIONS)
     assert {c.id for c in view.others.counties} == {4, 5, 6, 7, 8, 9}  # not its own, not the named
     assert view.others.shown_count == 5 and view.others.hidden == 1
-    assert view.place == 20.0  # 45 is above 42 only, of 42, 60, 65, 70, 80
+    assert view.others.median_readiness == 65.0 and view.against_median == -1  # 45 against 42, 60, 65, 70, 80
 
-    # a county that shares nothing sees no name, and the others together over everyone else
-    outside = statewide.for_a_county(more, 99, DIMENSIONS, CONDITIONS)
-    assert outside.mine is None and outside.named == () and len(outside.others.counties) == 9
-    assert outside.place is None
+    # a county that shares nothing sees no name; the named counties are still left out of the others together, or
+    # turning its sharing off and on again would give them to it by subtraction
+    outside = statewide.for_a_county(more, 1, DIMENSIONS, CONDITIONS, known=())
+    alone = statewide.for_a_county([c for c in more if c.id != 1], 1, DIMENSIONS, CONDITIONS)
+    assert alone.mine is None and alone.named == () and {c.id for c in alone.others.counties} == {4, 5, 6, 7, 8, 9}
+    assert alone.others == outside.others
+
+    # an account that also reads two of the unnamed counties (granted them) cannot subtract them either
+    granted = statewide.for_a_county(more, 1, DIMENSIONS, CONDITIONS, known={4, 5})
+    assert granted.others is None  # 6, 7, 9 published a level: under five
 
 
 def test_roles_that_limit_sharing_count_the_counties_that_heard_them_and_those_held_by_exchanging_information():
@@ -115,3 +121,17 @@ def test_what_holds_a_county_is_its_first_dimension_below_50_in_the_continuum_s_
     import json
     old = {k: v for k, v in json.loads(statewide.dumps(kept)).items() if k != "dimension_order"}
     assert statewide.CountySummary.from_json(old).held_back_by == "information"
+
+
+def test_the_counties_behind_each_count_are_named_for_the_coordinators_and_agree_with_the_counts():
+    counties = [county(1, summary(40.0, "networking", trust=45.0)), county(2, summary(55.0)),
+                county(3, summary(70.0, trust=49.9)), county(4, statewide.NOTHING)]
+    figures = statewide.state_figures(counties, DIMENSIONS, CONDITIONS)
+    names = statewide.which(figures, DIMENSIONS, CONDITIONS)
+    assert names.held_back == {"information": ("County 1",), "activities": (), "resources": (), "capacity": (),
+                               None: ("County 2", "County 3")}
+    assert names.conditions["trust"] == ("County 1", "County 3")  # 45 and 49.9: below 50; County 2's 60 is not
+    assert names.missing_sectors["defense"] == ("County 1", "County 2", "County 3")
+    assert all(len(names.conditions[c]) == figures.conditions_of_concern[c] for c in CONDITIONS)
+    assert all(len(names.held_back[d]) == figures.held_back[d] for d in DIMENSIONS)
+    assert all(len(v) == figures.missing_sectors[k] for k, v in names.missing_sectors.items())

@@ -8,9 +8,9 @@ the shown counties could be subtracted to isolate a hidden one's groups. A count
 had fewer than k respondents) is counted as such, as its own results say.
 
 Where the figures go to a reader who must not see other counties by name (a county's facilitator), every figure of
-the other counties together is over those it cannot name, and only over `MIN_COUNTIES` or more of them with a
-published level (`for_a_county`): a figure over few counties, or over named ones and a few others, would all but
-name each one's figure. What this cannot prevent: a reader who compares the state's figures before and after one
+the other counties together is over those it can neither name nor read otherwise, and only over `MIN_COUNTIES` or
+more of them with a published level (`for_a_county`): a figure over few counties, or over known ones and a few
+others, would all but name each one's figure. What this cannot prevent: a reader who compares the state's figures before and after one
 county stops sharing (or closes a round) learns that county's published figures, unnamed; no group of fewer than
 k respondents is ever among them.
 """
@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import statistics
 from dataclasses import dataclass, field
-from typing import Optional, Sequence
+from typing import Collection, Optional, Sequence
 
 from ..vocabulary import KEY_SECTORS
 from .continuum import CONCERN_BELOW, FRAGMENTED, LEVELS, defined, placed_name
@@ -248,29 +248,59 @@ def state_figures(counties: Sequence[County], dimensions: Sequence[str], conditi
 
 
 @dataclass(frozen=True)
+class Which:
+    """The counties behind the state's counts, by name: for the state's coordinators only, who see every sharing
+    county by name (never for a county's view of the others)."""
+
+    held_back: dict[str, tuple[str, ...]]
+    conditions: dict[str, tuple[str, ...]]
+    missing_sectors: dict[str, tuple[str, ...]]
+
+
+def which(figures: StateFigures, dimensions: Sequence[str], conditions: Sequence[str]) -> Which:
+    shown = [c for c in figures.counties if c.latest is not None and c.latest.shown]
+    latest = [c for c in figures.counties if c.latest is not None and c.latest.responses is not None]
+    return Which(
+        held_back={d: tuple(c.name for c in shown if c.latest.held_back_by == d) for d in (*dimensions, None)},
+        conditions={k: tuple(c.name for c in shown if defined(v := c.latest.conditions.get(k))
+                             and exact(v) < CONCERN_BELOW) for k in conditions},
+        missing_sectors={k.value: tuple(c.name for c in latest if k.value in c.latest.missing_key_sectors)
+                         for k in KEY_SECTORS})
+
+
+@dataclass(frozen=True)
 class CountyView:
     """What one county's facilitators see of their state: their own county, the counties that show their name to
     the others (only to a county that shares in return), and the state's other counties together (`others`, None
-    under MIN_COUNTIES of them with a published level), with their county's place among those."""
+    under MIN_COUNTIES of them with a published level), with where their county's readiness index stands against
+    those counties' median (`against_median`: 1 above, 0 at, -1 below; None when either is not published)."""
 
     mine: Optional[County]
     named: tuple[County, ...]
     others: Optional[StateFigures]
-    place: Optional[float]
+    against_median: Optional[int]
 
 
 def for_a_county(counties: Sequence[County], own_id: int, dimensions: Sequence[str],
-                 conditions: Sequence[str], limited: Sequence[str] = ()) -> CountyView:
-    """The state as one county sees it. Every figure of the others together is over the counties it cannot name
-    (neither its own nor one that shows its name to it), and only when MIN_COUNTIES or more of them published a
-    level: a figure over the named ones and a few others would give the others' figures by subtraction."""
+                 conditions: Sequence[str], limited: Sequence[str] = (), known: Collection[int] = ()) -> CountyView:
+    """The state as one county sees it. Every figure of the others together is over the counties its reader cannot
+    name or read otherwise: never its own, never one that shows its name to the state's other counties (whether or
+    not the reader's county shares, and so sees it), never one of `known` (the other jurisdictions the reader's
+    account can open); and only when MIN_COUNTIES or more of those published a level. A figure over counties the
+    reader knows and a few others would give the others' figures by subtraction.
+
+    The county's own readiness index is set only against the median of the others, which is shown anyway: a rank
+    among them would let a county that closes rounds of its own making search out each one's index."""
     mine = next((c for c in counties if c.id == own_id), None)
     named = tuple(c for c in counties if mine is not None and c.by_name and c.id != own_id)
-    unnamed = [c for c in counties if c.id != own_id and c not in named]
-    shown = [c.latest.readiness_index for c in unnamed if c.latest is not None and c.latest.shown
-             and defined(c.latest.readiness_index)]
+    unnamed = [c for c in counties if c.id != own_id and not c.by_name and c.id not in known]
+    shown = [c for c in unnamed if c.latest is not None and c.latest.shown and defined(c.latest.readiness_index)]
     if len(shown) < MIN_COUNTIES:
         return CountyView(mine, named, None, None)
+    others = state_figures(unnamed, dimensions, conditions, limited)
     own = mine.latest.readiness_index if mine and mine.latest and mine.latest.shown else None
-    place = 100.0 * sum(1 for v in shown if exact(v) < exact(own)) / len(shown) if defined(own) else None
-    return CountyView(mine, named, state_figures(unnamed, dimensions, conditions, limited), place)
+    against = None
+    if defined(own) and others.median_readiness is not None:
+        difference = exact(own) - exact(others.median_readiness)
+        against = (difference > 0) - (difference < 0)
+    return CountyView(mine, named, others, against)

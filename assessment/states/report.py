@@ -46,8 +46,11 @@ def _made_of(state: State):
 
 def report_key(state: State, made_of=None, page_size: Optional[str] = None) -> str:
     figures, in_state = made_of or _made_of(state)
-    named = json.dumps([state.name, in_state, dataclasses.asdict(figures), page_size or paper(), reports.FINGERPRINT],
-                       sort_keys=True)
+    dimensions, conditions = states.constructs()
+    words = [[(d.id, d.label) for d in dimensions], [(c.id, c.label) for c in conditions], states.bound_roles(),
+             [(k.value, k.label) for k in KEY_SECTORS]]  # what the questionnaire's files say, not the code's
+    named = json.dumps([state.name, in_state, dataclasses.asdict(figures), words, page_size or paper(),
+                        reports.FINGERPRINT], sort_keys=True)
     return hashlib.sha256(named.encode()).hexdigest()
 
 

@@ -8,12 +8,13 @@ import re
 import pytest
 from sqlalchemy import func, select
 
+from assessment import demo, demo_state
 from assessment.accounts import accounts
 from assessment.db import db
 from assessment.models import AuditEvent, Job, Jurisdiction, Release, Round, State, StateReport
 from assessment.results import commitments, releases
 from assessment.scoring import state as statewide
-from assessment.services import ServiceError, jobs
+from assessment.services import ServiceError, jobs, lookups
 from assessment.states import states
 from assessment.vocabulary import Role
 from tests.console.conftest import PASSWORD, csrf, sign_in
@@ -109,8 +110,8 @@ def test_a_county_sees_itself_beside_the_state_and_other_counties_only_where_the
     page = " ".join(client.get(f"/console/jurisdictions/{state['ash']}/state").get_data(as_text=True).split())
     assert "Ash County beside Eastland" in page and "Birch County" in page  # Birch shows its name to the others
     # the others it cannot name are three with a level: together they would all but name each one's figures
-    assert "shown together once at least 5 of those that do not show you their name" in page
-    assert "Median" not in page and "Its readiness index is above" not in page
+    assert "shown together once at least 5 of those that do not show their name, and whose figures" in page
+    assert "Median" not in page and "Its readiness index is" not in page
     assert "Where the counties stand" not in page
     for hidden in ("Cedar County", "Dogwood County", "Elm County", "Fir County", "Gum County"):
         assert hidden not in page
@@ -228,3 +229,32 @@ def test_a_coordinator_downloads_the_state_s_report_prepared_in_the_background(c
         assert client.get(f"/state/{state['state']}/report.pdf").status_code == 404
         assert client.get(f"/state/{state['state']}/report").status_code == 404
         assert client.post(f"/state/{state['state']}/report", data={"csrf_token": csrf(client)}).status_code == 404
+
+
+@pytest.mark.demo
+def test_what_an_account_reads_otherwise_is_never_among_the_others_together(client):
+    """Demo County sees six unnamed counties together; a facilitator who also holds two of them could subtract
+    their figures from the others', so for that account the others are under five and not shown."""
+    demo_state.seed()
+    county = lookups.find_jurisdiction(demo.DEMO_NAME)
+    email, password = demo.facilitator_account(county)
+    db.session.commit()
+    sign_in(client, email, password)
+    page = " ".join(client.get(f"/console/jurisdictions/{county.id}/state").get_data(as_text=True).split())
+    assert "The state&#39;s other counties, together" in page and "is above the median" in page
+    for other in ("Brook County", "Cliff County"):
+        accounts.grant(accounts.find_user(email), lookups.find_jurisdiction(other))
+    db.session.commit()
+    page = " ".join(client.get(f"/console/jurisdictions/{county.id}/state").get_data(as_text=True).split())
+    assert "The state&#39;s other counties, together" not in page and "median" not in page
+    assert "whose figures you cannot read otherwise" in page
+
+
+def test_a_report_kept_as_the_figures_stand_is_not_rendered_again_on_request(client, state):
+    sign_in(client, "board@test.org")
+    assert client.get(f"/state/{state['state']}/report.pdf").status_code == 302
+    jobs.run_pending(kinds=["state_report"])
+    for _ in range(3):
+        assert client.post(f"/state/{state['state']}/report", data={"csrf_token": csrf(client)}).status_code == 302
+    assert jobs.run_pending(kinds=["state_report"]) == 0  # kept: nothing queued
+    assert db.session.scalar(select(func.count(Job.id)).where(Job.kind == "state_report")) == 1
