@@ -135,3 +135,10 @@ def test_the_counties_behind_each_count_are_named_for_the_coordinators_and_agree
     assert all(len(names.conditions[c]) == figures.conditions_of_concern[c] for c in CONDITIONS)
     assert all(len(names.held_back[d]) == figures.held_back[d] for d in DIMENSIONS)
     assert all(len(v) == figures.missing_sectors[k] for k, v in names.missing_sectors.items())
+
+
+def test_a_round_of_one_or_two_respondents_gives_the_state_nothing_whatever_its_county_chose_to_show():
+    two = dataclasses.replace(summary(60.0), responses=2)  # published by a county whose minimum group is 1 or 2
+    assert statewide.at_the_state(two) == statewide.NOTHING
+    three = dataclasses.replace(summary(60.0), responses=3)
+    assert statewide.at_the_state(three) is three and statewide.at_the_state(statewide.NOTHING) == statewide.NOTHING

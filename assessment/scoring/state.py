@@ -115,6 +115,17 @@ def county_summary(results: RoundResults) -> CountySummary:
 
 #: A closed round that published nothing.
 NOTHING = CountySummary(responses=None, shown=False)
+#: The fewest respondents a round needs for the state to show anything of it, whatever smaller group its county
+#: chose to show its own people (a round's minimum group size may be set as low as 1).
+MIN_RESPONDENTS = 3
+
+
+def at_the_state(summary: CountySummary) -> CountySummary:
+    """What the state shows of a county's round: what the county published, or nothing when fewer than
+    MIN_RESPONDENTS answered (their level, scores and sectors would be one or two people's)."""
+    if summary.responses is not None and summary.responses < MIN_RESPONDENTS:
+        return NOTHING
+    return summary
 
 
 def dumps(summary: CountySummary) -> str:

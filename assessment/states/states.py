@@ -121,7 +121,8 @@ def counties(state: State) -> list[statewide.County]:
             promised.setdefault(round_id, []).append(dimension)
     by_place: dict[int, list[tuple[Round, statewide.CountySummary]]] = {}
     for round_ in closed:
-        published = releases.summary_of(latest[round_.id]) if round_.id in latest else statewide.NOTHING
+        published = (statewide.at_the_state(releases.summary_of(latest[round_.id])) if round_.id in latest
+                     else statewide.NOTHING)
         by_place.setdefault(round_.jurisdiction_id, []).append((round_, published))
     out = []
     for place in places:

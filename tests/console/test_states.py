@@ -148,7 +148,7 @@ def test_every_state_figure_is_what_the_counties_published(app, state):
             assert county.latest == statewide.NOTHING and county.name == "Fir County"
             continue
         published = releases.results_of(release)
-        assert county.latest == statewide.county_summary(published)
+        assert county.latest == statewide.at_the_state(statewide.county_summary(published))
         assert county.latest.shown == (published.jurisdiction.profile is not None)
     dimensions, conditions = states.constructs()
     again = statewide.state_figures(figures.counties, [d.id for d in dimensions], [c.id for c in conditions],
