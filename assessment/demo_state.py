@@ -46,11 +46,11 @@ TOO_SMALL = [(name, sector, 1) for name, sector, _ in AGENCIES[:2]]
 #: Demo County's by a few points on each construct, the same in both its rounds.
 COUNTIES = [
     ("Alder County", "by name", [-14, 4], True),
-    ("Brook County", "shares", [-22], False),
+    ("Brook County", "shares", [-26, -22], False),
     ("Cliff County", "shares", [-6, -4], True),
     ("Dune County", "shares", [8], False),
     ("Fern County", "shares", [-30, -18], False),
-    ("Glen County", "shares", [14], False),
+    ("Glen County", "shares", [10, 14], False),
     ("Heath County", "shares", [2, 2], False),
     ("Marsh County", "shares", [0], False),  # its round is too small to publish
     ("Ridge County", "keeps", [-10], False),

@@ -73,28 +73,35 @@ def test_each_county_counts_once_and_nothing_ordered_shows_under_the_minimum():
 
 
 def test_a_county_sees_the_others_together_only_over_five_it_cannot_name():
-    """Its own figures and the named counties' are known to it: a figure over them and a few others would give the
-    others' by subtraction, so the others together are over the unnamed ones alone, five of them at least."""
+    """The others together are every sharing county but the reader's own, named or not, so that what they are made
+    of does not move when a county shows or hides its name; they are shown only when five or more of them are
+    unknown to the reader (never named, not readable otherwise) and published a level, so that the figures less
+    the counties it knows are still over five counties or more."""
     six = [county(n, summary(40.0 + 5 * n), by_name=n in (2, 3)) for n in range(1, 7)]
     view = statewide.for_a_county(six, 1, DIMENSIONS, CONDITIONS)
-    assert [c.id for c in view.named] == [2, 3] and view.others is None and view.against_median is None  # 3 unnamed
+    assert [c.id for c in view.named] == [2, 3] and view.others is None  # 4, 5, 6 unknown: three
 
     more = [*six, county(7, summary(42.0)), county(8, statewide.NOTHING), county(9, summary(80.0, "collaboration"))]
     view = statewide.for_a_county(more, 1, DIMENSIONS, CONDITIONS)
-    assert {c.id for c in view.others.counties} == {4, 5, 6, 7, 8, 9}  # not its own, not the named
-    assert view.others.shown_count == 5 and view.others.hidden == 1
-    assert view.others.median_readiness == 65.0 and view.against_median == -1  # 45 against 42, 60, 65, 70, 80
+    assert {c.id for c in view.others.counties} == {2, 3, 4, 5, 6, 7, 8, 9}  # all but its own
+    assert view.others.shown_count == 7 and view.others.hidden == 1
+    assert view.others.median_readiness == 60.0 and not view.movement_shown  # no county has two rounds
 
-    # a county that shares nothing sees no name; the named counties are still left out of the others together, or
-    # turning its sharing off and on again would give them to it by subtraction
-    outside = statewide.for_a_county(more, 1, DIMENSIONS, CONDITIONS, known=())
+    # a county that shares nothing sees no name, and the same others: turning its sharing off and on changes
+    # nothing it could subtract
     alone = statewide.for_a_county([c for c in more if c.id != 1], 1, DIMENSIONS, CONDITIONS)
-    assert alone.mine is None and alone.named == () and {c.id for c in alone.others.counties} == {4, 5, 6, 7, 8, 9}
-    assert alone.others == outside.others
+    assert alone.mine is None and alone.named == () and alone.others == view.others
 
-    # an account that also reads two of the unnamed counties (granted them) cannot subtract them either
-    granted = statewide.for_a_county(more, 1, DIMENSIONS, CONDITIONS, known={4, 5})
-    assert granted.others is None  # 6, 7, 9 published a level: under five
+    # a county that once showed its name is known for good; so is one the reader's account can open
+    once = [dataclasses.replace(c, named_once=True) if c.id == 4 else c for c in more]
+    assert statewide.for_a_county(once, 1, DIMENSIONS, CONDITIONS).others is None  # 5, 6, 7, 9: four
+    assert statewide.for_a_county(more, 1, DIMENSIONS, CONDITIONS, known={4}).others is None
+
+    # movement only over five or more unknown counties with two rounds
+    moved = [dataclasses.replace(c, earlier=summary(30.0, "fragmented")) if c.id in (4, 5, 6, 7) else c for c in more]
+    assert not statewide.for_a_county(moved, 1, DIMENSIONS, CONDITIONS).movement_shown
+    moved = [dataclasses.replace(c, earlier=summary(30.0, "fragmented")) if c.id == 9 else c for c in moved]
+    assert statewide.for_a_county(moved, 1, DIMENSIONS, CONDITIONS).movement_shown
 
 
 def test_roles_that_limit_sharing_count_the_counties_that_heard_them_and_those_held_by_exchanging_information():

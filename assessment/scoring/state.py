@@ -7,12 +7,16 @@ county counting once, so no state figure pools respondents across counties: ther
 the shown counties could be subtracted to isolate a hidden one's groups. A county whose own figures are hidden (it
 had fewer than k respondents) is counted as such, as its own results say.
 
-Where the figures go to a reader who must not see other counties by name (a county's facilitator), every figure of
-the other counties together is over those it can neither name nor read otherwise, and only over `MIN_COUNTIES` or
-more of them with a published level (`for_a_county`): a figure over few counties, or over known ones and a few
-others, would all but name each one's figure. What this cannot prevent: a reader who compares the state's figures before and after one
-county stops sharing (or closes a round) learns that county's published figures, unnamed; no group of fewer than
-k respondents is ever among them.
+Where the figures go to a reader who must not see other counties by name (a county's facilitator), the other
+counties together are every sharing county but the reader's own, named or not, and they are shown only when
+`MIN_COUNTIES` or more of them are unknown to the reader (never named to the state's counties, not readable by its
+account) and published a level (`for_a_county`): the figures less every county the reader knows are then still
+over five or more. A county may show its name only while that stays possible for the others
+(`states.set_sharing`), and a county once named counts as known for good, since its figures may have been kept.
+What this cannot prevent: a reader who compares the state's figures before and after one county stops sharing (or
+closes a round) learns that county's published figures, unnamed; a reader who learns counties' figures outside
+Continuum's accounts (another person's account, share links) can subtract them. No group of fewer than k
+respondents is ever among what they learn.
 """
 from __future__ import annotations
 
@@ -149,6 +153,8 @@ class County:
     latest_title: str = ""
     #: The dimension of each commitment recorded at the end of the round before the latest.
     commitments: tuple[str, ...] = ()
+    #: Whether it has ever shown its name to the state's other counties: they may have kept its figures.
+    named_once: bool = False
 
     @property
     def move(self) -> Optional[int]:
@@ -283,35 +289,38 @@ def which(figures: StateFigures, dimensions: Sequence[str], conditions: Sequence
 class CountyView:
     """What one county's facilitators see of their state: their own county, the counties that show their name to
     the others (only to a county that shares in return), and the state's other counties together (`others`, None
-    under MIN_COUNTIES of them with a published level), with where their county's readiness index stands against
-    those counties' median (`against_median`: 1 above, 0 at, -1 below; None when either is not published)."""
+    unless MIN_COUNTIES or more of them are unknown to the reader and published a level); their movement between
+    rounds only when MIN_COUNTIES or more of those unknown to the reader moved or stayed (`movement_shown`)."""
 
     mine: Optional[County]
     named: tuple[County, ...]
     others: Optional[StateFigures]
-    against_median: Optional[int]
+    movement_shown: bool = False
+
+
+def unknown_to(counties: Sequence[County], own_id: int, known: Collection[int] = ()) -> list[County]:
+    """The counties a county's reader can neither name nor read otherwise: not its own, not one that has ever shown
+    its name to the state's other counties (its figures may have been kept), not one of `known` (the other
+    jurisdictions the reader's account can open)."""
+    return [c for c in counties if c.id != own_id and not c.by_name and not c.named_once and c.id not in known]
 
 
 def for_a_county(counties: Sequence[County], own_id: int, dimensions: Sequence[str],
                  conditions: Sequence[str], limited: Sequence[str] = (), known: Collection[int] = ()) -> CountyView:
-    """The state as one county sees it. Every figure of the others together is over the counties its reader cannot
-    name or read otherwise: never its own, never one that shows its name to the state's other counties (whether or
-    not the reader's county shares, and so sees it), never one of `known` (the other jurisdictions the reader's
-    account can open); and only when MIN_COUNTIES or more of those published a level. A figure over counties the
-    reader knows and a few others would give the others' figures by subtraction.
+    """The state as one county sees it. The others together are every sharing county but its own, named or not, so
+    that what they are made of does not change when a county shows or hides its name; they are shown only when
+    MIN_COUNTIES or more of them, unknown to the reader (`unknown_to`), published a level: the figures less the
+    counties the reader knows are then still over five counties or more. Movement between rounds is shown on the
+    same terms over the counties with two rounds; commitments never (they are read live, not from a release).
 
-    The county's own readiness index is set only against the median of the others, which is shown anyway: a rank
+    Nothing sets the county's own index against the others beyond their median, which is shown anyway: a rank
     among them would let a county that closes rounds of its own making search out each one's index."""
     mine = next((c for c in counties if c.id == own_id), None)
     named = tuple(c for c in counties if mine is not None and c.by_name and c.id != own_id)
-    unnamed = [c for c in counties if c.id != own_id and not c.by_name and c.id not in known]
-    shown = [c for c in unnamed if c.latest is not None and c.latest.shown and defined(c.latest.readiness_index)]
-    if len(shown) < MIN_COUNTIES:
-        return CountyView(mine, named, None, None)
-    others = state_figures(unnamed, dimensions, conditions, limited)
-    own = mine.latest.readiness_index if mine and mine.latest and mine.latest.shown else None
-    against = None
-    if defined(own) and others.median_readiness is not None:
-        difference = exact(own) - exact(others.median_readiness)
-        against = (difference > 0) - (difference < 0)
-    return CountyView(mine, named, others, against)
+    unknown = unknown_to(counties, own_id, known)
+    if sum(1 for c in unknown if c.latest is not None and c.latest.shown) < MIN_COUNTIES:
+        return CountyView(mine, named, None)
+    others = [c for c in counties if c.id != own_id]
+    figures = state_figures(others, dimensions, conditions, limited)
+    movement = sum(1 for c in unknown if c.move is not None) >= MIN_COUNTIES
+    return CountyView(mine, named, figures, movement)

@@ -14,4 +14,6 @@ class SharingForm(CleanForm):
                                      "in the state's figures; and we see the counties that show their name.")
     by_name = BooleanField("Also show our name to the state's other jurisdictions",
                            description="Only when we share. Otherwise the other jurisdictions see our figures only "
-                                       "as one unnamed county among the state's counts.")
+                                       "as one unnamed county among the state's counts. Once shown, our name counts "
+                                       "as known to them for good, even if we hide it again (they may have kept "
+                                       "our figures); so it can be refused while too few counties stay unnamed.")

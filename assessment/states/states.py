@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Optional
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from .. import catalog
 from ..db import db
-from ..models import Commitment, Jurisdiction, Round, State, StateGrant, User
+from ..models import Commitment, Jurisdiction, Round, State, StateGrant, StateReport, User
 from ..results import releases
 from ..scoring import state as statewide
 from ..services import ServiceError, audit
@@ -45,8 +45,9 @@ def assign(jurisdiction: Jurisdiction, state: Optional[State]) -> None:
     takes it back, and its facilitators decide again."""
     if jurisdiction.state_id == (state.id if state else None):
         return
+    forget_reports(jurisdiction.state_id)  # the state it leaves
     jurisdiction.state = state
-    jurisdiction.share_with_state = jurisdiction.show_by_name = False
+    jurisdiction.share_with_state = jurisdiction.show_by_name = jurisdiction.named_once = False
     audit.record("state_changed", jurisdiction.name, f"in {state.name}" if state else "in no state")
     db.session.flush()
 
@@ -59,10 +60,40 @@ def set_sharing(jurisdiction: Jurisdiction, share: bool, by_name: bool) -> str:
     by_name = bool(share and by_name)
     said = _sharing_words(bool(share), by_name)
     if (jurisdiction.share_with_state, jurisdiction.show_by_name) != (bool(share), by_name):
+        if by_name and not jurisdiction.named_once:
+            _may_show_name(jurisdiction)
+        was_in = jurisdiction.state_id
         jurisdiction.share_with_state, jurisdiction.show_by_name = bool(share), by_name
+        jurisdiction.named_once = jurisdiction.named_once or by_name
         audit.record("state_sharing_changed", jurisdiction.name, said)
+        forget_reports(was_in)
         db.session.flush()
     return said
+
+
+def _may_show_name(jurisdiction: Jurisdiction) -> None:
+    """A county shows its name only while enough of its state's sharing counties stay unknown to the others: once
+    shown, it counts as known to them for good (they may have kept its figures), and the others together are shown
+    only over MIN_COUNTIES or more unknown counties with a published level besides the reader's own. Refused when
+    this name would take the state's unknown counties with a level from enough for that to too few."""
+    unknown = [c for c in counties(jurisdiction.state) if not c.by_name and not c.named_once
+               and c.latest is not None and c.latest.shown]
+    enough = statewide.MIN_COUNTIES + 1  # the others of any one unknown county, and that county
+    left = len([c for c in unknown if c.id != jurisdiction.id])
+    if len(unknown) >= enough > left:
+        raise ServiceError(
+            f"{jurisdiction.name} cannot show its name now: {left} of {jurisdiction.state.name}'s other sharing "
+            f"jurisdictions with a published level have never shown theirs, and with one more named, the figures "
+            f"each unnamed county sees of the others together could be taken apart county by county (they are "
+            f"shown over {statewide.MIN_COUNTIES} or more counties it cannot name). It can share its figures "
+            "unnamed")
+
+
+def forget_reports(state_id: Optional[int]) -> None:
+    """A state's kept report shows every sharing county by name: when what a county shares changes, it goes (a new
+    one is rendered on the next download), so that a county that stopped sharing is not left in the store."""
+    if state_id is not None:
+        db.session.execute(delete(StateReport).where(StateReport.state_id == state_id))
 
 
 def _sharing_words(share: bool, by_name: bool) -> str:
@@ -131,7 +162,8 @@ def counties(state: State) -> list[statewide.County]:
             id=place.id, name=place.name, by_name=place.show_by_name,
             latest=kept[-1][1] if kept else None, earlier=kept[-2][1] if len(kept) > 1 else None,
             latest_title=kept[-1][0].title if kept else "",
-            commitments=tuple(promised.get(kept[-2][0].id, ())) if len(kept) > 1 else ()))
+            commitments=tuple(promised.get(kept[-2][0].id, ())) if len(kept) > 1 else (),
+            named_once=place.named_once))
     return out
 
 

@@ -110,7 +110,7 @@ def test_a_county_sees_itself_beside_the_state_and_other_counties_only_where_the
     page = " ".join(client.get(f"/console/jurisdictions/{state['ash']}/state").get_data(as_text=True).split())
     assert "Ash County beside Eastland" in page and "Birch County" in page  # Birch shows its name to the others
     # the others it cannot name are three with a level: together they would all but name each one's figures
-    assert "shown together once at least 5 of those that do not show their name, and whose figures" in page
+    assert "shown together once at least 5 of them that have never shown their name, and whose figures" in page
     assert "Median" not in page and "Its readiness index is" not in page
     assert "Where the counties stand" not in page
     for hidden in ("Cedar County", "Dogwood County", "Elm County", "Fir County", "Gum County"):
@@ -241,12 +241,12 @@ def test_what_an_account_reads_otherwise_is_never_among_the_others_together(clie
     db.session.commit()
     sign_in(client, email, password)
     page = " ".join(client.get(f"/console/jurisdictions/{county.id}/state").get_data(as_text=True).split())
-    assert "The state&#39;s other counties, together" in page and "is above the median" in page
+    assert "The state&#39;s other counties that share, together" in page and "Median readiness index" in page
     for other in ("Brook County", "Cliff County"):
         accounts.grant(accounts.find_user(email), lookups.find_jurisdiction(other))
     db.session.commit()
     page = " ".join(client.get(f"/console/jurisdictions/{county.id}/state").get_data(as_text=True).split())
-    assert "The state&#39;s other counties, together" not in page and "median" not in page
+    assert "other counties that share, together" not in page and "Median" not in page
     assert "whose figures you cannot read otherwise" in page
 
 
@@ -258,3 +258,41 @@ def test_a_report_kept_as_the_figures_stand_is_not_rendered_again_on_request(cli
         assert client.post(f"/state/{state['state']}/report", data={"csrf_token": csrf(client)}).status_code == 302
     assert jobs.run_pending(kinds=["state_report"]) == 0  # kept: nothing queued
     assert db.session.scalar(select(func.count(Job.id)).where(Job.kind == "state_report")) == 1
+
+
+@pytest.mark.demo
+def test_a_county_shows_its_name_only_while_enough_stay_unknown_and_once_shown_it_is_known_for_good(client):
+    """Demo State: seven sharing counties with a level have never shown their name. Each name shown makes one more
+    county the others know; the one that would leave too few unknown for the others together to stay over five is
+    refused."""
+    demo_state.seed()
+    place = lookups.find_jurisdiction
+    states.set_sharing(place("Brook County"), True, by_name=True)
+    with pytest.raises(ServiceError, match="Cliff County cannot show its name now: 5 of Demo State's other"):
+        states.set_sharing(place("Cliff County"), True, by_name=True)
+    assert not place("Cliff County").show_by_name and not place("Cliff County").named_once
+    states.set_sharing(place("Ridge County"), True, by_name=True)  # it did not share: nobody unknown is lost
+    states.set_sharing(place("Brook County"), True, by_name=False)  # hides its name again: known all the same
+    assert place("Brook County").named_once
+    db.session.commit()
+
+    county = place(demo.DEMO_NAME)
+    email, password = demo.facilitator_account(county)
+    db.session.commit()
+    sign_in(client, email, password)
+    page = " ".join(client.get(f"/console/jurisdictions/{county.id}/state").get_data(as_text=True).split())
+    assert "Brook County" not in page and "Ridge County" in page  # Ridge shows its name now; Brook no longer does
+    assert "other counties that share, together" in page  # Cliff, Dune, Fern, Glen, Heath: five unknown
+    for name in (demo.DEMO_NAME, "Heath County"):  # six unknown with a level: any one named leaves five
+        with pytest.raises(ServiceError, match=f"{name} cannot show its name now"):
+            states.set_sharing(place(name), True, by_name=True)
+
+
+def test_a_county_that_changes_what_it_shares_leaves_no_kept_report_behind(client, state):
+    sign_in(client, "board@test.org")
+    client.get(f"/state/{state['state']}/report.pdf")
+    jobs.run_pending(kinds=["state_report"])
+    assert db.session.scalar(select(func.count(StateReport.id))) == 1
+    states.set_sharing(db.session.get(Jurisdiction, state["cedar"]), False, by_name=False)
+    db.session.commit()
+    assert db.session.scalar(select(func.count(StateReport.id))) == 0  # its name is in no stored PDF

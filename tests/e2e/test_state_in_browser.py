@@ -63,8 +63,8 @@ def test_a_coordinator_compares_the_demo_states_counties_and_a_county_sees_itsel
     page.get_by_role("link", name=f"{demo.DEMO_NAME} beside its state").click()
     assert page.get_by_role("heading", level=1).inner_text() == f"{demo.DEMO_NAME} beside {demo_state.STATE_NAME}"
     text = page.inner_text("main")
-    assert "Alder County" in text and "The state's other counties, together" in text
-    assert "is above the median of the counties shown together below (46)" in text  # the 6 unnamed with a level
+    assert "Alder County" in text and "The state's other counties that share, together" in text
+    assert "Median readiness index" in text and "3 moved up the continuum" in text
     assert not any(name in text for name in UNNAMED)
     check(page, "a county beside its state")
 
