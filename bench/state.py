@@ -39,7 +39,8 @@ def main() -> None:
         url = statewide_database(folder, args)
         app = create_app({"TESTING": True, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
                           "SQLALCHEMY_DATABASE_URI": url, "CHROMIUM_PATH": "/nonexistent/chromium",
-                          "PASSWORD_HASH_METHOD": "scrypt:1024:8:1", "JOBS": "manual"})
+                          "PASSWORD_HASH_METHOD": "scrypt:1024:8:1", "JOBS": "manual",
+                          "RATELIMIT_ENABLED": False})  # the report is downloaded more often than a person may
         fresh_context_per_request(app)  # each client's requests as its own user, as in production
         with app.app_context():
             places = list(db.session.scalars(select(Jurisdiction).order_by(Jurisdiction.id)))
