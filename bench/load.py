@@ -5,7 +5,9 @@ its own cookies.
 
 It prints throughput and p50/p95/p99 per step, the errors, and then counts the database: every submit that a
 client saw acknowledged must be there exactly once, complete. The same harness then drives a minimal Flask app
-under the same gunicorn (bench/floor_app.py) with the same number of requests, and prints the ratio.
+under the same gunicorn (bench/floor_app.py) with the same number of requests, and prints the ratio; then a second
+floor that does a survey page's database work and nothing else (bench/data_floor_app.py), to tell what the
+database round trips cost from what Continuum's own code adds.
 
 --kill sends SIGKILL to a gunicorn worker once a third of the respondents have submitted. Requests cut off by
 it fail at the client, which retries once after a pause, as a person pressing reload would; those are counted
@@ -118,6 +120,18 @@ def main() -> None:
         print(f"\nContinuum / floor: p50 {figures['p50'] / base['p50']:.1f}x, p95 {figures['p95'] / base['p95']:.1f}x, "
               f"p99 {figures['p99'] / base['p99']:.1f}x, mean {figures['mean'] / base['mean']:.1f}x; "
               f"throughput {ratio:.2f}x")
+        data_server = Gunicorn("bench.data_floor_app:app", environment(url), args.workers, args.threads)
+        try:
+            used = cpu_seconds(data_server.workers())
+            data_results, data_wall = drive(data_server.base, people, floor, think)
+            used = cpu_seconds(data_server.workers()) - used
+        finally:
+            data_server.stop()
+        data = table(data_results, data_wall, "Data floor (the same app doing a survey page's database work and "
+                                              "nothing else: bench/data_floor_app.py)")
+        print(f"  data floor CPU per request: {1000 * used / data_results.requests():.1f} ms; its throughput "
+              f"{data['throughput'] / base['throughput']:.2f}x the floor's, Continuum's "
+              f"{figures['throughput'] / data['throughput']:.2f}x the data floor's")
         print(f"\nTargets: {said}; throughput at least 0.25x the floor's {'met' if ratio >= 0.25 else 'NOT met'} "
               f"({ratio:.2f}x)")
 
