@@ -79,9 +79,12 @@ class Jurisdiction(db.Model):
     #: Whether the facilitators of the state's other jurisdictions see it by name beside theirs (otherwise it is
     #: one unnamed jurisdiction in the state's distribution). Only with `share_with_state`.
     show_by_name: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
-    #: Whether it has ever shown its name to its state's other jurisdictions (since it joined the state): they may
-    #: have kept its figures, so it counts among the counties they know for good (`scoring.state.for_a_county`).
+    #: Whether it has ever shown its name to a state's other jurisdictions: they may have kept its figures, so it is
+    #: never among the others they see together (`scoring.state.for_a_county`). Never reset.
     named_once: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+    #: Whether it has ever shared its figures without its name: they have then been among the others that each
+    #: jurisdiction sees together, and showing its name would let them be taken out again. Never reset.
+    unnamed_once: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
 
     state: Mapped[Optional[State]] = relationship(back_populates="jurisdictions")
     agencies: Mapped[list[Agency]] = relationship(back_populates="jurisdiction", order_by="Agency.name")

@@ -73,29 +73,34 @@ def test_each_county_counts_once_and_nothing_ordered_shows_under_the_minimum():
 
 
 def test_a_county_sees_the_others_together_only_over_five_it_cannot_name():
-    """The others together are every sharing county but the reader's own, named or not, so that what they are made
-    of does not move when a county shows or hides its name; they are shown only when five or more of them are
-    unknown to the reader (never named, not readable otherwise) and published a level, so that the figures less
-    the counties it knows are still over five counties or more."""
+    """The others together are only the counties the reader can neither name nor read otherwise, and are shown
+    only over five or more of them with a level: no figure is over a county the reader knows."""
     six = [county(n, summary(40.0 + 5 * n), by_name=n in (2, 3)) for n in range(1, 7)]
     view = statewide.for_a_county(six, 1, DIMENSIONS, CONDITIONS)
     assert [c.id for c in view.named] == [2, 3] and view.others is None  # 4, 5, 6 unknown: three
 
     more = [*six, county(7, summary(42.0)), county(8, statewide.NOTHING), county(9, summary(80.0, "collaboration"))]
     view = statewide.for_a_county(more, 1, DIMENSIONS, CONDITIONS)
-    assert {c.id for c in view.others.counties} == {2, 3, 4, 5, 6, 7, 8, 9}  # all but its own
-    assert view.others.shown_count == 7 and view.others.hidden == 1
-    assert view.others.median_readiness == 60.0 and not view.movement_shown  # no county has two rounds
+    assert {c.id for c in view.others.counties} == {4, 5, 6, 7, 8, 9}  # not its own, not the named
+    assert view.others.shown_count == 5 and view.others.hidden == 1
+    assert view.others.median_readiness == 65.0 and not view.movement_shown  # 42 60 65 70 80; nobody moved
 
     # a county that shares nothing sees no name, and the same others: turning its sharing off and on changes
     # nothing it could subtract
     alone = statewide.for_a_county([c for c in more if c.id != 1], 1, DIMENSIONS, CONDITIONS)
     assert alone.mine is None and alone.named == () and alone.others == view.others
 
-    # a county that once showed its name is known for good; so is one the reader's account can open
+    # a county that once showed its name is left out for good, as is one the reader's account can open: and with
+    # them out, what is left is under five
     once = [dataclasses.replace(c, named_once=True) if c.id == 4 else c for c in more]
     assert statewide.for_a_county(once, 1, DIMENSIONS, CONDITIONS).others is None  # 5, 6, 7, 9: four
     assert statewide.for_a_county(more, 1, DIMENSIONS, CONDITIONS, known={4}).others is None
+    # a county the account holds moves nothing the reader sees, however its own figures change
+    held = [*more, county(10, summary(99.0, "collaboration"))]
+    lowered = [*more, county(10, summary(1.0, "fragmented"))]
+    assert (statewide.for_a_county(held, 1, DIMENSIONS, CONDITIONS, known={10}).others.counties
+            == statewide.for_a_county(lowered, 1, DIMENSIONS, CONDITIONS, known={10}).others.counties
+            == view.others.counties)
 
     # movement only over five or more unknown counties with two rounds
     moved = [dataclasses.replace(c, earlier=summary(30.0, "fragmented")) if c.id in (4, 5, 6, 7) else c for c in more]

@@ -8,15 +8,14 @@ the shown counties could be subtracted to isolate a hidden one's groups. A count
 had fewer than k respondents) is counted as such, as its own results say.
 
 Where the figures go to a reader who must not see other counties by name (a county's facilitator), the other
-counties together are every sharing county but the reader's own, named or not, and they are shown only when
-`MIN_COUNTIES` or more of them are unknown to the reader (never named to the state's counties, not readable by its
-account) and published a level (`for_a_county`): the figures less every county the reader knows are then still
-over five or more. A county may show its name only while that stays possible for the others
-(`states.set_sharing`), and a county once named counts as known for good, since its figures may have been kept.
-What this cannot prevent: a reader who compares the state's figures before and after one county stops sharing (or
-closes a round) learns that county's published figures, unnamed; a reader who learns counties' figures outside
-Continuum's accounts (another person's account, share links) can subtract them. No group of fewer than k
-respondents is ever among what they learn.
+counties together are only those it can neither name nor read otherwise (never its own, never one that shows or
+ever showed its name, never one its account holds), and they are shown only when `MIN_COUNTIES` or more of them
+published a level (`for_a_county`): no figure is over a county the reader knows, so there is nothing to subtract.
+A county that has shared without its name cannot show it later (`states.set_sharing`), so no county once among
+the others together is ever seen by name. What this cannot prevent: a reader who compares the state's figures
+before and after one county starts or stops sharing, or closes a round, learns that county's published figures,
+unnamed; a reader who learns counties' figures outside its account (a colleague's account, share links) can
+subtract those. No group of fewer than k respondents is ever among what they learn.
 """
 from __future__ import annotations
 
@@ -299,28 +298,27 @@ class CountyView:
 
 
 def unknown_to(counties: Sequence[County], own_id: int, known: Collection[int] = ()) -> list[County]:
-    """The counties a county's reader can neither name nor read otherwise: not its own, not one that has ever shown
-    its name to the state's other counties (its figures may have been kept), not one of `known` (the other
-    jurisdictions the reader's account can open)."""
+    """The counties a county's reader can neither name nor read otherwise: not its own, not one that shows or has
+    ever shown its name to the state's other counties (its figures may have been kept), not one of `known` (the
+    other jurisdictions the reader's account can open)."""
+    return [c for c in counties if c.id != own_id and not c.by_name and not c.named_once and c.id not in known]
     return [c for c in counties if c.id != own_id and not c.by_name and not c.named_once and c.id not in known]
 
 
 def for_a_county(counties: Sequence[County], own_id: int, dimensions: Sequence[str],
                  conditions: Sequence[str], limited: Sequence[str] = (), known: Collection[int] = ()) -> CountyView:
-    """The state as one county sees it. The others together are every sharing county but its own, named or not, so
-    that what they are made of does not change when a county shows or hides its name; they are shown only when
-    MIN_COUNTIES or more of them, unknown to the reader (`unknown_to`), published a level: the figures less the
-    counties the reader knows are then still over five counties or more. Movement between rounds is shown on the
-    same terms over the counties with two rounds; commitments never (they are read live, not from a release).
-
-    Nothing sets the county's own index against the others beyond their median, which is shown anyway: a rank
+    """The state as one county sees it. The others together are the counties unknown to its reader (`unknown_to`)
+    and only they, shown only when MIN_COUNTIES or more of them published a level: no figure is over a county the
+    reader can see otherwise, so there is nothing to subtract, and a county that can be seen by name never was
+    among them (a county that has shared without its name cannot show it later: `states.set_sharing`). Movement
+    between rounds is shown on the same terms over the counties with two rounds; commitments never (they are read
+    live, not from a release). Nothing sets the county's own index against the others beyond their median: a rank
     among them would let a county that closes rounds of its own making search out each one's index."""
     mine = next((c for c in counties if c.id == own_id), None)
     named = tuple(c for c in counties if mine is not None and c.by_name and c.id != own_id)
     unknown = unknown_to(counties, own_id, known)
     if sum(1 for c in unknown if c.latest is not None and c.latest.shown) < MIN_COUNTIES:
         return CountyView(mine, named, None)
-    others = [c for c in counties if c.id != own_id]
-    figures = state_figures(others, dimensions, conditions, limited)
+    figures = state_figures(unknown, dimensions, conditions, limited)
     movement = sum(1 for c in unknown if c.move is not None) >= MIN_COUNTIES
     return CountyView(mine, named, figures, movement)

@@ -14,6 +14,7 @@ class SharingForm(CleanForm):
                                      "in the state's figures; and we see the counties that show their name.")
     by_name = BooleanField("Also show our name to the state's other jurisdictions",
                            description="Only when we share. Otherwise the other jurisdictions see our figures only "
-                                       "as one unnamed county among the state's counts. Once shown, our name counts "
-                                       "as known to them for good, even if we hide it again (they may have kept "
-                                       "our figures); so it can be refused while too few counties stay unnamed.")
+                                       "as one unnamed county among the state's counts. Choose it when we first "
+                                       "share: once our figures have been among the unnamed counties, our name "
+                                       "can no longer be shown; once shown, it counts as known to the others for "
+                                       "good, even if we hide it again.")

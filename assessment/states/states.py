@@ -47,7 +47,7 @@ def assign(jurisdiction: Jurisdiction, state: Optional[State]) -> None:
         return
     forget_reports(jurisdiction.state_id)  # the state it leaves
     jurisdiction.state = state
-    jurisdiction.share_with_state = jurisdiction.show_by_name = jurisdiction.named_once = False
+    jurisdiction.share_with_state = jurisdiction.show_by_name = False  # named_once, unnamed_once stay: for good
     audit.record("state_changed", jurisdiction.name, f"in {state.name}" if state else "in no state")
     db.session.flush()
 
@@ -60,33 +60,20 @@ def set_sharing(jurisdiction: Jurisdiction, share: bool, by_name: bool) -> str:
     by_name = bool(share and by_name)
     said = _sharing_words(bool(share), by_name)
     if (jurisdiction.share_with_state, jurisdiction.show_by_name) != (bool(share), by_name):
-        if by_name and not jurisdiction.named_once:
-            _may_show_name(jurisdiction)
+        if by_name and jurisdiction.unnamed_once and not jurisdiction.named_once:
+            raise ServiceError(
+                f"{jurisdiction.name} cannot show its name: it has shared its figures without it, so they have been "
+                "among the others that each of the state's jurisdictions sees together, and with its name shown "
+                "they could be taken out of what those saw. A jurisdiction chooses to show its name when it first "
+                "shares; it can go on sharing without it")
         was_in = jurisdiction.state_id
         jurisdiction.share_with_state, jurisdiction.show_by_name = bool(share), by_name
         jurisdiction.named_once = jurisdiction.named_once or by_name
+        jurisdiction.unnamed_once = jurisdiction.unnamed_once or (bool(share) and not by_name)
         audit.record("state_sharing_changed", jurisdiction.name, said)
         forget_reports(was_in)
         db.session.flush()
     return said
-
-
-def _may_show_name(jurisdiction: Jurisdiction) -> None:
-    """A county shows its name only while enough of its state's sharing counties stay unknown to the others: once
-    shown, it counts as known to them for good (they may have kept its figures), and the others together are shown
-    only over MIN_COUNTIES or more unknown counties with a published level besides the reader's own. Refused when
-    this name would take the state's unknown counties with a level from enough for that to too few."""
-    unknown = [c for c in counties(jurisdiction.state) if not c.by_name and not c.named_once
-               and c.latest is not None and c.latest.shown]
-    enough = statewide.MIN_COUNTIES + 1  # the others of any one unknown county, and that county
-    left = len([c for c in unknown if c.id != jurisdiction.id])
-    if len(unknown) >= enough > left:
-        raise ServiceError(
-            f"{jurisdiction.name} cannot show its name now: {left} of {jurisdiction.state.name}'s other sharing "
-            f"jurisdictions with a published level have never shown theirs, and with one more named, the figures "
-            f"each unnamed county sees of the others together could be taken apart county by county (they are "
-            f"shown over {statewide.MIN_COUNTIES} or more counties it cannot name). It can share its figures "
-            "unnamed")
 
 
 def forget_reports(state_id: Optional[int]) -> None:

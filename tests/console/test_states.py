@@ -241,12 +241,12 @@ def test_what_an_account_reads_otherwise_is_never_among_the_others_together(clie
     db.session.commit()
     sign_in(client, email, password)
     page = " ".join(client.get(f"/console/jurisdictions/{county.id}/state").get_data(as_text=True).split())
-    assert "The state&#39;s other counties that share, together" in page and "Median readiness index" in page
+    assert "that you cannot name or read otherwise, together" in page and "Median readiness index" in page
     for other in ("Brook County", "Cliff County"):
         accounts.grant(accounts.find_user(email), lookups.find_jurisdiction(other))
     db.session.commit()
     page = " ".join(client.get(f"/console/jurisdictions/{county.id}/state").get_data(as_text=True).split())
-    assert "other counties that share, together" not in page and "Median" not in page
+    assert "cannot name or read otherwise, together" not in page and "Median" not in page
     assert "whose figures you cannot read otherwise" in page
 
 
@@ -261,19 +261,18 @@ def test_a_report_kept_as_the_figures_stand_is_not_rendered_again_on_request(cli
 
 
 @pytest.mark.demo
-def test_a_county_shows_its_name_only_while_enough_stay_unknown_and_once_shown_it_is_known_for_good(client):
-    """Demo State: seven sharing counties with a level have never shown their name. Each name shown makes one more
-    county the others know; the one that would leave too few unknown for the others together to stay over five is
-    refused."""
+def test_a_county_chooses_its_name_when_it_first_shares_and_once_shown_it_is_known_for_good(client):
+    """A county whose figures have been among the unnamed cannot show its name later (they could be taken out of
+    what the others saw); one that shared by name first may hide and show it again, and stays known all the same."""
     demo_state.seed()
     place = lookups.find_jurisdiction
-    states.set_sharing(place("Brook County"), True, by_name=True)
-    with pytest.raises(ServiceError, match="Cliff County cannot show its name now: 5 of Demo State's other"):
-        states.set_sharing(place("Cliff County"), True, by_name=True)
-    assert not place("Cliff County").show_by_name and not place("Cliff County").named_once
-    states.set_sharing(place("Ridge County"), True, by_name=True)  # it did not share: nobody unknown is lost
-    states.set_sharing(place("Brook County"), True, by_name=False)  # hides its name again: known all the same
-    assert place("Brook County").named_once
+    with pytest.raises(ServiceError, match="Brook County cannot show its name: it has shared its figures without"):
+        states.set_sharing(place("Brook County"), True, by_name=True)
+    assert not place("Brook County").show_by_name and not place("Brook County").named_once
+    states.set_sharing(place("Ridge County"), True, by_name=True)  # shares for the first time: by name
+    states.set_sharing(place("Alder County"), True, by_name=False)  # hides its name again: known all the same
+    states.set_sharing(place("Alder County"), True, by_name=True)  # and may show it again
+    states.set_sharing(place("Alder County"), True, by_name=False)
     db.session.commit()
 
     county = place(demo.DEMO_NAME)
@@ -281,11 +280,14 @@ def test_a_county_shows_its_name_only_while_enough_stay_unknown_and_once_shown_i
     db.session.commit()
     sign_in(client, email, password)
     page = " ".join(client.get(f"/console/jurisdictions/{county.id}/state").get_data(as_text=True).split())
-    assert "Brook County" not in page and "Ridge County" in page  # Ridge shows its name now; Brook no longer does
-    assert "other counties that share, together" in page  # Cliff, Dune, Fern, Glen, Heath: five unknown
-    for name in (demo.DEMO_NAME, "Heath County"):  # six unknown with a level: any one named leaves five
-        with pytest.raises(ServiceError, match=f"{name} cannot show its name now"):
-            states.set_sharing(place(name), True, by_name=True)
+    assert "Alder County" not in page and "Ridge County" in page  # Ridge shows its name; Alder no longer does
+    assert "that you cannot name or read otherwise, together" in page  # Brook, Cliff, Dune, Fern, Glen, Heath
+    text = html.unescape(re.sub(r"<[^>]+>", " ", page))
+    assert "over 6 counties with a published index" in " ".join(text.split())  # not Alder, not Ridge
+    refused = client.post(f"/console/jurisdictions/{county.id}/state",
+                          data={"share": "y", "by_name": "y", "csrf_token": csrf(client)}, follow_redirects=True)
+    assert "Demo County cannot show its name" in html.unescape(refused.get_data(as_text=True))
+    assert not place(demo.DEMO_NAME).show_by_name
 
 
 def test_a_county_that_changes_what_it_shares_leaves_no_kept_report_behind(client, state):

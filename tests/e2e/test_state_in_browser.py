@@ -1,6 +1,7 @@
 """The demo state in Chromium: its coordinator compares the counties that share with it, on a desktop and on a
 phone; Demo County's facilitator sees the county beside the state with no other county's name but the one that
-agreed, and changes what the county shares with the keyboard. Every page passes axe (WCAG 2.1 AA)."""
+agreed, is refused its own name (it shared without it) and stops sharing, with the keyboard. Every page passes
+axe (WCAG 2.1 AA)."""
 import pytest
 
 from assessment import demo, demo_state
@@ -63,16 +64,23 @@ def test_a_coordinator_compares_the_demo_states_counties_and_a_county_sees_itsel
     page.get_by_role("link", name=f"{demo.DEMO_NAME} beside its state").click()
     assert page.get_by_role("heading", level=1).inner_text() == f"{demo.DEMO_NAME} beside {demo_state.STATE_NAME}"
     text = page.inner_text("main")
-    assert "Alder County" in text and "The state's other counties that share, together" in text
-    assert "Median readiness index" in text and "3 moved up the continuum" in text
+    assert "Alder County" in text and "that you cannot name or read otherwise, together" in text
+    assert "Median readiness index" in text and "2 moved up the continuum" in text  # Alder is not among them
     assert not any(name in text for name in UNNAMED)
     check(page, "a county beside its state")
 
+    # Demo County has shared without its name: showing it now is refused, with the reason, and nothing changes
     page.get_by_label("Show our name to the state's other jurisdictions").focus()
     page.keyboard.press("Space")
     page.get_by_role("button", name="Save what we share").press("Enter")
-    assert f"{demo.DEMO_NAME} now shares its published figures with its state, by name" in page.inner_text("body")
-    assert page.get_by_label("Show our name to the state's other jurisdictions").is_checked()
-    check(page, "after sharing by name")
+    assert f"{demo.DEMO_NAME} cannot show its name: it has shared its figures without it" in page.inner_text("body")
+    assert not page.get_by_label("Show our name to the state's other jurisdictions").is_checked()
+    check(page, "showing the name refused")
+    # it stops sharing, by keyboard: its figures leave the state's
+    page.get_by_label("Share our published figures with the state's coordinators, by name").focus()
+    page.keyboard.press("Space")
+    page.get_by_role("button", name="Save what we share").press("Enter")
+    assert f"{demo.DEMO_NAME} now shares nothing with its state" in page.inner_text("body")
+    check(page, "after sharing stopped")
     context.close()
 
