@@ -387,6 +387,19 @@ class User(UserMixin, db.Model):
         return self.role in (Role.VIEWER, Role.STATE)
 
 
+class HeldOnce(db.Model):
+    """A jurisdiction an account has held at some time (written with each grant, kept when the grant is taken
+    back): what the account may have read of it, which a county's view of its state never counts among the
+    counties the account cannot know (`scoring.state.for_a_county`)."""
+
+    __tablename__ = "held_once"
+    __table_args__ = (UniqueConstraint("user_id", "jurisdiction_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    jurisdiction_id: Mapped[int] = mapped_column(ForeignKey("jurisdiction.id"))
+
+
 class Grant(db.Model):
     """A facilitator's access to one jurisdiction."""
 

@@ -14,7 +14,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
 
 from ..db import db
-from ..models import Grant, Jurisdiction, User, utcnow
+from ..models import Grant, HeldOnce, Jurisdiction, User, utcnow
 from ..services import ServiceError, audit
 from ..text import clean
 from ..tokens import new_token
@@ -115,6 +115,10 @@ def grant(user: User, jurisdiction: Jurisdiction) -> bool:
     if any(g.jurisdiction_id == jurisdiction.id for g in user.grants):
         return False
     user.grants.append(Grant(jurisdiction=jurisdiction))
+    db.session.flush()
+    if db.session.scalar(select(HeldOnce.id).where(HeldOnce.user_id == user.id,
+                                                   HeldOnce.jurisdiction_id == jurisdiction.id)) is None:
+        db.session.add(HeldOnce(user_id=user.id, jurisdiction_id=jurisdiction.id))  # kept when the grant goes
     audit.record("access_granted", user.email, jurisdiction.name)
     db.session.flush()
     return True

@@ -9,7 +9,7 @@ had fewer than k respondents) is counted as such, as its own results say.
 
 Where the figures go to a reader who must not see other counties by name (a county's facilitator), the other
 counties together are only those it can neither name nor read otherwise (never its own, never one that shows or
-ever showed its name, never one its account holds), and they are shown only when `MIN_COUNTIES` or more of them
+ever showed its name, never one its account holds or held), and they are shown only when `MIN_COUNTIES` or more of them
 published a level (`for_a_county`): no figure is over a county the reader knows, so there is nothing to subtract.
 A county that has shared without its name cannot show it later (`states.set_sharing`), so no county once among
 the others together is ever seen by name. What this cannot prevent: a reader who compares the state's figures
@@ -300,7 +300,7 @@ class CountyView:
 def unknown_to(counties: Sequence[County], own_id: int, known: Collection[int] = ()) -> list[County]:
     """The counties a county's reader can neither name nor read otherwise: not its own, not one that shows or has
     ever shown its name to the state's other counties (its figures may have been kept), not one of `known` (the
-    other jurisdictions the reader's account can open)."""
+    other jurisdictions the reader's account holds or ever held)."""
     return [c for c in counties if c.id != own_id and not c.by_name and not c.named_once and c.id not in known]
     return [c for c in counties if c.id != own_id and not c.by_name and not c.named_once and c.id not in known]
 

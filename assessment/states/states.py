@@ -13,7 +13,7 @@ from sqlalchemy import delete, func, select
 
 from .. import catalog
 from ..db import db
-from ..models import Commitment, Jurisdiction, Round, State, StateGrant, StateReport, User
+from ..models import Commitment, HeldOnce, Jurisdiction, Round, State, StateGrant, StateReport, User
 from ..results import releases
 from ..scoring import state as statewide
 from ..services import ServiceError, audit
@@ -152,6 +152,12 @@ def counties(state: State) -> list[statewide.County]:
             commitments=tuple(promised.get(kept[-2][0].id, ())) if len(kept) > 1 else (),
             named_once=place.named_once))
     return out
+
+
+def held_by(user: User) -> set[int]:
+    """The jurisdictions an account holds or has ever held: what it may have read."""
+    return {g.jurisdiction_id for g in user.grants} | set(db.session.scalars(
+        select(HeldOnce.jurisdiction_id).where(HeldOnce.user_id == user.id)))
 
 
 def size_of(state: State) -> int:

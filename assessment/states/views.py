@@ -117,8 +117,8 @@ def _county_page(jurisdiction, form=None, status=200):
         return render_template("state/county.html", jurisdiction=jurisdiction, state=None, **_words()), status
     dimensions, conditions = states.constructs()
     counties = states.counties(jurisdiction.state)
-    # what the reader's account reads otherwise is never among the others together (an administrator reads all)
-    known = {c.id for c in counties} if current_user.is_admin else {g.jurisdiction_id for g in current_user.grants}
+    # what the reader's account reads or ever read is never among the others together (an administrator reads all)
+    known = {c.id for c in counties} if current_user.is_admin else states.held_by(current_user)
     view = statewide.for_a_county(counties, jurisdiction.id, [d.id for d in dimensions], [c.id for c in conditions],
                                   list(states.bound_roles()), known)
     form = form or SharingForm(share=jurisdiction.share_with_state, by_name=jurisdiction.show_by_name)
