@@ -31,10 +31,10 @@ DEMO_COORDINATOR = "coordinator@demo.continuum.test"
 
 #: Each county's agencies (name, sector, respondents per round): the key sectors at a small county's size.
 AGENCIES = [
-    ("Probation", Sector.COMMUNITY_SUPERVISION, 5),
-    ("Treatment Provider", Sector.TREATMENT, 4),
-    ("Victim Advocates", Sector.VICTIM_ADVOCACY, 4),
-    ("Sheriff", Sector.LAW_ENFORCEMENT, 4),
+    ("Probation", Sector.COMMUNITY_SUPERVISION, 4),
+    ("Treatment Provider", Sector.TREATMENT, 3),
+    ("Victim Advocates", Sector.VICTIM_ADVOCACY, 3),
+    ("Sheriff", Sector.LAW_ENFORCEMENT, 3),
 ]
 #: Two counties also hear their prosecutors.
 WITH_PROSECUTION = AGENCIES + [("District Attorney", Sector.PROSECUTION, 3)]
