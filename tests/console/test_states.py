@@ -231,31 +231,6 @@ def test_a_coordinator_downloads_the_state_s_report_prepared_in_the_background(c
         assert client.post(f"/state/{state['state']}/report", data={"csrf_token": csrf(client)}).status_code == 404
 
 
-@pytest.mark.demo
-def test_what_an_account_reads_otherwise_is_never_among_the_others_together(client):
-    """Demo County sees six unnamed counties together; a facilitator who also holds two of them could subtract
-    their figures from the others', so for that account the others are under five and not shown."""
-    demo_state.seed()
-    county = lookups.find_jurisdiction(demo.DEMO_NAME)
-    email, password = demo.facilitator_account(county)
-    db.session.commit()
-    sign_in(client, email, password)
-    page = " ".join(client.get(f"/console/jurisdictions/{county.id}/state").get_data(as_text=True).split())
-    assert "that you cannot name or read otherwise, together" in page and "Median readiness index" in page
-    for other in ("Brook County", "Cliff County"):
-        accounts.grant(accounts.find_user(email), lookups.find_jurisdiction(other))
-    db.session.commit()
-    page = " ".join(client.get(f"/console/jurisdictions/{county.id}/state").get_data(as_text=True).split())
-    assert "cannot name or read otherwise, together" not in page and "Median" not in page
-    assert "whose figures you cannot read otherwise" in page
-    # taking the grants back does not make them unknown again: the account may have read them
-    for other in ("Brook County", "Cliff County"):
-        accounts.revoke(accounts.find_user(email), lookups.find_jurisdiction(other))
-    db.session.commit()
-    page = " ".join(client.get(f"/console/jurisdictions/{county.id}/state").get_data(as_text=True).split())
-    assert "cannot name or read otherwise, together" not in page and "Median" not in page
-
-
 def test_a_report_kept_as_the_figures_stand_is_not_rendered_again_on_request(client, state):
     sign_in(client, "board@test.org")
     assert client.get(f"/state/{state['state']}/report.pdf").status_code == 302
@@ -267,9 +242,10 @@ def test_a_report_kept_as_the_figures_stand_is_not_rendered_again_on_request(cli
 
 
 @pytest.mark.demo
-def test_a_county_chooses_its_name_when_it_first_shares_and_once_shown_it_is_known_for_good(client):
+def test_names_chosen_at_first_share_and_what_an_account_holds_are_never_among_the_others_together(client):
     """A county whose figures have been among the unnamed cannot show its name later (they could be taken out of
-    what the others saw); one that shared by name first may hide and show it again, and stays known all the same."""
+    what the others saw); one that shared by name first may hide and show it again, and stays known all the same;
+    and the counties an account holds or held are known to it as well."""
     demo_state.seed()
     place = lookups.find_jurisdiction
     with pytest.raises(ServiceError, match="Brook County cannot show its name: it has shared its figures without"):
@@ -294,6 +270,20 @@ def test_a_county_chooses_its_name_when_it_first_shares_and_once_shown_it_is_kno
                           data={"share": "y", "by_name": "y", "csrf_token": csrf(client)}, follow_redirects=True)
     assert "Demo County cannot show its name" in html.unescape(refused.get_data(as_text=True))
     assert not place(demo.DEMO_NAME).show_by_name
+
+    # what the account holds is never among the others together (it could subtract it): with Brook and Cliff
+    # granted, four are left unknown and nothing is shown; nor when the grants are taken back (it may have read them)
+    for other in ("Brook County", "Cliff County"):
+        accounts.grant(accounts.find_user(email), place(other))
+    db.session.commit()
+    page = " ".join(client.get(f"/console/jurisdictions/{county.id}/state").get_data(as_text=True).split())
+    assert "cannot name or read otherwise, together" not in page and "Median" not in page
+    assert "whose figures you cannot read otherwise" in page
+    for other in ("Brook County", "Cliff County"):
+        accounts.revoke(accounts.find_user(email), place(other))
+    db.session.commit()
+    page = " ".join(client.get(f"/console/jurisdictions/{county.id}/state").get_data(as_text=True).split())
+    assert "cannot name or read otherwise, together" not in page and "Median" not in page
 
 
 def test_a_county_that_changes_what_it_shares_leaves_no_kept_report_behind(client, state):
