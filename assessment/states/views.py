@@ -1,8 +1,10 @@
 """A state's page (`/state/<id>`, for its coordinators and administrators): every jurisdiction that shares with the
 state, by name, with its latest published level and readiness index, and the state's distribution, what holds
-counties at their level, movement between rounds. And a county's view of its state in the console
-(`/console/jurisdictions/<id>/state`): its own figures, the counties that show it their name, the state's other
-counties together (over five or more it cannot name), and the form its facilitators share with."""
+counties at their level, the roles that limit sharing, movement between rounds; and its report, prepared by a job
+and kept (`/state/<id>/report.pdf`, its progress at `/state/<id>/report`). And a county's view of its state in the
+console (`/console/jurisdictions/<id>/state`): its own figures, the counties that show it their name, the state's
+other counties together (only those its reader can neither name nor read otherwise, over five or more), and the
+form its facilitators share with."""
 from __future__ import annotations
 
 import datetime as dt
