@@ -16,7 +16,7 @@ from questionnaires.types import AnswerKey, AnswerValue
 from . import catalog, local_time
 from .accounts import accounts
 from .db import db
-from .models import Agency, Jurisdiction, Round
+from .models import Agency, Jurisdiction, Round, User
 from .people import invitations
 from .places import jurisdictions
 from .results import commitments
@@ -62,14 +62,20 @@ CORE = {Sector.COMMUNITY_SUPERVISION, Sector.TREATMENT, Sector.VICTIM_ADVOCACY, 
 DEMO_FACILITATOR = "facilitator@demo.continuum.test"
 
 
-def facilitator_account(jurisdiction: Jurisdiction) -> tuple[str, str]:
-    """The demo facilitator, granted Demo County, with a fresh random password (printed, never stored in clear)."""
+def fresh_account(email: str, role: str) -> tuple[User, str]:
+    """A demo account, made when missing, with a fresh random password (printed, never stored in clear)."""
     password = new_token()
-    user = accounts.find_user(DEMO_FACILITATOR)
+    user = accounts.find_user(email)
     if user is None:
-        user = accounts.create_user(DEMO_FACILITATOR, password, "facilitator")
+        user = accounts.create_user(email, password, role)
     else:
         accounts.set_password(user, password)
+    return user, password
+
+
+def facilitator_account(jurisdiction: Jurisdiction) -> tuple[str, str]:
+    """The demo facilitator, granted Demo County, with a fresh password."""
+    user, password = fresh_account(DEMO_FACILITATOR, "facilitator")
     accounts.grant(user, jurisdiction)
     return user.email, password
 

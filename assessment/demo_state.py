@@ -14,7 +14,6 @@ import datetime as dt
 import numpy as np
 
 from . import catalog, demo, local_time
-from .accounts import accounts
 from .db import db
 from .models import Jurisdiction, State
 from .people import invitations
@@ -22,7 +21,6 @@ from .places import jurisdictions
 from .results import commitments
 from .rounds import rounds
 from .states import states
-from .tokens import new_token
 from .vocabulary import RoleLevel, Sector
 
 STATE_NAME = "Demo State"
@@ -57,24 +55,19 @@ COUNTIES = [
 ]
 
 
+def the_state() -> State | None:
+    return db.session.scalar(db.select(State).where(State.name == STATE_NAME))
+
+
 def exists() -> bool:
-    return db.session.scalar(db.select(State.id).where(State.name == STATE_NAME)) is not None
+    return the_state() is not None
 
 
 def coordinator_account(state: State) -> tuple[str, str]:
-    """The demo state's coordinator, with a fresh random password (printed, never stored in clear)."""
-    password = new_token()
-    user = accounts.find_user(DEMO_COORDINATOR)
-    if user is None:
-        user = accounts.create_user(DEMO_COORDINATOR, password, "state")
-    else:
-        accounts.set_password(user, password)
+    """The demo state's coordinator, granted Demo State, with a fresh password."""
+    user, password = demo.fresh_account(DEMO_COORDINATOR, "state")
     states.grant(user, state)
     return user.email, password
-
-
-def the_state() -> State | None:
-    return db.session.scalar(db.select(State).where(State.name == STATE_NAME))
 
 
 def seed() -> State:

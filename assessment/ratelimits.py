@@ -13,8 +13,10 @@ import hashlib
 import random
 import time
 
+from flask import current_app
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from flask_login import current_user
 from limits.storage import Storage
 from sqlalchemy import case, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -22,6 +24,16 @@ from sqlalchemy.exc import SQLAlchemyError
 
 #: The app's one limiter: every view's limits, counted in this storage.
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+def report_limit() -> str:
+    """How often one may download reports: REPORT_LIMIT."""
+    return current_app.config["REPORT_LIMIT"]
+
+
+def per_account() -> str:
+    """A limit's key for the signed-in account (checked after sign-in is)."""
+    return f"user-{getattr(current_user, 'id', None)}"
+
+
 #: One counter write in this many also deletes every ended window (the table holds only live counters).
 SWEEP_ONE_IN = 100
 

@@ -5,7 +5,7 @@ view is audited (`sharing.viewed`).
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -15,7 +15,7 @@ from .accounts.signin import ask_for_second_factor
 from .db import db
 from .errors import NothingHere
 from .models import Round
-from .ratelimits import limiter
+from .ratelimits import limiter, per_account, report_limit
 from .results import published
 from .results import report as report_service
 from .services import ServiceError
@@ -58,7 +58,7 @@ def round_results(round_id: int):
 
 @bp.get("/view/rounds/<int:round_id>/report.pdf")
 @login_required
-@limiter.limit(lambda: current_app.config["REPORT_LIMIT"], key_func=lambda: f"user-{current_user.id}")
+@limiter.limit(report_limit, key_func=per_account)
 def round_report(round_id: int):
     round_ = _readable(access.round_or_404(round_id))
     return _report(round_, back=url_for("viewer.round_results", round_id=round_id))
@@ -73,7 +73,7 @@ def shared_results(token: str):
 
 @bp.get("/shared/<token>/report.pdf")
 @limiter.limit(SHARED_LIMIT)
-@limiter.limit(lambda: current_app.config["REPORT_LIMIT"],
+@limiter.limit(report_limit,
                key_func=lambda: f"shared-{hash_token(request.view_args['token'])}")  # the token is never stored
 def shared_report(token: str):
     link = _link_or_404(token)

@@ -107,33 +107,34 @@ def main() -> None:
                   f"({figures['p95']:.0f} ms)")
             return
 
-        floor_server = Gunicorn("bench.floor_app:app", environment(url), args.workers, args.threads)
-        try:
-            used = cpu_seconds(floor_server.workers())
-            floor_results, floor_wall = drive(floor_server.base, people, floor, think)
-            used = cpu_seconds(floor_server.workers()) - used
-        finally:
-            floor_server.stop()
-        base = table(floor_results, floor_wall, "Floor (minimal Flask app, same gunicorn, same requests)")
-        print(f"  floor CPU per request: {1000 * used / floor_results.requests():.1f} ms")
+        base, floor_cpu = against(url, people, think, args, "bench.floor_app:app",
+                                  "Floor (minimal Flask app, same gunicorn, same requests)")
+        print(f"  floor CPU per request: {floor_cpu:.1f} ms")
         ratio = figures["throughput"] / base["throughput"]
         print(f"\nContinuum / floor: p50 {figures['p50'] / base['p50']:.1f}x, p95 {figures['p95'] / base['p95']:.1f}x, "
               f"p99 {figures['p99'] / base['p99']:.1f}x, mean {figures['mean'] / base['mean']:.1f}x; "
               f"throughput {ratio:.2f}x")
-        data_server = Gunicorn("bench.data_floor_app:app", environment(url), args.workers, args.threads)
-        try:
-            used = cpu_seconds(data_server.workers())
-            data_results, data_wall = drive(data_server.base, people, floor, think)
-            used = cpu_seconds(data_server.workers()) - used
-        finally:
-            data_server.stop()
-        data = table(data_results, data_wall, "Data floor (the same app doing a survey page's database work and "
-                                              "nothing else: bench/data_floor_app.py)")
-        print(f"  data floor CPU per request: {1000 * used / data_results.requests():.1f} ms; its throughput "
+        data, data_cpu = against(url, people, think, args, "bench.data_floor_app:app",
+                                 "Data floor (the same app doing a survey page's database work and nothing else: "
+                                 "bench/data_floor_app.py)")
+        print(f"  data floor CPU per request: {data_cpu:.1f} ms; its throughput "
               f"{data['throughput'] / base['throughput']:.2f}x the floor's, Continuum's "
               f"{figures['throughput'] / data['throughput']:.2f}x the data floor's")
         print(f"\nTargets: {said}; throughput at least 0.25x the floor's {'met' if ratio >= 0.25 else 'NOT met'} "
               f"({ratio:.2f}x)")
+
+
+def against(url: str, people, think, args, app_spec: str, title: str) -> tuple[dict[str, float], float]:
+    """The same requests against another app under the same gunicorn: its table's figures, and its CPU time per
+    request in ms."""
+    server = Gunicorn(app_spec, environment(url), args.workers, args.threads)
+    try:
+        used = cpu_seconds(server.workers())
+        results, wall = drive(server.base, people, floor, think)
+        used = cpu_seconds(server.workers()) - used
+    finally:
+        server.stop()
+    return table(results, wall, title), 1000 * used / results.requests()
 
 
 def cpu_seconds(pids: list[int]) -> float:

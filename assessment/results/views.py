@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from reports import content, figures
@@ -11,7 +11,7 @@ from reports import content, figures
 from .. import access, catalog
 from ..console import bp, confirm_page, confirmed
 from ..models import Round
-from ..ratelimits import limiter
+from ..ratelimits import limiter, per_account, report_limit
 from ..services import ServiceError, audit
 from ..vocabulary import JobStatus, RoundStatus
 from . import analyst, exports, published
@@ -38,7 +38,7 @@ def _with(earlier) -> dict:
 
 
 @bp.get("/rounds/<int:round_id>/report.pdf")
-@limiter.limit(lambda: current_app.config["REPORT_LIMIT"], key_func=lambda: f"user-{current_user.id}")
+@limiter.limit(report_limit, key_func=per_account)
 def report(round_id: int):
     """The PDF of the round's published results (compared with an earlier round with `?compare=ID`), from the
     store; when it is not rendered yet, the page that shows its rendering (queued now, in the background). Each

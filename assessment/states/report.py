@@ -12,15 +12,16 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from typing import Optional
+from typing import NamedTuple, Optional
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 import reports
 
 from ..db import db
 from ..models import Job, State, StateReport
+from ..scoring import state as statewide
 from ..services import audit, jobs
 from ..vocabulary import KEY_SECTORS
 from . import states
@@ -39,17 +40,28 @@ def paper() -> str:
     return current_app.config.get("REPORT_PAGE_SIZE") or "Letter"
 
 
-def _made_of(state: State):
-    figures = states.figures(state)
-    return figures, states.size_of(state)
+class MadeOf(NamedTuple):
+    """What a state's report is made from: its figures, its size, and the questionnaire's words for them."""
+
+    figures: statewide.StateFigures
+    in_state: int
+    dimensions: list
+    conditions: list
+    bound: dict[str, str]
+    sectors: dict[str, str]
 
 
-def report_key(state: State, made_of=None, page_size: Optional[str] = None) -> str:
-    figures, in_state = made_of or _made_of(state)
+def _made_of(state: State) -> MadeOf:
     dimensions, conditions = states.constructs()
-    words = [[(d.id, d.label) for d in dimensions], [(c.id, c.label) for c in conditions], states.bound_roles(),
-             [(k.value, k.label) for k in KEY_SECTORS]]  # what the questionnaire's files say, not the code's
-    named = json.dumps([state.name, in_state, dataclasses.asdict(figures), words, page_size or paper(),
+    return MadeOf(states.figures(state), states.size_of(state), dimensions, conditions, states.bound_roles(),
+                  {k.value: k.label for k in KEY_SECTORS})
+
+
+def report_key(state: State, made: Optional[MadeOf] = None, page_size: Optional[str] = None) -> str:
+    made = made or _made_of(state)
+    words = [[(d.id, d.label) for d in made.dimensions], [(c.id, c.label) for c in made.conditions], made.bound,
+             made.sectors]  # what the questionnaire's files say, not the code's
+    named = json.dumps([state.name, made.in_state, dataclasses.asdict(made.figures), words, page_size or paper(),
                         reports.FINGERPRINT], sort_keys=True)
     return hashlib.sha256(named.encode()).hexdigest()
 
@@ -64,15 +76,13 @@ def render(state: State, page_size: Optional[str] = None, progress=lambda _messa
     from reports.state import state_pdf  # here: WeasyPrint is slow to import, and only a rendering needs it
 
     progress(STEPS[0])
-    made_of = _made_of(state)
-    figures, in_state = made_of
-    dimensions, conditions = states.constructs()
+    made = _made_of(state)
     progress(STEPS[1])
-    pdf = state_pdf(state.name, figures, dimensions, conditions, {s.value: s.label for s in KEY_SECTORS}, in_state,
-                    current_app.static_folder, page_size or paper(), states.bound_roles())
-    key = report_key(state, made_of, page_size)
+    pdf = state_pdf(state.name, made.figures, made.dimensions, made.conditions, made.sectors, made.in_state,
+                    current_app.static_folder, page_size or paper(), made.bound)
+    key = report_key(state, made, page_size)
     if stored(key) is None:
-        db.session.execute(delete(StateReport).where(StateReport.state_id == state.id))
+        states.forget_reports(state.id)  # a state keeps its latest report only
         db.session.add(StateReport(state_id=state.id, key=key, pdf=pdf))
         db.session.flush()
     return pdf

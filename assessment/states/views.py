@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from .. import access
@@ -18,7 +18,7 @@ from ..console import bp as console
 from ..console import carry_out
 from ..db import db
 from ..models import State
-from ..ratelimits import limiter
+from ..ratelimits import limiter, per_account, report_limit
 from ..scoring import state as statewide
 from ..vocabulary import KEY_SECTORS, JobStatus
 from . import report, states
@@ -58,23 +58,14 @@ def _readable(state_id: int) -> State:
 @bp.get("/<int:state_id>")
 def page(state_id: int):
     state = _readable(state_id)
-    figures = states.figures(state)
-    dimensions, conditions = states.constructs()
-    which = statewide.which(figures, [d.id for d in dimensions], [c.id for c in conditions])
+    figures, words = states.figures(state), _words()
+    which = statewide.which(figures, [d.id for d in words["dimensions"]], [c.id for c in words["conditions"]])
     return render_template("state/page.html", state=state, figures=figures, in_state=states.size_of(state),
-                           which=which, today=dt.date.today().isoformat(), **_words())
-
-
-def _report_limit() -> str:
-    return current_app.config["REPORT_LIMIT"]
-
-
-def _per_account() -> str:
-    return f"user-{getattr(current_user, 'id', None)}"
+                           which=which, today=dt.date.today().isoformat(), **words)
 
 
 @bp.get("/<int:state_id>/report.pdf")
-@limiter.limit(_report_limit, key_func=_per_account)
+@limiter.limit(report_limit, key_func=per_account)
 def report_pdf(state_id: int):
     """The state's report as a download when it is kept for the figures as they stand; otherwise its rendering is
     queued and the reader is sent to watch it."""
@@ -98,7 +89,7 @@ def report_progress(state_id: int):
 
 
 @bp.post("/<int:state_id>/report")
-@limiter.limit(_report_limit, key_func=_per_account)
+@limiter.limit(report_limit, key_func=per_account)
 def report_again(state_id: int):
     """Prepare the report again (after a rendering failed); nothing to do when it is kept as the figures stand."""
     state = _readable(state_id)
@@ -117,15 +108,15 @@ def jurisdiction_state(jurisdiction_id: int):
 def _county_page(jurisdiction, form=None, status=200):
     if jurisdiction.state is None:
         return render_template("state/county.html", jurisdiction=jurisdiction, state=None, **_words()), status
-    dimensions, conditions = states.constructs()
+    words = _words()
     counties = states.counties(jurisdiction.state)
     # what the reader's account reads or ever read is never among the others together (an administrator reads all)
     known = {c.id for c in counties} if current_user.is_admin else states.held_by(current_user)
-    view = statewide.for_a_county(counties, jurisdiction.id, [d.id for d in dimensions], [c.id for c in conditions],
-                                  list(states.bound_roles()), known)
+    view = statewide.for_a_county(counties, jurisdiction.id, [d.id for d in words["dimensions"]],
+                                  [c.id for c in words["conditions"]], list(words["bound"]), known)
     form = form or SharingForm(share=jurisdiction.share_with_state, by_name=jurisdiction.show_by_name)
     return render_template("state/county.html", jurisdiction=jurisdiction, state=jurisdiction.state, view=view,
-                           form=form, **_words()), status
+                           form=form, **words), status
 
 
 @console.post("/jurisdictions/<int:jurisdiction_id>/state")
