@@ -188,13 +188,13 @@ def step_allowed(batch: pd.DataFrame, k: int) -> bool:
 
 
 def plan(atoms: pd.DataFrame, min_group_size: int, history: Sequence[Published] = (), release: int = 1,
-         breakdown: bool = True, budget: float = PLAN_SECONDS) -> Plan:
+         breakdown: bool = True, budget: Optional[float] = None) -> Plan:
     """`atoms`: one row per agency, role level, release and paper flag that has respondents, with columns agency,
     sector, role_level, release, paper, `respondents`, and one count per construct of the respondents who have a
     score on it. `history`: every group each earlier release published. Without `breakdown` (a release of an open
     round) only the jurisdiction moves: every other group keeps its earlier figures or waits for the close.
-    `budget`: the seconds the plan may take (see PLAN_SECONDS); `Plan.cut_short` says when it ran out."""
-    deadline = time.monotonic() + budget
+    `budget`: the seconds the plan may take (PLAN_SECONDS when None); `Plan.cut_short` says when it ran out."""
+    deadline = time.monotonic() + (PLAN_SECONDS if budget is None else budget)
     k = int(min_group_size)
     space = _Space(atoms, k)
     membership: dict[Cell, np.ndarray] = {}
