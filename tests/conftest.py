@@ -15,7 +15,10 @@ from assessment.places import jurisdictions
 from assessment.rounds import rounds
 from assessment.services import jobs
 from assessment.vocabulary import RoleLevel
+from tests.support.routes import reuse_url_builders
 from tests.support.web import fresh_context_per_request
+
+reuse_url_builders()
 
 
 class CommittingRunner(FlaskCliRunner):
