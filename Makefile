@@ -61,9 +61,11 @@ run: db
 # The whole suite twice, at the same time, each in two worker processes (pytest-xdist): on SQLite, and on a
 # throwaway PostgreSQL server (tests/with_postgres.sh starts it, installing Debian's postgresql first when its
 # binaries are missing, and stops it afterwards). TEST_WORKERS=0 runs each suite in one process.
+# Python keeps each module's compiled code (__pycache__) even where the machine says not to: the suite starts a
+# dozen Python processes (workers, servers, commands), and each would compile the app and its tests again.
 TEST_WORKERS ?= 2
 test: install
-	tests/run_suites.sh $(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
+	env -u PYTHONDONTWRITEBYTECODE tests/run_suites.sh $(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 # The README's pictures and sample report, from the demo (docs/screenshots.py); pdftoppm turns a PDF page to PNG.
 screenshots: install

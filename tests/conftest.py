@@ -15,10 +15,10 @@ from assessment.places import jurisdictions
 from assessment.rounds import rounds
 from assessment.services import jobs
 from assessment.vocabulary import RoleLevel
-from tests.support.routes import reuse_url_builders
+from tests.support.reuse import share_compiled_code
 from tests.support.web import fresh_context_per_request
 
-reuse_url_builders()
+share_compiled_code()
 
 
 class CommittingRunner(FlaskCliRunner):
@@ -121,13 +121,15 @@ WITH_TABLES: set[str] = set()
 def database(tmp_path, request):
     """Makes databases for a test: `database("name")` is the URL of a new one (a SQLite file in the test's
     folder, or a PostgreSQL database dropped after the test when the suite runs on PostgreSQL). It is empty, or
-    has its tables (`tables=True`), or, for a test marked `demo`, the first one holds a copy of the demo."""
+    has its tables (`tables=True`), or, for a test marked `demo`, the first one holds a copy of the demo; marked
+    `starts_from("fixture")`, a copy of the database that session fixture made (with `shared_template`)."""
     made = []
-    demo_copy = request.node.get_closest_marker("demo") is not None
+    starts_from = request.node.get_closest_marker("starts_from")
+    first = starts_from.args[0] if starts_from else "demo_template" if request.node.get_closest_marker("demo") else None
 
     def make(name: str = "test", tables: bool = False) -> str:
-        if demo_copy and not made:
-            template = request.getfixturevalue("demo_template")
+        if first and not made:
+            template = request.getfixturevalue(first)
         else:
             template = request.getfixturevalue("tables_template") if tables else None
         url = new_database(tmp_path, name, template)

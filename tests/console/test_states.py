@@ -17,6 +17,7 @@ from assessment.scoring import state as statewide
 from assessment.services import ServiceError, jobs, lookups
 from assessment.states import states
 from assessment.vocabulary import Role
+from tests.conftest import shared_template
 from tests.console.conftest import PASSWORD, csrf, sign_in
 from tests.support.statements import statements
 from tests.support.statewide import seed_state
@@ -27,8 +28,7 @@ COUNTIES = [("Ash County", 14, [2.6, 3.2]), ("Birch County", 14, [3.4, 3.0]), ("
             ("Gum County", 14, [3.1])]
 
 
-@pytest.fixture
-def state(app):
+def seed_eastland():
     made, places = seed_state("Eastland", COUNTIES)
     for name, place in places.items():
         if name != "Gum County":
@@ -43,7 +43,25 @@ def state(app):
     accounts.grant(accounts.create_user("ash@test.org", PASSWORD, "facilitator"), places["Ash County"])
     accounts.grant(accounts.create_user("gum@test.org", PASSWORD, "facilitator"), places["Gum County"])
     db.session.commit()
-    return {"state": made.id, **{name.split()[0].lower(): place.id for name, place in places.items()}}
+
+
+@pytest.fixture(scope="session")
+def eastland(tmp_path_factory, worker_id):
+    """Eastland's counties, seeded once per run: the tests that use `state` start from a copy."""
+    return shared_template(tmp_path_factory, worker_id, "eastland", seed_eastland)
+
+
+#: The tests that use `state` start from a copy of Eastland (`eastland`); the demo's test from the demo.
+pytestmark = pytest.mark.starts_from("eastland")
+
+
+@pytest.fixture
+def state(app):
+    """Eastland's id and its counties' ids (`ash`, `birch`, ...)."""
+    ids = {"state": db.session.scalar(select(State.id).where(State.name == "Eastland"))}
+    for name, id_ in db.session.execute(select(Jurisdiction.name, Jurisdiction.id)):
+        ids[name.split()[0].lower()] = id_
+    return ids
 
 
 def rows(page: str) -> dict[str, str]:
@@ -241,7 +259,7 @@ def test_a_report_kept_as_the_figures_stand_is_not_rendered_again_on_request(cli
     assert db.session.scalar(select(func.count(Job.id)).where(Job.kind == "state_report")) == 1
 
 
-@pytest.mark.demo
+@pytest.mark.starts_from("demo_template")
 def test_names_chosen_at_first_share_and_what_an_account_holds_are_never_among_the_others_together(client):
     """A county whose figures have been among the unnamed cannot show its name later (they could be taken out of
     what the others saw); one that shared by name first may hide and show it again, and stays known all the same;
