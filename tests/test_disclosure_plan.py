@@ -79,3 +79,24 @@ def test_a_plan_out_of_time_keeps_what_earlier_releases_published():
     assert rushed.cut_short
     assert {c for c in rushed.kept} == {p.cell for p in history} - {Cell(JURISDICTION)}
     assert all(rushed.kept[c] == 1 for c in rushed.kept)
+
+
+def test_time_the_planning_thread_waits_does_not_count_against_its_budget(monkeypatch):
+    """A loaded machine (other requests, other processes) keeps the thread that plans waiting: the budget counts
+    the thread's own CPU, so the plan is the one a quiet machine makes, not a cut-short one that hides more."""
+    import time
+
+    atoms = county(12, seed=5)
+    quiet = disclosure.plan(atoms, 3)
+    cells_of = disclosure.cells_of
+
+    def while_the_machine_is_busy(*args):
+        time.sleep(0.02)  # 0.02 s off the CPU for each atom: more on the wall than the whole budget below
+        return cells_of(*args)
+
+    monkeypatch.setattr(disclosure, "cells_of", while_the_machine_is_busy)
+    started = time.monotonic()
+    waited = disclosure.plan(atoms, 3, budget=0.3)
+    assert time.monotonic() - started > 0.3
+    assert not waited.cut_short
+    assert (waited.hidden, waited.kept) == (quiet.hidden, quiet.kept)

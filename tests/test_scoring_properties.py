@@ -21,8 +21,9 @@ SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[Healt
 
 @pytest.fixture(autouse=True, scope="module")
 def plans_that_never_run_out_of_time():
-    """These properties compare two scorings: a disclosure plan cut short by a loaded machine (it then hides more,
-    `disclosure.PLAN_SECONDS`) in one and not the other would differ for a reason that is not the property's."""
+    """These properties compare two scorings: a disclosure plan cut short (it then hides more: its budget,
+    `disclosure.PLAN_SECONDS`, or one program's limit on the wall, `PROGRAM_SECONDS`, which a loaded machine can
+    reach) in one and not the other would differ for a reason that is not the property's."""
     with patch.object(disclosure, "PLAN_SECONDS", 600.0), patch.object(disclosure, "PROGRAM_SECONDS", 600.0):
         yield
 

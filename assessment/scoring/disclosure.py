@@ -73,6 +73,16 @@ TOLERANCE = 1e-7
 #: plan always finishes, hiding more, never less.
 PROGRAM_SECONDS = 1.0
 PLAN_SECONDS = 1.5
+
+
+def clock() -> float:
+    """The plan's time: the CPU time of the thread that plans, not the time on the wall. A machine busy with other
+    work (other requests, other processes) then neither shortens a plan nor changes what it hides: the same round
+    gets the same plan. The solver's own limit on one program (`PROGRAM_SECONDS`, never more than the plan has
+    left) is time on the wall; a program cut short by it counts as a leak, hiding more."""
+    return time.thread_time()
+
+
 PAPER = "paper"
 RELEASE = "release"
 KEYS = ("agency", "sector", "role_level", RELEASE, PAPER)
@@ -194,7 +204,7 @@ def plan(atoms: pd.DataFrame, min_group_size: int, history: Sequence[Published] 
     score on it. `history`: every group each earlier release published. Without `breakdown` (a release of an open
     round) only the jurisdiction moves: every other group keeps its earlier figures or waits for the close.
     `budget`: the seconds the plan may take (PLAN_SECONDS when None); `Plan.cut_short` says when it ran out."""
-    deadline = time.monotonic() + (PLAN_SECONDS if budget is None else budget)
+    deadline = clock() + (PLAN_SECONDS if budget is None else budget)
     k = int(min_group_size)
     space = _Space(atoms, k)
     membership: dict[Cell, np.ndarray] = {}
@@ -246,7 +256,7 @@ def plan(atoms: pd.DataFrame, min_group_size: int, history: Sequence[Published] 
         candidates = [c for c in membership if c not in held and c.cut != JURISDICTION]
         if not candidates:
             break  # the jurisdiction alone beside earlier releases exposes nothing (see the module's docstring)
-        found = space.leak(rows(held), deadline) if time.monotonic() < deadline else OUT_OF_TIME
+        found = space.leak(rows(held), deadline) if clock() < deadline else OUT_OF_TIME
         if found is None:
             break
         if found is OUT_OF_TIME:  # every group not yet cleared is held back: safe, whatever the search had found
@@ -260,7 +270,7 @@ def plan(atoms: pd.DataFrame, min_group_size: int, history: Sequence[Published] 
     # useful first, each group whose return exposes nothing, while there is time (what is not given back stays
     # held back, which is the safe side; a program cut short counts as a leak).
     for cell in sorted(complementary, key=lambda c: (-HIDE_FIRST.index(c.cut), -respondents[c], c.key)):
-        if time.monotonic() >= deadline:
+        if clock() >= deadline:
             break
         if space.leak(rows(held - {cell}), deadline) is None:
             held.discard(cell)
@@ -344,7 +354,7 @@ class _Space:
         respondents whose sum the published rows give, or None. Each program gets the time left before
         `deadline` (at most PROGRAM_SECONDS); one cut short answers as a leak."""
         for columns, sizes in self.modes():
-            seconds = min(PROGRAM_SECONDS, max(0.01, deadline - time.monotonic()))
+            seconds = min(PROGRAM_SECONDS, max(0.01, deadline - clock()))
             found = exposed(rows[:, columns], sizes[columns], self.k, seconds)
             if found is not None:
                 return columns[found], columns
@@ -379,7 +389,7 @@ class _Space:
         pairs = sorted(itertools.combinations(order, 2),
                        key=lambda p: (max(cost[p[0]][0], cost[p[1]][0]), cost[p[0]][2] + cost[p[1]][2]))
         for first, second in pairs[:2000]:
-            if time.monotonic() >= deadline:
+            if clock() >= deadline:
                 break
             if closes(units[first] + units[second]):
                 return units[first] + units[second]
