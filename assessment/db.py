@@ -70,12 +70,23 @@ def commit_per_request(app) -> None:
         return response
 
 
+#: The values of SQLite's `synchronous` pragma that `SQLITE_SYNCHRONOUS` may name.
+SQLITE_SYNCHRONOUS = ("OFF", "NORMAL", "FULL", "EXTRA")
+
+
 def configure_engine(app) -> None:
     """SQLite: write-ahead log, a busy timeout, enforced foreign keys, and deleted content overwritten (an address
-    deleted at a round's close must not linger in the file's free pages) on every connection."""
+    deleted at a round's close must not linger in the file's free pages) on every connection. `SQLITE_SYNCHRONOUS`
+    (OFF, NORMAL, FULL or EXTRA) changes how often SQLite waits for the disk; unset, its default (FULL) is kept.
+    Only a throwaway database (the test suite's) should set OFF: a crash of the machine may then lose or corrupt
+    what was committed."""
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         return
     from sqlalchemy import event
+
+    synchronous = app.config.get("SQLITE_SYNCHRONOUS")
+    if synchronous is not None and str(synchronous).upper() not in SQLITE_SYNCHRONOUS:
+        raise ValueError(f"SQLITE_SYNCHRONOUS must be one of {', '.join(SQLITE_SYNCHRONOUS)}, not {synchronous!r}")
 
     with app.app_context():
         @event.listens_for(db.engine, "connect")
@@ -85,4 +96,6 @@ def configure_engine(app) -> None:
             cursor.execute(f"PRAGMA busy_timeout={int(app.config.get('SQLITE_BUSY_TIMEOUT_MS', 5000))}")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA secure_delete=ON")
+            if synchronous is not None:
+                cursor.execute(f"PRAGMA synchronous={str(synchronous).upper()}")
             cursor.close()

@@ -19,6 +19,9 @@ from tests.support.reuse import share_compiled_code
 from tests.support.web import fresh_context_per_request
 
 share_compiled_code()
+#: The suite's SQLite databases are thrown away: no commit waits for the disk (the app, its servers and commands
+#: all read it from the environment, as `app.config.from_prefixed_env` does).
+os.environ.setdefault("FLASK_SQLITE_SYNCHRONOUS", "OFF")
 
 
 class CommittingRunner(FlaskCliRunner):

@@ -90,6 +90,21 @@ def test_the_suite_runs_on_the_database_it_was_given(app):
     assert db.session.execute(db.text("SELECT 1")).scalar() == 1
 
 
+def test_sqlite_waits_for_the_disk_as_configured_and_a_wrong_setting_says_what_is_allowed(tmp_path, monkeypatch):
+    from assessment.db import db
+
+    url = f"sqlite:///{tmp_path / 'c.sqlite'}"
+    monkeypatch.delenv("FLASK_SQLITE_SYNCHRONOUS", raising=False)
+    for setting, pragma in ((None, 2), ("normal", 1), ("OFF", 0)):  # unset: SQLite's default, FULL
+        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SQLITE_SYNCHRONOUS": setting})
+        with app.app_context():
+            assert db.session.execute(db.text("PRAGMA synchronous")).scalar() == pragma
+            db.session.remove()
+            db.engine.dispose()
+    with pytest.raises(ValueError, match="must be one of OFF, NORMAL, FULL, EXTRA, not 'sometimes'"):
+        create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SQLITE_SYNCHRONOUS": "sometimes"})
+
+
 @pytest.fixture
 def production(monkeypatch, tmp_path):
     """The app as production runs it: no TESTING, a real secret key, the public address of the README."""
