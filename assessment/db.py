@@ -80,13 +80,12 @@ def configure_engine(app) -> None:
     (OFF, NORMAL, FULL or EXTRA) changes how often SQLite waits for the disk; unset, its default (FULL) is kept.
     Only a throwaway database (the test suite's) should set OFF: a crash of the machine may then lose or corrupt
     what was committed."""
-    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        return
-    from sqlalchemy import event
-
     synchronous = app.config.get("SQLITE_SYNCHRONOUS")
     if synchronous is not None and str(synchronous).upper() not in SQLITE_SYNCHRONOUS:
         raise ValueError(f"SQLITE_SYNCHRONOUS must be one of {', '.join(SQLITE_SYNCHRONOUS)}, not {synchronous!r}")
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+    from sqlalchemy import event
 
     with app.app_context():
         @event.listens_for(db.engine, "connect")

@@ -50,10 +50,12 @@ def test_the_units_run_commands_the_app_has(tmp_path):
 def test_the_example_environment_starts_the_app_in_production_as_it_says(tmp_path, monkeypatch):
     values = environment(FLASK_SECRET_KEY=secrets.token_hex(32),
                          DATABASE_URL=f"sqlite:///{tmp_path}/production.sqlite")
+    monkeypatch.delenv("FLASK_SQLITE_SYNCHRONOUS", raising=False)  # the suite's own setting, not the example's
     for name, value in values.items():
         monkeypatch.setenv(name, value)
     app = create_app()
     assert app.config["ENVIRONMENT"] == "production" and not app.testing
+    assert "SQLITE_SYNCHRONOUS" not in app.config
     assert app.config["PROXY_COUNT"] == 1 and app.config["JOBS"] == "worker"
     assert app.config["MAIL_SERVER"] == "smtp.agency.gov" and app.config["MAIL_SECURITY"] == "starttls"
     assert app.config["TRUSTED_HOSTS"] == ["continuum.example.gov"]

@@ -108,7 +108,7 @@ def test_sqlite_waits_for_the_disk_as_configured_and_a_wrong_setting_says_what_i
 @pytest.fixture
 def production(monkeypatch, tmp_path):
     """The app as production runs it: no TESTING, a real secret key, the public address of the README."""
-    for name in ("FLASK_ENVIRONMENT", "FLASK_TESTING", "FLASK_TRUSTED_HOSTS"):
+    for name in ("FLASK_ENVIRONMENT", "FLASK_TESTING", "FLASK_TRUSTED_HOSTS", "FLASK_SQLITE_SYNCHRONOUS"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("FLASK_SECRET_KEY", secrets.token_hex(32))
     monkeypatch.setenv("FLASK_PUBLIC_URL", "https://continuum.example.gov")

@@ -75,12 +75,32 @@ PROGRAM_SECONDS = 1.0
 PLAN_SECONDS = 1.5
 
 
-def clock() -> float:
-    """The plan's time: the CPU time of the thread that plans, not the time on the wall. A machine busy with other
-    work (other requests, other processes) then neither shortens a plan nor changes what it hides: the same round
-    gets the same plan. The solver's own limit on one program (`PROGRAM_SECONDS`, never more than the plan has
-    left) is time on the wall; a program cut short by it counts as a leak, hiding more."""
-    return time.thread_time()
+#: How much longer than its budget a plan may take on the wall, waiting for a busy machine: a plan runs inside the
+#: release's hold on the round (on SQLite, the database's write lock, which others wait 5 s for at most).
+WALL_SLACK = 2.0
+
+
+class Deadline:
+    """A plan's time. Its budget counts the CPU time of the thread that plans, not time on the wall, so that a
+    machine busy with other work (other requests, other processes) does not cut a plan short and make it hide
+    more; and time on the wall is bounded too, at `WALL_SLACK` times the budget, so that a plan never holds its
+    round for long, however busy the machine. The solver's own limit on one program (`PROGRAM_SECONDS`) is time
+    on the wall, never more than the plan has left; a program cut short by it counts as a leak, hiding more."""
+
+    def __init__(self, seconds: float):
+        self.cpu = time.thread_time() + seconds
+        self.wall = time.monotonic() + WALL_SLACK * seconds
+
+    def left(self) -> float:
+        """Seconds left, as an upper bound on time on the wall."""
+        return min(self.cpu - time.thread_time(), self.wall - time.monotonic())
+
+    def passed(self) -> bool:
+        return self.left() <= 0
+
+
+#: A deadline that never passes.
+UNLIMITED = Deadline(float("inf"))
 
 
 PAPER = "paper"
@@ -204,7 +224,7 @@ def plan(atoms: pd.DataFrame, min_group_size: int, history: Sequence[Published] 
     score on it. `history`: every group each earlier release published. Without `breakdown` (a release of an open
     round) only the jurisdiction moves: every other group keeps its earlier figures or waits for the close.
     `budget`: the seconds the plan may take (PLAN_SECONDS when None); `Plan.cut_short` says when it ran out."""
-    deadline = clock() + (PLAN_SECONDS if budget is None else budget)
+    deadline = Deadline(PLAN_SECONDS if budget is None else budget)
     k = int(min_group_size)
     space = _Space(atoms, k)
     membership: dict[Cell, np.ndarray] = {}
@@ -252,11 +272,11 @@ def plan(atoms: pd.DataFrame, min_group_size: int, history: Sequence[Published] 
         return np.array(past + current, dtype=float).reshape(-1, len(atoms))
 
     complementary: list[Cell] = []
-    while True:
+    while k > 1:  # with a minimum of 1 no set of respondents is below it: there is no leak to look for
         candidates = [c for c in membership if c not in held and c.cut != JURISDICTION]
         if not candidates:
             break  # the jurisdiction alone beside earlier releases exposes nothing (see the module's docstring)
-        found = space.leak(rows(held), deadline) if clock() < deadline else OUT_OF_TIME
+        found = space.leak(rows(held), deadline) if not deadline.passed() else OUT_OF_TIME
         if found is None:
             break
         if found is OUT_OF_TIME:  # every group not yet cleared is held back: safe, whatever the search had found
@@ -270,7 +290,7 @@ def plan(atoms: pd.DataFrame, min_group_size: int, history: Sequence[Published] 
     # useful first, each group whose return exposes nothing, while there is time (what is not given back stays
     # held back, which is the safe side; a program cut short counts as a leak).
     for cell in sorted(complementary, key=lambda c: (-HIDE_FIRST.index(c.cut), -respondents[c], c.key)):
-        if clock() >= deadline:
+        if deadline.passed():
             break
         if space.leak(rows(held - {cell}), deadline) is None:
             held.discard(cell)
@@ -349,12 +369,12 @@ class _Space:
             if self.paper.any():
                 yield np.flatnonzero((sizes > 0) & ~self.paper), sizes
 
-    def leak(self, rows: np.ndarray, deadline: float = float("inf")) -> Optional[tuple[np.ndarray, np.ndarray]]:
+    def leak(self, rows: np.ndarray, deadline: Deadline = UNLIMITED) -> Optional[tuple[np.ndarray, np.ndarray]]:
         """A set of atoms (their positions, with the columns of the attack that exposes it) with 1 to k-1
         respondents whose sum the published rows give, or None. Each program gets the time left before
         `deadline` (at most PROGRAM_SECONDS); one cut short answers as a leak."""
         for columns, sizes in self.modes():
-            seconds = min(PROGRAM_SECONDS, max(0.01, deadline - clock()))
+            seconds = min(PROGRAM_SECONDS, max(0.01, deadline.left()))
             found = exposed(rows[:, columns], sizes[columns], self.k, seconds)
             if found is not None:
                 return columns[found], columns
@@ -362,7 +382,7 @@ class _Space:
 
     def complement(self, candidates: list[Cell], membership: dict[Cell, np.ndarray], past: list[np.ndarray],
                    held: set[Cell], respondents: dict[Cell, int], version: dict[Cell, int],
-                   found: tuple[np.ndarray, np.ndarray], deadline: float = float("inf")) -> list[Cell]:
+                   found: tuple[np.ndarray, np.ndarray], deadline: Deadline = UNLIMITED) -> list[Cell]:
         """The cheapest groups of this release whose holding back stops the leak being exposed.
 
         Groups with the same atoms (an agency and its sector when the sector has no other agency) go together:
@@ -389,7 +409,7 @@ class _Space:
         pairs = sorted(itertools.combinations(order, 2),
                        key=lambda p: (max(cost[p[0]][0], cost[p[1]][0]), cost[p[0]][2] + cost[p[1]][2]))
         for first, second in pairs[:2000]:
-            if clock() >= deadline:
+            if deadline.passed():
                 break
             if closes(units[first] + units[second]):
                 return units[first] + units[second]

@@ -25,18 +25,37 @@ def _reused_builder(rule: Rule, append_unknown: bool = True):
     return _builders[key]
 
 
+def _compiling(environment) -> tuple:
+    """What of an environment goes into a template's compiled code besides its text: an app whose Jinja settings
+    differ gets code of its own."""
+    def function(value):  # a method of the app (Flask's autoescape) is the same function in every app
+        return getattr(value, "__func__", value)
+
+    return (function(environment.autoescape), function(environment.finalize), environment.is_async,
+            environment.optimized,
+            getattr(environment, "newstyle_gettext", None), tuple(sorted(environment.extensions)),
+            tuple(sorted(environment.filters)), tuple(sorted(environment.tests)),
+            tuple(getattr(environment, name) for name in ("block_start_string", "block_end_string",
+                                                          "variable_start_string", "variable_end_string",
+                                                          "comment_start_string", "comment_end_string",
+                                                          "line_statement_prefix", "line_comment_prefix",
+                                                          "trim_blocks", "lstrip_blocks", "newline_sequence",
+                                                          "keep_trailing_newline")))
+
+
 class CompiledTemplates(BytecodeCache):
     """Jinja's bytecode cache kept in memory, as code objects: a template's code is found by its name, file and
-    the checksum of its text (Jinja's own key), so a changed template is compiled again."""
+    the checksum of its text (Jinja's own key) and the settings it was compiled with, so a changed template, or
+    one an app with other settings reads, is compiled again."""
 
     def __init__(self) -> None:
-        self.code: dict[tuple[str, str], object] = {}
+        self.code: dict[tuple, object] = {}
 
     def load_bytecode(self, bucket: Bucket) -> None:
-        bucket.code = self.code.get((bucket.key, bucket.checksum))
+        bucket.code = self.code.get((bucket.key, bucket.checksum, _compiling(bucket.environment)))
 
     def dump_bytecode(self, bucket: Bucket) -> None:
-        self.code[(bucket.key, bucket.checksum)] = bucket.code
+        self.code[(bucket.key, bucket.checksum, _compiling(bucket.environment))] = bucket.code
 
 
 TEMPLATES = CompiledTemplates()
