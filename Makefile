@@ -63,9 +63,9 @@ run: db
 # binaries are missing, and stops it afterwards). TEST_WORKERS=0 runs each suite in one process. Three, on two
 # cores: a worker waiting (for PostgreSQL, Chromium, a server it started) leaves the cores to the others; a fresh
 # make test took 10.0 minutes with three, 11.1 with two, on the same machine within the hour.
+TEST_WORKERS ?= 3
 # Python keeps each module's compiled code (__pycache__) even where the machine says not to: the suite starts a
 # dozen Python processes (workers, servers, commands), and each would compile the app and its tests again.
-TEST_WORKERS ?= 3
 test: install
 	env -u PYTHONDONTWRITEBYTECODE tests/run_suites.sh $(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 

@@ -80,9 +80,10 @@ def configure_engine(app) -> None:
     (OFF, NORMAL, FULL or EXTRA) changes how often SQLite waits for the disk; unset, its default (FULL) is kept.
     Only a throwaway database (the test suite's) should set OFF: a crash of the machine may then lose or corrupt
     what was committed."""
-    synchronous = app.config.get("SQLITE_SYNCHRONOUS")
-    if synchronous is not None and str(synchronous).upper() not in SQLITE_SYNCHRONOUS:
-        raise ValueError(f"SQLITE_SYNCHRONOUS must be one of {', '.join(SQLITE_SYNCHRONOUS)}, not {synchronous!r}")
+    setting = app.config.get("SQLITE_SYNCHRONOUS")
+    synchronous = None if setting is None else str(setting).upper()
+    if synchronous is not None and synchronous not in SQLITE_SYNCHRONOUS:
+        raise ValueError(f"SQLITE_SYNCHRONOUS must be one of {', '.join(SQLITE_SYNCHRONOUS)}, not {setting!r}")
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         return
     from sqlalchemy import event
@@ -96,5 +97,5 @@ def configure_engine(app) -> None:
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA secure_delete=ON")
             if synchronous is not None:
-                cursor.execute(f"PRAGMA synchronous={str(synchronous).upper()}")
+                cursor.execute(f"PRAGMA synchronous={synchronous}")
             cursor.close()

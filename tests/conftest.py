@@ -127,8 +127,7 @@ def database(tmp_path, request):
     has its tables (`tables=True`), or, for a test marked `demo`, the first one holds a copy of the demo; marked
     `starts_from("fixture")`, a copy of the database that session fixture made (with `shared_template`)."""
     made = []
-    starts_from = request.node.get_closest_marker("starts_from")
-    first = starts_from.args[0] if starts_from else "demo_template" if request.node.get_closest_marker("demo") else None
+    first = _starts_from(request.node)
 
     def make(name: str = "test", tables: bool = False) -> str:
         if first and not made:
@@ -144,6 +143,13 @@ def database(tmp_path, request):
     yield make
     drop_databases(made)
     WITH_TABLES.difference_update(made)
+
+
+def _starts_from(node) -> str | None:
+    """The session fixture whose database a test's first one copies: named by `starts_from`, the demo's for `demo`."""
+    if (marker := node.get_closest_marker("starts_from")) is not None:
+        return marker.args[0]
+    return "demo_template" if node.get_closest_marker("demo") is not None else None
 
 
 def new_database(folder, name: str, template: str | None = None) -> str:

@@ -73,11 +73,14 @@ TOLERANCE = 1e-7
 #: plan always finishes, hiding more, never less.
 PROGRAM_SECONDS = 1.0
 PLAN_SECONDS = 1.5
-
-
 #: How much longer than its budget a plan may take on the wall, waiting for a busy machine: a plan runs inside the
 #: release's hold on the round (on SQLite, the database's write lock, which others wait 5 s for at most).
 WALL_SLACK = 2.0
+PAPER = "paper"
+RELEASE = "release"
+KEYS = ("agency", "sector", "role_level", RELEASE, PAPER)
+#: What `_Space.leak` is told in place of a search when the plan's time is up.
+OUT_OF_TIME = object()
 
 
 class Deadline:
@@ -101,13 +104,6 @@ class Deadline:
 
 #: A deadline that never passes.
 UNLIMITED = Deadline(float("inf"))
-
-
-PAPER = "paper"
-RELEASE = "release"
-KEYS = ("agency", "sector", "role_level", RELEASE, PAPER)
-#: What `_Space.leak` is told in place of a search when the plan's time is up.
-OUT_OF_TIME = object()
 
 
 @dataclass(frozen=True)
